@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# THE run command: ./scripts/run.sh [extra `zeropark serve` args]
+#
+# Builds the CLI, creates a demo database (30 days of data) on first run, then
+# serves the web UI/API on http://127.0.0.1:${PORT:-5080}.
+#   ZEROPARK_DB  database file (default ./zeropark-demo.db)
+#   PORT         HTTP port (default 5080)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '[run.sh] %s\n' "$*" >&2; }
+
+command -v dotnet >/dev/null 2>&1 || { log "error: the .NET SDK (dotnet) is not on PATH"; exit 1; }
+if [ ! -e /usr/share/zoneinfo/Asia/Shanghai ]; then
+    log "warning: tzdata is missing (IANA time zones); install it with: apt-get install -y tzdata"
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+dotnet build src/ZeroPark.Cli -c Release
+
+BIN="$ROOT/src/ZeroPark.Cli/bin/Release/net10.0/zeropark"
+DB="${ZEROPARK_DB:-./zeropark-demo.db}"
+URL="http://127.0.0.1:${PORT:-5080}"
+
+if [ ! -e "$DB" ]; then
+    log "creating demo database $DB (30 days)"
+    if ! "$BIN" demo --db "$DB" --days 30; then
+        # Never leave a half-filled database behind: the next run would skip the demo.
+        rm -f -- "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
+        log "error: zeropark demo failed"
+        exit 1
+    fi
+fi
+
+log "serving $DB on $URL"
+exec "$BIN" serve --db "$DB" --urls "$URL" "$@"

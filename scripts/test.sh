@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# THE test command: ./scripts/test.sh [extra dotnet test args, e.g. --filter Foo]
+#
+#  1. installs what the tests need if missing (apt-get; sudo when not root),
+#  2. starts a throwaway PostgreSQL 15 on 127.0.0.1 (unless ZEROPARK_TEST_PG is
+#     already set, in which case that server is used as is),
+#  3. runs `dotnet test ZeroPark.sln -c Release` with PostgreSQL mandatory
+#     (ZEROPARK_REQUIRE_PG=1), TRX results in ./artifacts/test-results,
+#  4. stops the server, deletes its data, exits with dotnet test's exit code.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------
+# install_if_missing PKGS CHECK_PATH [CHECK_PATH...]
+#   Installs the apt package(s) PKGS (space-separated) unless every CHECK_PATH
+#   exists. `apt-get update` runs at most once, and only if something is missing.
+#   Add new test dependencies here with one line, e.g.:
+#     install_if_missing chromium /usr/bin/chromium
+#     install_if_missing fonts-noto-cjk /usr/share/fonts/opentype/noto
+# ---------------------------------------------------------------------------
+APT_UPDATED=0
+install_if_missing() {
+    local pkgs="$1" path missing=0
+    shift
+    for path in "$@"; do
+        [ -e "$path" ] || missing=1
+    done
+    [ "$missing" -eq 1 ] || return 0
+
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        command -v sudo >/dev/null 2>&1 ||
+            die "need to install '$pkgs' but not root and no sudo; install it manually"
+        sudo=(sudo)
+    fi
+    command -v apt-get >/dev/null 2>&1 || die "need to install '$pkgs' but apt-get is not available"
+
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        log "apt-get update"
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+        APT_UPDATED=1
+    fi
+    log "installing $pkgs"
+    # shellcheck disable=SC2086 # PKGS is intentionally word-split
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs
+
+    for path in "$@"; do
+        [ -e "$path" ] || die "installed '$pkgs' but $path is still missing"
+    done
+}
+
+# shellcheck source=lib/pg.sh
+. "$ROOT/scripts/lib/pg.sh"
+
+command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH"
+
+# --- 1. dependencies --------------------------------------------------------
+install_if_missing tzdata /usr/share/zoneinfo/Asia/Shanghai
+if [ -z "${ZEROPARK_TEST_PG:-}" ]; then
+    install_if_missing "postgresql-15 postgresql-client-15" \
+        "$ZP_PG_BINDIR/initdb" "$ZP_PG_BINDIR/pg_ctl" "$ZP_PG_BINDIR/createdb"
+fi
+
+# --- 2. PostgreSQL -----------------------------------------------------------
+cleanup() { zp_pg_stop; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if [ -n "${ZEROPARK_TEST_PG:-}" ]; then
+    log "using the PostgreSQL from ZEROPARK_TEST_PG"
+else
+    zp_pg_start || die "could not start the throwaway PostgreSQL 15 server"
+    export ZEROPARK_TEST_PG="$ZP_PG_CONN"
+fi
+export ZEROPARK_REQUIRE_PG=1
+
+# --- 3. tests ----------------------------------------------------------------
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+RESULTS="$ROOT/artifacts/test-results"
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+set +e
+dotnet test ZeroPark.sln -c Release --logger trx --results-directory "$RESULTS" "$@"
+rc=$?
+set -e
+
+if [ "$rc" -eq 0 ]; then
+    log "tests passed (results: artifacts/test-results)"
+else
+    log "tests FAILED with exit code $rc (results: artifacts/test-results)"
+fi
+exit "$rc"

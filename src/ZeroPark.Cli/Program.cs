@@ -1,0 +1,1 @@
+return await ZeroPark.Cli.CliApp.RunAsync(args);

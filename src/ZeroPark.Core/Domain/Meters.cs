@@ -1,0 +1,233 @@
+namespace ZeroPark.Domain;
+
+/// <summary>What a meter measures. Each carrier has one canonical unit in which ZeroPark stores deltas and
+/// rollups; meter units are converted once, at ingestion.</summary>
+public enum Carrier
+{
+    Electricity,
+    Water,
+    Diesel,
+    Gasoline,
+    NaturalGas,
+    Lpg,
+    Heat,
+    Steam,
+    ChilledWater,
+    PvGeneration,
+    ExportedElectricity,
+    ExportedHeat,
+}
+
+/// <summary>Physical dimension of a carrier's canonical unit.</summary>
+public enum Dimension
+{
+    Energy,
+    Volume,
+    Mass,
+}
+
+/// <summary>How a meter reports. Cumulative: register value at an instant. Interval: quantity over the
+/// interval that ends at the timestamp. Power: instantaneous power (kW) at the timestamp.</summary>
+public enum MeterKind
+{
+    Cumulative,
+    Interval,
+    Power,
+}
+
+/// <summary>Where a meter sits in KPI boundaries and whether node sums include it.</summary>
+public enum MeterRole
+{
+    /// <summary>An ordinary sub-meter: included in sums over its space/system nodes.</summary>
+    Submeter,
+    /// <summary>Energy entering the data center (PUE numerator boundary). Not summed into system nodes.</summary>
+    FacilityInput,
+    /// <summary>IT equipment energy (PUE denominator). Included in node sums.</summary>
+    ItLoad,
+    /// <summary>Water entering the data center (WUE).</summary>
+    WaterInput,
+    /// <summary>Energy reused outside the data center (ERF/ERE).</summary>
+    ReusedHeat,
+    /// <summary>On-site renewable generation (REF).</summary>
+    RenewableOnsite,
+    /// <summary>Energy exported to the grid or a third party.</summary>
+    Export,
+    /// <summary>A master or check meter (transformer, UPS input/output, incoming line) used for balance checks;
+    /// not summed into nodes, so its energy is never counted twice with the meters below it.</summary>
+    Check,
+    /// <summary>Fuel delivered to generators/boilers/vehicles.</summary>
+    FuelInput,
+}
+
+public static class Codes
+{
+    public static string Of(Carrier c) => c switch
+    {
+        Carrier.Electricity => "electricity",
+        Carrier.Water => "water",
+        Carrier.Diesel => "diesel",
+        Carrier.Gasoline => "gasoline",
+        Carrier.NaturalGas => "natural_gas",
+        Carrier.Lpg => "lpg",
+        Carrier.Heat => "heat",
+        Carrier.Steam => "steam",
+        Carrier.ChilledWater => "chilled_water",
+        Carrier.PvGeneration => "pv_generation",
+        Carrier.ExportedElectricity => "exported_electricity",
+        Carrier.ExportedHeat => "exported_heat",
+        _ => throw new ArgumentOutOfRangeException(nameof(c)),
+    };
+
+    public static string Of(MeterKind k) => k switch
+    {
+        MeterKind.Cumulative => "cumulative",
+        MeterKind.Interval => "interval",
+        MeterKind.Power => "power",
+        _ => throw new ArgumentOutOfRangeException(nameof(k)),
+    };
+
+    public static string Of(MeterRole r) => r switch
+    {
+        MeterRole.Submeter => "submeter",
+        MeterRole.FacilityInput => "facility_input",
+        MeterRole.ItLoad => "it_load",
+        MeterRole.WaterInput => "water_input",
+        MeterRole.ReusedHeat => "reused_heat",
+        MeterRole.RenewableOnsite => "renewable_onsite",
+        MeterRole.Export => "export",
+        MeterRole.Check => "check",
+        MeterRole.FuelInput => "fuel_input",
+        _ => throw new ArgumentOutOfRangeException(nameof(r)),
+    };
+
+    public static readonly IReadOnlyList<Carrier> Carriers = Enum.GetValues<Carrier>();
+    public static readonly IReadOnlyList<MeterRole> Roles = Enum.GetValues<MeterRole>();
+
+    public static bool TryCarrier(string s, out Carrier c) => TryParse(s, Carriers, Of, out c);
+    public static bool TryKind(string s, out MeterKind k) => TryParse(s, Enum.GetValues<MeterKind>(), Of, out k);
+    public static bool TryRole(string s, out MeterRole r) => TryParse(s, Roles, Of, out r);
+
+    public static Carrier ParseCarrier(string s) => TryCarrier(s, out var c) ? c
+        : throw new ArgumentException($"unknown carrier '{s}' (expected one of {string.Join(", ", Carriers.Select(Of))})");
+    public static MeterKind ParseKind(string s) => TryKind(s, out var k) ? k
+        : throw new ArgumentException($"unknown kind '{s}' (expected cumulative, interval or power)");
+    public static MeterRole ParseRole(string s) => TryRole(s, out var r) ? r
+        : throw new ArgumentException($"unknown role '{s}' (expected one of {string.Join(", ", Roles.Select(Of))})");
+
+    private static bool TryParse<T>(string s, IEnumerable<T> all, Func<T, string> code, out T value)
+    {
+        var key = s.Trim().ToLowerInvariant();
+        foreach (var v in all)
+        {
+            if (code(v) == key) { value = v; return true; }
+        }
+        value = default!;
+        return false;
+    }
+}
+
+/// <summary>Units a meter may report in, and their conversion to the carrier's canonical unit
+/// (kWh for energy carriers, m³ for water and gases, L for liquid fuels, kg for LPG).</summary>
+public static class MeterUnits
+{
+    public static Dimension DimensionOf(Carrier c) => c switch
+    {
+        Carrier.Water or Carrier.NaturalGas or Carrier.Diesel or Carrier.Gasoline => Dimension.Volume,
+        Carrier.Lpg => Dimension.Mass,
+        _ => Dimension.Energy,
+    };
+
+    /// <summary>Canonical unit symbol in which deltas and rollups of this carrier are stored.</summary>
+    public static string CanonicalUnit(Carrier c) => c switch
+    {
+        Carrier.Water or Carrier.NaturalGas => "m3",
+        Carrier.Diesel or Carrier.Gasoline => "L",
+        Carrier.Lpg => "kg",
+        _ => "kWh",
+    };
+
+    /// <summary>Factor that converts a value in <paramref name="unit"/> into the carrier's canonical unit.
+    /// Throws <see cref="ArgumentException"/> naming the unit when it does not fit the carrier.</summary>
+    public static double ToCanonicalFactor(Carrier c, string unit)
+    {
+        var u = unit.Trim();
+        double? f = DimensionOf(c) switch
+        {
+            Dimension.Energy => u switch
+            {
+                "kWh" or "kwh" or "千瓦时" or "度" => 1.0,
+                "MWh" or "mwh" or "兆瓦时" => 1000.0,
+                "Wh" or "wh" => 0.001,
+                "GJ" or "gj" => Energy.KilowattHoursPerGigajoule,
+                "MJ" or "mj" => Energy.KilowattHoursPerGigajoule / 1000.0,
+                _ => null,
+            },
+            Dimension.Volume when CanonicalUnit(c) == "m3" => u switch
+            {
+                "m3" or "m³" or "Nm3" or "Nm³" or "立方米" or "方" => 1.0,
+                "L" or "l" or "升" => 0.001,
+                _ => null,
+            },
+            Dimension.Volume => u switch
+            {
+                "L" or "l" or "升" => 1.0,
+                "m3" or "m³" or "立方米" => 1000.0,
+                _ => null,
+            },
+            Dimension.Mass => u switch
+            {
+                "kg" or "千克" or "公斤" => 1.0,
+                "t" or "吨" => 1000.0,
+                _ => null,
+            },
+            _ => null,
+        };
+        return f ?? throw new ArgumentException(
+            $"unit '{unit}' does not fit carrier {Codes.Of(c)} (canonical unit {CanonicalUnit(c)})");
+    }
+}
+
+/// <summary>A meter, physical or virtual. Deltas are stored in the carrier's canonical unit: raw value ×
+/// <see cref="Multiplier"/> × unit factor.</summary>
+public sealed record Meter
+{
+    public required MeterId Id { get; init; }
+    public required ParkId ParkId { get; init; }
+    public required string Code { get; init; }
+    public required string Name { get; init; }
+    public required Carrier Carrier { get; init; }
+    public required MeterKind Kind { get; init; }
+    /// <summary>Unit of the raw values the meter reports (before the multiplier).</summary>
+    public required string Unit { get; init; }
+    /// <summary>Register value at which a cumulative register wraps to zero (e.g. 1,000,000 for 6 digits).</summary>
+    public double? RegisterMax { get; init; }
+    /// <summary>Multiplier / CT×PT ratio applied to raw values.</summary>
+    public double Multiplier { get; init; } = 1.0;
+    /// <summary>Nominal reporting interval (interval meters: the length each value covers).</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(15);
+    /// <summary>Largest plausible rate in canonical units per hour; larger deltas are flagged as jumps.</summary>
+    public double? MaxRatePerHour { get; init; }
+    public SpaceId? SpaceId { get; init; }
+    public string? SystemCode { get; init; }
+    public string? Device { get; init; }
+    public MeterRole Role { get; init; } = MeterRole.Submeter;
+    /// <summary>For a virtual meter: a linear formula over other meters' codes, e.g. <c>ups1_in - ups1_out</c>.</summary>
+    public string? Formula { get; init; }
+
+    public bool IsVirtual => Formula is not null;
+    public string CanonicalUnit => Kind == MeterKind.Power ? "kW" : MeterUnits.CanonicalUnit(Carrier);
+    /// <summary>raw value × this = canonical value.</summary>
+    public double ScaleToCanonical => Multiplier * (Kind == MeterKind.Power ? PowerFactor(Unit) : MeterUnits.ToCanonicalFactor(Carrier, Unit));
+
+    /// <summary>Whether sums over space/system nodes include this meter (master/check meters and the
+    /// facility input boundary are excluded so energy is never counted twice).</summary>
+    public bool IsSummable => Role is not (MeterRole.FacilityInput or MeterRole.Check or MeterRole.Export);
+
+    private static double PowerFactor(string unit) => unit.Trim() switch
+    {
+        "kW" or "kw" => 1.0,
+        "MW" or "mw" => 1000.0,
+        "W" or "w" => 0.001,
+        _ => throw new ArgumentException($"unit '{unit}' is not a power unit (kW, MW, W)"),
+    };
+}

@@ -1,0 +1,210 @@
+using ZeroPark.Domain;
+
+namespace ZeroPark.Metering;
+
+/// <summary>
+/// Turns incoming points of one meter into stored readings, deltas and rollup changes. Pure: the caller supplies
+/// what the store knows around the batch (<see cref="MeterContext"/>) and applies the returned writes.
+/// <list type="bullet">
+/// <item>Same instant, same value: duplicate, nothing changes. Same instant, other value: correction (the previous
+/// value is reported for the audit log). A real reading supersedes an estimated one silently.</item>
+/// <item>Cumulative registers: delta = (value − base) × multiplier × unit factor, where base is the last reading
+/// that is a valid base. A backwards step is a rollover when wrapping at the register maximum gives a delta below
+/// half the register; otherwise it is flagged <see cref="ReadingFlags.Negative"/> and not summed. A delta above
+/// the meter's plausible rate (or above half the register when no rate is set) is flagged
+/// <see cref="ReadingFlags.Jump"/> and not summed. A replacement reading carries the old meter's final value:
+/// its delta is old final − base and the new meter's initial value becomes the next base.</item>
+/// <item>An interval longer than 1.5 × the nominal interval is flagged <see cref="ReadingFlags.Gap"/>; its delta is
+/// kept (the register measured it) and attributed to the reading that closes the gap.</item>
+/// <item>Out-of-order points are merged; every later reading whose delta depends on them is recomputed.</item>
+/// </list>
+/// </summary>
+public static class RegisterEngine
+{
+    private const ReadingFlags SourceFlags = ReadingFlags.Manual | ReadingFlags.Estimated | ReadingFlags.Replacement;
+
+    private sealed class Row
+    {
+        public long Ts;
+        public double Value;
+        public ReadingFlags Source;
+        public double? OldFinal;
+        public StoredReading? Stored;
+    }
+
+    /// <summary>Validates a point against the meter; returns the reason it must be rejected, or null.</summary>
+    public static string? Validate(Meter meter, in MeterPoint p)
+    {
+        if (double.IsNaN(p.Value) || double.IsInfinity(p.Value)) return "value: not a finite number";
+        if (meter.IsVirtual) return $"meter: '{meter.Code}' is virtual (computed by formula), it takes no readings";
+        if (meter.Kind == MeterKind.Cumulative)
+        {
+            if (p.Value < 0) return $"value: {p.Value} is negative, a register cannot be";
+            if (meter.RegisterMax is { } max && p.Value >= max)
+                return $"value: {p.Value} is not below the register maximum {max}";
+        }
+        return null;
+    }
+
+    public static MeterBatchResult Process(Meter meter, MeterContext context, IReadOnlyList<MeterPoint> points)
+    {
+        var result = new MeterBatchResult();
+        var ordered = new List<MeterPoint>(points.Count);
+        foreach (var p in points)
+        {
+            var reason = Validate(meter, p);
+            if (reason is null) ordered.Add(p);
+            else result.Results.Add(new PointResult(p.Index, PointOutcome.Rejected, reason));
+        }
+        ordered.Sort((a, b) => a.Ts != b.Ts ? a.Ts.CompareTo(b.Ts) : a.Index.CompareTo(b.Index));
+
+        var rows = Merge(context.Existing, ordered, result);
+        Recompute(meter, context, rows, result);
+        return result;
+    }
+
+    private static List<Row> Merge(IReadOnlyList<StoredReading> existing, List<MeterPoint> points, MeterBatchResult result)
+    {
+        var rows = new List<Row>(existing.Count + points.Count);
+        int i = 0, j = 0;
+        while (i < existing.Count || j < points.Count)
+        {
+            if (j >= points.Count || (i < existing.Count && existing[i].Ts < points[j].Ts))
+            {
+                var s = existing[i++];
+                rows.Add(new Row { Ts = s.Ts, Value = s.Value, Source = s.Flags & SourceFlags, OldFinal = s.OldFinal, Stored = s });
+                continue;
+            }
+            var p = points[j++];
+            Row row;
+            if (rows.Count > 0 && rows[^1].Ts == p.Ts) row = rows[^1];
+            else if (i < existing.Count && existing[i].Ts == p.Ts)
+            {
+                var s = existing[i++];
+                row = new Row { Ts = s.Ts, Value = s.Value, Source = s.Flags & SourceFlags, OldFinal = s.OldFinal, Stored = s };
+                rows.Add(row);
+            }
+            else
+            {
+                rows.Add(new Row { Ts = p.Ts, Value = p.Value, Source = p.Flags & SourceFlags, OldFinal = p.OldFinal });
+                result.Results.Add(new PointResult(p.Index, PointOutcome.Accepted));
+                continue;
+            }
+            Apply(row, p, result);
+        }
+        return rows;
+    }
+
+    /// <summary>A point for an instant that already has a row (stored, or earlier in the same batch).</summary>
+    private static void Apply(Row row, in MeterPoint p, MeterBatchResult result)
+    {
+        var incomingEstimated = (p.Flags & ReadingFlags.Estimated) != 0;
+        var rowEstimated = (row.Source & ReadingFlags.Estimated) != 0;
+        if (incomingEstimated && !rowEstimated)
+        {
+            // A fill never overwrites a measured value.
+            result.Results.Add(new PointResult(p.Index, PointOutcome.Duplicate, "a measured reading exists at this instant"));
+            return;
+        }
+        if (rowEstimated && !incomingEstimated)
+        {
+            row.Value = p.Value;
+            row.Source = p.Flags & SourceFlags;
+            row.OldFinal = p.OldFinal;
+            result.Results.Add(new PointResult(p.Index, PointOutcome.Accepted));
+            return;
+        }
+        if (SameValue(row.Value, p.Value) && row.OldFinal == p.OldFinal)
+        {
+            result.Results.Add(new PointResult(p.Index, PointOutcome.Duplicate));
+            return;
+        }
+        result.Results.Add(new PointResult(p.Index, PointOutcome.Corrected, null, row.Value));
+        result.Corrections.Add((row.Ts, row.Value, p.Value));
+        row.Value = p.Value;
+        row.OldFinal = p.OldFinal;
+        row.Source = (row.Source & ~ReadingFlags.Manual) | (p.Flags & SourceFlags);
+    }
+
+    private static bool SameValue(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1.0, Math.Abs(a));
+
+    private static void Recompute(Meter meter, MeterContext context, List<Row> rows, MeterBatchResult result)
+    {
+        var scale = meter.ScaleToCanonical;
+        var nominal = (long)meter.Interval.TotalSeconds;
+        long? prevTs = context.Before?.Ts;
+        StoredReading? baseReading = context.BaseBefore;
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var row = rows[k];
+            var (delta, flags) = meter.Kind switch
+            {
+                MeterKind.Cumulative => Cumulative(meter, scale, baseReading, row),
+                MeterKind.Interval => Interval(meter, scale, nominal, row),
+                _ => (row.Value * scale, ReadingFlags.None),
+            };
+            if (prevTs is { } pt && row.Ts - pt > nominal * 3 / 2) flags |= ReadingFlags.Gap;
+            flags |= row.Source;
+            var now = new StoredReading(row.Ts, row.Value, delta, flags, row.OldFinal);
+            if (row.Stored is not { } old)
+            {
+                result.Inserts.Add(now);
+                result.Rollups.Add(Contribution(now, +1));
+            }
+            else if (old != now)
+            {
+                result.Updates.Add(now);
+                var a = Contribution(old, -1);
+                var b = Contribution(now, +1);
+                result.Rollups.Add(new RollupChange(now.Ts, a.Sum + b.Sum, 0, a.Flagged + b.Flagged, a.Estimated + b.Estimated));
+                if (k == rows.Count - 1 && !context.ReachesEnd && old.IsValidBase != now.IsValidBase)
+                    result.NeedsMoreTail = true;
+            }
+            prevTs = row.Ts;
+            if (now.IsValidBase)
+                baseReading = now;
+        }
+    }
+
+    private static RollupChange Contribution(in StoredReading r, int sign) => new(
+        r.Ts,
+        sign * (r.IsExcluded ? 0 : r.Delta),
+        sign,
+        sign * (r.IsExcluded ? 1 : 0),
+        sign * ((r.Flags & ReadingFlags.Estimated) != 0 ? 1 : 0));
+
+    private static (double Delta, ReadingFlags Flags) Cumulative(Meter meter, double scale, StoredReading? baseReading, Row row)
+    {
+        if (baseReading is not { } b) return (0, ReadingFlags.First);
+        // On a replacement row, the old meter's final value closes the old register; the row's value starts the new one.
+        var end = row.OldFinal ?? row.Value;
+        var diff = end - b.Value;
+        var flags = ReadingFlags.None;
+        if (diff < 0)
+        {
+            if (meter.RegisterMax is { } max && end + max - b.Value < max / 2)
+            {
+                diff = end + max - b.Value;
+                flags |= ReadingFlags.Rollover;
+            }
+            else
+            {
+                return (0, ReadingFlags.Negative);
+            }
+        }
+        var delta = diff * scale;
+        var hours = (row.Ts - b.Ts) / 3600.0;
+        var implausible = meter.MaxRatePerHour is { } rate
+            ? hours > 0 && delta / hours > rate
+            : meter.RegisterMax is { } m && diff > m / 2;
+        return implausible ? (0, ReadingFlags.Jump) : (delta, flags);
+    }
+
+    private static (double Delta, ReadingFlags Flags) Interval(Meter meter, double scale, long nominal, Row row)
+    {
+        if (row.Value < 0) return (0, ReadingFlags.Negative);
+        var delta = row.Value * scale;
+        if (meter.MaxRatePerHour is { } rate && delta / (nominal / 3600.0) > rate) return (0, ReadingFlags.Jump);
+        return (delta, ReadingFlags.None);
+    }
+}

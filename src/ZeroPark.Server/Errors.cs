@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using ZeroPark.Storage;
+
+namespace ZeroPark.Server;
+
+/// <summary>Maps ZeroPark's exception taxonomy to ProblemDetails, in one place.</summary>
+public static class ErrorMapping
+{
+    public static WebApplication UseZeroParkErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(b => b.Run(async ctx =>
+        {
+            var ex = ctx.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var result = ToResult(ex);
+            await result.ExecuteAsync(ctx);
+        }));
+        return app;
+    }
+
+    public static IResult ToResult(Exception? ex) => ex switch
+    {
+        ValidationException v => Results.ValidationProblem(new Dictionary<string, string[]> { [v.Field] = [v.Message] }, detail: v.Message),
+        NotFoundException n => Results.Problem(n.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        ConflictException c => Results.Problem(c.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+        BadHttpRequestException b => Results.Problem(b.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request"),
+        System.Text.Json.JsonException j => Results.Problem(j.Message, statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON"),
+        _ => Results.Problem("an unexpected error occurred", statusCode: StatusCodes.Status500InternalServerError),
+    };
+}

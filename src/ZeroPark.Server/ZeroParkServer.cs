@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using ZeroPark.Storage;
+
+namespace ZeroPark.Server;
+
+/// <summary>The composition root shared by <c>Program</c> and <c>zeropark serve</c>.</summary>
+public static class ZeroParkServer
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Builds the web application. Configuration: <c>ZeroPark:Db</c> (SQLite path or PostgreSQL connection string,
+    /// default <c>zeropark.db</c>); URLs default to <see cref="DefaultUrl"/> (loopback only).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls(DefaultUrl);
+        configure?.Invoke(builder);
+        builder.Services.AddZeroPark(builder.Configuration);
+        var app = builder.Build();
+        app.MapZeroPark();
+        return app;
+    }
+
+    /// <summary>Registers the store (opened and migrated once, at first use) and the API services.</summary>
+    public static IServiceCollection AddZeroPark(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var db = configuration["ZeroPark:Db"] is { Length: > 0 } d ? d : "zeropark.db";
+            return ZeroParkStore.OpenAsync(db, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
+        });
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+        });
+        return services;
+    }
+
+    public static WebApplication MapZeroPark(this WebApplication app)
+    {
+        app.UseZeroParkErrors();
+        app.MapOpenApi();
+        app.MapGet("/health", async (ZeroParkStore store) => Microsoft.AspNetCore.Http.Results.Ok(new { status = "ok", store = store.Kind.ToString().ToLowerInvariant(), schema = await store.SchemaVersionAsync() }));
+        ZeroParkEndpoints.MapZeroParkEndpoints(app);
+        return app;
+    }
+}

@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+using ZeroPark.Metering;
+
+namespace ZeroPark.Storage;
+
+/// <summary>The production store: PostgreSQL. Readings are appended with binary COPY; rollups are staged with binary
+/// COPY into a temporary table and merged with one INSERT … ON CONFLICT; a transaction-scoped advisory lock per park
+/// serialises writers across server instances.</summary>
+public sealed class PostgresStore : ZeroParkStore
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresStore(string connectionString, TimeProvider clock) : base(clock)
+    {
+        _dataSource = NpgsqlDataSource.Create(ToKeyValue(connectionString));
+    }
+
+    public override StoreKind Kind => StoreKind.Postgres;
+
+    protected internal override DbConnection CreateConnection() => _dataSource.CreateConnection();
+
+    /// <summary>Accepts <c>postgres://user:pass@host:port/db</c> URIs as well as key=value strings.</summary>
+    private static string ToKeyValue(string cs)
+    {
+        if (!cs.StartsWith("postgres", StringComparison.OrdinalIgnoreCase) || !cs.Contains("://", StringComparison.Ordinal)) return cs;
+        var uri = new Uri(cs);
+        var b = new NpgsqlConnectionStringBuilder { Host = uri.Host, Port = uri.Port > 0 ? uri.Port : 5432, Database = uri.AbsolutePath.TrimStart('/') };
+        var userInfo = uri.UserInfo.Split(':', 2);
+        if (userInfo[0].Length > 0) b.Username = Uri.UnescapeDataString(userInfo[0]);
+        if (userInfo.Length > 1) b.Password = Uri.UnescapeDataString(userInfo[1]);
+        return b.ToString();
+    }
+
+    protected override async Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(7291, @p)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue("p", (int)parkId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    protected override async Task InsertReadingsAsync(DbConnection c, DbTransaction tx, List<(long Meter, StoredReading R)> rows, CancellationToken ct)
+    {
+        await using var w = await ((NpgsqlConnection)c).BeginBinaryImportAsync(
+            "COPY readings (meter_id, ts, value, delta, flags, old_final) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var (m, r) in rows)
+        {
+            await w.StartRowAsync(ct);
+            await w.WriteAsync((int)m, NpgsqlDbType.Integer, ct);
+            await w.WriteAsync(r.Ts, NpgsqlDbType.Bigint, ct);
+            await w.WriteAsync(r.Value, NpgsqlDbType.Double, ct);
+            await w.WriteAsync(r.Delta, NpgsqlDbType.Double, ct);
+            await w.WriteAsync((short)r.Flags, NpgsqlDbType.Smallint, ct);
+            if (r.OldFinal is { } f) await w.WriteAsync(f, NpgsqlDbType.Double, ct);
+            else await w.WriteNullAsync(ct);
+        }
+        await w.CompleteAsync(ct);
+    }
+
+    protected override async Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, List<RollupRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        var conn = (NpgsqlConnection)c;
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS rollup_stage (series_id BIGINT, bucket BIGINT, sum DOUBLE PRECISION, n INTEGER, nflag INTEGER, nest INTEGER) ON COMMIT DELETE ROWS", conn, (NpgsqlTransaction)tx))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        await using (var w = await conn.BeginBinaryImportAsync("COPY rollup_stage (series_id, bucket, sum, n, nflag, nest) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var r in rows)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(r.Series, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(r.Bucket, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(r.Sum, NpgsqlDbType.Double, ct);
+                await w.WriteAsync(r.N, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(r.NFlag, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(r.NEst, NpgsqlDbType.Integer, ct);
+            }
+            await w.CompleteAsync(ct);
+        }
+        await using var merge = new NpgsqlCommand(
+            $"""
+            INSERT INTO {table} AS t (series_id, bucket, sum, n, nflag, nest) SELECT series_id, bucket, sum, n, nflag, nest FROM rollup_stage
+            ON CONFLICT (series_id, bucket) DO UPDATE SET sum = t.sum + excluded.sum, n = t.n + excluded.n, nflag = t.nflag + excluded.nflag, nest = t.nest + excluded.nest;
+            TRUNCATE rollup_stage;
+            """, conn, (NpgsqlTransaction)tx);
+        await merge.ExecuteNonQueryAsync(ct);
+    }
+
+    protected override async Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            """
+            INSERT INTO meter_state (meter_id, last_ts, last_value, last_flags, base_ts, base_value, base_flags)
+            SELECT * FROM unnest(@m, @lt, @lv, @lf, @bt, @bv, @bf)
+            ON CONFLICT (meter_id) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, last_flags = excluded.last_flags,
+              base_ts = excluded.base_ts, base_value = excluded.base_value, base_flags = excluded.base_flags
+            """, (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue("m", states.Select(s => s.MeterId).ToArray());
+        cmd.Parameters.AddWithValue("lt", states.Select(s => s.Last.Ts).ToArray());
+        cmd.Parameters.AddWithValue("lv", states.Select(s => s.Last.Value).ToArray());
+        cmd.Parameters.AddWithValue("lf", states.Select(s => (int)s.Last.Flags).ToArray());
+        cmd.Parameters.AddWithValue("bt", states.Select(s => s.Base?.Ts).ToArray());
+        cmd.Parameters.AddWithValue("bv", states.Select(s => s.Base?.Value).ToArray());
+        cmd.Parameters.AddWithValue("bf", states.Select(s => s.Base is { } b ? (int?)b.Flags : null).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _dataSource.DisposeAsync();
+        await base.DisposeAsync();
+    }
+}

@@ -1,0 +1,61 @@
+using Dapper;
+using ZeroPark.Domain;
+using ZeroPark.Metering;
+
+namespace ZeroPark.Storage;
+
+public abstract partial class ZeroParkStore
+{
+    /// <summary>Manual entry of one reading by a person. A reason is required; the entry (or the correction, with the
+    /// previous value) is written to the audit log with the user and time.</summary>
+    public async Task<IngestSummary> ManualEntryAsync(string parkCode, string meterCode, DateTimeOffset at, double value, string user, string reason,
+        CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(user)) throw new ValidationException("user", "the user making the entry is required");
+        if (string.IsNullOrWhiteSpace(reason)) throw new ValidationException("reason", "a reason is required for manual entries and corrections");
+        var reg = await GetRegistryAsync(parkCode, ct);
+        reg.Meter(meterCode);
+        var summary = await IngestAsync(parkCode, [new RawPoint(meterCode, at, value, 1)],
+            new IngestSource("manual", user) { Reason = reason, Flags = ReadingFlags.Manual }, detail: true, ct);
+        if (summary.Rejected.Count > 0) throw new ValidationException("value", summary.Rejected[0].Reason);
+        return summary;
+    }
+
+    /// <summary>
+    /// Optional linear gap filling, never done unless asked: writes estimated readings (flag <see cref="ReadingFlags.Estimated"/>)
+    /// at the missing instants of each gap between two measured readings inside local dates from..to. Cumulative registers are
+    /// interpolated linearly between the readings around the gap, so the gap's consumption is spread, not changed; interval
+    /// meters get values interpolated between the neighbouring intervals. Gaps closed by a flagged reading (rollover, jump,
+    /// negative, replacement) are left alone. A measured reading that arrives later replaces an estimate.
+    /// </summary>
+    public async Task<IngestSummary> FillGapsAsync(string parkCode, string meterCode, DateOnly from, DateOnly to, string user, CancellationToken ct = default)
+    {
+        var reg = await GetRegistryAsync(parkCode, ct);
+        var m = reg.Meter(meterCode);
+        if (m.IsVirtual || m.Kind == MeterKind.Power) throw new ValidationException("meter", $"meter '{meterCode}' is {(m.IsVirtual ? "virtual" : "a power meter")}; only cumulative and interval meters can be filled");
+        var (start, end) = reg.Clock.Range(from, to);
+        var step = (long)m.Interval.TotalSeconds;
+        List<ReadingRow> rows;
+        await using (var c = await OpenConnectionAsync(ct))
+        {
+            rows = (await c.QueryAsync<ReadingRow>(
+                "SELECT ts, value, delta, flags, old_final FROM readings WHERE meter_id = @id AND ts >= @start AND ts <= @end ORDER BY ts",
+                new { id = m.Id.Value, start, end })).ToList();
+        }
+        var points = new List<RawPoint>();
+        var blocking = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement;
+        for (var i = 1; i < rows.Count; i++)
+        {
+            var a = rows[i - 1];
+            var b = rows[i];
+            if (b.ts - a.ts <= step * 3 / 2) continue;
+            if ((((ReadingFlags)a.flags | (ReadingFlags)b.flags) & blocking) != 0) continue;
+            for (var t = a.ts + step; t <= b.ts - step; t += step)
+            {
+                var v = a.value + (b.value - a.value) * (t - a.ts) / (double)(b.ts - a.ts);
+                points.Add(new RawPoint(meterCode, DateTimeOffset.FromUnixTimeSeconds(t), v, points.Count + 1));
+            }
+        }
+        return await IngestAsync(parkCode, points, new IngestSource("fill", user) { Reason = "linear gap fill", Flags = ReadingFlags.Estimated }, ct: ct);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using System.Reflection;
+using Dapper;
+
+namespace ZeroPark.Storage;
+
+public enum StoreKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The ZeroPark store: registry, readings with incremental rollups, audit log. One instance per process and
+/// database; thread-safe. SQLite (a file path) is the embedded default; a PostgreSQL connection string
+/// (<c>Host=…;Database=…</c> or <c>postgres://…</c>) selects PostgreSQL. Both run the same SQL except for the
+/// bulk paths (binary COPY on PostgreSQL, multi-row prepared inserts in one transaction on SQLite) and locking.
+/// </summary>
+public abstract partial class ZeroParkStore : IAsyncDisposable
+{
+    protected ZeroParkStore(TimeProvider clock) => Clock = clock;
+
+    public abstract StoreKind Kind { get; }
+    protected TimeProvider Clock { get; }
+
+    /// <summary>Opens (and migrates) the store named by <paramref name="db"/>: a file path or a PostgreSQL connection string.</summary>
+    public static async Task<ZeroParkStore> OpenAsync(string db, TimeProvider? clock = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(db);
+        clock ??= TimeProvider.System;
+        ZeroParkStore store = IsPostgres(db) ? new PostgresStore(db, clock) : new SqliteStore(db, clock);
+        await store.MigrateAsync(ct);
+        return store;
+    }
+
+    public static bool IsPostgres(string db) =>
+        db.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
+        db.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ||
+        db.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    protected internal abstract DbConnection CreateConnection();
+
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default)
+    {
+        var c = CreateConnection();
+        await c.OpenAsync(ct);
+        await OnOpenedAsync(c, ct);
+        return c;
+    }
+
+    protected virtual Task OnOpenedAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Applies the embedded versioned migrations (<c>Migrations/{provider}/NNN_name.sql</c>) not yet applied.</summary>
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenConnectionAsync(ct);
+        await c.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+        var applied = (await c.QueryAsync<long>("SELECT version FROM schema_version")).ToHashSet();
+        var provider = Kind == StoreKind.Sqlite ? "sqlite" : "postgres";
+        var asm = typeof(ZeroParkStore).Assembly;
+        var prefix = $"ZeroPark.Storage.Migrations.{provider}.";
+        foreach (var name in asm.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var file = name[prefix.Length..];
+            var version = int.Parse(file[..file.IndexOf('_', StringComparison.Ordinal)].TrimStart('_'), System.Globalization.CultureInfo.InvariantCulture);
+            if (applied.Contains(version)) continue;
+            var sql = await ReadResourceAsync(asm, name);
+            await using var tx = await c.BeginTransactionAsync(ct);
+            await c.ExecuteAsync(sql, transaction: tx);
+            await c.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@v, @n, @at)",
+                new { v = version, n = file, at = Clock.GetUtcNow().ToUnixTimeSeconds() }, tx);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    public async Task<int> SchemaVersionAsync()
+    {
+        await using var c = await OpenConnectionAsync();
+        return await c.ExecuteScalarAsync<int>("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    }
+
+    private static async Task<string> ReadResourceAsync(Assembly asm, string name)
+    {
+        await using var s = asm.GetManifestResourceStream(name)!;
+        using var r = new StreamReader(s);
+        return await r.ReadToEndAsync();
+    }
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+}
