@@ -1,6 +1,455 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using System.Globalization;
+using Spectre.Console;
+using ZeroPark.Cli.Demo;
+using ZeroPark.Domain;
+using ZeroPark.Metering;
+using ParseResult = System.CommandLine.ParseResult;
+using ZeroPark.Storage;
+using ZeroPark.Storage.Import;
+
 namespace ZeroPark.Cli;
 
+/// <summary>The <c>zeropark</c> command line. Every command takes <c>--db</c>: a SQLite file path or a PostgreSQL connection
+/// string. Errors print one line to standard error and exit with code 2 (bad input) or 1 (unexpected).</summary>
 public static class CliApp
 {
-    public static Task<int> RunAsync(string[] args) => Task.FromResult(args.Length);
+    private static readonly Option<string> Db = new("--db") { Description = "SQLite file path or PostgreSQL connection string (Host=…;Database=…)", Required = true };
+    private static readonly Option<string> ParkOpt = new("--park") { Description = "park code", Required = true };
+    private static readonly Option<string> FormatOpt = new("--format") { Description = "table | json | csv", DefaultValueFactory = _ => "table" };
+    private static readonly Option<string> FromOpt = new("--from") { Description = "first local date, YYYY-MM-DD", Required = true };
+    private static readonly Option<string> ToOpt = new("--to") { Description = "last local date (inclusive), YYYY-MM-DD", Required = true };
+    private static readonly Option<string> UserOpt = new("--user") { Description = "who does this (recorded in the audit log)", DefaultValueFactory = _ => Environment.UserName };
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("ZeroPark — energy & carbon management for data center parks");
+        root.Subcommands.Add(Init());
+        root.Subcommands.Add(Parks());
+        root.Subcommands.Add(Spaces());
+        root.Subcommands.Add(Meters());
+        root.Subcommands.Add(Import());
+        root.Subcommands.Add(Series());
+        root.Subcommands.Add(Quality());
+        root.Subcommands.Add(Latest());
+        root.Subcommands.Add(Manual());
+        root.Subcommands.Add(Replace());
+        root.Subcommands.Add(FillGaps());
+        root.Subcommands.Add(Keys());
+        root.Subcommands.Add(Audit());
+        root.Subcommands.Add(DemoCommand());
+        root.Subcommands.Add(Serve());
+        root.Subcommands.Add(Bench.BenchCommand.Create());
+        return await root.Parse(args).InvokeAsync();
+    }
+
+    /// <summary>Runs a command body with the store open, mapping ZeroPark's exceptions to one-line errors.</summary>
+    internal static async Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body)
+    {
+        try
+        {
+            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
+            return await body(store);
+        }
+        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or FileNotFoundException)
+        {
+            await Console.Error.WriteLineAsync("error: " + (e is ValidationException v ? $"{v.Field}: {v.Message}" : e.Message));
+            return 2;
+        }
+    }
+
+    internal static DateOnly Date(ParseResult pr, Option<string> o)
+    {
+        var s = pr.GetValue(o)!;
+        return DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d : throw new ValidationException(o.Name.TrimStart('-'), $"'{s}' is not a date (YYYY-MM-DD)");
+    }
+
+    private static DateTimeOffset Instant(string field, string s) =>
+        DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) && (s.Contains('+', StringComparison.Ordinal) || s.EndsWith('Z') || s.LastIndexOf('-') > 9)
+            ? t : throw new ValidationException(field, $"'{s}' is not an ISO 8601 timestamp with an offset (e.g. 2025-01-01T10:00:00+08:00)");
+
+    private static Command Init()
+    {
+        var name = new Option<string>("--name") { Required = true, Description = "park name" };
+        var tz = new Option<string>("--timezone") { DefaultValueFactory = _ => "Asia/Shanghai", Description = "IANA time zone" };
+        var climate = new Option<string>("--climate-zone") { DefaultValueFactory = _ => "other", Description = "severe_cold | cold | other (T/CA305)" };
+        var region = new Option<string?>("--grid-region") { Description = "grid region, e.g. 华北" };
+        var province = new Option<string?>("--province") { Description = "province, e.g. 河北" };
+        var itKw = new Option<double?>("--design-it-kw") { Description = "design IT capacity (kW)" };
+        var racks = new Option<int?>("--racks-total");
+        var racksUsed = new Option<int?>("--racks-in-use");
+        var cmd = new Command("init", "create the store (if needed) and a park; prints a gateway API key") { Db, ParkOpt, name, tz, climate, region, province, itKw, racks, racksUsed };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var park = await store.CreateParkAsync(new ParkDraft(pr.GetValue(ParkOpt)!, pr.GetValue(name)!, pr.GetValue(tz)!)
+            {
+                ClimateZone = pr.GetValue(climate)!, GridRegion = pr.GetValue(region), Province = pr.GetValue(province),
+                DesignItKw = pr.GetValue(itKw), RacksTotal = pr.GetValue(racks), RacksInUse = pr.GetValue(racksUsed),
+            }, Environment.UserName, ct);
+            var key = await store.CreateApiKeyAsync(park.Code, "default", Environment.UserName, ct);
+            Console.WriteLine($"created park '{park.Code}' ({park.Name}, {park.TimeZoneId}) in {store.Kind.ToString().ToLowerInvariant()} store");
+            Console.WriteLine($"gateway API key (shown once): {key}");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Parks()
+    {
+        var list = new Command("list", "list parks") { Db, FormatOpt };
+        list.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var parks = await store.ListParksAsync(ct);
+            Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "time_zone", "climate_zone", "province", "design_it_kw", "racks_total", "racks_in_use"],
+                parks.Select(p => new object?[] { p.Code, p.Name, p.TimeZoneId, Park.ClimateZoneCode(p.ClimateZone), p.Province, p.DesignItCapacity?.Kilowatts, p.RacksTotal, p.RacksInUse }));
+            return 0;
+        }));
+        return new Command("parks", "parks") { list };
+    }
+
+    private static Command Spaces()
+    {
+        var code = new Option<string>("--code") { Required = true };
+        var name = new Option<string>("--name") { Required = true };
+        var parent = new Option<string?>("--parent") { Description = "parent space code (omit for a building)" };
+        var add = new Command("add", "add a building, floor, room or rack (the level follows from the parent)") { Db, ParkOpt, code, name, parent, UserOpt };
+        add.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var s = await store.CreateSpaceAsync(pr.GetValue(ParkOpt)!, new SpaceDraft(pr.GetValue(code)!, pr.GetValue(name)!, pr.GetValue(parent)), pr.GetValue(UserOpt)!, ct);
+            Console.WriteLine($"created {Space.LevelCode(s.Level)} '{s.Code}'");
+            return 0;
+        }));
+        var list = new Command("list", "list spaces") { Db, ParkOpt, FormatOpt };
+        list.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var reg = await store.GetRegistryAsync(pr.GetValue(ParkOpt)!, ct);
+            Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "level", "parent"],
+                reg.SpacesById.Values.OrderBy(s => s.Code, StringComparer.Ordinal).Select(s => new object?[] { s.Code, s.Name, Space.LevelCode(s.Level), s.ParentId is { } p ? reg.SpacesById[p.Value].Code : null }));
+            return 0;
+        }));
+        return new Command("spaces", "space hierarchy: park → building → floor → room → rack") { add, list };
+    }
+
+    private static Command Meters()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "CSV: code,name,carrier,kind,unit,register_max,multiplier,space,system,role[,interval_minutes,max_rate,device,formula]" };
+        var import = new Command("import", "register meters from a CSV file (all or nothing; every bad row is listed)") { Db, ParkOpt, file, UserOpt };
+        import.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var f = pr.GetValue(file)!;
+            await using var s = f.OpenRead();
+            var (rows, errors) = MeterFileParser.Parse(s);
+            if (errors.Count > 0)
+            {
+                foreach (var e in errors) await Console.Error.WriteLineAsync($"line {e.Line}: {e.Reason}");
+                await Console.Error.WriteLineAsync($"error: {errors.Count} bad row(s); no meter was registered");
+                return 2;
+            }
+            var drafts = rows.Select(r => new MeterDraft(r.Code, r.Name, Codes.Of(r.Carrier), Codes.Of(r.Kind), r.Unit)
+            {
+                RegisterMax = r.RegisterMax, Multiplier = r.Multiplier, SpaceCode = r.SpaceCode, SystemCode = r.SystemCode, Role = Codes.Of(r.Role),
+                IntervalMinutes = r.IntervalMinutes, MaxRatePerHour = r.MaxRatePerHour, Device = r.Device, Formula = r.Formula,
+            }).ToList();
+            // Physical meters first, so virtual meters can refer to meters of the same file.
+            await store.CreateMetersAsync(pr.GetValue(ParkOpt)!, drafts.Where(d => d.Formula is null).ToList(), pr.GetValue(UserOpt)!, ct);
+            await store.CreateMetersAsync(pr.GetValue(ParkOpt)!, drafts.Where(d => d.Formula is not null).ToList(), pr.GetValue(UserOpt)!, ct);
+            Console.WriteLine($"registered {drafts.Count} meter(s)");
+            return 0;
+        }));
+        var list = new Command("list", "list meters") { Db, ParkOpt, FormatOpt };
+        list.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var reg = await store.GetRegistryAsync(pr.GetValue(ParkOpt)!, ct);
+            Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "carrier", "kind", "unit", "register_max", "multiplier", "space", "system", "role", "formula"],
+                reg.MetersById.Values.OrderBy(m => m.Code, StringComparer.Ordinal).Select(m => new object?[]
+                {
+                    m.Code, m.Name, Codes.Of(m.Carrier), Codes.Of(m.Kind), m.Unit, m.RegisterMax, m.Multiplier,
+                    m.SpaceId is { } s ? reg.SpacesById[s.Value].Code : null, m.SystemCode, Codes.Of(m.Role), m.Formula,
+                }));
+            return 0;
+        }));
+        return new Command("meters", "meter registry") { import, list };
+    }
+
+    private static Command Import()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "readings: CSV (meter,timestamp,value) or XLSX; foreign exports through --mapping" };
+        var mapping = new Option<FileInfo?>("--mapping") { Description = "JSON column mapping for foreign exports (see docs/import-formats.md)" };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 100_000, Description = "readings per transaction" };
+        var cmd = new Command("import", "import readings; prints accepted, duplicates, corrected and every rejected row with its line and reason") { Db, ParkOpt, file, mapping, FormatOpt, batch, UserOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var f = pr.GetValue(file)!;
+            if (!f.Exists) throw new FileNotFoundException($"file '{f.FullName}' not found");
+            var map = pr.GetValue(mapping) is { } mf ? ColumnMapping.FromJson(await File.ReadAllTextAsync(mf.FullName, ct)) : null;
+            var park = pr.GetValue(ParkOpt)!;
+            await store.GetRegistryAsync(park, ct);
+            var interactive = !Console.IsErrorRedirected && pr.GetValue(FormatOpt) != "json";
+            ZeroPark.Metering.ParseResult? parsed = null;
+            var accepted = 0; var duplicates = 0; var corrected = 0;
+            var rejected = new List<RowError>();
+            var size = Math.Max(1, pr.GetValue(batch));
+            async Task Work(Action<string, double, double> report)
+            {
+                await using (var s = f.OpenRead())
+                {
+                    parsed = ReadingFileParser.Parse(s, f.Name, map, new Progress<long>(b => report("reading " + f.Name, b, f.Length)));
+                }
+                rejected.AddRange(parsed.Errors);
+                var points = parsed.Points;
+                for (var i = 0; i < points.Count; i += size)
+                {
+                    var chunk = points.Skip(i).Take(size).ToList();
+                    var sum = await store.IngestAsync(park, chunk, IngestSource.File(f.Name, pr.GetValue(UserOpt)!), ct: ct);
+                    accepted += sum.Accepted; duplicates += sum.Duplicates; corrected += sum.Corrected;
+                    rejected.AddRange(sum.Rejected);
+                    report("storing readings", i + chunk.Count, points.Count);
+                }
+            }
+            if (interactive)
+            {
+                await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        var read = ctx.AddTask("reading " + f.Name, maxValue: Math.Max(1, f.Length));
+                        var store2 = ctx.AddTask("storing readings", maxValue: 1);
+                        await Work((what, v, max) =>
+                        {
+                            var t = what.StartsWith("reading", StringComparison.Ordinal) ? read : store2;
+                            t.MaxValue = Math.Max(1, max);
+                            t.Value = v;
+                        });
+                        read.Value = read.MaxValue;
+                        store2.Value = store2.MaxValue;
+                    });
+            }
+            else
+            {
+                await Work((_, _, _) => { });
+            }
+            rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
+            if (pr.GetValue(FormatOpt) == "json")
+            {
+                Output.WriteJson(new { accepted, duplicates, corrected, rejected = rejected.Select(r => new { line = r.Line, reason = r.Reason }) });
+            }
+            else
+            {
+                Console.WriteLine($"accepted {accepted}, duplicates {duplicates}, corrected {corrected}, rejected {rejected.Count}");
+                foreach (var r in rejected.Take(1000)) Console.WriteLine($"  line {r.Line}: {r.Reason}");
+                if (rejected.Count > 1000) Console.WriteLine($"  … and {rejected.Count - 1000} more (use --format json for all)");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    internal static Granularity ParseBy(string by) => by switch
+    {
+        "15min" or "quarter" or "quarter_hour" => Granularity.QuarterHour,
+        "hour" => Granularity.Hour,
+        "day" => Granularity.Day,
+        "month" => Granularity.Month,
+        "year" => Granularity.Year,
+        _ => throw new ValidationException("by", $"'{by}' is not a granularity (15min, hour, day, month, year)"),
+    };
+
+    private static Command Series()
+    {
+        var meter = new Option<string?>("--meter") { Description = "meter code (physical or virtual)" };
+        var space = new Option<string?>("--space") { Description = "space node code (default: the whole park)" };
+        var system = new Option<string?>("--system") { Description = "system node code, e.g. cooling or cooling.chiller" };
+        var role = new Option<string?>("--role") { Description = "KPI role, e.g. it_load or facility_input" };
+        var carrier = new Option<string>("--carrier") { DefaultValueFactory = _ => "electricity" };
+        var by = new Option<string>("--by") { DefaultValueFactory = _ => "day", Description = "15min | hour | day | month | year" };
+        var cmd = new Command("series", "series of a meter or of a node (space/system/role) over local dates, --to inclusive")
+            { Db, ParkOpt, meter, space, system, role, carrier, FromOpt, ToOpt, by, FormatOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            SeriesTarget target = pr.GetValue(meter) is { } m
+                ? SeriesTarget.Meter(m)
+                : SeriesTarget.Node(pr.GetValue(space), pr.GetValue(system), pr.GetValue(role) is { } r ? (Codes.TryRole(r, out var rr) ? rr : throw new ValidationException("role", $"unknown role '{r}'")) : null,
+                    Codes.TryCarrier(pr.GetValue(carrier)!, out var c) ? c : throw new ValidationException("carrier", $"unknown carrier '{pr.GetValue(carrier)}'"));
+            var res = await store.SeriesAsync(pr.GetValue(ParkOpt)!, target, Date(pr, FromOpt), Date(pr, ToOpt), ParseBy(pr.GetValue(by)!), ct);
+            var rows = res.Buckets.Select(b => new object?[] { b.Start, b.End, b.Value, res.Unit, b.Quality.Label, Math.Round(b.Quality.Completeness * 100, 2) }).ToList();
+            Output.Write(pr.GetValue(FormatOpt)!, ["start", "end", "value", "unit", "quality", "completeness"], rows,
+                pr.GetValue(FormatOpt) == "json" ? res.Buckets.Select(b => new
+                {
+                    start = Output.Format(b.Start), end = Output.Format(b.End), value = b.Value, unit = res.Unit, quality = b.Quality.Label,
+                    completeness = Math.Round(b.Quality.Completeness * 100, 2), received = b.Quality.Received, expected = b.Quality.Expected,
+                    flagged = b.Quality.Flagged, estimated = b.Quality.Estimated,
+                }).ToList() : null);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Quality()
+    {
+        var meter = new Option<string?>("--meter") { Description = "one meter: also lists its gaps and flagged readings" };
+        var cmd = new Command("quality", "data-quality report per meter: completeness %, gaps, flagged readings, last reading") { Db, ParkOpt, meter, FromOpt, ToOpt, FormatOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var q = await store.DataQualityAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter), Date(pr, FromOpt), Date(pr, ToOpt), ct);
+            if (pr.GetValue(FormatOpt) == "json") { Output.WriteJson(q); return 0; }
+            Output.Write(pr.GetValue(FormatOpt)!, ["meter", "expected", "received", "completeness_%", "flagged", "estimated", "last_reading", "last_value"],
+                q.Select(x => new object?[] { x.Meter, x.Expected, x.Received, x.CompletenessPercent, x.Flagged, x.Estimated, x.LastReadingAt, x.LastValue }));
+            if (q is [{ Gaps: { } gaps, FlaggedReadings: { } flagged }])
+            {
+                foreach (var g in gaps) Console.WriteLine($"gap: {Output.Format(g.Start)} – {Output.Format(g.End)}");
+                foreach (var f in flagged) Console.WriteLine($"flagged: {Output.Format(f.Timestamp)} value {Output.Format(f.Value)} ({f.Flags})");
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Latest()
+    {
+        var cmd = new Command("latest", "latest reading of every meter") { Db, ParkOpt, FormatOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var l = await store.LatestReadingsAsync(pr.GetValue(ParkOpt)!, ct);
+            Output.Write(pr.GetValue(FormatOpt)!, ["meter", "at", "value"], l.OrderBy(x => x.Meter, StringComparer.Ordinal).Select(x => new object?[] { x.Meter, x.At, x.Value }));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Manual()
+    {
+        var meter = new Option<string>("--meter") { Required = true };
+        var at = new Option<string>("--at") { Required = true, Description = "ISO 8601 instant with offset" };
+        var value = new Option<double>("--value") { Required = true };
+        var reason = new Option<string>("--reason") { Required = true };
+        var cmd = new Command("manual", "enter or correct one reading by hand (audited with user, reason and time)") { Db, ParkOpt, meter, at, value, UserOpt, reason, FormatOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var s = await store.ManualEntryAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), pr.GetValue(value), pr.GetValue(UserOpt)!, pr.GetValue(reason)!, ct);
+            var p = s.Points![0];
+            Console.WriteLine(p.Outcome == "corrected" ? $"corrected: {Output.Format(p.PreviousValue)} → {Output.Format(pr.GetValue(value))}" : p.Outcome);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Replace()
+    {
+        var meter = new Option<string>("--meter") { Required = true };
+        var at = new Option<string>("--at") { Required = true, Description = "instant of the swap, ISO 8601 with offset" };
+        var oldFinal = new Option<double>("--old-final") { Required = true, Description = "old meter's final register value" };
+        var newInitial = new Option<double>("--new-initial") { DefaultValueFactory = _ => 0, Description = "new meter's initial register value" };
+        var reason = new Option<string?>("--reason");
+        var cmd = new Command("replace", "record a meter replacement (old final + new initial reading)") { Db, ParkOpt, meter, at, oldFinal, newInitial, UserOpt, reason };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var s = await store.ReplaceMeterAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), pr.GetValue(oldFinal), pr.GetValue(newInitial), pr.GetValue(UserOpt)!, pr.GetValue(reason), ct);
+            if (s.Rejected.Count > 0) throw new ValidationException("at", s.Rejected[0].Reason);
+            Console.WriteLine(s.Corrected > 0 ? "replacement updated" : "replacement recorded");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command FillGaps()
+    {
+        var meter = new Option<string>("--meter") { Required = true };
+        var cmd = new Command("fill-gaps", "fill gaps by linear interpolation; the filled readings are marked estimated") { Db, ParkOpt, meter, FromOpt, ToOpt, UserOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var s = await store.FillGapsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Date(pr, FromOpt), Date(pr, ToOpt), pr.GetValue(UserOpt)!, ct);
+            Console.WriteLine($"estimated readings written: {s.Accepted}");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Keys()
+    {
+        var name = new Option<string>("--name") { Required = true, Description = "e.g. the gateway's name" };
+        var create = new Command("create", "create a gateway API key for a park (printed once)") { Db, ParkOpt, name, UserOpt };
+        create.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            Console.WriteLine(await store.CreateApiKeyAsync(pr.GetValue(ParkOpt)!, pr.GetValue(name)!, pr.GetValue(UserOpt)!, ct));
+            return 0;
+        }));
+        return new Command("keys", "gateway API keys") { create };
+    }
+
+    private static Command Audit()
+    {
+        var limit = new Option<int>("--limit") { DefaultValueFactory = _ => 100 };
+        var park = new Option<string?>("--park");
+        var cmd = new Command("audit", "audit log: who changed what and when") { Db, park, limit, FormatOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var a = await store.AuditLogAsync(pr.GetValue(park), pr.GetValue(limit), ct);
+            Output.Write(pr.GetValue(FormatOpt)!, ["at", "park", "user", "action", "entity", "key", "reason", "old", "new"],
+                a.Select(x => new object?[] { x.At, x.Park, x.User, x.Action, x.Entity, x.EntityKey, x.Reason, x.OldValue, x.NewValue }));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command DemoCommand()
+    {
+        var meters = new Option<int>("--meters") { DefaultValueFactory = _ => 2000, Description = "about how many meters" };
+        var days = new Option<int>("--days") { DefaultValueFactory = _ => 365, Description = "days of 15-minute data" };
+        var start = new Option<string>("--start") { DefaultValueFactory = _ => "2025-01-01", Description = "first local date" };
+        var park = new Option<string>("--park") { DefaultValueFactory = _ => "demo" };
+        var cmd = new Command("demo", "build the demo park: 4 buildings, ~2,000 meters, 15-minute data with gaps, a rollover and a replacement") { Db, meters, days, start, park };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var startDate = DateOnly.ParseExact(pr.GetValue(start)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var demo = new DemoPark(new DemoOptions(pr.GetValue(park)!, pr.GetValue(meters), startDate, pr.GetValue(days)));
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            long total = 0;
+            await demo.CreateRegistryAsync(store, ct);
+            var key = await store.CreateApiKeyAsync(demo.Options.ParkCode, "demo-gateway", "demo", ct);
+            async Task Load(Action<int> dayDone)
+            {
+                foreach (var d in DemoReadings.Generate(demo))
+                {
+                    if (d.Replacement is { } r)
+                        await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "demo", "PDU meter replaced (demo)", ct);
+                    var s = await store.IngestAsync(demo.Options.ParkCode, d.Points, new IngestSource("demo", "demo"), ct: ct);
+                    total += s.Accepted;
+                    dayDone(1);
+                }
+            }
+            if (!Console.IsErrorRedirected)
+            {
+                await AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async ctx =>
+                    {
+                        var t = ctx.AddTask($"demo park: {demo.PhysicalMeters} meters × {demo.Options.Days} days", maxValue: demo.Options.Days);
+                        await Load(n => t.Increment(n));
+                    });
+            }
+            else
+            {
+                await Load(_ => { });
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"demo park '{demo.Options.ParkCode}': {demo.MeterDrafts.Count} meters ({demo.PhysicalMeters} physical), {total:N0} readings in {sw.Elapsed.TotalSeconds:0.0} s ({total / sw.Elapsed.TotalSeconds:N0} readings/s)"));
+            Console.WriteLine($"gateway API key (shown once): {key}");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Serve()
+    {
+        var urls = new Option<string>("--urls") { DefaultValueFactory = _ => Server.ZeroParkServer.DefaultUrl, Description = "listen URL (loopback by default)" };
+        var cmd = new Command("serve", "start the web server and REST API (OpenAPI at /openapi/v1.json)") { Db, urls };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            var app = Server.ZeroParkServer.Build(["--urls", pr.GetValue(urls)!, "--ZeroPark:Db", pr.GetValue(Db)!]);
+            await app.StartAsync(ct);
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return cmd;
+    }
 }

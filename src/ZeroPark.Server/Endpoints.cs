@@ -1,11 +1,37 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using ZeroPark.Server.Endpoints;
 
 namespace ZeroPark.Server;
 
+/// <summary>
+/// The HTTP API, under <c>/api</c>: reference data and registry (<see cref="RegistryEndpoints"/>), ingest with per-park API
+/// keys including the InfluxDB-compatible <c>/api/v2/write</c> and <c>/write</c> (<see cref="IngestEndpoints"/>), and queries
+/// (<see cref="QueryEndpoints"/>). Errors are ProblemDetails (see <see cref="ErrorMapping"/>).
+/// </summary>
 public static partial class ZeroParkEndpoints
 {
     public static WebApplication MapZeroParkEndpoints(this WebApplication app)
     {
+        var json = new ApiJson(app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
+        var api = app.MapGroup("/api");
+        api.MapReferenceEndpoints();
+        api.MapRegistryEndpoints(json);
+        api.MapQueryEndpoints();
+        app.MapIngestEndpoints(json);
         return app;
+    }
+}
+
+/// <summary>
+/// A type of the server assembly for <c>WebApplicationFactory&lt;ZeroParkServerEntryPoint&gt;</c>: projects that reference both the
+/// server and the CLI see two global <c>Program</c> classes (CS0433), and the factory only needs a type of the entry assembly.
+/// </summary>
+public sealed class ZeroParkServerEntryPoint
+{
+    private ZeroParkServerEntryPoint()
+    {
     }
 }

@@ -10,12 +10,16 @@ public static class ErrorMapping
 {
     public static WebApplication UseZeroParkErrors(this WebApplication app)
     {
-        app.UseExceptionHandler(b => b.Run(async ctx =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var ex = ctx.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var result = ToResult(ex);
-            await result.ExecuteAsync(ctx);
-        }));
+            ExceptionHandler = async ctx =>
+            {
+                var ex = ctx.Features.Get<IExceptionHandlerFeature>()?.Error;
+                await ToResult(ex).ExecuteAsync(ctx);
+            },
+            // Expected errors (bad input, unknown names, conflicts) are answers, not faults: don't log them as unhandled.
+            SuppressDiagnosticsCallback = c => c.Exception is ValidationException or NotFoundException or ConflictException or BadHttpRequestException,
+        });
         return app;
     }
 
@@ -24,7 +28,7 @@ public static class ErrorMapping
         ValidationException v => Results.ValidationProblem(new Dictionary<string, string[]> { [v.Field] = [v.Message] }, detail: v.Message),
         NotFoundException n => Results.Problem(n.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
         ConflictException c => Results.Problem(c.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
-        BadHttpRequestException b => Results.Problem(b.Message, statusCode: StatusCodes.Status400BadRequest, title: "Bad request"),
+        BadHttpRequestException b => Results.Problem(b.Message, statusCode: b.StatusCode, title: "Bad request"),
         System.Text.Json.JsonException j => Results.Problem(j.Message, statusCode: StatusCodes.Status400BadRequest, title: "Malformed JSON"),
         _ => Results.Problem("an unexpected error occurred", statusCode: StatusCodes.Status500InternalServerError),
     };

@@ -44,7 +44,7 @@ public abstract partial class ZeroParkStore
             if (!byMeter.TryGetValue(meter!.Id.Value, out var list)) byMeter[meter.Id.Value] = list = [];
             list.Add(new MeterPoint(p.Timestamp.ToUnixTimeSeconds(), p.Value, i, source.Flags));
         }
-        var (accepted, duplicates, corrected) = await ApplyAsync(reg, byMeter, source, (index, r) =>
+        var (accepted, duplicates, corrected) = await ApplyAsync(reg, byMeter, source, rejected.Count, (index, r) =>
         {
             if (r.Outcome == PointOutcome.Rejected) rejected.Add(new RowError(points[index].Line, r.Reason!));
             if (statuses is not null)
@@ -72,7 +72,7 @@ public abstract partial class ZeroParkStore
             [m.Id.Value] = [new MeterPoint(at.ToUnixTimeSeconds(), newInitial, 0, ReadingFlags.Replacement | ReadingFlags.Manual, oldFinal)],
         };
         var rejected = new List<RowError>();
-        var (a, d, c) = await ApplyAsync(reg, byMeter, new IngestSource("replacement", user) { Reason = reason },
+        var (a, d, c) = await ApplyAsync(reg, byMeter, new IngestSource("replacement", user) { Reason = reason }, 0,
             (_, r) => { if (r.Outcome == PointOutcome.Rejected) rejected.Add(new RowError(1, r.Reason!)); }, ct);
         return new IngestSummary(a, d, c, rejected);
     }
@@ -91,10 +91,10 @@ public abstract partial class ZeroParkStore
     }
 
     private async Task<(int Accepted, int Duplicates, int Corrected)> ApplyAsync(ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
-        IngestSource source, Action<int, PointResult> onResult, CancellationToken ct)
+        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, CancellationToken ct)
     {
-        int accepted = 0, duplicates = 0, corrected = 0;
-        if (byMeter.Count == 0) return (0, 0, 0);
+        int accepted = 0, duplicates = 0, corrected = 0, rejected = rejectedBefore;
+        if (byMeter.Count == 0 && rejectedBefore == 0) return (0, 0, 0);
         var clock = reg.Clock;
         var isSqlite = Kind == StoreKind.Sqlite;
         if (isSqlite) await _writeGate.WaitAsync(ct);
@@ -112,25 +112,29 @@ public abstract partial class ZeroParkStore
             var hour = new Dictionary<(long, long), RollupAcc>();
             var day = new Dictionary<(long, long), RollupAcc>();
             var month = new Dictionary<(long, long), RollupAcc>();
+            // Contexts: from the per-meter state when the batch is newer than everything stored (the common case),
+            // else from stored readings around the batch.
+            var work = new (long MeterId, Meter Meter, List<MeterPoint> Points, MeterState State, bool Fast, long Min, long Max, MeterContext Ctx, MeterBatchResult? Result)[byMeter.Count];
+            var w = 0;
             foreach (var (meterId, pts) in byMeter)
             {
-                var meter = reg.MetersById[meterId];
                 states.TryGetValue(meterId, out var state);
                 var minTs = long.MaxValue;
                 var maxTs = long.MinValue;
                 foreach (var p in pts) { minTs = Math.Min(minTs, p.Ts); maxTs = Math.Max(maxTs, p.Ts); }
-                MeterContext ctx;
                 var fast = state.MeterId == 0 || minTs > state.Last.Ts;
-                if (fast)
-                {
-                    ctx = state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true);
-                }
-                else
-                {
-                    ctx = await LoadContextAsync(c, tx, meterId, minTs, maxTs, 8, ct);
-                }
-                var result = RegisterEngine.Process(meter, ctx, pts);
-                for (var tail = 64; result.NeedsMoreTail; tail *= 4)
+                var ctx = fast
+                    ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
+                    : await LoadContextAsync(c, tx, meterId, minTs, maxTs, 8, ct);
+                work[w++] = (meterId, reg.MetersById[meterId], pts, state, fast, minTs, maxTs, ctx, null);
+            }
+            // The engine is pure: meters are processed in parallel.
+            Parallel.For(0, work.Length, new ParallelOptions { CancellationToken = ct }, k =>
+                work[k].Result = RegisterEngine.Process(work[k].Meter, work[k].Ctx, work[k].Points));
+            foreach (var item in work)
+            {
+                var (meterId, meter, pts, state, fast, minTs, maxTs, ctx, result) = item;
+                for (var tail = 64; result!.NeedsMoreTail; tail *= 4)
                 {
                     ctx = await LoadContextAsync(c, tx, meterId, minTs, maxTs, tail, ct);
                     result = RegisterEngine.Process(meter, ctx, pts);
@@ -142,22 +146,13 @@ public abstract partial class ZeroParkStore
                         case PointOutcome.Accepted: accepted++; break;
                         case PointOutcome.Duplicate: duplicates++; break;
                         case PointOutcome.Corrected: corrected++; break;
+                        default: rejected++; break;
                     }
                     onResult(r.Index, r);
                 }
                 foreach (var r in result.Inserts) inserts.Add((meterId, r));
                 foreach (var r in result.Updates) updates.Add((meterId, r));
-                var series = reg.SeriesOfMeter[meterId];
-                foreach (var ch in result.Rollups)
-                {
-                    var (h, d, mo) = clock.BucketKeys(ch.Ts - 1);
-                    foreach (var s in series)
-                    {
-                        Add(hour, (s, h), ch);
-                        Add(day, (s, d), ch);
-                        Add(month, (s, mo), ch);
-                    }
-                }
+                Accumulate(clock, reg.SeriesOfMeter[meterId], result.Rollups, hour, day, month);
                 if (fast)
                 {
                     if (result.Inserts.Count > 0) newStates.Add(StateAfter(meterId, state, result.Inserts));
@@ -196,7 +191,7 @@ public abstract partial class ZeroParkStore
             if (newStates.Count > 0) await UpsertStatesAsync(c, tx, newStates, ct);
             await c.ExecuteAsync(
                 "INSERT INTO ingest_log (park_id, at, source, user_name, batch_key, accepted, duplicates, corrected, rejected) VALUES (@p, @at, @s, @u, @k, @a, @d, @c, @r)",
-                new { p = reg.Park.Id.Value, at = Clock.GetUtcNow().ToUnixTimeSeconds(), s = source.Kind, u = source.User, k = source.BatchKey, a = accepted, d = duplicates, c = corrected, r = 0 }, tx);
+                new { p = reg.Park.Id.Value, at = Clock.GetUtcNow().ToUnixTimeSeconds(), s = source.Kind, u = source.User, k = source.BatchKey, a = accepted, d = duplicates, c = corrected, r = rejected }, tx);
             await tx.CommitAsync(ct);
         }
         finally
@@ -225,13 +220,55 @@ public abstract partial class ZeroParkStore
         public int N, NFlag, NEst;
     }
 
-    private static void Add(Dictionary<(long, long), RollupAcc> map, (long, long) key, in RollupChange ch)
+    /// <summary>
+    /// Adds a meter's rollup changes to the hour/day/month maps of the meter and of every aggregate it feeds. Changes come
+    /// mostly in time order, so they are first summed per local hour (a local hour never straddles a local day), and only
+    /// the hourly sums are fanned out to the series: a few dictionary updates per meter-hour instead of per reading.
+    /// </summary>
+    private static void Accumulate(ParkClock clock, long[] series, List<RollupChange> changes,
+        Dictionary<(long, long), RollupAcc> hour, Dictionary<(long, long), RollupAcc> day, Dictionary<(long, long), RollupAcc> month)
     {
-        if (!map.TryGetValue(key, out var acc)) map[key] = acc = new RollupAcc();
-        acc.Sum += ch.Sum;
-        acc.N += ch.Count;
-        acc.NFlag += ch.Flagged;
-        acc.NEst += ch.Estimated;
+        long curHour = long.MinValue;
+        int curDay = 0, curMonth = 0;
+        var run = new RollupAcc();
+        var any = false;
+        foreach (var ch in changes)
+        {
+            var t = ch.Ts - 1;
+            if (!any || t < curHour || t >= curHour + 3600)
+            {
+                if (any) Flush(series, curHour, curDay, curMonth, run, hour, day, month);
+                (curHour, curDay, curMonth) = clock.BucketKeys(t);
+                run = new RollupAcc();
+                any = true;
+            }
+            run.Sum += ch.Sum;
+            run.N += ch.Count;
+            run.NFlag += ch.Flagged;
+            run.NEst += ch.Estimated;
+        }
+        if (any) Flush(series, curHour, curDay, curMonth, run, hour, day, month);
+    }
+
+    private static void Flush(long[] series, long h, int d, int mo, RollupAcc run,
+        Dictionary<(long, long), RollupAcc> hour, Dictionary<(long, long), RollupAcc> day, Dictionary<(long, long), RollupAcc> month)
+    {
+        foreach (var s in series)
+        {
+            Add(hour, (s, h), run);
+            Add(day, (s, d), run);
+            Add(month, (s, mo), run);
+        }
+    }
+
+    private static void Add(Dictionary<(long, long), RollupAcc> map, (long, long) key, RollupAcc run)
+    {
+        ref var acc = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(map, key, out _);
+        acc ??= new RollupAcc();
+        acc.Sum += run.Sum;
+        acc.N += run.N;
+        acc.NFlag += run.NFlag;
+        acc.NEst += run.NEst;
     }
 
     private static List<RollupRow> ToRows(Dictionary<(long, long), RollupAcc> map)

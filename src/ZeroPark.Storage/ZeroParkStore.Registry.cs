@@ -114,6 +114,7 @@ public abstract partial class ZeroParkStore
                   cd = d.CommissioningDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.DesignItKw, d.RacksTotal, d.RacksInUse }, tx);
         await AuditAsync(c, tx, id, user, "create", "park", d.Code, null, null, Describe(d));
         await tx.CommitAsync(ct);
+        Invalidate(d.Code);
         return await GetParkAsync(d.Code, ct);
     }
 
@@ -346,11 +347,19 @@ public abstract partial class ZeroParkStore
     // ---------------------------------------------------------------- registry cache and aggregates
 
     /// <summary>The park's registry, cached in memory and reloaded after any registry change made through this store.</summary>
-    public Task<ParkRegistry> GetRegistryAsync(string parkCode, CancellationToken ct = default)
+    public async Task<ParkRegistry> GetRegistryAsync(string parkCode, CancellationToken ct = default)
     {
         var t = _registries.GetOrAdd(parkCode, code => LoadRegistryAsync(code));
-        if (t.IsFaulted || t.IsCanceled) _registries.TryRemove(new KeyValuePair<string, Task<ParkRegistry>>(parkCode, t));
-        return t;
+        try
+        {
+            return await t;
+        }
+        catch
+        {
+            // A failed load (e.g. the park did not exist yet) is never cached.
+            _registries.TryRemove(new KeyValuePair<string, Task<ParkRegistry>>(parkCode, t));
+            throw;
+        }
     }
 
     protected void Invalidate(string parkCode) => _registries.TryRemove(parkCode, out _);

@@ -23,7 +23,7 @@ public static class RegisterEngine
 {
     private const ReadingFlags SourceFlags = ReadingFlags.Manual | ReadingFlags.Estimated | ReadingFlags.Replacement;
 
-    private sealed class Row
+    private struct Row
     {
         public long Ts;
         public double Value;
@@ -56,11 +56,20 @@ public static class RegisterEngine
             if (reason is null) ordered.Add(p);
             else result.Results.Add(new PointResult(p.Index, PointOutcome.Rejected, reason));
         }
-        ordered.Sort((a, b) => a.Ts != b.Ts ? a.Ts.CompareTo(b.Ts) : a.Index.CompareTo(b.Index));
+        if (!IsSorted(ordered)) ordered.Sort((a, b) => a.Ts != b.Ts ? a.Ts.CompareTo(b.Ts) : a.Index.CompareTo(b.Index));
 
         var rows = Merge(context.Existing, ordered, result);
         Recompute(meter, context, rows, result);
         return result;
+    }
+
+    private static bool IsSorted(List<MeterPoint> points)
+    {
+        for (var i = 1; i < points.Count; i++)
+        {
+            if (points[i].Ts < points[i - 1].Ts || (points[i].Ts == points[i - 1].Ts && points[i].Index < points[i - 1].Index)) return false;
+        }
+        return true;
     }
 
     private static List<Row> Merge(IReadOnlyList<StoredReading> existing, List<MeterPoint> points, MeterBatchResult result)
@@ -76,27 +85,27 @@ public static class RegisterEngine
                 continue;
             }
             var p = points[j++];
-            Row row;
-            if (rows.Count > 0 && rows[^1].Ts == p.Ts) row = rows[^1];
-            else if (i < existing.Count && existing[i].Ts == p.Ts)
+            if (rows.Count == 0 || rows[^1].Ts != p.Ts)
             {
-                var s = existing[i++];
-                row = new Row { Ts = s.Ts, Value = s.Value, Source = s.Flags & SourceFlags, OldFinal = s.OldFinal, Stored = s };
-                rows.Add(row);
+                if (i < existing.Count && existing[i].Ts == p.Ts)
+                {
+                    var s = existing[i++];
+                    rows.Add(new Row { Ts = s.Ts, Value = s.Value, Source = s.Flags & SourceFlags, OldFinal = s.OldFinal, Stored = s });
+                }
+                else
+                {
+                    rows.Add(new Row { Ts = p.Ts, Value = p.Value, Source = p.Flags & SourceFlags, OldFinal = p.OldFinal });
+                    result.Results.Add(new PointResult(p.Index, PointOutcome.Accepted));
+                    continue;
+                }
             }
-            else
-            {
-                rows.Add(new Row { Ts = p.Ts, Value = p.Value, Source = p.Flags & SourceFlags, OldFinal = p.OldFinal });
-                result.Results.Add(new PointResult(p.Index, PointOutcome.Accepted));
-                continue;
-            }
-            Apply(row, p, result);
+            Apply(ref System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows)[^1], p, result);
         }
         return rows;
     }
 
     /// <summary>A point for an instant that already has a row (stored, or earlier in the same batch).</summary>
-    private static void Apply(Row row, in MeterPoint p, MeterBatchResult result)
+    private static void Apply(ref Row row, in MeterPoint p, MeterBatchResult result)
     {
         var incomingEstimated = (p.Flags & ReadingFlags.Estimated) != 0;
         var rowEstimated = (row.Source & ReadingFlags.Estimated) != 0;
@@ -173,7 +182,7 @@ public static class RegisterEngine
         sign * (r.IsExcluded ? 1 : 0),
         sign * ((r.Flags & ReadingFlags.Estimated) != 0 ? 1 : 0));
 
-    private static (double Delta, ReadingFlags Flags) Cumulative(Meter meter, double scale, StoredReading? baseReading, Row row)
+    private static (double Delta, ReadingFlags Flags) Cumulative(Meter meter, double scale, StoredReading? baseReading, in Row row)
     {
         if (baseReading is not { } b) return (0, ReadingFlags.First);
         // On a replacement row, the old meter's final value closes the old register; the row's value starts the new one.
@@ -200,7 +209,7 @@ public static class RegisterEngine
         return implausible ? (0, ReadingFlags.Jump) : (delta, flags);
     }
 
-    private static (double Delta, ReadingFlags Flags) Interval(Meter meter, double scale, long nominal, Row row)
+    private static (double Delta, ReadingFlags Flags) Interval(Meter meter, double scale, long nominal, in Row row)
     {
         if (row.Value < 0) return (0, ReadingFlags.Negative);
         var delta = row.Value * scale;

@@ -1,0 +1,224 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using ZeroPark.Domain;
+using ZeroPark.Storage;
+
+namespace ZeroPark.Server.Endpoints;
+
+/// <summary>Reference data (system taxonomy, codes) and the registry: parks, spaces, meters, API keys.
+/// No sign-in yet (a later issue): the server binds loopback only, and registry changes are audited as user <c>api</c>.</summary>
+internal static class RegistryEndpoints
+{
+    private const string User = "api";
+
+    public static void MapReferenceEndpoints(this IEndpointRouteBuilder api)
+    {
+        var g = api.MapGroup("").WithTags("Reference");
+        g.MapGet("/systems", () => TypedResults.Ok(SystemTaxonomy.All.Select(n => new SystemView(n.Code, n.ParentCode, n.NameZh, n.NameEn)).ToList()))
+            .WithSummary("The system taxonomy (code, parent, Chinese and English names)");
+        g.MapGet("/codes", () => TypedResults.Ok(new CodesView(
+                Codes.Carriers.Select(Codes.Of).ToList(),
+                Enum.GetValues<MeterKind>().Select(Codes.Of).ToList(),
+                Codes.Roles.Select(Codes.Of).ToList(),
+                Codes.Carriers.ToDictionary(Codes.Of, MeterUnits.CanonicalUnit),
+                Enum.GetValues<ClimateZone>().Select(Park.ClimateZoneCode).ToList(),
+                Enum.GetValues<SpaceLevel>().Select(Space.LevelCode).ToList(),
+                ["15min", "hour", "day", "month", "year"])))
+            .WithSummary("Codes accepted by the API: carriers, meter kinds, roles, climate zones, space levels, granularities");
+    }
+
+    public static void MapRegistryEndpoints(this IEndpointRouteBuilder api, ApiJson json)
+    {
+        var parks = api.MapGroup("/parks").WithTags("Registry");
+
+        parks.MapGet("", async Task<Ok<List<ParkDto>>> (ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.ListParksAsync(ct)).Select(ParkDto.From).ToList()))
+            .WithSummary("List parks");
+
+        parks.MapPost("", async Task<Created<ParkDto>> (HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await json.ReadAsync<ParkDto>(request, ct);
+                var park = await store.CreateParkAsync(body.ToDraft(body.Code ?? ""), User, ct);
+                return TypedResults.Created($"/api/parks/{park.Code}", ParkDto.From(park));
+            })
+            .Accepts<ParkDto>("application/json")
+            .WithSummary("Create a park")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        parks.MapGet("/{park}", async Task<Ok<ParkDto>> (string park, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok(ParkDto.From(await store.GetParkAsync(park, ct))))
+            .WithSummary("Get a park")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        parks.MapPut("/{park}", async Task<Ok<ParkDto>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var current = ParkDto.From(await store.GetParkAsync(park, ct));
+                var body = await json.ReadMergedAsync(request, current, ct);
+                if (body.Code != park) throw new ValidationException("code", "the code of a park cannot change");
+                return TypedResults.Ok(ParkDto.From(await store.UpdateParkAsync(park, body.ToDraft(park), User, ct)));
+            })
+            .Accepts<ParkDto>("application/json")
+            .WithSummary("Update a park")
+            .WithDescription("Properties left out keep their current value; properties set to null are cleared. The time zone cannot change once the park has readings (409).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        var inPark = parks.MapGroup("/{park}");
+
+        // ------------------------------------------------------------ spaces
+        inPark.MapGet("/spaces", async Task<Ok<List<SpaceDto>>> (string park, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var reg = await store.GetRegistryAsync(park, ct);
+                return TypedResults.Ok((await store.ListSpacesAsync(park, ct)).Select(s => SpaceDto.From(s, reg)).ToList());
+            })
+            .WithSummary("List the park's spaces (buildings, floors, rooms, racks)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        inPark.MapPost("/spaces", async Task<Created<SpaceDto>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await json.ReadAsync<SpaceDto>(request, ct);
+                var space = await store.CreateSpaceAsync(park, new SpaceDraft(body.Code ?? "", body.Name ?? "", body.Parent, body.Level), User, ct);
+                var reg = await store.GetRegistryAsync(park, ct);
+                return TypedResults.Created($"/api/parks/{park}/spaces/{space.Code}", SpaceDto.From(space, reg));
+            })
+            .Accepts<SpaceDto>("application/json")
+            .WithSummary("Create a space (parent null = a building)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        inPark.MapGet("/spaces/{code}", async Task<Ok<SpaceDto>> (string park, string code, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var reg = await store.GetRegistryAsync(park, ct);
+                return reg.SpacesByCode.TryGetValue(code, out var s)
+                    ? TypedResults.Ok(SpaceDto.From(s, reg))
+                    : throw new NotFoundException($"space '{code}' not found in park '{park}'");
+            })
+            .WithSummary("Get a space")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        inPark.MapDelete("/spaces/{code}", async Task<NoContent> (string park, string code, ZeroParkStore store, CancellationToken ct) =>
+            {
+                await store.DeleteSpaceAsync(park, code, User, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Delete a space without children or meters")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        // ------------------------------------------------------------ meters
+        inPark.MapGet("/meters", async Task<Ok<List<MeterView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var reg = await store.GetRegistryAsync(park, ct);
+                return TypedResults.Ok(reg.MetersByCode.Values.OrderBy(m => m.Code, StringComparer.Ordinal).Select(m => MeterView.From(m, reg)).ToList());
+            })
+            .WithSummary("List the park's meters")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        inPark.MapPost("/meters", async Task<Results<Created<MeterView>, Created<List<MeterView>>>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var node = await ApiJson.ReadNodeAsync(request, ct);
+                var many = node is JsonArray;
+                List<MeterDto> bodies = node switch
+                {
+                    JsonArray => json.Convert<List<MeterDto>>(node),
+                    JsonObject => [json.Convert<MeterDto>(node)],
+                    _ => throw new ValidationException("body", "expected a meter object or an array of meters"),
+                };
+                if (bodies.Count == 0) throw new ValidationException("body", "the array holds no meters");
+                if (bodies.IndexOf(null!) is var missing and >= 0) throw new ValidationException($"[{missing}]", "expected a meter object, got null");
+                var meters = await store.CreateMetersAsync(park, bodies.Select(b => b.ToDraft(b.Code ?? "")).ToList(), User, ct);
+                var reg = await store.GetRegistryAsync(park, ct);
+                var views = meters.Select(m => MeterView.From(m, reg)).ToList();
+                return many
+                    ? TypedResults.Created($"/api/parks/{park}/meters", views)
+                    : TypedResults.Created($"/api/parks/{park}/meters/{views[0].Code}", views[0]);
+            })
+            .Accepts<MeterDto>("application/json")
+            .WithSummary("Create a meter, or several (all or nothing) from an array")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        inPark.MapGet("/meters/{code}", async Task<Ok<MeterView>> (string park, string code, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var reg = await store.GetRegistryAsync(park, ct);
+                return TypedResults.Ok(MeterView.From(reg.Meter(code), reg));
+            })
+            .WithSummary("Get a meter")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        inPark.MapPut("/meters/{code}", async Task<Ok<MeterView>> (string park, string code, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var reg = await store.GetRegistryAsync(park, ct);
+                var current = MeterDto.From(reg.Meter(code), reg);
+                var body = await json.ReadMergedAsync(request, current, ct);
+                if (body.Code != code) throw new ValidationException("code", "the code of a meter cannot change");
+                var meter = await store.UpdateMeterAsync(park, code, body.ToDraft(code), User, ct);
+                return TypedResults.Ok(MeterView.From(meter, await store.GetRegistryAsync(park, ct)));
+            })
+            .Accepts<MeterDto>("application/json")
+            .WithSummary("Update a meter")
+            .WithDescription("Properties left out keep their current value; properties set to null are cleared. Unit, multiplier, kind, carrier and interval are fixed once the meter has readings (409).")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        inPark.MapDelete("/meters/{code}", async Task<NoContent> (string park, string code, ZeroParkStore store, CancellationToken ct) =>
+            {
+                await store.DeleteMeterAsync(park, code, User, ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Delete a meter without readings")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        inPark.MapPost("/meters/{code}/replacement", async Task<Ok<IngestResponse>> (string park, string code, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await json.ReadAsync<ReplacementRequest>(request, ct);
+                var at = Query.Instant(body.At, "at");
+                if (body.OldFinal is not { } oldFinal) throw new ValidationException("old_final", "'old_final' is required: the old register's final value");
+                if (body.NewInitial is not { } newInitial) throw new ValidationException("new_initial", "'new_initial' is required: the new register's initial value");
+                var summary = await store.ReplaceMeterAsync(park, code, at, oldFinal, newInitial,
+                    string.IsNullOrWhiteSpace(body.User) ? User : body.User.Trim(), body.Reason, ct);
+                if (summary.Rejected.Count > 0) throw new ValidationException("new_initial", summary.Rejected[0].Reason);
+                return TypedResults.Ok(IngestResponse.From(summary, points: false));
+            })
+            .Accepts<ReplacementRequest>("application/json")
+            .WithSummary("Record a meter replacement (old final and new initial register values)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        inPark.MapPost("/meters/{code}/fill-gaps", async Task<Ok<IngestResponse>> (string park, string code, [FromQuery(Name = "from")] string? fromDate,
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? user, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var from = Query.Date(fromDate, "from");
+                var to = Query.Date(toDate, "to");
+                var summary = await store.FillGapsAsync(park, code, from, to, string.IsNullOrWhiteSpace(user) ? User : user.Trim(), ct);
+                return TypedResults.Ok(IngestResponse.From(summary, points: false));
+            })
+            .WithSummary("Fill gaps of a meter with linearly interpolated, estimated readings (local dates, inclusive)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        // ------------------------------------------------------------ API keys
+        inPark.MapPost("/api-keys", async Task<Created<ApiKeyCreated>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await json.ReadAsync<ApiKeyRequest>(request, ct);
+                if (string.IsNullOrWhiteSpace(body.Name)) throw new ValidationException("name", "'name' is required (e.g. the gateway it is for)");
+                var name = body.Name.Trim();
+                var key = await store.CreateApiKeyAsync(park, name, User, ct);
+                return TypedResults.Created((string?)null, new ApiKeyCreated(park, name, key));
+            })
+            .Accepts<ApiKeyRequest>("application/json")
+            .WithSummary("Create a gateway API key for the park; the key is returned only once")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+}
