@@ -48,7 +48,7 @@ public static class DemoReadings
                 var tempC = 12 - 16 * Math.Cos(2 * Math.PI * (doy - 15) / 365.0) + 5 * Math.Sin(2 * Math.PI * (hour - 9) / 24.0);
                 var weekend = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
                 var itFactor = (1 + 0.06 * Math.Sin(2 * Math.PI * (hour - 8) / 24.0)) * (weekend ? 0.96 : 1.0) * (1 + 0.05 * (t - start) / (365.0 * 86400));
-                var clf = 0.12 + 0.21 * Math.Clamp(tempC / 28.0, 0, 1);
+                var clf = 0.13 + 0.24 * Math.Clamp(tempC / 28.0, 0, 1);   // cooling load factor: ~0.13 in winter (free cooling) to ~0.37 in summer
                 var daylight = Math.Max(0, Math.Sin(Math.PI * (hour - 6) / 12.0));
                 var office = !weekend && hour is >= 8 and < 19;
                 var firstMondayTest = local.Day <= 7 && local.DayOfWeek == DayOfWeek.Monday && hour is >= 10 and < 10.5;

@@ -1,0 +1,187 @@
+using System.Text;
+using System.Text.Json;
+using ZeroPark.Tests.Infrastructure;
+
+namespace ZeroPark.Tests.Cli;
+
+/// <summary>The command-line contract, run as a real process, on SQLite and on PostgreSQL.</summary>
+public abstract class CliContract
+{
+    protected abstract string NewDatabase();
+
+    private static readonly string Dir = Path.Combine(Path.GetTempPath(), "zeropark-cli-tests");
+
+    private static string WriteFile(string name, string text, Encoding? encoding = null)
+    {
+        Directory.CreateDirectory(Dir);
+        var path = Path.Combine(Dir, Guid.NewGuid().ToString("N")[..8] + "-" + name);
+        File.WriteAllBytes(path, (encoding ?? new UTF8Encoding(false)).GetBytes(text));
+        return path;
+    }
+
+    private async Task<string> InitParkAsync()
+    {
+        var db = NewDatabase();
+        var r = await CliRunner.RunAsync("init", "--db", db, "--park", "p1", "--name", "园区一", "--timezone", "Asia/Shanghai");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("gateway API key", r.Out);
+        var meters = WriteFile("meters.csv", """
+            code,name,carrier,kind,unit,register_max,multiplier,space,system,role
+            main,进线,electricity,cumulative,kWh,1000000,1,,power.distribution,facility_input
+            pdu1,PDU 1,electricity,cumulative,kWh,1000000,1,,it,it_load
+            chiller1,冷机1,electricity,interval,kWh,,,,cooling.chiller,
+            """);
+        r = await CliRunner.RunAsync("meters", "import", "--db", db, "--park", "p1", meters);
+        Assert.True(r.ExitCode == 0, r.Err);
+        return db;
+    }
+
+    [Fact]
+    public async Task Import_prints_the_json_summary_and_keeps_valid_rows()
+    {
+        var db = await InitParkAsync();
+        var csv = WriteFile("readings.csv", """
+            meter,timestamp,value
+            pdu1,2025-01-01T00:00:00+08:00,100
+            pdu1,2025-01-01T00:15:00+08:00,110
+            pdu1,2025-01-01T00:30:00,120
+            ghost,2025-01-01T00:30:00+08:00,1
+            pdu1,2025-01-01T00:45:00+08:00,abc
+            pdu1,2025-01-01T01:00:00+08:00,140
+            """);
+        var r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", csv, "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        using var doc = JsonDocument.Parse(r.Out);
+        var root = doc.RootElement;
+        Assert.Equal(3, root.GetProperty("accepted").GetInt32());
+        Assert.Equal(0, root.GetProperty("duplicates").GetInt32());
+        Assert.Equal(0, root.GetProperty("corrected").GetInt32());
+        var rejected = root.GetProperty("rejected").EnumerateArray().ToList();
+        Assert.Equal([4, 5, 6], rejected.Select(x => x.GetProperty("line").GetInt32()));
+        Assert.Contains("offset", rejected[0].GetProperty("reason").GetString());
+        Assert.Contains("ghost", rejected[1].GetProperty("reason").GetString());
+        Assert.Contains("value", rejected[2].GetProperty("reason").GetString());
+
+        // Same file again: duplicates only. One value changed: a correction.
+        r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", csv, "--format", "json");
+        using (var again = JsonDocument.Parse(r.Out))
+        {
+            Assert.Equal((0, 3), (again.RootElement.GetProperty("accepted").GetInt32(), again.RootElement.GetProperty("duplicates").GetInt32()));
+        }
+        var fix = WriteFile("fix.csv", "meter,timestamp,value\npdu1,2025-01-01T00:15:00+08:00,112\n");
+        r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", fix, "--format", "json");
+        using (var corr = JsonDocument.Parse(r.Out)) Assert.Equal(1, corr.RootElement.GetProperty("corrected").GetInt32());
+        r = await CliRunner.RunAsync("audit", "--db", db, "--park", "p1", "--format", "json");
+        Assert.Contains("\"old\": \"110\"", r.Out);
+    }
+
+    [Fact]
+    public async Task Series_prints_local_date_buckets_with_inclusive_end()
+    {
+        var db = await InitParkAsync();
+        // pdu1 register: Dec 31 23:45 → 0; Jan 1 00:00 → 5 (Δ5 belongs to Dec 31); Jan 2 00:00 → 105 (Δ100 on Jan 1); Jan 2 12:00 → 155 (Δ50 on Jan 2)
+        var csv = WriteFile("r.csv", """
+            meter,timestamp,value
+            pdu1,2024-12-31T23:45:00+08:00,0
+            pdu1,2025-01-01T00:00:00+08:00,5
+            pdu1,2025-01-02T00:00:00+08:00,105
+            pdu1,2025-01-02T12:00:00+08:00,155
+            """);
+        Assert.Equal(0, (await CliRunner.RunAsync("import", "--db", db, "--park", "p1", csv, "--format", "json")).ExitCode);
+        var r = await CliRunner.RunAsync("series", "--db", db, "--park", "p1", "--meter", "pdu1", "--from", "2024-12-31", "--to", "2025-01-02", "--by", "day", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var buckets = JsonDocument.Parse(r.Out).RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, buckets.Count);                                     // --to is inclusive
+        Assert.Equal([5.0, 100.0, 50.0], buckets.Select(b => b.GetProperty("value").GetDouble()));
+        Assert.Equal("2025-01-01T00:00:00+08:00", buckets[1].GetProperty("start").GetString());
+        Assert.Equal("2025-01-02T00:00:00+08:00", buckets[1].GetProperty("end").GetString());
+        Assert.Equal("kWh", buckets[1].GetProperty("unit").GetString());
+        Assert.Equal("partial", buckets[1].GetProperty("quality").GetString());   // 1 of 96 quarter hours reported
+
+        r = await CliRunner.RunAsync("series", "--db", db, "--park", "p1", "--role", "it_load", "--from", "2025-01-01", "--to", "2025-01-31", "--by", "month", "--format", "json");
+        var month = JsonDocument.Parse(r.Out).RootElement.EnumerateArray().Single();
+        Assert.Equal(150, month.GetProperty("value").GetDouble());               // 100 + 50
+    }
+
+    [Fact]
+    public async Task Foreign_gbk_export_is_read_through_a_column_mapping()
+    {
+        var db = await InitParkAsync();
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var gbk = Encoding.GetEncoding(936);
+        var csv = WriteFile("export.csv", "表计编号,采集时间,读数\n1#冷机,2025/01/01 00:15,12.5\n1#冷机,2025/01/01 00:30,13\n", gbk);
+        var map = WriteFile("map.json", """{"timestamp_format":"yyyy/MM/dd HH:mm","time_zone":"Asia/Shanghai","meter_code_map":{"1#冷机":"chiller1"}}""");
+        var r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", csv, "--mapping", map, "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(2, JsonDocument.Parse(r.Out).RootElement.GetProperty("accepted").GetInt32());
+        r = await CliRunner.RunAsync("series", "--db", db, "--park", "p1", "--system", "cooling", "--from", "2025-01-01", "--to", "2025-01-01", "--by", "hour", "--format", "json");
+        var first = JsonDocument.Parse(r.Out).RootElement.EnumerateArray().First();
+        Assert.Equal(25.5, first.GetProperty("value").GetDouble(), 9);          // 12.5 + 13 in 00:00–01:00
+    }
+
+    [Fact]
+    public async Task Bad_meter_file_registers_nothing_and_names_each_line()
+    {
+        var db = NewDatabase();
+        Assert.Equal(0, (await CliRunner.RunAsync("init", "--db", db, "--park", "p2", "--name", "P2", "--timezone", "Asia/Shanghai")).ExitCode);
+        var meters = WriteFile("bad.csv", "code,name,carrier,kind,unit,register_max,multiplier,space,system,role\nok1,OK,electricity,cumulative,kWh,,,,,\nW1,Bad,water,cumulative,kWh,,,,,\n");
+        var r = await CliRunner.RunAsync("meters", "import", "--db", db, "--park", "p2", meters);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("line 3", r.Err);
+        r = await CliRunner.RunAsync("meters", "list", "--db", db, "--park", "p2", "--format", "json");
+        Assert.Equal(0, JsonDocument.Parse(r.Out).RootElement.GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Unknown_park_and_bad_dates_are_clear_errors()
+    {
+        var db = await InitParkAsync();
+        var r = await CliRunner.RunAsync("series", "--db", db, "--park", "nope", "--meter", "pdu1", "--from", "2025-01-01", "--to", "2025-01-02", "--format", "json");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("park 'nope' not found", r.Err);
+        r = await CliRunner.RunAsync("series", "--db", db, "--park", "p1", "--meter", "pdu1", "--from", "2025-13-01", "--to", "2025-01-02", "--format", "json");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("from", r.Err);
+    }
+}
+
+public sealed class SqliteCliTests : CliContract
+{
+    protected override string NewDatabase() => TestDatabases.NewSqlitePath();
+
+    [Fact]
+    public async Task Demo_then_quality_latest_and_bench_smoke_run()
+    {
+        var db = TestDatabases.NewSqlitePath();
+        var r = await CliRunner.RunAsync("demo", "--db", db, "--meters", "80", "--days", "2");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("demo park 'demo'", r.Out);
+        r = await CliRunner.RunAsync("quality", "--db", db, "--park", "demo", "--from", "2025-01-01", "--to", "2025-01-02", "--format", "json");
+        var q = JsonDocument.Parse(r.Out).RootElement.EnumerateArray().ToList();
+        Assert.True(q.Count > 70);
+        Assert.All(q, m => Assert.True(m.GetProperty("completeness_percent").GetDouble() > 99, m.ToString()));
+        r = await CliRunner.RunAsync("latest", "--db", db, "--park", "demo", "--format", "json");
+        Assert.Contains("2025-01-03T00:00:00+08:00", r.Out);
+        // PUE of the first day from the role series: facility input / IT load, winter ≈ 1.2
+        var fi = await CliRunner.RunAsync("series", "--db", db, "--park", "demo", "--role", "facility_input", "--from", "2025-01-01", "--to", "2025-01-01", "--format", "json");
+        var it = await CliRunner.RunAsync("series", "--db", db, "--park", "demo", "--role", "it_load", "--from", "2025-01-01", "--to", "2025-01-01", "--format", "json");
+        var pue = JsonDocument.Parse(fi.Out).RootElement[0].GetProperty("value").GetDouble() / JsonDocument.Parse(it.Out).RootElement[0].GetProperty("value").GetDouble();
+        Assert.InRange(pue, 1.15, 1.3);
+
+        r = await CliRunner.RunAsync("bench", "--store", "sqlite", "--meters", "80", "--days", "2", "--runs", "1", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var b = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal("sqlite", b.GetProperty("store").GetString());
+        Assert.True(b.GetProperty("readings").GetInt64() > 10_000);
+        Assert.True(b.GetProperty("ingest_per_s").GetDouble() > 0);
+        foreach (var q2 in new[] { "Q1", "Q2", "Q3", "Q4", "Q5" })
+            Assert.True(b.GetProperty("queries").GetProperty(q2).GetProperty("baseline_ms").GetDouble() >= 0);
+    }
+}
+
+public sealed class PostgresCliTests : CliContract
+{
+    protected override string NewDatabase() => TestDatabases.PostgresConnectionString is null
+        ? throw new InvalidOperationException("PostgreSQL CLI tests need ZEROPARK_TEST_PG; run ./scripts/test.sh")
+        : TestDatabases.NewPostgresDatabase();
+}
