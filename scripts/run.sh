@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # THE run command: ./scripts/run.sh [extra `zeropark serve` args]
 #
-# Builds the CLI, creates a demo database (30 days of data) on first run, then
-# serves the web UI/API on http://127.0.0.1:${PORT:-5080}.
-#   ZEROPARK_DB  database file (default ./zeropark-demo.db)
+# Builds the CLI, creates the demo park (30 days of 15-minute data) on first run, then
+# serves the REST API (OpenAPI at /openapi/v1.json) on http://127.0.0.1:${PORT:-5080}.
+#   ZEROPARK_DB  SQLite file (default ./zeropark-demo.db) or a PostgreSQL connection string
 #   PORT         HTTP port (default 5080)
 set -euo pipefail
 
@@ -24,11 +24,11 @@ BIN="$ROOT/src/ZeroPark.Cli/bin/Release/net10.0/zeropark"
 DB="${ZEROPARK_DB:-./zeropark-demo.db}"
 URL="http://127.0.0.1:${PORT:-5080}"
 
-if [ ! -e "$DB" ]; then
-    log "creating demo database $DB (30 days)"
+if ! "$BIN" parks list --db "$DB" --format json | grep -q '"code": "demo"'; then
+    log "creating the demo park in $DB (30 days)"
     if ! "$BIN" demo --db "$DB" --days 30; then
-        # Never leave a half-filled database behind: the next run would skip the demo.
-        rm -f -- "$DB" "$DB-wal" "$DB-shm" "$DB-journal"
+        # Never leave a half-filled SQLite file behind: the next run would find a broken demo park.
+        case "$DB" in *Host=*|postgres://*|postgresql://*) ;; *) rm -f -- "$DB" "$DB-wal" "$DB-shm" "$DB-journal" ;; esac
         log "error: zeropark demo failed"
         exit 1
     fi

@@ -41,6 +41,7 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(Serve());
         root.Subcommands.Add(Bench.BenchCommand.Create());
+        root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -52,7 +53,7 @@ public static class CliApp
             await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
             return await body(store);
         }
-        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or FileNotFoundException)
+        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or FileNotFoundException or System.Data.Common.DbException)
         {
             await Console.Error.WriteLineAsync("error: " + (e is ValidationException v ? $"{v.Field}: {v.Message}" : e.Message));
             return 2;
@@ -152,9 +153,8 @@ public static class CliApp
                 RegisterMax = r.RegisterMax, Multiplier = r.Multiplier, SpaceCode = r.SpaceCode, SystemCode = r.SystemCode, Role = Codes.Of(r.Role),
                 IntervalMinutes = r.IntervalMinutes, MaxRatePerHour = r.MaxRatePerHour, Device = r.Device, Formula = r.Formula,
             }).ToList();
-            // Physical meters first, so virtual meters can refer to meters of the same file.
-            await store.CreateMetersAsync(pr.GetValue(ParkOpt)!, drafts.Where(d => d.Formula is null).ToList(), pr.GetValue(UserOpt)!, ct);
-            await store.CreateMetersAsync(pr.GetValue(ParkOpt)!, drafts.Where(d => d.Formula is not null).ToList(), pr.GetValue(UserOpt)!, ct);
+            // One transaction: all meters or none. Physical meters first, so virtual meters can refer to meters of the same file.
+            await store.CreateMetersAsync(pr.GetValue(ParkOpt)!, [.. drafts.Where(d => d.Formula is null), .. drafts.Where(d => d.Formula is not null)], pr.GetValue(UserOpt)!, ct);
             Console.WriteLine($"registered {drafts.Count} meter(s)");
             return 0;
         }));
@@ -185,7 +185,10 @@ public static class CliApp
             if (!f.Exists) throw new FileNotFoundException($"file '{f.FullName}' not found");
             var map = pr.GetValue(mapping) is { } mf ? ColumnMapping.FromJson(await File.ReadAllTextAsync(mf.FullName, ct)) : null;
             var park = pr.GetValue(ParkOpt)!;
-            await store.GetRegistryAsync(park, ct);
+            var reg = await store.GetRegistryAsync(park, ct);
+            // The plain format requires offsets; with a column mapping (a foreign export), timestamps without an offset (and
+            // Excel date cells) are the park's local time unless the mapping names another zone.
+            if (map is { TimeZone: null or "" }) map = map with { TimeZone = reg.Park.TimeZoneId };
             var interactive = !Console.IsErrorRedirected && pr.GetValue(FormatOpt) != "json";
             ZeroPark.Metering.ParseResult? parsed = null;
             var accepted = 0; var duplicates = 0; var corrected = 0;
@@ -267,6 +270,8 @@ public static class CliApp
             { Db, ParkOpt, meter, space, system, role, carrier, FromOpt, ToOpt, by, FormatOpt };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
+            if (pr.GetValue(meter) is not null && (pr.GetValue(space) ?? pr.GetValue(system) ?? pr.GetValue(role)) is not null)
+                throw new ValidationException("meter", "ask for a meter or for a node (--space/--system/--role), not both");
             SeriesTarget target = pr.GetValue(meter) is { } m
                 ? SeriesTarget.Meter(m)
                 : SeriesTarget.Node(pr.GetValue(space), pr.GetValue(system), pr.GetValue(role) is { } r ? (Codes.TryRole(r, out var rr) ? rr : throw new ValidationException("role", $"unknown role '{r}'")) : null,
@@ -323,7 +328,7 @@ public static class CliApp
         var at = new Option<string>("--at") { Required = true, Description = "ISO 8601 instant with offset" };
         var value = new Option<double>("--value") { Required = true };
         var reason = new Option<string>("--reason") { Required = true };
-        var cmd = new Command("manual", "enter or correct one reading by hand (audited with user, reason and time)") { Db, ParkOpt, meter, at, value, UserOpt, reason, FormatOpt };
+        var cmd = new Command("manual", "enter or correct one reading by hand (audited with user, reason and time)") { Db, ParkOpt, meter, at, value, UserOpt, reason };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var s = await store.ManualEntryAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), pr.GetValue(value), pr.GetValue(UserOpt)!, pr.GetValue(reason)!, ct);

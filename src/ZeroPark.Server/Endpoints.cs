@@ -20,6 +20,7 @@ public static partial class ZeroParkEndpoints
         api.MapReferenceEndpoints();
         api.MapRegistryEndpoints(json);
         api.MapQueryEndpoints();
+        api.MapEnergyEndpoints();
         app.MapIngestEndpoints(json);
         return app;
     }

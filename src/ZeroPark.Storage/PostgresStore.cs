@@ -40,22 +40,47 @@ public sealed class PostgresStore : ZeroParkStore
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    protected override async Task InsertReadingsAsync(DbConnection c, DbTransaction tx, List<(long Meter, StoredReading R)> rows, CancellationToken ct)
+    protected override async Task UpsertChunksAsync(DbConnection c, DbTransaction tx, List<ChunkRow> rows, CancellationToken ct)
     {
-        await using var w = await ((NpgsqlConnection)c).BeginBinaryImportAsync(
-            "COPY readings (meter_id, ts, value, delta, flags, old_final) FROM STDIN (FORMAT BINARY)", ct);
-        foreach (var (m, r) in rows)
+        if (rows.Count == 0) return;
+        var conn = (NpgsqlConnection)c;
+        await using (var create = new NpgsqlCommand(
+            "CREATE TEMP TABLE IF NOT EXISTS chunk_stage (meter_id INTEGER, day INTEGER, n INTEGER, data BYTEA) ON COMMIT DELETE ROWS", conn, (NpgsqlTransaction)tx))
         {
-            await w.StartRowAsync(ct);
-            await w.WriteAsync((int)m, NpgsqlDbType.Integer, ct);
-            await w.WriteAsync(r.Ts, NpgsqlDbType.Bigint, ct);
-            await w.WriteAsync(r.Value, NpgsqlDbType.Double, ct);
-            await w.WriteAsync(r.Delta, NpgsqlDbType.Double, ct);
-            await w.WriteAsync((short)r.Flags, NpgsqlDbType.Smallint, ct);
-            if (r.OldFinal is { } f) await w.WriteAsync(f, NpgsqlDbType.Double, ct);
-            else await w.WriteNullAsync(ct);
+            await create.ExecuteNonQueryAsync(ct);
         }
-        await w.CompleteAsync(ct);
+        await using (var w = await conn.BeginBinaryImportAsync("COPY chunk_stage (meter_id, day, n, data) FROM STDIN (FORMAT BINARY)", ct))
+        {
+            foreach (var r in rows)
+            {
+                w.StartRow();
+                w.Write((int)r.Meter, NpgsqlDbType.Integer);
+                w.Write(r.Day, NpgsqlDbType.Integer);
+                w.Write(r.N, NpgsqlDbType.Integer);
+                w.Write(r.Data, NpgsqlDbType.Bytea);
+            }
+            await w.CompleteAsync(ct);
+        }
+        await using var merge = new NpgsqlCommand(
+            """
+            INSERT INTO readings AS t (meter_id, day, n, data) SELECT meter_id, day, n, data FROM chunk_stage
+            ON CONFLICT (meter_id, day) DO UPDATE SET n = excluded.n, data = excluded.data;
+            TRUNCATE chunk_stage;
+            """, conn, (NpgsqlTransaction)tx);
+        await merge.ExecuteNonQueryAsync(ct);
+    }
+
+    protected override async Task<Dictionary<(long Meter, int Day), byte[]>> LoadChunksAsync(DbConnection c, DbTransaction tx, List<(long Meter, int Day)> keys, CancellationToken ct)
+    {
+        var result = new Dictionary<(long, int), byte[]>();
+        await using var cmd = new NpgsqlCommand(
+            "SELECT r.meter_id, r.day, r.data FROM readings r JOIN unnest(@m, @d) AS k(m, d) ON r.meter_id = k.m AND r.day = k.d",
+            (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        cmd.Parameters.AddWithValue("m", keys.Select(k => (int)k.Meter).ToArray());
+        cmd.Parameters.AddWithValue("d", keys.Select(k => k.Day).ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) result[(r.GetInt32(0), r.GetInt32(1))] = (byte[])r.GetValue(2);
+        return result;
     }
 
     protected override async Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, List<RollupRow> rows, CancellationToken ct)
@@ -71,13 +96,13 @@ public sealed class PostgresStore : ZeroParkStore
         {
             foreach (var r in rows)
             {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(r.Series, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(r.Bucket, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(r.Sum, NpgsqlDbType.Double, ct);
-                await w.WriteAsync(r.N, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(r.NFlag, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(r.NEst, NpgsqlDbType.Integer, ct);
+                w.StartRow();
+                w.Write(r.Series, NpgsqlDbType.Bigint);
+                w.Write(r.Bucket, NpgsqlDbType.Bigint);
+                w.Write(r.Sum, NpgsqlDbType.Double);
+                w.Write(r.N, NpgsqlDbType.Integer);
+                w.Write(r.NFlag, NpgsqlDbType.Integer);
+                w.Write(r.NEst, NpgsqlDbType.Integer);
             }
             await w.CompleteAsync(ct);
         }

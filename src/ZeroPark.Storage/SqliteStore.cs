@@ -42,20 +42,36 @@ public sealed class SqliteStore : ZeroParkStore
 
     protected override Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct) => Task.CompletedTask;
 
-    protected override Task InsertReadingsAsync(DbConnection c, DbTransaction tx, List<(long Meter, StoredReading R)> rows, CancellationToken ct)
+    protected override Task UpsertChunksAsync(DbConnection c, DbTransaction tx, List<ChunkRow> rows, CancellationToken ct)
     {
-        BulkInsert(c, "INSERT INTO readings (meter_id, ts, value, delta, flags, old_final) VALUES ", 6, rows.Count, "", (st, o, i) =>
-        {
-            var (m, r) = rows[i];
-            raw.sqlite3_bind_int64(st, o, m);
-            raw.sqlite3_bind_int64(st, o + 1, r.Ts);
-            raw.sqlite3_bind_double(st, o + 2, r.Value);
-            raw.sqlite3_bind_double(st, o + 3, r.Delta);
-            raw.sqlite3_bind_int64(st, o + 4, (long)r.Flags);
-            if (r.OldFinal is { } f) raw.sqlite3_bind_double(st, o + 5, f);
-            else raw.sqlite3_bind_null(st, o + 5);
-        });
+        BulkInsert(c, "INSERT INTO readings (meter_id, day, n, data) VALUES ", 4, rows.Count,
+            " ON CONFLICT (meter_id, day) DO UPDATE SET n = excluded.n, data = excluded.data", (st, o, i) =>
+            {
+                var r = rows[i];
+                raw.sqlite3_bind_int64(st, o, r.Meter);
+                raw.sqlite3_bind_int64(st, o + 1, r.Day);
+                raw.sqlite3_bind_int64(st, o + 2, r.N);
+                raw.sqlite3_bind_blob(st, o + 3, r.Data);
+            });
         return Task.CompletedTask;
+    }
+
+    protected override Task<Dictionary<(long Meter, int Day), byte[]>> LoadChunksAsync(DbConnection c, DbTransaction tx, List<(long Meter, int Day)> keys, CancellationToken ct)
+    {
+        var result = new Dictionary<(long, int), byte[]>();
+        using var cmd = (SqliteCommand)c.CreateCommand();
+        cmd.Transaction = (SqliteTransaction)tx;
+        cmd.CommandText = "SELECT data FROM readings WHERE meter_id = $m AND day = $d";
+        var m = cmd.Parameters.Add("$m", SqliteType.Integer);
+        var d = cmd.Parameters.Add("$d", SqliteType.Integer);
+        cmd.Prepare();
+        foreach (var key in keys)
+        {
+            m.Value = key.Meter;
+            d.Value = key.Day;
+            if (cmd.ExecuteScalar() is byte[] data) result[key] = data;
+        }
+        return Task.FromResult(result);
     }
 
     protected override Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, List<RollupRow> rows, CancellationToken ct)

@@ -105,8 +105,7 @@ public abstract partial class ZeroParkStore
             await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
             var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value, byMeter.Keys, ct);
 
-            var inserts = new List<(long Meter, StoredReading R)>();
-            var updates = new List<(long Meter, StoredReading R)>();
+            var changed = new List<(long Meter, bool Fast, MeterState State, List<StoredReading> Readings)>();
             var newStates = new List<MeterState>();
             var slowMeters = new List<long>();
             var hour = new Dictionary<(long, long), RollupAcc>();
@@ -125,7 +124,7 @@ public abstract partial class ZeroParkStore
                 var fast = state.MeterId == 0 || minTs > state.Last.Ts;
                 var ctx = fast
                     ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
-                    : await LoadContextAsync(c, tx, meterId, minTs, maxTs, 8, ct);
+                    : await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, 8, ct);
                 work[w++] = (meterId, reg.MetersById[meterId], pts, state, fast, minTs, maxTs, ctx, null);
             }
             // The engine is pure: meters are processed in parallel.
@@ -136,7 +135,7 @@ public abstract partial class ZeroParkStore
                 var (meterId, meter, pts, state, fast, minTs, maxTs, ctx, result) = item;
                 for (var tail = 64; result!.NeedsMoreTail; tail *= 4)
                 {
-                    ctx = await LoadContextAsync(c, tx, meterId, minTs, maxTs, tail, ct);
+                    ctx = await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, tail, ct);
                     result = RegisterEngine.Process(meter, ctx, pts);
                 }
                 foreach (var r in result.Results)
@@ -150,8 +149,8 @@ public abstract partial class ZeroParkStore
                     }
                     onResult(r.Index, r);
                 }
-                foreach (var r in result.Inserts) inserts.Add((meterId, r));
-                foreach (var r in result.Updates) updates.Add((meterId, r));
+                if (result.Inserts.Count + result.Updates.Count > 0)
+                    changed.Add((meterId, fast, state, [.. result.Inserts, .. result.Updates]));
                 Accumulate(clock, reg.SeriesOfMeter[meterId], result.Rollups, hour, day, month);
                 if (fast)
                 {
@@ -175,12 +174,7 @@ public abstract partial class ZeroParkStore
                 }
             }
 
-            if (inserts.Count > 0) await InsertReadingsAsync(c, tx, inserts, ct);
-            foreach (var (m, r) in updates)
-            {
-                await c.ExecuteAsync("UPDATE readings SET value = @v, delta = @d, flags = @f, old_final = @o WHERE meter_id = @m AND ts = @t",
-                    new { v = r.Value, d = r.Delta, f = (int)r.Flags, o = r.OldFinal, m, t = r.Ts }, tx);
-            }
+            await WriteChunksAsync(c, tx, clock, changed, ct);
             await UpsertRollupsAsync(c, tx, "rollup_hour", ToRows(hour), ct);
             await UpsertRollupsAsync(c, tx, "rollup_day", ToRows(day), ct);
             await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(month), ct);
@@ -293,52 +287,139 @@ public abstract partial class ZeroParkStore
         return rows.ToDictionary(r => r.meter_id, r => r.ToState());
     }
 
-    private static async Task<MeterState?> ReadStateAsync(DbConnection c, DbTransaction tx, long meterId, CancellationToken ct)
+    /// <summary>
+    /// Writes changed readings into their meter-day chunks. Chunks after the meter's last stored day are new (the in-order
+    /// fast path never reads); other chunks are read, merged and rewritten.
+    /// </summary>
+    private async Task WriteChunksAsync(DbConnection c, DbTransaction tx, ParkClock clock,
+        List<(long Meter, bool Fast, MeterState State, List<StoredReading> Readings)> changed, CancellationToken ct)
     {
-        var last = await c.QuerySingleOrDefaultAsync<ReadingRow>("SELECT ts, value, delta, flags, old_final FROM readings WHERE meter_id = @meterId ORDER BY ts DESC LIMIT 1", new { meterId }, tx);
-        if (last is null) return null;
-        var b = await c.QuerySingleOrDefaultAsync<ReadingRow>(
-            $"SELECT ts, value, delta, flags, old_final FROM readings WHERE meter_id = @meterId AND (flags & {(int)ReadingFlags.Excluded}) = 0 ORDER BY ts DESC LIMIT 1", new { meterId }, tx);
-        return new MeterState(meterId, last.ToReading(), b?.ToReading());
+        if (changed.Count == 0) return;
+        var groups = new Dictionary<(long Meter, int Day), List<StoredReading>>();
+        var mayExist = new List<(long Meter, int Day)>();
+        foreach (var (meter, fast, state, readings) in changed)
+        {
+            var lastDay = state.MeterId == 0 ? int.MinValue : clock.BucketKeys(state.Last.Ts - 1).Day;
+            foreach (var r in readings)
+            {
+                var key = (meter, clock.BucketKeys(r.Ts - 1).Day);
+                if (!groups.TryGetValue(key, out var list))
+                {
+                    groups[key] = list = [];
+                    if (!fast || key.Item2 <= lastDay) mayExist.Add(key);
+                }
+                list.Add(r);
+            }
+        }
+        var existing = mayExist.Count == 0 ? [] : await LoadChunksAsync(c, tx, mayExist, ct);
+        var rows = new List<ChunkRow>(groups.Count);
+        foreach (var (key, list) in groups)
+        {
+            List<StoredReading> merged;
+            if (existing.TryGetValue(key, out var data)) merged = ReadingChunk.Merge(ReadingChunk.Decode(data), list);
+            else
+            {
+                list.Sort((a, b) => a.Ts.CompareTo(b.Ts));
+                merged = list;
+            }
+            rows.Add(new ChunkRow(key.Meter, key.Day, merged.Count, ReadingChunk.Encode(merged)));
+        }
+        rows.Sort((a, b) => a.Meter != b.Meter ? a.Meter.CompareTo(b.Meter) : a.Day.CompareTo(b.Day));
+        await UpsertChunksAsync(c, tx, rows, ct);
     }
 
-    internal sealed class ReadingRow
+    private static async Task<MeterState?> ReadStateAsync(DbConnection c, DbTransaction tx, long meterId, CancellationToken ct)
     {
-        public long ts; public double value; public double delta; public long flags; public double? old_final;
-        public StoredReading ToReading() => new(ts, value, delta, (ReadingFlags)flags, old_final);
+        StoredReading? last = null;
+        for (var offset = 0; ; offset += 8)
+        {
+            var chunks = (await c.QueryAsync<byte[]>("SELECT data FROM readings WHERE meter_id = @meterId ORDER BY day DESC LIMIT 8 OFFSET @offset", new { meterId, offset }, tx)).ToList();
+            if (chunks.Count == 0) return last is { } l0 ? new MeterState(meterId, l0, null) : null;
+            foreach (var data in chunks)
+            {
+                var rs = ReadingChunk.Decode(data);
+                last ??= rs[^1];
+                for (var k = rs.Count - 1; k >= 0; k--)
+                    if (rs[k].IsValidBase) return new MeterState(meterId, last.Value, rs[k]);
+            }
+        }
+    }
+
+    /// <summary>Readings of a meter with instants in (<paramref name="after"/>, <paramref name="upTo"/>], in time order.</summary>
+    internal static async Task<List<StoredReading>> ReadRangeAsync(DbConnection c, DbTransaction? tx, ParkClock clock, long meterId, long after, long upTo)
+    {
+        var list = new List<StoredReading>();
+        if (upTo <= after) return list;
+        var chunks = await c.QueryAsync<byte[]>("SELECT data FROM readings WHERE meter_id = @meterId AND day >= @a AND day <= @b ORDER BY day",
+            new { meterId, a = clock.BucketKeys(after).Day, b = clock.BucketKeys(upTo - 1).Day }, tx);
+        var all = new List<StoredReading>();
+        foreach (var data in chunks) ReadingChunk.Decode(data, all);
+        foreach (var r in all)
+            if (r.Ts > after && r.Ts <= upTo) list.Add(r);
+        return list;
     }
 
     /// <summary>Loads what the engine needs for a batch that touches stored history: the readings before it, the stored
-    /// readings inside it, and a tail after it up to the first valid base (at most <paramref name="tail"/> rows).</summary>
-    private static async Task<MeterContext> LoadContextAsync(DbConnection c, DbTransaction tx, long meterId, long minTs, long maxTs, int tail, CancellationToken ct)
+    /// readings inside it, and a tail after it up to the first valid base (at most <paramref name="tail"/> readings).</summary>
+    private static async Task<MeterContext> LoadContextAsync(DbConnection c, DbTransaction tx, ParkClock clock, long meterId, long minTs, long maxTs, int tail, CancellationToken ct)
     {
-        var excluded = (int)ReadingFlags.Excluded;
-        var before = await c.QuerySingleOrDefaultAsync<ReadingRow>(
-            "SELECT ts, value, delta, flags, old_final FROM readings WHERE meter_id = @meterId AND ts < @minTs ORDER BY ts DESC LIMIT 1", new { meterId, minTs }, tx);
-        var baseBefore = before is null || ((int)before.flags & excluded) == 0 ? before : await c.QuerySingleOrDefaultAsync<ReadingRow>(
-            $"SELECT ts, value, delta, flags, old_final FROM readings WHERE meter_id = @meterId AND ts < @minTs AND (flags & {excluded}) = 0 ORDER BY ts DESC LIMIT 1", new { meterId, minTs }, tx);
-        var inside = (await c.QueryAsync<ReadingRow>(
-            "SELECT ts, value, delta, flags, old_final FROM readings WHERE meter_id = @meterId AND ts >= @minTs AND ts <= @maxTs ORDER BY ts", new { meterId, minTs, maxTs }, tx)).ToList();
-        var after = (await c.QueryAsync<ReadingRow>(
-            "SELECT ts, value, delta, flags, old_final FROM readings WHERE meter_id = @meterId AND ts > @maxTs ORDER BY ts LIMIT @n", new { meterId, maxTs, n = tail + 1 }, tx)).ToList();
-        var existing = inside.Select(r => r.ToReading()).ToList();
-        var reachesEnd = true;
-        for (var i = 0; i < after.Count; i++)
+        // Before: walk chunks backwards from the batch's first day until the last reading and the last valid base before minTs are found.
+        StoredReading? before = null, baseBefore = null;
+        var firstDay = clock.BucketKeys(minTs - 1).Day;
+        for (var offset = 0; baseBefore is null; offset += 8)
         {
-            if (i == tail) { reachesEnd = false; break; }
-            var r = after[i].ToReading();
-            existing.Add(r);
-            if (r.IsValidBase)
+            var chunks = (await c.QueryAsync<byte[]>("SELECT data FROM readings WHERE meter_id = @meterId AND day <= @firstDay ORDER BY day DESC LIMIT 8 OFFSET @offset",
+                new { meterId, firstDay, offset }, tx)).ToList();
+            if (chunks.Count == 0) break;
+            foreach (var data in chunks)
             {
-                reachesEnd = i == after.Count - 1;
-                break;
+                var rs = ReadingChunk.Decode(data);
+                for (var k = rs.Count - 1; k >= 0 && baseBefore is null; k--)
+                {
+                    if (rs[k].Ts >= minTs) continue;
+                    before ??= rs[k];
+                    if (rs[k].IsValidBase) baseBefore = rs[k];
+                }
+                if (baseBefore is not null) break;
             }
         }
-        return new MeterContext(before?.ToReading(), baseBefore?.ToReading(), existing, reachesEnd);
+        // Inside and tail: chunks from the batch's first day on.
+        var existing = new List<StoredReading>();
+        var reachesEnd = true;
+        var afterCount = 0;
+        var done = false;
+        for (var offset = 0; !done; offset += 8)
+        {
+            var chunks = (await c.QueryAsync<(int Day, byte[] Data)>("SELECT day, data FROM readings WHERE meter_id = @meterId AND day >= @firstDay ORDER BY day LIMIT 8 OFFSET @offset",
+                new { meterId, firstDay, offset }, tx)).ToList();
+            if (chunks.Count == 0) break;
+            foreach (var (_, data) in chunks)
+            {
+                foreach (var r in ReadingChunk.Decode(data))
+                {
+                    if (r.Ts < minTs) continue;
+                    if (r.Ts <= maxTs) { existing.Add(r); continue; }
+                    if (afterCount == tail) { reachesEnd = false; done = true; break; }
+                    existing.Add(r);
+                    afterCount++;
+                    if (r.IsValidBase) { reachesEnd = false; done = true; break; }
+                }
+                if (done) break;
+            }
+        }
+        // Stopping at the first valid base after the batch leaves ReachesEnd false (conservative): if that reading's validity
+        // changes, the engine asks for a longer tail and this runs again.
+        return new MeterContext(before, baseBefore, existing, reachesEnd);
     }
 
-    /// <summary>Appends new readings (no stored row exists at their instants; the engine guarantees it).</summary>
-    protected abstract Task InsertReadingsAsync(DbConnection c, DbTransaction tx, List<(long Meter, StoredReading R)> rows, CancellationToken ct);
+    /// <summary>One meter-day chunk to write: <see cref="Data"/> is <see cref="ReadingChunk"/>-encoded.</summary>
+    protected internal readonly record struct ChunkRow(long Meter, int Day, int N, byte[] Data);
+
+    /// <summary>Inserts or replaces meter-day chunks.</summary>
+    protected abstract Task UpsertChunksAsync(DbConnection c, DbTransaction tx, List<ChunkRow> rows, CancellationToken ct);
+
+    /// <summary>Reads the chunks that exist among <paramref name="keys"/>.</summary>
+    protected abstract Task<Dictionary<(long Meter, int Day), byte[]>> LoadChunksAsync(DbConnection c, DbTransaction tx, List<(long Meter, int Day)> keys, CancellationToken ct);
 
     /// <summary>Adds the changes to the rollup table, creating rows as needed.</summary>
     protected abstract Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, List<RollupRow> rows, CancellationToken ct);

@@ -1,4 +1,3 @@
-using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 
@@ -35,12 +34,10 @@ public abstract partial class ZeroParkStore
         if (m.IsVirtual || m.Kind == MeterKind.Power) throw new ValidationException("meter", $"meter '{meterCode}' is {(m.IsVirtual ? "virtual" : "a power meter")}; only cumulative and interval meters can be filled");
         var (start, end) = reg.Clock.Range(from, to);
         var step = (long)m.Interval.TotalSeconds;
-        List<ReadingRow> rows;
+        List<StoredReading> rows;
         await using (var c = await OpenConnectionAsync(ct))
         {
-            rows = (await c.QueryAsync<ReadingRow>(
-                "SELECT ts, value, delta, flags, old_final FROM readings WHERE meter_id = @id AND ts >= @start AND ts <= @end ORDER BY ts",
-                new { id = m.Id.Value, start, end })).ToList();
+            rows = await ReadRangeAsync(c, null, reg.Clock, m.Id.Value, start - 1, end);
         }
         var points = new List<RawPoint>();
         var blocking = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement;
@@ -48,11 +45,11 @@ public abstract partial class ZeroParkStore
         {
             var a = rows[i - 1];
             var b = rows[i];
-            if (b.ts - a.ts <= step * 3 / 2) continue;
-            if ((((ReadingFlags)a.flags | (ReadingFlags)b.flags) & blocking) != 0) continue;
-            for (var t = a.ts + step; t <= b.ts - step; t += step)
+            if (b.Ts - a.Ts <= step * 3 / 2) continue;
+            if (((a.Flags | b.Flags) & blocking) != 0) continue;
+            for (var t = a.Ts + step; t <= b.Ts - step; t += step)
             {
-                var v = a.value + (b.value - a.value) * (t - a.ts) / (double)(b.ts - a.ts);
+                var v = a.Value + (b.Value - a.Value) * (t - a.Ts) / (double)(b.Ts - a.Ts);
                 points.Add(new RawPoint(meterCode, DateTimeOffset.FromUnixTimeSeconds(t), v, points.Count + 1));
             }
         }

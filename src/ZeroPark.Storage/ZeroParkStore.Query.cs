@@ -69,7 +69,7 @@ public abstract partial class ZeroParkStore
                     var m = reg.Meter(mt.Code);
                     var phys = ExpandMeter(reg, m, 1.0, []);
                     var terms = phys.Select(p => (p.Meter, p.Coef)).ToList();
-                    return new Plan(m.Code, m.CanonicalUnit, terms, phys.Sum(p => 1.0 / reg.MetersById[p.Meter].Interval.TotalSeconds),
+                    return new Plan(m.Code, m.CanonicalUnit, terms, phys.Select(p => p.Meter).Distinct().Sum(id => 1.0 / reg.MetersById[id].Interval.TotalSeconds),
                         m.Kind == MeterKind.Power, phys);
                 }
             case SeriesTarget.NodeTarget n:
@@ -89,9 +89,12 @@ public abstract partial class ZeroParkStore
                     var desc = $"{space?.Code ?? reg.Park.Code}/{(n.Role is { } rr ? "role:" + Codes.Of(rr) : "system:" + system)}/{Codes.Of(n.Carrier)}";
                     var unit = MeterUnits.CanonicalUnit(n.Carrier);
                     var physical = new List<(long, double)>();
-                    // A virtual meter adds to a node only when built from meters that node sums leave out (e.g. UPS loss =
-                    // in − out over check meters); one built from summable meters (IT = Σ PDUs) would count them twice.
-                    var virtuals = members.Where(m => m.IsVirtual && ExpandMeter(reg, m, 1.0, []).All(p => !reg.MetersById[p.Meter].IsSummable)).ToList();
+                    // A virtual meter adds to a node only when built from meters the node leaves out: for a system node, meters
+                    // that are not summed (UPS loss = in − out over check meters; IT = Σ PDUs would count the PDUs twice); for a
+                    // role node, meters without that role (IT load = Σ PDU sub-meters).
+                    var virtuals = members.Where(m => m.IsVirtual && ExpandMeter(reg, m, 1.0, []).All(p => n.Role is { } vr
+                        ? reg.MetersById[p.Meter].Role != vr
+                        : !reg.MetersById[p.Meter].IsSummable)).ToList();
                     foreach (var v in virtuals) physical.AddRange(ExpandMeter(reg, v, 1.0, []));
                     var direct = members.Where(m => !m.IsVirtual).ToList();
                     var spec = new AggregateSpec(space is { Level: SpaceLevel.Building } ? space.Id : null, n.Role is null ? system : null, n.Role, n.Carrier);
@@ -106,7 +109,8 @@ public abstract partial class ZeroParkStore
                     }
                     foreach (var p in physical) terms.Add(p);
                     physical.AddRange(direct.Select(m => (m.Id.Value, 1.0)));
-                    var expected = direct.Sum(m => 1.0 / m.Interval.TotalSeconds) + virtuals.Sum(v => ExpandMeter(reg, v, 1, []).Sum(p => 1.0 / reg.MetersById[p.Meter].Interval.TotalSeconds));
+                    // Readings expected per second: each physical meter once, however many virtual meters use it.
+                    var expected = physical.Select(p => p.Item1).Distinct().Sum(id => 1.0 / reg.MetersById[id].Interval.TotalSeconds);
                     return new Plan(desc, unit, terms, expected, false, physical);
                 }
             default:
@@ -156,13 +160,10 @@ public abstract partial class ZeroParkStore
             for (var i = 0; i < buckets.Count; i++) index[buckets[i].Start] = i;
             foreach (var (meter, coef) in plan.Physical)
             {
-                var rows = await c.QueryAsync<(long ts, double delta, long flags)>(
-                    "SELECT ts, delta, flags FROM readings WHERE meter_id = @meter AND ts > @start AND ts <= @end", new { meter, start, end });
-                foreach (var (ts, delta, flags) in rows)
+                foreach (var (ts, _, delta, f, _) in await ReadRangeAsync(c, null, clock, meter, start, end))
                 {
                     var key = (ts - 1) - Mod(ts - 1, 900);
                     if (!index.TryGetValue(key, out var i)) continue;
-                    var f = (ReadingFlags)flags;
                     values[i] += coef * ((f & ReadingFlags.Excluded) != 0 ? 0 : delta);
                     received[i]++;
                     if ((f & ReadingFlags.Excluded) != 0) flagged[i]++;
@@ -327,11 +328,11 @@ public abstract partial class ZeroParkStore
             IReadOnlyList<FlaggedReading>? flaggedReadings = null;
             if (meterCode is not null)
             {
-                gaps = await GapsAsync(c, m, clock, start, end);
-                flaggedReadings = (await c.QueryAsync<(long ts, double value, long flags)>(
-                        $"SELECT ts, value, flags FROM readings WHERE meter_id = @id AND ts > @start AND ts <= @end AND (flags & {(int)(ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement | ReadingFlags.Estimated)}) <> 0 ORDER BY ts LIMIT 1000",
-                        new { id = m.Id.Value, start, end }))
-                    .Select(r => new FlaggedReading(clock.ToLocalOffset(r.ts), r.value, FlagNames((ReadingFlags)r.flags))).ToList();
+                var readings = await ReadRangeAsync(c, null, clock, m.Id.Value, start, end);
+                gaps = Gaps(m, clock, start, end, readings);
+                const ReadingFlags notable = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement | ReadingFlags.Estimated;
+                flaggedReadings = readings.Where(r => (r.Flags & notable) != 0).Take(1000)
+                    .Select(r => new FlaggedReading(clock.ToLocalOffset(r.Ts), r.Value, FlagNames(r.Flags))).ToList();
             }
             var st = states.TryGetValue(m.Id.Value, out var s) ? s : default;
             list.Add(new MeterQuality(m.Code, m.Name, expected, (int)n, expected == 0 ? 100 : Math.Round(Math.Min(1.0, (double)n / expected) * 100, 2), (int)nflag, (int)nest,
@@ -345,10 +346,10 @@ public abstract partial class ZeroParkStore
 
     /// <summary>Intervals [start, end) in (start, end] where readings are missing: between consecutive readings more than 1.5
     /// nominal intervals apart, and at the range edges.</summary>
-    private static async Task<IReadOnlyList<Gap>> GapsAsync(DbConnection c, Meter m, ParkClock clock, long start, long end)
+    private static IReadOnlyList<Gap> Gaps(Meter m, ParkClock clock, long start, long end, List<StoredReading> readings)
     {
         var step = (long)m.Interval.TotalSeconds;
-        var ts = (await c.QueryAsync<long>("SELECT ts FROM readings WHERE meter_id = @id AND ts > @start AND ts <= @end ORDER BY ts", new { id = m.Id.Value, start, end })).ToList();
+        var ts = readings.Select(r => r.Ts);
         var gaps = new List<Gap>();
         var prev = start; // the first reading of the range closes the interval that starts at the range start
         foreach (var t in ts)

@@ -15,6 +15,8 @@ namespace ZeroPark.Storage;
 /// <summary>A park's registry as loaded in memory: spaces, meters and the aggregate series of each meter.</summary>
 public sealed class ParkRegistry
 {
+    /// <summary>The park's registry version when this was loaded.</summary>
+    public required long Version { get; init; }
     public required Park Park { get; init; }
     public required IReadOnlyDictionary<long, Space> SpacesById { get; init; }
     public required IReadOnlyDictionary<string, Space> SpacesByCode { get; init; }
@@ -137,6 +139,7 @@ public abstract partial class ZeroParkStore
             if (hasReadings is not null) throw new ConflictException("timezone: cannot change the time zone of a park that has readings (rollups are in local time)");
         }
         await AuditAsync(c, tx, old.Id.Value, user, "update", "park", code, null, null, Describe(d));
+        await BumpRegistryVersionAsync(c, tx, old.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(code);
         return await GetParkAsync(code, ct);
@@ -191,6 +194,7 @@ public abstract partial class ZeroParkStore
         await c.ExecuteAsync("INSERT INTO spaces (park_id, parent_id, level, code, name) VALUES (@p, @parent, @level, @code, @name)",
             new { p = reg.Park.Id.Value, parent = parent?.Id.Value, level = (int)level, code = d.Code, name = d.Name }, tx);
         await AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "space", d.Code, null, null, $"{Space.LevelCode(level)} '{d.Name}' under {parent?.Code ?? "park"}");
+        await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
         return (await GetRegistryAsync(parkCode, ct)).SpacesByCode[d.Code];
@@ -212,6 +216,7 @@ public abstract partial class ZeroParkStore
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("DELETE FROM spaces WHERE id = @id", new { id = s.Id.Value }, tx);
         await AuditAsync(c, tx, reg.Park.Id.Value, user, "delete", "space", code, null, s.Name, null);
+        await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
     }
@@ -230,15 +235,9 @@ public abstract partial class ZeroParkStore
             if (reg.MetersByCode.ContainsKey(d.Code) || !seen.Add(d.Code)) throw new ConflictException($"meter '{d.Code}' already exists in park '{parkCode}'");
             rows.Add((d, m));
         }
-        var known = reg.MetersByCode.Keys.Concat(seen).ToHashSet(StringComparer.Ordinal);
-        foreach (var (d, _) in rows)
-        {
-            if (d.Formula is not null)
-            {
-                foreach (var (code, _) in LinearFormula.Parse(d.Formula).Terms)
-                    if (!known.Contains(code)) throw new ValidationException("formula", $"meter '{d.Code}': formula refers to unknown meter '{code}'");
-            }
-        }
+        var known = new Dictionary<string, Meter>(reg.MetersByCode, StringComparer.Ordinal);
+        foreach (var (d, m) in rows) known[d.Code] = m;
+        foreach (var (_, m) in rows) ValidateFormula(m, known);
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         foreach (var (d, m) in rows)
@@ -260,6 +259,7 @@ public abstract partial class ZeroParkStore
         {
             await AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "meter", $"{rows.Count} meters", null, null, string.Join(",", rows.Take(50).Select(r => r.D.Code)));
         }
+        await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
         await EnsureAggregatesAsync(parkCode, rebuild: false, ct);
@@ -278,6 +278,12 @@ public abstract partial class ZeroParkStore
         var hasReadings = await c.ExecuteScalarAsync<long?>("SELECT 1 FROM meter_state WHERE meter_id = @id", new { id = old.Id.Value }) is not null;
         if (hasReadings && (m.Unit != old.Unit || m.Multiplier != old.Multiplier || m.Kind != old.Kind || m.Carrier != old.Carrier || m.Interval != old.Interval))
             throw new ConflictException($"meter '{code}' has readings: unit, multiplier, kind, carrier and interval are fixed (register a replacement or a new meter)");
+        if (hasReadings && m.Formula is not null)
+            throw new ConflictException($"meter '{code}' has readings: it cannot become a virtual meter");
+        var known = new Dictionary<string, Meter>(reg.MetersByCode, StringComparer.Ordinal) { [code] = m };
+        ValidateFormula(m, known);
+        // Other virtual meters that use this one must still make sense (carrier, kind).
+        foreach (var v in known.Values.Where(v => v.Formula is not null && v.Code != code)) ValidateFormula(v, known);
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync(
             """
@@ -289,6 +295,7 @@ public abstract partial class ZeroParkStore
                   m.MaxRatePerHour, space = m.SpaceId?.Value, m.SystemCode, m.Device, role = Codes.Of(m.Role), m.Formula, id = old.Id.Value }, tx);
         await AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "meter", code, null,
             $"role={Codes.Of(old.Role)} system={old.SystemCode} space={old.SpaceId} name={old.Name}", $"role={Codes.Of(m.Role)} system={m.SystemCode} space={m.SpaceId} name={m.Name}");
+        await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
         var reattached = old.SpaceId != m.SpaceId || old.SystemCode != m.SystemCode || old.Role != m.Role;
@@ -308,9 +315,29 @@ public abstract partial class ZeroParkStore
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("DELETE FROM meters WHERE id = @id", new { id = m.Id.Value }, tx);
         await AuditAsync(c, tx, reg.Park.Id.Value, user, "delete", "meter", code, null, m.Name, null);
+        await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
         await EnsureAggregatesAsync(parkCode, rebuild: false, ct);
+    }
+
+    /// <summary>A virtual meter's formula may only use existing meters of the same carrier, no power meters, and no cycles.</summary>
+    private static void ValidateFormula(Meter m, IReadOnlyDictionary<string, Meter> known)
+    {
+        if (m.Formula is null) return;
+        void Walk(Meter v, HashSet<string> path)
+        {
+            if (!path.Add(v.Code)) throw new ValidationException("formula", $"meter '{m.Code}': formula refers back to '{v.Code}' (a cycle)");
+            foreach (var (code, _) in LinearFormula.Parse(v.Formula!).Terms)
+            {
+                if (!known.TryGetValue(code, out var t)) throw new ValidationException("formula", $"meter '{v.Code}': formula refers to unknown meter '{code}'");
+                if (t.Carrier != v.Carrier) throw new ValidationException("formula", $"meter '{v.Code}': '{code}' measures {Codes.Of(t.Carrier)}, not {Codes.Of(v.Carrier)}");
+                if (t.Kind == MeterKind.Power) throw new ValidationException("formula", $"meter '{v.Code}': '{code}' is a power meter; formulas sum quantities over time");
+                if (t.Formula is not null) Walk(t, path);
+            }
+            path.Remove(v.Code);
+        }
+        Walk(m, []);
     }
 
     private static Meter ToMeter(ParkRegistry reg, MeterDraft d, MeterId id)
@@ -352,7 +379,13 @@ public abstract partial class ZeroParkStore
         var t = _registries.GetOrAdd(parkCode, code => LoadRegistryAsync(code));
         try
         {
-            return await t;
+            var reg = await t;
+            // Another process (the CLI beside a running server, a second server) may have changed the registry.
+            await using var c = await OpenConnectionAsync(ct);
+            var version = await c.ExecuteScalarAsync<long?>("SELECT registry_version FROM parks WHERE code = @parkCode", new { parkCode });
+            if (version == reg.Version) return reg;
+            _registries.TryRemove(new KeyValuePair<string, Task<ParkRegistry>>(parkCode, t));
+            return await _registries.GetOrAdd(parkCode, code => LoadRegistryAsync(code));
         }
         catch
         {
@@ -364,16 +397,22 @@ public abstract partial class ZeroParkStore
 
     protected void Invalidate(string parkCode) => _registries.TryRemove(parkCode, out _);
 
+    private static Task BumpRegistryVersionAsync(DbConnection c, DbTransaction tx, long parkId) =>
+        c.ExecuteAsync("UPDATE parks SET registry_version = registry_version + 1 WHERE id = @parkId", new { parkId }, tx);
+
     private async Task<ParkRegistry> LoadRegistryAsync(string parkCode)
     {
-        var park = await GetParkAsync(parkCode);
         await using var c = await OpenConnectionAsync();
+        // Version first: a change committed while loading makes the next lookup reload.
+        var version = await c.ExecuteScalarAsync<long?>("SELECT registry_version FROM parks WHERE code = @parkCode", new { parkCode });
+        var park = await GetParkAsync(parkCode);
         var spaces = (await c.QueryAsync<SpaceRow>("SELECT * FROM spaces WHERE park_id = @p", new { p = park.Id.Value })).Select(r => r.ToSpace()).ToList();
         var meters = (await c.QueryAsync<MeterRow>("SELECT * FROM meters WHERE park_id = @p", new { p = park.Id.Value })).Select(r => r.ToMeter()).ToList();
         var aggs = (await c.QueryAsync<(long Id, string Key)>("SELECT id, agg_key FROM aggregates WHERE park_id = @p", new { p = park.Id.Value }))
             .ToDictionary(a => a.Key, a => a.Id, StringComparer.Ordinal);
         var reg = new ParkRegistry
         {
+            Version = version ?? 0,
             Park = park,
             SpacesById = spaces.ToDictionary(s => s.Id.Value),
             SpacesByCode = spaces.ToDictionary(s => s.Code, StringComparer.Ordinal),
@@ -443,6 +482,7 @@ public abstract partial class ZeroParkStore
                 }
             }
         }
+        await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
     }

@@ -27,6 +27,8 @@ public static class DemoReadings
         var rng = new XorShift((ulong)o.Seed * 2654435761UL + 1);
         var start = clock.StartOfDay(o.StartDate);
         var buildingsIt = new double[5];
+        var lvLoad = new double[5];
+        var vals = new double[meters.Length];
         var replacementDay = o.StartDate.AddDays(Math.Min(180, o.Days / 2));
         var replacementAt = clock.StartOfDay(replacementDay) + 10 * 3600;   // 10:00 local, on the 15-minute grid
         var replaced = false;
@@ -57,62 +59,60 @@ public static class DemoReadings
                 var ts = DateTimeOffset.FromUnixTimeSeconds(t);
                 var baseline = day == 0 && t == dayStart;
 
+                // 1. Racks: IT load per building.
                 for (var i = 0; i < meters.Length; i++)
                 {
                     var m = meters[i];
-                    double kwh;
-                    switch (m.Shape)
-                    {
-                        case DemoShape.Rack:
-                            kwh = m.Scale * itFactor * (1 + 0.03 * rng.Gaussian()) * 0.25;
-                            buildingsIt[m.Building] += kwh;
-                            break;
-                        default:
-                            kwh = 0;
-                            break;
-                    }
-                    if (m.Shape == DemoShape.Rack) register[i] += baseline ? 0 : kwh;
+                    if (m.Shape != DemoShape.Rack) continue;
+                    var kwh = m.Scale * itFactor * (1 + 0.03 * rng.Gaussian()) * 0.25;
+                    buildingsIt[m.Building] += kwh;
+                    register[i] += baseline ? 0 : kwh;
                 }
+                // 2. Interval meters; the low-voltage load of each building is the sum of what its meters show, and rooftop PV
+                //    (connected on the LV side) supplies part of it, so the metered balance closes exactly.
+                Array.Clear(lvLoad);
+                var pv = 0.0;
                 for (var i = 0; i < meters.Length; i++)
                 {
                     var m = meters[i];
                     var it = buildingsIt[m.Building];
                     var upsOut = it / 4;
-                    var upsIn = upsOut / (0.955 + 0.01 * itFactor);
                     var cooling = it * clf;
-                    var aux = it * 0.02;
-                    var lv = 4 * upsIn + cooling + aux;
-                    double v;
+                    var v = m.Shape switch
+                    {
+                        DemoShape.UpsOut => upsOut,
+                        DemoShape.UpsIn => upsOut / (0.955 + 0.01 * itFactor),
+                        DemoShape.Chiller => cooling * m.Scale * (1 + 0.05 * rng.Gaussian()),
+                        DemoShape.PrimaryPump or DemoShape.SecondaryPump or DemoShape.CoolingPump or DemoShape.Tower or DemoShape.Crah => cooling * m.Scale * (1 + 0.02 * rng.Gaussian()),
+                        DemoShape.Lighting => it * m.Scale * (daylight > 0 ? 1.0 : 0.4),
+                        DemoShape.Fire or DemoShape.LowVoltage => it * m.Scale,
+                        DemoShape.Office => it * m.Scale * (office ? 1.6 : 0.4),
+                        DemoShape.Diesel => firstMondayTest ? 55 + 5 * rng.NextDouble() : 0,
+                        DemoShape.Pv => m.Scale * 0.25 * daylight * (0.6 + 0.4 * Math.Sin(2 * Math.PI * (doy - 80) / 365.0)) * (0.7 + 0.3 * rng.NextDouble()),
+                        _ => 0,
+                    };
+                    vals[i] = Math.Round(v, 3);
+                    if (m.Shape is not (DemoShape.UpsOut or DemoShape.Diesel or DemoShape.Pv or DemoShape.Rack)) lvLoad[m.Building] += vals[i];
+                    if (m.Shape == DemoShape.Pv) pv += vals[i];
+                }
+                // 3. Registers: transformer LV output = LV load − PV share; incoming lines = transformer output / 0.99.
+                for (var i = 0; i < meters.Length; i++)
+                {
+                    var m = meters[i];
+                    var it = buildingsIt[m.Building];
+                    var tx = lvLoad[m.Building] - pv / 4;
+                    var inc = baseline ? 0 : 1.0;
                     switch (m.Shape)
                     {
-                        case DemoShape.Rack: v = register[i]; break;
-                        case DemoShape.UpsOut: v = upsOut; break;
-                        case DemoShape.UpsIn: v = upsIn; break;
-                        case DemoShape.TransformerLv: register[i] += baseline ? 0 : lv / 2 / 200; v = register[i]; break;
-                        case DemoShape.Incoming: register[i] += baseline ? 0 : lv / 0.99 / 2 / 400; v = register[i]; break;
-                        case DemoShape.Chiller: v = cooling * m.Scale * (1 + 0.05 * rng.Gaussian()); break;
-                        case DemoShape.PrimaryPump or DemoShape.SecondaryPump or DemoShape.CoolingPump or DemoShape.Tower or DemoShape.Crah:
-                            v = cooling * m.Scale * (1 + 0.02 * rng.Gaussian()); break;
-                        case DemoShape.Lighting: v = it * m.Scale * (daylight > 0 ? 1.0 : 0.4); break;
-                        case DemoShape.Fire or DemoShape.LowVoltage: v = it * m.Scale; break;
-                        case DemoShape.Office: v = it * m.Scale * (office ? 1.6 : 0.4); break;
-                        case DemoShape.Water:
-                            register[i] += baseline ? 0 : (it + cooling) * 0.0016 * (tempC > 10 ? 1.0 : 0.35);
-                            v = register[i];
-                            break;
-                        case DemoShape.Diesel: v = firstMondayTest ? 55 + 5 * rng.NextDouble() : 0; break;
-                        case DemoShape.Pv: v = m.Scale * 0.25 * daylight * (0.6 + 0.4 * Math.Sin(2 * Math.PI * (doy - 80) / 365.0)) * (0.7 + 0.3 * rng.NextDouble()); break;
-                        case DemoShape.HeatExport:
-                            register[i] += baseline ? 0 : heating ? SumIt(buildingsIt) * 0.1 * 0.0036 : 0;
-                            v = register[i];
-                            break;
-                        default: v = 0; break;
+                        case DemoShape.TransformerLv: register[i] += inc * tx / 2 / 200; break;
+                        case DemoShape.Incoming: register[i] += inc * tx / 0.99 / 2 / 400; break;
+                        case DemoShape.Water: register[i] += inc * (it + it * clf) * 0.0016 * (tempC > 10 ? 1.0 : 0.35); break;
+                        case DemoShape.HeatExport: register[i] += inc * (heating ? SumIt(buildingsIt) * 0.1 * 0.0036 : 0); break;
                     }
-                    if (m.Shape is DemoShape.Rack or DemoShape.TransformerLv or DemoShape.Incoming)
-                    {
-                        if (register[i] >= 1_000_000) register[i] -= 1_000_000;      // 6-digit registers wrap
-                        v = register[i];
-                    }
+                    if (m.Shape is DemoShape.Rack or DemoShape.TransformerLv or DemoShape.Incoming && register[i] >= 1_000_000)
+                        register[i] -= 1_000_000;      // 6-digit registers wrap
+                    var v = m.Shape is DemoShape.Rack or DemoShape.TransformerLv or DemoShape.Incoming or DemoShape.Water or DemoShape.HeatExport
+                        ? register[i] : vals[i];
                     var code = physical[i].Code;
                     if (code == DemoPark.ReplacedMeter && !replaced && t == replacementAt)
                     {
@@ -123,7 +123,7 @@ public static class DemoReadings
                         continue;                                   // the replacement stands for this instant's reading
                     }
                     if (Missing(code, day, t - dayStart)) continue;
-                    if (code == "b4_f2_r2_rack020" && day == 250 && t - dayStart == 12 * 3600) v = 0;   // a glitch: flagged, not summed
+                    if (code == "b4_f2_r2_rack020" && day == 25 && t - dayStart == 12 * 3600) v = 0;   // a glitch: flagged, not summed
                     points[n++] = new RawPoint(code, ts, Math.Round(v, 3), n);
                 }
             }
@@ -134,12 +134,13 @@ public static class DemoReadings
 
     private static double SumIt(double[] b) => b[1] + b[2] + b[3] + b[4];
 
-    /// <summary>A few realistic outages: a PDU offline 6 hours, a chiller meter offline two days, an incoming line one hour.</summary>
+    /// <summary>A few realistic outages, early so that even a 30-day demo shows them: a PDU offline 6 hours on day 4, a chiller
+    /// meter offline on days 11–12, an incoming line one hour on day 21 (and a register glitch on day 26).</summary>
     private static bool Missing(string code, int day, long secondOfDay) => code switch
     {
-        "b3_f2_r1_rack010" => day == 40 && secondOfDay is > 8 * 3600 and <= 14 * 3600,
-        "b2_chiller1" => day is 100 or 101,
-        "b4_in2" => day == 200 && secondOfDay is > 3 * 3600 and <= 4 * 3600,
+        "b3_f2_r1_rack010" => day == 3 && secondOfDay is > 8 * 3600 and <= 14 * 3600,
+        "b2_chiller1" => day is 10 or 11,
+        "b4_in2" => day == 20 && secondOfDay is > 3 * 3600 and <= 4 * 3600,
         _ => false,
     };
 

@@ -219,9 +219,10 @@ public sealed record Meter
     /// <summary>raw value × this = canonical value.</summary>
     public double ScaleToCanonical => Multiplier * (Kind == MeterKind.Power ? PowerFactor(Unit) : MeterUnits.ToCanonicalFactor(Carrier, Unit));
 
-    /// <summary>Whether sums over space/system nodes include this meter (master/check meters and the
-    /// facility input boundary are excluded so energy is never counted twice).</summary>
-    public bool IsSummable => Role is not (MeterRole.FacilityInput or MeterRole.Check or MeterRole.Export);
+    /// <summary>Whether sums over space/system nodes include this meter: consumption meters only. Master/check meters and the
+    /// facility input boundary are excluded so energy is never counted twice; generation (on-site renewables), exports and
+    /// reused heat are not consumption.</summary>
+    public bool IsSummable => Role is not (MeterRole.FacilityInput or MeterRole.Check or MeterRole.Export or MeterRole.RenewableOnsite or MeterRole.ReusedHeat);
 
     private static double PowerFactor(string unit) => unit.Trim() switch
     {

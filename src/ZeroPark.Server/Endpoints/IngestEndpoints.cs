@@ -93,9 +93,10 @@ internal static class IngestEndpoints
                     try { mapping = ColumnMapping.FromJson(mappingJson); }
                     catch (FormatException e) { throw new ValidationException("mapping", e.Message); }
                 }
-                // Timestamps without an offset are the park's local time unless the mapping names another zone.
+                // The plain format requires offsets; with a column mapping (a foreign export), timestamps without an offset
+                // are the park's local time unless the mapping names another zone.
                 var reg = await store.GetRegistryAsync(park, ct);
-                mapping = (mapping ?? new ColumnMapping()) with { TimeZone = mapping?.TimeZone is { Length: > 0 } tz ? tz : reg.Park.TimeZoneId };
+                if (mapping is { TimeZone: null or "" }) mapping = mapping with { TimeZone = reg.Park.TimeZoneId };
                 var fileName = Path.GetFileName(file.FileName);
                 ParseResult parsed;
                 await using (var stream = file.OpenReadStream())

@@ -532,13 +532,14 @@ public abstract class ApiTests(ApiServer server)
     }
 
     [Fact]
-    public async Task Import_takes_a_csv_upload_with_the_key_and_reads_offsetless_times_in_the_park_zone()
+    public async Task Import_takes_a_csv_upload_with_the_key_and_a_mapping_reads_offsetless_times_in_the_park_zone()
     {
         var park = await NewParkAsync();
         await CreateMeterAsync(park, "m1");
         const string csv = "表计编号,采集时间,读数\nm1,2025-03-10 00:15,100\nm1,2025-03-10 00:30,110\nm1,2025-03-10 00:45,oops\nghost,2025-03-10 00:45,1\n";
         using var upload = new MultipartFormDataContent();
         upload.Add(new StringContent(csv, Encoding.UTF8), "file", "readings.csv");
+        upload.Add(new StringContent("{}"), "mapping");   // a mapping without time_zone: local times are the park's
         var request = Http.Request(HttpMethod.Post, $"{park.Url}/import", upload, park.Key);
         var r = await (await Client.SendAsync(request)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(2, r.GetProperty("accepted").GetInt32());
@@ -564,6 +565,11 @@ public abstract class ApiTests(ApiServer server)
         Assert.Equal(1, m.GetProperty("accepted").GetInt32());
         // 00:15 → 100, 00:30 → 110, 00:45 → 120.5: the day is 20.5.
         Assert.Equal(20.5, (await Client.GetJsonAsync($"{park.Url}/series?meter=m1&from=2025-03-10&to=2025-03-10")).Num("total"));
+
+        using var plain = new MultipartFormDataContent();
+        plain.Add(new StringContent("meter,timestamp,value\nm1,2025-03-10 01:00,130\n", Encoding.UTF8), "file", "plain.csv");
+        var p = await (await Client.SendAsync(Http.Request(HttpMethod.Post, $"{park.Url}/import", plain, park.Key))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Contains("offset", Assert.Single(p.Items("rejected")).Str("reason"));   // without a mapping, offsets are required
 
         using var text = new MultipartFormDataContent();
         text.Add(new StringContent("hello"), "file", "notes.pdf");

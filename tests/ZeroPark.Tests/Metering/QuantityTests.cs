@@ -2,6 +2,7 @@ using ZeroPark.Domain;
 
 namespace ZeroPark.Tests.Metering;
 
+
 public class QuantityTests
 {
     [Fact]

@@ -10,11 +10,13 @@ namespace ZeroPark.Tests.Storage;
 public abstract class StorageSuite : IAsyncLifetime
 {
     protected ZeroParkStore Store { get; private set; } = null!;
+    protected string Database { get; private set; } = null!;
     protected abstract string NewDatabase();
 
     public async Task InitializeAsync()
     {
-        Store = await ZeroParkStore.OpenAsync(NewDatabase());
+        Database = NewDatabase();
+        Store = await ZeroParkStore.OpenAsync(Database);
         await Store.CreateParkAsync(new ParkDraft("p1", "Park One") { RacksTotal = 100, RacksInUse = 80, DesignItKw = 2000 });
         await Store.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
         await Store.CreateSpaceAsync("p1", new SpaceDraft("b1-f1", "Floor 1", "b1"));
@@ -235,6 +237,48 @@ public abstract class StorageSuite : IAsyncLifetime
         Assert.Equal(10, b2.Total);
         var b1 = await Store.SeriesAsync("p1", SeriesTarget.Node(space: "b1", system: "cooling"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(0, b1.Total);
+    }
+    [Fact]
+    public async Task A_second_process_sees_registry_changes_without_restarting()
+    {
+        // Two store instances on one database stand for the server and the CLI.
+        await using var other = await ZeroParkStore.OpenAsync(Database);
+        Assert.False((await other.GetRegistryAsync("p1")).MetersByCode.ContainsKey("late"));
+        await Store.CreateMetersAsync("p1", [new MeterDraft("late", "Late meter", "electricity", "interval", "kWh") { SystemCode = "aux.lighting" }]);
+        var s = await other.IngestAsync("p1", [P("late", "2025-01-01T00:15:00+08:00", 3)], new IngestSource("test", "t"));
+        Assert.Equal(1, s.Accepted);
+    }
+
+    [Fact]
+    public async Task Onsite_generation_is_not_counted_as_consumption_and_virtual_role_meters_count_once()
+    {
+        await Store.CreateMetersAsync("p1",
+        [
+            new MeterDraft("pv", "Rooftop PV", "electricity", "interval", "kWh") { Role = "renewable_onsite", SystemCode = "energy.pv" },
+            new MeterDraft("srv1", "Server feed 1", "electricity", "interval", "kWh") { SystemCode = "it.server", SpaceCode = "b2" },
+            new MeterDraft("srv2", "Server feed 2", "electricity", "interval", "kWh") { SystemCode = "it.server", SpaceCode = "b2" },
+        ]);
+        await Store.CreateMetersAsync("p1", [new MeterDraft("b2_it", "B2 IT load", "electricity", "interval", "kWh") { Role = "it_load", SpaceCode = "b2", Formula = "srv1 + srv2" }]);
+        await Ingest(P("pv", "2025-01-01T12:15:00+08:00", 50), P("srv1", "2025-01-01T12:15:00+08:00", 7), P("srv2", "2025-01-01T12:15:00+08:00", 5));
+        var all = await Store.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day);
+        Assert.Equal(12, all.Total);                  // 7 + 5; the 50 kWh generated are not consumption
+        var pv = await Store.SeriesAsync("p1", SeriesTarget.Node(role: MeterRole.RenewableOnsite), Jan1, Jan1, Granularity.Day);
+        Assert.Equal(50, pv.Total);
+        var itB2 = await Store.SeriesAsync("p1", SeriesTarget.Node(space: "b2", role: MeterRole.ItLoad), Jan1, Jan1, Granularity.Day);
+        Assert.Equal(12, itB2.Total);                 // the virtual IT meter over two sub-meters, counted once
+    }
+
+    [Fact]
+    public async Task Formulas_are_checked_on_create_and_update()
+    {
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.CreateMetersAsync("p1", [new MeterDraft("mix", "Mix", "electricity", "interval", "kWh") { Formula = "pdu1 + water" }]));
+        Assert.Contains("water", ex.Message);
+        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.UpdateMeterAsync("p1", "ups_loss",
+            new MeterDraft("ups_loss", "UPS loss", "electricity", "interval", "kWh") { SystemCode = "power.loss", Formula = "ups_in - ghost" }));
+        Assert.Equal("formula", ex.Field);
+        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.UpdateMeterAsync("p1", "ups_loss",
+            new MeterDraft("ups_loss", "UPS loss", "electricity", "interval", "kWh") { SystemCode = "power.loss", Formula = "ups_in - ups_loss" }));
+        Assert.Contains("cycle", ex.Message);
     }
 }
 

@@ -10,7 +10,9 @@ CREATE TABLE parks (
   commissioning_date TEXT,
   design_it_kw REAL,
   racks_total INTEGER,
-  racks_in_use INTEGER
+  racks_in_use INTEGER,
+  -- bumped by every registry change, so every process reloads its cached registry
+  registry_version INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE spaces (
   id INTEGER PRIMARY KEY,
@@ -52,15 +54,15 @@ CREATE TABLE aggregates (
   meter_count INTEGER NOT NULL DEFAULT 0,
   UNIQUE (park_id, agg_key)
 );
+-- Readings are stored compactly: one row per meter and park-local day (the day containing ts − 1 s), the readings
+-- of that day encoded in `data` (see ReadingChunk: varint instant deltas, flags, raw value, delta, old final).
 CREATE TABLE readings (
   meter_id INTEGER NOT NULL,
-  ts INTEGER NOT NULL,
-  value REAL NOT NULL,
-  delta REAL NOT NULL,
-  flags INTEGER NOT NULL,
-  old_final REAL,
-  PRIMARY KEY (meter_id, ts)
-) WITHOUT ROWID;
+  day INTEGER NOT NULL,
+  n INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (meter_id, day)
+);
 CREATE TABLE meter_state (
   meter_id INTEGER PRIMARY KEY,
   last_ts INTEGER NOT NULL,

@@ -1,0 +1,102 @@
+using System.Buffers.Binary;
+
+namespace ZeroPark.Metering;
+
+/// <summary>
+/// Compact storage of one meter's readings for one park-local day (the day containing ts − 1 s, the same key as the
+/// daily rollup): one row per meter-day instead of one row per reading (96 at 15-minute resolution).
+/// <para>Encoding, per reading in time order: the instant as a varint difference from the previous reading's instant
+/// (the first from 0), one flags byte, the raw value and the delta as IEEE doubles (little endian), then — only for a
+/// replacement — the old meter's final value. About 19 bytes a reading instead of a ~35-byte row plus index entry.</para>
+/// Written by hand because the format is tiny and must be byte-identical on SQLite and PostgreSQL.
+/// </summary>
+public static class ReadingChunk
+{
+    public static byte[] Encode(IReadOnlyList<StoredReading> readings)
+    {
+        var buffer = new byte[readings.Count * 28 + 16];
+        var pos = 0;
+        long prev = 0;
+        foreach (var r in readings)
+        {
+            if (r.Ts < prev) throw new ArgumentException("readings must be in time order", nameof(readings));
+            pos += WriteVarint(buffer.AsSpan(pos), (ulong)(r.Ts - prev));
+            prev = r.Ts;
+            buffer[pos++] = (byte)r.Flags;
+            BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(pos), r.Value);
+            BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(pos + 8), r.Delta);
+            pos += 16;
+            if ((r.Flags & ReadingFlags.Replacement) != 0)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(pos), r.OldFinal ?? double.NaN);
+                pos += 8;
+            }
+        }
+        return buffer.AsSpan(0, pos).ToArray();
+    }
+
+    /// <summary>Decodes a chunk, appending its readings (in time order) to <paramref name="into"/>.</summary>
+    public static void Decode(ReadOnlySpan<byte> data, List<StoredReading> into)
+    {
+        var pos = 0;
+        long ts = 0;
+        while (pos < data.Length)
+        {
+            ts += (long)ReadVarint(data, ref pos);
+            var flags = (ReadingFlags)data[pos++];
+            var value = BinaryPrimitives.ReadDoubleLittleEndian(data[pos..]);
+            var delta = BinaryPrimitives.ReadDoubleLittleEndian(data[(pos + 8)..]);
+            pos += 16;
+            double? oldFinal = null;
+            if ((flags & ReadingFlags.Replacement) != 0)
+            {
+                var f = BinaryPrimitives.ReadDoubleLittleEndian(data[pos..]);
+                pos += 8;
+                oldFinal = double.IsNaN(f) ? null : f;
+            }
+            into.Add(new StoredReading(ts, value, delta, flags, oldFinal));
+        }
+    }
+
+    public static List<StoredReading> Decode(ReadOnlySpan<byte> data)
+    {
+        var list = new List<StoredReading>(data.Length / 19 + 1);
+        Decode(data, list);
+        return list;
+    }
+
+    /// <summary>Merges changed or new readings into a chunk's readings (same instant: the new one wins).</summary>
+    public static List<StoredReading> Merge(IReadOnlyList<StoredReading> existing, IEnumerable<StoredReading> changes)
+    {
+        var map = new SortedDictionary<long, StoredReading>();
+        foreach (var r in existing) map[r.Ts] = r;
+        foreach (var r in changes) map[r.Ts] = r;
+        return [.. map.Values];
+    }
+
+    private static int WriteVarint(Span<byte> span, ulong v)
+    {
+        var i = 0;
+        while (v >= 0x80)
+        {
+            span[i++] = (byte)(v | 0x80);
+            v >>= 7;
+        }
+        span[i++] = (byte)v;
+        return i;
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> span, ref int pos)
+    {
+        ulong v = 0;
+        var shift = 0;
+        while (true)
+        {
+            var b = span[pos++];
+            v |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return v;
+            shift += 7;
+            if (shift > 63) throw new FormatException("corrupt reading chunk: varint too long");
+        }
+    }
+}
