@@ -83,29 +83,18 @@ public sealed class PostgresStore : ZeroParkStore
         return result;
     }
 
-    protected override async Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, List<RollupRow> rows, CancellationToken ct)
+    protected override async Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct)
     {
-        if (rows.Count == 0) return;
         var conn = (NpgsqlConnection)c;
+        // Appends go straight into the table; merges through a staging table and one INSERT … ON CONFLICT.
+        if (rows.Appends.Count > 0) await CopyRollupsAsync(conn, table, rows.Appends, ct);
+        if (rows.Merges.Count == 0) return;
         await using (var create = new NpgsqlCommand(
             "CREATE TEMP TABLE IF NOT EXISTS rollup_stage (series_id BIGINT, bucket BIGINT, sum DOUBLE PRECISION, n INTEGER, nflag INTEGER, nest INTEGER) ON COMMIT DELETE ROWS", conn, (NpgsqlTransaction)tx))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
-        await using (var w = await conn.BeginBinaryImportAsync("COPY rollup_stage (series_id, bucket, sum, n, nflag, nest) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var r in rows)
-            {
-                w.StartRow();
-                w.Write(r.Series, NpgsqlDbType.Bigint);
-                w.Write(r.Bucket, NpgsqlDbType.Bigint);
-                w.Write(r.Sum, NpgsqlDbType.Double);
-                w.Write(r.N, NpgsqlDbType.Integer);
-                w.Write(r.NFlag, NpgsqlDbType.Integer);
-                w.Write(r.NEst, NpgsqlDbType.Integer);
-            }
-            await w.CompleteAsync(ct);
-        }
+        await CopyRollupsAsync(conn, "rollup_stage", rows.Merges, ct);
         await using var merge = new NpgsqlCommand(
             $"""
             INSERT INTO {table} AS t (series_id, bucket, sum, n, nflag, nest) SELECT series_id, bucket, sum, n, nflag, nest FROM rollup_stage
@@ -113,6 +102,22 @@ public sealed class PostgresStore : ZeroParkStore
             TRUNCATE rollup_stage;
             """, conn, (NpgsqlTransaction)tx);
         await merge.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task CopyRollupsAsync(NpgsqlConnection conn, string table, List<RollupRow> rows, CancellationToken ct)
+    {
+        await using var w = await conn.BeginBinaryImportAsync($"COPY {table} (series_id, bucket, sum, n, nflag, nest) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var r in rows)
+        {
+            w.StartRow();
+            w.Write(r.Series, NpgsqlDbType.Bigint);
+            w.Write(r.Bucket, NpgsqlDbType.Bigint);
+            w.Write(r.Sum, NpgsqlDbType.Double);
+            w.Write(r.N, NpgsqlDbType.Integer);
+            w.Write(r.NFlag, NpgsqlDbType.Integer);
+            w.Write(r.NEst, NpgsqlDbType.Integer);
+        }
+        await w.CompleteAsync(ct);
     }
 
     protected override async Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, CancellationToken ct)

@@ -74,13 +74,15 @@ public sealed class SqliteStore : ZeroParkStore
         return Task.FromResult(result);
     }
 
-    protected override Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, List<RollupRow> rows, CancellationToken ct)
+    protected override Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct)
     {
-        BulkInsert(c, $"INSERT INTO {table} (series_id, bucket, sum, n, nflag, nest) VALUES ", 6, rows.Count,
+        // One upsert statement for appends and merges alike: SQLite's conflict check on the primary key is cheap.
+        List<RollupRow> all = [.. rows.Appends, .. rows.Merges];
+        BulkInsert(c, $"INSERT INTO {table} (series_id, bucket, sum, n, nflag, nest) VALUES ", 6, all.Count,
             " ON CONFLICT (series_id, bucket) DO UPDATE SET sum = sum + excluded.sum, n = n + excluded.n, nflag = nflag + excluded.nflag, nest = nest + excluded.nest",
             (st, o, i) =>
             {
-                var r = rows[i];
+                var r = all[i];
                 raw.sqlite3_bind_int64(st, o, r.Series);
                 raw.sqlite3_bind_int64(st, o + 1, r.Bucket);
                 raw.sqlite3_bind_double(st, o + 2, r.Sum);

@@ -175,9 +175,12 @@ public abstract partial class ZeroParkStore
             }
 
             await WriteChunksAsync(c, tx, clock, changed, ct);
-            await UpsertRollupsAsync(c, tx, "rollup_hour", ToRows(hour), ct);
-            await UpsertRollupsAsync(c, tx, "rollup_day", ToRows(day), ct);
-            await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(month), ct);
+            // No rollup row of a series exists after the bucket of its last stored reading (for an aggregate: the latest of its
+            // members'), so rows beyond it are appended; only the others need an upsert.
+            var last = LastBuckets(reg, clock, states);
+            await UpsertRollupsAsync(c, tx, "rollup_hour", ToRows(hour, last, 0), ct);
+            await UpsertRollupsAsync(c, tx, "rollup_day", ToRows(day, last, 1), ct);
+            await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(month, last, 2), ct);
             foreach (var m in slowMeters)
             {
                 if (await ReadStateAsync(c, tx, m, ct) is { } s) newStates.Add(s);
@@ -265,11 +268,45 @@ public abstract partial class ZeroParkStore
         acc.NEst += run.NEst;
     }
 
-    private static List<RollupRow> ToRows(Dictionary<(long, long), RollupAcc> map)
+    /// <summary>Rollup rows split into appends (bucket after the series' last stored bucket) and merges.</summary>
+    protected internal sealed record RollupRows(List<RollupRow> Appends, List<RollupRow> Merges)
     {
-        var list = new List<RollupRow>(map.Count);
-        foreach (var ((s, b), a) in map) list.Add(new RollupRow(s, b, a.Sum, a.N, a.NFlag, a.NEst));
-        return list;
+        public int Count => Appends.Count + Merges.Count;
+    }
+
+    private static RollupRows ToRows(Dictionary<(long, long), RollupAcc> map, Dictionary<long, long[]> last, int granularity)
+    {
+        var appends = new List<RollupRow>(map.Count);
+        var merges = new List<RollupRow>();
+        foreach (var ((s, b), a) in map)
+        {
+            var row = new RollupRow(s, b, a.Sum, a.N, a.NFlag, a.NEst);
+            if (!last.TryGetValue(s, out var l) || b > l[granularity]) appends.Add(row);
+            else merges.Add(row);
+        }
+        return new RollupRows(appends, merges);
+    }
+
+    /// <summary>Per series (meters and the aggregates they feed): hour, day and month key of the last stored reading.</summary>
+    private static Dictionary<long, long[]> LastBuckets(ParkRegistry reg, ParkClock clock, Dictionary<long, MeterState> states)
+    {
+        var last = new Dictionary<long, long[]>();
+        foreach (var (meter, state) in states)
+        {
+            if (!reg.SeriesOfMeter.TryGetValue(meter, out var series)) continue;
+            var (h, d, m) = clock.BucketKeys(state.Last.Ts - 1);
+            foreach (var s in series)
+            {
+                if (!last.TryGetValue(s, out var l)) last[s] = [h, d, m];
+                else
+                {
+                    l[0] = Math.Max(l[0], h);
+                    l[1] = Math.Max(l[1], d);
+                    l[2] = Math.Max(l[2], m);
+                }
+            }
+        }
+        return last;
     }
 
     private sealed class StateRow
@@ -422,7 +459,7 @@ public abstract partial class ZeroParkStore
     protected abstract Task<Dictionary<(long Meter, int Day), byte[]>> LoadChunksAsync(DbConnection c, DbTransaction tx, List<(long Meter, int Day)> keys, CancellationToken ct);
 
     /// <summary>Adds the changes to the rollup table, creating rows as needed.</summary>
-    protected abstract Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, List<RollupRow> rows, CancellationToken ct);
+    protected abstract Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct);
 
     protected abstract Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, CancellationToken ct);
 }

@@ -23,7 +23,7 @@ internal enum DemoShape
 /// A realistic data center park for demos, tests and the benchmark: 4 buildings × 2 floors × 2 rooms of racks, each rack
 /// with a cumulative PDU meter; per building incoming lines (facility input, with CT ratio), transformer LV meters, UPS
 /// input/output meters with virtual loss meters, chillers, pumps, cooling towers, CRAHs, lighting, fire, low-voltage and
-/// office meters, a make-up water meter and diesel generator fuel meters; rooftop PV and exported heat for the park.
+/// office meters, a make-up water meter, diesel generator fuel meters and rooftop PV (on the LV side); exported heat for the park.
 /// Values follow a daily and weekly IT pattern and seasonal cooling (cooling load factor ~0.12 in winter to ~0.33 in
 /// summer, so monthly PUE runs ~1.2–1.45), at 15-minute resolution, with a few gaps, one register rollover and one meter
 /// replacement. Deterministic for a given seed.
@@ -33,7 +33,7 @@ public sealed class DemoPark
     private const int Buildings = 4;
     private const int FloorsPerBuilding = 2;
     private const int RoomsPerFloor = 2;
-    private const int InfraPerBuilding = 43;
+    private const int InfraPerBuilding = 44;
     private const long Step = 900;
 
     private readonly List<DemoMeter> _meters = [];
@@ -42,7 +42,7 @@ public sealed class DemoPark
     public DemoPark(DemoOptions options)
     {
         Options = options;
-        _racksPerRoom = Math.Max(1, (options.Meters - Buildings * InfraPerBuilding - 2) / (Buildings * FloorsPerBuilding * RoomsPerFloor));
+        _racksPerRoom = Math.Max(1, (options.Meters - Buildings * InfraPerBuilding - 1) / (Buildings * FloorsPerBuilding * RoomsPerFloor));
         Build();
     }
 
@@ -144,6 +144,9 @@ public sealed class DemoPark
             Many(1, "office", "办公", "aux.office", DemoShape.Office, 0.006);
             Add(new MeterDraft($"{bc}_water", $"{b}号楼 冷却塔补水", "water", "cumulative", "m3") { SpaceCode = bc, SystemCode = "cooling.tower", Role = "water_input" }, b, DemoShape.Water, 1, rng.Next(1000, 50_000));
             Many(2, "dg", "柴油发电机", "energy.generator", DemoShape.Diesel, 1, "L", "fuel_input", "diesel");
+            // Rooftop PV, connected on the building's low-voltage side.
+            Add(new MeterDraft($"{bc}_pv", $"{b}号楼 屋顶光伏", "electricity", "interval", "kWh") { SpaceCode = bc, SystemCode = "energy.pv", Role = "renewable_onsite" },
+                b, DemoShape.Pv, RacksTotal * 0.15 / Buildings);
             // Virtual meters: UPS and transformer losses (differences of check/input meters, so node sums add them once).
             for (var u = 1; u <= 4; u++)
                 AddVirtual(new MeterDraft($"{bc}_ups{u}_loss", $"{b}号楼 UPS{u}损耗", "electricity", "interval", "kWh")
@@ -151,7 +154,6 @@ public sealed class DemoPark
             AddVirtual(new MeterDraft($"{bc}_tx_loss", $"{b}号楼 变压器损耗", "electricity", "interval", "kWh")
             { SpaceCode = bc, SystemCode = "power.loss", Formula = $"{bc}_in1 + {bc}_in2 - {bc}_tx1 - {bc}_tx2" }, b);
         }
-        Add(new MeterDraft("pv_roof", "屋顶光伏", "electricity", "interval", "kWh") { SystemCode = "energy.pv", Role = "renewable_onsite" }, 0, DemoShape.Pv, RacksTotal * 0.15);
         Add(new MeterDraft("heat_export", "余热回收供暖", "exported_heat", "cumulative", "GJ") { SystemCode = "energy.heat_export", Role = "reused_heat" }, 0, DemoShape.HeatExport, 1, 1200);
     }
 }

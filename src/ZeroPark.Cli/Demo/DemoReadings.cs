@@ -28,6 +28,7 @@ public static class DemoReadings
         var start = clock.StartOfDay(o.StartDate);
         var buildingsIt = new double[5];
         var lvLoad = new double[5];
+        var pv = new double[5];
         var vals = new double[meters.Length];
         var replacementDay = o.StartDate.AddDays(Math.Min(180, o.Days / 2));
         var replacementAt = clock.StartOfDay(replacementDay) + 10 * 3600;   // 10:00 local, on the 15-minute grid
@@ -71,7 +72,7 @@ public static class DemoReadings
                 // 2. Interval meters; the low-voltage load of each building is the sum of what its meters show, and rooftop PV
                 //    (connected on the LV side) supplies part of it, so the metered balance closes exactly.
                 Array.Clear(lvLoad);
-                var pv = 0.0;
+                Array.Clear(pv);
                 for (var i = 0; i < meters.Length; i++)
                 {
                     var m = meters[i];
@@ -93,14 +94,14 @@ public static class DemoReadings
                     };
                     vals[i] = Math.Round(v, 3);
                     if (m.Shape is not (DemoShape.UpsOut or DemoShape.Diesel or DemoShape.Pv or DemoShape.Rack)) lvLoad[m.Building] += vals[i];
-                    if (m.Shape == DemoShape.Pv) pv += vals[i];
+                    if (m.Shape == DemoShape.Pv) pv[m.Building] += vals[i];
                 }
-                // 3. Registers: transformer LV output = LV load − PV share; incoming lines = transformer output / 0.99.
+                // 3. Registers: transformer LV output = LV load − the building's PV; incoming lines = transformer output / 0.99.
                 for (var i = 0; i < meters.Length; i++)
                 {
                     var m = meters[i];
                     var it = buildingsIt[m.Building];
-                    var tx = lvLoad[m.Building] - pv / 4;
+                    var tx = lvLoad[m.Building] - pv[m.Building];
                     var inc = baseline ? 0 : 1.0;
                     switch (m.Shape)
                     {

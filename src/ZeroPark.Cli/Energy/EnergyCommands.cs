@@ -141,7 +141,7 @@ internal static class EnergyCommands
             await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
             return await body(new EnergyService(store), q);
         }
-        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException)
+        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or System.Data.Common.DbException)
         {
             await Console.Error.WriteLineAsync("error: " + (e is ValidationException v ? $"{v.Field}: {v.Message}" : e.Message));
             return 2;
