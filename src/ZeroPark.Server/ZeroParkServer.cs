@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ZeroPark.Storage;
 
 namespace ZeroPark.Server;
@@ -18,6 +19,9 @@ public static class ZeroParkServer
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls(DefaultUrl);
+        // Request-by-request framework logs drown what matters; raise them with Logging:LogLevel:Microsoft.AspNetCore=Information.
+        if (string.IsNullOrEmpty(builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"]))
+            builder.Logging.AddFilter("Microsoft.AspNetCore", Microsoft.Extensions.Logging.LogLevel.Warning);
         configure?.Invoke(builder);
         builder.Services.AddZeroPark(builder.Configuration);
         var app = builder.Build();
