@@ -103,7 +103,8 @@ public abstract partial class ZeroParkStore
             await using var c = await OpenConnectionAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
             await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
-            var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value, byMeter.Keys, ct);
+            // All of the park's meter states: the batch's meters need theirs, and aggregates need their members' last buckets.
+            var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value);
 
             var changed = new List<(long Meter, bool Fast, MeterState State, List<StoredReading> Readings)>();
             var newStates = new List<MeterState>();
@@ -317,7 +318,7 @@ public abstract partial class ZeroParkStore
             base_ts is { } bt ? new StoredReading(bt, base_value ?? 0, 0, (ReadingFlags)(base_flags ?? 0)) : null);
     }
 
-    private static async Task<Dictionary<long, MeterState>> LoadStatesAsync(DbConnection c, DbTransaction tx, long parkId, IEnumerable<long> meters, CancellationToken ct)
+    private static async Task<Dictionary<long, MeterState>> LoadStatesAsync(DbConnection c, DbTransaction tx, long parkId)
     {
         var rows = await c.QueryAsync<StateRow>(
             "SELECT s.* FROM meter_state s JOIN meters m ON m.id = s.meter_id WHERE m.park_id = @parkId", new { parkId }, tx);

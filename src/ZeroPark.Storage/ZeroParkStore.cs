@@ -59,10 +59,13 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         var provider = Kind == StoreKind.Sqlite ? "sqlite" : "postgres";
         var asm = typeof(ZeroParkStore).Assembly;
         var prefix = $"ZeroPark.Storage.Migrations.{provider}.";
+        var seen = new HashSet<int>();
         foreach (var name in asm.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
         {
             var file = name[prefix.Length..];
             var version = int.Parse(file[..file.IndexOf('_', StringComparison.Ordinal)].TrimStart('_'), System.Globalization.CultureInfo.InvariantCulture);
+            // Two migrations with one number would leave the second unapplied without a word: refuse to start instead.
+            if (!seen.Add(version)) throw new InvalidOperationException($"two {provider} migrations are numbered {version}; renumber one ({file})");
             if (applied.Contains(version)) continue;
             var sql = await ReadResourceAsync(asm, name);
             await using var tx = await c.BeginTransactionAsync(ct);

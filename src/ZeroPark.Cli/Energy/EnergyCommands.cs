@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using ZeroPark.Storage;
 using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Storage.Export;
 using ParseResult = System.CommandLine.ParseResult;
 
 namespace ZeroPark.Cli.EnergyManagement;
@@ -10,7 +11,8 @@ namespace ZeroPark.Cli.EnergyManagement;
 /// <c>zeropark energy kpi | breakdown | flow --db PATH --park CODE [--node CODE] --from YYYY-MM-DD --to YYYY-MM-DD
 /// --by day|month|year|total --format table|json|csv</c>. Dates are the park's local dates, <c>--to</c> inclusive; one
 /// row (or diagram) per local-time bucket. <c>--format json</c> prints a JSON array (snake_case). Bad input prints one line
-/// to standard error and exits 2.
+/// to standard error and exits 2. Also <c>zeropark energy cost</c> (same options) and <c>zeropark energy tariff add|list</c>;
+/// every table command takes <c>--format xlsx --output FILE</c>.
 /// </summary>
 internal static class EnergyCommands
 {
@@ -20,14 +22,18 @@ internal static class EnergyCommands
     private static readonly Option<string> From = new("--from") { Description = "first local date, YYYY-MM-DD", Required = true };
     private static readonly Option<string> To = new("--to") { Description = "last local date (inclusive), YYYY-MM-DD", Required = true };
     private static readonly Option<string> By = new("--by") { Description = "day | month | year | total", DefaultValueFactory = _ => "month" };
-    private static readonly Option<string> Format = new("--format") { Description = "table | json | csv", DefaultValueFactory = _ => "table" };
+    private static readonly Option<string> Format = new("--format") { Description = "table | json | csv | xlsx (xlsx needs --output)", DefaultValueFactory = _ => "table" };
+    private static readonly Option<string?> OutputFile = new("--output") { Description = "file to write with --format xlsx" };
 
     public static Command Create()
     {
-        var energy = new Command("energy", "energy management: KPIs (PUE, CLF, PLF, ALF, WUE, ERF, ERE, REF, …), breakdown by subsystem, energy flow");
+        var energy = new Command("energy", "energy management: KPIs (PUE, CLF, PLF, ALF, WUE, ERF, ERE, REF, …), breakdown by subsystem, energy flow, " +
+                                           "time-of-use electricity cost and tariffs");
         energy.Subcommands.Add(Kpi());
         energy.Subcommands.Add(Breakdown());
         energy.Subcommands.Add(Flow());
+        energy.Subcommands.Add(Cost());
+        energy.Subcommands.Add(Tariff());
         return energy;
     }
 
@@ -36,11 +42,12 @@ internal static class EnergyCommands
         var cmd = new Command("kpi",
             "KPIs per local-time bucket: PUE (GB 40879 R), CLF, PLF, ALF and the unmetered remainder, WUE (L/kWh), ERF, ERE, REF, DCiE, pPUE, " +
             "IT load rate, rack utilisation, GB 40879 grade; each with its inputs, data completeness (%) and notes (why a value is null)")
-            { Db, Park, Node, From, To, By, Format };
+            { Db, Park, Node, From, To, By, Format, OutputFile };
         cmd.SetAction((pr, ct) => Run(pr, async (service, q) =>
         {
             var rows = (await service.KpiAsync(q.Park, q.Node, q.From, q.To, q.By, ct)).Select(KpiRowView.From).ToList();
             if (q.Format == "json") { Output.WriteJson(rows); return 0; }
+            if (q.Format == "xlsx") return Xlsx(q, rows.Count, EnergyTables.Kpi(rows));
             if (q.Format == "table")
             {
                 // The terminal is narrow: the main KPIs only; --format csv or json has every field.
@@ -64,11 +71,13 @@ internal static class EnergyCommands
     {
         var detail = new Option<bool>("--detail") { Description = "also every system one level below (cooling.chiller, aux.lighting, …)" };
         var cmd = new Command("breakdown", "energy per subsystem (IT, cooling, power losses, auxiliary) and the unmetered remainder, kWh and share of the total input")
-            { Db, Park, Node, From, To, By, detail, Format };
+            { Db, Park, Node, From, To, By, detail, Format, OutputFile };
         cmd.SetAction((pr, ct) => Run(pr, async (service, q) =>
         {
-            var rows = (await service.BreakdownAsync(q.Park, q.Node, q.From, q.To, q.By, pr.GetValue(detail), ct)).Select(BreakdownRowView.From).ToList();
+            // --by month adds mom / yoy: the previous month and the same month a year earlier, with change % (BreakdownComparison).
+            var rows = await BreakdownComparison.BreakdownAsync(service, q.Park, q.Node, q.From, q.To, q.By, pr.GetValue(detail), ct);
             if (q.Format == "json") { Output.WriteJson(rows); return 0; }
+            if (q.Format == "xlsx") return Xlsx(q, rows.Count, EnergyTables.Breakdown(rows));
             if (q.Format == "table")
             {
                 // The terminal is narrow: kWh per subsystem, then (with --detail) one line per system and period.
@@ -77,12 +86,21 @@ internal static class EnergyCommands
                 if (rows.Any(r => r.Systems.Any(s => s.Parent is not null)))
                     Output.Write(q.Format, ["period", "system", "name", "kwh"], rows.SelectMany(r => r.Systems.Where(s => s.Parent is not null)
                         .Select(s => new object?[] { Period(r.Start, r.End), s.Code, s.NameZh, s.Kwh })));
+                if (q.By == EnergyBucketing.Month)
+                    Output.Write(q.Format, ["period", "total_kwh", "prev_month_kwh", "mom_%", "prev_year_kwh", "yoy_%", "it_mom_%", "it_yoy_%", "cooling_mom_%", "cooling_yoy_%"],
+                        rows.Select(r => new object?[]
+                        {
+                            Period(r.Start, r.End), r.TotalKwh, r.Mom?.TotalKwh, r.Mom?.ChangePct["total"], r.Yoy?.TotalKwh, r.Yoy?.ChangePct["total"],
+                            r.Mom?.ChangePct["it"], r.Yoy?.ChangePct["it"], r.Mom?.ChangePct["cooling"], r.Yoy?.ChangePct["cooling"],
+                        }));
                 PrintNotes(rows.Select(r => (r.Start, r.Notes)));
                 return 0;
             }
             var children = rows.SelectMany(r => r.Systems).Where(s => s.Parent is not null).Select(s => s.Code).Distinct().ToList();
             List<string> columns = ["start", "end", "total_kwh", "it_kwh", "cooling_kwh", "power_kwh", "aux_kwh", "unmetered_kwh", "it_share", "cooling_share", "power_share", "aux_share", "unmetered_share"];
             columns.AddRange(children.Select(c => c + "_kwh"));
+            var compare = q.By == EnergyBucketing.Month;
+            if (compare) columns.AddRange(["mom_total_kwh", "mom_total_change_pct", "yoy_total_kwh", "yoy_total_change_pct"]);
             columns.Add("completeness");
             Output.Write(q.Format, columns, rows.Select(r =>
             {
@@ -92,6 +110,7 @@ internal static class EnergyCommands
                     r.Shares["it"], r.Shares["cooling"], r.Shares["power"], r.Shares["aux"], r.Shares["unmetered"],
                 };
                 values.AddRange(children.Select(c => (object?)r.Systems.FirstOrDefault(s => s.Code == c)?.Kwh));
+                if (compare) values.AddRange([r.Mom?.TotalKwh, r.Mom?.ChangePct["total"], r.Yoy?.TotalKwh, r.Yoy?.ChangePct["total"]]);
                 values.Add(r.Completeness);
                 return values.ToArray();
             }));
@@ -104,11 +123,12 @@ internal static class EnergyCommands
     {
         var cmd = new Command("flow", "energy flow (Sankey) data: grid incoming lines and on-site PV → power distribution → IT / cooling / auxiliary / " +
                                       "transformer and UPS losses, with the unmetered remainder explicit; json gives nodes and links per bucket")
-            { Db, Park, Node, From, To, By, Format };
+            { Db, Park, Node, From, To, By, Format, OutputFile };
         cmd.SetAction((pr, ct) => Run(pr, async (service, q) =>
         {
             var flows = (await service.FlowAsync(q.Park, q.Node, q.From, q.To, q.By, ct)).Select(FlowView.From).ToList();
             if (q.Format == "json") { Output.WriteJson(flows); return 0; }
+            if (q.Format == "xlsx") return Xlsx(q, flows.Sum(f => f.Links.Count), EnergyTables.Flow(flows));
             if (q.Format == "table")
                 Output.Write(q.Format, ["period", "source", "target", "kwh"], flows.SelectMany(f => f.Links.Select(l => new object?[] { Period(f.Start, f.End), l.Source, l.Target, l.Kwh })));
             else
@@ -127,7 +147,117 @@ internal static class EnergyCommands
         return cmd;
     }
 
-    private sealed record Query(string Park, string? Node, DateOnly From, DateOnly To, EnergyBucketing By, string Format);
+    private static Command Cost()
+    {
+        var cmd = new Command("cost",
+            "electricity cost with time-of-use tariffs (尖峰/峰/平/谷): per bucket the grid energy and cost per period, total cost, average price and the " +
+            "cost per subsystem (IT, cooling, power losses, auxiliary), each hour priced by the tariff version in effect on its local date")
+            { Db, Park, Node, From, To, By, Format, OutputFile };
+        cmd.SetAction((pr, ct) => Run(pr, async (_, q) =>
+        {
+            var rows = (await new EnergyCostService(q.Store).CostAsync(q.Park, q.Node, q.From, q.To, q.By, ct)).Select(CostRowView.From).ToList();
+            if (q.Format == "json") { Output.WriteJson(rows); return 0; }
+            if (q.Format == "xlsx") return Xlsx(q, rows.Count, EnergyTables.Cost(rows));
+            if (q.Format == "csv") { Output.Write(q.Format, EnergyTables.CostColumns, rows.Select(EnergyTables.CostRow)); return 0; }
+            // The terminal is narrow: totals, then one line per bucket and time-of-use period; csv, json and xlsx have every field.
+            Output.Write(q.Format, ["period", "energy_kwh", "cost_cny", "avg_cny_per_kwh", "complete_%"],
+                rows.Select(r => new object?[] { Period(r.Start, r.End), r.EnergyKwh, r.CostCny, r.AveragePriceCnyPerKwh, r.Completeness }));
+            Output.Write(q.Format, ["period", "tou", "kwh", "cost_cny"], rows.SelectMany(r => new (string Tou, double Kwh, double? Cny)[]
+                {
+                    ("critical_peak", r.CriticalPeakKwh, r.CriticalPeakCostCny), ("peak", r.PeakKwh, r.PeakCostCny),
+                    ("flat", r.FlatKwh, r.FlatCostCny), ("valley", r.ValleyKwh, r.ValleyCostCny),
+                }.Select(t => new object?[] { Period(r.Start, r.End), t.Tou, t.Kwh, t.Cny })));
+            Output.Write(q.Format, ["period", "it_cny", "cooling_cny", "power_cny", "aux_cny", "unallocated_cny", "tariff_versions"],
+                rows.Select(r => new object?[] { Period(r.Start, r.End), r.ItCostCny, r.CoolingCostCny, r.PowerCostCny, r.AuxCostCny, r.UnallocatedCostCny, string.Join(", ", r.TariffVersions) }));
+            PrintNotes(rows.Select(r => (r.Start, r.Notes)));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// <summary><c>zeropark energy tariff add|list</c>. The file of <c>add</c> is JSON (see README "Electricity cost"):
+    /// <c>{"name": "…", "prices": {"critical_peak": 1.3, "peak": 1.05, "flat": 0.65, "valley": 0.3},
+    /// "schedule": [{"start": 0, "end": 8, "period": "valley"}, …, {"start": 20, "end": 22, "period": "critical_peak", "months": [7, 8]}]}</c>.</summary>
+    private static Command Tariff()
+    {
+        var tariff = new Command("tariff", "time-of-use electricity tariffs: effective-dated versions per park (prices CNY/kWh per period, daily schedule of local hours)");
+        var validFrom = new Option<string>("--from") { Description = "local date from which the version applies, YYYY-MM-DD", Required = true };
+        var file = new Option<string>("--file") { Description = "tariff JSON: {name, prices: {critical_peak, peak, flat, valley}, schedule: [{start, end, period, months?}]}", Required = true };
+        var user = new Option<string>("--user") { Description = "user recorded in the audit log", DefaultValueFactory = _ => Environment.UserName };
+        var add = new Command("add", "add a tariff version valid from --from (versions are never overwritten; a later version replaces it from its own date)")
+            { Db, Park, validFrom, file, user };
+        add.SetAction((pr, ct) => RunStore(pr, async store =>
+        {
+            var path = pr.GetValue(file)!;
+            string text;
+            try { text = await File.ReadAllTextAsync(path, ct); }
+            catch (IOException e) { throw new ValidationException("file", $"'file': cannot read '{path}': {e.Message}"); }
+            catch (UnauthorizedAccessException e) { throw new ValidationException("file", $"'file': cannot read '{path}': {e.Message}"); }
+            var draft = TariffDraft.FromJson(text);
+            var from = pr.GetValue(validFrom)!.Trim();
+            if (draft.ValidFrom is { } inFile && !string.Equals(inFile.Trim(), from, StringComparison.Ordinal))
+                throw new ValidationException("from", $"'from': {from} differs from valid_from {inFile} in the file");
+            try
+            {
+                var v = await store.CreateTariffVersionAsync(pr.GetValue(Park)!, draft with { ValidFrom = from }, pr.GetValue(user)!, ct);
+                Console.WriteLine($"tariff version valid from {v.ValidFrom:yyyy-MM-dd} added to park '{pr.GetValue(Park)}' ({v.Schedule.Count} schedule lines)");
+                return 0;
+            }
+            catch (ValidationException e) when (e.Field == "valid_from")
+            {
+                throw new ValidationException("from", e.Message.Replace("'valid_from'", "'from'", StringComparison.Ordinal));
+            }
+        }));
+        var listFormat = new Option<string>("--format") { Description = "table | json | csv", DefaultValueFactory = _ => "table" };
+        var list = new Command("list", "tariff versions of the park, oldest first") { Db, Park, listFormat };
+        list.SetAction((pr, ct) => RunStore(pr, async store =>
+        {
+            var format = pr.GetValue(listFormat)!.Trim().ToLowerInvariant();
+            if (format is not ("table" or "json" or "csv")) throw new ValidationException("format", $"'{format}' is not one of table, json, csv");
+            var versions = (await store.ListTariffVersionsAsync(pr.GetValue(Park)!, ct)).Select(TariffVersionView.From).ToList();
+            if (format == "json") { Output.WriteJson(versions); return 0; }
+            static string Schedule(TariffVersionView v) => string.Join("; ", v.Schedule.Select(e =>
+                $"{e.Start:00}-{e.End:00} {e.Period}" + (e.Months is null ? "" : " (months " + string.Join(",", e.Months) + ")")));
+            Output.Write(format, ["valid_from", "name", "critical_peak", "peak", "flat", "valley", "schedule", "created_by"],
+                versions.Select(v => new object?[]
+                {
+                    v.ValidFrom, v.Name, v.Prices.GetValueOrDefault("critical_peak"), v.Prices.GetValueOrDefault("peak"), v.Prices.GetValueOrDefault("flat"),
+                    v.Prices.GetValueOrDefault("valley"), Schedule(v), v.CreatedBy,
+                }));
+            return 0;
+        }));
+        tariff.Subcommands.Add(add);
+        tariff.Subcommands.Add(list);
+        return tariff;
+    }
+
+    /// <summary>Writes the sheets to --output and says so on standard output.</summary>
+    private static int Xlsx(Query q, int rows, XlsxSheet[] sheets)
+    {
+        XlsxWriter.WriteFile(q.Output!, sheets);
+        Console.WriteLine($"wrote {rows} row{(rows == 1 ? "" : "s")} to {q.Output}");
+        return 0;
+    }
+
+    /// <summary>Opens the store and runs the body, with the error mapping of <see cref="Run"/>.</summary>
+    private static async Task<int> RunStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body)
+    {
+        try
+        {
+            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
+            return await body(store);
+        }
+        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or System.Data.Common.DbException)
+        {
+            await Console.Error.WriteLineAsync("error: " + (e is ValidationException v ? $"{v.Field}: {v.Message}" : e.Message));
+            return 2;
+        }
+    }
+
+    private sealed record Query(string Park, string? Node, DateOnly From, DateOnly To, EnergyBucketing By, string Format, string? Output)
+    {
+        public ZeroParkStore Store { get; init; } = null!;
+    }
 
     /// <summary>Opens the store, parses the common options and runs the body; ZeroPark's exceptions become one line on standard
     /// error and exit code 2 (as <c>CliApp.WithStore</c> does for the other commands).</summary>
@@ -136,10 +266,12 @@ internal static class EnergyCommands
         try
         {
             var format = pr.GetValue(Format)!.Trim().ToLowerInvariant();
-            if (format is not ("table" or "json" or "csv")) throw new ValidationException("format", $"'{format}' is not one of table, json, csv");
-            var q = new Query(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To), EnergyBuckets.Parse(pr.GetValue(By)), format);
+            if (format is not ("table" or "json" or "csv" or "xlsx")) throw new ValidationException("format", $"'{format}' is not one of table, json, csv, xlsx");
+            var output = pr.GetValue(OutputFile);
+            if (format == "xlsx" && string.IsNullOrWhiteSpace(output)) throw new ValidationException("output", "--format xlsx needs --output FILE");
+            var q = new Query(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To), EnergyBuckets.Parse(pr.GetValue(By)), format, output);
             await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
-            return await body(new EnergyService(store), q);
+            return await body(new EnergyService(store), q with { Store = store });
         }
         catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or System.Data.Common.DbException)
         {

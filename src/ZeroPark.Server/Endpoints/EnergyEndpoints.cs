@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Storage;
 using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Storage.Export;
 
 namespace ZeroPark.Server.Endpoints;
 
@@ -16,18 +18,20 @@ internal static class EnergyEndpoints
     private const string Parameters =
         "node = space code (building, floor, room; default: the park); from/to = local dates YYYY-MM-DD, both inclusive; " +
         "by = day | month (default) | year | total. Ratios are fractions, energies kWh, water m³, completeness percent. " +
-        "A value that cannot be computed is null and `notes` says why; a bucket with missing readings says so in `completeness` and `notes`.";
+        "A value that cannot be computed is null and `notes` says why; a bucket with missing readings says so in `completeness` and `notes`. " +
+        "format = json (default) | xlsx (the table as an Excel workbook).";
 
     public static void MapEnergyEndpoints(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/parks/{park}/energy").WithTags("Energy");
 
-        g.MapGet("/kpi", async Task<Ok<List<KpiRowView>>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, ZeroParkStore store, CancellationToken ct) =>
+        g.MapGet("/kpi", async Task<Results<Ok<List<KpiRowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
             {
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
-                var rows = await new EnergyService(store).KpiAsync(park, Node(node), from, to, bucketing, ct);
-                return TypedResults.Ok(rows.Select(KpiRowView.From).ToList());
+                var xlsx = IsXlsx(format);
+                var rows = (await new EnergyService(store).KpiAsync(park, Node(node), from, to, bucketing, ct)).Select(KpiRowView.From).ToList();
+                return xlsx ? Xlsx("kpi", park, EnergyTables.Kpi(rows)) : TypedResults.Ok(rows);
             })
             .WithSummary("Data-center KPIs per local-time bucket: PUE (GB 40879 R), CLF, PLF, ALF + unmetered remainder, WUE, ERF, ERE, REF, DCiE, pPUE, " +
                          "IT load rate, rack utilisation, GB 40879 grade, with inputs, measurement boundary and completeness")
@@ -35,9 +39,11 @@ internal static class EnergyEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/breakdown", async Task<Ok<List<BreakdownRowView>>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? detail, ZeroParkStore store, CancellationToken ct) =>
+        g.MapGet("/breakdown", async Task<Results<Ok<List<BreakdownCompareView>>, FileContentHttpResult>> (string park, [FromQuery] string? node,
+                [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? detail,
+                [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
             {
+                var xlsx = IsXlsx(format);
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
                 var withDetail = detail?.Trim().ToLowerInvariant() switch
                 {
@@ -45,27 +51,72 @@ internal static class EnergyEndpoints
                     "true" or "1" => true,
                     _ => throw new ValidationException("detail", $"'detail': '{detail}' is not true or false"),
                 };
-                var rows = await new EnergyService(store).BreakdownAsync(park, Node(node), from, to, bucketing, withDetail, ct);
-                return TypedResults.Ok(rows.Select(BreakdownRowView.From).ToList());
+                var rows = await BreakdownComparison.BreakdownAsync(new EnergyService(store), park, Node(node), from, to, bucketing, withDetail, ct);
+                return xlsx ? Xlsx("breakdown", park, EnergyTables.Breakdown(rows)) : TypedResults.Ok(rows);
             })
-            .WithSummary("Energy per subsystem (IT, cooling, power losses, auxiliary) and the unmetered remainder per bucket; detail=true adds systems one level below")
+            .WithSummary("Energy per subsystem (IT, cooling, power losses, auxiliary) and the unmetered remainder per bucket; detail=true adds systems one level below; " +
+                         "by=month adds mom/yoy (previous month, same month a year earlier) with change %")
             .WithDescription(Parameters)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/flow", async Task<Ok<List<FlowView>>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, ZeroParkStore store, CancellationToken ct) =>
+        g.MapGet("/flow", async Task<Results<Ok<List<FlowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
             {
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
-                var flows = await new EnergyService(store).FlowAsync(park, Node(node), from, to, bucketing, ct);
-                return TypedResults.Ok(flows.Select(FlowView.From).ToList());
+                var xlsx = IsXlsx(format);
+                var flows = (await new EnergyService(store).FlowAsync(park, Node(node), from, to, bucketing, ct)).Select(FlowView.From).ToList();
+                return xlsx ? Xlsx("flow", park, EnergyTables.Flow(flows)) : TypedResults.Ok(flows);
             })
             .WithSummary("Energy-flow (Sankey) nodes and links per bucket: grid lines and on-site PV → power distribution → IT, cooling, auxiliary, " +
                          "transformer/UPS/HVDC losses, with the unmetered remainder as an explicit node")
             .WithDescription(Parameters)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/cost", async Task<Results<Ok<List<CostRowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (from, to, bucketing) = Parse(fromDate, toDate, by);
+                var xlsx = IsXlsx(format);
+                var rows = (await new EnergyCostService(store).CostAsync(park, Node(node), from, to, bucketing, ct)).Select(CostRowView.From).ToList();
+                return xlsx ? Xlsx("cost", park, EnergyTables.Cost(rows)) : TypedResults.Ok(rows);
+            })
+            .WithSummary("Electricity cost with time-of-use tariffs (尖峰/峰/平/谷): grid energy and cost per period, total cost, average price (CNY/kWh) and cost " +
+                         "per subsystem per bucket; each local hour is priced by the tariff version in effect on its local date")
+            .WithDescription(Parameters)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        var tariffs = api.MapGroup("/parks/{park}/tariffs").WithTags("Energy");
+        tariffs.MapPost("", async Task<Created<TariffVersionView>> (string park, HttpRequest request, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await new ApiJson(options.Value.SerializerOptions).ReadAsync<TariffDraft>(request, ct);
+                var v = await store.CreateTariffVersionAsync(park, body, "api", ct);
+                return TypedResults.Created($"/api/parks/{park}/tariffs", TariffVersionView.From(v));
+            })
+            .Accepts<TariffDraft>("application/json")
+            .WithSummary("Add a time-of-use tariff version: valid_from (local date), prices CNY/kWh per period (critical_peak, peak, flat, valley), " +
+                         "schedule [{start, end, period, months?}] of local hours [start, end) covering 0–24 h; lines with months override the others in those months")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        tariffs.MapGet("", async Task<Ok<List<TariffVersionView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.ListTariffVersionsAsync(park, ct)).Select(TariffVersionView.From).ToList()))
+            .WithSummary("Tariff versions of the park, oldest valid_from first")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    private static bool IsXlsx(string? format) => format?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "json" => false,
+        "xlsx" => true,
+        _ => throw new ValidationException("format", $"'format': '{format}' is not json or xlsx"),
+    };
+
+    private static FileContentHttpResult Xlsx(string table, string park, XlsxSheet[] sheets) =>
+        TypedResults.File(XlsxWriter.ToBytes(sheets), XlsxWriter.ContentType, $"{park}-{table}.xlsx");
 
     private static (DateOnly From, DateOnly To, EnergyBucketing By) Parse(string? fromDate, string? toDate, string? by)
     {

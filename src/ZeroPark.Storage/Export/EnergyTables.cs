@@ -1,0 +1,80 @@
+using ZeroPark.Storage.EnergyManagement;
+
+namespace ZeroPark.Storage.Export;
+
+/// <summary>The energy tables as flat sheets for XLSX export (CLI <c>--format xlsx</c>, API <c>?format=xlsx</c>): one row per
+/// bucket (or per flow link), the same names as the JSON fields, notes joined with " | ".</summary>
+public static class EnergyTables
+{
+    private static string Notes(IReadOnlyList<string> notes) => string.Join(" | ", notes);
+
+    public static XlsxSheet[] Kpi(IReadOnlyList<KpiRowView> rows) =>
+    [
+        new("kpi",
+            ["start", "end", "node", "pue", "clf", "plf", "alf", "unmetered_factor", "wue", "erf", "ere", "ref", "dcie", "ppue", "it_load_rate", "rack_utilisation",
+             "gb40879_grade", "completeness", "total_kwh", "facility_input_kwh", "renewable_onsite_kwh", "export_kwh", "it_kwh", "cooling_kwh", "power_kwh",
+             "aux_kwh", "unmetered_kwh", "water_m3", "reused_kwh", "hours", "avg_it_kw", "notes"],
+            rows.Select(r => new object?[]
+            {
+                r.Start, r.End, r.Node, r.Pue, r.Clf, r.Plf, r.Alf, r.UnmeteredFactor, r.Wue, r.Erf, r.Ere, r.Ref, r.Dcie, r.Ppue, r.ItLoadRate, r.RackUtilisation,
+                r.Gb40879Grade, r.Completeness, r.Inputs.TotalKwh, r.Inputs.FacilityInputKwh, r.Inputs.RenewableOnsiteKwh, r.Inputs.ExportKwh, r.Inputs.ItKwh,
+                r.Inputs.CoolingKwh, r.Inputs.PowerKwh, r.Inputs.AuxKwh, r.Inputs.UnmeteredKwh, r.Inputs.WaterM3, r.Inputs.ReusedKwh, r.Inputs.Hours,
+                r.Inputs.AvgItKw, Notes(r.Notes),
+            }).ToList()),
+    ];
+
+    public static XlsxSheet[] Breakdown(IReadOnlyList<BreakdownCompareView> rows)
+    {
+        var children = rows.SelectMany(r => r.Systems).Where(s => s.Parent is not null).Select(s => s.Code).Distinct().ToList();
+        var compare = rows.Any(r => r.Mom is not null || r.Yoy is not null);
+        List<string> columns = ["start", "end", "node", "total_kwh", "it_kwh", "cooling_kwh", "power_kwh", "aux_kwh", "unmetered_kwh",
+            "it_share", "cooling_share", "power_share", "aux_share", "unmetered_share"];
+        columns.AddRange(children.Select(c => c + "_kwh"));
+        if (compare)
+            foreach (var k in new[] { "mom", "yoy" })
+                columns.AddRange([$"{k}_total_kwh", $"{k}_it_kwh", $"{k}_cooling_kwh", $"{k}_power_kwh", $"{k}_aux_kwh",
+                    $"{k}_total_change_pct", $"{k}_it_change_pct", $"{k}_cooling_change_pct", $"{k}_power_change_pct", $"{k}_aux_change_pct"]);
+        columns.AddRange(["completeness", "notes"]);
+        var data = rows.Select(r =>
+        {
+            var v = new List<object?> { r.Start, r.End, r.Node, r.TotalKwh, r.ItKwh, r.CoolingKwh, r.PowerKwh, r.AuxKwh, r.UnmeteredKwh,
+                r.Shares["it"], r.Shares["cooling"], r.Shares["power"], r.Shares["aux"], r.Shares["unmetered"] };
+            v.AddRange(children.Select(c => (object?)r.Systems.FirstOrDefault(s => s.Code == c)?.Kwh));
+            if (compare)
+                foreach (var c in new[] { r.Mom, r.Yoy })
+                    v.AddRange([c?.TotalKwh, c?.ItKwh, c?.CoolingKwh, c?.PowerKwh, c?.AuxKwh,
+                        c?.ChangePct["total"], c?.ChangePct["it"], c?.ChangePct["cooling"], c?.ChangePct["power"], c?.ChangePct["aux"]]);
+            v.AddRange([r.Completeness, Notes(r.Notes)]);
+            return v.ToArray();
+        }).ToList();
+        return [new XlsxSheet("breakdown", columns, data)];
+    }
+
+    public static XlsxSheet[] Flow(IReadOnlyList<FlowView> flows) =>
+    [
+        new("links", ["start", "end", "node", "source", "target", "kwh"],
+            flows.SelectMany(f => f.Links.Select(l => new object?[] { f.Start, f.End, f.Node, l.Source, l.Target, l.Kwh })).ToList()),
+        new("nodes", ["start", "end", "node", "id", "name_zh", "name_en", "kind", "kwh"],
+            flows.SelectMany(f => f.Nodes.Select(n => new object?[] { f.Start, f.End, f.Node, n.Id, n.NameZh, n.NameEn, n.Kind, n.Kwh })).ToList()),
+        new("balance", ["start", "end", "node", "input_kwh", "metered_kwh", "unmetered_kwh", "balanced", "completeness", "notes"],
+            flows.Select(f => new object?[] { f.Start, f.End, f.Node, f.InputKwh, f.MeteredKwh, f.UnmeteredKwh, f.Balanced, f.Completeness, Notes(f.Notes) }).ToList()),
+    ];
+
+    public static readonly IReadOnlyList<string> CostColumns =
+    [
+        "start", "end", "node", "currency", "energy_kwh", "cost_cny", "average_price_cny_per_kwh",
+        "critical_peak_kwh", "peak_kwh", "flat_kwh", "valley_kwh", "critical_peak_cost_cny", "peak_cost_cny", "flat_cost_cny", "valley_cost_cny",
+        "unpriced_kwh", "it_kwh", "it_cost_cny", "cooling_kwh", "cooling_cost_cny", "power_kwh", "power_cost_cny", "aux_kwh", "aux_cost_cny",
+        "unallocated_cost_cny", "tariff_versions", "completeness", "notes",
+    ];
+
+    public static object?[] CostRow(CostRowView r) =>
+    [
+        r.Start, r.End, r.Node, r.Currency, r.EnergyKwh, r.CostCny, r.AveragePriceCnyPerKwh,
+        r.CriticalPeakKwh, r.PeakKwh, r.FlatKwh, r.ValleyKwh, r.CriticalPeakCostCny, r.PeakCostCny, r.FlatCostCny, r.ValleyCostCny,
+        r.UnpricedKwh, r.ItKwh, r.ItCostCny, r.CoolingKwh, r.CoolingCostCny, r.PowerKwh, r.PowerCostCny, r.AuxKwh, r.AuxCostCny,
+        r.UnallocatedCostCny, string.Join(", ", r.TariffVersions), r.Completeness, Notes(r.Notes),
+    ];
+
+    public static XlsxSheet[] Cost(IReadOnlyList<CostRowView> rows) => [new("cost", CostColumns, rows.Select(CostRow).ToList())];
+}
