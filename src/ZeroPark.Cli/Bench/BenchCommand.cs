@@ -63,7 +63,11 @@ internal static class BenchCommand
     }
 
     internal sealed record BenchResult(string Store, int Meters, int Days, long Readings, double IngestPerS, double BaselineIngestPerS,
-        double IngestRatio, Dictionary<string, QueryFigure> Queries);
+        double IngestRatio, Dictionary<string, QueryFigure> Queries)
+    {
+        /// <summary>Energy-management calls over the whole period (warm medians, ms; issue 3's target is ≤ 100 ms a call).</summary>
+        public Dictionary<string, double> Energy { get; init; } = [];
+    }
 
     private static void Print(BenchResult r)
     {
@@ -71,6 +75,8 @@ internal static class BenchCommand
             $"{r.Store}: {r.Readings:N0} readings ({r.Meters} meters × {r.Days} days)\ningest: {r.IngestPerS:N0}/s through ZeroPark vs {r.BaselineIngestPerS:N0}/s bare table ({r.IngestRatio:P0})"));
         foreach (var (q, f) in r.Queries)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{q}: {f.Ms:0.0} ms vs {f.BaselineMs:0.0} ms raw GROUP BY ({f.Speedup}×)"));
+        foreach (var (e, ms) in r.Energy)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"energy {e}: {ms:0.0} ms"));
     }
 
     internal static async Task<BenchResult> RunAsync(StoreKind kind, string? server, string? dir, DemoOptions options, int runs, TextWriter log, CancellationToken ct)
@@ -167,8 +173,25 @@ internal static class BenchCommand
                 log.WriteLine($"{q}: ZeroPark {zpMs:0.0} ms, baseline {baseMs:0.0} ms");
             }
             await baseline.DisposeAsync();
+
+            // ---- energy management over the whole period (no baseline: these are ZeroPark's own features)
+            var energy = new ZeroPark.Storage.EnergyManagement.EnergyService(store);
+            var energyCalls = new Dictionary<string, Func<Task>>
+            {
+                ["kpi_park_by_month"] = () => energy.KpiAsync(park, null, from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Month, ct),
+                ["kpi_park_by_day"] = () => energy.KpiAsync(park, null, from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Day, ct),
+                ["kpi_building_total"] = () => energy.KpiAsync(park, "b1", from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Total, ct),
+                ["breakdown_park_by_month"] = () => energy.BreakdownAsync(park, null, from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Month, ct: ct),
+                ["flow_park_total"] = () => energy.FlowAsync(park, null, from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Total, ct),
+            };
+            var energyFigures = new Dictionary<string, double>();
+            foreach (var (name, f) in energyCalls)
+            {
+                energyFigures[name] = Math.Round(await Median(f, runs), 2);
+                log.WriteLine($"energy {name}: {energyFigures[name]:0.0} ms");
+            }
             return new BenchResult(kind == StoreKind.Sqlite ? "sqlite" : "postgres", demo.PhysicalMeters, options.Days, readings,
-                Math.Round(ingestPerS), Math.Round(baselinePerS), Math.Round(ingestPerS / baselinePerS, 3), figures);
+                Math.Round(ingestPerS), Math.Round(baselinePerS), Math.Round(ingestPerS / baselinePerS, 3), figures) { Energy = energyFigures };
         }
         finally
         {
