@@ -17,32 +17,11 @@ public sealed class EnergyCliConsoleCollection
 public abstract class EnergyCliSuite
 {
     private const string Park = "e1";
-    private static readonly SemaphoreSlim ConsoleGate = new(1, 1);
 
     protected abstract string NewDatabase();
 
-    private sealed record Run(int ExitCode, string Out, string Err);
 
-    private static async Task<Run> CliAsync(params string[] args)
-    {
-        await ConsoleGate.WaitAsync();
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        try
-        {
-            Console.SetOut(o);
-            Console.SetError(e);
-            var code = await ZeroPark.Cli.CliApp.RunAsync(args);
-            return new Run(code, o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-            ConsoleGate.Release();
-        }
-    }
+    private static Task<InProcessCli.Run> CliAsync(params string[] args) => InProcessCli.RunAsync(args);
 
     private async Task<string> SeededDatabaseAsync(Func<string, int, bool>? skip = null)
     {
@@ -52,7 +31,7 @@ public abstract class EnergyCliSuite
         return db;
     }
 
-    private static List<JsonElement> JsonArray(Run r)
+    private static List<JsonElement> JsonArray(InProcessCli.Run r)
     {
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Err}");
         using var doc = JsonDocument.Parse(r.Out);

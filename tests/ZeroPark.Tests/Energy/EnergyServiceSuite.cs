@@ -22,14 +22,9 @@ public abstract class EnergyServiceSuite : IAsyncLifetime
 
     public async Task DisposeAsync() => await Store.DisposeAsync();
 
-    private static void Near(double expected, double? actual, double tolerance = 1e-6)
-    {
-        Assert.True(actual.HasValue, $"expected {expected}, got null");
-        Assert.Equal(expected, actual!.Value, tolerance);
-    }
+    private static void Near(double expected, double? actual, double tolerance = 1e-6) => EnergyAssert.Near(expected, actual, tolerance);
 
-    private static void HasNote(IReadOnlyList<string> notes, string contains) =>
-        Assert.True(notes.Any(n => n.Contains(contains, StringComparison.Ordinal)), $"expected a note containing '{contains}' in: {string.Join(" | ", notes)}");
+    private static void HasNote(IReadOnlyList<string> notes, string contains) => EnergyAssert.HasNote(notes, contains);
 
     [Fact]
     public async Task Monthly_KPIs_put_the_midnight_reading_of_the_1st_in_the_previous_month()

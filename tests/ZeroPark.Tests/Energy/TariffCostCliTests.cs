@@ -14,28 +14,10 @@ public abstract class TariffCostCliSuite
 
     protected abstract string NewDatabase();
 
-    private sealed record Run(int ExitCode, string Out, string Err);
 
-    private static async Task<Run> CliAsync(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        try
-        {
-            Console.SetOut(o);
-            Console.SetError(e);
-            var code = await ZeroPark.Cli.CliApp.RunAsync(args);
-            return new Run(code, o.ToString(), e.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static Task<InProcessCli.Run> CliAsync(params string[] args) => InProcessCli.RunAsync(args);
 
-    private static List<JsonElement> JsonArray(Run r)
+    private static List<JsonElement> JsonArray(InProcessCli.Run r)
     {
         Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Err}");
         using var doc = JsonDocument.Parse(r.Out);

@@ -21,14 +21,9 @@ public abstract class TariffCostSuite : IAsyncLifetime
 
     public async Task DisposeAsync() => await Store.DisposeAsync();
 
-    private static void Near(double expected, double? actual, double tolerance = 1e-6)
-    {
-        Assert.True(actual.HasValue, $"expected {expected}, got null");
-        Assert.Equal(expected, actual!.Value, tolerance);
-    }
+    private static void Near(double expected, double? actual, double tolerance = 1e-6) => EnergyAssert.Near(expected, actual, tolerance);
 
-    private static void HasNote(IReadOnlyList<string> notes, string contains) =>
-        Assert.True(notes.Any(n => n.Contains(contains, StringComparison.Ordinal)), $"expected a note containing '{contains}' in: {string.Join(" | ", notes)}");
+    private static void HasNote(IReadOnlyList<string> notes, string contains) => EnergyAssert.HasNote(notes, contains);
 
     private async Task SeedAsync(bool versionA = true, bool versionB = true)
     {

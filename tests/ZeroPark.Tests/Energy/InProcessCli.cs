@@ -1,0 +1,44 @@
+namespace ZeroPark.Tests.EnergyManagement;
+
+/// <summary>Runs <c>zeropark</c> in-process with standard output and error captured. Console redirection is global, so
+/// callers belong to the <see cref="EnergyCliConsoleCollection"/> (no parallel runs) and the gate guards it anyway.</summary>
+internal static class InProcessCli
+{
+    private static readonly SemaphoreSlim ConsoleGate = new(1, 1);
+
+    public sealed record Run(int ExitCode, string Out, string Err);
+
+    public static async Task<Run> RunAsync(params string[] args)
+    {
+        await ConsoleGate.WaitAsync();
+        var (stdout, stderr) = (Console.Out, Console.Error);
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        try
+        {
+            Console.SetOut(o);
+            Console.SetError(e);
+            var code = await ZeroPark.Cli.CliApp.RunAsync(args);
+            return new Run(code, o.ToString(), e.ToString());
+        }
+        finally
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+            ConsoleGate.Release();
+        }
+    }
+}
+
+/// <summary>Assertions shared by the energy suites.</summary>
+internal static class EnergyAssert
+{
+    public static void Near(double expected, double? actual, double tolerance = 1e-6)
+    {
+        Assert.True(actual.HasValue, $"expected {expected}, got null");
+        Assert.Equal(expected, actual!.Value, tolerance);
+    }
+
+    public static void HasNote(IReadOnlyList<string> notes, string contains) =>
+        Assert.True(notes.Any(n => n.Contains(contains, StringComparison.Ordinal)), $"expected a note containing '{contains}' in: {string.Join(" | ", notes)}");
+}
