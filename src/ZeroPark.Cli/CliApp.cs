@@ -42,6 +42,7 @@ public static class CliApp
         root.Subcommands.Add(Serve());
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
+        foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -53,7 +54,8 @@ public static class CliApp
             await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
             return await body(store);
         }
-        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or FileNotFoundException or System.Data.Common.DbException)
+        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or FileNotFoundException
+                                       or System.Data.Common.DbException or ZeroPark.Carbon.CarbonException)
         {
             await Console.Error.WriteLineAsync("error: " + (e is ValidationException v ? $"{v.Field}: {v.Message}" : e.Message));
             return 2;

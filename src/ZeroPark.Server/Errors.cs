@@ -18,7 +18,7 @@ public static class ErrorMapping
                 await ToResult(ex).ExecuteAsync(ctx);
             },
             // Expected errors (bad input, unknown names, conflicts) are answers, not faults: don't log them as unhandled.
-            SuppressDiagnosticsCallback = c => c.Exception is ValidationException or NotFoundException or ConflictException or BadHttpRequestException,
+            SuppressDiagnosticsCallback = c => c.Exception is ValidationException or ZeroPark.Carbon.CarbonException or NotFoundException or ConflictException or BadHttpRequestException,
         });
         return app;
     }
@@ -26,6 +26,7 @@ public static class ErrorMapping
     public static IResult ToResult(Exception? ex) => ex switch
     {
         ValidationException v => Results.ValidationProblem(new Dictionary<string, string[]> { [v.Field] = [v.Message] }, detail: v.Message),
+        ZeroPark.Carbon.CarbonException k => Results.ValidationProblem(new Dictionary<string, string[]> { ["carbon"] = [k.Message] }, detail: k.Message),
         NotFoundException n => Results.Problem(n.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
         ConflictException c => Results.Problem(c.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
         BadHttpRequestException b => Results.Problem(b.Message, statusCode: b.StatusCode, title: "Bad request"),
