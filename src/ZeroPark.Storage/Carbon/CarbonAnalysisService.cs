@@ -38,10 +38,12 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
         if (sensitivityPct is <= 0 or > 100) throw new ValidationException("sensitivity-pct", "must be in (0, 100]");
         if (anomalyPct is <= 0 or > 1000) throw new ValidationException("anomaly-pct", "must be in (0, 1000]");
         var service = new CarbonService(store);
-        var prevFrom = from.AddYears(-1);
-        var ctx = await service.ContextAsync(park, node, prevFrom, to, options, ct);
+        // Monthly rollups are dated by the first day of their month inside the range asked for, so the year before gets its own context.
+        var ctx = await service.ContextAsync(park, node, from, to, options, ct);
+        var prev = await service.ContextAsync(park, node, from.AddYears(-1), to.AddYears(-1), options, ct);
         var notes = new List<string>();
-        InventoryResult Run(DateOnly a, DateOnly b) => InventoryCalculator.Compute(new InventoryRequest
+        InventoryResult Run(DateOnly a, DateOnly b) => RunWith(a < from ? prev : ctx, a, b);
+        InventoryResult RunWith(CarbonService.Ctx ctx, DateOnly a, DateOnly b) => InventoryCalculator.Compute(new InventoryRequest
         {
             Boundary = ctx.Boundary, From = a, To = b, Method = method, Gwp = gwp, Place = ctx.Place, Activities = ctx.Activities, Library = ctx.Library,
             Instruments = ctx.Instruments, InstrumentShare = ctx.InstrumentShare, GridDataset = ctx.GridDataset, Residual = ctx.Residual,
@@ -66,7 +68,7 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
         }).OrderByDescending(s => s.TotalT).ToList();
 
         // Trend with year-on-year.
-        var hasPrevious = ctx.Activities.Any(a => a.Date < from);
+        var hasPrevious = prev.Activities.Count > 0;
         var trend = monthly.Select(m =>
         {
             var t = m.Result.Totals.TotalLocationT;

@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using ZeroPark.Carbon;
+using ZeroPark.Storage;
+using ZeroPark.Storage.Carbon;
+using ZeroPark.Storage.Export;
+
+namespace ZeroPark.Server.Endpoints;
+
+/// <summary>Carbon accounting (issue 4): inventory (computed or saved versions), explain, emission series and CUE, analysis,
+/// activity records, instruments, settings and the factor library. Same JSON as the CLI's <c>--format json</c>.</summary>
+internal static class CarbonEndpoints
+{
+    private const string InventoryParameters =
+        "node = building or space code (default: the park); year = YYYY, or from/to = local dates YYYY-MM-DD (inclusive); method = ghgp (default) | iso14064 | " +
+        "cn-guideline; gwp = SAR | AR4 | AR5 | AR6 (default); grid_dataset = MEE-NBS (default) | ETS | your dataset; residual = residual (default) | location. " +
+        "Emissions in tCO2e; every line names its factor records (ids) and source; /explain gives the full trace.";
+
+    public sealed record SaveRequest(string? Node, string? Year, string? From, string? To, string? Method, string? Gwp, string? GridDataset, string? Residual,
+        string? Reason, string? User);
+
+    public sealed record SaveResponse(bool Created, InventoryView Inventory, InventoryDiff? Diff);
+
+    public sealed record InstrumentRequest(string Kind, double Quantity, string? Unit, double? Factor, string CoverFrom, string CoverTo, string? Region, string Reference,
+        string? Note, string? User);
+
+    public sealed record FactorImportResponse(IReadOnlyList<FactorImportOutcome> Stored, IReadOnlyList<RowErrorView> Rejected);
+
+    public sealed record FactorImportOutcome(long Id, int Version, string Outcome, string Key);
+
+    public sealed record RowErrorView(int Line, string Reason);
+
+    public sealed record ActivityImportResponse(int Accepted, int Duplicates, int Corrected, IReadOnlyList<RowErrorView> Rejected);
+
+    public static void MapCarbonEndpoints(this IEndpointRouteBuilder api)
+    {
+        var g = api.MapGroup("/parks/{park}/carbon").WithTags("Carbon");
+
+        g.MapGet("/inventory", async Task<Results<Ok<InventoryView>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery] string? year,
+                [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp,
+                [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (a, b) = Period(year, from, to);
+                var r = await new CarbonService(store).ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
+                var view = InventoryView.Of(park, r);
+                return IsXlsx(format) ? TypedResults.File(XlsxWriter.ToBytes(CarbonTables.Inventory(view)), XlsxWriter.ContentType, $"{park}-inventory.xlsx") : TypedResults.Ok(view);
+            })
+            .WithSummary("GHG inventory for a boundary and period: scope 1, scope 2 location- and market-based, scope 3, memo items, lines with factors and sources, subtotals")
+            .WithDescription(InventoryParameters + " format = json (default) | xlsx.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/explain", async (string park, [FromQuery] string? line, [FromQuery] string? node, [FromQuery] string? year, [FromQuery(Name = "from")] string? from,
+                [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset,
+                [FromQuery] string? residual, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (a, b) = Period(year, from, to);
+                var r = await new CarbonService(store).ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
+                return TypedResults.Ok(CarbonService.Explain(park, null, r, Required(line, "line")));
+            })
+            .WithSummary("The trace of one line of a computed inventory: activity and origins, factor records with why they were chosen, GWP, method, formula, steps")
+            .WithDescription("line = L1, L2, … as in /inventory. " + InventoryParameters)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/inventories", async (string park, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.InventoriesAsync(park, null, ct)).Select(i => i with { ResultJson = "", DiffJson = null }).ToList()))
+            .WithSummary("Saved inventory versions (drafts and final) with totals; the result JSON is at /inventories/{id}")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapPost("/inventories", async (string park, SaveRequest body, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (a, b) = Period(body.Year, body.From, body.To);
+                var service = new CarbonService(store);
+                var (stored, created, diff) = await service.SaveAsync(park, Node(body.Node), a, b, Method(body.Method), Gwp(body.Gwp), Options(body.GridDataset, body.Residual),
+                    body.Reason ?? "", body.User is { Length: > 0 } u ? u : "api", ct);
+                var (_, result) = await service.LoadAsync(park, stored.Id, ct);
+                return TypedResults.Ok(new SaveResponse(created, InventoryView.Of(park, result, stored), diff));
+            })
+            .WithSummary("Save the inventory as a new version if anything changed since the latest saved one (restatement with a diff; base-year recalculation flag)")
+            .WithDescription(InventoryParameters)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/inventories/{id:long}", async (string park, long id, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (stored, result) = await new CarbonService(store).LoadAsync(park, id, ct);
+                return TypedResults.Ok(InventoryView.Of(park, result, stored));
+            })
+            .WithSummary("A saved inventory version exactly as it was saved").ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/inventories/{id:long}/explain/{line}", async (string park, long id, string line, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (_, result) = await new CarbonService(store).LoadAsync(park, id, ct);
+                return TypedResults.Ok(CarbonService.Explain(park, id, result, line));
+            })
+            .WithSummary("The trace of one line of a saved inventory version").ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapPost("/inventories/{id:long}/finalize", async (string park, long id, [FromQuery] string? user, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.FinalizeInventoryAsync(park, id, user is { Length: > 0 } u ? u : "api", ct)) with { ResultJson = "" }))
+            .WithSummary("Mark a saved version final (it never changes; later changes become new versions)")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+
+        g.MapGet("/series", async (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? by,
+                [FromQuery] string? method, [FromQuery] string? gwp, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (a, b) = Period(null, from, to);
+                return TypedResults.Ok(await new CarbonService(store).SeriesAsync(park, Node(node), a, b, Query.Granularity(by ?? "day"), Method(method), Gwp(gwp), ct));
+            })
+            .WithSummary("Emissions from metered energy per hour/day/month/year (grid electricity × location factor of the day, metered fuel) and CUE")
+            .WithDescription("from/to local dates (inclusive); by = hour | day (default) | month | year; method, gwp as for /inventory.")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/analysis", async (string park, [FromQuery] string? node, [FromQuery] string? year, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
+                [FromQuery] string? method, [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual,
+                [FromQuery(Name = "sensitivity_pct")] double? sensitivity, [FromQuery(Name = "anomaly_pct")] double? anomaly, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (a, b) = Period(year, from, to);
+                return TypedResults.Ok(await new CarbonAnalysisService(store).AnalyseAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual),
+                    sensitivity ?? 10, anomaly ?? 10, ct));
+            })
+            .WithSummary("Carbon analysis: statistics, trend with YoY, intensity, benchmark, sensitivity, regression on IT load, anomalies")
+            .WithDescription(InventoryParameters + " sensitivity_pct (default 10), anomaly_pct (default 10).")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapPost("/activities", async Task<Results<Ok<ActivityImportResponse>, ProblemHttpResult>> (string park, HttpRequest request, [FromQuery] string? user,
+                ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (text, error) = await RequestBody.ReadTextAsync(request, ct);
+                if (error is not null) return error;
+                var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
+                var r = await store.ImportActivitiesAsync(park, rows, errors, user is { Length: > 0 } u ? u : "api", ct);
+                return TypedResults.Ok(new ActivityImportResponse(r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
+            })
+            .DocumentBody(null, "text/csv")
+            .WithSummary("Import activity records (CSV: date,source,material,amount,unit,scope3_category,note[,evidence,space,density,ncv]); per-row errors, valid rows kept")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/activities", async (string park, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (a, b) = Period(null, from, to);
+                return TypedResults.Ok(await store.ActivitiesAsync(park, a, b, ct));
+            })
+            .WithSummary("Activity records of a period with who entered them").ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/instruments", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.InstrumentsAsync(park, ct)))
+            .WithSummary("Contractual instruments (GEC, green power, supplier rates)").ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapPost("/instruments", async (string park, InstrumentRequest body, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var kind = Instrument.ParseKind(body.Kind);
+                var kwh = (body.Unit ?? (kind == InstrumentKind.Gec ? "certificates" : "MWh")).ToLowerInvariant() switch
+                {
+                    "certificates" when kind == InstrumentKind.Gec => body.Quantity * 1000,
+                    "mwh" => body.Quantity * 1000,
+                    "kwh" => body.Quantity,
+                    var x => throw new ValidationException("unit", $"unit '{x}' is not certificates (gec only), MWh or kWh"),
+                };
+                return TypedResults.Ok(await store.AddInstrumentAsync(park, new Instrument
+                {
+                    Kind = kind, QuantityKwh = kwh, FactorKgPerKwh = body.Factor ?? 0, CoverFrom = Query.Date(body.CoverFrom, "cover_from"), CoverTo = Query.Date(body.CoverTo, "cover_to"),
+                    Region = body.Region ?? "", Reference = body.Reference, Note = body.Note ?? "",
+                }, body.User is { Length: > 0 } u ? u : "api", ct));
+            })
+            .WithSummary("Record a contractual instrument (1 GEC = 1 MWh); a reference is recorded once")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+
+        g.MapGet("/settings", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.CarbonSettingsAsync(park, ct)))
+            .WithSummary("Carbon settings of the park: " + string.Join(", ", CarbonService.SettingKeys));
+
+        g.MapPut("/settings/{key}", async (string park, string key, [FromQuery] string? value, [FromQuery] string? user, ZeroParkStore store, CancellationToken ct) =>
+            {
+                if (!CarbonService.SettingKeys.Contains(key)) throw new ValidationException("key", $"unknown setting '{key}' (known: {string.Join(", ", CarbonService.SettingKeys)})");
+                if (key == CarbonService.SettingResidual) CarbonService.ParseResidual(value);
+                await store.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), user is { Length: > 0 } u ? u : "api", ct);
+                return TypedResults.Ok(await store.CarbonSettingsAsync(park, ct));
+            })
+            .WithSummary("Set (or with no value remove) a carbon setting").ProducesValidationProblem();
+
+        var f = api.MapGroup("/carbon/factors").WithTags("Carbon");
+        f.MapGet("", async ([FromQuery] string? material, [FromQuery] string? dataset, [FromQuery(Name = "valid_on")] string? validOn, [FromQuery] string? format,
+                ZeroParkStore store, CancellationToken ct) =>
+            {
+                DateOnly? on = validOn is null ? null : Query.Date(validOn, "valid_on");
+                var all = await store.FactorsAsync(ct);
+                var latest = all.GroupBy(r => r.Key).ToDictionary(x => x.Key, x => x.Max(r => r.Version));
+                var list = all.Where(r => latest[r.Key] == r.Version && (material is null || r.Material.Equals(material, StringComparison.OrdinalIgnoreCase))
+                                          && (dataset is null || r.Dataset.Equals(dataset, StringComparison.OrdinalIgnoreCase)) && (on is null || r.ValidOn(on.Value))).ToList();
+                return format?.Trim().ToLowerInvariant() == "csv"
+                    ? Results.File(Encoding.UTF8.GetBytes(FactorCsv.Write(list, withIds: true)), "text/csv", "factors.csv")
+                    : Results.Ok(list);
+            })
+            .WithSummary("The factor library (latest version of each record); format=csv exports the import format with id and version")
+            .ProducesValidationProblem();
+
+        f.MapPost("", async Task<Results<Ok<FactorImportResponse>, ProblemHttpResult>> (HttpRequest request, [FromQuery] string? user, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var (text, error) = await RequestBody.ReadTextAsync(request, ct);
+                if (error is not null) return error;
+                var (records, errors) = FactorCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
+                var stored = await store.AddFactorsAsync(records, user is { Length: > 0 } u ? u : "api", ct);
+                return TypedResults.Ok(new FactorImportResponse(stored.Select(x => new FactorImportOutcome(x.Record.Id, x.Record.Version, x.Outcome, x.Record.Key)).ToList(),
+                    errors.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
+            })
+            .DocumentBody(null, "text/csv")
+            .WithSummary("Add factor records from CSV; an existing key gets a new version (nothing is overwritten)");
+    }
+
+    private static (DateOnly, DateOnly) Period(string? year, string? from, string? to)
+    {
+        if (!string.IsNullOrWhiteSpace(year))
+        {
+            if (!int.TryParse(year, NumberStyles.None, CultureInfo.InvariantCulture, out var y) || y is < 1990 or > 2100) throw new ValidationException("year", $"'{year}' is not a year");
+            return (new DateOnly(y, 1, 1), new DateOnly(y, 12, 31));
+        }
+        return (Query.Date(from, "from"), Query.Date(to, "to"));
+    }
+
+    private static AccountingMethod Method(string? m) => string.IsNullOrWhiteSpace(m) ? AccountingMethod.Ghgp : AccountingMethods.Parse(m);
+
+    private static GwpSet Gwp(string? g) => string.IsNullOrWhiteSpace(g) ? GwpSet.AR6 : Gases.ParseSet(g);
+
+    private static InventoryOptions Options(string? grid, string? residual) => new(string.IsNullOrWhiteSpace(grid) ? null : grid.Trim(), CarbonService.ParseResidual(residual));
+
+    private static string? Node(string? node) => string.IsNullOrWhiteSpace(node) ? null : node.Trim();
+
+    private static string Required(string? v, string name) => string.IsNullOrWhiteSpace(v) ? throw new ValidationException(name, $"'{name}' is required") : v;
+
+    private static bool IsXlsx(string? format) => format?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "json" => false,
+        "xlsx" => true,
+        var x => throw new ValidationException("format", $"'format': '{x}' is not json or xlsx"),
+    };
+}
