@@ -47,11 +47,11 @@ public static class CliApp
     }
 
     /// <summary>Runs a command body with the store open, mapping ZeroPark's exceptions to one-line errors.</summary>
-    internal static async Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body)
+    internal static async Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body, Option<string>? db = null)
     {
         try
         {
-            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
+            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(db ?? Db)!);
             return await body(store);
         }
         catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or FileNotFoundException

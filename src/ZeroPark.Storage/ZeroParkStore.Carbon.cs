@@ -32,15 +32,16 @@ public abstract partial class ZeroParkStore
         if (_factorsSeeded) return;
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var existing = (await LoadFactorsAsync(c, tx)).GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
+        // Compared with the latest *shipped* version of each key: a user's own version of a shipped record is never undone by a
+        // restart; a shipped record whose published value changed in a new ZeroPark release becomes the next version.
+        var all = await LoadFactorsAsync(c, tx);
+        var shipped = (await c.QueryAsync<long>("SELECT id FROM carbon_factors WHERE builtin = 1", transaction: tx)).ToHashSet();
+        var latestShipped = all.Where(r => shipped.Contains(r.Id)).GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
+        var maxVersion = all.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Max(r => r.Version));
         foreach (var r in Carbon.FactorCsv.Builtin())
         {
-            if (existing.TryGetValue(r.Key, out var old))
-            {
-                if (SameContent(old, r)) continue;
-                await InsertFactorAsync(c, tx, r with { Version = old.Version + 1 }, "zeropark", builtin: true);
-            }
-            else await InsertFactorAsync(c, tx, r, "zeropark", builtin: true);
+            if (latestShipped.TryGetValue(r.Key, out var old) && SameContent(old, r)) continue;
+            await InsertFactorAsync(c, tx, r with { Version = maxVersion.GetValueOrDefault(r.Key) + 1 }, "zeropark", builtin: true);
         }
         await tx.CommitAsync(ct);
         _factorsSeeded = true;

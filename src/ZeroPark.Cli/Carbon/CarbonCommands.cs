@@ -34,6 +34,8 @@ internal static class CarbonCommands
 
     public static IEnumerable<Command> Create() => [Activities(), Factors(), Carbon()];
 
+    private static Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body) => CliApp.WithStore(pr, body, Db);
+
     // ------------------------------------------------------------------ activities
 
     private static Command Activities()
@@ -41,7 +43,7 @@ internal static class CarbonCommands
         var file = new Argument<FileInfo>("file") { Description = "CSV: date,source,material,amount,unit,scope3_category,note[,evidence,space,density,ncv] (docs/carbon.md)" };
         var import = new Command("import", "import non-metered activity records (fuel deliveries, refrigerant top-ups, purchased heat, travel …); " +
                                            "prints accepted, duplicates, corrected and every rejected row with its line and reason") { Db, Park, file, Format, User };
-        import.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        import.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var f = pr.GetValue(file)!;
             if (!f.Exists) throw new FileNotFoundException($"file '{f.FullName}' not found");
@@ -59,7 +61,7 @@ internal static class CarbonCommands
             return 0;
         }));
         var list = new Command("list", "activity records of a period") { Db, Park, From, To, Format };
-        list.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var rows = await store.ActivitiesAsync(pr.GetValue(Park)!, CliApp.Date(pr, From), CliApp.Date(pr, To), ct);
             Output.Write(pr.GetValue(Format)!, ["id", "date", "source", "material", "amount", "unit", "scope3_category", "space", "note", "evidence", "by"],
@@ -78,18 +80,24 @@ internal static class CarbonCommands
         var validOn = new Option<string?>("--valid-on") { Description = "only records valid on this date" };
         var all = new Option<bool>("--all-versions") { Description = "also superseded versions" };
         var list = new Command("list", "the factor library: every record with its source, validity and version") { Db, material, dataset, validOn, all, Format };
-        list.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var records = await Filtered(store, pr.GetValue(material), pr.GetValue(dataset), pr.GetValue(validOn), pr.GetValue(all), ct);
-            Output.Write(pr.GetValue(Format)!, ["id", "v", "dataset", "kind", "material", "gas", "value", "unit", "level", "region", "application", "methods", "data_year", "valid_from", "valid_to", "document"],
-                records.Select(r => new object?[] { r.Id, r.Version, r.Dataset, FactorCsv.Code(r.Kind), r.Material, r.Gas, r.Value, r.Unit, FactorCsv.Code(r.Level), r.Region, r.Application,
-                    r.Methods, r.DataYear, r.ValidFrom.ToString("yyyy-MM-dd", Inv), r.ValidTo?.ToString("yyyy-MM-dd", Inv), r.Document }));
+            var format = pr.GetValue(Format)!;
+            if (format == "table")   // the terminal is narrow: publisher and document are in csv/json and `factors export`
+                Output.Write(format, ["id", "v", "dataset", "material", "gas", "value", "unit", "level", "region", "app", "year", "valid_from", "valid_to"],
+                    records.Select(r => new object?[] { r.Id, r.Version, r.Dataset, r.Material, r.Gas, r.Value, r.Unit, FactorCsv.Code(r.Level), r.Region, r.Application,
+                        r.DataYear, r.ValidFrom.ToString("yyyy-MM-dd", Inv), r.ValidTo?.ToString("yyyy-MM-dd", Inv) }));
+            else
+                Output.Write(format, ["id", "version", "dataset", "kind", "material", "gas", "value", "unit", "level", "region", "application", "methods", "data_year", "valid_from", "valid_to", "publisher", "document", "note"],
+                    records.Select(r => new object?[] { r.Id, r.Version, r.Dataset, FactorCsv.Code(r.Kind), r.Material, r.Gas, r.Value, r.Unit, FactorCsv.Code(r.Level), r.Region, r.Application,
+                        r.Methods, r.DataYear, r.ValidFrom.ToString("yyyy-MM-dd", Inv), r.ValidTo?.ToString("yyyy-MM-dd", Inv), r.Publisher, r.Document, r.Note }));
             return 0;
         }));
 
         var file = new Argument<FileInfo>("file") { Description = "factor CSV (columns as `zeropark factors export`)" };
         var import = new Command("import", "add factor records from CSV; a record with an existing key becomes its next version (nothing is overwritten)") { Db, file, User, Format };
-        import.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        import.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var f = pr.GetValue(file)!;
             if (!f.Exists) throw new FileNotFoundException($"file '{f.FullName}' not found");
@@ -108,7 +116,7 @@ internal static class CarbonCommands
         }));
 
         var export = new Command("export", "write the library as CSV (the import format, with id and version first) to --output or standard output") { Db, material, dataset, validOn, all, OutputFile };
-        export.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        export.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var csv = FactorCsv.Write(await Filtered(store, pr.GetValue(material), pr.GetValue(dataset), pr.GetValue(validOn), pr.GetValue(all), ct), withIds: true);
             if (pr.GetValue(OutputFile) is { Length: > 0 } path)
@@ -128,7 +136,7 @@ internal static class CarbonCommands
             fields[col] = o;
             add.Options.Add(o);
         }
-        add.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        add.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var csv = string.Join(',', FactorCsv.Columns) + "\n" + string.Join(',', FactorCsv.Columns.Select(c => CsvEscape(pr.GetValue(fields[c]) ?? ""))) + "\n";
             var (records, errors) = FactorCsv.Parse(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)));
@@ -204,7 +212,7 @@ internal static class CarbonCommands
         var cmd = new Command("inventory", "GHG inventory of the park or a building for a period: scope 1, scope 2 location- and market-based, scope 3, memo items; " +
                                            "one line per source with activity, factor and factor source (zeropark carbon explain shows the trace)")
             { Db, Park, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, save, reason, User, Format, OutputFile };
-        cmd.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var format = FormatOf(pr);
             var p = PeriodOf(pr);
@@ -268,7 +276,7 @@ internal static class CarbonCommands
         var inventory = new Option<long?>("--inventory") { Description = "saved inventory id (zeropark carbon versions)" };
         var cmd = new Command("explain", "the trace of one result line: activity and where it came from, every factor record (source, validity, why chosen), GWP set, " +
                                          "method, formula and each arithmetic step") { Db, Park, line, inventory, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, Format };
-        cmd.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var service = new CarbonService(store);
             var park = pr.GetValue(Park)!;
@@ -314,7 +322,7 @@ internal static class CarbonCommands
     private static Command Versions()
     {
         var cmd = new Command("versions", "saved inventory versions (drafts and final), newest last, with their totals and why they were made") { Db, Park, Format };
-        cmd.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var list = await store.InventoriesAsync(pr.GetValue(Park)!, null, ct);
             Output.Write(pr.GetValue(Format)!, ["id", "boundary", "from", "to", "method", "gwp", "version", "status", "scope1_t", "scope2_location_t", "scope2_market_t", "scope3_t", "reason", "created_by", "created_at"],
@@ -329,7 +337,7 @@ internal static class CarbonCommands
     {
         var id = new Option<long>("--inventory") { Description = "saved inventory id", Required = true };
         var cmd = new Command("finalize", "mark a saved inventory version final: it never changes; later changes become new versions with a diff") { Db, Park, id, User };
-        cmd.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var i = await store.FinalizeInventoryAsync(pr.GetValue(Park)!, pr.GetValue(id), pr.GetValue(User)!, ct);
             Console.WriteLine($"inventory #{i.Id} version {i.Version} is final");
@@ -343,7 +351,7 @@ internal static class CarbonCommands
         var by = new Option<string>("--by") { Description = "hour | day | month | year", DefaultValueFactory = _ => "day" };
         var cmd = new Command("series", "emissions from metered energy per hour/day/month (grid electricity × the location factor of the day, metered fuel) and CUE")
             { Db, Park, Node, From, To, by, Method, Gwp, Format };
-        cmd.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var (method, gwp) = MethodOf(pr);
             var rows = await new CarbonService(store).SeriesAsync(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To), CliApp.ParseBy(pr.GetValue(by)!), method, gwp, ct);
@@ -366,7 +374,7 @@ internal static class CarbonCommands
         var reference = new Option<string>("--reference") { Description = "certificate serial / contract number (counted once)", Required = true };
         var note = new Option<string>("--note") { DefaultValueFactory = _ => "" };
         var add = new Command("add", "record a contractual instrument for market-based scope 2 (1 GEC = 1 MWh)") { Db, Park, kind, quantity, unit, factor, cf, ctOpt, region, reference, note, User };
-        add.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        add.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var k = Instrument.ParseKind(pr.GetValue(kind)!);
             var q = pr.GetValue(quantity);
@@ -387,7 +395,7 @@ internal static class CarbonCommands
             return 0;
         }));
         var list = new Command("list", "contractual instruments of the park") { Db, Park, Format };
-        list.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var rows = await store.InstrumentsAsync(pr.GetValue(Park)!, ct);
             Output.Write(pr.GetValue(Format)!, ["id", "kind", "quantity_kwh", "factor_kg_per_kwh", "cover_from", "cover_to", "region", "reference", "note"],
@@ -402,7 +410,7 @@ internal static class CarbonCommands
         var set = new Option<string[]>("--set") { Description = "KEY=VALUE (empty value removes): " + string.Join(", ", CarbonService.SettingKeys), AllowMultipleArgumentsPerToken = false };
         var cmd = new Command("settings", "carbon settings of the park: grid dataset, residual, base year and recalculation threshold, computing capacity, revenue, target, benchmark CUE")
             { Db, Park, set, User, Format };
-        cmd.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var park = pr.GetValue(Park)!;
             foreach (var kv in pr.GetValue(set) ?? [])
@@ -431,7 +439,7 @@ internal static class CarbonCommands
         var cmd = new Command("analysis", "carbon analysis: statistics, monthly trend with YoY, intensity (per IT kWh, rack, PFLOPS, revenue), benchmark vs history/target/industry, " +
                                           "sensitivity, regression against IT load, source comparison and monthly anomalies")
             { Db, Park, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, pct, threshold, Format };
-        cmd.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var p = PeriodOf(pr);
             var (method, gwp) = MethodOf(pr);

@@ -240,19 +240,7 @@ internal static class EnergyCommands
     }
 
     /// <summary>Opens the store and runs the body, with the error mapping of <see cref="Run"/>.</summary>
-    private static async Task<int> RunStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body)
-    {
-        try
-        {
-            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
-            return await body(store);
-        }
-        catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or System.Data.Common.DbException)
-        {
-            await Console.Error.WriteLineAsync("error: " + (e is ValidationException v ? $"{v.Field}: {v.Message}" : e.Message));
-            return 2;
-        }
-    }
+    private static Task<int> RunStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body) => CliApp.WithStore(pr, body, Db);
 
     private sealed record Query(string Park, string? Node, DateOnly From, DateOnly To, EnergyBucketing By, string Format, string? Output)
     {
