@@ -243,9 +243,13 @@ internal static class CarbonCommands
                 Console.WriteLine($"wrote {view.Lines.Count + view.MemoItems.Count} lines to {pr.GetValue(OutputFile)}");
                 return 0;
             }
-            var cols = new[] { "line", "scope", "basis", "source", "material", "activity", "unit", "factor", "co2e_t", "space", "factor_source" };
-            var rows = view.Lines.Concat(view.MemoItems).Select(l => new object?[] { l.Id, l.Scope, l.Basis, l.Source, l.Material, l.Activity, l.Unit, l.Factor, l.Co2eT, l.Space, l.FactorSource });
-            Output.Write(format, cols, rows);
+            var all = view.Lines.Concat(view.MemoItems).ToList();
+            if (format == "table")   // narrow terminal: factor records by id (zeropark carbon explain LINE shows their sources)
+                Output.Write(format, ["line", "scope", "basis", "source", "material", "activity", "unit", "co2e_t", "space", "factor_ids"],
+                    all.Select(l => new object?[] { l.Id, l.Scope, l.Basis, l.Source, l.Material, l.Activity, l.Unit, l.Co2eT, l.Space, string.Join(" ", l.FactorIds.Select(i => "#" + i.ToString(Inv))) }));
+            else
+                Output.Write(format, ["line", "scope", "basis", "source", "material", "activity", "unit", "factor", "co2e_t", "space", "factor_source"],
+                    all.Select(l => new object?[] { l.Id, l.Scope, l.Basis, l.Source, l.Material, l.Activity, l.Unit, l.Factor, l.Co2eT, l.Space, l.FactorSource }));
             if (format == "table")
             {
                 Console.WriteLine($"{view.Boundary} {view.From:yyyy-MM-dd}..{view.To:yyyy-MM-dd}  method {view.Method}  GWP {view.Gwp}");

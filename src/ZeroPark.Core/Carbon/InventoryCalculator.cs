@@ -177,7 +177,7 @@ public static class InventoryCalculator
     private static List<FactorChoice> ChooseAllGases(InventoryRequest req, string material, DateOnly date, string application)
     {
         var gases = req.Library.Records.Where(r => r.Kind == FactorKind.Emission && r.Material.Equals(material, StringComparison.OrdinalIgnoreCase) && r.Serves(req.Method))
-            .Select(r => r.Gas).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
+            .Select(r => r.Gas).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Equals("CO2", StringComparison.OrdinalIgnoreCase) ? 0 : 1).ThenBy(g => g, StringComparer.Ordinal);
         return gases.Select(g => req.Library.Choose(FactorKind.Emission, material, g, date, req.Method, req.Place, application))
             .Where(c => c is not null).Select(c => c!).ToList();
     }
@@ -500,6 +500,6 @@ public static class InventoryCalculator
 
     private static string Where(Place p) => string.Join(" / ", new[] { p.Province, p.GridRegion }.Where(s => !string.IsNullOrEmpty(s))) is { Length: > 0 } s ? s : "an unknown grid region";
 
-    /// <summary>Numbers in traces: up to 6 decimals, no exponent, invariant.</summary>
-    public static string N(double v) => v.ToString("#,0.######", Inv);
+    /// <summary>Numbers in traces: up to 9 decimals (so each step can be redone from the printed figures), no exponent, invariant.</summary>
+    public static string N(double v) => v.ToString("#,0.#########", Inv);
 }
