@@ -33,6 +33,7 @@ internal static class BenchCommand
         var format = new Option<string>("--format") { DefaultValueFactory = _ => "table" };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 9, Description = "timed runs per ZeroPark query (baseline: 3, or 1 when a run exceeds 5 s)" };
         var cmd = new Command("bench", "benchmark ingest and dashboard queries against a bare-table baseline") { storeOpt, meters, days, pg, dir, format, runs };
+        cmd.Subcommands.Add(CarbonBench.Create());
         cmd.SetAction(async (pr, ct) =>
         {
             var kind = pr.GetValue(storeOpt) switch
@@ -67,6 +68,9 @@ internal static class BenchCommand
     {
         /// <summary>Energy-management calls over the whole period (warm medians, ms; issue 3's target is ≤ 100 ms a call).</summary>
         public Dictionary<string, double> Energy { get; init; } = [];
+
+        /// <summary>Carbon accounting calls over the whole period (warm medians, ms; issue 4's target is ≤ 1 s for the inventory).</summary>
+        public Dictionary<string, double> Carbon { get; init; } = [];
     }
 
     private static void Print(BenchResult r)
@@ -77,6 +81,8 @@ internal static class BenchCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{q}: {f.Ms:0.0} ms vs {f.BaselineMs:0.0} ms raw GROUP BY ({f.Speedup}×)"));
         foreach (var (e, ms) in r.Energy)
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"energy {e}: {ms:0.0} ms"));
+        foreach (var (c, ms) in r.Carbon)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"carbon {c}: {ms:0.0} ms"));
     }
 
     internal static async Task<BenchResult> RunAsync(StoreKind kind, string? server, string? dir, DemoOptions options, int runs, TextWriter log, CancellationToken ct)
@@ -190,8 +196,9 @@ internal static class BenchCommand
                 energyFigures[name] = Math.Round(await Median(f, runs), 2);
                 log.WriteLine($"energy {name}: {energyFigures[name]:0.0} ms");
             }
+            var carbonFigures = await CarbonBench.RunAsync(store, park, from, to, runs, log, ct);
             return new BenchResult(kind == StoreKind.Sqlite ? "sqlite" : "postgres", demo.PhysicalMeters, options.Days, readings,
-                Math.Round(ingestPerS), Math.Round(baselinePerS), Math.Round(ingestPerS / baselinePerS, 3), figures) { Energy = energyFigures };
+                Math.Round(ingestPerS), Math.Round(baselinePerS), Math.Round(ingestPerS / baselinePerS, 3), figures) { Energy = energyFigures, Carbon = carbonFigures };
         }
         finally
         {
