@@ -197,6 +197,8 @@ public sealed class CarbonService(ZeroParkStore store)
         return result;
     }
 
+    private static readonly string[] UpstreamElectricity = ["electricity_td_loss", "electricity_upstream"];
+
     private static readonly (Carrier Carrier, string Material)[] FuelCarriers =
         [(Carrier.Diesel, "diesel"), (Carrier.Gasoline, "gasoline"), (Carrier.NaturalGas, "natural_gas"), (Carrier.Lpg, "lpg")];
 
@@ -241,6 +243,11 @@ public sealed class CarbonService(ZeroParkStore store)
             }
         }
         if (notes.Count > 20) notes = [.. notes.Take(20), $"… {notes.Count - 20} more incomplete meter-months"];
+        // Scope 3 category 3 from metered grid electricity, as soon as the library has a factor for it (none ships: add the
+        // T&D-loss or upstream factor your source gives, material electricity_td_loss / electricity_upstream).
+        foreach (var material in UpstreamElectricity.Where(m => library.Records.Any(r => r.Kind == FactorKind.Emission && r.Material == m)))
+            activities.AddRange(activities.Where(a => a.Source == "purchased_electricity").ToList()
+                .Select(a => a with { Source = "fuel_energy_upstream", Material = material, Scope3Category = 3, Origin = a.Origin + " → scope 3 category 3 (" + material + ")" }));
         foreach (var v in reg.MetersById.Values.Where(m => m.IsVirtual && m.Role == MeterRole.FacilityInput))
             notes.Add($"virtual meter {v.Code} (facility_input) is not used for carbon: the physical meters it is made of are");
 

@@ -180,6 +180,21 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scope3_category3_follows_metered_grid_electricity_once_a_factor_exists()
+    {
+        Assert.Equal(0, (await InventoryAsync()).Totals.Scope3T);
+        await Store.AddFactorsAsync([new FactorRecord
+        {
+            Dataset = "MY", Material = "electricity_td_loss", Gas = "CO2e", Value = 0.03, Unit = "kgCO2e/kWh", ValidFrom = new DateOnly(2020, 1, 1),
+        }], "carol");
+        // 6,480 kWh × 0.03 kgCO2e/kWh / 1000 = 0.1944 t, category 3, ISO category 4.
+        var r = await InventoryAsync();
+        Assert.Equal(0.1944, r.Totals.Scope3T, 1e-9);
+        var line = Assert.Single(r.Lines, l => l.Scope == GhgScope.Scope3);
+        Assert.Equal((3, 4), (line.Scope3Category!.Value, line.IsoCategory));
+    }
+
+    [Fact]
     public async Task Hourly_emissions_and_cue_from_metered_energy()
     {
         var hours = await Service.SeriesAsync(Park, null, Jan31, Jan31, Granularity.Hour, AccountingMethod.Ghgp, GwpSet.AR6);
