@@ -140,7 +140,7 @@ public abstract class PlanSuite : IAsyncLifetime
         EnergyAssert.HasNote(p.Notes, "projection: the run rate");
         // A node without a plan: actuals still, plan figures null, a note.
         var water = await Plans.ProgressAsync(Park, "b2", "water", 2025, new DateOnly(2025, 3, 31));
-        Near(3 * 90, water.ActualToDate);                                  // 3 m³ × (31 + 28 + 31)
+        Near(2.1 * 90, water.ActualToDate);                                // 2.1 m³ × (31 + 28 + 31)
         Assert.Null(water.AnnualPlan);
         Assert.Null(water.ProgressPct);
         EnergyAssert.HasNote(water.Notes, "plan: no water plan for 2025 under 'b2'");

@@ -15,7 +15,7 @@ namespace ZeroPark.Tests.EnergyManagement;
 ///   b1_it1, b1_it2 it_load                           racks b1-k1, b1-k2   600, 400
 ///   b2_it1, b2_it2 it_load                           room b2-r1 (no rack spaces)  500, 500
 ///   b3_it1         it_load                           room b3-r1   520
-///   bN_water       water_input (m³)                  bN           b1 2, b2 3, b3 1
+///   bN_water       water_input (m³)                  bN           b1 2, b2 2.1, b3 1
 ///   gas            fuel_input natural_gas (m³)       park         10 — from 2025-01-01 only
 ///   b1_chiller     cooling.chiller                   b1           200; 300 in June 2025 (the warning)
 ///   b1_pump        cooling.primary_pump              b1           50
@@ -43,7 +43,7 @@ internal static class PlanTestPark
             "b2_it1" or "b2_it2" => 500,
             "b3_it1" => 520,
             "b1_water" => 2,
-            "b2_water" => 3,
+            "b2_water" => 2.1,
             "b3_water" => 1,
             "gas" => 10,
             "b1_chiller" => y25 && d.Month == 6 ? 300 : 200,

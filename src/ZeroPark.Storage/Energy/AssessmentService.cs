@@ -1,0 +1,162 @@
+using System.Globalization;
+using ZeroPark.Domain;
+
+namespace ZeroPark.Storage.EnergyManagement;
+
+/// <summary>Thresholds of anomalous-area detection. Own history: a building's monthly KPI is anomalous when it deviates from the
+/// mean of its previous <see cref="HistoryMonths"/> months (at least 3 with a value) by at least <see cref="DeviationPct"/> % AND
+/// by at least <see cref="K"/> standard deviations (the σ test is skipped when σ = 0). Peers: when it deviates from the median of
+/// all buildings' values in that month (at least 3 buildings) by at least <see cref="PeerDeviationPct"/> %.</summary>
+public sealed record AnomalyOptions(double K = 2, double DeviationPct = 10, double PeerDeviationPct = 10, int HistoryMonths = 12)
+{
+    public void Validate()
+    {
+        if (!double.IsFinite(K) || K < 0) throw new ValidationException("k", "'k' must be a number of standard deviations ≥ 0");
+        if (!double.IsFinite(DeviationPct) || DeviationPct < 0) throw new ValidationException("deviation_pct", "'deviation_pct' must be a percentage ≥ 0");
+        if (!double.IsFinite(PeerDeviationPct) || PeerDeviationPct < 0) throw new ValidationException("peer_deviation_pct", "'peer_deviation_pct' must be a percentage ≥ 0");
+        if (HistoryMonths is < 3 or > 60) throw new ValidationException("history_months", "'history_months' must be between 3 and 60");
+    }
+}
+
+/// <summary>One building's figures over the assessed period (1 January .. as-of) and its ranks (1 = best; ties share a rank; null
+/// when the figure is unknown).</summary>
+/// <param name="IntensityKwhPerRack">Energy intensity: E_DC ÷ racks in use (racks with IT energy in the period).</param>
+/// <param name="SavedVsPlan">Plan to date − actual (positive = below plan).</param>
+/// <param name="SavedVsLastYear">Actual of the same dates last year − actual (positive = less than last year).</param>
+public sealed record BuildingAssessment(string Node, string Name, double? EnergyKwh, double? ItKwh, double? WaterM3, double? Pue, double? Wue, int RacksInUse,
+    double? IntensityKwhPerRack, double? AnnualPlanKwh, double? PlanToDateKwh, double? SavedVsPlanKwh, double? SavedVsPlanPct, double? LastYearKwh,
+    double? SavedVsLastYearKwh, double? SavedVsLastYearPct, int? RankPue, int? RankWue, int? RankIntensity, int? RankPlan, double Completeness,
+    IReadOnlyList<string> Notes);
+
+/// <summary>An anomalous month of one building's KPI: basis <c>own_history</c> (reference = mean of the previous months, with σ and z)
+/// or <c>peers</c> (reference = the median of all buildings that month).</summary>
+public sealed record Anomaly(string Node, string Month, string Kpi, double Value, string Basis, double Reference, double DeviationPct, double? StdDev,
+    double? Z, int Samples, string Reason);
+
+public sealed record Assessment(string Park, int Year, DateOnly From, DateOnly AsOf, AnomalyOptions Options, IReadOnlyList<BuildingAssessment> Buildings,
+    IReadOnlyList<Anomaly> Anomalies, IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Comprehensive assessment of a park's buildings over a year to date: PUE, WUE, energy intensity (kWh per rack in use), actual vs
+/// plan and vs the same dates last year, with rankings; and anomalous-area detection on the monthly PUE and WUE of each building
+/// against its own trailing history and against its peers.
+/// </summary>
+public sealed class AssessmentService(ZeroParkStore store)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public async Task<Assessment> AssessAsync(string parkCode, int? year, DateOnly? asOf, AnomalyOptions? options = null, CancellationToken ct = default)
+    {
+        var opt = options ?? new AnomalyOptions();
+        opt.Validate();
+        var y = PlanRules.ParseYear(year);
+        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var from = new DateOnly(y, 1, 1);
+        var a = asOf ?? store.LocalToday(reg.Park);
+        if (a > new DateOnly(y, 12, 31)) a = new DateOnly(y, 12, 31);
+        if (a < from) throw new ValidationException("as_of", $"'as_of': {a:yyyy-MM-dd} is before the assessed year {y}");
+        var energy = new EnergyService(store);
+        var plans = new EnergyPlanService(store);
+        var buildings = reg.SpacesByCode.Values.Where(s => s.Level == SpaceLevel.Building).OrderBy(s => s.Code, StringComparer.Ordinal).ToList();
+        var notes = new List<string>();
+        if (buildings.Count == 0) notes.Add($"park '{reg.Park.Code}' has no buildings");
+        var historyFrom = new DateOnly(y, 1, 1).AddMonths(-opt.HistoryMonths);
+        var rows = new List<BuildingAssessment>();
+        var monthly = new Dictionary<string, IReadOnlyList<KpiRow>>(StringComparer.Ordinal);
+        var racks = DeviceAnalysisService.Racks(reg, null);
+        var rackSeries = await store.MeterSeriesAsync(reg.Park.Code, racks.SelectMany(r => r.Meters).Select(m => m.Code).ToList(), from, a, Granularity.Year, ct);
+        foreach (var b in buildings)
+        {
+            var bNotes = new List<string>();
+            var kpi = (await energy.KpiAsync(reg.Park.Code, b.Code, from, a, EnergyBucketing.Total, ct))[0];
+            monthly[b.Code] = await energy.KpiAsync(reg.Park.Code, b.Code, historyFrom, a, EnergyBucketing.Month, ct);
+            var inputs = kpi.Kpis.Inputs;
+            var e = kpi.Kpis.Total?.KilowattHours;
+            var inUse = racks.Count(r => r.Building == b.Code && r.Meters.Any(m => rackSeries[m.Code].Buckets.Any(x => x.Value is > 0)));
+            double? intensity = e is { } ev && inUse > 0 ? ev / inUse : null;
+            if (inUse == 0) bNotes.Add("intensity: no rack with IT energy in the period");
+            var progress = await plans.ProgressAsync(reg.Park.Code, b.Code, "electricity", y, a, ct);
+            double? planToDate = progress.AnnualPlan is null ? null : progress.PlanToDate;
+            if (progress.AnnualPlan is null) bNotes.Add($"plan: no electricity plan for {y}");
+            double? savedPlan = planToDate is { } p && e is { } e1 ? p - e1 : null;
+            var lastYear = await PlanActuals.TotalAsync(store, reg, b, Carrier.Electricity, from.AddYears(-1), a.AddYears(-1), ct);
+            if (lastYear.Value is null) bNotes.Add($"last_year: no electricity readings in {from.AddYears(-1):yyyy-MM-dd}..{a.AddYears(-1):yyyy-MM-dd}");
+            double? savedLy = lastYear.Value is { } ly && e is { } e2 ? ly - e2 : null;
+            bNotes.AddRange(kpi.Notes.Where(n => n.StartsWith("pue:", StringComparison.Ordinal) || n.StartsWith("wue:", StringComparison.Ordinal)
+                                                 || n.StartsWith("completeness:", StringComparison.Ordinal)));
+            rows.Add(new BuildingAssessment(b.Code, b.Name, e, inputs.It?.KilowattHours, inputs.Water?.CubicMetres, kpi.Kpis.Pue, kpi.Kpis.Wue, inUse, intensity,
+                progress.AnnualPlan, planToDate, savedPlan, savedPlan is { } sp && planToDate is > 0 ? sp / planToDate.Value * 100 : null, lastYear.Value, savedLy,
+                savedLy is { } sl && lastYear.Value is > 0 ? sl / lastYear.Value.Value * 100 : null, null, null, null, null, kpi.Completeness, bNotes));
+        }
+        // Ranks: lower PUE, WUE, intensity and actual ÷ plan are better; equal values (to 6 decimals) share a rank.
+        var pue = Ranks(rows, r => r.Pue);
+        var wue = Ranks(rows, r => r.Wue);
+        var intensityRank = Ranks(rows, r => r.IntensityKwhPerRack);
+        var planRank = Ranks(rows, r => r.SavedVsPlanPct is { } s ? -s : null);
+        rows = rows.Select((r, i) => r with { RankPue = pue[i], RankWue = wue[i], RankIntensity = intensityRank[i], RankPlan = planRank[i] }).ToList();
+        var anomalies = Anomalies(buildings, monthly, y, a, opt);
+        notes.Add("intensity: kWh of E_DC per rack in use (a rack space, or an it_load meter outside rack spaces, with IT energy in the period)");
+        return new Assessment(reg.Park.Code, y, from, a, opt, rows, anomalies, notes);
+    }
+
+    private static int?[] Ranks(IReadOnlyList<BuildingAssessment> rows, Func<BuildingAssessment, double?> key)
+    {
+        var values = rows.Select(r => key(r) is { } v ? Math.Round(v, 6) : (double?)null).ToList();
+        return values.Select(v => v is { } x ? 1 + values.Count(o => o is { } ov && ov < x) : (int?)null).ToArray();
+    }
+
+    private static List<Anomaly> Anomalies(IReadOnlyList<Space> buildings, Dictionary<string, IReadOnlyList<KpiRow>> monthly, int year, DateOnly asOf, AnomalyOptions opt)
+    {
+        var list = new List<Anomaly>();
+        var kpis = new (string Name, Func<KpiRow, double?> Get)[] { ("pue", r => r.Kpis.Pue), ("wue", r => r.Kpis.Wue) };
+        foreach (var (name, get) in kpis)
+        {
+            // month start → building → value (whole months of the year up to as-of only)
+            var months = new SortedDictionary<DateOnly, Dictionary<string, double>>();
+            foreach (var b in buildings)
+                foreach (var r in monthly[b.Code])
+                {
+                    var start = DateOnly.FromDateTime(r.Start.DateTime);
+                    var lastDay = DateOnly.FromDateTime(r.End.DateTime).AddDays(-1);
+                    if (start.Day != 1 || lastDay != start.AddMonths(1).AddDays(-1) || get(r) is not { } v) continue;
+                    if (!months.TryGetValue(start, out var d)) months[start] = d = new Dictionary<string, double>(StringComparer.Ordinal);
+                    d[b.Code] = v;
+                }
+            foreach (var (month, values) in months)
+            {
+                if (month.Year != year || month.AddMonths(1).AddDays(-1) > asOf) continue;
+                var label = month.ToString("yyyy-MM", Inv);
+                foreach (var (code, v) in values.OrderBy(x => x.Key, StringComparer.Ordinal))
+                {
+                    var history = months.Where(m => m.Key < month && m.Key >= month.AddMonths(-opt.HistoryMonths) && m.Value.ContainsKey(code))
+                        .Select(m => m.Value[code]).ToList();
+                    if (history.Count >= 3)
+                    {
+                        var mean = history.Average();
+                        var sd = Math.Sqrt(history.Sum(h => (h - mean) * (h - mean)) / history.Count);
+                        var dev = mean != 0 ? (v - mean) / mean * 100 : double.NaN;
+                        double? z = sd > 1e-12 ? (v - mean) / sd : null;
+                        if (double.IsFinite(dev) && Math.Abs(dev) >= opt.DeviationPct && (z is null || Math.Abs(z.Value) >= opt.K))
+                            list.Add(new Anomaly(code, label, name, v, "own_history", mean, dev, sd, z, history.Count,
+                                $"{name.ToUpperInvariant()} {F(v)} in {label} is {Pct(dev)} {(dev > 0 ? "above" : "below")} its mean {F(mean)} over the {history.Count} previous month(s) " +
+                                $"(σ {F(sd)}{(z is { } zz ? $", z {zz.ToString("0.##", Inv)}" : "")}; thresholds {opt.DeviationPct.ToString("0.##", Inv)} % and {opt.K.ToString("0.##", Inv)} σ)"));
+                    }
+                    if (values.Count >= 3)
+                    {
+                        var sorted = values.Values.Order().ToList();
+                        var median = sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+                        var dev = median != 0 ? (v - median) / median * 100 : double.NaN;
+                        if (double.IsFinite(dev) && Math.Abs(dev) >= opt.PeerDeviationPct)
+                            list.Add(new Anomaly(code, label, name, v, "peers", median, dev, null, null, values.Count,
+                                $"{name.ToUpperInvariant()} {F(v)} in {label} is {Pct(dev)} {(dev > 0 ? "above" : "below")} the median {F(median)} of the {values.Count} buildings " +
+                                $"(threshold {opt.PeerDeviationPct.ToString("0.##", Inv)} %)"));
+                    }
+                }
+            }
+        }
+        return list;
+    }
+
+    private static string F(double v) => v.ToString("0.######", Inv);
+    private static string Pct(double v) => Math.Abs(v).ToString("0.##", Inv) + " %";
+}
