@@ -21,6 +21,7 @@ public static partial class ZeroParkEndpoints
         api.MapRegistryEndpoints(json);
         api.MapQueryEndpoints();
         api.MapEnergyEndpoints();
+        api.MapEnergyPlanEndpoints(json);
         app.MapIngestEndpoints(json);
         return app;
     }
