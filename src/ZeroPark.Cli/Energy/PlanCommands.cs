@@ -65,9 +65,10 @@ internal static partial class EnergyCommands
                     {
                         m.Month, m.Status, m.Plan, m.Actual, m.Deviation, m.DeviationPct, m.CumulativePlan, m.CumulativeActual, m.ProjectedRemaining, m.ProjectionBasis,
                     }));
-                Console.WriteLine($"{p.Node} {p.Carrier} {p.Year} as of {p.AsOf} ({p.Unit}): annual plan {Output.Format(p.AnnualPlan)}, plan to date {Output.Format(p.PlanToDate)}, " +
-                                  $"actual to date {Output.Format(p.ActualToDate)} ({Output.Format(p.ProgressPct)} % of the annual plan), projected year-end " +
-                                  $"{Output.Format(p.ProjectedYearEnd)} ({Output.Format(p.ProjectedVsPlanPct)} % vs plan)");
+                static string V(double? v) => v is null ? "n/a" : Output.Format(v);
+                Console.WriteLine($"{p.Node} {p.Carrier} {p.Year} as of {p.AsOf} ({p.Unit}): annual plan {V(p.AnnualPlan)}, plan to date {V(p.PlanToDate)}, " +
+                                  $"actual to date {V(p.ActualToDate)} ({V(p.ProgressPct)} % of the annual plan), projected year-end " +
+                                  $"{V(p.ProjectedYearEnd)} ({V(p.ProjectedVsPlanPct)} % vs plan)");
                 foreach (var n in p.Notes) Console.WriteLine(n);
                 return 0;
             }
@@ -75,14 +76,15 @@ internal static partial class EnergyCommands
         }));
 
         var dryRun = new Option<bool>("--dry-run") { Description = "show the shares without storing the building plans" };
+        var basis = new Option<string?>("--basis") { Description = "last_year (default: each building's actual consumption of the previous year) | racks (racks per building)" };
         var decomposeFormat = FormatOption();
         var decompose = new Command("decompose",
-            "split the park's annual plan across its buildings in proportion to each building's actual consumption of the previous year and store the building plans")
-            { Db, Park, carrier, year, dryRun, User, decomposeFormat, OutputFile };
+            "split the park's annual plan across its buildings in proportion to each building's actual consumption of the previous year (or its racks) and store the building plans")
+            { Db, Park, carrier, year, basis, dryRun, User, decomposeFormat, OutputFile };
         decompose.SetAction((pr, ct) => RunStore(pr, async store =>
         {
             var d = PlanDecompositionView.From(await new EnergyPlanService(store).DecomposeAsync(pr.GetValue(Park)!, pr.GetValue(carrier),
-                Int(pr.GetValue(year), "year"), pr.GetValue(dryRun), pr.GetValue(User)!, ct));
+                Int(pr.GetValue(year), "year"), pr.GetValue(dryRun), pr.GetValue(User)!, pr.GetValue(basis), ct));
             var code = Emit(pr, decomposeFormat, d, EnergyTables.PlanDecomposition(d), d.Notes);
             if (CheckFormat(pr, decomposeFormat) == "table")
                 Console.WriteLine(d.Applied ? $"stored {d.Buildings.Count} building plan(s)" : "dry run: nothing stored");

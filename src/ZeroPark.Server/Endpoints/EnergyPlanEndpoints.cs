@@ -12,7 +12,7 @@ using ZeroPark.Storage.Export;
 namespace ZeroPark.Server.Endpoints;
 
 /// <summary>Body of <c>POST /api/parks/{park}/energy/plans/decompose</c>.</summary>
-public sealed record DecomposeRequest(string? Carrier, int? Year, bool? DryRun);
+public sealed record DecomposeRequest(string? Carrier, int? Year, bool? DryRun, string? Basis = null);
 
 /// <summary>Energy plans, assessment and the device dimension (issue 3), with the same parameters and JSON as the CLI's
 /// <c>zeropark energy plan|assess|top|warnings|racks|equipment|balance --format json</c>; <c>format=xlsx</c> gives the workbook.</summary>
@@ -65,11 +65,11 @@ internal static class EnergyPlanEndpoints
         g.MapPost("/plans/decompose", async Task<Ok<PlanDecompositionView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<DecomposeRequest>(request, ct);
-                return TypedResults.Ok(PlanDecompositionView.From(await new EnergyPlanService(store).DecomposeAsync(park, body.Carrier, body.Year, body.DryRun ?? false, "api", ct)));
+                return TypedResults.Ok(PlanDecompositionView.From(await new EnergyPlanService(store).DecomposeAsync(park, body.Carrier, body.Year, body.DryRun ?? false, "api", body.Basis, ct)));
             })
             .Accepts<DecomposeRequest>("application/json")
             .WithSummary("Split the park's annual plan {carrier, year} across its buildings in proportion to their actual consumption of the previous year " +
-                         "and store the building plans (dry_run = true: only show the shares)")
+                         "(basis = last_year, default) or to their racks (basis = racks) and store the building plans (dry_run = true: only show the shares)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -94,7 +94,8 @@ public sealed record PlanProgress(string Node, string Carrier, string Unit, int 
     double? ProjectedVsPlanPct, bool? ProjectedOverPlan, string Actual, string ProjectionMethod, IReadOnlyList<PlanMonth> Months, IReadOnlyList<string> Notes);
 
 /// <summary>One building's share of a decomposed park plan.</summary>
-public sealed record PlanShare(string Node, double LastYearActual, double Share, double Plan);
+/// <param name="Weight">Last year's actual (basis last_year) or the number of racks (basis racks).</param>
+public sealed record PlanShare(string Node, double Weight, double Share, double Plan);
 
 public sealed record PlanDecomposition(string Park, string Carrier, string Unit, int Year, double ParkPlan, string Basis, bool Applied,
     IReadOnlyList<PlanShare> Buildings, IReadOnlyList<string> Notes);
@@ -108,7 +109,8 @@ public sealed record PlanDecomposition(string Park, string Carrier, string Unit,
 /// last year's actual of the same month when it is known (readings, completeness ≥ 90 %), else the run rate = actual to date ÷
 /// days elapsed.</para>
 /// <para>Decomposition: the park's annual plan split across its buildings in proportion to each building's actual consumption of
-/// the previous year, so the building plans add up to the park plan.</para>
+/// the previous year (basis <c>last_year</c>, the default), or to its number of racks (basis <c>racks</c>, a design-capacity proxy
+/// for buildings without last year's data), so the building plans add up to the park plan.</para>
 /// </summary>
 public sealed class EnergyPlanService(ZeroParkStore store)
 {
@@ -234,11 +236,14 @@ public sealed class EnergyPlanService(ZeroParkStore store)
     /// <summary>Splits the park's annual plan of <paramref name="carrierCode"/> for <paramref name="year"/> across its buildings in
     /// proportion to their actual consumption in the previous year and (unless <paramref name="dryRun"/>) stores the building plans,
     /// replacing earlier ones (audited).</summary>
-    public async Task<PlanDecomposition> DecomposeAsync(string parkCode, string? carrierCode, int? year, bool dryRun, string user, CancellationToken ct = default)
+    public async Task<PlanDecomposition> DecomposeAsync(string parkCode, string? carrierCode, int? year, bool dryRun, string user, string? basis = null,
+        CancellationToken ct = default)
     {
         var reg = await store.GetRegistryAsync(parkCode, ct);
         var carrier = PlanRules.ParseCarrier(carrierCode);
         var y = PlanRules.ParseYear(year);
+        var by = (basis ?? "last_year").Trim().ToLowerInvariant();
+        if (by is not ("last_year" or "racks")) throw new ValidationException("basis", $"'basis': '{basis}' is not last_year or racks");
         var unit = MeterUnits.CanonicalUnit(carrier);
         var plans = await store.ListEnergyPlansAsync(parkCode, y, carrier, reg.Park.Code, ct);
         var parkPlan = plans.FirstOrDefault(p => p.Month is null)?.Amount ?? (plans.Count(p => p.Month is not null) == 12 ? plans.Sum(p => p.Amount) : (double?)null)
@@ -251,22 +256,31 @@ public sealed class EnergyPlanService(ZeroParkStore store)
         var weights = new List<(Space B, double W)>();
         foreach (var b in buildings)
         {
+            if (by == "racks")
+            {
+                // Capacity proxy: the racks metered in the building (rack spaces, or it_load meters outside rack spaces).
+                var racks = DeviceAnalysisService.Racks(reg, b).Count;
+                if (racks == 0)
+                    throw new ValidationException("basis", $"building '{b.Code}' has no racks (rack spaces or it_load meters); set its plan by hand with 'zeropark energy plan set --node {b.Code}'");
+                weights.Add((b, racks));
+                continue;
+            }
             var total = await PlanActuals.TotalAsync(store, reg, b, carrier, from, to, ct);
             if (total.Value is not { } w || w <= 0)
                 throw new ValidationException("basis", $"building '{b.Code}' has no {Codes.Of(carrier)} consumption in {y - 1} " +
-                                                       $"({PlanActuals.Definition(carrier)}); set its plan by hand with 'zeropark energy plan set --node {b.Code}'");
+                                                       $"({PlanActuals.Definition(carrier)}); use basis racks, or set its plan by hand with 'zeropark energy plan set --node {b.Code}'");
             weights.Add((b, w));
         }
         var sum = weights.Sum(x => x.W);
         var shares = weights.Select(x => new PlanShare(x.B.Code, x.W, x.W / sum, parkPlan * x.W / sum)).ToList();
         var notes = new List<string>();
-        var parkTotal = await PlanActuals.TotalAsync(store, reg, null, carrier, from, to, ct);
-        if (parkTotal.Value is { } pv && pv - sum > 1e-6 * Math.Max(1, pv))
+        var parkTotal = by == "last_year" ? await PlanActuals.TotalAsync(store, reg, null, carrier, from, to, ct) : null;
+        if (parkTotal?.Value is { } pv && pv - sum > 1e-6 * Math.Max(1, pv))
             notes.Add($"basis: {Num(pv - sum)} {unit} of the park's {y - 1} consumption is metered outside the buildings; the shares are of the buildings' sum, " +
                       "so the building plans still add up to the park plan");
         if (!dryRun)
-            await store.SetEnergyPlansAsync(parkCode, weights.Zip(shares, (w, s) => new PlanWrite(w.B, carrier, y, 0, s.Plan, "decomposed:last_year")).ToList(), user, ct);
-        return new PlanDecomposition(reg.Park.Code, Codes.Of(carrier), unit, y, parkPlan, "last_year", !dryRun, shares, notes);
+            await store.SetEnergyPlansAsync(parkCode, weights.Zip(shares, (w, s) => new PlanWrite(w.B, carrier, y, 0, s.Plan, "decomposed:" + by)).ToList(), user, ct);
+        return new PlanDecomposition(reg.Park.Code, Codes.Of(carrier), unit, y, parkPlan, by, !dryRun, shares, notes);
     }
 
     private static string Num(double v) => v.ToString("#,0.###", Inv);
@@ -293,11 +307,11 @@ public sealed record PlanProgressView(string Node, string Carrier, string Unit, 
         p.Notes);
 }
 
-public sealed record PlanShareView(string Node, double LastYearActual, double Share, double Plan);
+public sealed record PlanShareView(string Node, double Weight, double Share, double Plan);
 
 public sealed record PlanDecompositionView(string Park, string Carrier, string Unit, int Year, double ParkPlan, string Basis, bool Applied,
     IReadOnlyList<PlanShareView> Buildings, IReadOnlyList<string> Notes)
 {
     public static PlanDecompositionView From(PlanDecomposition d) => new(d.Park, d.Carrier, d.Unit, d.Year, Math.Round(d.ParkPlan, 3), d.Basis, d.Applied,
-        d.Buildings.Select(b => new PlanShareView(b.Node, Math.Round(b.LastYearActual, 3), Math.Round(b.Share, 6), Math.Round(b.Plan, 3))).ToList(), d.Notes);
+        d.Buildings.Select(b => new PlanShareView(b.Node, Math.Round(b.Weight, 3), Math.Round(b.Share, 6), Math.Round(b.Plan, 3))).ToList(), d.Notes);
 }

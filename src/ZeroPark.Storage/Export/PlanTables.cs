@@ -30,7 +30,7 @@ public static partial class EnergyTables
 
     public static XlsxSheet[] PlanDecomposition(PlanDecompositionView d) =>
     [
-        new("decomposition", ["park", "carrier", "unit", "year", "park_plan", "basis", "applied", "node", "last_year_actual", "share", "plan"],
-            d.Buildings.Select(b => new object?[] { d.Park, d.Carrier, d.Unit, d.Year, d.ParkPlan, d.Basis, d.Applied, b.Node, b.LastYearActual, b.Share, b.Plan }).ToList()),
+        new("decomposition", ["park", "carrier", "unit", "year", "park_plan", "basis", "applied", "node", "weight", "share", "plan"],
+            d.Buildings.Select(b => new object?[] { d.Park, d.Carrier, d.Unit, d.Year, d.ParkPlan, d.Basis, d.Applied, b.Node, b.Weight, b.Share, b.Plan }).ToList()),
     ];
 }

@@ -156,7 +156,7 @@ public abstract class PlanSuite : IAsyncLifetime
         var preview = await Plans.DecomposeAsync(Park, "electricity", 2025, true, "planner");
         Assert.False(preview.Applied);
         Assert.Equal(["b1", "b2", "b3"], preview.Buildings.Select(b => b.Node));
-        Near(512_400, preview.Buildings[0].LastYearActual);
+        Near(512_400, preview.Buildings[0].Weight);
         Near(0.4, preview.Buildings[1].Share);
         Near(584_000, preview.Buildings[0].Plan);
         Near(292_000, preview.Buildings[2].Plan);
@@ -171,6 +171,21 @@ public abstract class PlanSuite : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<ValidationException>(() => Plans.DecomposeAsync(Park, "natural_gas", 2025, false, "planner"));
         Assert.Equal("basis", ex.Field);
         Assert.Contains("building 'b1' has no natural_gas consumption in 2024", ex.Message, StringComparison.Ordinal);
+        // By racks instead (b1: rack spaces b1-k1, b1-k2; b2: two it_load meters in a room; b3: one) → 2 : 2 : 1 of 3,000 m³.
+        var racks = await Plans.DecomposeAsync(Park, "natural_gas", 2025, false, "planner", "racks");
+        Assert.Equal([1_200.0, 1_200, 600], racks.Buildings.Select(b => b.Plan));
+        Assert.Equal([2.0, 2, 1], racks.Buildings.Select(b => b.Weight));
+        Assert.Equal("decomposed:racks", Assert.Single(await Store.ListEnergyPlansAsync(Park, 2025, Carrier.NaturalGas, "b2")).Basis);
+        Assert.Equal("basis", (await Assert.ThrowsAsync<ValidationException>(() => Plans.DecomposeAsync(Park, "natural_gas", 2025, true, "planner", "area"))).Field);
+    }
+
+    [Fact]
+    public async Task A_building_with_plans_cannot_be_deleted()
+    {
+        await Store.CreateSpaceAsync(Park, new SpaceDraft("b9", "empty building", null));
+        await SetAsync("b9", "water", null, 10);
+        await Assert.ThrowsAsync<ConflictException>(() => Store.DeleteSpaceAsync(Park, "b9"));
+        Assert.Single(await Store.ListEnergyPlansAsync(Park, node: "b9"));
     }
 }
 
