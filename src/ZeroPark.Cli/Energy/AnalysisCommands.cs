@@ -31,30 +31,38 @@ internal static partial class EnergyCommands
         var peer = new Option<string?>("--peer-deviation-pct") { Description = "peer anomaly: at least this % from the median of all buildings that month (default 10)" };
         var history = new Option<string?>("--history-months") { Description = "trailing months of a building's own history (default 12, at least 3 with a value)" };
         var format = FormatOption();
+        var park = new Option<string?>("--park") { Description = "park code: rank its buildings" };
+        var allParks = new Option<bool>("--all-parks") { Description = "rank every park of the database against each other instead (park totals)" };
         var cmd = new Command("assess",
             "comprehensive assessment of the park's buildings (1 January .. as-of): PUE, WUE, energy intensity (kWh per rack in use), actual vs plan and vs " +
-            "last year (energy saved) with rankings; anomalous buildings whose monthly PUE or WUE deviates from their own history or from their peers")
-            { Db, Park, year, asOf, k, pct, peer, history, format, OutputFile };
+            "last year (energy saved) with rankings; anomalous buildings whose monthly PUE or WUE deviates from their own history or from their peers; " +
+            "--all-parks does the same with every park as one node")
+            { Db, park, allParks, year, asOf, k, pct, peer, history, format, OutputFile };
         cmd.SetAction((pr, ct) => RunStore(pr, async store =>
         {
             var d = new AnomalyOptions();
             var options = new AnomalyOptions(Number(pr.GetValue(k), "k") ?? d.K, Number(pr.GetValue(pct), "deviation-pct") ?? d.DeviationPct,
                 Number(pr.GetValue(peer), "peer-deviation-pct") ?? d.PeerDeviationPct, Int(pr.GetValue(history), "history-months") ?? d.HistoryMonths);
-            var a = AssessmentView.From(await new AssessmentService(store).AssessAsync(pr.GetValue(Park)!, Int(pr.GetValue(year), "year"),
-                OptionalDate(pr.GetValue(asOf), "as-of"), options, ct));
+            var code = pr.GetValue(park);
+            var all = pr.GetValue(allParks);
+            if (all == !string.IsNullOrWhiteSpace(code)) throw new ValidationException("park", "give either --park CODE or --all-parks");
+            var service = new AssessmentService(store);
+            var y = Int(pr.GetValue(year), "year");
+            var at = OptionalDate(pr.GetValue(asOf), "as-of");
+            var a = AssessmentView.From(all ? await service.AssessParksAsync(y, at, options, ct) : await service.AssessAsync(code!, y, at, options, ct));
             var f = CheckFormat(pr, format);
             if (f != "table") return Emit(pr, format, a, EnergyTables.Assessment(a), a.Notes);
-            Console.WriteLine($"{a.Park} {a.PeriodFrom}..{a.AsOf}");
-            Output.Write(f, ["building", "energy_kwh", "pue", "wue", "racks", "kwh_per_rack", "plan_to_date", "saved_vs_plan", "saved_vs_plan_%", "saved_vs_last_year",
+            Console.WriteLine($"{a.Park ?? "all parks"} {a.PeriodFrom}..{a.AsOf}");
+            Output.Write(f, [a.Level, "energy_kwh", "pue", "wue", "racks", "kwh_per_rack", "plan_to_date", "saved_vs_plan", "saved_vs_plan_%", "saved_vs_last_year",
                     "rank_pue", "rank_wue", "rank_intensity", "rank_plan"],
-                a.Buildings.Select(b => new object?[]
+                a.Nodes.Select(b => new object?[]
                 {
                     b.Node, b.EnergyKwh, b.Pue, b.Wue, b.RacksInUse, b.IntensityKwhPerRack, b.PlanToDateKwh, b.SavedVsPlanKwh, b.SavedVsPlanPct, b.SavedVsLastYearKwh,
                     b.RankPue, b.RankWue, b.RankIntensity, b.RankPlan,
                 }));
             Console.WriteLine(a.Anomalies.Count == 0 ? "no anomalies" : $"{a.Anomalies.Count} anomal{(a.Anomalies.Count == 1 ? "y" : "ies")}:");
             foreach (var x in a.Anomalies) Console.WriteLine($"  {x.Node} {x.Month} {x.Kpi} ({x.Basis}): {x.Reason}");
-            foreach (var b in a.Buildings) foreach (var n in b.Notes) Console.WriteLine($"{b.Node}  {n}");
+            foreach (var b in a.Nodes) foreach (var n in b.Notes) Console.WriteLine($"{b.Node}  {n}");
             foreach (var n in a.Notes) Console.WriteLine(n);
             return 0;
         }));

@@ -73,23 +73,41 @@ internal static class EnergyPlanEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/assess", async Task<Results<Ok<AssessmentView>, FileContentHttpResult>> (string park, [FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf,
-                [FromQuery] string? k, [FromQuery(Name = "deviation_pct")] string? deviationPct, [FromQuery(Name = "peer_deviation_pct")] string? peerPct,
+        async Task<Results<Ok<AssessmentView>, FileContentHttpResult>> Assess(string? park, string? year, string? asOf, string? k, string? deviationPct,
+            string? peerPct, string? historyMonths, string? format, ZeroParkStore store, CancellationToken ct)
+        {
+            var xlsx = IsXlsx(format);
+            var d = new AnomalyOptions();
+            var options = new AnomalyOptions(Number(k, "k") ?? d.K, Number(deviationPct, "deviation_pct") ?? d.DeviationPct,
+                Number(peerPct, "peer_deviation_pct") ?? d.PeerDeviationPct, OptionalInt(historyMonths, "history_months") ?? d.HistoryMonths);
+            var at = string.IsNullOrWhiteSpace(asOf) ? (DateOnly?)null : Query.Date(asOf, "as_of");
+            var service = new AssessmentService(store);
+            var a = AssessmentView.From(park is null
+                ? await service.AssessParksAsync(OptionalInt(year, "year"), at, options, ct)
+                : await service.AssessAsync(park, OptionalInt(year, "year"), at, options, ct));
+            return xlsx ? File("assess", park ?? "parks", EnergyTables.Assessment(a)) : TypedResults.Ok(a);
+        }
+
+        const string assessParameters = "year = YYYY; as_of = local date (default today); k (default 2), deviation_pct (10), peer_deviation_pct (10), history_months (12). ";
+
+        g.MapGet("/assess", (string park, [FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? k,
+                [FromQuery(Name = "deviation_pct")] string? deviationPct, [FromQuery(Name = "peer_deviation_pct")] string? peerPct,
                 [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
-            {
-                var xlsx = IsXlsx(format);
-                var d = new AnomalyOptions();
-                var options = new AnomalyOptions(Number(k, "k") ?? d.K, Number(deviationPct, "deviation_pct") ?? d.DeviationPct,
-                    Number(peerPct, "peer_deviation_pct") ?? d.PeerDeviationPct, OptionalInt(historyMonths, "history_months") ?? d.HistoryMonths);
-                var a = AssessmentView.From(await new AssessmentService(store).AssessAsync(park, OptionalInt(year, "year"),
-                    string.IsNullOrWhiteSpace(asOf) ? null : Query.Date(asOf, "as_of"), options, ct));
-                return xlsx ? File("assess", park, EnergyTables.Assessment(a)) : TypedResults.Ok(a);
-            })
+                Assess(park, year, asOf, k, deviationPct, peerPct, historyMonths, format, store, ct))
             .WithSummary("Comprehensive assessment of the buildings (1 January .. as_of): PUE, WUE, kWh per rack in use, saved vs plan and vs last year, rankings; " +
                          "anomalous monthly PUE/WUE vs the building's own history (≥ deviation_pct % and ≥ k σ) or its peers' median (≥ peer_deviation_pct %)")
-            .WithDescription("year = YYYY; as_of = local date (default today); k (default 2), deviation_pct (10), peer_deviation_pct (10), history_months (12). " + Xlsx)
+            .WithDescription(assessParameters + Xlsx)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/energy/assess", ([FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? k,
+                [FromQuery(Name = "deviation_pct")] string? deviationPct, [FromQuery(Name = "peer_deviation_pct")] string? peerPct,
+                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                Assess(null, year, asOf, k, deviationPct, peerPct, historyMonths, format, store, ct))
+            .WithTags("Energy")
+            .WithSummary("The same assessment across every park (each park one node, its totals), parks ranked against each other")
+            .WithDescription(assessParameters + Xlsx)
+            .ProducesValidationProblem();
 
         g.MapGet("/top", async Task<Results<Ok<List<RankedDeviceView>>, FileContentHttpResult>> (string park, [FromQuery(Name = "from")] string? fromDate,
                 [FromQuery(Name = "to")] string? toDate, [FromQuery] string? node, [FromQuery] string? system, [FromQuery] string? carrier, [FromQuery] string? n,

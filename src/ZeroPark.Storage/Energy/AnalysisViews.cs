@@ -56,11 +56,11 @@ public sealed record BalanceView(string Master, string Sub, double TolerancePct,
             R.Pc(r.Completeness), r.Notes)).ToList());
 }
 
-public sealed record BuildingAssessmentView(string Node, string Name, double? EnergyKwh, double? ItKwh, double? WaterM3, double? Pue, double? Wue, int RacksInUse,
+public sealed record NodeAssessmentView(string Node, string Name, double? EnergyKwh, double? ItKwh, double? WaterM3, double? Pue, double? Wue, int RacksInUse,
     double? IntensityKwhPerRack, double? AnnualPlanKwh, double? PlanToDateKwh, double? SavedVsPlanKwh, double? SavedVsPlanPct, double? LastYearKwh,
     double? SavedVsLastYearKwh, double? SavedVsLastYearPct, int? RankPue, int? RankWue, int? RankIntensity, int? RankPlan, double Completeness, IReadOnlyList<string> Notes)
 {
-    public static BuildingAssessmentView From(BuildingAssessment b) => new(b.Node, b.Name, R.E(b.EnergyKwh), R.E(b.ItKwh), R.E(b.WaterM3), R.K(b.Pue), R.K(b.Wue),
+    public static NodeAssessmentView From(NodeAssessment b) => new(b.Node, b.Name, R.E(b.EnergyKwh), R.E(b.ItKwh), R.E(b.WaterM3), R.K(b.Pue), R.K(b.Wue),
         b.RacksInUse, R.E(b.IntensityKwhPerRack), R.E(b.AnnualPlanKwh), R.E(b.PlanToDateKwh), R.E(b.SavedVsPlanKwh), R.P(b.SavedVsPlanPct), R.E(b.LastYearKwh),
         R.E(b.SavedVsLastYearKwh), R.P(b.SavedVsLastYearPct), b.RankPue, b.RankWue, b.RankIntensity, b.RankPlan, R.Pc(b.Completeness), b.Notes);
 }
@@ -74,10 +74,10 @@ public sealed record AnomalyView(string Node, string Month, string Kpi, double V
 
 public sealed record AnomalyOptionsView(double K, double DeviationPct, double PeerDeviationPct, int HistoryMonths);
 
-public sealed record AssessmentView(string Park, int Year, string PeriodFrom, string AsOf, AnomalyOptionsView Options, IReadOnlyList<BuildingAssessmentView> Buildings,
+public sealed record AssessmentView(string? Park, string Level, int Year, string PeriodFrom, string AsOf, AnomalyOptionsView Options, IReadOnlyList<NodeAssessmentView> Nodes,
     IReadOnlyList<AnomalyView> Anomalies, IReadOnlyList<string> Notes)
 {
-    public static AssessmentView From(Assessment a) => new(a.Park, a.Year, R.D(a.From), R.D(a.AsOf),
+    public static AssessmentView From(Assessment a) => new(a.Park, a.Level, a.Year, R.D(a.From), R.D(a.AsOf),
         new AnomalyOptionsView(a.Options.K, a.Options.DeviationPct, a.Options.PeerDeviationPct, a.Options.HistoryMonths),
-        a.Buildings.Select(BuildingAssessmentView.From).ToList(), a.Anomalies.Select(AnomalyView.From).ToList(), a.Notes);
+        a.Nodes.Select(NodeAssessmentView.From).ToList(), a.Anomalies.Select(AnomalyView.From).ToList(), a.Notes);
 }

@@ -47,12 +47,12 @@ public static partial class EnergyTables
 
     public static XlsxSheet[] Assessment(AssessmentView a) =>
     [
-        new("buildings", ["year", "period_from", "as_of", "node", "name", "energy_kwh", "it_kwh", "water_m3", "pue", "wue", "racks_in_use", "intensity_kwh_per_rack",
+        new("nodes", ["level", "year", "period_from", "as_of", "node", "name", "energy_kwh", "it_kwh", "water_m3", "pue", "wue", "racks_in_use", "intensity_kwh_per_rack",
                 "annual_plan_kwh", "plan_to_date_kwh", "saved_vs_plan_kwh", "saved_vs_plan_pct", "last_year_kwh", "saved_vs_last_year_kwh", "saved_vs_last_year_pct",
                 "rank_pue", "rank_wue", "rank_intensity", "rank_plan", "completeness", "notes"],
-            a.Buildings.Select(b => new object?[]
+            a.Nodes.Select(b => new object?[]
             {
-                a.Year, a.PeriodFrom, a.AsOf, b.Node, b.Name, b.EnergyKwh, b.ItKwh, b.WaterM3, b.Pue, b.Wue, b.RacksInUse, b.IntensityKwhPerRack, b.AnnualPlanKwh,
+                a.Level, a.Year, a.PeriodFrom, a.AsOf, b.Node, b.Name, b.EnergyKwh, b.ItKwh, b.WaterM3, b.Pue, b.Wue, b.RacksInUse, b.IntensityKwhPerRack, b.AnnualPlanKwh,
                 b.PlanToDateKwh, b.SavedVsPlanKwh, b.SavedVsPlanPct, b.LastYearKwh, b.SavedVsLastYearKwh, b.SavedVsLastYearPct, b.RankPue, b.RankWue,
                 b.RankIntensity, b.RankPlan, b.Completeness, string.Join(" | ", b.Notes),
             }).ToList()),

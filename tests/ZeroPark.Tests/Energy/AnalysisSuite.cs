@@ -36,8 +36,8 @@ public abstract class AnalysisSuite : IAsyncLifetime
         await new EnergyPlanService(Store).DecomposeAsync(Park, "electricity", 2025, false, "tester");   // b1, b2 584,000; b3 292,000
         var a = await new AssessmentService(Store).AssessAsync(Park, 2025, new DateOnly(2025, 6, 30));
         Assert.Equal((new DateOnly(2025, 1, 1), new DateOnly(2025, 6, 30)), (a.From, a.AsOf));
-        Assert.Equal(["b1", "b2", "b3"], a.Buildings.Select(b => b.Node));
-        var (b1, b2, b3) = (a.Buildings[0], a.Buildings[1], a.Buildings[2]);
+        Assert.Equal(["b1", "b2", "b3"], a.Nodes.Select(b => b.Node));
+        var (b1, b2, b3) = (a.Nodes[0], a.Nodes[1], a.Nodes[2]);
         // 181 days (Jan 1 – Jun 30). b1: 1,300 × 181 = 235,300 kWh; IT 1,000 × 181 → PUE 1.3; water 2 × 181 = 362 m³ → WUE 362,000 L / 181,000 = 2.
         Near(235_300, b1.EnergyKwh);
         Near(1.3, b1.Pue);
@@ -71,10 +71,36 @@ public abstract class AnalysisSuite : IAsyncLifetime
         Near(15.5, b3.SavedVsPlanPct);
         Near(5_044, b3.SavedVsLastYearKwh);
         // Ranks (1 = best, ties share): PUE b1 = b3 = 1.3 → 1, 1, 3; WUE b3 < b1 < b2; intensity b1 < b3 < b2; saved vs plan % b1 > b3 > b2.
-        Assert.Equal([1, 3, 1], a.Buildings.Select(b => b.RankPue!.Value));
-        Assert.Equal([2, 3, 1], a.Buildings.Select(b => b.RankWue!.Value));
-        Assert.Equal([1, 3, 2], a.Buildings.Select(b => b.RankIntensity!.Value));
-        Assert.Equal([1, 3, 2], a.Buildings.Select(b => b.RankPlan!.Value));
+        Assert.Equal([1, 3, 1], a.Nodes.Select(b => b.RankPue!.Value));
+        Assert.Equal([2, 3, 1], a.Nodes.Select(b => b.RankWue!.Value));
+        Assert.Equal([1, 3, 2], a.Nodes.Select(b => b.RankIntensity!.Value));
+        Assert.Equal([1, 3, 2], a.Nodes.Select(b => b.RankPlan!.Value));
+    }
+
+    [Fact]
+    public async Task Parks_are_ranked_against_each_other()
+    {
+        await EnergyTestPark.SeedAsync(Store, "e1");
+        var a = await new AssessmentService(Store).AssessParksAsync(2025, new DateOnly(2025, 6, 30));
+        Assert.Equal(("park", (string?)null), (a.Level, a.Park));
+        Assert.Equal(["e1", Park], a.Nodes.Select(n => n.Node));
+        var (e1, p1) = (a.Nodes[0], a.Nodes[1]);
+        // e1 (EnergyTestPark): E_DC 3,240 + 3,480 = 6,720; IT 2 × 2,400 = 4,800 → PUE 1.4; water 0.15 × 48 = 7.2 m³ → WUE 1.5;
+        // its two PDUs sit in a room: 2 racks → 3,360 kWh per rack.
+        Near(6_720, e1.EnergyKwh);
+        Near(1.4, e1.Pue);
+        Near(1.5, e1.Wue);
+        Near(3_360, e1.IntensityKwhPerRack);
+        // p1: E_DC 235,300 + 265,800 + 122,356 = 623,456; IT 181,000 + 181,000 + 94,120 = 456,120 → PUE 1.366887;
+        // water (2 + 2.1 + 1) × 181 = 923.1 m³ → WUE 923,100 / 456,120 = 2.023810; 5 racks → 124,691.2 kWh per rack.
+        Near(623_456, p1.EnergyKwh);
+        Near(623_456 / 456_120.0, p1.Pue);
+        Near(923_100 / 456_120.0, p1.Wue);
+        Near(124_691.2, p1.IntensityKwhPerRack);
+        Assert.Equal([(2, 1, 1), (1, 2, 2)], a.Nodes.Select(n => (n.RankPue!.Value, n.RankWue!.Value, n.RankIntensity!.Value)));
+        // Park level: p1's May PUE (1,300 + 1,800 + 676) / 2,520 = 1.498413 is 9.17 % above the mean of its previous 12 months
+        // (8 × 3,500 / 2,520 and 4 × 3,376 / 2,520): under 10 %; two parks are too few for a peer median.
+        Assert.Empty(a.Anomalies);
     }
 
     [Fact]

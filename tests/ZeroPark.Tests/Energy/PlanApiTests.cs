@@ -48,6 +48,7 @@ public abstract class PlanApiTests(ApiServer server)
         var doc = await (await Client.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
         foreach (var route in new[] { "plans", "plans/progress", "plans/decompose", "assess", "top", "warnings", "racks", "equipment", "balance" })
             Assert.Contains($"/api/parks/{{park}}/energy/{route}\"", doc, StringComparison.Ordinal);
+        Assert.Contains("\"/api/energy/assess\"", doc, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,8 +58,8 @@ public abstract class PlanApiTests(ApiServer server)
         var e = $"/api/parks/{park}/energy";
         var a = await Client.GetJsonAsync($"{e}/assess?year=2025&as_of=2025-06-30");
         // PUE b1 1,300 / 1,000 = 1.3; b2 265,800 / 181,000 = 1.468508; b3 676 / 520 = 1.3 → ranks 1, 3, 1.
-        Assert.Equal([1, 3, 1], a.Items("buildings").Select(b => b.GetProperty("rank_pue").GetInt32()));
-        Assert.Equal(1.468508, a.Items("buildings")[1].Num("pue")!.Value, 6);
+        Assert.Equal([1, 3, 1], a.Items("nodes").Select(b => b.GetProperty("rank_pue").GetInt32()));
+        Assert.Equal(1.468508, a.Items("nodes")[1].Num("pue")!.Value, 6);
         // b2's May PUE 1.8: own history (mean 1.4) and peers (median 1.3).
         Assert.Equal([("b2", "2025-05", "own_history"), ("b2", "2025-05", "peers")],
             a.Items("anomalies").Select(x => (x.Str("node"), x.Str("month"), x.Str("basis"))).OrderBy(x => x.Item3));
@@ -76,8 +77,11 @@ public abstract class PlanApiTests(ApiServer server)
         Assert.True(row.GetProperty("flagged").GetBoolean());
         var x = await Client.GetAsync($"{e}/assess?year=2025&as_of=2025-06-30&format=xlsx");
         Assert.Equal(HttpStatusCode.OK, x.StatusCode);
-        var sheet = TariffTestData.ReadSheet(await x.Content.ReadAsByteArrayAsync(), "buildings");
+        var sheet = TariffTestData.ReadSheet(await x.Content.ReadAsByteArrayAsync(), "nodes");
         Assert.Equal(235_300, TariffTestData.Number(sheet, 1, "energy_kwh"), 6);                                  // 1,300 × 181
+        var parks = await Client.GetJsonAsync("/api/energy/assess?year=2025&as_of=2025-06-30");
+        Assert.Equal("park", parks.Str("level"));
+        Assert.Contains(parks.Items("nodes"), n => n.Str("node") == park && n.Num("energy_kwh") == 623_456);   // 235,300 + 265,800 + 122,356
         await (await Client.GetAsync($"{e}/balance?master=b1_in&from=2025-06-01&to=2025-06-30")).ExpectValidationProblemAsync("sub");
         await (await Client.GetAsync($"{e}/racks?from=2025-06-01&to=2025-06-30&by=hour")).ExpectValidationProblemAsync("by");
         await (await Client.GetAsync($"{e}/top?from=2025-06-01&to=2025-06-30&node=b9")).ExpectProblemAsync(HttpStatusCode.NotFound);

@@ -86,7 +86,13 @@ public abstract class PlanCliSuite
         Assert.Contains("b2 2025-05 pue (peers)", r.Out, StringComparison.Ordinal);
         var a = Json(await CliAsync(["energy", "assess", .. at, "--year", "2025", "--as-of", "2025-06-30", "--peer-deviation-pct", "50", "--format", "json"]));
         Assert.Equal("own_history", a.GetProperty("anomalies").EnumerateArray().Single().GetProperty("basis").GetString());   // +38 % < 50 %
-        Assert.Equal(117_650, a.GetProperty("buildings")[0].GetProperty("intensity_kwh_per_rack").GetDouble(), 6);          // 1,300 × 181 / 2 racks
+        Assert.Equal(117_650, a.GetProperty("nodes")[0].GetProperty("intensity_kwh_per_rack").GetDouble(), 6);          // 1,300 × 181 / 2 racks
+
+        var parks = Json(await CliAsync(["energy", "assess", "--db", db, "--all-parks", "--year", "2025", "--as-of", "2025-06-30", "--format", "json"]));
+        Assert.Equal(623_456, parks.GetProperty("nodes")[0].GetProperty("energy_kwh").GetDouble(), 6);                     // the park's total
+        r = await CliAsync(["energy", "assess", .. at, "--all-parks", "--year", "2025"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: park: give either --park CODE or --all-parks", r.Err, StringComparison.Ordinal);
 
         r = await CliAsync(["energy", "top", .. at, .. june, "--n", "2", "--format", "csv"]);
         Ok(r);
