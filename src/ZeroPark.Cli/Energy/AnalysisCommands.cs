@@ -18,6 +18,7 @@ internal static partial class EnergyCommands
         energy.Subcommands.Add(Racks());
         energy.Subcommands.Add(Equipment());
         energy.Subcommands.Add(Balance());
+        energy.Subcommands.Add(BalanceGroup());
     }
 
     private static Option<string> AnalysisBy() => new("--by") { Description = "day | week (ISO, Monday–Sunday) | month | total", DefaultValueFactory = _ => "total" };
@@ -150,19 +151,56 @@ internal static partial class EnergyCommands
 
     private static Command Balance()
     {
-        var master = new Option<string>("--master") { Description = "master meter(s) as a formula of meter codes, e.g. 'b1_in1 + b1_in2'", Required = true };
-        var sub = new Option<string>("--sub") { Description = "downstream meters as a formula, e.g. 'b1_tx1 + b1_tx2'", Required = true };
-        var tolerance = new Option<string?>("--tolerance") { Description = "flag when |imbalance| exceeds this % of the master (default 2)" };
+        var master = new Option<string?>("--master") { Description = "ad hoc: master meter(s) as a formula of meter codes, e.g. 'b1_in1 + b1_in2' (with --sub)" };
+        var sub = new Option<string?>("--sub") { Description = "ad hoc: downstream meters as a formula, e.g. 'b1_tx1 + b1_tx2' (with --master)" };
+        var group = new Option<string?>("--group") { Description = "a stored balance group (default without --master: every stored group)" };
+        var tolerance = new Option<string?>("--tolerance") { Description = "ad hoc: flag when |imbalance| exceeds this % of the master (default 2)" };
         var by = AnalysisBy();
         var format = FormatOption();
-        var cmd = new Command("balance", "master/sub-meter balance check (data quality): master − Σ sub meters, kWh and % of the master per bucket, flagged above the tolerance")
-            { Db, Park, master, sub, From, To, by, tolerance, format, OutputFile };
+        var cmd = new Command("balance", "master/sub-meter balance check (data quality): master − Σ sub meters, kWh and % of the master per bucket, flagged above " +
+                                         "the tolerance; for the stored balance groups (energy balance-group) or ad hoc with --master and --sub")
+            { Db, Park, master, sub, group, From, To, by, tolerance, format, OutputFile };
         cmd.SetAction((pr, ct) => RunStore(pr, async store =>
         {
-            var b = BalanceView.From(await new DeviceAnalysisService(store).BalanceAsync(pr.GetValue(Park)!, pr.GetValue(master), pr.GetValue(sub),
-                CliApp.Date(pr, From), CliApp.Date(pr, To), AnalysisBuckets.Parse(pr.GetValue(by)), Number(pr.GetValue(tolerance), "tolerance") ?? 2, ct));
-            return Emit(pr, format, b, EnergyTables.Balance(b), b.Rows.SelectMany(r => r.Notes.Select(n => $"{r.Start:yyyy-MM-dd}  {n}")).ToList());
+            var service = new DeviceAnalysisService(store);
+            var (from, to, bucketing) = (CliApp.Date(pr, From), CliApp.Date(pr, To), AnalysisBuckets.Parse(pr.GetValue(by)));
+            var reports = await service.BalanceChecksAsync(pr.GetValue(Park)!, pr.GetValue(master), pr.GetValue(sub), pr.GetValue(group),
+                Number(pr.GetValue(tolerance), "tolerance"), from, to, bucketing, ct);
+            var views = reports.Select(BalanceView.From).ToList();
+            var code = Emit(pr, format, views, EnergyTables.Balance(views),
+                views.SelectMany(b => b.Rows.SelectMany(r => r.Notes.Select(n => $"{b.Group ?? "ad hoc"} {r.Start:yyyy-MM-dd}  {n}"))).ToList());
+            if (views.Count == 0 && CheckFormat(pr, format) == "table")
+                Console.WriteLine("no balance groups: add one with 'zeropark energy balance-group set', or give --master and --sub");
+            return code;
         }));
         return cmd;
+    }
+
+    private static Command BalanceGroup()
+    {
+        var group = new Command("balance-group", "stored master/sub-meter balance groups, checked by 'zeropark energy balance'");
+        var code = new Option<string>("--code") { Description = "group code, e.g. b1-transformers", Required = true };
+        var name = new Option<string?>("--name") { Description = "display name" };
+        var master = new Option<string>("--master") { Description = "master meter(s), e.g. 'b1_in1 + b1_in2'", Required = true };
+        var sub = new Option<string>("--sub") { Description = "downstream meters, e.g. 'b1_tx1 + b1_tx2'", Required = true };
+        var tolerance = new Option<string?>("--tolerance") { Description = "flag when |imbalance| exceeds this % of the master (default 2)" };
+        var set = new Command("set", "add or replace a balance group (audited)") { Db, Park, code, name, master, sub, tolerance, User };
+        set.SetAction((pr, ct) => RunStore(pr, async store =>
+        {
+            var g = await store.SetBalanceGroupAsync(pr.GetValue(Park)!, new BalanceGroupDraft(pr.GetValue(code), pr.GetValue(master), pr.GetValue(sub),
+                Number(pr.GetValue(tolerance), "tolerance"), pr.GetValue(name)), pr.GetValue(User)!, ct);
+            Console.WriteLine($"balance group {g.Code}: {g.Master} vs {g.Sub}, tolerance {Output.Format(g.TolerancePct)} %");
+            return 0;
+        }));
+        var format = FormatOption();
+        var list = new Command("list", "the park's balance groups") { Db, Park, format, OutputFile };
+        list.SetAction((pr, ct) => RunStore(pr, async store =>
+        {
+            var groups = (await store.ListBalanceGroupsAsync(pr.GetValue(Park)!, ct)).Select(BalanceGroupView.From).ToList();
+            return Emit(pr, format, groups, EnergyTables.BalanceGroups(groups), []);
+        }));
+        group.Subcommands.Add(set);
+        group.Subcommands.Add(list);
+        return group;
     }
 }

@@ -166,17 +166,34 @@ internal static class EnergyPlanEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/balance", async Task<Results<Ok<BalanceView>, FileContentHttpResult>> (string park, [FromQuery] string? master, [FromQuery] string? sub,
-                [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? tolerance,
-                [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+        g.MapGet("/balance", async Task<Results<Ok<List<BalanceView>>, FileContentHttpResult>> (string park, [FromQuery] string? master, [FromQuery] string? sub,
+                [FromQuery] string? group, [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by,
+                [FromQuery] string? tolerance, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
             {
                 var xlsx = IsXlsx(format);
-                var b = BalanceView.From(await new DeviceAnalysisService(store).BalanceAsync(park, master, sub, Query.Date(fromDate, "from"), Query.Date(toDate, "to"),
-                    AnalysisBuckets.Parse(by), Number(tolerance, "tolerance") ?? 2, ct));
-                return xlsx ? File("balance", park, EnergyTables.Balance(b)) : TypedResults.Ok(b);
+                var reports = await new DeviceAnalysisService(store).BalanceChecksAsync(park, master, sub, group, Number(tolerance, "tolerance"),
+                    Query.Date(fromDate, "from"), Query.Date(toDate, "to"), AnalysisBuckets.Parse(by), ct);
+                var views = reports.Select(BalanceView.From).ToList();
+                return xlsx ? File("balance", park, EnergyTables.Balance(views)) : TypedResults.Ok(views);
             })
-            .WithSummary("Master/sub-meter balance (data quality): master − sub per bucket in kWh and % of the master, flagged above tolerance %")
-            .WithDescription("master, sub = formulas of meter codes ('b1_in1 + b1_in2'); tolerance % (default 2); by = day | week | month | total (default). " + Xlsx)
+            .WithSummary("Master/sub-meter balance (data quality): master − sub per bucket in kWh and % of the master, flagged above the tolerance; " +
+                         "for every stored balance group, one (group=), or ad hoc (master= and sub= formulas, tolerance % default 2)")
+            .WithDescription("master, sub = formulas of meter codes ('b1_in1 + b1_in2'); by = day | week | month | total (default). " + Xlsx)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapGet("/balance-groups", async Task<Ok<List<BalanceGroupView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.ListBalanceGroupsAsync(park, ct)).Select(BalanceGroupView.From).ToList()))
+            .WithSummary("The park's stored master/sub-meter balance groups")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapPut("/balance-groups", async Task<Ok<BalanceGroupView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await json.ReadAsync<BalanceGroupDraft>(request, ct);
+                return TypedResults.Ok(BalanceGroupView.From(await store.SetBalanceGroupAsync(park, body, "api", ct)));
+            })
+            .Accepts<BalanceGroupDraft>("application/json")
+            .WithSummary("Add or replace a balance group {code, name, master, sub, tolerance_pct (default 2)}; audited as user 'api'")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

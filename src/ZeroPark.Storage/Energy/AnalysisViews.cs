@@ -49,9 +49,9 @@ public sealed record EquipmentView(string Node, string System, IReadOnlyList<Equ
 public sealed record BalanceRowView(DateTimeOffset Start, DateTimeOffset End, double? MasterKwh, double? SubKwh, double? ImbalanceKwh, double? ImbalancePct,
     bool? Flagged, double Completeness, IReadOnlyList<string> Notes);
 
-public sealed record BalanceView(string Master, string Sub, double TolerancePct, IReadOnlyList<BalanceRowView> Rows)
+public sealed record BalanceView(string? Group, string? Name, string Master, string Sub, double TolerancePct, IReadOnlyList<BalanceRowView> Rows)
 {
-    public static BalanceView From(BalanceReport b) => new(b.Master, b.Sub, b.TolerancePct,
+    public static BalanceView From(BalanceReport b) => new(b.Group, b.Name, b.Master, b.Sub, b.TolerancePct,
         b.Rows.Select(r => new BalanceRowView(r.Start, r.End, R.E(r.MasterKwh), R.E(r.SubKwh), R.E(r.ImbalanceKwh), R.P(r.ImbalancePct), r.Flagged,
             R.Pc(r.Completeness), r.Notes)).ToList());
 }
@@ -80,4 +80,9 @@ public sealed record AssessmentView(string? Park, string Level, int Year, string
     public static AssessmentView From(Assessment a) => new(a.Park, a.Level, a.Year, R.D(a.From), R.D(a.AsOf),
         new AnomalyOptionsView(a.Options.K, a.Options.DeviationPct, a.Options.PeerDeviationPct, a.Options.HistoryMonths),
         a.Nodes.Select(NodeAssessmentView.From).ToList(), a.Anomalies.Select(AnomalyView.From).ToList(), a.Notes);
+}
+
+public sealed record BalanceGroupView(string Code, string? Name, string Master, string Sub, double TolerancePct, DateTimeOffset UpdatedAt, string UpdatedBy)
+{
+    public static BalanceGroupView From(BalanceGroup g) => new(g.Code, g.Name, g.Master, g.Sub, g.TolerancePct, g.UpdatedAt, g.UpdatedBy);
 }

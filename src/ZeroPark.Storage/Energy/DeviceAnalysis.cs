@@ -69,11 +69,19 @@ public sealed record EquipmentTypeEnergy(DateTimeOffset Start, DateTimeOffset En
 
 public sealed record EquipmentReport(string Node, string System, IReadOnlyList<EquipmentTypeEnergy> Types, IReadOnlyList<RankedDevice> Devices, IReadOnlyList<string> Notes);
 
+/// <summary>Fields to set a stored master/sub-meter balance group (CLI <c>energy balance-group set</c>, API
+/// <c>PUT /api/parks/{park}/energy/balance-groups</c>); <see cref="TolerancePct"/> defaults to 2.</summary>
+public sealed record BalanceGroupDraft(string? Code, string? Master, string? Sub, double? TolerancePct = null, string? Name = null);
+
+/// <summary>A stored balance group: master and sub are formulas of meter codes.</summary>
+public sealed record BalanceGroup(string Code, string? Name, string Master, string Sub, double TolerancePct, DateTimeOffset UpdatedAt, string UpdatedBy);
+
 /// <summary>A master/sub-meter balance over one bucket: master − Σ sub, and its share of the master.</summary>
 public sealed record BalanceRow(DateTimeOffset Start, DateTimeOffset End, double? MasterKwh, double? SubKwh, double? ImbalanceKwh, double? ImbalancePct,
     bool? Flagged, double Completeness, IReadOnlyList<string> Notes);
 
-public sealed record BalanceReport(string Master, string Sub, double TolerancePct, IReadOnlyList<BalanceRow> Rows);
+/// <summary>The balance of one group (<see cref="Group"/> null for an ad-hoc check) per bucket.</summary>
+public sealed record BalanceReport(string? Group, string? Name, string Master, string Sub, double TolerancePct, IReadOnlyList<BalanceRow> Rows);
 
 /// <summary>
 /// The device dimension of energy analysis: top-N meters, high-consumption warnings, IT energy per rack, cooling energy by
@@ -344,6 +352,46 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         CheckRange(from, to);
         if (!double.IsFinite(tolerancePct) || tolerancePct < 0) throw new ValidationException("tolerance", "'tolerance' must be a percentage ≥ 0");
         var reg = await store.GetRegistryAsync(parkCode, ct);
+        return await BalanceAsync(reg, null, null, master, sub, from, to, by, tolerancePct, ct);
+    }
+
+    /// <summary>The balance of the park's stored groups (all, or the one named <paramref name="group"/>), each with its own tolerance.</summary>
+    public async Task<IReadOnlyList<BalanceReport>> BalanceGroupsAsync(string parkCode, string? group, DateOnly from, DateOnly to, AnalysisBucketing by,
+        CancellationToken ct = default)
+    {
+        CheckRange(from, to);
+        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var groups = await store.ListBalanceGroupsAsync(parkCode, ct);
+        if (!string.IsNullOrWhiteSpace(group))
+            groups = groups.Where(g => g.Code == group.Trim()).ToList() is { Count: > 0 } one
+                ? one : throw new NotFoundException($"balance group '{group.Trim()}' not found in park '{reg.Park.Code}'");
+        var reports = new List<BalanceReport>();
+        foreach (var g in groups)
+            reports.Add(await BalanceAsync(reg, g.Code, g.Name, g.Master, g.Sub, from, to, by, g.TolerancePct, ct));
+        return reports;
+    }
+
+    /// <summary>Balance checks: ad hoc when <paramref name="master"/> or <paramref name="sub"/> is given (both are then required), else the
+    /// stored group <paramref name="group"/>, else every stored group of the park.</summary>
+    public async Task<IReadOnlyList<BalanceReport>> BalanceChecksAsync(string park, string? master, string? sub, string? group,
+        double? tolerance, DateOnly from, DateOnly to, AnalysisBucketing by, CancellationToken ct)
+    {
+        if (!string.IsNullOrWhiteSpace(master) || !string.IsNullOrWhiteSpace(sub))
+        {
+            if (!string.IsNullOrWhiteSpace(group)) throw new ValidationException("group", "'group': give a stored group or --master and --sub, not both");
+            if (string.IsNullOrWhiteSpace(sub)) throw new ValidationException("sub", "'sub' is required with 'master' (meter codes, e.g. 'b1_tx1 + b1_tx2')");
+            if (string.IsNullOrWhiteSpace(master)) throw new ValidationException("master", "'master' is required with 'sub' (meter codes, e.g. 'b1_in1 + b1_in2')");
+            return [await BalanceAsync(park, master, sub, from, to, by, tolerance ?? DeviceAnalysisService.DefaultTolerancePct, ct)];
+        }
+        if (tolerance is not null) throw new ValidationException("tolerance", "'tolerance' applies to --master/--sub; a stored group has its own");
+        return await BalanceGroupsAsync(park, group, from, to, by, ct);
+    }
+
+    public const double DefaultTolerancePct = 2;
+
+    private async Task<BalanceReport> BalanceAsync(ParkRegistry reg, string? groupCode, string? groupName, string? master, string? sub, DateOnly from, DateOnly to,
+        AnalysisBucketing by, double tolerancePct, CancellationToken ct)
+    {
         var masterTerms = Formula(reg, master, "master");
         var subTerms = Formula(reg, sub, "sub");
         var codes = masterTerms.Concat(subTerms).Select(t => t.Code).Distinct(StringComparer.Ordinal).ToList();
@@ -389,10 +437,10 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
             rows.Add(new BalanceRow(clock.ToLocalOffset(clock.StartOfDay(f)), clock.ToLocalOffset(clock.StartOfDay(t.AddDays(1))), m, s, imbalance, pct, flagged,
                 completeness, notes));
         }
-        return new BalanceReport(master!.Trim(), sub!.Trim(), tolerancePct, rows);
+        return new BalanceReport(groupCode, groupName, master!.Trim(), sub!.Trim(), tolerancePct, rows);
     }
 
-    private static IReadOnlyList<(string Code, double Coefficient)> Formula(ParkRegistry reg, string? text, string field)
+    internal static IReadOnlyList<(string Code, double Coefficient)> Formula(ParkRegistry reg, string? text, string field)
     {
         if (string.IsNullOrWhiteSpace(text)) throw new ValidationException(field, $"'{field}' is required (meter codes, e.g. 'b1_in1 + b1_in2')");
         LinearFormula f;

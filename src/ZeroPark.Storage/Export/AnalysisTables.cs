@@ -36,13 +36,20 @@ public static partial class EnergyTables
         new("devices", DeviceColumns, e.Devices.Select(DeviceRow).ToList()),
     ];
 
-    public static XlsxSheet[] Balance(BalanceView b) =>
+    public static XlsxSheet[] Balance(IReadOnlyList<BalanceView> reports) =>
     [
-        new("balance", ["start", "end", "master", "sub", "master_kwh", "sub_kwh", "imbalance_kwh", "imbalance_pct", "tolerance_pct", "flagged", "completeness", "notes"],
-            b.Rows.Select(r => new object?[]
+        new("balance", ["group", "start", "end", "master", "sub", "master_kwh", "sub_kwh", "imbalance_kwh", "imbalance_pct", "tolerance_pct", "flagged", "completeness", "notes"],
+            reports.SelectMany(b => b.Rows.Select(r => new object?[]
             {
-                r.Start, r.End, b.Master, b.Sub, r.MasterKwh, r.SubKwh, r.ImbalanceKwh, r.ImbalancePct, b.TolerancePct, r.Flagged, r.Completeness, string.Join(" | ", r.Notes),
-            }).ToList()),
+                b.Group, r.Start, r.End, b.Master, b.Sub, r.MasterKwh, r.SubKwh, r.ImbalanceKwh, r.ImbalancePct, b.TolerancePct, r.Flagged, r.Completeness,
+                string.Join(" | ", r.Notes),
+            })).ToList()),
+    ];
+
+    public static XlsxSheet[] BalanceGroups(IReadOnlyList<BalanceGroupView> groups) =>
+    [
+        new("balance_groups", ["code", "name", "master", "sub", "tolerance_pct", "updated_at", "updated_by"],
+            groups.Select(g => new object?[] { g.Code, g.Name, g.Master, g.Sub, g.TolerancePct, g.UpdatedAt, g.UpdatedBy }).ToList()),
     ];
 
     public static XlsxSheet[] Assessment(AssessmentView a) =>

@@ -229,6 +229,34 @@ public abstract class AnalysisSuite : IAsyncLifetime
         Assert.Equal("sub", (await Assert.ThrowsAsync<ValidationException>(() => Devices.BalanceAsync(Park, "b1_in", "nope", Jun1, Jun30, AnalysisBucketing.Total, 2))).Field);
         Assert.Equal("sub", (await Assert.ThrowsAsync<ValidationException>(() => Devices.BalanceAsync(Park, "b1_in", "b1_water", Jun1, Jun30, AnalysisBucketing.Total, 2))).Field);
     }
+
+    [Fact]
+    public async Task Stored_balance_groups_are_checked_each_with_its_own_tolerance()
+    {
+        await Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-ups", "b1_ups_in", "b1_ups_out", Name: "UPS"), "alice");   // default tolerance 2 %
+        await Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-tx", "b1_in", "b1_tx", 2.5), "alice");
+        var groups = await Store.ListBalanceGroupsAsync(Park);
+        Assert.Equal([("b1-tx", 2.5, "alice"), ("b1-ups", 2.0, "alice")], groups.Select(g => (g.Code, g.TolerancePct, g.UpdatedBy)));
+        // June: transformer 900 / 39,000 = 2.307692 % ≤ 2.5 → not flagged; UPS (1,050 − 1,000) × 30 = 1,500 / 31,500 = 4.761905 % > 2 → flagged.
+        var reports = await Devices.BalanceChecksAsync(Park, null, null, null, null, Jun1, Jun30, AnalysisBucketing.Month, default);
+        Assert.Equal(["b1-tx", "b1-ups"], reports.Select(r => r.Group));
+        Assert.False(reports[0].Rows.Single().Flagged);
+        Near(900 / 39_000.0 * 100, reports[0].Rows.Single().ImbalancePct);
+        Assert.True(reports[1].Rows.Single().Flagged);
+        Near(1_500, reports[1].Rows.Single().ImbalanceKwh);
+        Assert.Equal("UPS", reports[1].Name);
+        Assert.Equal("b1-ups", Assert.Single(await Devices.BalanceChecksAsync(Park, null, null, "b1-ups", null, Jun1, Jun30, AnalysisBucketing.Total, default)).Group);
+        await Assert.ThrowsAsync<NotFoundException>(() => Devices.BalanceChecksAsync(Park, null, null, "nope", null, Jun1, Jun30, AnalysisBucketing.Total, default));
+        Assert.Equal("sub", (await Assert.ThrowsAsync<ValidationException>(() =>
+            Devices.BalanceChecksAsync(Park, "b1_in", null, null, null, Jun1, Jun30, AnalysisBucketing.Total, default))).Field);
+        // Replacing a group is audited with the old and new definition; bad formulas name the field.
+        await Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-tx", "b1_in", "b1_tx", 3), "bob");
+        var audit = (await Store.AuditLogAsync(Park)).First(a => a.Entity == "balance_group");
+        Assert.Equal(("update", "b1-tx", "bob", "b1_in vs b1_tx (tolerance 2.5 %)", "b1_in vs b1_tx (tolerance 3 %)"),
+            (audit.Action, audit.EntityKey, audit.User, audit.OldValue, audit.NewValue));
+        Assert.Equal("master", (await Assert.ThrowsAsync<ValidationException>(() => Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("x", "b1_in -", "b1_tx")))).Field);
+        Assert.Equal("code", (await Assert.ThrowsAsync<ValidationException>(() => Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("a b", "b1_in", "b1_tx")))).Field);
+    }
 }
 
 public sealed class SqliteAnalysisTests : AnalysisSuite

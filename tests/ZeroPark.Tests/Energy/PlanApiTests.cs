@@ -46,7 +46,7 @@ public abstract class PlanApiTests(ApiServer server)
         await (await Client.PutJsonAsync(url, """{"node": "b9", "carrier": "water", "year": 2025, "amount": 1}""")).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await Client.GetAsync($"{url}/progress?carrier=water&year=2025&as_of=2025-13-01")).ExpectValidationProblemAsync("as_of");
         var doc = await (await Client.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
-        foreach (var route in new[] { "plans", "plans/progress", "plans/decompose", "assess", "top", "warnings", "racks", "equipment", "balance" })
+        foreach (var route in new[] { "plans", "plans/progress", "plans/decompose", "assess", "top", "warnings", "racks", "equipment", "balance", "balance-groups" })
             Assert.Contains($"/api/parks/{{park}}/energy/{route}\"", doc, StringComparison.Ordinal);
         Assert.Contains("\"/api/energy/assess\"", doc, StringComparison.Ordinal);
     }
@@ -71,7 +71,7 @@ public abstract class PlanApiTests(ApiServer server)
         Assert.Equal([18_000.0, 12_000], racks.Select(r => r.Num("it_kwh")!.Value));                             // 30 × 600, 30 × 400
         var eq = await Client.GetJsonAsync($"{e}/equipment?system=power&from=2025-06-01&to=2025-06-30");
         Assert.Equal(1_500, eq.Items("types").Single(t => t.Str("type") == "ups").Num("kwh")!.Value, 6);          // 50 × 30
-        var b = await Client.GetJsonAsync($"{e}/balance?master=b1_in&sub=b1_tx&from=2025-06-01&to=2025-06-30&tolerance=2");
+        var b = (await Client.GetJsonAsync($"{e}/balance?master=b1_in&sub=b1_tx&from=2025-06-01&to=2025-06-30&tolerance=2")).Items().Single();
         var row = b.Items("rows").Single();
         Assert.Equal(900, row.Num("imbalance_kwh")!.Value, 6);                                                   // (1,300 − 1,270) × 30
         Assert.True(row.GetProperty("flagged").GetBoolean());
@@ -79,6 +79,14 @@ public abstract class PlanApiTests(ApiServer server)
         Assert.Equal(HttpStatusCode.OK, x.StatusCode);
         var sheet = TariffTestData.ReadSheet(await x.Content.ReadAsByteArrayAsync(), "nodes");
         Assert.Equal(235_300, TariffTestData.Number(sheet, 1, "energy_kwh"), 6);                                  // 1,300 × 181
+        var group = await (await Client.PutJsonAsync($"{e}/balance-groups", """{"code": "b1-ups", "master": "b1_ups_in", "sub": "b1_ups_out", "tolerance_pct": 5}"""))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(("b1-ups", 5.0, "api"), (group.Str("code"), group.Num("tolerance_pct")!.Value, group.Str("updated_by")));
+        Assert.Equal("b1-ups", (await Client.GetJsonAsync($"{e}/balance-groups")).Items().Single().Str("code"));
+        // (1,050 − 1,000) / 1,050 = 4.761905 % ≤ 5 → not flagged.
+        var ups = (await Client.GetJsonAsync($"{e}/balance?from=2025-06-01&to=2025-06-30")).Items().Single();
+        Assert.False(ups.Items("rows").Single().GetProperty("flagged").GetBoolean());
+        await (await Client.PutJsonAsync($"{e}/balance-groups", """{"code": "x", "master": "nope", "sub": "b1_tx"}""")).ExpectValidationProblemAsync("master");
         var parks = await Client.GetJsonAsync("/api/energy/assess?year=2025&as_of=2025-06-30");
         Assert.Equal("park", parks.Str("level"));
         Assert.Contains(parks.Items("nodes"), n => n.Str("node") == park && n.Num("energy_kwh") == 623_456);   // 235,300 + 265,800 + 122,356

@@ -113,6 +113,13 @@ public abstract class PlanCliSuite
         Assert.Contains("wrote 30 rows", r.Out, StringComparison.Ordinal);
         var sheet = TariffTestData.ReadSheet(await File.ReadAllBytesAsync(file), "balance");
         Assert.Equal(30, TariffTestData.Number(sheet, 1, "imbalance_kwh"), 6);                                                // 1,300 − 1,270
+        r = await CliAsync(["energy", "balance-group", "set", .. at, "--code", "b1-tx", "--master", "b1_in", "--sub", "b1_tx", "--tolerance", "2.5"]);
+        Ok(r);
+        Assert.Contains("balance group b1-tx: b1_in vs b1_tx, tolerance 2.5 %", r.Out, StringComparison.Ordinal);
+        Assert.Equal("b1-tx", Json(await CliAsync(["energy", "balance-group", "list", .. at, "--format", "json"]))[0].GetProperty("code").GetString());
+        // The stored group: 900 / 39,000 = 2.31 % ≤ 2.5 % → not flagged.
+        var g = Json(await CliAsync(["energy", "balance", .. at, .. june, "--format", "json"]))[0];
+        Assert.False(g.GetProperty("rows")[0].GetProperty("flagged").GetBoolean());
         r = await CliAsync(["energy", "balance", .. at, .. june, "--master", "b1_in", "--sub", "b1_zz"]);
         Assert.Equal(2, r.ExitCode);
         Assert.StartsWith("error: sub:", r.Err, StringComparison.Ordinal);
