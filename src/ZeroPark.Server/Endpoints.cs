@@ -22,6 +22,7 @@ public static partial class ZeroParkEndpoints
         api.MapQueryEndpoints();
         api.MapEnergyEndpoints();
         api.MapCarbonEndpoints();
+        api.MapEnergyPlanEndpoints(json);
         app.MapIngestEndpoints(json);
         return app;
     }

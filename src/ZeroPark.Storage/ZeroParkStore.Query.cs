@@ -174,32 +174,7 @@ public abstract partial class ZeroParkStore
         }
         else
         {
-            // Which rollup table serves each bucket: hour → hour; day → day; month/year → month rows for whole months, day rows for cut months.
-            var hourKeys = new List<(long Key, int Index)>();
-            var dayKeys = new List<(long Key, int Index)>();
-            var monthKeys = new List<(long Key, int Index)>();
-            for (var i = 0; i < buckets.Count; i++)
-            {
-                var b = buckets[i];
-                switch (g)
-                {
-                    case Granularity.Hour: hourKeys.Add((b.Key, i)); break;
-                    case Granularity.Day: dayKeys.Add((b.Key, i)); break;
-                    default:
-                        {
-                            var first = clock.LocalDate(b.Start);
-                            var last = clock.LocalDate(b.End - 1);
-                            for (var m = new DateOnly(first.Year, first.Month, 1); m <= last; m = m.AddMonths(1))
-                            {
-                                var ms = m < first ? first : m;
-                                var me = m.AddMonths(1).AddDays(-1) > last ? last : m.AddMonths(1).AddDays(-1);
-                                if (ms == m && me == m.AddMonths(1).AddDays(-1)) monthKeys.Add((ParkClock.MonthKey(m), i));
-                                else for (var d = ms; d <= me; d = d.AddDays(1)) dayKeys.Add((d.DayNumber, i));
-                            }
-                            break;
-                        }
-                }
-            }
+            var (hourKeys, dayKeys, monthKeys) = RollupKeys(clock, buckets, g);
             await Accumulate(c, "rollup_hour", hourKeys, plan, values, received, flagged, estimated, has, ct);
             await Accumulate(c, "rollup_day", dayKeys, plan, values, received, flagged, estimated, has, ct);
             await Accumulate(c, "rollup_month", monthKeys, plan, values, received, flagged, estimated, has, ct);
@@ -213,6 +188,39 @@ public abstract partial class ZeroParkStore
             list.Add(new SeriesBucket(clock.ToLocalOffset(b.Start), clock.ToLocalOffset(b.End), v, new BucketQuality(received[i], expected, flagged[i], estimated[i])));
         }
         return new SeriesResult(plan.Description, plan.Unit, g, list);
+    }
+
+    /// <summary>Which rollup table serves each bucket: hour → hour; day → day; month/year → month rows for whole months, day rows
+    /// for months cut by the bucket.</summary>
+    private static (List<(long Key, int Index)> Hours, List<(long Key, int Index)> Days, List<(long Key, int Index)> Months) RollupKeys(
+        ParkClock clock, IReadOnlyList<(long Start, long End, long Key)> buckets, Granularity g)
+    {
+        var hourKeys = new List<(long Key, int Index)>();
+        var dayKeys = new List<(long Key, int Index)>();
+        var monthKeys = new List<(long Key, int Index)>();
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            var b = buckets[i];
+            switch (g)
+            {
+                case Granularity.Hour: hourKeys.Add((b.Key, i)); break;
+                case Granularity.Day: dayKeys.Add((b.Key, i)); break;
+                default:
+                    {
+                        var first = clock.LocalDate(b.Start);
+                        var last = clock.LocalDate(b.End - 1);
+                        for (var m = new DateOnly(first.Year, first.Month, 1); m <= last; m = m.AddMonths(1))
+                        {
+                            var ms = m < first ? first : m;
+                            var me = m.AddMonths(1).AddDays(-1) > last ? last : m.AddMonths(1).AddDays(-1);
+                            if (ms == m && me == m.AddMonths(1).AddDays(-1)) monthKeys.Add((ParkClock.MonthKey(m), i));
+                            else for (var d = ms; d <= me; d = d.AddDays(1)) dayKeys.Add((d.DayNumber, i));
+                        }
+                        break;
+                    }
+            }
+        }
+        return (hourKeys, dayKeys, monthKeys);
     }
 
     private static async Task Accumulate(DbConnection c, string table, List<(long Key, int Index)> keys, Plan plan,

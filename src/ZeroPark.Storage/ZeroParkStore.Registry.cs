@@ -214,6 +214,8 @@ public abstract partial class ZeroParkStore
         if (reg.MetersById.Values.Any(m => m.SpaceId == s.Id)) throw new ConflictException($"space '{code}' has meters attached; move or delete them first");
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM energy_plans WHERE space_id = @id", new { id = s.Id.Value }, tx) > 0)
+            throw new ConflictException($"space '{code}' has energy plans; a building with plans cannot be deleted");
         await c.ExecuteAsync("DELETE FROM spaces WHERE id = @id", new { id = s.Id.Value }, tx);
         await AuditAsync(c, tx, reg.Park.Id.Value, user, "delete", "space", code, null, s.Name, null);
         await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);

@@ -14,7 +14,7 @@ namespace ZeroPark.Cli.EnergyManagement;
 /// to standard error and exits 2. Also <c>zeropark energy cost</c> (same options) and <c>zeropark energy tariff add|list</c>;
 /// every table command takes <c>--format xlsx --output FILE</c>.
 /// </summary>
-internal static class EnergyCommands
+internal static partial class EnergyCommands
 {
     private static readonly Option<string> Db = new("--db") { Description = "SQLite file path or PostgreSQL connection string (Host=…;Database=…)", Required = true };
     private static readonly Option<string> Park = new("--park") { Description = "park code", Required = true };
@@ -34,6 +34,8 @@ internal static class EnergyCommands
         energy.Subcommands.Add(Flow());
         energy.Subcommands.Add(Cost());
         energy.Subcommands.Add(Tariff());
+        energy.Subcommands.Add(Plan());
+        AddAnalysisCommands(energy);
         return energy;
     }
 

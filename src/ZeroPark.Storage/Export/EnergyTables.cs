@@ -4,7 +4,7 @@ namespace ZeroPark.Storage.Export;
 
 /// <summary>The energy tables as flat sheets for XLSX export (CLI <c>--format xlsx</c>, API <c>?format=xlsx</c>): one row per
 /// bucket (or per flow link), the same names as the JSON fields, notes joined with " | ".</summary>
-public static class EnergyTables
+public static partial class EnergyTables
 {
     private static string Notes(IReadOnlyList<string> notes) => string.Join(" | ", notes);
 

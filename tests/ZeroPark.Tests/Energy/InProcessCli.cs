@@ -18,6 +18,12 @@ internal static class InProcessCli
         {
             Console.SetOut(o);
             Console.SetError(e);
+            // Spectre.Console keeps the writer it saw first: point it at this run's output (tables), without colours or width limits.
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Out = new Spectre.Console.AnsiConsoleOutput(o), Ansi = Spectre.Console.AnsiSupport.No, ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            });
+            Spectre.Console.AnsiConsole.Console.Profile.Width = 400;
             var code = await ZeroPark.Cli.CliApp.RunAsync(args);
             return new Run(code, o.ToString(), e.ToString());
         }
