@@ -154,6 +154,16 @@ public sealed class CarbonService(ZeroParkStore store)
         return (s, JsonSerializer.Deserialize<InventoryResult>(s.ResultJson, CarbonJson.Options)!);
     }
 
+    /// <summary>The location-based grid electricity factor an inventory of the park would use on <paramref name="day"/>.</summary>
+    public async Task<FactorChoice?> GridFactorAsync(string park, DateOnly day, CancellationToken ct = default)
+    {
+        var reg = await store.GetRegistryAsync(park, ct);
+        var settings = await store.CarbonSettingsAsync(park, ct);
+        var library = new FactorLibrary(await store.FactorsAsync(ct));
+        return library.Choose(FactorKind.Emission, "electricity", "CO2", day, AccountingMethod.Ghgp, new Place(reg.Park.Province, reg.Park.GridRegion),
+            dataset: settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS");
+    }
+
     // ------------------------------------------------------------------ emission series and CUE
 
     /// <summary>Emissions per bucket (hour, day, month, year) from metered energy: grid electricity × the location factor valid on

@@ -60,9 +60,16 @@ public sealed record NodeAssessmentView(string Node, string Name, double? Energy
     double? IntensityKwhPerRack, double? AnnualPlanKwh, double? PlanToDateKwh, double? SavedVsPlanKwh, double? SavedVsPlanPct, double? LastYearKwh,
     double? SavedVsLastYearKwh, double? SavedVsLastYearPct, int? RankPue, int? RankWue, int? RankIntensity, int? RankPlan, double Completeness, IReadOnlyList<string> Notes)
 {
+    public double? CarbonSavedVsPlanT { get; init; }
+    public double? CarbonSavedVsLastYearT { get; init; }
+    public string? CarbonFactor { get; init; }
+
     public static NodeAssessmentView From(NodeAssessment b) => new(b.Node, b.Name, R.E(b.EnergyKwh), R.E(b.ItKwh), R.E(b.WaterM3), R.K(b.Pue), R.K(b.Wue),
         b.RacksInUse, R.E(b.IntensityKwhPerRack), R.E(b.AnnualPlanKwh), R.E(b.PlanToDateKwh), R.E(b.SavedVsPlanKwh), R.P(b.SavedVsPlanPct), R.E(b.LastYearKwh),
-        R.E(b.SavedVsLastYearKwh), R.P(b.SavedVsLastYearPct), b.RankPue, b.RankWue, b.RankIntensity, b.RankPlan, R.Pc(b.Completeness), b.Notes);
+        R.E(b.SavedVsLastYearKwh), R.P(b.SavedVsLastYearPct), b.RankPue, b.RankWue, b.RankIntensity, b.RankPlan, R.Pc(b.Completeness), b.Notes)
+    {
+        CarbonSavedVsPlanT = R.K(b.CarbonSavedVsPlanT), CarbonSavedVsLastYearT = R.K(b.CarbonSavedVsLastYearT), CarbonFactor = b.CarbonFactor,
+    };
 }
 
 public sealed record AnomalyView(string Node, string Month, string Kpi, double Value, string Basis, double Reference, double DeviationPct, double? StdDev, double? Z,

@@ -26,7 +26,15 @@ public sealed record AnomalyOptions(double K = 2, double DeviationPct = 10, doub
 public sealed record NodeAssessment(string Node, string Name, double? EnergyKwh, double? ItKwh, double? WaterM3, double? Pue, double? Wue, int RacksInUse,
     double? IntensityKwhPerRack, double? AnnualPlanKwh, double? PlanToDateKwh, double? SavedVsPlanKwh, double? SavedVsPlanPct, double? LastYearKwh,
     double? SavedVsLastYearKwh, double? SavedVsLastYearPct, int? RankPue, int? RankWue, int? RankIntensity, int? RankPlan, double Completeness,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>Carbon saved vs plan: energy saved × the location-based grid factor valid on the as-of date (tCO2).</summary>
+    public double? CarbonSavedVsPlanT { get; init; }
+    /// <summary>Carbon saved vs the same dates last year, at the same factor (tCO2).</summary>
+    public double? CarbonSavedVsLastYearT { get; init; }
+    /// <summary>The factor record used for the carbon saved (citation with record id and version).</summary>
+    public string? CarbonFactor { get; init; }
+}
 
 /// <summary>An anomalous month of one building's KPI: basis <c>own_history</c> (reference = mean of the previous months, with σ and z)
 /// or <c>peers</c> (reference = the median of all buildings that month).</summary>
@@ -133,6 +141,19 @@ public sealed class AssessmentService(ZeroParkStore store)
             kpi.Kpis.Pue, kpi.Kpis.Wue, inUse, intensity, progress.AnnualPlan, planToDate, savedPlan,
             savedPlan is { } sp && planToDate is > 0 ? sp / planToDate.Value * 100 : null, lastYear.Value, savedLy,
             savedLy is { } sl && lastYear.Value is > 0 ? sl / lastYear.Value.Value * 100 : null, null, null, null, null, kpi.Completeness, notes);
+        // Carbon saved (issue 3 with the carbon module): the energy saved is grid electricity not bought, at the location-based
+        // factor the carbon inventory would use on the as-of date.
+        var factor = await new Carbon.CarbonService(store).GridFactorAsync(reg.Park.Code, a, ct);
+        if (factor is null) notes.Add($"carbon saved: no location-based electricity factor valid on {a:yyyy-MM-dd}");
+        else
+        {
+            var tPerKwh = factor.Record.Value * ZeroPark.Carbon.FactorUnit.Parse(factor.Record.Unit).KilogramsPerNumeratorUnit / 1000;
+            row = row with
+            {
+                CarbonSavedVsPlanT = savedPlan * tPerKwh, CarbonSavedVsLastYearT = savedLy * tPerKwh,
+                CarbonFactor = $"{factor.Record.Value.ToString(Inv)} {factor.Record.Unit}, {factor.Record.Citation}",
+            };
+        }
         return (row, months);
     }
 

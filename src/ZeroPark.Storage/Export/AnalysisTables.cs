@@ -56,11 +56,12 @@ public static partial class EnergyTables
     [
         new("nodes", ["level", "year", "period_from", "as_of", "node", "name", "energy_kwh", "it_kwh", "water_m3", "pue", "wue", "racks_in_use", "intensity_kwh_per_rack",
                 "annual_plan_kwh", "plan_to_date_kwh", "saved_vs_plan_kwh", "saved_vs_plan_pct", "last_year_kwh", "saved_vs_last_year_kwh", "saved_vs_last_year_pct",
-                "rank_pue", "rank_wue", "rank_intensity", "rank_plan", "completeness", "notes"],
+                "carbon_saved_vs_plan_t", "carbon_saved_vs_last_year_t", "carbon_factor", "rank_pue", "rank_wue", "rank_intensity", "rank_plan", "completeness", "notes"],
             a.Nodes.Select(b => new object?[]
             {
                 a.Level, a.Year, a.PeriodFrom, a.AsOf, b.Node, b.Name, b.EnergyKwh, b.ItKwh, b.WaterM3, b.Pue, b.Wue, b.RacksInUse, b.IntensityKwhPerRack, b.AnnualPlanKwh,
-                b.PlanToDateKwh, b.SavedVsPlanKwh, b.SavedVsPlanPct, b.LastYearKwh, b.SavedVsLastYearKwh, b.SavedVsLastYearPct, b.RankPue, b.RankWue,
+                b.PlanToDateKwh, b.SavedVsPlanKwh, b.SavedVsPlanPct, b.LastYearKwh, b.SavedVsLastYearKwh, b.SavedVsLastYearPct,
+                b.CarbonSavedVsPlanT, b.CarbonSavedVsLastYearT, b.CarbonFactor, b.RankPue, b.RankWue,
                 b.RankIntensity, b.RankPlan, b.Completeness, string.Join(" | ", b.Notes),
             }).ToList()),
         new("anomalies", ["node", "month", "kpi", "value", "basis", "reference", "deviation_pct", "std_dev", "z", "samples", "reason"],

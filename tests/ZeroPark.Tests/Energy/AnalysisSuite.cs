@@ -54,6 +54,11 @@ public abstract class AnalysisSuite : IAsyncLifetime
         // Last year, same dates (2024 is a leap year: 182 days): 1,400 × 182 = 254,800 → saved 19,500.
         Near(254_800, b1.LastYearKwh);
         Near(19_500, b1.SavedVsLastYearKwh);
+        // Carbon saved at the factor an inventory would use on 2025-06-30 (no province recorded: the 2023 national MEE/NBS factor
+        // 0.5306 kgCO2/kWh): 54,300 × 0.5306 / 1000 = 28.81158 t vs plan; 19,500 × 0.5306 / 1000 = 10.3467 t vs last year.
+        Near(28.81158, b1.CarbonSavedVsPlanT);
+        Near(10.3467, b1.CarbonSavedVsLastYearT);
+        Assert.StartsWith("0.5306 kgCO2/kWh, MEE-NBS 2023", b1.CarbonFactor, StringComparison.Ordinal);
         // b2: 1,400 × 150 + 1,800 × 31 (May) = 265,800 → PUE 1.468508; WUE 2.1; two meters in a room = two racks → 132,900;
         // saved 289,600 − 265,800 = 23,800; vs last year 254,800 − 265,800 = −11,000.
         Near(265_800, b2.EnergyKwh);
