@@ -155,13 +155,17 @@ public sealed class CarbonService(ZeroParkStore store)
     }
 
     /// <summary>The location-based grid electricity factor an inventory of the park would use on <paramref name="day"/>.</summary>
-    public async Task<FactorChoice?> GridFactorAsync(string park, DateOnly day, CancellationToken ct = default)
+    public async Task<FactorChoice?> GridFactorAsync(string park, DateOnly day, CancellationToken ct = default) => (await GridFactorsAsync(park, ct))(day);
+
+    /// <summary>The location-based grid factor chooser of the park (library and settings read once).</summary>
+    public async Task<Func<DateOnly, FactorChoice?>> GridFactorsAsync(string park, CancellationToken ct = default)
     {
         var reg = await store.GetRegistryAsync(park, ct);
         var settings = await store.CarbonSettingsAsync(park, ct);
         var library = new FactorLibrary(await store.FactorsAsync(ct));
-        return library.Choose(FactorKind.Emission, "electricity", "CO2", day, AccountingMethod.Ghgp, new Place(reg.Park.Province, reg.Park.GridRegion),
-            dataset: settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS");
+        var place = new Place(reg.Park.Province, reg.Park.GridRegion);
+        var dataset = settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS";
+        return day => library.Choose(FactorKind.Emission, "electricity", "CO2", day, AccountingMethod.Ghgp, place, dataset: dataset);
     }
 
     // ------------------------------------------------------------------ emission series and CUE

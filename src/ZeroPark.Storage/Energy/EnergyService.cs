@@ -40,9 +40,8 @@ public sealed class EnergyService(ZeroParkStore store)
     /// <summary>Top-level systems of the breakdown, in display order.</summary>
     private static readonly string[] Subsystems = ["it", "cooling", "power", "aux"];
 
-    /// <summary>KPI notes the service does not report (their inputs are not recorded yet: emission factors come with the carbon
-    /// module, heat removed by cooling has no meter role).</summary>
-    private static readonly HashSet<string> UnreportedKpis = ["cue", "cer"];
+    /// <summary>KPI notes the service does not report (heat removed by cooling has no meter role yet).</summary>
+    private static readonly HashSet<string> UnreportedKpis = ["cer"];
 
     // ------------------------------------------------------------------ KPIs
 
@@ -53,6 +52,8 @@ public sealed class EnergyService(ZeroParkStore store)
         var data = await FetchAsync(ctx, KpiDefs.Where(ctx.Has).Select(d => (d.Key, Targets(ctx, d))), ct);
         var boundary = Boundary(ctx);
         var park = ctx.Registry.Park;
+        // CUE: the location-based grid factor the carbon inventory would use (carbon module), on each bucket's first day.
+        var gridFactor = await new Carbon.CarbonService(store).GridFactorsAsync(park.Code, ct);
         var rows = new List<KpiRow>(ctx.Buckets.Count);
         for (var i = 0; i < ctx.Buckets.Count; i++)
         {
@@ -79,6 +80,11 @@ public sealed class EnergyService(ZeroParkStore store)
                 RacksInUse = ctx.Space is null ? park.RacksInUse : null,
                 Completeness = completeness,
             };
+            if (gridFactor(ctx.Registry.Clock.LocalDate(start.ToUnixTimeSeconds())) is { } gf)
+            {
+                inputs = inputs with { GridEmissionFactor = new EnergyEmissionFactor(gf.Record.Value * ZeroPark.Carbon.FactorUnit.Parse(gf.Record.Unit).KilogramsPerNumeratorUnit) };
+                notes.Add($"cue: grid electricity × {gf.Record.Value.ToString(Inv)} {gf.Record.Unit} ({gf.Record.Citation}) ÷ IT energy; fuel combustion is in zeropark carbon series");
+            }
             var result = KpiCalculator.Compute(inputs);
             notes.AddRange(result.Notes.Where(n => !UnreportedKpis.Contains(n.Kpi)).Select(n => n.ToString()));
             rows.Add(new KpiRow(start, end, ctx.NodeCode, result, completeness, quality, notes, boundary));

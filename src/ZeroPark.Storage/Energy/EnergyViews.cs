@@ -21,6 +21,9 @@ public sealed record KpiRowView(DateTimeOffset Start, DateTimeOffset End, string
     [property: JsonPropertyName("gb40879_grade")] string? Gb40879Grade, double Completeness, IReadOnlyList<string> Notes, KpiInputsView Inputs,
     IReadOnlyDictionary<string, double> CompletenessByInput, KpiBoundary Boundary)
 {
+    /// <summary>CUE (kgCO2/kWh): grid electricity × the location-based factor of the bucket's first day ÷ IT energy.</summary>
+    public double? Cue { get; init; }
+
     public static KpiRowView From(KpiRow r)
     {
         var k = r.Kpis;
@@ -32,7 +35,7 @@ public sealed record KpiRowView(DateTimeOffset Start, DateTimeOffset End, string
         return new KpiRowView(r.Start, r.End, r.Node, Views.R(k.Pue), Views.R(k.Clf), Views.R(k.Plf), Views.R(k.Alf), Views.R(k.UnmeteredFactor), Views.R(k.Wue),
             Views.R(k.Erf), Views.R(k.Ere), Views.R(k.Ref), Views.R(k.Dcie), Views.R(k.Ppue), Views.R(k.ItLoadRate), Views.R(k.RackUtilisation),
             k.Grade is { } g ? Gb40879.Code(g) : null, Views.Percent(r.Completeness), r.Notes, inputs,
-            r.Quality.ToDictionary(q => q.Input, q => Views.Percent(q.Completeness), StringComparer.Ordinal), r.Boundary);
+            r.Quality.ToDictionary(q => q.Input, q => Views.Percent(q.Completeness), StringComparer.Ordinal), r.Boundary) { Cue = Views.R(k.Cue) };
     }
 }
 

@@ -59,6 +59,10 @@ public abstract class EnergyServiceSuite : IAsyncLifetime
         Near(1 / 1.35, k.Dcie);
         Near(0.5, k.ItLoadRate);                    // 2,400 kWh / 24 h = 100 kW of 200 kW design
         Near(0.75, k.RackUtilisation);              // 9 of 12 racks
+        // CUE with the carbon module's grid factor (no province recorded: national MEE/NBS 2023, 0.5306 kgCO2/kWh):
+        // grid 24 × 130 = 3,120 kWh × 0.5306 = 1,655.472 kg / 2,400 kWh IT = 0.68978 kgCO2/kWh.
+        Near(0.68978, k.Cue);
+        HasNote(jan.Notes, "cue: grid electricity × 0.5306 kgCO2/kWh (MEE-NBS 2023");
         Assert.Equal(ZeroPark.EnergyManagement.Gb40879Grade.Grade3, k.Grade);   // 1.30 < 1.35 ≤ 1.50
         Assert.Equal(1, jan.Completeness);
         Assert.DoesNotContain(jan.Notes, n => n.StartsWith("balance", StringComparison.Ordinal));
