@@ -174,6 +174,10 @@ public sealed class BrowserTests(BrowserFixture fx)
         var menu = await page.GetByTestId("park-menu").InnerTextAsync();
         Assert.DoesNotContain("北京", menu, StringComparison.Ordinal);
         Assert.Equal(404, (await page.GotoAsync("/parks/" + ParkB))!.Status);
+        Assert.Contains("页面不存在", await page.Locator("h1").InnerTextAsync(), StringComparison.Ordinal);
+        // … nor park B's API with the same session.
+        Assert.Equal(404, (await page.Context.APIRequest.GetAsync($"/api/parks/{ParkB}/energy/kpi?from=2025-02-01&to=2025-02-01&by=total")).Status);
+        Assert.Equal(200, (await page.Context.APIRequest.GetAsync($"/api/parks/{ParkA}/energy/kpi?from=2025-02-01&to=2025-02-01&by=total")).Status);
         await page.GotoAsync("/");
         Assert.Equal(0, await page.GetByTestId("park-" + ParkB).CountAsync());
         Assert.Equal(0, await page.GetByTestId("nav-users").CountAsync());
