@@ -145,6 +145,40 @@ public sealed class BrowserTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task The_energy_page_shows_the_apis_kpi_rows_and_renders_the_energy_flow_sankey()
+    {
+        var page = await fx.NewPageAsync();
+        await SignInAsync(page, ViewerA);
+        await page.GotoAsync($"/parks/{ParkA}");
+        await page.GetByTestId("nav-energy").ClickAsync();
+        await page.WaitForURLAsync($"**/parks/{ParkA}/energy");
+        await page.GotoAsync($"/parks/{ParkA}/energy?from=2025-01-31&to=2025-02-01&by=day");
+        await page.WaitForSelectorAsync("html[data-charts=ready]");
+        await page.WaitForSelectorAsync("#flow-chart svg path");
+        await ShotAsync(page, "08-energy-zh");
+
+        var api = await page.Context.APIRequest.GetAsync($"/api/parks/{ParkA}/energy/kpi?from=2025-01-31&to=2025-02-01&by=day");
+        using var kpi = JsonDocument.Parse(await api.TextAsync());
+        var rows = page.GetByTestId("kpi-table").Locator("tbody tr");
+        Assert.Equal(2, await rows.CountAsync());
+        for (var i = 0; i < 2; i++)
+        {
+            var row = kpi.RootElement[i];
+            Assert.Equal(row.GetProperty("pue").GetDouble(), Value(await rows.Nth(i).Locator("[data-col=pue]").GetAttributeAsync("data-value")));
+            Assert.Equal(row.GetProperty("inputs").GetProperty("total_kwh").GetDouble(), Value(await rows.Nth(i).Locator("[data-col=total]").GetAttributeAsync("data-value")));
+        }
+        Assert.Equal(["1.350", "1.450"], await rows.Locator("[data-col=pue]").AllInnerTextsAsync());   // 135/100 and 145/100
+
+        // The Sankey: every node of the API's flow is drawn with its Chinese name.
+        var flowApi = await page.Context.APIRequest.GetAsync($"/api/parks/{ParkA}/energy/flow?from=2025-01-31&to=2025-02-01&by=total");
+        using var flow = JsonDocument.Parse(await flowApi.TextAsync());
+        var svgText = await page.Locator("#flow-chart svg").TextContentAsync() ?? "";
+        foreach (var node in flow.RootElement[0].GetProperty("nodes").EnumerateArray().Where(n => n.GetProperty("kwh").GetDouble() > 0))
+            Assert.Contains(node.GetProperty("name_zh").GetString()!, svgText, StringComparison.Ordinal);
+        Assert.True(await page.Locator("#flow-chart svg path").CountAsync() >= flow.RootElement[0].GetProperty("links").GetArrayLength());
+    }
+
+    [Fact]
     public async Task The_language_switch_turns_the_ui_to_english_and_back()
     {
         var page = await fx.NewPageAsync();

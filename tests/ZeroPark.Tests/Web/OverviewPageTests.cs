@@ -47,6 +47,17 @@ public abstract partial class OverviewPageTests(ApiServer server)
         Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}?date=2025-13-01")).StatusCode);
         var earlier = await (await c.GetAsync($"/parks/{park}?date=2025-01-31")).Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"energy-day\" data-value=\"3240\"", earlier, StringComparison.Ordinal);   // 24 h × 135 kWh
+
+        // The energy page: one KPI row per day, as the API computes them; bounded ranges; park access.
+        var energy = await c.GetAsync($"/parks/{park}/energy?from=2025-01-31&to=2025-02-01&by=day");
+        Assert.Equal(HttpStatusCode.OK, energy.StatusCode);
+        var energyHtml = await energy.Content.ReadAsStringAsync();
+        Assert.Contains("data-col=\"pue\" data-value=\"1.35\"", energyHtml, StringComparison.Ordinal);
+        Assert.Contains("data-col=\"pue\" data-value=\"1.45\"", energyHtml, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"load\"", energyHtml, StringComparison.Ordinal);   // the Sankey's data block
+        Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}/energy?from=2024-01-01&to=2025-02-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}/energy?from=2025-02-02&to=2025-02-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/{other}/energy")).StatusCode);
     }
 }
 
