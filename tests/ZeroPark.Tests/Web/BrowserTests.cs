@@ -176,6 +176,14 @@ public sealed class BrowserTests(BrowserFixture fx)
         foreach (var node in flow.RootElement[0].GetProperty("nodes").EnumerateArray().Where(n => n.GetProperty("kwh").GetDouble() > 0))
             Assert.Contains(node.GetProperty("name_zh").GetString()!, svgText, StringComparison.Ordinal);
         Assert.True(await page.Locator("#flow-chart svg path").CountAsync() >= flow.RootElement[0].GetProperty("links").GetArrayLength());
+
+        // Data management: the quality of every physical meter, and one meter's detail.
+        await page.GetByTestId("nav-data").ClickAsync();
+        await page.WaitForURLAsync($"**/parks/{ParkA}/data");
+        Assert.Equal(12, await page.GetByTestId("quality-table").Locator("tbody tr").CountAsync());
+        await page.GetByTestId("quality-table").Locator("a", new LocatorLocatorOptions { HasText = "chiller" }).ClickAsync();
+        await page.GetByTestId("meter-detail").WaitForAsync();
+        await ShotAsync(page, "09-data-zh");
     }
 
     [Fact]

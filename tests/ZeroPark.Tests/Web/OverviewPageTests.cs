@@ -59,6 +59,34 @@ public abstract partial class OverviewPageTests(ApiServer server)
         Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}/energy?from=2025-02-02&to=2025-02-01")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/{other}/energy")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_data_page_lists_the_worst_meters_first_with_the_quality_reports_figures_and_a_meters_gaps()
+    {
+        var park = EnergyTestPark.NewParkCode();
+        await EnergyTestPark.SeedAsync(server.Store, park, skip: (meter, hour) => meter == "chiller" && hour is 10 or 11);
+        var viewer = "d" + Guid.NewGuid().ToString("N")[..8];
+        await server.Store.CreateUserAsync(viewer, "data-page-password", UserRole.Viewer, [park], "test");
+        using var c = await server.SignedInClientAsync(viewer, "data-page-password");
+
+        var html = await (await c.GetAsync($"/parks/{park}/data?from=2025-01-31&to=2025-02-01")).Content.ReadAsStringAsync();
+        var rows = MeterRowPattern().Matches(html).Select(m => (Meter: m.Groups["m"].Value, Pct: double.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture))).ToList();
+        var api = (await c.GetJsonAsync($"/api/parks/{park}/quality?from=2025-01-31&to=2025-02-01")).GetProperty("meters").Items();
+        Assert.Equal(api.Count, rows.Count);                                           // 12 physical meters, virtual ones left out
+        Assert.Equal("chiller", rows[0].Meter);                                       // the worst first: 46 of 48 hourly readings
+        Assert.Equal(api.Single(m => m.Str("meter") == "chiller").GetProperty("completeness_percent").GetDouble(), rows[0].Pct);
+        Assert.True(rows[0].Pct < 100);
+        Assert.All(rows.Skip(1), r => Assert.Equal(100, r.Pct));
+
+        var detail = await (await c.GetAsync($"/parks/{park}/data?from=2025-01-31&to=2025-02-01&meter=chiller")).Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"gaps-table\"", detail, StringComparison.Ordinal);
+        Assert.Contains("2025-01-31 09:00:00", detail, StringComparison.Ordinal);          // the gap after the 09:00 reading
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/{park}/data?meter=ups_loss")).StatusCode);   // virtual
+        Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}/data?from=2024-01-01&to=2025-02-01")).StatusCode);
+    }
+
+    [GeneratedRegex("<tr data-meter=\"(?<m>[^\"]+)\">.*?data-value=\"(?<v>[^\"]+)\"", RegexOptions.Singleline)]
+    private static partial Regex MeterRowPattern();
 }
 
 public sealed class SqliteOverviewPageTests(SqliteApiServer server) : OverviewPageTests(server), IClassFixture<SqliteApiServer>;
