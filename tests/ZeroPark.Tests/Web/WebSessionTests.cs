@@ -102,6 +102,61 @@ public sealed partial class WebSessionTests(SqliteApiServer server) : IClassFixt
         Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync("/lang/fr")).StatusCode);
     }
 
+    private async Task<HttpClient> FormSignedInAsync(string name)
+    {
+        var c = server.NewClient();
+        var token = await TokenAsync(c, "/account/login");
+        var r = await PostFormAsync(c, "/account/login", ("UserName", name), ("Password", Pw), ("__RequestVerificationToken", token));
+        Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        return c;
+    }
+
+    [Fact]
+    public async Task The_users_page_changes_roles_grants_passwords_and_lockouts_for_administrators_only()
+    {
+        var park = "u" + Guid.NewGuid().ToString("N")[..8];
+        await server.Store.CreateParkAsync(new ParkDraft(park, "Users page park"));
+        var admin = await NewUserAsync(UserRole.Administrator);
+        var target = await NewUserAsync(UserRole.Viewer);
+        using var c = await FormSignedInAsync(admin);
+
+        var token = await TokenAsync(c, "/users");
+        var r = await PostFormAsync(c, "/users?handler=Update", ("Name", target), ("Role", "auditor"), ("Parks", park), ("__RequestVerificationToken", token));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var u = (await server.Store.GetUserAsync(target))!;
+        Assert.Equal((UserRole.Auditor, park), (u.Role, u.Parks.Single()));
+
+        for (var i = 0; i < ZeroParkStore.MaxFailedSignIns; i++) await server.Store.SignInAsync(target, "wrong password");
+        Assert.NotNull((await server.Store.GetUserAsync(target))!.LockedUntil);
+        r = await PostFormAsync(c, "/users?handler=Unlock", ("Name", target), ("__RequestVerificationToken", token));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        Assert.Null((await server.Store.GetUserAsync(target))!.LockedUntil);
+
+        r = await PostFormAsync(c, "/users?handler=Reset", ("Name", target), ("Password", "reset by admin 1"), ("__RequestVerificationToken", token));
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        var reset = await server.Store.SignInAsync(target, "reset by admin 1");
+        Assert.True(reset.User!.MustChangePassword);
+
+        r = await PostFormAsync(c, "/users?handler=Create", ("Name", "bad name"), ("Role", "viewer"), ("Password", "long enough pw"), ("__RequestVerificationToken", token));
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains("data-testid=\"users-error\"", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var log = (await server.Store.AuditLogAsync(null)).Where(a => a.EntityKey == target && a.User == admin).Select(a => a.Action).ToList();
+        Assert.Equal(["password", "unlock", "update"], log);
+
+        // A non-administrator gets 403 for the page and for its forms.
+        var viewer = await NewUserAsync(UserRole.Viewer);
+        using var v = await FormSignedInAsync(viewer);
+        var denied = await v.GetAsync("/users");
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.StartsWith("/account/denied", denied.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, (await v.GetAsync(denied.Headers.Location)).StatusCode);
+        var vt = await TokenAsync(v, "/");
+        r = await PostFormAsync(v, "/users?handler=Create", ("Name", "sneaky"), ("Role", "administrator"), ("Password", "long enough pw"), ("__RequestVerificationToken", vt));
+        Assert.StartsWith("/account/denied", r.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        Assert.Null(await server.Store.GetUserAsync("sneaky"));
+    }
+
     [Fact]
     public async Task Every_ui_text_exists_in_chinese_and_english()
     {
