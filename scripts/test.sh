@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # THE test command: ./scripts/test.sh [extra dotnet test args, e.g. --filter Foo]
 #
-#  1. installs what the tests need if missing (apt-get; sudo when not root),
+#  1. installs what the tests need if missing (apt-get; sudo when not root): tzdata, PostgreSQL 15,
+#     Debian's chromium and fonts-noto-cjk for the browser tests, npm; runs `npm ci` for the UI assets,
 #  2. starts a throwaway PostgreSQL 15 on 127.0.0.1 (unless ZEROPARK_TEST_PG is
 #     already set, in which case that server is used as is),
 #  3. runs `dotnet test ZeroPark.sln -c Release` (the PostgreSQL tests are
@@ -61,6 +62,18 @@ command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH"
 
 # --- 1. dependencies --------------------------------------------------------
 install_if_missing tzdata /usr/share/zoneinfo/Asia/Shanghai
+# The browser tests drive Debian's Chromium through Playwright for .NET (never `playwright install`);
+# CJK fonts so that the Chinese UI renders (and the screenshots show it).
+install_if_missing chromium /usr/bin/chromium
+install_if_missing fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+# Front-end assets (Apache ECharts from npm, pinned in src/ZeroPark.Server/package-lock.json).
+if ! command -v npm >/dev/null 2>&1; then
+    install_if_missing "nodejs npm" /usr/bin/npm
+fi
+if [ ! -f src/ZeroPark.Server/node_modules/echarts/dist/echarts.min.js ]; then
+    log "npm ci (src/ZeroPark.Server)"
+    (cd src/ZeroPark.Server && npm ci --no-audit --no-fund)
+fi
 if [ -z "${ZEROPARK_TEST_PG:-}" ]; then
     install_if_missing "postgresql-15 postgresql-client-15" \
         "$ZP_PG_BINDIR/initdb" "$ZP_PG_BINDIR/pg_ctl" "$ZP_PG_BINDIR/createdb"

@@ -15,7 +15,7 @@ namespace ZeroPark.Cli;
 /// string. Errors print one line to standard error and exit with code 2 (bad input) or 1 (unexpected).</summary>
 public static class CliApp
 {
-    private static readonly Option<string> Db = new("--db") { Description = "SQLite file path or PostgreSQL connection string (Host=…;Database=…)", Required = true };
+    internal static readonly Option<string> Db = new("--db") { Description = "SQLite file path or PostgreSQL connection string (Host=…;Database=…)", Required = true };
     private static readonly Option<string> ParkOpt = new("--park") { Description = "park code", Required = true };
     private static readonly Option<string> FormatOpt = new("--format") { Description = "table | json | csv", DefaultValueFactory = _ => "table" };
     private static readonly Option<string> FromOpt = new("--from") { Description = "first local date, YYYY-MM-DD", Required = true };
@@ -38,6 +38,7 @@ public static class CliApp
         root.Subcommands.Add(FillGaps());
         root.Subcommands.Add(Keys());
         root.Subcommands.Add(Audit());
+        root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(Serve());
         root.Subcommands.Add(Bench.BenchCommand.Create());

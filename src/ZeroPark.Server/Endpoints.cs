@@ -7,7 +7,7 @@ using ZeroPark.Server.Endpoints;
 namespace ZeroPark.Server;
 
 /// <summary>
-/// The HTTP API, under <c>/api</c>: reference data and registry (<see cref="RegistryEndpoints"/>), ingest with per-park API
+/// The HTTP API, under <c>/api</c>: sign-in (<c>/api/session</c>), reference data and registry (<see cref="RegistryEndpoints"/>), ingest with per-park API
 /// keys including the InfluxDB-compatible <c>/api/v2/write</c> and <c>/write</c> (<see cref="IngestEndpoints"/>), and queries
 /// (<see cref="QueryEndpoints"/>). Errors are ProblemDetails (see <see cref="ErrorMapping"/>).
 /// </summary>
@@ -18,11 +18,14 @@ public static partial class ZeroParkEndpoints
         var json = new ApiJson(app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         var api = app.MapGroup("/api");
         api.MapReferenceEndpoints();
-        api.MapRegistryEndpoints(json);
-        api.MapQueryEndpoints();
-        api.MapEnergyEndpoints();
-        api.MapCarbonEndpoints();
-        api.MapEnergyPlanEndpoints(json);
+        api.MapSessionEndpoints(json);
+        // Registry, queries, energy and carbon: a signed-in user who sees the park, with the role's rights (see UserAccess).
+        var signedIn = api.MapGroup("").RequireUser();
+        signedIn.MapRegistryEndpoints(json);
+        signedIn.MapQueryEndpoints();
+        signedIn.MapEnergyEndpoints();
+        signedIn.MapEnergyPlanEndpoints(json);
+        signedIn.MapCarbonEndpoints();
         app.MapIngestEndpoints(json);
         return app;
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ZeroPark.Server.Web;
 using ZeroPark.Storage;
 
 namespace ZeroPark.Server;
@@ -39,6 +40,7 @@ public static class ZeroParkServer
             return ZeroParkStore.OpenAsync(db, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
         });
         services.AddProblemDetails();
+        services.AddZeroParkWeb();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -51,9 +53,11 @@ public static class ZeroParkServer
     public static WebApplication MapZeroPark(this WebApplication app)
     {
         app.UseZeroParkErrors();
+        app.UseZeroParkWeb();
         app.MapOpenApi();
         app.MapGet("/health", async (ZeroParkStore store) => Microsoft.AspNetCore.Http.Results.Ok(new { status = "ok", store = store.Kind.ToString().ToLowerInvariant(), schema = await store.SchemaVersionAsync() }));
         ZeroParkEndpoints.MapZeroParkEndpoints(app);
+        app.MapZeroParkWeb();
         return app;
     }
 }

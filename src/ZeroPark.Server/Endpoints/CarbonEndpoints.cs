@@ -22,12 +22,12 @@ internal static class CarbonEndpoints
         "Emissions in tCO2e; every line names its factor records (ids) and source; /explain gives the full trace.";
 
     public sealed record SaveRequest(string? Node, string? Year, string? From, string? To, string? Method, string? Gwp, string? GridDataset, string? Residual,
-        string? Reason, string? User);
+        string? Reason);
 
     public sealed record SaveResponse(bool Created, InventoryView Inventory, InventoryDiff? Diff);
 
     public sealed record InstrumentRequest(string Kind, double Quantity, string? Unit, double? Factor, string CoverFrom, string CoverTo, string? Region, string Reference,
-        string? Note, string? User);
+        string? Note);
 
     public sealed record FactorImportResponse(IReadOnlyList<FactorImportOutcome> Stored, IReadOnlyList<RowErrorView> Rejected);
 
@@ -71,12 +71,12 @@ internal static class CarbonEndpoints
             .WithSummary("Saved inventory versions (drafts and final) with totals; the result JSON is at /inventories/{id}")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/inventories", async (string park, SaveRequest body, ZeroParkStore store, CancellationToken ct) =>
+        g.MapPost("/inventories", async (string park, SaveRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
                 var (a, b) = Period(body.Year, body.From, body.To);
                 var service = new CarbonService(store);
                 var (stored, created, diff) = await service.SaveAsync(park, Node(body.Node), a, b, Method(body.Method), Gwp(body.Gwp), Options(body.GridDataset, body.Residual),
-                    body.Reason ?? "", body.User is { Length: > 0 } u ? u : "api", ct);
+                    body.Reason ?? "", UserAccess.Actor(http), ct);
                 var (_, result) = await service.LoadAsync(park, stored.Id, ct);
                 return TypedResults.Ok(new SaveResponse(created, InventoryView.Of(park, result, stored), diff));
             })
@@ -98,8 +98,8 @@ internal static class CarbonEndpoints
             })
             .WithSummary("The trace of one line of a saved inventory version").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/inventories/{id:long}/finalize", async (string park, long id, [FromQuery] string? user, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.FinalizeInventoryAsync(park, id, user is { Length: > 0 } u ? u : "api", ct)) with { ResultJson = "" }))
+        g.MapPost("/inventories/{id:long}/finalize", async (string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" }))
             .WithSummary("Mark a saved version final (it never changes; later changes become new versions)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -125,13 +125,13 @@ internal static class CarbonEndpoints
             .WithDescription(InventoryParameters + " sensitivity_pct (default 10), anomaly_pct (default 10).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/activities", async Task<Results<Ok<ActivityImportResponse>, ProblemHttpResult>> (string park, HttpRequest request, [FromQuery] string? user,
+        g.MapPost("/activities", async Task<Results<Ok<ActivityImportResponse>, ProblemHttpResult>> (string park, HttpRequest request,
                 ZeroParkStore store, CancellationToken ct) =>
             {
                 var (text, error) = await RequestBody.ReadTextAsync(request, ct);
                 if (error is not null) return error;
                 var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
-                var r = await store.ImportActivitiesAsync(park, rows, errors, user is { Length: > 0 } u ? u : "api", ct);
+                var r = await store.ImportActivitiesAsync(park, rows, errors, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Ok(new ActivityImportResponse(r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
             })
             .DocumentBody(null, "text/csv")
@@ -148,7 +148,7 @@ internal static class CarbonEndpoints
         g.MapGet("/instruments", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.InstrumentsAsync(park, ct)))
             .WithSummary("Contractual instruments (GEC, green power, supplier rates)").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/instruments", async (string park, InstrumentRequest body, ZeroParkStore store, CancellationToken ct) =>
+        g.MapPost("/instruments", async (string park, InstrumentRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
                 var kind = Instrument.ParseKind(body.Kind);
                 var kwh = (body.Unit ?? (kind == InstrumentKind.Gec ? "certificates" : "MWh")).ToLowerInvariant() switch
@@ -162,7 +162,7 @@ internal static class CarbonEndpoints
                 {
                     Kind = kind, QuantityKwh = kwh, FactorKgPerKwh = body.Factor ?? 0, CoverFrom = Query.Date(body.CoverFrom, "cover_from"), CoverTo = Query.Date(body.CoverTo, "cover_to"),
                     Region = body.Region ?? "", Reference = body.Reference, Note = body.Note ?? "",
-                }, body.User is { Length: > 0 } u ? u : "api", ct));
+                }, UserAccess.Actor(http), ct));
             })
             .WithSummary("Record a contractual instrument (1 GEC = 1 MWh); a reference is recorded once")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
@@ -170,11 +170,11 @@ internal static class CarbonEndpoints
         g.MapGet("/settings", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.CarbonSettingsAsync(park, ct)))
             .WithSummary("Carbon settings of the park: " + string.Join(", ", CarbonService.SettingKeys));
 
-        g.MapPut("/settings/{key}", async (string park, string key, [FromQuery] string? value, [FromQuery] string? user, ZeroParkStore store, CancellationToken ct) =>
+        g.MapPut("/settings/{key}", async (string park, string key, [FromQuery] string? value, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
                 if (!CarbonService.SettingKeys.Contains(key)) throw new ValidationException("key", $"unknown setting '{key}' (known: {string.Join(", ", CarbonService.SettingKeys)})");
                 if (key == CarbonService.SettingResidual) CarbonService.ParseResidual(value);
-                await store.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), user is { Length: > 0 } u ? u : "api", ct);
+                await store.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), UserAccess.Actor(http), ct);
                 return TypedResults.Ok(await store.CarbonSettingsAsync(park, ct));
             })
             .WithSummary("Set (or with no value remove) a carbon setting").ProducesValidationProblem();
@@ -195,12 +195,12 @@ internal static class CarbonEndpoints
             .WithSummary("The factor library (latest version of each record); format=csv exports the import format with id and version")
             .ProducesValidationProblem();
 
-        f.MapPost("", async Task<Results<Ok<FactorImportResponse>, ProblemHttpResult>> (HttpRequest request, [FromQuery] string? user, ZeroParkStore store, CancellationToken ct) =>
+        f.MapPost("", async Task<Results<Ok<FactorImportResponse>, ProblemHttpResult>> (HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var (text, error) = await RequestBody.ReadTextAsync(request, ct);
                 if (error is not null) return error;
                 var (records, errors) = FactorCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
-                var stored = await store.AddFactorsAsync(records, user is { Length: > 0 } u ? u : "api", ct);
+                var stored = await store.AddFactorsAsync(records, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Ok(new FactorImportResponse(stored.Select(x => new FactorImportOutcome(x.Record.Id, x.Record.Version, x.Outcome, x.Record.Key)).ToList(),
                     errors.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
             })

@@ -92,7 +92,7 @@ internal static class EnergyEndpoints
         tariffs.MapPost("", async Task<Created<TariffVersionView>> (string park, HttpRequest request, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await new ApiJson(options.Value.SerializerOptions).ReadAsync<TariffDraft>(request, ct);
-                var v = await store.CreateTariffVersionAsync(park, body, "api", ct);
+                var v = await store.CreateTariffVersionAsync(park, body, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Created($"/api/parks/{park}/tariffs", TariffVersionView.From(v));
             })
             .Accepts<TariffDraft>("application/json")

@@ -40,7 +40,7 @@ internal static class EnergyPlanEndpoints
         g.MapPut("/plans", async Task<Ok<EnergyPlanView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<PlanDraft>(request, ct);
-                return TypedResults.Ok(EnergyPlanView.From(await store.SetEnergyPlanAsync(park, body, "api", ct)));
+                return TypedResults.Ok(EnergyPlanView.From(await store.SetEnergyPlanAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
             })
             .Accepts<PlanDraft>("application/json")
             .WithSummary("Set (insert or replace) a plan: {node (park or building code; default the park), carrier, year, month (1–12; null or 0 = annual), " +
@@ -65,7 +65,7 @@ internal static class EnergyPlanEndpoints
         g.MapPost("/plans/decompose", async Task<Ok<PlanDecompositionView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<DecomposeRequest>(request, ct);
-                return TypedResults.Ok(PlanDecompositionView.From(await new EnergyPlanService(store).DecomposeAsync(park, body.Carrier, body.Year, body.DryRun ?? false, "api", body.Basis, ct)));
+                return TypedResults.Ok(PlanDecompositionView.From(await new EnergyPlanService(store).DecomposeAsync(park, body.Carrier, body.Year, body.DryRun ?? false, UserAccess.Actor(request.HttpContext), body.Basis, ct)));
             })
             .Accepts<DecomposeRequest>("application/json")
             .WithSummary("Split the park's annual plan {carrier, year} across its buildings in proportion to their actual consumption of the previous year " +
@@ -190,7 +190,7 @@ internal static class EnergyPlanEndpoints
         g.MapPut("/balance-groups", async Task<Ok<BalanceGroupView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<BalanceGroupDraft>(request, ct);
-                return TypedResults.Ok(BalanceGroupView.From(await store.SetBalanceGroupAsync(park, body, "api", ct)));
+                return TypedResults.Ok(BalanceGroupView.From(await store.SetBalanceGroupAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
             })
             .Accepts<BalanceGroupDraft>("application/json")
             .WithSummary("Add or replace a balance group {code, name, master, sub, tolerance_pct (default 2)}; audited as user 'api'")

@@ -7,13 +7,14 @@ using Microsoft.AspNetCore.Routing;
 using ZeroPark.Domain;
 using ZeroPark.Storage;
 
+using ZeroPark.Server.Web;
+
 namespace ZeroPark.Server.Endpoints;
 
 /// <summary>Reference data (system taxonomy, codes) and the registry: parks, spaces, meters, API keys.
 /// No sign-in yet (a later issue): the server binds loopback only, and registry changes are audited as user <c>api</c>.</summary>
 internal static class RegistryEndpoints
 {
-    private const string User = "api";
 
     public static void MapReferenceEndpoints(this IEndpointRouteBuilder api)
     {
@@ -35,14 +36,14 @@ internal static class RegistryEndpoints
     {
         var parks = api.MapGroup("/parks").WithTags("Registry");
 
-        parks.MapGet("", async Task<Ok<List<ParkDto>>> (ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListParksAsync(ct)).Select(ParkDto.From).ToList()))
-            .WithSummary("List parks");
+        parks.MapGet("", async Task<Ok<List<ParkDto>>> (HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.ListParksAsync(ct)).Where(p => http.CurrentUser()!.CanSee(p.Code)).Select(ParkDto.From).ToList()))
+            .WithSummary("List the parks the signed-in user sees");
 
         parks.MapPost("", async Task<Created<ParkDto>> (HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<ParkDto>(request, ct);
-                var park = await store.CreateParkAsync(body.ToDraft(body.Code ?? ""), User, ct);
+                var park = await store.CreateParkAsync(body.ToDraft(body.Code ?? ""), UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Created($"/api/parks/{park.Code}", ParkDto.From(park));
             })
             .Accepts<ParkDto>("application/json")
@@ -60,7 +61,7 @@ internal static class RegistryEndpoints
                 var current = ParkDto.From(await store.GetParkAsync(park, ct));
                 var body = await json.ReadMergedAsync(request, current, ct);
                 if (body.Code != park) throw new ValidationException("code", "the code of a park cannot change");
-                return TypedResults.Ok(ParkDto.From(await store.UpdateParkAsync(park, body.ToDraft(park), User, ct)));
+                return TypedResults.Ok(ParkDto.From(await store.UpdateParkAsync(park, body.ToDraft(park), UserAccess.Actor(request.HttpContext), ct)));
             })
             .Accepts<ParkDto>("application/json")
             .WithSummary("Update a park")
@@ -83,7 +84,7 @@ internal static class RegistryEndpoints
         inPark.MapPost("/spaces", async Task<Created<SpaceDto>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<SpaceDto>(request, ct);
-                var space = await store.CreateSpaceAsync(park, new SpaceDraft(body.Code ?? "", body.Name ?? "", body.Parent, body.Level), User, ct);
+                var space = await store.CreateSpaceAsync(park, new SpaceDraft(body.Code ?? "", body.Name ?? "", body.Parent, body.Level), UserAccess.Actor(request.HttpContext), ct);
                 var reg = await store.GetRegistryAsync(park, ct);
                 return TypedResults.Created($"/api/parks/{park}/spaces/{space.Code}", SpaceDto.From(space, reg));
             })
@@ -103,9 +104,9 @@ internal static class RegistryEndpoints
             .WithSummary("Get a space")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        inPark.MapDelete("/spaces/{code}", async Task<NoContent> (string park, string code, ZeroParkStore store, CancellationToken ct) =>
+        inPark.MapDelete("/spaces/{code}", async Task<NoContent> (string park, string code, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
-                await store.DeleteSpaceAsync(park, code, User, ct);
+                await store.DeleteSpaceAsync(park, code, UserAccess.Actor(http), ct);
                 return TypedResults.NoContent();
             })
             .WithSummary("Delete a space without children or meters")
@@ -133,7 +134,7 @@ internal static class RegistryEndpoints
                 };
                 if (bodies.Count == 0) throw new ValidationException("body", "the array holds no meters");
                 if (bodies.IndexOf(null!) is var missing and >= 0) throw new ValidationException($"[{missing}]", "expected a meter object, got null");
-                var meters = await store.CreateMetersAsync(park, bodies.Select(b => b.ToDraft(b.Code ?? "")).ToList(), User, ct);
+                var meters = await store.CreateMetersAsync(park, bodies.Select(b => b.ToDraft(b.Code ?? "")).ToList(), UserAccess.Actor(request.HttpContext), ct);
                 var reg = await store.GetRegistryAsync(park, ct);
                 var views = meters.Select(m => MeterView.From(m, reg)).ToList();
                 return many
@@ -160,7 +161,7 @@ internal static class RegistryEndpoints
                 var current = MeterDto.From(reg.Meter(code), reg);
                 var body = await json.ReadMergedAsync(request, current, ct);
                 if (body.Code != code) throw new ValidationException("code", "the code of a meter cannot change");
-                var meter = await store.UpdateMeterAsync(park, code, body.ToDraft(code), User, ct);
+                var meter = await store.UpdateMeterAsync(park, code, body.ToDraft(code), UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Ok(MeterView.From(meter, await store.GetRegistryAsync(park, ct)));
             })
             .Accepts<MeterDto>("application/json")
@@ -170,9 +171,9 @@ internal static class RegistryEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        inPark.MapDelete("/meters/{code}", async Task<NoContent> (string park, string code, ZeroParkStore store, CancellationToken ct) =>
+        inPark.MapDelete("/meters/{code}", async Task<NoContent> (string park, string code, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
-                await store.DeleteMeterAsync(park, code, User, ct);
+                await store.DeleteMeterAsync(park, code, UserAccess.Actor(http), ct);
                 return TypedResults.NoContent();
             })
             .WithSummary("Delete a meter without readings")
@@ -186,7 +187,7 @@ internal static class RegistryEndpoints
                 if (body.OldFinal is not { } oldFinal) throw new ValidationException("old_final", "'old_final' is required: the old register's final value");
                 if (body.NewInitial is not { } newInitial) throw new ValidationException("new_initial", "'new_initial' is required: the new register's initial value");
                 var summary = await store.ReplaceMeterAsync(park, code, at, oldFinal, newInitial,
-                    string.IsNullOrWhiteSpace(body.User) ? User : body.User.Trim(), body.Reason, ct);
+                    string.IsNullOrWhiteSpace(body.User) ? UserAccess.Actor(request.HttpContext) : body.User.Trim(), body.Reason, ct);
                 if (summary.Rejected.Count > 0) throw new ValidationException("new_initial", summary.Rejected[0].Reason);
                 return TypedResults.Ok(IngestResponse.From(summary, points: false));
             })
@@ -196,11 +197,11 @@ internal static class RegistryEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         inPark.MapPost("/meters/{code}/fill-gaps", async Task<Ok<IngestResponse>> (string park, string code, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? user, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? user, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
                 var from = Query.Date(fromDate, "from");
                 var to = Query.Date(toDate, "to");
-                var summary = await store.FillGapsAsync(park, code, from, to, string.IsNullOrWhiteSpace(user) ? User : user.Trim(), ct);
+                var summary = await store.FillGapsAsync(park, code, from, to, string.IsNullOrWhiteSpace(user) ? UserAccess.Actor(http) : user.Trim(), ct);
                 return TypedResults.Ok(IngestResponse.From(summary, points: false));
             })
             .WithSummary("Fill gaps of a meter with linearly interpolated, estimated readings (local dates, inclusive)")
@@ -213,7 +214,7 @@ internal static class RegistryEndpoints
                 var body = await json.ReadAsync<ApiKeyRequest>(request, ct);
                 if (string.IsNullOrWhiteSpace(body.Name)) throw new ValidationException("name", "'name' is required (e.g. the gateway it is for)");
                 var name = body.Name.Trim();
-                var key = await store.CreateApiKeyAsync(park, name, User, ct);
+                var key = await store.CreateApiKeyAsync(park, name, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Created((string?)null, new ApiKeyCreated(park, name, key));
             })
             .Accepts<ApiKeyRequest>("application/json")

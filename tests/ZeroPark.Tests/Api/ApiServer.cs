@@ -9,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using ZeroPark.Storage;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.Api;
@@ -49,12 +50,33 @@ public abstract class ApiServer : IAsyncLifetime
 
     protected abstract string NewDatabase();
 
-    public Task InitializeAsync()
+    /// <summary>The administrator <see cref="Client"/> is signed in as (the registry, query and energy routes need a user).</summary>
+    public const string UserName = "api.tester";
+    public const string Password = "api-tester-password";
+
+    /// <summary>The server's store (to add users with other roles).</summary>
+    public ZeroParkStore Store => _factory!.Services.GetRequiredService<ZeroParkStore>();
+
+    public async Task InitializeAsync()
     {
         Database = NewDatabase();
         _factory = new ZeroParkApiFactory(Database, Clock);
         Client = _factory.CreateClient();
-        return Task.CompletedTask;
+        await Store.CreateUserAsync(UserName, Password, UserRole.Administrator, [], "test");
+        Client = await SignedInClientAsync(UserName, Password);
+    }
+
+    /// <summary>A new client of the server with no session (cookies are kept per client).</summary>
+    public HttpClient NewClient(Uri? baseAddress = null) =>
+        _factory!.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = baseAddress ?? new Uri("http://localhost"), AllowAutoRedirect = false });
+
+    /// <summary>A new client signed in through <c>POST /api/session</c> (its session cookie is sent with every request).</summary>
+    public async Task<HttpClient> SignedInClientAsync(string user, string password)
+    {
+        var c = NewClient();
+        var r = await c.PostJsonAsync("/api/session", JsonSerializer.Serialize(new { user, password }));
+        await r.ExpectAsync(HttpStatusCode.OK);
+        return c;
     }
 
     public virtual async Task DisposeAsync()

@@ -27,7 +27,7 @@ public abstract class CarbonApiTests(ApiServer server)
     {
         var park = await SeedAsync();
         var csv = "date,source,material,amount,unit,scope3_category,note\n2025-02-01,sf6_leak,SF6,3,kg,,GIS\n2025-02-01,sf6_leak,SF6,-1,kg,,bad\n";
-        var imp = await (await Client.PostAsync($"/api/parks/{park}/carbon/activities?user=ops", new StringContent(csv, Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
+        var imp = await (await Client.PostAsync($"/api/parks/{park}/carbon/activities", new StringContent(csv, Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(1, imp.Num("accepted"));
         var rejected = Assert.Single(imp.Items("rejected"));
         Assert.Equal(3, rejected.Num("line"));
@@ -41,11 +41,11 @@ public abstract class CarbonApiTests(ApiServer server)
         var explain = await Client.GetJsonAsync($"/api/parks/{park}/carbon/explain?line={sf6.Str("id")}&{Period}&gwp=AR5");
         Assert.Contains(explain.Items("trace"), s => s.GetString()!.Contains("CO2e = 3 kg × 23,500 / 1000 = 70.5 tCO2e", StringComparison.Ordinal));
 
-        var saved = await (await Client.PostJsonAsync($"/api/parks/{park}/carbon/inventories", $$"""{"from":"2025-01-31","to":"2025-02-01","gwp":"AR5","user":"ops"}"""))
+        var saved = await (await Client.PostJsonAsync($"/api/parks/{park}/carbon/inventories", $$"""{"from":"2025-01-31","to":"2025-02-01","gwp":"AR5"}"""))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.True(saved.GetProperty("created").GetBoolean());
         var id = saved.GetProperty("inventory").GetProperty("inventory_id").GetInt64();
-        var fin = await (await Client.PostAsync($"/api/parks/{park}/carbon/inventories/{id}/finalize?user=auditor", null)).ExpectAsync(HttpStatusCode.OK);
+        var fin = await (await Client.PostAsync($"/api/parks/{park}/carbon/inventories/{id}/finalize", null)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("final", fin.Str("status"));
         await (await Client.PostAsync($"/api/parks/{park}/carbon/inventories/{id}/finalize", null)).ExpectProblemAsync(HttpStatusCode.Conflict);
         var line = await Client.GetJsonAsync($"/api/parks/{park}/carbon/inventories/{id}/explain/{sf6.Str("id")}");
@@ -75,7 +75,7 @@ public abstract class CarbonApiTests(ApiServer server)
         Assert.Equal(0.6096, Assert.Single(factors).Num("value"));
         var csv = await Client.GetStringAsync("/api/carbon/factors?dataset=ETS&format=csv");
         Assert.Contains("0.5703", csv, StringComparison.Ordinal);
-        var post = await (await Client.PostAsync("/api/carbon/factors?user=ops", new StringContent(
+        var post = await (await Client.PostAsync("/api/carbon/factors", new StringContent(
             "dataset,material,gas,value,unit,valid_from\nMY-LCA,air_economy,CO2e,0.15,kgCO2e/pkm,2020-01-01\nMY-LCA,x,CO2e,abc,kgCO2e/pkm,2020-01-01\n", Encoding.UTF8, "text/csv")))
             .ExpectAsync(HttpStatusCode.OK);
         Assert.Equal("added", Assert.Single(post.Items("stored")).Str("outcome"));
@@ -89,6 +89,58 @@ public abstract class CarbonApiTests(ApiServer server)
         Assert.Contains("/api/carbon/factors", doc, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Who may do what on the carbon routes: a data-entry operator may import activity records but not change factors or save
+/// inventories; a carbon accountant may; a viewer reads only; a park not granted answers 404; the audit log names the signed-in user.</summary>
+public abstract class CarbonAccessTests(ApiServer server)
+{
+    private const string Pw = "carbon-access-password";
+
+    private string _last = "";
+
+    private async Task<HttpClient> UserAsync(ZeroPark.Storage.UserRole role, params string[] parks)
+    {
+        _last = "c" + Guid.NewGuid().ToString("N")[..8];
+        await server.Store.CreateUserAsync(_last, Pw, role, parks, "test");
+        return await server.SignedInClientAsync(_last, Pw);
+    }
+
+    [Fact]
+    public async Task Roles_and_parks_govern_the_carbon_routes()
+    {
+        var park = EnergyTestPark.NewParkCode();
+        await using (var store = await ZeroParkStore.OpenAsync(server.Database)) await EnergyTestPark.SeedAsync(store, park);
+        const string csv = "date,source,material,amount,unit,scope3_category,note\n2025-02-01,sf6_leak,SF6,1,kg,,GIS\n";
+        var factor = "dataset,material,gas,value,unit,valid_from\nMY,steel,CO2e,2,tCO2e/t,2020-01-01\n";
+
+        using var entry = await UserAsync(ZeroPark.Storage.UserRole.DataEntry, park);
+        await (await entry.PostAsync($"/api/parks/{park}/carbon/activities", new StringContent(csv, Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
+        await (await entry.PostAsync("/api/carbon/factors", new StringContent(factor, Encoding.UTF8, "text/csv"))).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await entry.PostJsonAsync($"/api/parks/{park}/carbon/inventories", """{"year":"2025"}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+
+        using var viewer = await UserAsync(ZeroPark.Storage.UserRole.Viewer, park);
+        await viewer.GetJsonAsync($"/api/parks/{park}/carbon/inventory?year=2025");
+        await (await viewer.PostAsync($"/api/parks/{park}/carbon/activities", new StringContent(csv, Encoding.UTF8, "text/csv"))).ExpectProblemAsync(HttpStatusCode.Forbidden);
+
+        using var accountant = await UserAsync(ZeroPark.Storage.UserRole.CarbonAccountant, park);
+        var accountantName = _last;
+        await (await accountant.PostAsync("/api/carbon/factors", new StringContent(factor, Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
+        var saved = await (await accountant.PostJsonAsync($"/api/parks/{park}/carbon/inventories", """{"year":"2025"}""")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True(saved.GetProperty("created").GetBoolean());
+        var audit = (await server.Client.GetJsonAsync($"/api/parks/{park}/audit")).Items();
+        Assert.Contains(audit, a => a.Str("entity") == "inventory" && a.Str("user") == accountantName);
+
+        using var other = await UserAsync(ZeroPark.Storage.UserRole.CarbonAccountant, "some-other-park");
+        await (await other.GetAsync($"/api/parks/{park}/carbon/inventory?year=2025")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        using var anonymous = server.NewClient();
+        await (await anonymous.GetAsync($"/api/parks/{park}/carbon/inventory?year=2025")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        await (await anonymous.GetAsync("/api/carbon/factors")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+    }
+}
+
+public sealed class SqliteCarbonAccessTests(SqliteApiServer server) : CarbonAccessTests(server), IClassFixture<SqliteApiServer>;
+
+public sealed class PostgresCarbonAccessTests(PostgresApiServer server) : CarbonAccessTests(server), IClassFixture<PostgresApiServer>;
 
 public sealed class SqliteCarbonApiTests(SqliteApiServer server) : CarbonApiTests(server), IClassFixture<SqliteApiServer>;
 

@@ -24,7 +24,7 @@ public abstract class PlanApiTests(ApiServer server)
         var park = await SeedAsync();
         var url = $"/api/parks/{park}/energy/plans";
         var set = await (await Client.PutJsonAsync(url, """{"carrier": "electricity", "year": 2025, "amount": 1460, "unit": "MWh"}""")).ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal((park, "2025", 1_460_000.0, "kWh", "api"), (set.Str("node"), set.Str("period"), set.Num("amount")!.Value, set.Str("unit"), set.Str("updated_by")));
+        Assert.Equal((park, "2025", 1_460_000.0, "kWh", "api.tester"), (set.Str("node"), set.Str("period"), set.Num("amount")!.Value, set.Str("unit"), set.Str("updated_by")));   // the signed-in API test user
         await (await Client.PutJsonAsync(url, """{"node": "b1", "carrier": "electricity", "year": 2025, "month": 1, "amount": 45000}""")).ExpectAsync(HttpStatusCode.OK);
         var list = (await Client.GetJsonAsync($"{url}?year=2025&carrier=electricity")).Items();
         Assert.Equal([("2025", park), ("2025-01", "b1")], list.Select(p => (p.Str("period"), p.Str("node"))));
@@ -81,7 +81,7 @@ public abstract class PlanApiTests(ApiServer server)
         Assert.Equal(235_300, TariffTestData.Number(sheet, 1, "energy_kwh"), 6);                                  // 1,300 × 181
         var group = await (await Client.PutJsonAsync($"{e}/balance-groups", """{"code": "b1-ups", "master": "b1_ups_in", "sub": "b1_ups_out", "tolerance_pct": 5}"""))
             .ExpectAsync(HttpStatusCode.OK);
-        Assert.Equal(("b1-ups", 5.0, "api"), (group.Str("code"), group.Num("tolerance_pct")!.Value, group.Str("updated_by")));
+        Assert.Equal(("b1-ups", 5.0, "api.tester"), (group.Str("code"), group.Num("tolerance_pct")!.Value, group.Str("updated_by")));
         Assert.Equal("b1-ups", (await Client.GetJsonAsync($"{e}/balance-groups")).Items().Single().Str("code"));
         // (1,050 − 1,000) / 1,050 = 4.761905 % ≤ 5 → not flagged.
         var ups = (await Client.GetJsonAsync($"{e}/balance?from=2025-06-01&to=2025-06-30")).Items().Single();

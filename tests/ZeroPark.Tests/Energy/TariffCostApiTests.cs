@@ -28,7 +28,7 @@ public abstract class TariffCostApiTests(ApiServer server)
         var park = await SeedAsync();
         var created = await (await Client.PostJsonAsync($"/api/parks/{park}/tariffs", WithValidFrom(TariffTestData.JsonA, "2025-01-01"))).ExpectAsync(HttpStatusCode.Created);
         Assert.Equal("2025-01-01", created.Str("valid_from"));
-        Assert.Equal("api", created.Str("created_by"));
+        Assert.Equal(ZeroPark.Tests.Api.ApiServer.UserName, created.Str("created_by"));   // the signed-in user
         // Version B from Feb 1 (a change between the two days): Σ of the 24 hourly prices in February = 8 × 0.28 + 9 × 0.62 + 7 × 1.00 = 14.82.
         await (await Client.PostJsonAsync($"/api/parks/{park}/tariffs", WithValidFrom(TariffTestData.JsonB, "2025-02-01"))).ExpectAsync(HttpStatusCode.Created);
         await (await Client.PostJsonAsync($"/api/parks/{park}/tariffs", WithValidFrom(TariffTestData.JsonB, "2025-02-01"))).ExpectProblemAsync(HttpStatusCode.Conflict);

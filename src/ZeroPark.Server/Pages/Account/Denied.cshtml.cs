@@ -1,0 +1,8 @@
+using ZeroPark.Storage;
+
+namespace ZeroPark.Server.Pages.Account;
+
+public sealed class DeniedModel(ZeroParkStore store) : ZpPageModel(store)
+{
+    public Task OnGetAsync(CancellationToken ct) => LoadParksAsync(ct);
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+using ZeroPark.Server.Web;
+using ZeroPark.Storage;
+using static ZeroPark.Server.Web.UiText;
+
+namespace ZeroPark.Server.Pages.Account;
+
+/// <summary>The user's own password change: needs the current password; renews the session (other sessions end).</summary>
+public sealed class PasswordModel(ZeroParkStore store) : ZpPageModel(store)
+{
+    [BindProperty] public string? Current { get; set; }
+    [BindProperty] public string? New { get; set; }
+    [BindProperty] public string? Repeat { get; set; }
+    public string? Error { get; private set; }
+    public bool Done { get; private set; }
+
+    public Task OnGetAsync(CancellationToken ct) => LoadParksAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        await LoadParksAsync(ct);
+        var me = Me;
+        if (string.IsNullOrEmpty(Current) || !await Store.VerifyPasswordAsync(me.Name, Current, ct)) Error = T("password.wrong");
+        else if (!string.Equals(New, Repeat, StringComparison.Ordinal)) Error = T("password.mismatch");
+        else if (string.Equals(New, Current, StringComparison.Ordinal)) Error = T("password.same");
+        else if (New is null || New.Length < PasswordHashing.MinimumLength) Error = T("password.short");
+        if (Error is not null)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        await Store.SetPasswordAsync(me.Name, New!, me.Name, mustChangePassword: false, ct);
+        var renewed = (await Store.GetUserAsync(me.Name, ct))!;
+        await WebUi.SignInAsync(HttpContext, renewed);
+        Done = true;
+        return Page();
+    }
+}

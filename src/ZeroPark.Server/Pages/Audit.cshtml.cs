@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Mvc;
+using ZeroPark.Storage;
+
+namespace ZeroPark.Server.Pages;
+
+/// <summary>Who changed what and when. Administrators see every entry (also user changes, which belong to no park); other roles
+/// that read the audit log see the entries of the parks granted to them.</summary>
+public sealed class AuditModel(ZeroParkStore store) : ZpPageModel(store)
+{
+    public const int Limit = 200;
+    public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
+    public string? Park { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(string? park, CancellationToken ct)
+    {
+        await LoadParksAsync(ct);
+        if (!string.IsNullOrEmpty(park))
+        {
+            CurrentPark = VisibleParks.FirstOrDefault(p => p.Code == park);
+            if (CurrentPark is null) return NotFound();
+            Park = park;
+            Entries = await Store.AuditLogAsync(park, Limit, ct);
+        }
+        else if (Me.SeesAllParks)
+        {
+            Entries = await Store.AuditLogAsync(null, Limit, ct);
+        }
+        else
+        {
+            var all = new List<AuditEntry>();
+            foreach (var p in VisibleParks) all.AddRange(await Store.AuditLogAsync(p.Code, Limit, ct));
+            Entries = all.OrderByDescending(e => e.Id).Take(Limit).ToList();
+        }
+        return Page();
+    }
+}

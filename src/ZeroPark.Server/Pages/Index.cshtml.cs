@@ -1,0 +1,9 @@
+using ZeroPark.Storage;
+
+namespace ZeroPark.Server.Pages;
+
+/// <summary>The parks the user may see.</summary>
+public sealed class IndexModel(ZeroParkStore store) : ZpPageModel(store)
+{
+    public Task OnGetAsync(CancellationToken ct) => LoadParksAsync(ct);
+}

@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using ZeroPark.Server.Web;
+using ZeroPark.Storage;
+using ZeroPark.Storage.EnergyManagement;
+using static ZeroPark.Server.Web.UiText;
+
+namespace ZeroPark.Server.Pages.Parks;
+
+/// <summary>Energy analysis of a period: the KPI rows per day or month (the same rows as <c>GET …/energy/kpi</c>) and the energy
+/// flow of the whole period as a Sankey diagram (the same as <c>GET …/energy/flow?by=total</c>).</summary>
+public sealed class EnergyModel(ZeroParkStore store) : ZpPageModel(store)
+{
+    /// <summary>The longest period the page shows (one row per day at most 366 rows).</summary>
+    public const int MaxDays = 366;
+
+    public DateOnly From { get; private set; }
+    public DateOnly To { get; private set; }
+    public string By { get; private set; } = "day";
+    public IReadOnlyList<KpiRowView> Rows { get; private set; } = [];
+    public FlowView? Flow { get; private set; }
+    public string? Error { get; private set; }
+    public string ChartJson { get; private set; } = "{}";
+
+    public async Task<IActionResult> OnGetAsync(string park, string? from, string? to, string? by, CancellationToken ct)
+    {
+        CurrentPark = await ParkIfVisibleAsync(park, ct);
+        if (CurrentPark is null) return NotFound();
+        var last = await Store.LastReadingAtAsync(park, ct);
+        var latest = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        To = Parse(to) ?? latest;
+        From = Parse(from) ?? new DateOnly(To.Year, To.Month, 1);
+        By = by is "month" ? "month" : "day";
+        if (From > To || To.DayNumber - From.DayNumber + 1 > MaxDays)
+        {
+            Error = T("energy.range", MaxDays);
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+        var energy = new EnergyService(Store);
+        Rows = (await energy.KpiAsync(park, null, From, To, By == "month" ? EnergyBucketing.Month : EnergyBucketing.Day, ct)).Select(KpiRowView.From).ToList();
+        Flow = FlowView.From((await energy.FlowAsync(park, null, From, To, EnergyBucketing.Total, ct)).Single());
+        ChartJson = JsonSerializer.Serialize(new
+        {
+            lang = Lang,
+            nodes = Flow.Nodes.Select(n => new { name = n.Id, label = IsChinese ? n.NameZh : n.NameEn, kind = n.Kind, value = n.Kwh }).ToList(),
+            links = Flow.Links.Where(k => k.Kwh > 0).Select(k => new { source = k.Source, target = k.Target, value = k.Kwh }).ToList(),
+        });
+        return Page();
+    }
+
+    private static DateOnly? Parse(string? s) =>
+        DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    /// <summary>The label of a row's period: the day or the month, in the request's language.</summary>
+    public string Period(KpiRowView r)
+    {
+        var d = DateOnly.FromDateTime(r.Start.DateTime);
+        return By == "month" ? d.ToString(IsChinese ? "yyyy年M月" : "MMM yyyy", CultureInfo.CurrentCulture) : Date(d);
+    }
+}

@@ -1,0 +1,37 @@
+// Energy page: the energy-flow Sankey (Apache ECharts, served from this server). Data from the JSON block #flow-data.
+(function () {
+  'use strict';
+  var block = document.getElementById('flow-data');
+  var el = document.getElementById('flow-chart');
+  if (!block || !el || typeof echarts === 'undefined') return;
+  var data = JSON.parse(block.textContent);
+  var zh = data.lang === 'zh-CN';
+  var nf = new Intl.NumberFormat(zh ? 'zh-CN' : 'en', { maximumFractionDigits: 0 });
+  var labels = {};
+  var colors = { source: '#0f7b6c', hub: '#2f6fde', load: '#19a88f', loss: '#e0a030', export: '#8e6cc8', unmetered: '#b0b8c2' };
+  data.nodes.forEach(function (n) { labels[n.name] = n.label; });
+  var chart = echarts.init(el, null, { renderer: 'svg' });
+  chart.setOption({
+    animation: false,
+    textStyle: { fontFamily: '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif' },
+    tooltip: {
+      trigger: 'item',
+      formatter: function (p) {
+        if (p.dataType === 'edge') return labels[p.data.source] + ' → ' + labels[p.data.target] + '<br/>' + nf.format(p.data.value) + ' kWh';
+        return labels[p.name] + '<br/>' + nf.format(p.value) + ' kWh';
+      }
+    },
+    series: [{
+      type: 'sankey',
+      left: 10, right: 210, top: 10, bottom: 10,
+      nodeGap: 14,
+      emphasis: { focus: 'adjacency' },
+      lineStyle: { color: 'gradient', curveness: 0.5, opacity: 0.35 },
+      label: { formatter: function (p) { return labels[p.name] + '  ' + nf.format(p.value) + ' kWh'; } },
+      data: data.nodes.map(function (n) { return { name: n.name, itemStyle: { color: colors[n.kind] || '#6b7785' } }; }),
+      links: data.links
+    }]
+  });
+  window.addEventListener('resize', function () { chart.resize(); });
+  document.documentElement.setAttribute('data-charts', 'ready');
+})();

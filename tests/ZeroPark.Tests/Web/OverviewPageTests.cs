@@ -1,0 +1,94 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using ZeroPark.Storage;
+using ZeroPark.Tests.Api;
+using ZeroPark.Tests.EnergyManagement;
+
+namespace ZeroPark.Tests.Web;
+
+/// <summary>The overview page's figures equal the REST API's, on SQLite and on PostgreSQL (the browser tests cover the page in
+/// Chromium on SQLite).</summary>
+public abstract partial class OverviewPageTests(ApiServer server)
+{
+    [GeneratedRegex("data-testid=\"(?<id>[a-z\\-]+)\" data-value=\"(?<v>[^\"]*)\"")]
+    private static partial Regex ValuePattern();
+
+    [Fact]
+    public async Task The_overview_figures_are_the_apis_and_a_park_not_granted_is_404()
+    {
+        var park = EnergyTestPark.NewParkCode();
+        await EnergyTestPark.SeedAsync(server.Store, park);
+        var other = EnergyTestPark.NewParkCode();
+        await EnergyTestPark.CreateAsync(server.Store, other);
+        var viewer = "o" + Guid.NewGuid().ToString("N")[..8];
+        await server.Store.CreateUserAsync(viewer, "overview-password", UserRole.Viewer, [park], "test");
+        using var c = await server.SignedInClientAsync(viewer, "overview-password");
+
+        var page = await c.GetAsync($"/parks/{park}");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var values = ValuePattern().Matches(html).ToDictionary(m => m.Groups["id"].Value, m => m.Groups["v"].Value);
+        Assert.Equal("2025-02-01", values["as-of"]);
+        foreach (var (key, from) in new[] { ("day", "2025-02-01"), ("month", "2025-02-01"), ("year", "2025-01-01") })
+        {
+            var row = (await c.GetJsonAsync($"/api/parks/{park}/energy/kpi?from={from}&to=2025-02-01&by=total")).Items().Single();
+            Assert.Equal(row.GetProperty("inputs").GetProperty("total_kwh").GetDouble(), double.Parse(values["energy-" + key], CultureInfo.InvariantCulture));
+            Assert.Equal(row.GetProperty("pue").GetDouble(), double.Parse(values["pue-" + key], CultureInfo.InvariantCulture));
+            Assert.Equal(row.GetProperty("completeness").GetDouble(), double.Parse(values["completeness-" + key], CultureInfo.InvariantCulture));
+        }
+        Assert.Equal(3480, double.Parse(values["energy-day"], CultureInfo.InvariantCulture));          // 24 h × 145 kWh
+        var split = (await c.GetJsonAsync($"/api/parks/{park}/energy/breakdown?from=2025-02-01&to=2025-02-01&by=total")).Items().Single();
+        Assert.Equal(split.GetProperty("it_kwh").GetDouble(), double.Parse(values["split-it"], CultureInfo.InvariantCulture));
+        Assert.Equal(split.GetProperty("cooling_kwh").GetDouble(), double.Parse(values["split-cooling"], CultureInfo.InvariantCulture));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/{other}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync("/parks/no-such-park")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}?date=2025-13-01")).StatusCode);
+        var earlier = await (await c.GetAsync($"/parks/{park}?date=2025-01-31")).Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"energy-day\" data-value=\"3240\"", earlier, StringComparison.Ordinal);   // 24 h × 135 kWh
+
+        // The energy page: one KPI row per day, as the API computes them; bounded ranges; park access.
+        var energy = await c.GetAsync($"/parks/{park}/energy?from=2025-01-31&to=2025-02-01&by=day");
+        Assert.Equal(HttpStatusCode.OK, energy.StatusCode);
+        var energyHtml = await energy.Content.ReadAsStringAsync();
+        Assert.Contains("data-col=\"pue\" data-value=\"1.35\"", energyHtml, StringComparison.Ordinal);
+        Assert.Contains("data-col=\"pue\" data-value=\"1.45\"", energyHtml, StringComparison.Ordinal);
+        Assert.Contains("\"kind\":\"load\"", energyHtml, StringComparison.Ordinal);   // the Sankey's data block
+        Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}/energy?from=2024-01-01&to=2025-02-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}/energy?from=2025-02-02&to=2025-02-01")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/{other}/energy")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_data_page_lists_the_worst_meters_first_with_the_quality_reports_figures_and_a_meters_gaps()
+    {
+        var park = EnergyTestPark.NewParkCode();
+        await EnergyTestPark.SeedAsync(server.Store, park, skip: (meter, hour) => meter == "chiller" && hour is 10 or 11);
+        var viewer = "d" + Guid.NewGuid().ToString("N")[..8];
+        await server.Store.CreateUserAsync(viewer, "data-page-password", UserRole.Viewer, [park], "test");
+        using var c = await server.SignedInClientAsync(viewer, "data-page-password");
+
+        var html = await (await c.GetAsync($"/parks/{park}/data?from=2025-01-31&to=2025-02-01")).Content.ReadAsStringAsync();
+        var rows = MeterRowPattern().Matches(html).Select(m => (Meter: m.Groups["m"].Value, Pct: double.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture))).ToList();
+        var api = (await c.GetJsonAsync($"/api/parks/{park}/quality?from=2025-01-31&to=2025-02-01")).GetProperty("meters").Items();
+        Assert.Equal(api.Count, rows.Count);                                           // 12 physical meters, virtual ones left out
+        Assert.Equal("chiller", rows[0].Meter);                                       // the worst first: 46 of 48 hourly readings
+        Assert.Equal(api.Single(m => m.Str("meter") == "chiller").GetProperty("completeness_percent").GetDouble(), rows[0].Pct);
+        Assert.True(rows[0].Pct < 100);
+        Assert.All(rows.Skip(1), r => Assert.Equal(100, r.Pct));
+
+        var detail = await (await c.GetAsync($"/parks/{park}/data?from=2025-01-31&to=2025-02-01&meter=chiller")).Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"gaps-table\"", detail, StringComparison.Ordinal);
+        Assert.Contains("2025-01-31 09:00:00", detail, StringComparison.Ordinal);          // the gap after the 09:00 reading
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/{park}/data?meter=ups_loss")).StatusCode);   // virtual
+        Assert.Equal(HttpStatusCode.BadRequest, (await c.GetAsync($"/parks/{park}/data?from=2024-01-01&to=2025-02-01")).StatusCode);
+    }
+
+    [GeneratedRegex("<tr data-meter=\"(?<m>[^\"]+)\">.*?data-value=\"(?<v>[^\"]+)\"", RegexOptions.Singleline)]
+    private static partial Regex MeterRowPattern();
+}
+
+public sealed class SqliteOverviewPageTests(SqliteApiServer server) : OverviewPageTests(server), IClassFixture<SqliteApiServer>;
+
+public sealed class PostgresOverviewPageTests(PostgresApiServer server) : OverviewPageTests(server), IClassFixture<PostgresApiServer>;
