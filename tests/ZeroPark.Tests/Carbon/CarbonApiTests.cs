@@ -130,7 +130,9 @@ public abstract class CarbonAccessTests(ApiServer server)
         var audit = (await server.Client.GetJsonAsync($"/api/parks/{park}/audit")).Items();
         Assert.Contains(audit, a => a.Str("entity") == "inventory" && a.Str("user") == accountantName);
 
-        using var other = await UserAsync(ZeroPark.Storage.UserRole.CarbonAccountant, "some-other-park");
+        var otherPark = EnergyTestPark.NewParkCode();
+        await using (var store = await ZeroParkStore.OpenAsync(server.Database)) await EnergyTestPark.SeedAsync(store, otherPark);
+        using var other = await UserAsync(ZeroPark.Storage.UserRole.CarbonAccountant, otherPark);
         await (await other.GetAsync($"/api/parks/{park}/carbon/inventory?year=2025")).ExpectProblemAsync(HttpStatusCode.NotFound);
         using var anonymous = server.NewClient();
         await (await anonymous.GetAsync($"/api/parks/{park}/carbon/inventory?year=2025")).ExpectProblemAsync(HttpStatusCode.Unauthorized);
