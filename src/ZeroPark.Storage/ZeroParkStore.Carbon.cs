@@ -23,6 +23,9 @@ public abstract partial class ZeroParkStore
 {
     private volatile bool _factorsSeeded;
 
+    /// <summary>Write-lock key of the factor library (it belongs to no park; park ids start at 1).</summary>
+    private const long FactorLibraryLock = 0;
+
     // ---------------------------------------------------------------- factor library
 
     /// <summary>Adds the shipped factors that are not in the library yet (a changed shipped value becomes a new version; nothing
@@ -32,6 +35,9 @@ public abstract partial class ZeroParkStore
         if (_factorsSeeded) return;
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        // Two processes opening a fresh store at once (server and CLI) would both insert version 1: the library's lock
+        // serialises them, and the second one then finds the records and adds nothing.
+        await LockParkAsync(c, tx, FactorLibraryLock, ct);
         // Compared with the latest *shipped* version of each key: a user's own version of a shipped record is never undone by a
         // restart; a shipped record whose published value changed in a new ZeroPark release becomes the next version.
         var all = await LoadFactorsAsync(c, tx);
@@ -66,6 +72,7 @@ public abstract partial class ZeroParkStore
         await EnsureBuiltinFactorsAsync(ct);
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
+        await LockParkAsync(c, tx, FactorLibraryLock, ct);
         var latest = (await LoadFactorsAsync(c, tx)).GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
         var result = new List<(FactorRecord, string)>();
         foreach (var r in records)

@@ -44,6 +44,27 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         Service.ComputeAsync(Park, node, Jan31, Feb1, method, gwp);
 
     [Fact]
+    public async Task Stores_seeding_the_shipped_factors_at_once_add_each_record_once()
+    {
+        // Server and CLI starting on a fresh database at the same moment: each seeds the shipped library; the library's
+        // write lock makes the later ones find the records instead of inserting version 1 again (a unique-key failure).
+        var db = NewDatabase();
+        var stores = new List<ZeroParkStore>();
+        for (var i = 0; i < 3; i++) stores.Add(await ZeroParkStore.OpenAsync(db));
+        try
+        {
+            await Task.WhenAll(stores.Select(s => Task.Run(() => s.EnsureBuiltinFactorsAsync())));
+            var factors = await stores[0].FactorsAsync();
+            Assert.Equal(ZeroPark.Storage.Carbon.FactorCsv.Builtin().Count, factors.Count);
+            Assert.All(factors, f => Assert.Equal(1, f.Version));
+        }
+        finally
+        {
+            foreach (var s in stores) await s.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Scope2_comes_from_the_grid_meter_rollups_with_the_latest_national_factor()
     {
         var r = await InventoryAsync();
