@@ -5,7 +5,7 @@ namespace ZeroPark.Server.Pages;
 
 /// <summary>Who changed what and when. Administrators see every entry (also user changes, which belong to no park); other roles
 /// that read the audit log see the entries of the parks granted to them.</summary>
-public sealed class AuditModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class AuditModel(ZeroParkStore store) : ZpPageModel(store)
 {
     public const int Limit = 200;
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
