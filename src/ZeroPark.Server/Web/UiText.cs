@@ -337,6 +337,7 @@ public static class UiText
         ["factors.methods"] = ("适用方法", "Methods"),
         ["factors.createdby"] = ("录入人", "Entered by"),
         ["factors.add"] = ("新增因子", "Add a factor"),
+        ["factors.write"] = ("新增或导入因子", "Add or import factors"),
         ["factors.addbutton"] = ("保存因子", "Save the factor"),
         ["factors.addhint"] = ("已存在的记录将生成新版本，不会覆盖。", "An existing record gets a new version; nothing is overwritten."),
         ["factors.added"] = ("已保存：{0}", "Saved: {0}"),

@@ -22,8 +22,8 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
     }
 
-    private static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
+    private static Task ShotAsync(IPage page, string name, bool fullPage = true) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = fullPage });
 
     private static double Value(string? raw) => double.Parse(raw!, CultureInfo.InvariantCulture);
 
@@ -154,6 +154,8 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         var page = await fx.NewPageAsync();
         await SignInAsync(page, Accountant);
         await page.GotoAsync("/carbon/factors?park=" + ParkA);
+        await ShotAsync(page, "12-factors-zh", fullPage: false);                // the library first; the forms behind a button
+        await page.GetByTestId("factor-write-open").ClickAsync();
         await page.GetByTestId("f-dataset").FillAsync("SUPPLIER-UI");
         await page.GetByTestId("f-material").FillAsync("electricity");
         await page.GetByTestId("f-gas").FillAsync("CO2");
@@ -176,6 +178,7 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         Assert.Equal(["electricity"], await page.GetByTestId("factors-table").Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync());
 
         // A bad form names the field and the reason; nothing is stored.
+        await page.GetByTestId("factor-write-open").ClickAsync();
         await page.GetByTestId("f-dataset").FillAsync("SUPPLIER-UI-2");
         await page.GetByTestId("f-material").FillAsync("electricity");
         await page.GetByTestId("f-gas").FillAsync("CO2");
@@ -202,7 +205,7 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         Assert.Contains("valid_from: '2025-13-01' is not a date", reasons[1], StringComparison.Ordinal);
         Assert.Contains("新增 1", await page.GetByTestId("factors-message").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Single(await fx.Store.FactorsAsync(), r => r.Dataset == "SUPPLIER-CSV");
-        await ShotAsync(page, "12-factors-zh");
+        await ShotAsync(page, "12b-factors-import-zh", fullPage: false);
 
         // Versions: save the inventory, then finalize it.
         await page.GotoAsync(Inventory);

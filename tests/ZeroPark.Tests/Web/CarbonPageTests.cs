@@ -143,6 +143,17 @@ public abstract partial class CarbonPageTests(ApiServer server)
         Assert.Equal("final", (await server.Store.InventoriesAsync(park, inventory.Id)).Single().Status);
         var shown = await (await v.GetAsync($"/parks/{park}/carbon?version={inventory.Id}")).Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"version-banner\"", shown, StringComparison.Ordinal);
+
+        // Late data: another petrol delivery of 100 L → saving again makes v2 with the diff against v1.
+        var (rows, errors) = ZeroPark.Storage.Carbon.ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(
+            "date,source,material,amount,unit,scope3_category,note,evidence,space\n2025-02-01,vehicle,gasoline,100,L,,late delivery,FUEL-LATE,b1\n")));
+        Assert.Empty(errors);
+        await server.Store.ImportActivitiesAsync(park, rows, [], "test");
+        Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(a, $"/parks/{park}/carbon?handler=Save", ("__RequestVerificationToken", at), ("year", "2025"))).StatusCode);
+        var v2 = (await server.Store.InventoriesAsync(park)).Single(i => i.Version == 2);
+        var diffPage = await (await v.GetAsync($"/parks/{park}/carbon?version={v2.Id}")).Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"diff-table\"", diffPage, StringComparison.Ordinal);
+        Assert.Contains("activity 120 → 220 L", diffPage, StringComparison.Ordinal);       // the vehicle line: 120 L + 100 L
         Assert.Equal(HttpStatusCode.NotFound, (await v.GetAsync($"/parks/{park}/carbon?version=999999")).StatusCode);
     }
 }
