@@ -197,7 +197,7 @@ public static class UiText
         ["carbon.drill"] = ("点击查看构成明细", "Click for the lines behind it"),
         ["carbon.lines"] = ("排放明细", "Emission lines"),
         ["carbon.filter"] = ("筛选", "Filter"),
-        ["carbon.count"] = ("{0} 行", "{0} lines"),
+        ["carbon.count"] = ("{0} 行", "{0} line(s)"),
         ["carbon.clear"] = ("清除筛选", "Clear"),
         ["carbon.line"] = ("行", "Line"),
         ["carbon.source"] = ("排放源", "Source"),

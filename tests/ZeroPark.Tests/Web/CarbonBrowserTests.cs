@@ -102,6 +102,15 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         await page.GetByTestId("lines-filter").WaitForAsync();
         Assert.All(await page.GetByTestId("lines-table").Locator("tbody tr td:nth-child(3)").AllInnerTextsAsync(),
             t => Assert.StartsWith("制冷剂泄漏", t, StringComparison.Ordinal));
+
+        // In English: the same figures, English labels and number formats.
+        await page.GetByTestId("lang-switch").ClickAsync();
+        await page.WaitForSelectorAsync("html[lang=en]");
+        await page.WaitForSelectorAsync("html[data-charts=ready]");
+        Assert.Contains("Scope 2 (market-based)", await page.GetByTestId("tile-scope2-market").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(api.GetProperty("scope2_market_t").GetDouble().ToString("N3", CultureInfo.GetCultureInfo("en")) + " tCO2e",
+            await page.GetByTestId("total-scope2-market").InnerTextAsync());
+        await ShotAsync(page, "16-carbon-inventory-en");
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public static class CarbonText
     public static string Tonnes(double? t) => t is { } v ? v.ToString("N3", CultureInfo.CurrentCulture) + " tCO2e" : "— tCO2e";
 
     public static string Number(double? v, string unit) => v is { } x
-        ? x.ToString(Math.Abs(x) >= 1000 ? "N0" : Math.Abs(x) >= 1 ? "N2" : "N4", CultureInfo.CurrentCulture) + (unit.Length > 0 ? " " + unit : "")
+        ? x.ToString(Math.Abs(x) >= 1000 ? "N0" : Math.Abs(x) >= 1 || x == 0 ? "N2" : "N4", CultureInfo.CurrentCulture) + (unit.Length > 0 ? " " + unit : "")
         : "—" + (unit.Length > 0 ? " " + unit : "");
 
     public static string Raw(double? v) => v is { } x ? x.ToString("R", CultureInfo.InvariantCulture) : "";
