@@ -228,6 +228,12 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         Assert.Equal("final", (await fx.Store.InventoriesAsync(ParkA, saved.Id)).Single().Status);
         await ShotAsync(page, "13-carbon-version-zh");
 
+        // The accountant's own audit log shows the factor changes (the library belongs to no park) …
+        await page.GotoAsync("/audit");
+        var own = await page.GetByTestId("audit-table").InnerTextAsync();
+        Assert.Contains("SUPPLIER-UI|", own, StringComparison.Ordinal);
+        Assert.DoesNotContain(ViewerA, own, StringComparison.Ordinal);                    // … but not user changes (administrators only)
+
         // The administrator's audit log names the accountant for the factor added with the form and the one imported.
         var admin = await fx.NewPageAsync();
         await SignInAsync(admin, Admin);
