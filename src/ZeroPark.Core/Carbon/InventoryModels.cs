@@ -115,8 +115,9 @@ public sealed record InventoryResult
     /// <summary>Subtotals per dimension; scope 2 counts location-based (market-based lines are in <c>scope</c> as scope2_market).</summary>
     public IReadOnlyList<Subtotal> By(string dimension)
     {
-        // Market-based scope 2 lines would double count scope 2 in every dimension but 'scope'.
-        var lines = Lines.Where(l => l.Basis != "market");
+        // Market-based scope 2 lines would double count scope 2 in every dimension but 'scope'; memo items (R22) are never part
+        // of a scope, so they are left out of every dimension but 'scope' (key memo) too.
+        var lines = Lines.Where(l => l.Basis != "market" && l.Scope != GhgScope.Memo);
         IEnumerable<IGrouping<string, InventoryLine>> groups = dimension switch
         {
             "scope" => Lines.GroupBy(ScopeKey),

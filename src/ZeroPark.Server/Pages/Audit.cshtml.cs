@@ -4,8 +4,8 @@ using ZeroPark.Storage;
 namespace ZeroPark.Server.Pages;
 
 /// <summary>Who changed what and when. Administrators see every entry (also user changes, which belong to no park); other roles
-/// that read the audit log see the entries of the parks granted to them.</summary>
-public sealed class AuditModel(ZeroParkStore store) : ZpPageModel(store)
+/// that read the audit log see the entries of the parks granted to them and the changes of the (park-less) factor library.</summary>
+public sealed partial class AuditModel(ZeroParkStore store) : ZpPageModel(store)
 {
     public const int Limit = 200;
     public IReadOnlyList<AuditEntry> Entries { get; private set; } = [];
@@ -29,6 +29,8 @@ public sealed class AuditModel(ZeroParkStore store) : ZpPageModel(store)
         {
             var all = new List<AuditEntry>();
             foreach (var p in VisibleParks) all.AddRange(await Store.AuditLogAsync(p.Code, Limit, ct));
+            // The factor library belongs to no park and every role reads it: its changes are shown to every role that reads the log.
+            all.AddRange((await Store.AuditLogAsync(null, Limit, ct)).Where(e => e.Park is null && e.Entity == "factor"));
             Entries = all.OrderByDescending(e => e.Id).Take(Limit).ToList();
         }
         return Page();

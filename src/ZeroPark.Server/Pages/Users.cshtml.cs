@@ -6,7 +6,7 @@ namespace ZeroPark.Server.Pages;
 
 /// <summary>Users, roles and park grants (administrators only: see the authorization conventions). Every change goes through
 /// the store and is audited with the administrator's name.</summary>
-public sealed class UsersModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class UsersModel(ZeroParkStore store) : ZpPageModel(store)
 {
     public IReadOnlyList<User> Users { get; private set; } = [];
     public IReadOnlyList<ZeroPark.Domain.Park> AllParks => VisibleParks;

@@ -43,6 +43,7 @@ public static class WebUi
                 o.Conventions.AuthorizePage("/Users", AdministratorPolicy);
                 o.Conventions.AuthorizePage("/Audit", AuditPolicy);
                 o.Conventions.ConfigureFilter(new MustChangePasswordFilter());
+                o.Conventions.ConfigureFilter(new TableExport.Filter());
             })
             .ConfigureApplicationPartManager(apm =>
             {

@@ -133,7 +133,12 @@ public sealed class BrowserTests(BrowserFixture fx)
         Assert.Equal(split.CoolingKwh, Value(await page.GetByTestId("split-cooling").GetAttributeAsync("data-value")));
         Assert.Equal(split.TotalKwh, Value(await page.GetByTestId("split-total").GetAttributeAsync("data-value")));
         Assert.Equal("2,400 kWh", await page.GetByTestId("split-it").InnerTextAsync());  // 24 h × 100 kWh
-        Assert.Contains("即将上线", await page.GetByTestId("carbon-placeholder").InnerTextAsync(), StringComparison.Ordinal);
+        // Carbon by scope, year to date: the API's inventory of 2025-01-01 … 2025-02-01.
+        var carbon = await page.Context.APIRequest.GetAsync($"/api/parks/{ParkA}/carbon/inventory?from=2025-01-01&to=2025-02-01");
+        using var carbonDoc = JsonDocument.Parse(await carbon.TextAsync());
+        foreach (var (id, field) in new[] { ("scope1", "scope1_t"), ("scope2-location", "scope2_location_t"), ("scope2-market", "scope2_market_t"), ("total-location", "total_location_t") })
+            Assert.Equal(carbonDoc.RootElement.GetProperty(field).GetDouble(), Value(await page.GetByTestId("carbon-" + id).GetAttributeAsync("data-value")));
+        Assert.Equal("3.564 tCO2e", await page.GetByTestId("carbon-scope2-location").InnerTextAsync());   // 6,480 kWh × 0.55 kgCO2/kWh (华东 2023)
         // The trend chart: 30 days ending on the reporting day, the daily energies of the service.
         using var chart = JsonDocument.Parse(await page.Locator("#overview-data").TextContentAsync() ?? "");
         var kwh = chart.RootElement.GetProperty("trend").GetProperty("kwh").EnumerateArray().Select(v => v.ValueKind == JsonValueKind.Null ? (double?)null : v.GetDouble()).ToList();
@@ -245,7 +250,10 @@ public sealed class BrowserTests(BrowserFixture fx)
         await auditor.GotoAsync("/audit");
         var rows = auditor.GetByTestId("audit-table").Locator("tbody tr");
         Assert.True(await rows.CountAsync() > 0);
-        foreach (var park in await rows.Locator("td:nth-child(2)").AllInnerTextsAsync()) Assert.Equal(ParkA, park);
+        var parks = await rows.Locator("td:nth-child(2)").AllInnerTextsAsync();
+        var entities = await rows.Locator("td:nth-child(5)").AllInnerTextsAsync();
+        // Park A's entries, and the changes of the factor library (no park) which every role reads.
+        for (var i = 0; i < parks.Count; i++) Assert.True(parks[i] == ParkA || (parks[i] == "—" && entities[i] == "排放因子"), $"{parks[i]} {entities[i]}");
         Assert.Equal(404, (await auditor.GotoAsync("/audit?park=" + ParkB))!.Status);
         Assert.Equal(403, (await auditor.GotoAsync("/users"))!.Status);
     }

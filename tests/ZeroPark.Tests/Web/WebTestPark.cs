@@ -1,4 +1,7 @@
+using System.Text;
+using ZeroPark.Carbon;
 using ZeroPark.Storage;
+using ZeroPark.Storage.Carbon;
 using ZeroPark.Tests.EnergyManagement;
 
 namespace ZeroPark.Tests.Web;
@@ -16,6 +19,7 @@ internal static class WebTestPark
     public const string Auditor = "auditor.a";
     public const string LockMe = "lock.me";
     public const string Fresh = "fresh.user";
+    public const string Accountant = "carbon.zhang";
 
     public static async Task SeedAsync(ZeroParkStore store)
     {
@@ -26,6 +30,8 @@ internal static class WebTestPark
         await store.CreateUserAsync(Auditor, Password, UserRole.Auditor, [ParkA], "setup");
         await store.CreateUserAsync(LockMe, Password, UserRole.Viewer, [ParkA], "setup");
         await store.CreateUserAsync(Fresh, Password, UserRole.EnergyManager, [ParkB], "setup", mustChangePassword: true);
+        await store.CreateUserAsync(Accountant, Password, UserRole.CarbonAccountant, [ParkA], "setup");
+        await SeedCarbonAsync(store, ParkA);
     }
 
     private static async Task SeedParkAsync(ZeroParkStore store, string code, string name, string region, string province)
@@ -36,5 +42,26 @@ internal static class WebTestPark
         Assert.Empty(s.Rejected);
         // A manual correction, so the audit log has a reading change with a reason.
         await store.ManualEntryAsync(code, "chiller", EnergyTestPark.T0.AddHours(30), 31, "operator.wang", "re-read on site");
+    }
+
+    /// <summary>Carbon data like the demo's (DemoCarbon), inside park A's two days: park vehicles' petrol, canteen LPG, an R410A
+    /// top-up, a legacy R22 unit (a memo item) and 2 green certificates (2,000 kWh) for market-based scope 2.</summary>
+    internal static async Task SeedCarbonAsync(ZeroParkStore store, string park)
+    {
+        const string csv = """
+            date,source,material,amount,unit,scope3_category,note,evidence,space
+            2025-01-31,vehicle,gasoline,120,L,,park vehicles,FUEL-202501,b1
+            2025-02-01,canteen,lpg,0.05,t,,canteen,LPG-202502,b1
+            2025-02-01,refrigerant_leak,R410A,3,kg,,CRAH top-up,WO-R410A-1,b1
+            2025-02-01,refrigerant_leak,R22,1,kg,,legacy split unit,WO-R22-1,b1
+            """;
+        var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
+        Assert.Empty(errors);
+        await store.ImportActivitiesAsync(park, rows, [], "setup");
+        await store.AddInstrumentAsync(park, new Instrument
+        {
+            Kind = InstrumentKind.Gec, QuantityKwh = 2_000, CoverFrom = new DateOnly(2025, 1, 1), CoverTo = new DateOnly(2025, 12, 31), Reference = "GEC-2025-0001…0002",
+            Note = "绿证",
+        }, "setup");
     }
 }

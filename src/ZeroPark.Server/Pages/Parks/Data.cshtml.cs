@@ -9,7 +9,7 @@ namespace ZeroPark.Server.Pages.Parks;
 /// <summary>Data quality per meter (the same report as <c>GET …/quality</c>): expected and received readings, completeness,
 /// flagged and estimated readings, the last reading; the worst meters first. With <c>meter=</c>, that meter's gaps and flagged
 /// readings.</summary>
-public sealed class DataModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
 {
     public const int MaxRows = 200;
     public const int MaxDays = 92;

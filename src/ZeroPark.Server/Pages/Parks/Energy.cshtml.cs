@@ -10,7 +10,7 @@ namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Energy analysis of a period: the KPI rows per day or month (the same rows as <c>GET …/energy/kpi</c>) and the energy
 /// flow of the whole period as a Sankey diagram (the same as <c>GET …/energy/flow?by=total</c>).</summary>
-public sealed class EnergyModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyModel(ZeroParkStore store) : ZpPageModel(store)
 {
     /// <summary>The longest period the page shows (one row per day at most 366 rows).</summary>
     public const int MaxDays = 366;

@@ -9,7 +9,7 @@ namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>The park overview: day / month-to-date / year-to-date energy and PUE, the 30-day trend, the split by subsystem and
 /// data completeness — all from <see cref="ParkOverviewService"/>, i.e. the same EnergyService as the REST API.</summary>
-public sealed class OverviewModel(ZeroParkStore store, ParkOverviewService overview) : ZpPageModel(store)
+public sealed partial class OverviewModel(ZeroParkStore store, ParkOverviewService overview) : ZpPageModel(store)
 {
     public ParkOverview Data { get; private set; } = null!;
 
