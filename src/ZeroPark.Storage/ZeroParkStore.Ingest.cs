@@ -32,6 +32,8 @@ public abstract partial class ZeroParkStore
         var rejected = new List<RowError>();
         var statuses = detail ? new PointStatus?[points.Count] : null;
         var byMeter = new Dictionary<long, List<MeterPoint>>();
+        // Lists sized for an even spread of the batch over the park's meters (a day of 15-minute readings: 96 each).
+        var perMeter = Math.Clamp(points.Count / Math.Max(1, reg.MetersById.Count) + 1, 4, 1024);
         for (var i = 0; i < points.Count; i++)
         {
             var p = points[i];
@@ -42,7 +44,8 @@ public abstract partial class ZeroParkStore
                 if (statuses is not null) statuses[i] = new PointStatus(p.Line, p.MeterCode, p.Timestamp, "rejected", reason, null);
                 continue;
             }
-            if (!byMeter.TryGetValue(meter!.Id.Value, out var list)) byMeter[meter.Id.Value] = list = [];
+            ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byMeter, meter!.Id.Value, out _);
+            list ??= new List<MeterPoint>(perMeter);
             list.Add(new MeterPoint(p.Timestamp.ToUnixTimeSeconds(), p.Value, i, source.Flags));
         }
         IngestTimings.Mark("resolve");
