@@ -302,25 +302,22 @@ public abstract partial class ZeroParkStore
             all = [.. inserts, .. updates];
             all.Sort((a, b) => a.Ts.CompareTo(b.Ts));
         }
+        // Where each local day starts in the time-ordered readings (one bucket computation per local hour).
+        var starts = new List<(int Index, int Day)>();
         long hour = long.MinValue;
-        List<StoredReading>? list = null;
-        var curDay = int.MinValue;
-        foreach (var r in all)
+        for (var i = 0; i < all.Count; i++)
         {
-            var t = r.Ts - 1;
-            if (list is null || t < hour || t >= hour + 3600)
-            {
-                var (h, d, _) = clock.BucketKeys(t);
-                hour = h;
-                if (list is null || d != curDay)
-                {
-                    curDay = d;
-                    list = new List<StoredReading>(all.Count < 100 ? all.Count : 100);
-                    groups.Add((d, list));
-                }
-            }
-            list.Add(r);
+            var t = all[i].Ts - 1;
+            if (i > 0 && t >= hour && t < hour + 3600) continue;
+            var (h, d, _) = clock.BucketKeys(t);
+            hour = h;
+            if (starts.Count == 0 || starts[^1].Day != d) starts.Add((i, d));
         }
+        // The common case, a batch within one local day, keeps the list as it is.
+        if (starts.Count == 1) groups.Add((starts[0].Day, all));
+        else
+            for (var k = 0; k < starts.Count; k++)
+                groups.Add((starts[k].Day, all.GetRange(starts[k].Index, (k + 1 < starts.Count ? starts[k + 1].Index : all.Count) - starts[k].Index)));
         return groups;
     }
 
