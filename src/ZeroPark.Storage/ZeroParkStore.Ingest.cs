@@ -183,21 +183,21 @@ public abstract partial class ZeroParkStore
 
             IngestTimings.Mark("accumulate");
             await WriteChunksAsync(c, tx, clock, work, ct);
-            IngestTimings.Mark("chunks");
+            IngestTimings.Mark("chunk-write");
             // No rollup row of a series exists after the bucket of its last stored reading (for an aggregate: the latest of its
             // members'), so rows beyond it are appended; only the others need an upsert.
             var last = LastBuckets(reg, clock, states);
             await WriteHourBlocksAsync(c, tx, hours, last, ct);
-            IngestTimings.Mark("rollhour");
+            IngestTimings.Mark("hour-blocks");
             await UpsertRollupsAsync(c, tx, "rollup_day", ToRows(day, last, 1), ct);
             await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(month, last, 2), ct);
-            IngestTimings.Mark("rollday+month");
+            IngestTimings.Mark("day+month-rollups");
             foreach (var m in slowMeters)
             {
                 if (await ReadStateAsync(c, tx, m, ct) is { } s) newStates.Add(s);
             }
             if (newStates.Count > 0) await UpsertStatesAsync(c, tx, newStates, ct);
-            IngestTimings.Mark("states-up");
+            IngestTimings.Mark("state-write");
             await c.ExecuteAsync(
                 "INSERT INTO ingest_log (park_id, at, source, user_name, batch_key, accepted, duplicates, corrected, rejected) VALUES (@p, @at, @s, @u, @k, @a, @d, @c, @r)",
                 new { p = reg.Park.Id.Value, at = Clock.GetUtcNow().ToUnixTimeSeconds(), s = source.Kind, u = source.User, k = source.BatchKey, a = accepted, d = duplicates, c = corrected, r = rejected }, tx);
