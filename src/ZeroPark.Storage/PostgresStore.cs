@@ -5,9 +5,9 @@ using ZeroPark.Metering;
 
 namespace ZeroPark.Storage;
 
-/// <summary>The production store: PostgreSQL. Readings are appended with binary COPY; rollups are staged with binary
-/// COPY into a temporary table and merged with one INSERT … ON CONFLICT; a transaction-scoped advisory lock per park
-/// serialises writers across server instances.</summary>
+/// <summary>The production store: PostgreSQL. New reading chunks, hourly rollup blocks and rollup rows go in with binary
+/// COPY straight into their tables; changed ones are staged with binary COPY into a temporary table and merged with one
+/// INSERT … ON CONFLICT; a transaction-scoped advisory lock per park serialises writers across server instances.</summary>
 public sealed class PostgresStore : ZeroParkStore
 {
     private readonly NpgsqlDataSource _dataSource;
@@ -40,46 +40,60 @@ public sealed class PostgresStore : ZeroParkStore
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    protected override async Task UpsertChunksAsync(DbConnection c, DbTransaction tx, List<ChunkRow> rows, CancellationToken ct)
+    protected override async Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct)
     {
-        if (rows.Count == 0) return;
         var conn = (NpgsqlConnection)c;
+        // New blocks: binary COPY straight into the table (their keys were checked absent under the park's write lock, so a
+        // broken assumption fails the batch on the primary key instead of overwriting anything).
+        if (inserts.Count > 0) await CopyBlobsAsync(conn, table.Name, table, inserts, ct);
+        if (replaces.Count == 0) return;
+        // Replacements: staged with binary COPY and merged with one INSERT … ON CONFLICT.
         await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE IF NOT EXISTS chunk_stage (meter_id INTEGER, day INTEGER, n INTEGER, data BYTEA) ON COMMIT DELETE ROWS", conn, (NpgsqlTransaction)tx))
+            "CREATE TEMP TABLE IF NOT EXISTS blob_stage (key BIGINT, day INTEGER, n INTEGER, data BYTEA) ON COMMIT DELETE ROWS", conn, (NpgsqlTransaction)tx))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
-        await using (var w = await conn.BeginBinaryImportAsync("COPY chunk_stage (meter_id, day, n, data) FROM STDIN (FORMAT BINARY)", ct))
-        {
-            foreach (var r in rows)
-            {
-                w.StartRow();
-                w.Write((int)r.Meter, NpgsqlDbType.Integer);
-                w.Write(r.Day, NpgsqlDbType.Integer);
-                w.Write(r.N, NpgsqlDbType.Integer);
-                w.Write(r.Data, NpgsqlDbType.Bytea);
-            }
-            await w.CompleteAsync(ct);
-        }
+        await CopyBlobsAsync(conn, "blob_stage", null, replaces, ct);
+        var (n, setN) = table.HasCount ? (", n", ", n = excluded.n") : ("", "");
         await using var merge = new NpgsqlCommand(
-            """
-            INSERT INTO readings AS t (meter_id, day, n, data) SELECT meter_id, day, n, data FROM chunk_stage
-            ON CONFLICT (meter_id, day) DO UPDATE SET n = excluded.n, data = excluded.data;
-            TRUNCATE chunk_stage;
+            $"""
+            INSERT INTO {table.Name} AS t ({table.KeyColumn}, day{n}, data) SELECT key, day{n}, data FROM blob_stage
+            ON CONFLICT ({table.KeyColumn}, day) DO UPDATE SET data = excluded.data{setN};
+            TRUNCATE blob_stage;
             """, conn, (NpgsqlTransaction)tx);
         await merge.ExecuteNonQueryAsync(ct);
     }
 
-    protected override async Task<Dictionary<(long Meter, int Day), byte[]>> LoadChunksAsync(DbConnection c, DbTransaction tx, List<(long Meter, int Day)> keys, CancellationToken ct)
+    /// <summary>Binary COPY of blocks into <paramref name="target"/>: <paramref name="table"/>'s columns, or the stage's
+    /// (key, day, n, data) when <paramref name="table"/> is null.</summary>
+    private static async Task CopyBlobsAsync(NpgsqlConnection conn, string target, BlobTable? table, List<BlobRow> rows, CancellationToken ct)
+    {
+        var withN = table is null || table.HasCount;
+        var columns = table is null ? "key, day, n, data" : withN ? $"{table.KeyColumn}, day, n, data" : $"{table.KeyColumn}, day, data";
+        var bigKey = table is null || table.KeyColumn == "series_id";
+        await using var w = await conn.BeginBinaryImportAsync($"COPY {target} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var r in rows)
+        {
+            w.StartRow();
+            if (bigKey) w.Write(r.Key, NpgsqlDbType.Bigint);
+            else w.Write((int)r.Key, NpgsqlDbType.Integer);
+            w.Write(r.Day, NpgsqlDbType.Integer);
+            if (withN) w.Write(r.N, NpgsqlDbType.Integer);
+            w.Write(r.Data, NpgsqlDbType.Bytea);
+        }
+        await w.CompleteAsync(ct);
+    }
+
+    protected override async Task<Dictionary<(long Key, int Day), byte[]>> LoadBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<(long Key, int Day)> keys, CancellationToken ct)
     {
         var result = new Dictionary<(long, int), byte[]>();
         await using var cmd = new NpgsqlCommand(
-            "SELECT r.meter_id, r.day, r.data FROM readings r JOIN unnest(@m, @d) AS k(m, d) ON r.meter_id = k.m AND r.day = k.d",
+            $"SELECT r.{table.KeyColumn}, r.day, r.data FROM {table.Name} r JOIN unnest(@k, @d) AS k(k, d) ON r.{table.KeyColumn} = k.k AND r.day = k.d",
             (NpgsqlConnection)c, (NpgsqlTransaction)tx);
-        cmd.Parameters.AddWithValue("m", keys.Select(k => (int)k.Meter).ToArray());
+        cmd.Parameters.AddWithValue("k", keys.Select(k => k.Key).ToArray());
         cmd.Parameters.AddWithValue("d", keys.Select(k => k.Day).ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) result[(r.GetInt32(0), r.GetInt32(1))] = (byte[])r.GetValue(2);
+        while (await r.ReadAsync(ct)) result[(Convert.ToInt64(r.GetValue(0), System.Globalization.CultureInfo.InvariantCulture), r.GetInt32(1))] = (byte[])r.GetValue(2);
         return result;
     }
 

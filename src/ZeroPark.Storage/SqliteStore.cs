@@ -42,32 +42,35 @@ public sealed class SqliteStore : ZeroParkStore
 
     protected override Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct) => Task.CompletedTask;
 
-    protected override Task UpsertChunksAsync(DbConnection c, DbTransaction tx, List<ChunkRow> rows, CancellationToken ct)
+    protected override Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct)
     {
-        BulkInsert(c, "INSERT INTO readings (meter_id, day, n, data) VALUES ", 4, rows.Count,
-            " ON CONFLICT (meter_id, day) DO UPDATE SET n = excluded.n, data = excluded.data", (st, o, i) =>
+        // One upsert statement for new and replaced blocks alike: SQLite's conflict check on the primary key is cheap.
+        List<BlobRow> all = replaces.Count == 0 ? inserts : [.. inserts, .. replaces];
+        var columns = table.HasCount ? 4 : 3;
+        BulkInsert(c, $"INSERT INTO {table.Name} ({table.KeyColumn}, day{(table.HasCount ? ", n" : "")}, data) VALUES ", columns, all.Count,
+            $" ON CONFLICT ({table.KeyColumn}, day) DO UPDATE SET data = excluded.data{(table.HasCount ? ", n = excluded.n" : "")}", (st, o, i) =>
             {
-                var r = rows[i];
-                raw.sqlite3_bind_int64(st, o, r.Meter);
+                var r = all[i];
+                raw.sqlite3_bind_int64(st, o, r.Key);
                 raw.sqlite3_bind_int64(st, o + 1, r.Day);
-                raw.sqlite3_bind_int64(st, o + 2, r.N);
-                raw.sqlite3_bind_blob(st, o + 3, r.Data);
+                if (columns == 4) raw.sqlite3_bind_int64(st, o + 2, r.N);
+                raw.sqlite3_bind_blob(st, o + columns - 1, r.Data);
             });
         return Task.CompletedTask;
     }
 
-    protected override Task<Dictionary<(long Meter, int Day), byte[]>> LoadChunksAsync(DbConnection c, DbTransaction tx, List<(long Meter, int Day)> keys, CancellationToken ct)
+    protected override Task<Dictionary<(long Key, int Day), byte[]>> LoadBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<(long Key, int Day)> keys, CancellationToken ct)
     {
         var result = new Dictionary<(long, int), byte[]>();
         using var cmd = (SqliteCommand)c.CreateCommand();
         cmd.Transaction = (SqliteTransaction)tx;
-        cmd.CommandText = "SELECT data FROM readings WHERE meter_id = $m AND day = $d";
-        var m = cmd.Parameters.Add("$m", SqliteType.Integer);
+        cmd.CommandText = $"SELECT data FROM {table.Name} WHERE {table.KeyColumn} = $k AND day = $d";
+        var k = cmd.Parameters.Add("$k", SqliteType.Integer);
         var d = cmd.Parameters.Add("$d", SqliteType.Integer);
         cmd.Prepare();
         foreach (var key in keys)
         {
-            m.Value = key.Meter;
+            k.Value = key.Key;
             d.Value = key.Day;
             if (cmd.ExecuteScalar() is byte[] data) result[key] = data;
         }

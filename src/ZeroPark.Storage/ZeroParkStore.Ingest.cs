@@ -27,10 +27,13 @@ public abstract partial class ZeroParkStore
     public async Task<IngestSummary> IngestAsync(string parkCode, IReadOnlyList<RawPoint> points, IngestSource source,
         bool detail = false, CancellationToken ct = default)
     {
+        IngestTimings.Start();
         var reg = await GetRegistryAsync(parkCode, ct);
         var rejected = new List<RowError>();
         var statuses = detail ? new PointStatus?[points.Count] : null;
         var byMeter = new Dictionary<long, List<MeterPoint>>();
+        // Lists sized for an even spread of the batch over the park's meters (a day of 15-minute readings: 96 each).
+        var perMeter = Math.Clamp(points.Count / Math.Max(1, reg.MetersById.Count) + 1, 4, 1024);
         for (var i = 0; i < points.Count; i++)
         {
             var p = points[i];
@@ -41,9 +44,11 @@ public abstract partial class ZeroParkStore
                 if (statuses is not null) statuses[i] = new PointStatus(p.Line, p.MeterCode, p.Timestamp, "rejected", reason, null);
                 continue;
             }
-            if (!byMeter.TryGetValue(meter!.Id.Value, out var list)) byMeter[meter.Id.Value] = list = [];
+            ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byMeter, meter!.Id.Value, out _);
+            list ??= new List<MeterPoint>(perMeter);
             list.Add(new MeterPoint(p.Timestamp.ToUnixTimeSeconds(), p.Value, i, source.Flags));
         }
+        IngestTimings.Mark("resolve");
         var (accepted, duplicates, corrected) = await ApplyAsync(reg, byMeter, source, rejected.Count, (index, r) =>
         {
             if (r.Outcome == PointOutcome.Rejected) rejected.Add(new RowError(points[index].Line, r.Reason!));
@@ -104,17 +109,15 @@ public abstract partial class ZeroParkStore
             await using var tx = await c.BeginTransactionAsync(ct);
             await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
             // All of the park's meter states: the batch's meters need theirs, and aggregates need their members' last buckets.
+            IngestTimings.Mark("open");
             var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value);
+            IngestTimings.Mark("states");
 
-            var changed = new List<(long Meter, bool Fast, MeterState State, List<StoredReading> Readings)>();
             var newStates = new List<MeterState>();
             var slowMeters = new List<long>();
-            var hour = new Dictionary<(long, long), RollupAcc>();
-            var day = new Dictionary<(long, long), RollupAcc>();
-            var month = new Dictionary<(long, long), RollupAcc>();
             // Contexts: from the per-meter state when the batch is newer than everything stored (the common case),
             // else from stored readings around the batch.
-            var work = new (long MeterId, Meter Meter, List<MeterPoint> Points, MeterState State, bool Fast, long Min, long Max, MeterContext Ctx, MeterBatchResult? Result)[byMeter.Count];
+            var work = new MeterWork[byMeter.Count];
             var w = 0;
             foreach (var (meterId, pts) in byMeter)
             {
@@ -126,19 +129,24 @@ public abstract partial class ZeroParkStore
                 var ctx = fast
                     ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
                     : await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, 8, ct);
-                work[w++] = (meterId, reg.MetersById[meterId], pts, state, fast, minTs, maxTs, ctx, null);
+                work[w++] = new MeterWork(meterId, reg.MetersById[meterId], pts, state, fast, minTs, maxTs, ctx);
             }
-            // The engine is pure: meters are processed in parallel.
-            Parallel.For(0, work.Length, new ParallelOptions { CancellationToken = ct }, k =>
-                work[k].Result = RegisterEngine.Process(work[k].Meter, work[k].Ctx, work[k].Points));
+            IngestTimings.Mark("ctx");
+            // The engine is pure, and so is sorting its output into local days and hours: meters are processed in parallel.
+            Parallel.For(0, work.Length, new ParallelOptions { CancellationToken = ct }, k => work[k].Run(clock));
+            IngestTimings.Mark("engine");
+            var hours = new Dictionary<(long Series, int Day), List<HourSlot>>();
+            var day = new Dictionary<(long, long), RollupAcc>();
+            var month = new Dictionary<(long, long), RollupAcc>();
             foreach (var item in work)
             {
-                var (meterId, meter, pts, state, fast, minTs, maxTs, ctx, result) = item;
-                for (var tail = 64; result!.NeedsMoreTail; tail *= 4)
+                var meter = item.Meter;
+                for (var tail = 64; item.Result!.NeedsMoreTail; tail *= 4)
                 {
-                    ctx = await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, tail, ct);
-                    result = RegisterEngine.Process(meter, ctx, pts);
+                    item.Context = await LoadContextAsync(c, tx, clock, item.MeterId, item.MinTs, item.MaxTs, tail, ct);
+                    item.Run(clock);
                 }
+                var result = item.Result;
                 foreach (var r in result.Results)
                 {
                     switch (r.Outcome)
@@ -150,16 +158,14 @@ public abstract partial class ZeroParkStore
                     }
                     onResult(r.Index, r);
                 }
-                if (result.Inserts.Count + result.Updates.Count > 0)
-                    changed.Add((meterId, fast, state, [.. result.Inserts, .. result.Updates]));
-                Accumulate(clock, reg.SeriesOfMeter[meterId], result.Rollups, hour, day, month);
-                if (fast)
+                Accumulate(reg.SeriesOfMeter[item.MeterId], item.Hours, hours, day, month);
+                if (item.Fast)
                 {
-                    if (result.Inserts.Count > 0) newStates.Add(StateAfter(meterId, state, result.Inserts));
+                    if (result.Inserts.Count > 0) newStates.Add(StateAfter(item.MeterId, item.State, result.Inserts));
                 }
                 else if (result.Inserts.Count + result.Updates.Count > 0)
                 {
-                    slowMeters.Add(meterId);
+                    slowMeters.Add(item.MeterId);
                 }
                 foreach (var (ts, old, @new) in result.Corrections)
                 {
@@ -175,22 +181,28 @@ public abstract partial class ZeroParkStore
                 }
             }
 
-            await WriteChunksAsync(c, tx, clock, changed, ct);
+            IngestTimings.Mark("accumulate");
+            await WriteChunksAsync(c, tx, clock, work, ct);
+            IngestTimings.Mark("chunk-write");
             // No rollup row of a series exists after the bucket of its last stored reading (for an aggregate: the latest of its
             // members'), so rows beyond it are appended; only the others need an upsert.
             var last = LastBuckets(reg, clock, states);
-            await UpsertRollupsAsync(c, tx, "rollup_hour", ToRows(hour, last, 0), ct);
+            await WriteHourBlocksAsync(c, tx, hours, last, ct);
+            IngestTimings.Mark("hour-blocks");
             await UpsertRollupsAsync(c, tx, "rollup_day", ToRows(day, last, 1), ct);
             await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(month, last, 2), ct);
+            IngestTimings.Mark("day+month-rollups");
             foreach (var m in slowMeters)
             {
                 if (await ReadStateAsync(c, tx, m, ct) is { } s) newStates.Add(s);
             }
             if (newStates.Count > 0) await UpsertStatesAsync(c, tx, newStates, ct);
+            IngestTimings.Mark("state-write");
             await c.ExecuteAsync(
                 "INSERT INTO ingest_log (park_id, at, source, user_name, batch_key, accepted, duplicates, corrected, rejected) VALUES (@p, @at, @s, @u, @k, @a, @d, @c, @r)",
                 new { p = reg.Park.Id.Value, at = Clock.GetUtcNow().ToUnixTimeSeconds(), s = source.Kind, u = source.User, k = source.BatchKey, a = accepted, d = duplicates, c = corrected, r = rejected }, tx);
             await tx.CommitAsync(ct);
+            IngestTimings.Mark("log+commit");
         }
         finally
         {
@@ -218,44 +230,130 @@ public abstract partial class ZeroParkStore
         public int N, NFlag, NEst;
     }
 
-    /// <summary>
-    /// Adds a meter's rollup changes to the hour/day/month maps of the meter and of every aggregate it feeds. Changes come
-    /// mostly in time order, so they are first summed per local hour (a local hour never straddles a local day), and only
-    /// the hourly sums are fanned out to the series: a few dictionary updates per meter-hour instead of per reading.
-    /// </summary>
-    private static void Accumulate(ParkClock clock, long[] series, List<RollupChange> changes,
-        Dictionary<(long, long), RollupAcc> hour, Dictionary<(long, long), RollupAcc> day, Dictionary<(long, long), RollupAcc> month)
+    /// <summary>A meter's batch on its way through the engine. <see cref="Run"/> is pure (no I/O), so meters run in parallel:
+    /// it applies the engine, then sums the rollup changes per local hour and groups the changed readings by local day.</summary>
+    private sealed class MeterWork(long meterId, Meter meter, List<MeterPoint> points, MeterState state, bool fast, long minTs, long maxTs, MeterContext context)
     {
-        long curHour = long.MinValue;
-        int curDay = 0, curMonth = 0;
-        var run = new RollupAcc();
+        public long MeterId { get; } = meterId;
+        public Meter Meter { get; } = meter;
+        public MeterState State { get; } = state;
+        /// <summary>The batch is newer than everything stored for the meter.</summary>
+        public bool Fast { get; } = fast;
+        public long MinTs { get; } = minTs;
+        public long MaxTs { get; } = maxTs;
+        public MeterContext Context { get; set; } = context;
+        public MeterBatchResult? Result { get; private set; }
+        /// <summary>Rollup changes summed per local hour, in the order they came (mostly time order).</summary>
+        public List<HourRun> Hours { get; private set; } = [];
+        /// <summary>Inserted and updated readings by local day, each day's readings in time order.</summary>
+        public List<(int Day, List<StoredReading> Readings)> Days { get; private set; } = [];
+
+        public void Run(ParkClock clock)
+        {
+            Result = RegisterEngine.Process(Meter, Context, points);
+            Hours = HourRuns(clock, Result.Rollups);
+            Days = DayGroups(clock, Result.Inserts, Result.Updates);
+        }
+    }
+
+    /// <summary>Rollup changes of one meter within one local hour (which never straddles a local day).</summary>
+    private struct HourRun
+    {
+        public long Hour;
+        public int Day, Month;
+        public double Sum;
+        public int N, NFlag, NEst;
+    }
+
+    /// <summary>Sums consecutive changes of the same local hour: one bucket computation per hour instead of per reading.</summary>
+    private static List<HourRun> HourRuns(ParkClock clock, List<RollupChange> changes)
+    {
+        var runs = new List<HourRun>(changes.Count / 4 + 1);
+        var cur = new HourRun { Hour = long.MinValue };
         var any = false;
         foreach (var ch in changes)
         {
             var t = ch.Ts - 1;
-            if (!any || t < curHour || t >= curHour + 3600)
+            if (!any || t < cur.Hour || t >= cur.Hour + 3600)
             {
-                if (any) Flush(series, curHour, curDay, curMonth, run, hour, day, month);
-                (curHour, curDay, curMonth) = clock.BucketKeys(t);
-                run = new RollupAcc();
+                if (any) runs.Add(cur);
+                var (h, d, m) = clock.BucketKeys(t);
+                cur = new HourRun { Hour = h, Day = d, Month = m };
                 any = true;
             }
-            run.Sum += ch.Sum;
-            run.N += ch.Count;
-            run.NFlag += ch.Flagged;
-            run.NEst += ch.Estimated;
+            cur.Sum += ch.Sum;
+            cur.N += ch.Count;
+            cur.NFlag += ch.Flagged;
+            cur.NEst += ch.Estimated;
         }
-        if (any) Flush(series, curHour, curDay, curMonth, run, hour, day, month);
+        if (any) runs.Add(cur);
+        return runs;
     }
 
-    private static void Flush(long[] series, long h, int d, int mo, RollupAcc run,
-        Dictionary<(long, long), RollupAcc> hour, Dictionary<(long, long), RollupAcc> day, Dictionary<(long, long), RollupAcc> month)
+    /// <summary>Changed readings (inserts and updates) grouped by local day (the day containing ts − 1 s), in time order.</summary>
+    private static List<(int Day, List<StoredReading> Readings)> DayGroups(ParkClock clock, List<StoredReading> inserts, List<StoredReading> updates)
     {
-        foreach (var s in series)
+        var groups = new List<(int Day, List<StoredReading> Readings)>();
+        if (inserts.Count + updates.Count == 0) return groups;
+        List<StoredReading> all;
+        if (updates.Count == 0) all = inserts;
+        else
         {
-            Add(hour, (s, h), run);
-            Add(day, (s, d), run);
-            Add(month, (s, mo), run);
+            all = [.. inserts, .. updates];
+            all.Sort((a, b) => a.Ts.CompareTo(b.Ts));
+        }
+        // Where each local day starts in the time-ordered readings (one bucket computation per local hour).
+        var starts = new List<(int Index, int Day)>();
+        long hour = long.MinValue;
+        for (var i = 0; i < all.Count; i++)
+        {
+            var t = all[i].Ts - 1;
+            if (i > 0 && t >= hour && t < hour + 3600) continue;
+            var (h, d, _) = clock.BucketKeys(t);
+            hour = h;
+            if (starts.Count == 0 || starts[^1].Day != d) starts.Add((i, d));
+        }
+        // The common case, a batch within one local day, keeps the list as it is.
+        if (starts.Count == 1) groups.Add((starts[0].Day, all));
+        else
+            for (var k = 0; k < starts.Count; k++)
+                groups.Add((starts[k].Day, all.GetRange(starts[k].Index, (k + 1 < starts.Count ? starts[k + 1].Index : all.Count) - starts[k].Index)));
+        return groups;
+    }
+
+    /// <summary>
+    /// Adds a meter's hourly runs to the hour/day/month maps of the meter and of every aggregate it feeds, one local day of
+    /// runs at a time: a few dictionary updates per series-day instead of per reading.
+    /// </summary>
+    private static void Accumulate(long[] series, List<HourRun> runs, Dictionary<(long Series, int Day), List<HourSlot>> hours,
+        Dictionary<(long, long), RollupAcc> day, Dictionary<(long, long), RollupAcc> month)
+    {
+        for (var i = 0; i < runs.Count;)
+        {
+            var d = runs[i].Day;
+            var mo = runs[i].Month;
+            var total = new RollupAcc();
+            var j = i;
+            for (; j < runs.Count && runs[j].Day == d; j++)
+            {
+                total.Sum += runs[j].Sum;
+                total.N += runs[j].N;
+                total.NFlag += runs[j].NFlag;
+                total.NEst += runs[j].NEst;
+            }
+            foreach (var s in series)
+            {
+                ref var slots = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(hours, (s, d), out _);
+                slots ??= new List<HourSlot>(24);
+                for (var k = i; k < j; k++)
+                {
+                    var r = runs[k];
+                    HourBlock.Add(slots, new HourSlot(r.Hour, r.Sum, r.N, r.NFlag, r.NEst));
+                }
+                Add(day, (s, d), total);
+                Add(month, (s, mo), total);
+            }
+            i = j;
         }
     }
 
@@ -327,43 +425,72 @@ public abstract partial class ZeroParkStore
 
     /// <summary>
     /// Writes changed readings into their meter-day chunks. Chunks after the meter's last stored day are new (the in-order
-    /// fast path never reads); other chunks are read, merged and rewritten.
+    /// fast path never reads); the others are looked up with one set-based query, and those found are merged and replaced.
+    /// New chunks are inserted outright (on PostgreSQL: binary COPY straight into the table), found ones replaced.
     /// </summary>
-    private async Task WriteChunksAsync(DbConnection c, DbTransaction tx, ParkClock clock,
-        List<(long Meter, bool Fast, MeterState State, List<StoredReading> Readings)> changed, CancellationToken ct)
+    private async Task WriteChunksAsync(DbConnection c, DbTransaction tx, ParkClock clock, MeterWork[] work, CancellationToken ct)
     {
-        if (changed.Count == 0) return;
-        var groups = new Dictionary<(long Meter, int Day), List<StoredReading>>();
-        var mayExist = new List<(long Meter, int Day)>();
-        foreach (var (meter, fast, state, readings) in changed)
+        var groups = new List<(long Meter, int Day, List<StoredReading> Readings)>();
+        var mayExist = new List<(long Key, int Day)>();
+        foreach (var m in work)
         {
-            var lastDay = state.MeterId == 0 ? int.MinValue : clock.BucketKeys(state.Last.Ts - 1).Day;
-            foreach (var r in readings)
+            if (m.Days.Count == 0) continue;
+            var lastDay = m.State.MeterId == 0 ? int.MinValue : clock.BucketKeys(m.State.Last.Ts - 1).Day;
+            foreach (var (d, readings) in m.Days)
             {
-                var key = (meter, clock.BucketKeys(r.Ts - 1).Day);
-                if (!groups.TryGetValue(key, out var list))
-                {
-                    groups[key] = list = [];
-                    if (!fast || key.Item2 <= lastDay) mayExist.Add(key);
-                }
-                list.Add(r);
+                groups.Add((m.MeterId, d, readings));
+                if (!m.Fast || d <= lastDay) mayExist.Add((m.MeterId, d));
             }
         }
-        var existing = mayExist.Count == 0 ? [] : await LoadChunksAsync(c, tx, mayExist, ct);
-        var rows = new List<ChunkRow>(groups.Count);
-        foreach (var (key, list) in groups)
+        if (groups.Count == 0) return;
+        IngestTimings.Mark("chunk-group");
+        var existing = mayExist.Count == 0 ? [] : await LoadBlobsAsync(c, tx, BlobTable.Readings, mayExist, ct);
+        IngestTimings.Mark("chunk-load");
+        var rows = new BlobRow[groups.Count];
+        Parallel.For(0, groups.Count, i =>
         {
-            List<StoredReading> merged;
-            if (existing.TryGetValue(key, out var data)) merged = ReadingChunk.Merge(ReadingChunk.Decode(data), list);
-            else
+            var (meter, d, list) = groups[i];
+            var merged = existing.TryGetValue((meter, d), out var data) ? ReadingChunk.Merge(ReadingChunk.Decode(data), list) : list;
+            rows[i] = new BlobRow(meter, d, merged.Count, ReadingChunk.Encode(merged));
+        });
+        IngestTimings.Mark("chunk-encode");
+        await WriteBlobsAsync(c, tx, BlobTable.Readings, rows, existing, ct);
+    }
+
+    /// <summary>Adds the batch's hourly rollups into the series' day blocks: blocks after the series' last stored day are new;
+    /// the others are looked up, and those found are decoded, added to and replaced.</summary>
+    private async Task WriteHourBlocksAsync(DbConnection c, DbTransaction tx, Dictionary<(long Series, int Day), List<HourSlot>> hours,
+        Dictionary<long, long[]> last, CancellationToken ct)
+    {
+        if (hours.Count == 0) return;
+        var mayExist = new List<(long Key, int Day)>();
+        foreach (var (s, d) in hours.Keys)
+            if (last.TryGetValue(s, out var l) && d <= l[1]) mayExist.Add((s, d));
+        var existing = mayExist.Count == 0 ? [] : await LoadBlobsAsync(c, tx, BlobTable.HourRollups, mayExist, ct);
+        var rows = new BlobRow[hours.Count];
+        var i = 0;
+        foreach (var ((s, d), slots) in hours)
+        {
+            var merged = slots;
+            if (existing.TryGetValue((s, d), out var data))
             {
-                list.Sort((a, b) => a.Ts.CompareTo(b.Ts));
-                merged = list;
+                merged = HourBlock.Decode(data);
+                foreach (var slot in slots) HourBlock.Add(merged, slot);
             }
-            rows.Add(new ChunkRow(key.Meter, key.Day, merged.Count, ReadingChunk.Encode(merged)));
+            rows[i++] = new BlobRow(s, d, merged.Count, HourBlock.Encode(merged));
         }
-        rows.Sort((a, b) => a.Meter != b.Meter ? a.Meter.CompareTo(b.Meter) : a.Day.CompareTo(b.Day));
-        await UpsertChunksAsync(c, tx, rows, ct);
+        await WriteBlobsAsync(c, tx, BlobTable.HourRollups, rows, existing, ct);
+    }
+
+    /// <summary>Writes <paramref name="rows"/> (sorted by key and day for index locality): the keys in
+    /// <paramref name="existing"/> replace their rows, the others are new rows.</summary>
+    private Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, BlobRow[] rows, Dictionary<(long Key, int Day), byte[]> existing, CancellationToken ct)
+    {
+        Array.Sort(rows, (a, b) => a.Key != b.Key ? a.Key.CompareTo(b.Key) : a.Day.CompareTo(b.Day));
+        var inserts = new List<BlobRow>(rows.Length);
+        var replaces = new List<BlobRow>();
+        foreach (var r in rows) (existing.ContainsKey((r.Key, r.Day)) ? replaces : inserts).Add(r);
+        return WriteBlobsAsync(c, tx, table, inserts, replaces, ct);
     }
 
     private static async Task<MeterState?> ReadStateAsync(DbConnection c, DbTransaction tx, long meterId, CancellationToken ct)
@@ -450,14 +577,23 @@ public abstract partial class ZeroParkStore
         return new MeterContext(before, baseBefore, existing, reachesEnd);
     }
 
-    /// <summary>One meter-day chunk to write: <see cref="Data"/> is <see cref="ReadingChunk"/>-encoded.</summary>
-    protected internal readonly record struct ChunkRow(long Meter, int Day, int N, byte[] Data);
+    /// <summary>A table of encoded day blocks keyed by (key, local day): meter-day reading chunks (<see cref="ReadingChunk"/>)
+    /// or series-day hourly rollups (<see cref="HourBlock"/>).</summary>
+    protected internal sealed record BlobTable(string Name, string KeyColumn, bool HasCount)
+    {
+        public static readonly BlobTable Readings = new("readings", "meter_id", true);
+        public static readonly BlobTable HourRollups = new("rollup_hours", "series_id", false);
+    }
 
-    /// <summary>Inserts or replaces meter-day chunks.</summary>
-    protected abstract Task UpsertChunksAsync(DbConnection c, DbTransaction tx, List<ChunkRow> rows, CancellationToken ct);
+    /// <summary>One block to write; <see cref="N"/> (readings in the chunk) is stored only where the table has a count.</summary>
+    protected internal readonly record struct BlobRow(long Key, int Day, int N, byte[] Data);
 
-    /// <summary>Reads the chunks that exist among <paramref name="keys"/>.</summary>
-    protected abstract Task<Dictionary<(long Meter, int Day), byte[]>> LoadChunksAsync(DbConnection c, DbTransaction tx, List<(long Meter, int Day)> keys, CancellationToken ct);
+    /// <summary>Inserts <paramref name="inserts"/> (keys known to be absent: checked under the park's write lock) and replaces
+    /// the blocks of <paramref name="replaces"/>.</summary>
+    protected abstract Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct);
+
+    /// <summary>Reads the blocks that exist among <paramref name="keys"/>.</summary>
+    protected abstract Task<Dictionary<(long Key, int Day), byte[]>> LoadBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<(long Key, int Day)> keys, CancellationToken ct);
 
     /// <summary>Adds the changes to the rollup table, creating rows as needed.</summary>
     protected abstract Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct);

@@ -44,7 +44,18 @@ public abstract partial class ZeroParkStore
         if (users.Count > 0)
         {
             await using var c = await OpenConnectionAsync(ct);
-            foreach (var (table, keys) in new[] { ("rollup_hour", hourKeys), ("rollup_day", dayKeys), ("rollup_month", monthKeys) })
+            await ReadHourRollupsAsync(c, clock, hourKeys, users.Keys, (s, i, slot) =>
+            {
+                foreach (var (k, coef) in users[s])
+                {
+                    values[k, i] += coef * slot.Sum;
+                    received[k, i] += slot.N;
+                    flagged[k, i] += slot.NFlag;
+                    estimated[k, i] += slot.NEst;
+                    has[k, i] = true;
+                }
+            }, ct);
+            foreach (var (table, keys) in new[] { ("rollup_day", dayKeys), ("rollup_month", monthKeys) })
             {
                 if (keys.Count == 0) continue;
                 var index = new Dictionary<long, int>(keys.Count);

@@ -175,7 +175,19 @@ public abstract partial class ZeroParkStore
         else
         {
             var (hourKeys, dayKeys, monthKeys) = RollupKeys(clock, buckets, g);
-            await Accumulate(c, "rollup_hour", hourKeys, plan, values, received, flagged, estimated, has, ct);
+            if (hourKeys.Count > 0 && plan.Terms.Count > 0)
+            {
+                var coefs = new Dictionary<long, double>();
+                foreach (var (s, coef) in plan.Terms) coefs[s] = coefs.GetValueOrDefault(s) + coef;
+                await ReadHourRollupsAsync(c, clock, hourKeys, coefs.Keys, (s, i, slot) =>
+                {
+                    values[i] += coefs[s] * slot.Sum;
+                    received[i] += slot.N;
+                    flagged[i] += slot.NFlag;
+                    estimated[i] += slot.NEst;
+                    has[i] = true;
+                }, ct);
+            }
             await Accumulate(c, "rollup_day", dayKeys, plan, values, received, flagged, estimated, has, ct);
             await Accumulate(c, "rollup_month", monthKeys, plan, values, received, flagged, estimated, has, ct);
         }
@@ -250,6 +262,32 @@ public abstract partial class ZeroParkStore
             flagged[i] += (int)r.GetInt64(4);
             estimated[i] += (int)r.GetInt64(5);
             has[i] = true;
+        }
+    }
+
+    /// <summary>Reads the hourly rollups of <paramref name="series"/> for the hour buckets <paramref name="keys"/> (local hour
+    /// starts) from their series-day blocks (<c>rollup_hours</c>, one query), calling <paramref name="add"/> with the series,
+    /// the bucket index and the hour's rollup for every stored hour among the keys.</summary>
+    internal static async Task ReadHourRollupsAsync(DbConnection c, ParkClock clock, List<(long Key, int Index)> keys, IEnumerable<long> series,
+        Action<long, int, HourSlot> add, CancellationToken ct)
+    {
+        var ids = string.Join(",", series.Select(k => k.ToString(CultureInfo.InvariantCulture)));
+        if (keys.Count == 0 || ids.Length == 0) return;
+        var index = new Dictionary<long, int>(keys.Count);
+        foreach (var (k, i) in keys) index[k] = i;
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT series_id, data FROM rollup_hours WHERE series_id IN ({ids}) AND day >= @lo AND day <= @hi";
+        var p1 = cmd.CreateParameter(); p1.ParameterName = "lo"; p1.Value = clock.BucketKeys(keys.Min(k => k.Key)).Day; cmd.Parameters.Add(p1);
+        var p2 = cmd.CreateParameter(); p2.ParameterName = "hi"; p2.Value = clock.BucketKeys(keys.Max(k => k.Key)).Day; cmd.Parameters.Add(p2);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var slots = new List<HourSlot>(25);
+        while (await r.ReadAsync(ct))
+        {
+            var s = r.GetInt64(0);
+            slots.Clear();
+            HourBlock.Decode((byte[])r.GetValue(1), slots);
+            foreach (var slot in slots)
+                if (index.TryGetValue(slot.Hour, out var i)) add(s, i, slot);
         }
     }
 

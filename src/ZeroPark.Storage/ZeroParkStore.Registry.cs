@@ -478,6 +478,20 @@ public abstract partial class ZeroParkStore
                 {
                     await c.ExecuteAsync($"DELETE FROM {table} WHERE series_id = @s", new { s = -id }, tx);
                     if (!members.TryGetValue(key, out var mem) || mem.Meters.Count == 0) continue;
+                    if (table == "rollup_hours")
+                    {
+                        // Hourly blocks are summed here: their members' blocks, hour by hour, per local day.
+                        var blocks = new SortedDictionary<int, List<HourSlot>>();
+                        foreach (var (day, data) in await c.QueryAsync<(int Day, byte[] Data)>(
+                                     $"SELECT day, data FROM rollup_hours WHERE series_id IN ({string.Join(",", mem.Meters)})", transaction: tx))
+                        {
+                            if (!blocks.TryGetValue(day, out var slots)) blocks[day] = slots = [];
+                            foreach (var slot in HourBlock.Decode(data)) HourBlock.Add(slots, slot);
+                        }
+                        await c.ExecuteAsync("INSERT INTO rollup_hours (series_id, day, data) VALUES (@s, @day, @data)",
+                            blocks.Select(b => new { s = -id, day = b.Key, data = HourBlock.Encode(b.Value) }), tx);
+                        continue;
+                    }
                     await c.ExecuteAsync(
                         $"INSERT INTO {table} (series_id, bucket, sum, n, nflag, nest) SELECT @s, bucket, SUM(sum), SUM(n), SUM(nflag), SUM(nest) FROM {table} WHERE series_id IN ({string.Join(",", mem.Meters)}) GROUP BY bucket",
                         new { s = -id }, tx);
@@ -489,7 +503,7 @@ public abstract partial class ZeroParkStore
         Invalidate(parkCode);
     }
 
-    internal static readonly string[] RollupTables = ["rollup_hour", "rollup_day", "rollup_month"];
+    internal static readonly string[] RollupTables = ["rollup_hours", "rollup_day", "rollup_month"];
 
     // ---------------------------------------------------------------- API keys
 

@@ -1,6 +1,8 @@
 using System.Data.Common;
 using System.Reflection;
 using Dapper;
+using ZeroPark.Domain;
+using ZeroPark.Metering;
 
 namespace ZeroPark.Storage;
 
@@ -70,10 +72,40 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
             var sql = await ReadResourceAsync(asm, name);
             await using var tx = await c.BeginTransactionAsync(ct);
             await c.ExecuteAsync(sql, transaction: tx);
+            if (version == HourBlocksVersion) await ConvertHourRollupsAsync(c, tx);
             await c.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@v, @n, @at)",
                 new { v = version, n = file, at = Clock.GetUtcNow().ToUnixTimeSeconds() }, tx);
             await tx.CommitAsync(ct);
         }
+    }
+
+    private const int HourBlocksVersion = 7;
+
+    /// <summary>Migration 7: moves the rows of <c>rollup_hour</c> (one per series-hour) into <c>rollup_hours</c> blocks (one per
+    /// series and park-local day, see <see cref="HourBlock"/>), series by series, and drops <c>rollup_hour</c>.</summary>
+    private static async Task ConvertHourRollupsAsync(DbConnection c, DbTransaction tx)
+    {
+        var zones = (await c.QueryAsync<(long Series, string Zone)>(
+            "SELECT m.id, p.time_zone FROM meters m JOIN parks p ON p.id = m.park_id UNION ALL SELECT -a.id, p.time_zone FROM aggregates a JOIN parks p ON p.id = a.park_id",
+            transaction: tx)).ToDictionary(x => x.Series, x => x.Zone);
+        var series = (await c.QueryAsync<long>("SELECT DISTINCT series_id FROM rollup_hour", transaction: tx)).ToList();
+        foreach (var s in series)
+        {
+            // A series without a park (cannot happen through the store) is bucketed in UTC+8, the default zone.
+            var clock = ParkClock.For(zones.GetValueOrDefault(s, "Asia/Shanghai"));
+            var rows = await c.QueryAsync<(long Bucket, double Sum, long N, long NFlag, long NEst)>(
+                "SELECT bucket, sum, n, nflag, nest FROM rollup_hour WHERE series_id = @s ORDER BY bucket", new { s }, tx);
+            var blocks = new SortedDictionary<int, List<HourSlot>>();
+            foreach (var r in rows)
+            {
+                var day = clock.BucketKeys(r.Bucket).Day;
+                if (!blocks.TryGetValue(day, out var list)) blocks[day] = list = [];
+                list.Add(new HourSlot(r.Bucket, r.Sum, (int)r.N, (int)r.NFlag, (int)r.NEst));
+            }
+            await c.ExecuteAsync("INSERT INTO rollup_hours (series_id, day, data) VALUES (@s, @day, @data)",
+                blocks.Select(b => new { s, day = b.Key, data = HourBlock.Encode(b.Value) }), tx);
+        }
+        await c.ExecuteAsync("DROP TABLE rollup_hour", transaction: tx);
     }
 
     public async Task<int> SchemaVersionAsync()

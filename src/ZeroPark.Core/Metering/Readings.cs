@@ -72,14 +72,14 @@ public sealed record MeterContext(StoredReading? Before, StoredReading? BaseBefo
 public readonly record struct RollupChange(long Ts, double Sum, int Count, int Flagged, int Estimated);
 
 /// <summary>The writes one meter's batch produces.</summary>
-public sealed class MeterBatchResult
+public sealed class MeterBatchResult(int capacity = 0)
 {
-    public List<PointResult> Results { get; } = [];
+    public List<PointResult> Results { get; } = new(capacity);
     /// <summary>New readings (no stored row at that instant).</summary>
-    public List<StoredReading> Inserts { get; } = [];
+    public List<StoredReading> Inserts { get; } = new(capacity);
     /// <summary>Stored readings whose value, delta or flags changed.</summary>
     public List<StoredReading> Updates { get; } = [];
-    public List<RollupChange> Rollups { get; } = [];
+    public List<RollupChange> Rollups { get; } = new(capacity);
     /// <summary>Corrections: (ts, previous value, new value) for the audit log.</summary>
     public List<(long Ts, double Old, double New)> Corrections { get; } = [];
     /// <summary>True when recomputation changed the validity of the last loaded reading and the context did not

@@ -48,15 +48,32 @@ public static class RegisterEngine
 
     public static MeterBatchResult Process(Meter meter, MeterContext context, IReadOnlyList<MeterPoint> points)
     {
-        var result = new MeterBatchResult();
-        var ordered = new List<MeterPoint>(points.Count);
-        foreach (var p in points)
+        var result = new MeterBatchResult(points.Count);
+        List<MeterPoint>? ordered = null;
+        for (var i = 0; i < points.Count; i++)
         {
+            var p = points[i];
             var reason = Validate(meter, p);
-            if (reason is null) ordered.Add(p);
-            else result.Results.Add(new PointResult(p.Index, PointOutcome.Rejected, reason));
+            if (reason is null)
+            {
+                ordered?.Add(p);
+                continue;
+            }
+            // The first rejected point: copy the valid ones before it, then keep copying.
+            if (ordered is null)
+            {
+                ordered = new List<MeterPoint>(points.Count);
+                for (var k = 0; k < i; k++) ordered.Add(points[k]);
+            }
+            result.Results.Add(new PointResult(p.Index, PointOutcome.Rejected, reason));
         }
-        if (!IsSorted(ordered)) ordered.Sort((a, b) => a.Ts != b.Ts ? a.Ts.CompareTo(b.Ts) : a.Index.CompareTo(b.Index));
+        ordered ??= points as List<MeterPoint> ?? [.. points];
+        if (!IsSorted(ordered))
+        {
+            // Sort a copy: the caller's list stays as it was.
+            ordered = ReferenceEquals(ordered, points) ? [.. ordered] : ordered;
+            ordered.Sort((a, b) => a.Ts != b.Ts ? a.Ts.CompareTo(b.Ts) : a.Index.CompareTo(b.Index));
+        }
 
         var rows = Merge(context.Existing, ordered, result);
         Recompute(meter, context, rows, result);

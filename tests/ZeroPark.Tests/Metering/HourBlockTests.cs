@@ -1,0 +1,33 @@
+using ZeroPark.Metering;
+
+namespace ZeroPark.Tests.Metering;
+
+public class HourBlockTests
+{
+    [Fact]
+    public void Block_round_trips_and_is_compact()
+    {
+        HourSlot[] slots = [new(1_735_743_600, 21.5, 4, 1, 0), new(1_735_747_200, 9, 1, 0, 1), new(1_735_754_400, -3, -2, 0, 0)];
+        var bytes = HourBlock.Encode(slots);
+        Assert.Equal(slots, HourBlock.Decode(bytes));
+        // first hour: 5-byte varint (1.7e9 < 2^35) + 8-byte sum + three 1-byte zigzag counts = 16;
+        // +3600 s and +7200 s: 2-byte varints → 2 × (2 + 8 + 3) = 26 → 42 bytes
+        Assert.Equal(16 + 26, bytes.Length);
+    }
+
+    [Fact]
+    public void Add_sums_into_the_hour_and_keeps_time_order()
+    {
+        var slots = new List<HourSlot> { new(3600, 1, 1, 0, 0), new(10800, 3, 1, 0, 0) };
+        HourBlock.Add(slots, new HourSlot(10800, 2, 1, 1, 0));      // 3 + 2 = 5, n 2, nflag 1
+        HourBlock.Add(slots, new HourSlot(7200, 4, 1, 0, 1));       // new hour between the two
+        HourBlock.Add(slots, new HourSlot(14400, 6, 1, 0, 0));      // new last hour
+        Assert.Equal([new(3600, 1, 1, 0, 0), new(7200, 4, 1, 0, 1), new(10800, 5, 2, 1, 0), new(14400, 6, 1, 0, 0)], slots);
+    }
+
+    [Fact]
+    public void Hours_out_of_order_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => HourBlock.Encode([new(7200, 1, 1, 0, 0), new(3600, 1, 1, 0, 0)]));
+    }
+}
