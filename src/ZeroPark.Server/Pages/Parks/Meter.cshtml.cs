@@ -27,7 +27,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
     /// <summary>Which form a message belongs to: meter, replace or fill.</summary>
     public string? Section { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string park, string code, bool saved, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string park, [FromRoute] string code, bool saved, CancellationToken ct)
     {
         if (!await LoadMeterAsync(park, code, ct)) return NotFound();
         if (IsNew && !CanEditRegistry) return Forbidden();
@@ -36,7 +36,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
         return Page();
     }
 
-    public async Task<IActionResult> OnPostSaveAsync(string park, string code, CancellationToken ct)
+    public async Task<IActionResult> OnPostSaveAsync(string park, [FromRoute] string code, CancellationToken ct)
     {
         if (!await LoadMeterAsync(park, code, ct)) return NotFound();
         if (!CanEditRegistry) return Forbidden();
@@ -69,7 +69,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
         return Redirect($"/parks/{park}/meters/{Uri.EscapeDataString(target)}?saved=true");
     }
 
-    public async Task<IActionResult> OnPostReplaceAsync(string park, string code, CancellationToken ct)
+    public async Task<IActionResult> OnPostReplaceAsync(string park, [FromRoute] string code, CancellationToken ct)
     {
         if (!await LoadMeterAsync(park, code, ct) || IsNew) return NotFound();
         if (!CanEnterData) return Forbidden();
@@ -97,7 +97,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
         return Page();
     }
 
-    public async Task<IActionResult> OnPostFillAsync(string park, string code, CancellationToken ct)
+    public async Task<IActionResult> OnPostFillAsync(string park, [FromRoute] string code, CancellationToken ct)
     {
         if (!await LoadMeterAsync(park, code, ct) || IsNew) return NotFound();
         if (!CanEnterData) return Forbidden();
