@@ -18,7 +18,8 @@ public sealed record MeterImportResult(int Registered, IReadOnlyList<RowError> E
 /// The one import path for files, shared by <c>zeropark import</c> / <c>zeropark meters import</c>, <c>POST …/import</c> and the web
 /// UI's import page: parse (CSV/XLSX, encodings, column mapping), then ingest the valid rows in batches of <c>batchSize</c>
 /// readings (one transaction each). With a mapping, timestamps without an offset are the park's local time unless the mapping
-/// names another zone. Valid rows are stored even when others are rejected.
+/// names another zone. Valid rows are stored even when others are rejected; corrections are audited with the reason
+/// "file import &lt;file name&gt;".
 /// </summary>
 public static class FileImport
 {
@@ -43,7 +44,7 @@ public static class FileImport
         for (var i = 0; i < points.Count; i += size)
         {
             var chunk = points.Skip(i).Take(size).ToList();
-            var sum = await store.IngestAsync(park, chunk, IngestSource.File(name, user), ct: ct);
+            var sum = await store.IngestAsync(park, chunk, IngestSource.File(name, user) with { Reason = "file import " + name }, ct: ct);
             accepted += sum.Accepted;
             duplicates += sum.Duplicates;
             corrected += sum.Corrected;
