@@ -265,6 +265,77 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task A_data_entry_operator_records_a_replacement_and_fills_gaps_audited_as_themselves_and_a_reason_is_required()
+    {
+        var entry = await UserAsync(UserRole.DataEntry, ParkA);
+        var page = await SignedInAsync(entry);
+        // pdu1 (cumulative): 10 + 48 × 60 = 2,890 kWh at Feb 2 00:00; swapped at 00:30, the old register ending at 2,920.
+        await page.GotoAsync($"/parks/{ParkA}/meters/pdu1");
+        Assert.Equal(0, await page.GetByTestId("meter-form").CountAsync());          // data entry does not edit the registry …
+        await page.GetByTestId("f-at").FillAsync("2025-02-02T00:30");                // … but records replacements
+        await page.GetByTestId("f-old_final").FillAsync("2920");
+        await page.GetByTestId("f-new_initial").FillAsync("0");
+        await page.GetByTestId("replace-save").ClickAsync();
+        Assert.Equal("必须填写原因（写入审计日志）", await page.GetByTestId("err-reason").InnerTextAsync());   // nothing recorded without a reason
+        Assert.DoesNotContain(await fx.Store.AuditLogAsync(ParkA), a => a.Action == "replace");
+        await page.GetByTestId("f-replace-reason").FillAsync("PDU 电表更换");
+        await page.GetByTestId("replace-save").ClickAsync();
+        Assert.Contains("2,920 kWh", await page.GetByTestId("dm-message").InnerTextAsync(), StringComparison.Ordinal);
+        var replaced = Assert.Single(await fx.Store.AuditLogAsync(ParkA), a => a.Action == "replace");
+        Assert.Equal((entry, "PDU 电表更换", "pdu1@2025-02-02T00:30:00+08:00", "2920", "0"), (replaced.User, replaced.Reason, replaced.EntityKey, replaced.OldValue, replaced.NewValue));
+
+        // crah (interval, 5 kWh/h) misses 01:00 and 02:00 on Feb 2: filling writes the two estimated readings.
+        var s = await fx.Store.IngestAsync(ParkA, [new ZeroPark.Metering.RawPoint("crah", new DateTimeOffset(2025, 2, 2, 3, 0, 0, TimeSpan.FromHours(8)), 5, 1)], new IngestSource("test", "gateway"));
+        Assert.Equal(1, s.Accepted);
+        await page.GotoAsync($"/parks/{ParkA}/meters/crah");
+        Assert.Equal(0, await page.GetByTestId("replace-form").CountAsync());        // an interval meter has no register to replace
+        await page.GetByTestId("f-fill_from").FillAsync("2025-02-02");
+        await page.GetByTestId("f-fill_to").FillAsync("2025-02-02");
+        await page.GetByTestId("fill-save").ClickAsync();
+        Assert.StartsWith("已写入 2 条估算读数", await page.GetByTestId("dm-message").InnerTextAsync(), StringComparison.Ordinal);
+        var crah = await fx.Store.MeterReadingsAsync(ParkA, "crah", new DateOnly(2025, 2, 2), new DateOnly(2025, 2, 2));
+        Assert.Equal(2, crah.Count(r => (r.Flags & ZeroPark.Metering.ReadingFlags.Estimated) != 0));
+
+        // Manual entry: without a reason the server refuses and names the field (the browser's own check taken away).
+        await page.GotoAsync($"/parks/{ParkA}/readings?meter=crah&day=2025-02-02");
+        Assert.Equal(2, await page.GetByTestId("day-readings").Locator("tr", new LocatorLocatorOptions { HasText = "估算" }).CountAsync());
+        await page.GetByTestId("f-at").FillAsync("2025-02-02T04:00");
+        await page.GetByTestId("f-value").FillAsync("5");
+        await page.GetByTestId("f-reason").EvaluateAsync("e => e.removeAttribute('required')");
+        await page.GetByTestId("entry-save").ClickAsync();
+        Assert.Equal("必须填写原因（写入审计日志）", await page.GetByTestId("err-reason").InnerTextAsync());
+        Assert.Contains("原因", await page.GetByTestId("dm-error").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("5", await page.GetByTestId("f-value").InputValueAsync());   // what was typed is kept
+        await page.GetByTestId("f-reason").FillAsync("补录");
+        await page.GetByTestId("entry-save").ClickAsync();
+        Assert.Equal("accepted", await page.GetByTestId("entry-result").GetAttributeAsync("data-outcome"));
+        Assert.Contains(await fx.Store.AuditLogAsync(ParkA), a => a.Action == "manual_entry" && a.User == entry && a.Reason == "补录" && a.EntityKey == "crah@2025-02-02T04:00:00+08:00");
+    }
+
+    [Fact]
+    public async Task A_meters_csv_is_registered_all_or_nothing_and_its_errors_are_listed()
+    {
+        var page = await SignedInAsync(await UserAsync(UserRole.EnergyManager, ParkA));
+        await page.GotoAsync($"/parks/{ParkA}/import");
+        async Task UploadAsync(string csv)
+        {
+            await page.GetByTestId("what-meters").CheckAsync();
+            await page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload { Name = "meters.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+            await page.GetByTestId("import-submit").ClickAsync();
+            await page.GetByTestId("meters-result").WaitForAsync();
+        }
+        await UploadAsync("code,name,carrier,kind,unit,space,system,role\nb1_lift,1号楼 电梯,electricity,interval,kWh,b1,aux.other,submeter\nb1_bad,坏行,electricity,sideways,kWh,b1,aux.other,submeter\n");
+        Assert.Equal(1, await page.GetByTestId("meters-refused").CountAsync());
+        var row = page.GetByTestId("rejected-table").Locator("tbody tr");
+        Assert.Equal("3", await row.Locator("td").First.InnerTextAsync());
+        Assert.Contains("kind", await row.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.False((await fx.Store.GetRegistryAsync(ParkA)).MetersByCode.ContainsKey("b1_lift"));   // all or nothing
+        await UploadAsync("code,name,carrier,kind,unit,space,system,role\nb1_lift,1号楼 电梯,electricity,interval,kWh,b1,aux.other,submeter\n");
+        Assert.Contains("1", await page.GetByTestId("meters-registered").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("1号楼 电梯", (await fx.Store.GetRegistryAsync(ParkA)).Meter("b1_lift").Name);
+    }
+
+    [Fact]
     public async Task A_user_granted_only_park_a_cannot_open_park_bs_data_pages_nor_its_api()
     {
         var manager = await UserAsync(UserRole.EnergyManager, ParkA);
