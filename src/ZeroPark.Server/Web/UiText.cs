@@ -96,6 +96,8 @@ public static class UiText
         ["reg.saved"] = ("园区设置已保存，已记入审计日志。", "Park settings saved and written to the audit log."),
         ["reg.spacecreated"] = ("已新增空间 {0}（{1}）。", "Space {0} ({1}) added."),
         ["reg.spacedeleted"] = ("已删除空间 {0}。", "Space {0} deleted."),
+        ["reg.spacerenamed"] = ("空间 {0} 已改名为 {1}。", "Space {0} renamed to {1}."),
+        ["reg.rename"] = ("改名", "Rename"),
         ["reg.tzhint"] = ("IANA 时区，园区有读数后不可更改", "IANA id; fixed once the park has readings"),
         ["reg.gridhint"] = ("如 华东", "e.g. East China"),
         ["reg.climate.severe_cold"] = ("严寒地区", "Severe cold"),

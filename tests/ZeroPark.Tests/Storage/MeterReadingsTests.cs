@@ -6,9 +6,9 @@ using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.Storage;
 
-/// <summary>The stored readings of a meter and day (the manual-entry page's list) and the shared file-import path, on SQLite and
-/// on PostgreSQL. Values by hand from <see cref="EnergyTestPark"/>.</summary>
-public abstract class MeterReadingsTests : IAsyncLifetime
+/// <summary>The store calls behind the data-management pages: the stored readings of a meter and day (the manual-entry page's
+/// list), the shared file-import path and renaming a space, on SQLite and on PostgreSQL. Values by hand from <see cref="EnergyTestPark"/>.</summary>
+public abstract partial class MeterReadingsTests : IAsyncLifetime
 {
     private ZeroParkStore _store = null!;
     private const string Park = "mr01";
@@ -61,6 +61,22 @@ public abstract class MeterReadingsTests : IAsyncLifetime
         var none = await FileImport.ImportReadingsAsync(_store, Park, pdf, "export.pdf", null, "op.li");
         Assert.Equal(("file", 0), (none.FileErrorField, none.Accepted));
         Assert.StartsWith("file: unsupported extension '.pdf'", none.FileError, StringComparison.Ordinal);
+    }
+}
+
+public abstract partial class MeterReadingsTests
+{
+    [Fact]
+    public async Task A_space_is_renamed_keeping_its_code_and_meters_and_the_change_is_audited()
+    {
+        var s = await _store.RenameSpaceAsync(Park, "b1-r1", " 101 机房 ", "li.wei");
+        Assert.Equal(("b1-r1", "101 机房", ZeroPark.Domain.SpaceLevel.Room), (s.Code, s.Name, s.Level));
+        var reg = await _store.GetRegistryAsync(Park);
+        Assert.Equal(s.Id, reg.Meter("pdu1").SpaceId);
+        var a = Assert.Single(await _store.AuditLogAsync(Park), e => e.Entity == "space" && e.Action == "update");
+        Assert.Equal(("li.wei", "b1-r1", "Room 1", "101 机房"), (a.User, a.EntityKey, a.OldValue, a.NewValue));
+        Assert.Equal("name", (await Assert.ThrowsAsync<ValidationException>(() => _store.RenameSpaceAsync(Park, "b1-r1", "  ", "li.wei"))).Field);
+        await Assert.ThrowsAsync<NotFoundException>(() => _store.RenameSpaceAsync(Park, "b9", "X", "li.wei"));
     }
 }
 

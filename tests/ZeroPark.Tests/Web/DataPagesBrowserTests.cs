@@ -221,6 +221,11 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("space-add").ClickAsync();
         await page.GetByTestId("dm-message").WaitForAsync();
         Assert.Contains("机房", await page.GetByTestId("space-tree").Locator("tr[data-space=b1-r2]").InnerTextAsync(), StringComparison.Ordinal);
+        await page.GetByTestId("rename-space-b1-r2").ClickAsync();
+        await page.GetByTestId("rename-input-b1-r2").FillAsync("2号机房（冷通道封闭）");
+        await page.GetByTestId("rename-save-b1-r2").ClickAsync();
+        await page.GetByTestId("dm-message").WaitForAsync();
+        Assert.Contains("2号机房（冷通道封闭）", await page.GetByTestId("space-tree").Locator("tr[data-space=b1-r2]").InnerTextAsync(), StringComparison.Ordinal);
         await page.GetByTestId("f-space_code").FillAsync("B1 R2!");
         await page.GetByTestId("f-space_name").FillAsync("Bad");
         await page.GetByTestId("space-add").ClickAsync();
@@ -246,7 +251,8 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         var audit = await fx.Store.AuditLogAsync(ParkA);
         Assert.Contains(audit, a => a.Entity == "meter" && a.EntityKey == "cooling_total" && a.Action == "create" && a.User == name);
         Assert.Contains(audit, a => a.Entity == "park" && a.Action == "update" && a.User == name);
-        Assert.Contains(audit, a => a.Entity == "space" && a.EntityKey == "b1-r2" && a.User == name);
+        Assert.Contains(audit, a => a.Entity == "space" && a.EntityKey == "b1-r2" && a.Action == "create" && a.User == name);
+        Assert.Contains(audit, a => a.Entity == "space" && a.EntityKey == "b1-r2" && a.Action == "update" && a.User == name && a.OldValue == "2号机房" && a.NewValue == "2号机房（冷通道封闭）");
 
         // The meters list: search and filters.
         await page.GotoAsync($"/parks/{ParkA}/meters?system=cooling");

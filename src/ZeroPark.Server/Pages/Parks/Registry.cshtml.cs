@@ -80,6 +80,25 @@ public sealed class RegistryModel(ZeroParkStore store) : DataPageModel(store)
         return Page();
     }
 
+    public async Task<IActionResult> OnPostRenameSpaceAsync(string park, string code, CancellationToken ct)
+    {
+        if (!await LoadAsync(park, ct)) return NotFound();
+        if (!CanEditRegistry) return Forbidden();
+        try
+        {
+            var s = await Store.RenameSpaceAsync(park, code, Request.Form["space_rename"].ToString(), Me.Name, ct);
+            await LoadAsync(park, ct);
+            Message = T("reg.spacerenamed", s.Code, s.Name);
+        }
+        catch (Exception e) when (e is ValidationException or NotFoundException)
+        {
+            if (e is ValidationException v) e = new ValidationException("space_name", v.Message);
+            Show(e);
+        }
+        Fill();
+        return Page();
+    }
+
     public async Task<IActionResult> OnPostDeleteSpaceAsync(string park, string code, CancellationToken ct)
     {
         if (!await LoadAsync(park, ct)) return NotFound();
