@@ -144,21 +144,14 @@ public static class CliApp
         {
             var f = pr.GetValue(file)!;
             await using var s = f.OpenRead();
-            var (rows, errors) = MeterFileParser.Parse(s);
-            if (errors.Count > 0)
+            var result = await FileImport.ImportMetersAsync(store, pr.GetValue(ParkOpt)!, s, pr.GetValue(UserOpt)!, ct);
+            if (result.Errors.Count > 0)
             {
-                foreach (var e in errors) await Console.Error.WriteLineAsync($"line {e.Line}: {e.Reason}");
-                await Console.Error.WriteLineAsync($"error: {errors.Count} bad row(s); no meter was registered");
+                foreach (var e in result.Errors) await Console.Error.WriteLineAsync($"line {e.Line}: {e.Reason}");
+                await Console.Error.WriteLineAsync($"error: {result.Errors.Count} bad row(s); no meter was registered");
                 return 2;
             }
-            var drafts = rows.Select(r => new MeterDraft(r.Code, r.Name, Codes.Of(r.Carrier), Codes.Of(r.Kind), r.Unit)
-            {
-                RegisterMax = r.RegisterMax, Multiplier = r.Multiplier, SpaceCode = r.SpaceCode, SystemCode = r.SystemCode, Role = Codes.Of(r.Role),
-                IntervalMinutes = r.IntervalMinutes, MaxRatePerHour = r.MaxRatePerHour, Device = r.Device, Formula = r.Formula,
-            }).ToList();
-            // One transaction: all meters or none. Physical meters first, so virtual meters can refer to meters of the same file.
-            await store.CreateMetersAsync(pr.GetValue(ParkOpt)!, [.. drafts.Where(d => d.Formula is null), .. drafts.Where(d => d.Formula is not null)], pr.GetValue(UserOpt)!, ct);
-            Console.WriteLine($"registered {drafts.Count} meter(s)");
+            Console.WriteLine($"registered {result.Registered} meter(s)");
             return 0;
         }));
         var list = new Command("list", "list meters") { Db, ParkOpt, FormatOpt };
@@ -188,31 +181,14 @@ public static class CliApp
             if (!f.Exists) throw new FileNotFoundException($"file '{f.FullName}' not found");
             var map = pr.GetValue(mapping) is { } mf ? ColumnMapping.FromJson(await File.ReadAllTextAsync(mf.FullName, ct)) : null;
             var park = pr.GetValue(ParkOpt)!;
-            var reg = await store.GetRegistryAsync(park, ct);
-            // The plain format requires offsets; with a column mapping (a foreign export), timestamps without an offset (and
-            // Excel date cells) are the park's local time unless the mapping names another zone.
-            if (map is { TimeZone: null or "" }) map = map with { TimeZone = reg.Park.TimeZoneId };
             var interactive = !Console.IsErrorRedirected && pr.GetValue(FormatOpt) != "json";
-            ZeroPark.Metering.ParseResult? parsed = null;
-            var accepted = 0; var duplicates = 0; var corrected = 0;
-            var rejected = new List<RowError>();
-            var size = Math.Max(1, pr.GetValue(batch));
+            FileImportResult? result = null;
+            // The same path as POST …/import and the web UI's import page (FileImport): parse, then store in batches.
             async Task Work(Action<string, double, double> report)
             {
-                await using (var s = f.OpenRead())
-                {
-                    parsed = ReadingFileParser.Parse(s, f.Name, map, new Progress<long>(b => report("reading " + f.Name, b, f.Length)));
-                }
-                rejected.AddRange(parsed.Errors);
-                var points = parsed.Points;
-                for (var i = 0; i < points.Count; i += size)
-                {
-                    var chunk = points.Skip(i).Take(size).ToList();
-                    var sum = await store.IngestAsync(park, chunk, IngestSource.File(f.Name, pr.GetValue(UserOpt)!), ct: ct);
-                    accepted += sum.Accepted; duplicates += sum.Duplicates; corrected += sum.Corrected;
-                    rejected.AddRange(sum.Rejected);
-                    report("storing readings", i + chunk.Count, points.Count);
-                }
+                await using var s = f.OpenRead();
+                result = await FileImport.ImportReadingsAsync(store, park, s, f.Name, map, pr.GetValue(UserOpt)!, Math.Max(1, pr.GetValue(batch)),
+                    new Progress<long>(b => report("reading " + f.Name, b, f.Length)), (done, total) => report("storing readings", done, total), ct);
             }
             if (interactive)
             {
@@ -235,7 +211,7 @@ public static class CliApp
             {
                 await Work((_, _, _) => { });
             }
-            rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
+            var (accepted, duplicates, corrected, rejected) = (result!.Accepted, result.Duplicates, result.Corrected, result.Rejected);
             if (pr.GetValue(FormatOpt) == "json")
             {
                 Output.WriteJson(new { accepted, duplicates, corrected, rejected = rejected.Select(r => new { line = r.Line, reason = r.Reason }) });

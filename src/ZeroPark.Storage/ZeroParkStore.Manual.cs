@@ -55,4 +55,18 @@ public abstract partial class ZeroParkStore
         }
         return await IngestAsync(parkCode, points, new IngestSource("fill", user) { Reason = "linear gap fill", Flags = ReadingFlags.Estimated }, ct: ct);
     }
+
+    /// <summary>The stored readings of one physical meter on local dates <paramref name="from"/>..<paramref name="to"/> (inclusive; at most
+    /// 31 days), in time order: raw value, flags and, for replacements, the old register's final value. Read from the day chunks
+    /// (the manual-entry page shows what a correction changes).</summary>
+    public async Task<IReadOnlyList<StoredReading>> MeterReadingsAsync(string parkCode, string meterCode, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        if (to < from || to.DayNumber - from.DayNumber > 30) throw new ValidationException("to", "choose 1 to 31 days, the start not after the end");
+        var reg = await GetRegistryAsync(parkCode, ct);
+        var m = reg.Meter(meterCode);
+        if (m.IsVirtual) throw new ValidationException("meter", $"meter '{meterCode}' is virtual: it has no readings of its own");
+        var (start, end) = reg.Clock.Range(from, to);
+        await using var c = await OpenConnectionAsync(ct);
+        return await ReadRangeAsync(c, null, reg.Clock, m.Id.Value, start - 1, end - 1);
+    }
 }

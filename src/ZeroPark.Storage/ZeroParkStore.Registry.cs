@@ -223,6 +223,25 @@ public abstract partial class ZeroParkStore
         Invalidate(parkCode);
     }
 
+    /// <summary>Renames a space (its code, level and parent stay: meters, aggregates and plans refer to them). Audited with the old
+    /// and the new name.</summary>
+    public async Task<Space> RenameSpaceAsync(string parkCode, string code, string name, string user = "system", CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new ValidationException("name", "space name is required");
+        name = name.Trim();
+        var reg = await GetRegistryAsync(parkCode, ct);
+        if (!reg.SpacesByCode.TryGetValue(code, out var s)) throw new NotFoundException($"space '{code}' not found in park '{parkCode}'");
+        if (s.Name == name) return s;
+        await using var c = await OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await c.ExecuteAsync("UPDATE spaces SET name = @name WHERE id = @id", new { name, id = s.Id.Value }, tx);
+        await AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "space", code, null, s.Name, name);
+        await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
+        await tx.CommitAsync(ct);
+        Invalidate(parkCode);
+        return (await GetRegistryAsync(parkCode, ct)).SpacesByCode[code];
+    }
+
     // ---------------------------------------------------------------- meters
 
     /// <summary>Creates meters (all or nothing). Aggregates they feed are created too.</summary>

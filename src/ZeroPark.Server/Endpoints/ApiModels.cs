@@ -115,13 +115,13 @@ public sealed record ManualEntryRequest
     public string? Reason { get; init; }
 }
 
-/// <summary>A meter replacement: the old register's final value and the new register's initial value at <c>at</c>.</summary>
+/// <summary>A meter replacement: the old register's final value and the new register's initial value at <c>at</c>. The audit log
+/// records the signed-in user (there is no <c>user</c> field).</summary>
 public sealed record ReplacementRequest
 {
     public JsonElement? At { get; init; }
     public double? OldFinal { get; init; }
     public double? NewInitial { get; init; }
-    public string? User { get; init; }
     public string? Reason { get; init; }
 }
 

@@ -93,19 +93,14 @@ internal static class IngestEndpoints
                     try { mapping = ColumnMapping.FromJson(mappingJson); }
                     catch (FormatException e) { throw new ValidationException("mapping", e.Message); }
                 }
-                // The plain format requires offsets; with a column mapping (a foreign export), timestamps without an offset
-                // are the park's local time unless the mapping names another zone.
-                var reg = await store.GetRegistryAsync(park, ct);
-                if (mapping is { TimeZone: null or "" }) mapping = mapping with { TimeZone = reg.Park.TimeZoneId };
+                // The same path as zeropark import and the web UI's import page: the plain format requires offsets; with a column
+                // mapping (a foreign export), timestamps without an offset are the park's local time unless the mapping names another zone.
                 var fileName = Path.GetFileName(file.FileName);
-                ParseResult parsed;
+                FileImportResult result;
                 await using (var stream = file.OpenReadStream())
-                    parsed = ReadingFileParser.Parse(stream, fileName, mapping);
-                if (parsed.Points.Count == 0 && parsed.Errors.Count == 1 && parsed.Errors[0] is var only
-                    && (only.Line == 0 || only.Reason.StartsWith("header", StringComparison.Ordinal)))
-                    throw new ValidationException(only.Reason.StartsWith("mapping", StringComparison.Ordinal) ? "mapping" : "file", only.Reason);
-                var summary = await store.IngestAsync(park, parsed.Points, IngestSource.File(fileName, ApiKeyAuth.User(ctx)), detail: false, ct);
-                return TypedResults.Ok(IngestResponse.From(summary, parsed.Errors, points: false) with { File = fileName });
+                    result = await FileImport.ImportReadingsAsync(store, park, stream, fileName, mapping, ApiKeyAuth.User(ctx), ct: ct);
+                if (result.FileError is { } fileError) throw new ValidationException(result.FileErrorField, fileError);
+                return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, result.Corrected, result.Rejected) { File = fileName });
             })
             .RequireApiKey(ApiKeyAuth.RoutePark)
             .DocumentBody(null, multipart: true)

@@ -12,7 +12,7 @@ using ZeroPark.Server.Web;
 namespace ZeroPark.Server.Endpoints;
 
 /// <summary>Reference data (system taxonomy, codes) and the registry: parks, spaces, meters, API keys.
-/// No sign-in yet (a later issue): the server binds loopback only, and registry changes are audited as user <c>api</c>.</summary>
+/// Every route needs a signed-in user (<see cref="UserAccess"/>); changes are audited with that user's name.</summary>
 internal static class RegistryEndpoints
 {
 
@@ -186,25 +186,27 @@ internal static class RegistryEndpoints
                 var at = Query.Instant(body.At, "at");
                 if (body.OldFinal is not { } oldFinal) throw new ValidationException("old_final", "'old_final' is required: the old register's final value");
                 if (body.NewInitial is not { } newInitial) throw new ValidationException("new_initial", "'new_initial' is required: the new register's initial value");
-                var summary = await store.ReplaceMeterAsync(park, code, at, oldFinal, newInitial,
-                    string.IsNullOrWhiteSpace(body.User) ? UserAccess.Actor(request.HttpContext) : body.User.Trim(), body.Reason, ct);
+                // Audited as the signed-in user: the body has no "user" (an unknown property is a 400).
+                var summary = await store.ReplaceMeterAsync(park, code, at, oldFinal, newInitial, UserAccess.Actor(request.HttpContext), body.Reason, ct);
                 if (summary.Rejected.Count > 0) throw new ValidationException("new_initial", summary.Rejected[0].Reason);
                 return TypedResults.Ok(IngestResponse.From(summary, points: false));
             })
             .Accepts<ReplacementRequest>("application/json")
-            .WithSummary("Record a meter replacement (old final and new initial register values)")
+            .WithSummary("Record a meter replacement (old final and new initial register values); audited as the signed-in user")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         inPark.MapPost("/meters/{code}/fill-gaps", async Task<Ok<IngestResponse>> (string park, string code, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? user, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "to")] string? toDate, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
+                if (http.Request.Query.ContainsKey("user"))
+                    throw new ValidationException("user", "'user' is not accepted: the audit log records the signed-in user");
                 var from = Query.Date(fromDate, "from");
                 var to = Query.Date(toDate, "to");
-                var summary = await store.FillGapsAsync(park, code, from, to, string.IsNullOrWhiteSpace(user) ? UserAccess.Actor(http) : user.Trim(), ct);
+                var summary = await store.FillGapsAsync(park, code, from, to, UserAccess.Actor(http), ct);
                 return TypedResults.Ok(IngestResponse.From(summary, points: false));
             })
-            .WithSummary("Fill gaps of a meter with linearly interpolated, estimated readings (local dates, inclusive)")
+            .WithSummary("Fill gaps of a meter with linearly interpolated, estimated readings (local dates, inclusive); audited as the signed-in user")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -68,7 +68,8 @@ internal static class UserAccess
         return Access.RegistryWrite;
     }
 
-    private static bool Allows(UserRole role, Access a) => a switch
+    /// <summary>The role rights, shared by the API and the web UI's pages (which check them again on every POST).</summary>
+    internal static bool Allows(UserRole role, Access a) => a switch
     {
         Access.Read => true,
         Access.Audit => UserRoles.ReadsAudit(role),

@@ -670,16 +670,22 @@ public abstract class ApiTests(ApiServer server)
             .ExpectValidationProblemAsync("new_initial");
         await (await Client.PostJsonAsync($"{park.Url}/meters/m1/replacement", """{"at": "2025-03-10 00:45", "old_final": 118, "new_initial": 0}"""))
             .ExpectValidationProblemAsync("at");
+        // The audit log records the signed-in user: a "user" field is refused (nothing stored), not written to the log.
+        Assert.Contains("unknown property 'user'", await (await Client.PostJsonAsync($"{park.Url}/meters/m1/replacement",
+            """{"at": "2025-03-10T00:45:00+08:00", "old_final": 118, "new_initial": 0, "user": "tech", "reason": "meter swap"}""")).ExpectValidationProblemAsync("user"),
+            StringComparison.Ordinal);
         var rep = await (await Client.PostJsonAsync($"{park.Url}/meters/m1/replacement",
-            """{"at": "2025-03-10T00:45:00+08:00", "old_final": 118, "new_initial": 0, "user": "tech", "reason": "meter swap"}""")).ExpectAsync(HttpStatusCode.OK);
+            """{"at": "2025-03-10T00:45:00+08:00", "old_final": 118, "new_initial": 0, "reason": "meter swap"}""")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(1, rep.GetProperty("accepted").GetInt32());
         await (await IngestAsync(park, Batch(("m1", "2025-03-10T01:00:00+08:00", 5)))).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(23, (await Client.GetJsonAsync($"{park.Url}/series?meter=m1&from=2025-03-10&to=2025-03-10")).Num("total"));
-        Assert.Contains((await Client.GetJsonAsync($"{park.Url}/audit")).Items(), a => a.Str("action") == "replace" && a.Str("user") == "tech");
+        var replaced = Assert.Single((await Client.GetJsonAsync($"{park.Url}/audit")).Items(), a => a.Str("action") == "replace");
+        Assert.Equal((ApiServer.UserName, "meter swap"), (replaced.Str("user"), replaced.Str("reason")));
 
         // m2: 00:15 → 0, 01:15 → 40; filling writes estimates at 00:30, 00:45, 01:00 (10, 20, 30); the day stays 40.
         await (await Client.PostAsync($"{park.Url}/meters/m2/fill-gaps?from=2025-03-10&to=bad", null)).ExpectValidationProblemAsync("to");
-        var fill = await (await Client.PostAsync($"{park.Url}/meters/m2/fill-gaps?from=2025-03-10&to=2025-03-10&user=ops", null)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.PostAsync($"{park.Url}/meters/m2/fill-gaps?from=2025-03-10&to=2025-03-10&user=ops", null)).ExpectValidationProblemAsync("user");
+        var fill = await (await Client.PostAsync($"{park.Url}/meters/m2/fill-gaps?from=2025-03-10&to=2025-03-10", null)).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(3, fill.GetProperty("accepted").GetInt32());
         var m2 = (await Client.GetJsonAsync($"{park.Url}/series?meter=m2&from=2025-03-10&to=2025-03-10")).Items("buckets")[0];
         Assert.Equal(40, m2.Num("value"));

@@ -22,14 +22,21 @@ public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 /// Chromium (<c>/usr/bin/chromium</c>, headless) driven by Playwright for .NET. Playwright's own browser download is never used:
 /// <c>./scripts/test.sh</c> installs the <c>chromium</c> package.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
     private WebApplication? _app;
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
-    public string Database { get; } = TestDatabases.NewSqlitePath();
+    /// <summary>The store: a temp SQLite file, or (subclasses) a PostgreSQL connection string.</summary>
+    public string Database { get; }
+
+    public BrowserFixture() : this(TestDatabases.NewSqlitePath())
+    {
+    }
+
+    protected BrowserFixture(string database) => Database = database;
     public IBrowser Browser { get; private set; } = null!;
     public ZeroParkStore Store => _app!.Services.GetRequiredService<ZeroParkStore>();
 
@@ -84,10 +91,17 @@ public sealed class BrowserFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
+        await DropDatabaseAsync();
+    }
+
+    /// <summary>Deletes the store (the SQLite files; PostgreSQL subclasses drop their database).</summary>
+    protected virtual Task DropDatabaseAsync()
+    {
         SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" })
         {
             try { File.Delete(Database + suffix); } catch (IOException) { /* a temp file */ }
         }
+        return Task.CompletedTask;
     }
 }
