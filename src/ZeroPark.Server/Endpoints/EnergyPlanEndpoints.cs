@@ -160,7 +160,7 @@ internal static class EnergyPlanEndpoints
                     Query.Date(toDate, "to"), AnalysisBuckets.Parse(by), ct));
                 return xlsx ? File("equipment", park, EnergyTables.Equipment(e)) : TypedResults.Ok(e);
             })
-            .WithSummary("Cooling energy by equipment type (system=cooling) or power-system losses by device type: transformer, UPS, HVDC (system=power), " +
+            .WithSummary("Cooling energy by equipment type (system=cooling) or power-system losses by device type: transformer, UPS, HVDC, and by voltage level (voltage_levels: 10kv, 0.4kv) (system=power), " +
                          "ranked per bucket; devices ranked within each type")
             .WithDescription("system = cooling | power; by = day | week | month | total (default). " + Xlsx)
             .ProducesValidationProblem()

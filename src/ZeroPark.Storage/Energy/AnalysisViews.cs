@@ -39,11 +39,20 @@ public sealed record RackEnergyView(DateTimeOffset Start, DateTimeOffset End, st
 public sealed record EquipmentTypeView(DateTimeOffset Start, DateTimeOffset End, string Type, string NameZh, string NameEn, int Meters, double? Kwh, int? Rank,
     double? SharePct);
 
+public sealed record VoltageLevelView(DateTimeOffset Start, DateTimeOffset End, string Level, string NameZh, string NameEn, IReadOnlyList<string> Types, int Meters,
+    double? Kwh, double? SharePct);
+
 public sealed record EquipmentView(string Node, string System, IReadOnlyList<EquipmentTypeView> Types, IReadOnlyList<RankedDeviceView> Devices, IReadOnlyList<string> Notes)
 {
+    /// <summary>Power-system losses by voltage level (10kv, 0.4kv) per bucket; empty for cooling.</summary>
+    public IReadOnlyList<VoltageLevelView> VoltageLevels { get; init; } = [];
+
     public static EquipmentView From(EquipmentReport r) => new(r.Node, r.System,
         r.Types.Select(t => new EquipmentTypeView(t.Start, t.End, t.Type, t.NameZh, t.NameEn, t.Meters, R.E(t.Kwh), t.Rank, R.P(t.SharePct))).ToList(),
-        r.Devices.Select(RankedDeviceView.From).ToList(), r.Notes);
+        r.Devices.Select(RankedDeviceView.From).ToList(), r.Notes)
+    {
+        VoltageLevels = r.VoltageLevels.Select(v => new VoltageLevelView(v.Start, v.End, v.Level, v.NameZh, v.NameEn, v.Types, v.Meters, R.E(v.Kwh), R.P(v.SharePct))).ToList(),
+    };
 }
 
 public sealed record BalanceRowView(DateTimeOffset Start, DateTimeOffset End, double? MasterKwh, double? SubKwh, double? ImbalanceKwh, double? ImbalancePct,
