@@ -73,9 +73,9 @@ public sealed record NodeAssessmentView(string Node, string Name, double? Energy
     public double? CarbonSavedVsLastYearT { get; init; }
     public string? CarbonFactor { get; init; }
 
-    public static NodeAssessmentView From(NodeAssessment b) => new(b.Node, b.Name, R.E(b.EnergyKwh), R.E(b.ItKwh), R.E(b.WaterM3), R.K(b.Pue), R.K(b.Wue),
-        b.RacksInUse, R.E(b.IntensityKwhPerRack), R.E(b.AnnualPlanKwh), R.E(b.PlanToDateKwh), R.E(b.SavedVsPlanKwh), R.P(b.SavedVsPlanPct), R.E(b.LastYearKwh),
-        R.E(b.SavedVsLastYearKwh), R.P(b.SavedVsLastYearPct), b.RankPue, b.RankWue, b.RankIntensity, b.RankPlan, R.Pc(b.Completeness), b.Notes)
+    public static NodeAssessmentView From(NodeAssessment b) => new(b.Node, b.Name, R.E(b.Energy?.KilowattHours), R.E(b.It?.KilowattHours), R.E(b.Water?.CubicMetres),
+        R.K(b.Pue), R.K(b.Wue), b.RacksInUse, R.E(b.IntensityKwhPerRack), R.E(b.AnnualPlan?.KilowattHours), R.E(b.PlanToDate?.KilowattHours),
+        R.E(b.SavedVsPlan?.KilowattHours), R.P(b.SavedVsPlanPct), R.E(b.LastYear?.KilowattHours), R.E(b.SavedVsLastYear?.KilowattHours), R.P(b.SavedVsLastYearPct), b.RankPue, b.RankWue, b.RankIntensity, b.RankPlan, R.Pc(b.Completeness), b.Notes)
     {
         CarbonSavedVsPlanT = R.K(b.CarbonSavedVsPlanT), CarbonSavedVsLastYearT = R.K(b.CarbonSavedVsLastYearT), CarbonFactor = b.CarbonFactor,
     };

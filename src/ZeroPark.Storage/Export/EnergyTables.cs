@@ -83,12 +83,12 @@ public static partial class EnergyTables
 
     public static XlsxSheet[] Flow(IReadOnlyList<FlowView> flows) =>
     [
-        new("links", ["start", "end", "node", "carrier", "source", "target", "value", "unit"],
-            flows.SelectMany(f => f.Links.Select(l => new object?[] { f.Start, f.End, f.Node, f.Carrier, l.Source, l.Target, l.Value, f.Unit })).ToList()),
-        new("nodes", ["start", "end", "node", "carrier", "id", "name_zh", "name_en", "kind", "value", "unit"],
-            flows.SelectMany(f => f.Nodes.Select(n => new object?[] { f.Start, f.End, f.Node, f.Carrier, n.Id, n.NameZh, n.NameEn, n.Kind, n.Value, f.Unit })).ToList()),
-        new("balance", ["start", "end", "node", "carrier", "input", "metered", "unmetered", "unit", "balanced", "completeness", "notes"],
-            flows.Select(f => new object?[] { f.Start, f.End, f.Node, f.Carrier, f.Input, f.Metered, f.Unmetered, f.Unit, f.Balanced, f.Completeness, Notes(f.Notes) }).ToList()),
+        new("links", ["start", "end", "node", "source", "target", "kwh", "carrier", "value", "unit"],
+            flows.SelectMany(f => f.Links.Select(l => new object?[] { f.Start, f.End, f.Node, l.Source, l.Target, l.Kwh, f.Carrier, l.Value, f.Unit })).ToList()),
+        new("nodes", ["start", "end", "node", "id", "name_zh", "name_en", "kind", "kwh", "carrier", "value", "unit"],
+            flows.SelectMany(f => f.Nodes.Select(n => new object?[] { f.Start, f.End, f.Node, n.Id, n.NameZh, n.NameEn, n.Kind, n.Kwh, f.Carrier, n.Value, f.Unit })).ToList()),
+        new("balance", ["start", "end", "node", "input_kwh", "metered_kwh", "unmetered_kwh", "balanced", "completeness", "notes", "carrier", "input", "metered", "unmetered", "unit"],
+            flows.Select(f => new object?[] { f.Start, f.End, f.Node, f.InputKwh, f.MeteredKwh, f.UnmeteredKwh, f.Balanced, f.Completeness, Notes(f.Notes), f.Carrier, f.Input, f.Metered, f.Unmetered, f.Unit }).ToList()),
     ];
 
     private static readonly IReadOnlyList<string> CostBaseColumns =
