@@ -14,8 +14,9 @@ public sealed record PeriodChangeView(string Basis, DateTimeOffset Start, DateTi
 /// with the same period rules). With <c>by=month</c> every row gets <c>mom</c> and <c>yoy</c>; with <c>by=year</c> only <c>yoy</c>;
 /// other bucketings get neither. A whole local month compares with the whole previous month and the same month a year earlier; a
 /// month or year cut by the range compares with the same local dates one month / one year earlier
-/// (<see cref="BreakdownComparison.Shift"/>). The earlier whole months are read with ONE monthly query over their span; only cut
-/// buckets (at most the first and the last) need a query each.
+/// (<see cref="BreakdownComparison.Shift"/>). The earlier whole months are read with one monthly query per span of up to two years
+/// (when most months of the span are needed; else one query per month); cut buckets (at most the first and the last) need a
+/// query each.
 /// </summary>
 public static class PeriodComparison
 {
@@ -90,9 +91,13 @@ public static class PeriodComparison
         // Whole earlier months: one monthly query over their span; every other range: one total query each.
         var found = new Dictionary<(DateOnly, DateOnly), T>();
         var whole = wanted.Select(w => w.Range).Where(WholeMonth).Distinct().ToList();
-        if (whole.Count > 0)
+        // (in spans of at most two years, so a long range stays within the services' own range limits; a span where most months are
+        // not needed, e.g. December and the January a year earlier of a one-month query, is read month by month instead)
+        foreach (var chunk in Chunks(whole.OrderBy(w => w.From).ToList()))
         {
-            foreach (var r in await fetch(whole.Min(w => w.From), whole.Max(w => w.To), EnergyBucketing.Month))
+            var spanMonths = (chunk.To.Year - chunk.From.Year) * 12 + chunk.To.Month - chunk.From.Month + 1;
+            if (chunk.Needed * 2 < spanMonths) continue;    // read below, one total query each
+            foreach (var r in await fetch(chunk.From, chunk.To, EnergyBucketing.Month))
                 found[Dates(span(r).Start, span(r).End)] = r;
         }
         foreach (var range in wanted.Select(w => w.Range).Where(r => !found.ContainsKey(r)).Distinct().ToList())
@@ -128,6 +133,25 @@ public static class PeriodComparison
             result[i] = (notes, mom, yoy);
         }
         return result;
+    }
+
+    /// <summary>Sorted whole months grouped into spans of at most 24 months (a span may include months nobody asked for).</summary>
+    private static IEnumerable<(DateOnly From, DateOnly To, int Needed)> Chunks(IReadOnlyList<(DateOnly From, DateOnly To)> months)
+    {
+        var i = 0;
+        while (i < months.Count)
+        {
+            var from = months[i].From;
+            var to = months[i].To;
+            var needed = 1;
+            while (i + 1 < months.Count && months[i + 1].To <= from.AddMonths(24).AddDays(-1))
+            {
+                to = months[++i].To;
+                needed++;
+            }
+            i++;
+            yield return (from, to, needed);
+        }
     }
 
     internal static double? Change(double? current, double? previous) =>

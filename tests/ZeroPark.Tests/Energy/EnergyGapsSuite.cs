@@ -230,6 +230,14 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
         Assert.Equal(15_400, cut.Yoy!.Values["total_kwh"]);
         Assert.Equal(-7.14, cut.Yoy.ChangePct["total_kwh"]);
 
+        // 18 months by month: the earlier months span 2023-01..2025-05 (29 months, read in two spans); the figures are the same.
+        var all = await PeriodComparison.KpiAsync(Service, p, "b1", PlanTestPark.First, PlanTestPark.Last, EnergyBucketing.Month);
+        Assert.Equal(18, all.Count);
+        Assert.Equal(10.71, all[14].Mom!.ChangePct["total_kwh"]);                 // 2025-03
+        Assert.Equal(-7.14, all[14].Yoy!.ChangePct["total_kwh"]);
+        // January 2025 (40,300) against December 2024 (1,400 × 31 = 43,400): −7.14 %.
+        Assert.Equal(43_400, all[12].Mom!.Values["total_kwh"]);
+        Assert.Equal(-7.14, all[12].Mom!.ChangePct["total_kwh"]);
         // By year: only yoy. 2025-01-01..06-30: 1,300 × 181 = 235,300 against 2024-01-01..06-30: 1,400 × 182 (leap year) = 254,800:
         // (235,300 − 254,800) / 254,800 = −7.65 %.
         var year = (await PeriodComparison.KpiAsync(Service, p, "b1", new DateOnly(2025, 1, 1), new DateOnly(2025, 6, 30), EnergyBucketing.Year)).Single();
