@@ -34,6 +34,7 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 9, Description = "timed runs per ZeroPark query (baseline: 3, or 1 when a run exceeds 5 s)" };
         var cmd = new Command("bench", "benchmark ingest and dashboard queries against a bare-table baseline") { storeOpt, meters, days, pg, dir, format, runs };
         cmd.Subcommands.Add(CarbonBench.Create());
+        cmd.Subcommands.Add(EnergyBench.Create());
         cmd.SetAction(async (pr, ct) =>
         {
             var kind = pr.GetValue(storeOpt) switch
@@ -181,21 +182,7 @@ internal static class BenchCommand
             await baseline.DisposeAsync();
 
             // ---- energy management over the whole period (no baseline: these are ZeroPark's own features)
-            var energy = new ZeroPark.Storage.EnergyManagement.EnergyService(store);
-            var energyCalls = new Dictionary<string, Func<Task>>
-            {
-                ["kpi_park_by_month"] = () => energy.KpiAsync(park, null, from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Month, ct),
-                ["kpi_park_by_day"] = () => energy.KpiAsync(park, null, from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Day, ct),
-                ["kpi_building_total"] = () => energy.KpiAsync(park, "b1", from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Total, ct),
-                ["breakdown_park_by_month"] = () => energy.BreakdownAsync(park, null, from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Month, ct: ct),
-                ["flow_park_total"] = () => energy.FlowAsync(park, null, from, to, ZeroPark.Storage.EnergyManagement.EnergyBucketing.Total, ct),
-            };
-            var energyFigures = new Dictionary<string, double>();
-            foreach (var (name, f) in energyCalls)
-            {
-                energyFigures[name] = Math.Round(await Median(f, runs), 2);
-                log.WriteLine($"energy {name}: {energyFigures[name]:0.0} ms");
-            }
+            var energyFigures = await EnergyBench.RunAsync(store, park, from, to, runs, log, ct);
             var carbonFigures = await CarbonBench.RunAsync(store, park, from, to, runs, log, ct);
             return new BenchResult(kind == StoreKind.Sqlite ? "sqlite" : "postgres", demo.PhysicalMeters, options.Days, readings,
                 Math.Round(ingestPerS), Math.Round(baselinePerS), Math.Round(ingestPerS / baselinePerS, 3), figures) { Energy = energyFigures, Carbon = carbonFigures };

@@ -16,14 +16,14 @@ internal sealed record DemoMeter(MeterDraft Draft, int Index, int Building, Demo
 internal enum DemoShape
 {
     Rack, UpsIn, UpsOut, Incoming, TransformerLv, Chiller, PrimaryPump, SecondaryPump, CoolingPump, Tower, Crah,
-    Lighting, Fire, LowVoltage, Office, Water, Diesel, Pv, HeatExport,
+    Lighting, Fire, LowVoltage, Office, Water, Diesel, Pv, HeatExport, CoolingLoad,
 }
 
 /// <summary>
 /// A realistic data center park for demos, tests and the benchmark: 4 buildings × 2 floors × 2 rooms of racks, each rack
 /// with a cumulative PDU meter; per building incoming lines (facility input, with CT ratio), transformer LV meters, UPS
 /// input/output meters with virtual loss meters, chillers, pumps, cooling towers, CRAHs, lighting, fire, low-voltage and
-/// office meters, a make-up water meter, diesel generator fuel meters and rooftop PV (on the LV side); exported heat for the park.
+/// office meters, a chilled-water cooling-load (heat) meter, a make-up water meter, diesel generator fuel meters and rooftop PV (on the LV side); exported heat for the park.
 /// Values follow a daily and weekly IT pattern and seasonal cooling (cooling load factor ~0.12 in winter to ~0.33 in
 /// summer, so monthly PUE runs ~1.2–1.45), at 15-minute resolution, with a few gaps, one register rollover and one meter
 /// replacement. Deterministic for a given seed.
@@ -50,6 +50,8 @@ public sealed class DemoPark
     public int PhysicalMeters => _meters.Count(m => m.Draft.Formula is null);
     public int RacksTotal => Buildings * FloorsPerBuilding * RoomsPerFloor * _racksPerRoom;
     public IReadOnlyList<MeterDraft> MeterDrafts => _meters.Select(m => m.Draft).ToList();
+
+    internal IReadOnlyList<DemoMeter> AllMeters => _meters;
 
     internal DemoMeter Meta(string code) => ByCode.TryGetValue(code, out var m) ? m : throw new ArgumentException($"no demo meter '{code}'");
 
@@ -142,6 +144,9 @@ public sealed class DemoPark
             Many(1, "fire", "消防", "aux.fire", DemoShape.Fire, 0.002);
             Many(1, "lv", "弱电", "aux.low_voltage", DemoShape.LowVoltage, 0.004);
             Many(1, "office", "办公", "aux.office", DemoShape.Office, 0.006);
+            // Cooling load (heat meter on the chilled-water main, kWh thermal): the heat the cooling system removes, for CER.
+            Add(new MeterDraft($"{bc}_cload", $"{b}号楼 冷冻水冷量表", "chilled_water", "interval", "kWh") { SpaceCode = bc, SystemCode = "cooling", Device = "冷量表" },
+                b, DemoShape.CoolingLoad, 1);
             Add(new MeterDraft($"{bc}_water", $"{b}号楼 冷却塔补水", "water", "cumulative", "m3") { SpaceCode = bc, SystemCode = "cooling.tower", Role = "water_input" }, b, DemoShape.Water, 1, rng.Next(1000, 50_000));
             Many(2, "dg", "柴油发电机", "energy.generator", DemoShape.Diesel, 1, "L", "fuel_input", "diesel");
             // Rooftop PV, connected on the building's low-voltage side.

@@ -46,16 +46,8 @@ public static class DemoReadings
             for (var t = day == 0 ? dayStart : dayStart + Step; t <= dayEnd; t += Step)
             {
                 var local = clock.ToLocal(t - Step / 2);       // middle of the interval that ends at t
-                var doy = local.DayOfYear;
-                var hour = local.Hour + local.Minute / 60.0;
-                var tempC = 12 - 16 * Math.Cos(2 * Math.PI * (doy - 15) / 365.0) + 5 * Math.Sin(2 * Math.PI * (hour - 9) / 24.0);
-                var weekend = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
-                var itFactor = (1 + 0.06 * Math.Sin(2 * Math.PI * (hour - 8) / 24.0)) * (weekend ? 0.96 : 1.0) * (1 + 0.05 * (t - start) / (365.0 * 86400));
-                var clf = 0.13 + 0.24 * Math.Clamp(tempC / 28.0, 0, 1);   // cooling load factor: ~0.13 in winter (free cooling) to ~0.37 in summer
-                var daylight = Math.Max(0, Math.Sin(Math.PI * (hour - 6) / 12.0));
-                var office = !weekend && hour is >= 8 and < 19;
+                var (doy, hour, tempC, itFactor, clf, daylight, office, heating) = Conditions(local, t - start);
                 var firstMondayTest = local.Day <= 7 && local.DayOfWeek == DayOfWeek.Monday && hour is >= 10 and < 10.5;
-                var heating = doy <= 74 || doy >= 319;
                 Array.Clear(buildingsIt);
                 var ts = DateTimeOffset.FromUnixTimeSeconds(t);
                 var baseline = day == 0 && t == dayStart;
@@ -89,11 +81,12 @@ public static class DemoReadings
                         DemoShape.Fire or DemoShape.LowVoltage => it * m.Scale,
                         DemoShape.Office => it * m.Scale * (office ? 1.6 : 0.4),
                         DemoShape.Diesel => firstMondayTest ? 55 + 5 * rng.NextDouble() : 0,
+                        DemoShape.CoolingLoad => it * (1.04 + 0.01 * rng.Gaussian()),
                         DemoShape.Pv => m.Scale * 0.25 * daylight * (0.6 + 0.4 * Math.Sin(2 * Math.PI * (doy - 80) / 365.0)) * (0.7 + 0.3 * rng.NextDouble()),
                         _ => 0,
                     };
                     vals[i] = Math.Round(v, 3);
-                    if (m.Shape is not (DemoShape.UpsOut or DemoShape.Diesel or DemoShape.Pv or DemoShape.Rack)) lvLoad[m.Building] += vals[i];
+                    if (m.Shape is not (DemoShape.UpsOut or DemoShape.Diesel or DemoShape.Pv or DemoShape.Rack or DemoShape.CoolingLoad)) lvLoad[m.Building] += vals[i];
                     if (m.Shape == DemoShape.Pv) pv[m.Building] += vals[i];
                 }
                 // 3. Registers: transformer LV output = LV load − the building's PV; incoming lines = transformer output / 0.99.
@@ -131,6 +124,23 @@ public static class DemoReadings
             Array.Resize(ref points, n);
             yield return new DemoDay(date, points, replacement);
         }
+    }
+
+    /// <summary>The model's conditions at a local time (the middle of an interval), <paramref name="sinceStart"/> seconds after the
+    /// demo's start: outdoor temperature, IT load factor (daily and weekly pattern, 5 % growth a year), cooling load factor, daylight,
+    /// office hours and the heating season. Shared with <see cref="DemoPlans"/>.</summary>
+    internal static (int Doy, double Hour, double TempC, double ItFactor, double Clf, double Daylight, bool Office, bool Heating) Conditions(DateTime local, long sinceStart)
+    {
+        var doy = local.DayOfYear;
+        var hour = local.Hour + local.Minute / 60.0;
+        var tempC = 12 - 16 * Math.Cos(2 * Math.PI * (doy - 15) / 365.0) + 5 * Math.Sin(2 * Math.PI * (hour - 9) / 24.0);
+        var weekend = local.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+        var itFactor = (1 + 0.06 * Math.Sin(2 * Math.PI * (hour - 8) / 24.0)) * (weekend ? 0.96 : 1.0) * (1 + 0.05 * sinceStart / (365.0 * 86400));
+        var clf = 0.13 + 0.24 * Math.Clamp(tempC / 28.0, 0, 1);   // cooling load factor: ~0.13 in winter (free cooling) to ~0.37 in summer
+        var daylight = Math.Max(0, Math.Sin(Math.PI * (hour - 6) / 12.0));
+        var office = !weekend && hour is >= 8 and < 19;
+        var heating = doy <= 74 || doy >= 319;
+        return (doy, hour, tempC, itFactor, clf, daylight, office, heating);
     }
 
     private static double SumIt(double[] b) => b[1] + b[2] + b[3] + b[4];

@@ -133,7 +133,8 @@ internal static partial class EnergyCommands
         var by = AnalysisBy();
         var format = FormatOption();
         var cmd = new Command("equipment",
-            "cooling energy by equipment type or power-system losses by device type (transformer, UPS, HVDC) per bucket with rankings; devices ranked within each type")
+            "cooling energy by equipment type or power-system losses by device type (transformer, UPS, HVDC) and by voltage level (10 kV, 0.4 kV) per bucket " +
+            "with rankings; devices ranked within each type")
             { Db, Park, Node, system, From, To, by, format, OutputFile };
         cmd.SetAction((pr, ct) => RunStore(pr, async store =>
         {
@@ -143,6 +144,7 @@ internal static partial class EnergyCommands
             var code = Emit(pr, format, e, sheets, []);
             var f = CheckFormat(pr, format);
             if (f is "table" or "csv") Output.Write(f, sheets[1].Columns, sheets[1].Rows);
+            if (f is "table" or "csv" && sheets.Length > 2) Output.Write(f, sheets[2].Columns, sheets[2].Rows);
             if (f == "table") foreach (var n in e.Notes) Console.WriteLine(n);
             return code;
         }));

@@ -47,23 +47,27 @@ internal static partial class EnergyCommands
             { Db, Park, Node, From, To, By, Format, OutputFile };
         cmd.SetAction((pr, ct) => Run(pr, async (service, q) =>
         {
-            var rows = (await service.KpiAsync(q.Park, q.Node, q.From, q.To, q.By, ct)).Select(KpiRowView.From).ToList();
+            // --by month adds mom / yoy (previous month, same month a year earlier), --by year adds yoy (PeriodComparison).
+            var rows = await PeriodComparison.KpiAsync(service, q.Park, q.Node, q.From, q.To, q.By, ct);
             if (q.Format == "json") { Output.WriteJson(rows); return 0; }
             if (q.Format == "xlsx") return Xlsx(q, rows.Count, EnergyTables.Kpi(rows));
             if (q.Format == "table")
             {
                 // The terminal is narrow: the main KPIs only; --format csv or json has every field.
-                Output.Write(q.Format, ["period", "pue", "clf", "plf", "alf", "unmetered", "wue", "erf", "ere", "ref", "grade", "complete_%"],
-                    rows.Select(r => new object?[] { Period(r.Start, r.End), r.Pue, r.Clf, r.Plf, r.Alf, r.UnmeteredFactor, r.Wue, r.Erf, r.Ere, r.Ref, r.Gb40879Grade, r.Completeness }));
+                Output.Write(q.Format, ["period", "pue", "clf", "plf", "alf", "unmetered", "wue", "erf", "ere", "ref", "cer", "grade", "complete_%"],
+                    rows.Select(r => new object?[] { Period(r.Start, r.End), r.Pue, r.Clf, r.Plf, r.Alf, r.UnmeteredFactor, r.Wue, r.Erf, r.Ere, r.Ref, r.Cer, r.Gb40879Grade, r.Completeness }));
+                if (rows.Any(r => r.Mom is not null || r.Yoy is not null))
+                    Output.Write(q.Format, ["period", "pue", "prev_month_pue", "pue_mom_%", "prev_year_pue", "pue_yoy_%", "total_kwh", "total_mom_%", "total_yoy_%", "wue_mom_%", "wue_yoy_%"],
+                        rows.Select(r => new object?[]
+                        {
+                            Period(r.Start, r.End), r.Pue, r.Mom?.Values["pue"], r.Mom?.ChangePct["pue"], r.Yoy?.Values["pue"], r.Yoy?.ChangePct["pue"], r.Inputs.TotalKwh,
+                            r.Mom?.ChangePct["total_kwh"], r.Yoy?.ChangePct["total_kwh"], r.Mom?.ChangePct["wue"], r.Yoy?.ChangePct["wue"],
+                        }));
                 PrintNotes(rows.Select(r => (r.Start, r.Notes)));
                 return 0;
             }
-            Output.Write(q.Format, ["start", "end", "pue", "clf", "plf", "alf", "unmetered", "wue", "erf", "ere", "ref", "dcie", "it_load_rate", "rack_utilisation", "gb40879_grade", "completeness", "notes"],
-                rows.Select(r => new object?[]
-                {
-                    r.Start, r.End, r.Pue, r.Clf, r.Plf, r.Alf, r.UnmeteredFactor, r.Wue, r.Erf, r.Ere, r.Ref, r.Dcie, r.ItLoadRate, r.RackUtilisation, r.Gb40879Grade,
-                    r.Completeness, string.Join(" | ", r.Notes),
-                }));
+            var table = EnergyTables.Kpi(rows)[0];
+            Output.Write(q.Format, table.Columns, table.Rows);
             return 0;
         }));
         return cmd;
@@ -123,24 +127,27 @@ internal static partial class EnergyCommands
 
     private static Command Flow()
     {
+        var carrier = new Option<string>("--carrier") { Description = "electricity (default) | water (m³: water_input meters → uses by system) | heat (kWh: cooling load → reused heat, rejected)", DefaultValueFactory = _ => "electricity" };
         var cmd = new Command("flow", "energy flow (Sankey) data: grid incoming lines and on-site PV → power distribution → IT / cooling / auxiliary / " +
-                                      "transformer and UPS losses, with the unmetered remainder explicit; json gives nodes and links per bucket")
-            { Db, Park, Node, From, To, By, Format, OutputFile };
+                                      "transformer and UPS losses (or --carrier water | heat), with the unmetered remainder explicit; json gives nodes and links per bucket")
+            { Db, Park, Node, From, To, By, carrier, Format, OutputFile };
         cmd.SetAction((pr, ct) => Run(pr, async (service, q) =>
         {
-            var flows = (await service.FlowAsync(q.Park, q.Node, q.From, q.To, q.By, ct)).Select(FlowView.From).ToList();
+            var flows = await service.FlowViewsAsync(q.Park, q.Node, q.From, q.To, q.By, pr.GetValue(carrier), ct);
             if (q.Format == "json") { Output.WriteJson(flows); return 0; }
             if (q.Format == "xlsx") return Xlsx(q, flows.Sum(f => f.Links.Count), EnergyTables.Flow(flows));
+            var unit = flows.FirstOrDefault()?.Unit ?? "kWh";
+            var valueColumn = unit == "kWh" ? "kwh" : unit;
             if (q.Format == "table")
-                Output.Write(q.Format, ["period", "source", "target", "kwh"], flows.SelectMany(f => f.Links.Select(l => new object?[] { Period(f.Start, f.End), l.Source, l.Target, l.Kwh })));
+                Output.Write(q.Format, ["period", "source", "target", valueColumn], flows.SelectMany(f => f.Links.Select(l => new object?[] { Period(f.Start, f.End), l.Source, l.Target, l.Value })));
             else
-                Output.Write(q.Format, ["start", "end", "source", "target", "kwh"], flows.SelectMany(f => f.Links.Select(l => new object?[] { f.Start, f.End, l.Source, l.Target, l.Kwh })));
+                Output.Write(q.Format, ["start", "end", "source", "target", valueColumn], flows.SelectMany(f => f.Links.Select(l => new object?[] { f.Start, f.End, l.Source, l.Target, l.Value })));
             if (q.Format == "table")
             {
                 foreach (var f in flows)
                 {
                     var state = f.Balanced is { } b ? (b ? " (balanced)" : " (does not balance)") : "";
-                    Console.WriteLine($"{Period(f.Start, f.End)}: input {Output.Format(f.InputKwh)} kWh, metered {Output.Format(f.MeteredKwh)} kWh, unmetered {Output.Format(f.UnmeteredKwh)} kWh{state}");
+                    Console.WriteLine($"{Period(f.Start, f.End)}: input {Output.Format(f.Input)} {f.Unit}, metered {Output.Format(f.Metered)} {f.Unit}, unmetered {Output.Format(f.Unmetered)} {f.Unit}{state}");
                 }
                 PrintNotes(flows.Select(f => (f.Start, f.Notes)));
             }
@@ -157,10 +164,11 @@ internal static partial class EnergyCommands
             { Db, Park, Node, From, To, By, Format, OutputFile };
         cmd.SetAction((pr, ct) => Run(pr, async (_, q) =>
         {
-            var rows = (await new EnergyCostService(q.Store).CostAsync(q.Park, q.Node, q.From, q.To, q.By, ct)).Select(CostRowView.From).ToList();
+            // --by month adds mom / yoy, --by year adds yoy (PeriodComparison).
+            var rows = await PeriodComparison.CostAsync(new EnergyCostService(q.Store), q.Park, q.Node, q.From, q.To, q.By, ct);
             if (q.Format == "json") { Output.WriteJson(rows); return 0; }
             if (q.Format == "xlsx") return Xlsx(q, rows.Count, EnergyTables.Cost(rows));
-            if (q.Format == "csv") { Output.Write(q.Format, EnergyTables.CostColumns, rows.Select(EnergyTables.CostRow)); return 0; }
+            if (q.Format == "csv") { var (columns, data) = EnergyTables.CostTable(rows); Output.Write(q.Format, columns, data); return 0; }
             // The terminal is narrow: totals, then one line per bucket and time-of-use period; csv, json and xlsx have every field.
             Output.Write(q.Format, ["period", "energy_kwh", "cost_cny", "avg_cny_per_kwh", "complete_%"],
                 rows.Select(r => new object?[] { Period(r.Start, r.End), r.EnergyKwh, r.CostCny, r.AveragePriceCnyPerKwh, r.Completeness }));
@@ -171,6 +179,13 @@ internal static partial class EnergyCommands
                 }.Select(t => new object?[] { Period(r.Start, r.End), t.Tou, t.Kwh, t.Cny })));
             Output.Write(q.Format, ["period", "it_cny", "cooling_cny", "power_cny", "aux_cny", "unallocated_cny", "tariff_versions"],
                 rows.Select(r => new object?[] { Period(r.Start, r.End), r.ItCostCny, r.CoolingCostCny, r.PowerCostCny, r.AuxCostCny, r.UnallocatedCostCny, string.Join(", ", r.TariffVersions) }));
+            if (rows.Any(r => r.Mom is not null || r.Yoy is not null))
+                Output.Write(q.Format, ["period", "cost_cny", "prev_month_cny", "cost_mom_%", "prev_year_cny", "cost_yoy_%", "energy_mom_%", "energy_yoy_%"],
+                    rows.Select(r => new object?[]
+                    {
+                        Period(r.Start, r.End), r.CostCny, r.Mom?.Values["cost_cny"], r.Mom?.ChangePct["cost_cny"], r.Yoy?.Values["cost_cny"], r.Yoy?.ChangePct["cost_cny"],
+                        r.Mom?.ChangePct["energy_kwh"], r.Yoy?.ChangePct["energy_kwh"],
+                    }));
             PrintNotes(rows.Select(r => (r.Start, r.Notes)));
             return 0;
         }));

@@ -91,10 +91,33 @@ internal static partial class EnergyCommands
             return code;
         }));
 
+        var groupAmount = new Option<string>("--amount") { Description = "the group's annual plan", Required = true };
+        var groupUnit = new Option<string?>("--unit") { Description = "unit of --amount (e.g. MWh, m3, L); default kWh or m³" };
+        var parks = new Option<string?>("--parks") { Description = "comma-separated park codes (default: every park of the database)" };
+        var groupBasis = new Option<string?>("--basis") { Description = "last_year (default: each park's consumption of the previous year) | racks (racks_total) | design_it (design_it_kw)" };
+        var groupFormat = FormatOption();
+        var group = new Command("decompose-group",
+            "split a group's annual plan across data centers (parks) in proportion to last year's consumption, racks or design IT capacity and store each park's annual plan")
+            { Db, carrier, year, groupAmount, groupUnit, parks, groupBasis, dryRun, User, groupFormat, OutputFile };
+        group.SetAction((pr, ct) => RunStore(pr, async store =>
+        {
+            var text = pr.GetValue(groupAmount)!.Trim();
+            if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount))
+                throw new ValidationException("amount", $"'amount': '{text}' is not a number");
+            var codes = pr.GetValue(parks)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            var d = GroupPlanDecompositionView.From(await new EnergyPlanService(store).DecomposeGroupAsync(codes, pr.GetValue(carrier), Int(pr.GetValue(year), "year"),
+                amount, pr.GetValue(groupUnit), pr.GetValue(dryRun), pr.GetValue(User)!, pr.GetValue(groupBasis), ct));
+            var code = Emit(pr, groupFormat, d, EnergyTables.GroupPlanDecomposition(d), d.Notes);
+            if (CheckFormat(pr, groupFormat) == "table")
+                Console.WriteLine(d.Applied ? $"stored {d.Parks.Count} park plan(s)" : "dry run: nothing stored");
+            return code;
+        }));
+
         plan.Subcommands.Add(set);
         plan.Subcommands.Add(list);
         plan.Subcommands.Add(progress);
         plan.Subcommands.Add(decompose);
+        plan.Subcommands.Add(group);
         return plan;
     }
 

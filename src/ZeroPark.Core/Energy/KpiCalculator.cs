@@ -152,8 +152,8 @@ public static class KpiCalculator
 
         // CER
         double? cer = null;
-        if (x.HeatRemoved is null) Note("cer", "heat removed by the cooling system is not known");
-        else if (x.Cooling is not { KilowattHours: > 0 } cooling) Note("cer", "cooling energy is not known or zero");
+        if (x.HeatRemoved is null) Note("cer", "the cooling load (heat removed by the cooling system) is not known (no chilled_water meter under system 'cooling', or no reading)");
+        else if (x.Cooling is not { KilowattHours: > 0 } cooling) Note("cer", "cooling system energy is not known or zero");
         else cer = x.HeatRemoved.Value / cooling;
 
         // IT load rate and rack utilisation

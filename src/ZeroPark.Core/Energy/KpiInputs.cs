@@ -64,7 +64,8 @@ public sealed record KpiInputs
     /// <summary>Other emissions caused by data-center energy use (e.g. backup diesel), added to CUE's numerator.</summary>
     public Emissions? OtherEmissions { get; init; }
 
-    /// <summary>Heat removed by the cooling system (kWh thermal), for CER (optional).</summary>
+    /// <summary>Heat removed by the cooling system, the cooling load (kWh thermal; Σ chilled_water meters under the <c>cooling</c>
+    /// system), for CER (optional).</summary>
     public Energy? HeatRemoved { get; init; }
 
     /// <summary>E_DC = grid + on-site renewable − export; null when the grid input is not known (on-site generation alone

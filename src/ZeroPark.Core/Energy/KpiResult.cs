@@ -68,7 +68,8 @@ public sealed record KpiResult
     /// <summary>CUE = (E_grid × grid factor + other emissions) / E_IT in kgCO2e/kWh (ISO/IEC 30134-8).</summary>
     public double? Cue { get; init; }
 
-    /// <summary>CER = heat removed / E_cooling (ISO/IEC 30134-7).</summary>
+    /// <summary>CER = heat removed by the cooling system (cooling load, kWh thermal) / energy used by the cooling system (kWh)
+    /// (ISO/IEC 30134-7:2023; reference worked case WC-09).</summary>
     public double? Cer { get; init; }
 
     /// <summary>Average IT power over the period = E_IT / period.</summary>

@@ -30,11 +30,12 @@ internal static class EnergyEndpoints
             {
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
                 var xlsx = IsXlsx(format);
-                var rows = (await new EnergyService(store).KpiAsync(park, Node(node), from, to, bucketing, ct)).Select(KpiRowView.From).ToList();
+                var rows = await PeriodComparison.KpiAsync(new EnergyService(store), park, Node(node), from, to, bucketing, ct);
                 return xlsx ? Xlsx("kpi", park, EnergyTables.Kpi(rows)) : TypedResults.Ok(rows);
             })
             .WithSummary("Data-center KPIs per local-time bucket: PUE (GB 40879 R), CLF, PLF, ALF + unmetered remainder, WUE, ERF, ERE, REF, DCiE, pPUE, " +
-                         "IT load rate, rack utilisation, GB 40879 grade, with inputs, measurement boundary and completeness")
+                         "CER, CUE, IT load rate, rack utilisation, GB 40879 grade, with inputs, measurement boundary and completeness; by=month adds mom/yoy " +
+                         "(previous month, same month a year earlier: earlier values and change %), by=year adds yoy")
             .WithDescription(Parameters)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -61,16 +62,17 @@ internal static class EnergyEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/flow", async Task<Results<Ok<List<FlowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? carrier, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
             {
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
                 var xlsx = IsXlsx(format);
-                var flows = (await new EnergyService(store).FlowAsync(park, Node(node), from, to, bucketing, ct)).Select(FlowView.From).ToList();
+                var flows = await new EnergyService(store).FlowViewsAsync(park, Node(node), from, to, bucketing, carrier, ct);
                 return xlsx ? Xlsx("flow", park, EnergyTables.Flow(flows)) : TypedResults.Ok(flows);
             })
             .WithSummary("Energy-flow (Sankey) nodes and links per bucket: grid lines and on-site PV → power distribution → IT, cooling, auxiliary, " +
-                         "transformer/UPS/HVDC losses, with the unmetered remainder as an explicit node")
-            .WithDescription(Parameters)
+                         "transformer/UPS/HVDC losses, with the unmetered remainder as an explicit node; carrier=water (m³: water_input meters → site water → uses " +
+                         "by system) or carrier=heat (kWh: cooling load → reused heat and heat rejected to the atmosphere)")
+            .WithDescription(Parameters + " carrier = electricity (default) | water | heat.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -79,11 +81,11 @@ internal static class EnergyEndpoints
             {
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
                 var xlsx = IsXlsx(format);
-                var rows = (await new EnergyCostService(store).CostAsync(park, Node(node), from, to, bucketing, ct)).Select(CostRowView.From).ToList();
+                var rows = await PeriodComparison.CostAsync(new EnergyCostService(store), park, Node(node), from, to, bucketing, ct);
                 return xlsx ? Xlsx("cost", park, EnergyTables.Cost(rows)) : TypedResults.Ok(rows);
             })
             .WithSummary("Electricity cost with time-of-use tariffs (尖峰/峰/平/谷): grid energy and cost per period, total cost, average price (CNY/kWh) and cost " +
-                         "per subsystem per bucket; each local hour is priced by the tariff version in effect on its local date")
+                         "per subsystem per bucket; each local hour is priced by the tariff version in effect on its local date; by=month adds mom/yoy, by=year yoy")
             .WithDescription(Parameters)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Domain;
+using ZeroPark.Server.Web;
 using ZeroPark.Storage;
 using ZeroPark.Storage.EnergyManagement;
 using ZeroPark.Storage.Export;
@@ -13,6 +14,10 @@ namespace ZeroPark.Server.Endpoints;
 
 /// <summary>Body of <c>POST /api/parks/{park}/energy/plans/decompose</c>.</summary>
 public sealed record DecomposeRequest(string? Carrier, int? Year, bool? DryRun, string? Basis = null);
+
+/// <summary>Body of <c>POST /api/energy/plans/decompose-group</c>: the group's annual plan split across parks.</summary>
+public sealed record GroupDecomposeRequest(string? Carrier, int? Year, double? Amount, string? Unit = null, IReadOnlyList<string>? Parks = null, string? Basis = null,
+    bool? DryRun = null);
 
 /// <summary>Energy plans, assessment and the device dimension (issue 3), with the same parameters and JSON as the CLI's
 /// <c>zeropark energy plan|assess|top|warnings|racks|equipment|balance --format json</c>; <c>format=xlsx</c> gives the workbook.</summary>
@@ -70,6 +75,26 @@ internal static class EnergyPlanEndpoints
             .Accepts<DecomposeRequest>("application/json")
             .WithSummary("Split the park's annual plan {carrier, year} across its buildings in proportion to their actual consumption of the previous year " +
                          "(basis = last_year, default) or to their racks (basis = racks) and store the building plans (dry_run = true: only show the shares)")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/energy/plans/decompose-group", async Task<Ok<GroupPlanDecompositionView>> (HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await json.ReadAsync<GroupDecomposeRequest>(request, ct);
+                var user = request.HttpContext.CurrentUser()!;
+                // A group spans parks: only parks the user sees (an unknown or hidden park is a 404, as on the park routes).
+                var parks = body.Parks is { Count: > 0 } ? body.Parks.ToList()
+                    : (await store.ListParksAsync(ct)).Where(p => user.CanSee(p.Code)).Select(p => p.Code).ToList();
+                foreach (var p in parks)
+                    if (!user.CanSee(p.Trim())) throw new NotFoundException($"park '{p.Trim()}' not found");
+                return TypedResults.Ok(GroupPlanDecompositionView.From(await new EnergyPlanService(store).DecomposeGroupAsync(parks, body.Carrier, body.Year, body.Amount,
+                    body.Unit, body.DryRun ?? false, UserAccess.Actor(request.HttpContext), body.Basis, ct)));
+            })
+            .WithTags("Energy")
+            .Accepts<GroupDecomposeRequest>("application/json")
+            .WithSummary("Split a group's annual plan {carrier, year, amount, unit} across data centers (parks; default: every park the user sees) in proportion to " +
+                         "last year's consumption (basis = last_year, default), racks_total (racks) or design_it_kw (design_it) and store each park's annual plan " +
+                         "(dry_run = true: only show the shares)")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -160,7 +185,7 @@ internal static class EnergyPlanEndpoints
                     Query.Date(toDate, "to"), AnalysisBuckets.Parse(by), ct));
                 return xlsx ? File("equipment", park, EnergyTables.Equipment(e)) : TypedResults.Ok(e);
             })
-            .WithSummary("Cooling energy by equipment type (system=cooling) or power-system losses by device type: transformer, UPS, HVDC (system=power), " +
+            .WithSummary("Cooling energy by equipment type (system=cooling) or power-system losses by device type: transformer, UPS, HVDC, and by voltage level (voltage_levels: 10kv, 0.4kv) (system=power), " +
                          "ranked per bucket; devices ranked within each type")
             .WithDescription("system = cooling | power; by = day | week | month | total (default). " + Xlsx)
             .ProducesValidationProblem()

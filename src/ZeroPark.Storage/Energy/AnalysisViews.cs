@@ -39,11 +39,20 @@ public sealed record RackEnergyView(DateTimeOffset Start, DateTimeOffset End, st
 public sealed record EquipmentTypeView(DateTimeOffset Start, DateTimeOffset End, string Type, string NameZh, string NameEn, int Meters, double? Kwh, int? Rank,
     double? SharePct);
 
+public sealed record VoltageLevelView(DateTimeOffset Start, DateTimeOffset End, string Level, string NameZh, string NameEn, IReadOnlyList<string> Types, int Meters,
+    double? Kwh, double? SharePct);
+
 public sealed record EquipmentView(string Node, string System, IReadOnlyList<EquipmentTypeView> Types, IReadOnlyList<RankedDeviceView> Devices, IReadOnlyList<string> Notes)
 {
+    /// <summary>Power-system losses by voltage level (10kv, 0.4kv) per bucket; empty for cooling.</summary>
+    public IReadOnlyList<VoltageLevelView> VoltageLevels { get; init; } = [];
+
     public static EquipmentView From(EquipmentReport r) => new(r.Node, r.System,
         r.Types.Select(t => new EquipmentTypeView(t.Start, t.End, t.Type, t.NameZh, t.NameEn, t.Meters, R.E(t.Kwh), t.Rank, R.P(t.SharePct))).ToList(),
-        r.Devices.Select(RankedDeviceView.From).ToList(), r.Notes);
+        r.Devices.Select(RankedDeviceView.From).ToList(), r.Notes)
+    {
+        VoltageLevels = r.VoltageLevels.Select(v => new VoltageLevelView(v.Start, v.End, v.Level, v.NameZh, v.NameEn, v.Types, v.Meters, R.E(v.Kwh), R.P(v.SharePct))).ToList(),
+    };
 }
 
 public sealed record BalanceRowView(DateTimeOffset Start, DateTimeOffset End, double? MasterKwh, double? SubKwh, double? ImbalanceKwh, double? ImbalancePct,
@@ -64,9 +73,9 @@ public sealed record NodeAssessmentView(string Node, string Name, double? Energy
     public double? CarbonSavedVsLastYearT { get; init; }
     public string? CarbonFactor { get; init; }
 
-    public static NodeAssessmentView From(NodeAssessment b) => new(b.Node, b.Name, R.E(b.EnergyKwh), R.E(b.ItKwh), R.E(b.WaterM3), R.K(b.Pue), R.K(b.Wue),
-        b.RacksInUse, R.E(b.IntensityKwhPerRack), R.E(b.AnnualPlanKwh), R.E(b.PlanToDateKwh), R.E(b.SavedVsPlanKwh), R.P(b.SavedVsPlanPct), R.E(b.LastYearKwh),
-        R.E(b.SavedVsLastYearKwh), R.P(b.SavedVsLastYearPct), b.RankPue, b.RankWue, b.RankIntensity, b.RankPlan, R.Pc(b.Completeness), b.Notes)
+    public static NodeAssessmentView From(NodeAssessment b) => new(b.Node, b.Name, R.E(b.Energy?.KilowattHours), R.E(b.It?.KilowattHours), R.E(b.Water?.CubicMetres),
+        R.K(b.Pue), R.K(b.Wue), b.RacksInUse, R.E(b.IntensityKwhPerRack), R.E(b.AnnualPlan?.KilowattHours), R.E(b.PlanToDate?.KilowattHours),
+        R.E(b.SavedVsPlan?.KilowattHours), R.P(b.SavedVsPlanPct), R.E(b.LastYear?.KilowattHours), R.E(b.SavedVsLastYear?.KilowattHours), R.P(b.SavedVsLastYearPct), b.RankPue, b.RankWue, b.RankIntensity, b.RankPlan, R.Pc(b.Completeness), b.Notes)
     {
         CarbonSavedVsPlanT = R.K(b.CarbonSavedVsPlanT), CarbonSavedVsLastYearT = R.K(b.CarbonSavedVsLastYearT), CarbonFactor = b.CarbonFactor,
     };

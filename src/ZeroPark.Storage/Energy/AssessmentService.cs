@@ -23,9 +23,9 @@ public sealed record AnomalyOptions(double K = 2, double DeviationPct = 10, doub
 /// <param name="IntensityKwhPerRack">Energy intensity: E_DC ÷ racks in use (racks with IT energy in the period).</param>
 /// <param name="SavedVsPlan">Plan to date − actual (positive = below plan).</param>
 /// <param name="SavedVsLastYear">Actual of the same dates last year − actual (positive = less than last year).</param>
-public sealed record NodeAssessment(string Node, string Name, double? EnergyKwh, double? ItKwh, double? WaterM3, double? Pue, double? Wue, int RacksInUse,
-    double? IntensityKwhPerRack, double? AnnualPlanKwh, double? PlanToDateKwh, double? SavedVsPlanKwh, double? SavedVsPlanPct, double? LastYearKwh,
-    double? SavedVsLastYearKwh, double? SavedVsLastYearPct, int? RankPue, int? RankWue, int? RankIntensity, int? RankPlan, double Completeness,
+public sealed record NodeAssessment(string Node, string Name, Energy? Energy, Energy? It, Volume? Water, double? Pue, double? Wue, int RacksInUse,
+    double? IntensityKwhPerRack, Energy? AnnualPlan, Energy? PlanToDate, Energy? SavedVsPlan, double? SavedVsPlanPct, Energy? LastYear,
+    Energy? SavedVsLastYear, double? SavedVsLastYearPct, int? RankPue, int? RankWue, int? RankIntensity, int? RankPlan, double Completeness,
     IReadOnlyList<string> Notes)
 {
     /// <summary>Carbon saved vs plan: energy saved × the location-based grid factor valid on the as-of date (tCO2).</summary>
@@ -137,9 +137,10 @@ public sealed class AssessmentService(ZeroParkStore store)
         double? savedLy = lastYear.Value is { } ly && e is { } e2 ? ly - e2 : null;
         notes.AddRange(kpi.Notes.Where(n => n.StartsWith("pue:", StringComparison.Ordinal) || n.StartsWith("wue:", StringComparison.Ordinal)
                                             || n.StartsWith("completeness:", StringComparison.Ordinal)));
-        var row = new NodeAssessment(space?.Code ?? reg.Park.Code, space?.Name ?? reg.Park.Name, e, inputs.It?.KilowattHours, inputs.Water?.CubicMetres,
-            kpi.Kpis.Pue, kpi.Kpis.Wue, inUse, intensity, progress.AnnualPlan, planToDate, savedPlan,
-            savedPlan is { } sp && planToDate is > 0 ? sp / planToDate.Value * 100 : null, lastYear.Value, savedLy,
+        static Energy? Kwh(double? v) => v is { } x ? Energy.FromKilowattHours(x) : null;
+        var row = new NodeAssessment(space?.Code ?? reg.Park.Code, space?.Name ?? reg.Park.Name, kpi.Kpis.Total, inputs.It, inputs.Water,
+            kpi.Kpis.Pue, kpi.Kpis.Wue, inUse, intensity, Kwh(progress.AnnualPlan), Kwh(planToDate), Kwh(savedPlan),
+            savedPlan is { } sp && planToDate is > 0 ? sp / planToDate.Value * 100 : null, Kwh(lastYear.Value), Kwh(savedLy),
             savedLy is { } sl && lastYear.Value is > 0 ? sl / lastYear.Value.Value * 100 : null, null, null, null, null, kpi.Completeness, notes);
         // Carbon saved (issue 3 with the carbon module): the energy saved is grid electricity not bought, at the location-based
         // factor the carbon inventory would use on the as-of date.

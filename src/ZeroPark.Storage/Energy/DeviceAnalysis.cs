@@ -67,7 +67,17 @@ public sealed record RackEnergy(DateTimeOffset Start, DateTimeOffset End, string
 public sealed record EquipmentTypeEnergy(DateTimeOffset Start, DateTimeOffset End, string Type, string NameZh, string NameEn, int Meters, double? Kwh, int? Rank,
     double? SharePct);
 
-public sealed record EquipmentReport(string Node, string System, IReadOnlyList<EquipmentTypeEnergy> Types, IReadOnlyList<RankedDevice> Devices, IReadOnlyList<string> Notes);
+public sealed record EquipmentReport(string Node, string System, IReadOnlyList<EquipmentTypeEnergy> Types, IReadOnlyList<RankedDevice> Devices, IReadOnlyList<string> Notes)
+{
+    /// <summary>Power-system losses by voltage level per bucket (system power only; empty for cooling).</summary>
+    public IReadOnlyList<VoltageLevelEnergy> VoltageLevels { get; init; } = [];
+}
+
+/// <summary>Power-system losses of one voltage level in one bucket: <c>10kv</c> (medium voltage: transformers, whose losses
+/// include the 10 kV incoming side) or <c>0.4kv</c> (low voltage and below: UPS, HVDC, LV distribution, other). <see cref="Types"/>
+/// lists the loss classes in the level; <see cref="SharePct"/> is of all power-system losses of the bucket.</summary>
+public sealed record VoltageLevelEnergy(DateTimeOffset Start, DateTimeOffset End, string Level, string NameZh, string NameEn, IReadOnlyList<string> Types,
+    int Meters, double? Kwh, double? SharePct);
 
 /// <summary>Fields to set a stored master/sub-meter balance group (CLI <c>energy balance-group set</c>, API
 /// <c>PUT /api/parks/{park}/energy/balance-groups</c>); <see cref="TolerancePct"/> defaults to 2.</summary>
@@ -338,7 +348,50 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
             return energies.OrderByDescending(e => e.Value).ThenBy(e => e.Meter, StringComparer.Ordinal)
                 .Select((e, i) => new RankedDevice(g.Key, i + 1, e, total > 0 ? e.Value!.Value / total * 100 : null));
         }).ToList();
-        return new EquipmentReport(space?.Code ?? reg.Park.Code, sys, types, devices, notes);
+        var levels = new List<VoltageLevelEnergy>();
+        if (sys == "power")
+        {
+            notes.Add("voltage levels: a meter's level is derived from its loss class: transformer → 10kv (transformer losses, with the 10 kV " +
+                      "incoming side), ups, hvdc, other → 0.4kv (low voltage and below); a device text naming 10kV/高压 or 0.4kV/低压 overrides it");
+            var byLevel = meters.GroupBy(m => VoltageLevelOf(m, TypeOf(m))).OrderBy(g => g.Key == "10kv" ? 0 : 1).ToList();
+            foreach (var (f, t) in AnalysisBuckets.Ranges(from, to, by))
+            {
+                var i0 = f.DayNumber - from.DayNumber;
+                var i1 = t.DayNumber - from.DayNumber;
+                var cells = byLevel.Select(g =>
+                {
+                    double? kwh = null;
+                    foreach (var m in g)
+                        for (var i = i0; i <= i1; i++)
+                            if (series[m.Code].Buckets[i].Value is { } v) kwh = (kwh ?? 0) + v;
+                    return (Level: g.Key, Types: g.Select(TypeOf).Distinct().Order(StringComparer.Ordinal).ToList(), Meters: g.Count(), Kwh: kwh);
+                }).ToList();
+                var total = cells.Sum(c => c.Kwh ?? 0);
+                foreach (var c in cells)
+                {
+                    var (zh, en) = VoltageLevels[c.Level];
+                    levels.Add(new VoltageLevelEnergy(clock.ToLocalOffset(clock.StartOfDay(f)), clock.ToLocalOffset(clock.StartOfDay(t.AddDays(1))), c.Level, zh, en,
+                        c.Types, c.Meters, c.Kwh, c.Kwh is { } k && total > 0 ? k / total * 100 : null));
+                }
+            }
+        }
+        return new EquipmentReport(space?.Code ?? reg.Park.Code, sys, types, devices, notes) { VoltageLevels = levels };
+    }
+
+    private static readonly Dictionary<string, (string Zh, string En)> VoltageLevels = new(StringComparer.Ordinal)
+    {
+        ["10kv"] = ("10kV中压（变压器）损耗", "10 kV medium-voltage (transformer) losses"),
+        ["0.4kv"] = ("0.4kV低压（UPS/HVDC/配电）损耗", "0.4 kV low-voltage (UPS/HVDC/distribution) losses"),
+    };
+
+    /// <summary>The voltage level of a power-system meter: its device text when it names one (10kV/10 kV/高压 → 10kv, 0.4kV/400V/低压 →
+    /// 0.4kv), else by loss class: transformer → 10kv, every other class → 0.4kv.</summary>
+    internal static string VoltageLevelOf(Meter m, string lossClass)
+    {
+        var device = (m.Device ?? "").Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
+        if (device.Contains("10kv", StringComparison.Ordinal) || device.Contains("高压", StringComparison.Ordinal)) return "10kv";
+        if (device.Contains("0.4kv", StringComparison.Ordinal) || device.Contains("400v", StringComparison.Ordinal) || device.Contains("低压", StringComparison.Ordinal)) return "0.4kv";
+        return lossClass == "transformer" ? "10kv" : "0.4kv";
     }
 
     // ------------------------------------------------------------------ balance

@@ -166,6 +166,12 @@ public sealed record CostRowView(DateTimeOffset Start, DateTimeOffset End, strin
     double? PowerKwh, double? PowerCostCny, double? AuxKwh, double? AuxCostCny, double? UnallocatedCostCny, IReadOnlyList<string> TariffVersions,
     double Completeness, IReadOnlyList<string> Notes)
 {
+    /// <summary>Month-on-month comparison (by=month only; <see cref="PeriodComparison"/>).</summary>
+    public PeriodChangeView? Mom { get; init; }
+
+    /// <summary>Year-on-year comparison (by=month and by=year; <see cref="PeriodComparison"/>).</summary>
+    public PeriodChangeView? Yoy { get; init; }
+
     public static CostRowView From(CostRow r)
     {
         static double? Money(double? v) => v is { } x ? Math.Round(x, 2) : null;

@@ -65,4 +65,18 @@ public sealed record FlowLink(string Source, string Target, Energy Energy);
 /// Every hub balances: what the meters do not explain is an explicit <c>unmetered</c> sink (or an <c>unmetered_supply</c>
 /// source when the loads add up to more than the inputs).</summary>
 public sealed record EnergyFlow(DateTimeOffset Start, DateTimeOffset End, string Node, IReadOnlyList<FlowNode> Nodes, IReadOnlyList<FlowLink> Links,
-    Energy? Input, Energy? Metered, Energy? Unmetered, bool? Balanced, double Completeness, IReadOnlyList<string> Notes);
+    Energy? Input, Energy? Metered, Energy? Unmetered, bool? Balanced, double Completeness, IReadOnlyList<string> Notes)
+{
+    /// <summary><c>electricity</c> or <c>heat</c> (kWh thermal; <see cref="EnergyService.HeatFlowAsync"/>).</summary>
+    public string Carrier { get; init; } = "electricity";
+}
+
+/// <summary>A node of the water-flow diagram (m³). Kind: source, hub, load or unmetered.</summary>
+public sealed record WaterFlowNode(string Id, string NameZh, string NameEn, string Kind, Volume Volume);
+
+public sealed record WaterFlowLink(string Source, string Target, Volume Volume);
+
+/// <summary>Water flow of a node over one bucket (<see cref="EnergyService.WaterFlowAsync"/>): water_input meters → site water →
+/// uses by system, balanced by an explicit unmetered remainder.</summary>
+public sealed record WaterFlow(DateTimeOffset Start, DateTimeOffset End, string Node, IReadOnlyList<WaterFlowNode> Nodes, IReadOnlyList<WaterFlowLink> Links,
+    Volume? Input, Volume? Metered, Volume? Unmetered, bool? Balanced, double Completeness, IReadOnlyList<string> Notes);

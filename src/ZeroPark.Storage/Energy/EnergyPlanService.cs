@@ -97,6 +97,10 @@ public sealed record PlanProgress(string Node, string Carrier, string Unit, int 
 /// <param name="Weight">Last year's actual (basis last_year) or the number of racks (basis racks).</param>
 public sealed record PlanShare(string Node, double Weight, double Share, double Plan);
 
+/// <summary>A group plan split across data centers (parks): <see cref="Parks"/> has each park's weight, share and annual plan.</summary>
+public sealed record GroupPlanDecomposition(string Carrier, string Unit, int Year, double GroupPlan, string Basis, bool Applied, IReadOnlyList<PlanShare> Parks,
+    IReadOnlyList<string> Notes);
+
 public sealed record PlanDecomposition(string Park, string Carrier, string Unit, int Year, double ParkPlan, string Basis, bool Applied,
     IReadOnlyList<PlanShare> Buildings, IReadOnlyList<string> Notes);
 
@@ -283,6 +287,71 @@ public sealed class EnergyPlanService(ZeroParkStore store)
         return new PlanDecomposition(reg.Park.Code, Codes.Of(carrier), unit, y, parkPlan, by, !dryRun, shares, notes);
     }
 
+    /// <summary>
+    /// Splits a group's annual plan (<paramref name="amount"/> in <paramref name="unit"/>, default the carrier's canonical unit) across
+    /// data centers (parks; <paramref name="parkCodes"/> null or empty = every park of the store) in proportion to each park's actual
+    /// consumption of the previous year (basis <c>last_year</c>, default), its racks provisioned (<c>racks</c>) or its design IT
+    /// capacity (<c>design_it</c>), and (unless <paramref name="dryRun"/>) stores each park's annual plan (basis
+    /// <c>decomposed:group:…</c>, audited per park). The park plans add up to the group plan; a park without a basis is an error
+    /// naming it. Each park's plan can then be split across its buildings with <see cref="DecomposeAsync"/>.
+    /// </summary>
+    public async Task<GroupPlanDecomposition> DecomposeGroupAsync(IReadOnlyList<string>? parkCodes, string? carrierCode, int? year, double? amount, string? unit,
+        bool dryRun, string user, string? basis = null, CancellationToken ct = default)
+    {
+        var carrier = PlanRules.ParseCarrier(carrierCode);
+        var y = PlanRules.ParseYear(year);
+        var by = (basis ?? "last_year").Trim().ToLowerInvariant();
+        if (by is not ("last_year" or "racks" or "design_it")) throw new ValidationException("basis", $"'basis': '{basis}' is not last_year, racks or design_it");
+        // The group amount, validated and converted as a plan of the first park would be.
+        var groupPlan = PlanRules.Validate(await FirstRegistryAsync(), new PlanDraft(null, carrierCode, y, 0, amount, unit)).Amount;
+        var codes = parkCodes is { Count: > 0 } ? parkCodes.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList()
+            : (await store.ListParksAsync(ct)).Select(p => p.Code).Order(StringComparer.Ordinal).ToList();
+        if (codes.Count == 0) throw new ValidationException("parks", "'parks': there is no park to share the group plan");
+        var from = new DateOnly(y - 1, 1, 1);
+        var to = new DateOnly(y - 1, 12, 31);
+        var weights = new List<(string Park, double W)>();
+        foreach (var code in codes)
+        {
+            var reg = await store.GetRegistryAsync(code, ct);
+            double? w = by switch
+            {
+                "racks" => reg.Park.RacksTotal,
+                "design_it" => reg.Park.DesignItCapacity?.Kilowatts,
+                _ => (await PlanActuals.TotalAsync(store, reg, null, carrier, from, to, ct)).Value,
+            };
+            if (w is not { } weight || weight <= 0)
+                throw new ValidationException("basis", by switch
+                {
+                    "racks" => $"park '{code}' has no racks_total recorded; record it (PUT /api/parks/{code}) or use another basis",
+                    "design_it" => $"park '{code}' has no design_it_kw recorded; record it (PUT /api/parks/{code}) or use another basis",
+                    _ => $"park '{code}' has no {Codes.Of(carrier)} consumption in {y - 1} ({PlanActuals.Definition(carrier)}); use basis racks or design_it",
+                });
+            weights.Add((code, weight));
+        }
+        var sum = weights.Sum(x => x.W);
+        var shares = weights.Select(x => new PlanShare(x.Park, x.W, x.W / sum, groupPlan * x.W / sum)).ToList();
+        if (!dryRun)
+            foreach (var s in shares)
+                await store.SetEnergyPlansAsync(s.Node, [new PlanWrite(null, carrier, y, 0, s.Plan, "decomposed:group:" + by)], user, ct);
+        var notes = new List<string>
+        {
+            by switch
+            {
+                "racks" => "basis: each park's racks provisioned (racks_total)",
+                "design_it" => "basis: each park's design IT capacity (design_it_kw)",
+                _ => $"basis: each park's {Codes.Of(carrier)} consumption in {y - 1} ({PlanActuals.Definition(carrier)})",
+            },
+        };
+        return new GroupPlanDecomposition(Codes.Of(carrier), MeterUnits.CanonicalUnit(carrier), y, groupPlan, by, !dryRun, shares, notes);
+
+        async Task<ParkRegistry> FirstRegistryAsync()
+        {
+            var first = parkCodes is { Count: > 0 } ? parkCodes[0].Trim() : (await store.ListParksAsync(ct)).Select(p => p.Code).Order(StringComparer.Ordinal).FirstOrDefault()
+                ?? throw new ValidationException("parks", "'parks': there is no park to share the group plan");
+            return await store.GetRegistryAsync(first, ct);
+        }
+    }
+
     private static string Num(double v) => v.ToString("#,0.###", Inv);
     private static string Pct(double share) => (share * 100).ToString("0.##", Inv) + " %";
 }
@@ -314,4 +383,11 @@ public sealed record PlanDecompositionView(string Park, string Carrier, string U
 {
     public static PlanDecompositionView From(PlanDecomposition d) => new(d.Park, d.Carrier, d.Unit, d.Year, Math.Round(d.ParkPlan, 3), d.Basis, d.Applied,
         d.Buildings.Select(b => new PlanShareView(b.Node, Math.Round(b.Weight, 3), Math.Round(b.Share, 6), Math.Round(b.Plan, 3))).ToList(), d.Notes);
+}
+
+public sealed record GroupPlanDecompositionView(string Carrier, string Unit, int Year, double GroupPlan, string Basis, bool Applied, IReadOnlyList<PlanShareView> Parks,
+    IReadOnlyList<string> Notes)
+{
+    public static GroupPlanDecompositionView From(GroupPlanDecomposition d) => new(d.Carrier, d.Unit, d.Year, Math.Round(d.GroupPlan, 3), d.Basis, d.Applied,
+        d.Parks.Select(b => new PlanShareView(b.Node, Math.Round(b.Weight, 3), Math.Round(b.Share, 6), Math.Round(b.Plan, 3))).ToList(), d.Notes);
 }

@@ -33,15 +33,14 @@ public sealed class EnergyService(ZeroParkStore store)
     private static readonly InputDef Aux = new("aux", null, "aux", [Carrier.Electricity], "electricity meter in system 'aux'");
     private static readonly InputDef Water = new("water", MeterRole.WaterInput, null, [Carrier.Water], "water_input meter");
     private static readonly InputDef Reused = new("reused", MeterRole.ReusedHeat, null, EnergyCarriers, "reused_heat meter");
+    /// <summary>The cooling load (heat removed by the cooling system, kWh thermal): chilled-water energy meters under <c>cooling</c>.</summary>
+    private static readonly InputDef CoolingLoad = new("cooling_load", null, "cooling", [Carrier.ChilledWater], "chilled_water (cooling load) meter in system 'cooling'");
 
-    private static readonly InputDef[] KpiDefs = [Facility, Renewable, Export, It, Cooling, Power, Aux, Water, Reused];
+    private static readonly InputDef[] KpiDefs = [Facility, Renewable, Export, It, Cooling, Power, Aux, Water, Reused, CoolingLoad];
     private static readonly InputDef[] BalanceDefs = [Facility, Renewable, Export, It, Cooling, Power, Aux];
 
     /// <summary>Top-level systems of the breakdown, in display order.</summary>
     private static readonly string[] Subsystems = ["it", "cooling", "power", "aux"];
-
-    /// <summary>KPI notes the service does not report (heat removed by cooling has no meter role yet).</summary>
-    private static readonly HashSet<string> UnreportedKpis = ["cer"];
 
     // ------------------------------------------------------------------ KPIs
 
@@ -75,6 +74,7 @@ public sealed class EnergyService(ZeroParkStore store)
                 Auxiliary = EnergyOf(data, Aux, i),
                 Water = data.TryGetValue(Water.Key, out var w) && w[i].Value is { } m3 ? Volume.FromCubicMetres(m3) : null,
                 Reused = EnergyOf(data, Reused, i),
+                HeatRemoved = EnergyOf(data, CoolingLoad, i),
                 DesignItPower = ctx.Space is null ? park.DesignItCapacity : null,
                 RacksTotal = ctx.Space is null ? park.RacksTotal : null,
                 RacksInUse = ctx.Space is null ? park.RacksInUse : null,
@@ -86,7 +86,7 @@ public sealed class EnergyService(ZeroParkStore store)
                 notes.Add($"cue: grid electricity × {gf.Record.Value.ToString(Inv)} {gf.Record.Unit} ({gf.Record.Citation}) ÷ IT energy; fuel combustion is in zeropark carbon series");
             }
             var result = KpiCalculator.Compute(inputs);
-            notes.AddRange(result.Notes.Where(n => !UnreportedKpis.Contains(n.Kpi)).Select(n => n.ToString()));
+            notes.AddRange(result.Notes.Select(n => n.ToString()));
             rows.Add(new KpiRow(start, end, ctx.NodeCode, result, completeness, quality, notes, boundary));
         }
         return rows;
@@ -287,6 +287,193 @@ public sealed class EnergyService(ZeroParkStore store)
         return flows;
     }
 
+    // ------------------------------------------------------------------ water and heat flows
+
+    /// <summary>Water flow (Sankey, m³) per bucket: each water_input meter (<c>water:&lt;code&gt;</c>) → site water (<c>water</c>) →
+    /// the systems that use it, with the unmetered remainder explicit. A system's use is the sum of the water sub-meters under it
+    /// (carrier water, role submeter) when it has any, else the water_input meters attached to it (a dedicated supply such as the
+    /// cooling towers' make-up water). Uses are grouped one level below the top system (<c>cooling.tower</c>, <c>aux.office</c>, …);
+    /// a meter without a system is <c>other</c>.</summary>
+    public async Task<IReadOnlyList<WaterFlow>> WaterFlowAsync(string parkCode, string? node, DateOnly from, DateOnly to, EnergyBucketing by, CancellationToken ct = default)
+    {
+        var ctx = await ContextAsync(parkCode, node, from, to, by, ct);
+        var water = ctx.Meters.Where(m => m.Carrier == Carrier.Water && m.Kind != MeterKind.Power).ToList();
+        var inputs = water.Where(m => m.Role == MeterRole.WaterInput).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        var subs = water.Where(m => m.Role == MeterRole.Submeter && (!m.IsVirtual || CountsInNodeSums(ctx.Registry, m))).ToList();
+        static string UseOf(Meter m) => m.SystemCode is { } s ? (s.Split('.') is { Length: > 1 } p ? p[0] + "." + p[1] : s) : "other";
+        var useBySub = subs.GroupBy(UseOf).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        // Dedicated supplies: water_input meters attached to a system that has no water sub-meter of its own.
+        var useByInput = inputs.Where(m => m.SystemCode is not null && !useBySub.ContainsKey(UseOf(m))).GroupBy(UseOf)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var uses = useBySub.Keys.Concat(useByInput.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var codes = inputs.Concat(subs).Select(m => m.Code).Distinct().ToList();
+        IReadOnlyDictionary<string, SeriesResult> series = codes.Count == 0 ? new Dictionary<string, SeriesResult>()
+            : await store.MeterSeriesAsync(ctx.Registry.Park.Code, codes, from, to, GranularityOf(by), ct);
+        var flows = new List<WaterFlow>(ctx.Buckets.Count);
+        for (var i = 0; i < ctx.Buckets.Count; i++)
+        {
+            var (start, end) = ctx.Buckets[i];
+            var notes = new List<string>();
+            int received = 0, expected = 0;
+            double? Cell(Meter m)
+            {
+                double? v = null;
+                foreach (var b in Slice(series[m.Code].Buckets, start, end))
+                {
+                    if (b.Value is { } x) v = (v ?? 0) + x;
+                    received += b.Quality.Received;
+                    expected += b.Quality.Expected;
+                }
+                return v;
+            }
+            var g = new FlowGraph();
+            const string hub = "water";
+            g.Node(hub, "用水总量", "Site water", "hub");
+            double? input = null;
+            foreach (var m in inputs)
+            {
+                if (Cell(m) is not { } v) continue;
+                g.Node("water:" + m.Code, m.Name, m.Name, "source");
+                g.Link("water:" + m.Code, hub, v);
+                input = (input ?? 0) + v;
+            }
+            if (inputs.Count == 0) notes.Add($"flow: no water_input meter under '{ctx.NodeCode}': the diagram shows the metered uses only and no remainder");
+            double? metered = null;
+            foreach (var use in uses)
+            {
+                double? v = null;
+                foreach (var m in useBySub.TryGetValue(use, out var ms) ? ms : useByInput[use])
+                    if (Cell(m) is { } x) v = (v ?? 0) + x;
+                if (v is not { } value) continue;
+                var n = SystemTaxonomy.IsKnown(use) ? SystemTaxonomy.Get(use) : null;
+                g.Node("use:" + use, n?.NameZh ?? "其他用水", n?.NameEn ?? "Other use", "load");
+                g.Link(hub, "use:" + use, value);
+                metered = (metered ?? 0) + value;
+            }
+            double? unmetered = null;
+            bool? balanced = null;
+            if (input is { } inV)
+            {
+                metered ??= 0;
+                unmetered = inV - metered.Value;
+                balanced = inV > 0 ? Math.Abs(unmetered.Value / inV) <= KpiCalculator.BalanceTolerance : Math.Abs(unmetered.Value) <= FlowGraph.Epsilon;
+                if (unmetered > FlowGraph.Epsilon)
+                {
+                    g.Node("unmetered", "未计量用水", "Unmetered use", "unmetered");
+                    g.Link(hub, "unmetered", unmetered.Value);
+                }
+                else if (unmetered < -FlowGraph.Epsilon)
+                {
+                    g.Node("unmetered_supply", "未计量水源（分项超出总量）", "Unmetered supply (uses exceed inputs)", "unmetered");
+                    g.Link("unmetered_supply", hub, -unmetered.Value);
+                }
+                if (balanced == false)
+                    notes.Add(unmetered > 0
+                        ? $"balance: {M3(unmetered.Value)} ({Pct(unmetered.Value / inV)} of the input) reaches no metered use: shown as 'unmetered'"
+                        : $"balance: the metered uses exceed the inputs by {M3(-unmetered.Value)}: shown as 'unmetered_supply' (a use metered twice, or a supply outside this node)");
+            }
+            var completeness = expected == 0 ? 1 : Math.Min(1.0, (double)received / expected);
+            if (completeness < 1)
+                notes.Add($"completeness: {Pct(completeness)} of the expected readings were received; flows are not extrapolated");
+            flows.Add(new WaterFlow(start, end, ctx.NodeCode, g.WaterNodes(), g.WaterLinks(), Vol(input), Vol(metered), Vol(unmetered), balanced, completeness, notes));
+        }
+        return flows;
+    }
+
+    /// <summary>Heat flow (Sankey, kWh thermal) per bucket: the heat the cooling system removes (Σ chilled_water meters under
+    /// <c>cooling</c>: <c>cooling_load</c>; without such a meter, the IT electricity, which all ends as heat: <c>it_heat</c>, with a
+    /// note) → collected heat (<c>heat</c>) → reused or exported heat (each reused_heat meter, <c>reused:&lt;code&gt;</c>) and the
+    /// remainder, the heat rejected to the atmosphere by towers and dry coolers, which no meter measures: <c>rejected</c>
+    /// (kind unmetered). When the reused heat exceeds the source, an <c>unmetered_supply</c> source shows the difference.</summary>
+    public async Task<IReadOnlyList<EnergyFlow>> HeatFlowAsync(string parkCode, string? node, DateOnly from, DateOnly to, EnergyBucketing by, CancellationToken ct = default)
+    {
+        var ctx = await ContextAsync(parkCode, node, from, to, by, ct);
+        var reused = ctx.MetersOf(Reused).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        var specs = new[] { It, CoolingLoad }.Where(ctx.Has).Select(d => (d.Key, Targets(ctx, d)))
+            .Concat(reused.Select(m => ("reused:" + m.Code, (IReadOnlyList<SeriesTarget>)[SeriesTarget.Meter(m.Code)])));
+        var data = await FetchAsync(ctx, specs, ct);
+        var flows = new List<EnergyFlow>(ctx.Buckets.Count);
+        for (var i = 0; i < ctx.Buckets.Count; i++)
+        {
+            var (start, end) = ctx.Buckets[i];
+            var notes = new List<string>();
+            var quality = new List<InputQuality>();
+            foreach (var key in data.Keys)
+                quality.Add(new InputQuality(key, data[key][i].Received, data[key][i].Expected));
+            var completeness = quality.Count == 0 ? 1 : quality.Min(q => q.Completeness);
+            var g = new FlowGraph();
+            const string hub = "heat";
+            g.Node(hub, "制冷系统排热", "Heat collected by cooling", "hub");
+            Energy? input = null;
+            if (EnergyOf(data, CoolingLoad, i) is { } load)
+            {
+                g.Node("cooling_load", "制冷量（冷量表）", "Cooling load (heat meters)", "source");
+                g.Link("cooling_load", hub, load);
+                input = load;
+            }
+            else if (EnergyOf(data, It, i) is { } it)
+            {
+                g.Node("it_heat", "IT设备散热（按IT电量）", "IT heat (= IT electricity)", "source");
+                g.Link("it_heat", hub, it);
+                input = it;
+                notes.Add($"heat: no cooling-load reading under '{ctx.NodeCode}' (chilled_water meter in system 'cooling'): the heat source is the IT electricity, which all ends as heat");
+            }
+            else notes.Add($"heat: neither a cooling-load (chilled_water) nor an it_load reading under '{ctx.NodeCode}': no heat source, no remainder");
+            Energy? metered = null;
+            foreach (var m in reused)
+            {
+                if (data["reused:" + m.Code][i].Value is not { } v) continue;
+                g.Node("reused:" + m.Code, m.Name, m.Name, "export");
+                g.Link(hub, "reused:" + m.Code, Energy.FromKilowattHours(v));
+                metered = (metered ?? Energy.Zero) + Energy.FromKilowattHours(v);
+            }
+            if (reused.Count == 0) notes.Add($"reused: no reused_heat meter under '{ctx.NodeCode}'");
+            Energy? unmetered = null;
+            bool? balanced = null;
+            if (input is { } inE)
+            {
+                metered ??= Energy.Zero;
+                unmetered = inE - metered.Value;
+                var u = unmetered.Value.KilowattHours;
+                balanced = inE.KilowattHours > 0 ? Math.Abs(u / inE.KilowattHours) <= KpiCalculator.BalanceTolerance : Math.Abs(u) <= FlowGraph.Epsilon;
+                if (u > FlowGraph.Epsilon)
+                {
+                    g.Node("rejected", "排至大气（未计量）", "Rejected to atmosphere (unmetered)", "unmetered");
+                    g.Link(hub, "rejected", u);
+                    notes.Add($"balance: {Kwh(unmetered.Value)} ({Pct(u / inE.KilowattHours)} of the heat) is not reused: rejected to the atmosphere, shown as 'rejected' (no meter measures it)");
+                }
+                else if (u < -FlowGraph.Epsilon)
+                {
+                    g.Node("unmetered_supply", "未计量热源（回收量超出）", "Unmetered heat source (reuse exceeds the source)", "unmetered");
+                    g.Link("unmetered_supply", hub, -u);
+                    notes.Add($"balance: the reused heat exceeds the heat source by {Kwh(-unmetered.Value)}: shown as 'unmetered_supply'");
+                }
+            }
+            if (completeness < 1)
+                notes.Add($"completeness: {Pct(completeness)} of the expected readings were received; flows are not extrapolated");
+            flows.Add(new EnergyFlow(start, end, ctx.NodeCode, g.Nodes(), g.Links, input, metered, unmetered, balanced, completeness, notes) { Carrier = "heat" });
+        }
+        return flows;
+    }
+
+    /// <summary>The flow of one carrier: <c>electricity</c> (<see cref="FlowAsync(string, string?, DateOnly, DateOnly, EnergyBucketing, CancellationToken)"/>),
+    /// <c>water</c> (<see cref="WaterFlowAsync"/>) or <c>heat</c> (<see cref="HeatFlowAsync"/>), as wire views.</summary>
+    public async Task<List<FlowView>> FlowViewsAsync(string parkCode, string? node, DateOnly from, DateOnly to, EnergyBucketing by, string? carrier,
+        CancellationToken ct = default) => (carrier ?? "electricity").Trim().ToLowerInvariant() switch
+    {
+        "" or "electricity" => (await FlowAsync(parkCode, node, from, to, by, ct)).Select(FlowView.From).ToList(),
+        "heat" => (await HeatFlowAsync(parkCode, node, from, to, by, ct)).Select(FlowView.From).ToList(),
+        "water" => (await WaterFlowAsync(parkCode, node, from, to, by, ct)).Select(FlowView.From).ToList(),
+        _ => throw new ValidationException("carrier", $"'carrier': '{carrier}' is not one of electricity, water, heat"),
+    };
+
+    /// <summary>The buckets of <paramref name="buckets"/> inside [start, end).</summary>
+    private static IEnumerable<SeriesBucket> Slice(IReadOnlyList<SeriesBucket> buckets, DateTimeOffset start, DateTimeOffset end) =>
+        buckets.Where(b => b.Start >= start && b.Start < end);
+
+    private static Volume? Vol(double? m3) => m3 is { } v ? Volume.FromCubicMetres(v) : null;
+    private static string M3(double m3) => m3.ToString("#,0.###", Inv) + " m³";
+
     private static readonly Dictionary<string, (string Zh, string En)> LossNames = new(StringComparer.Ordinal)
     {
         ["transformer"] = ("变压器损耗", "Transformer losses"),
@@ -294,33 +481,39 @@ public sealed class EnergyService(ZeroParkStore store)
         ["hvdc"] = ("HVDC损耗", "HVDC losses"),
     };
 
-    /// <summary>Nodes and links of one diagram; links below <see cref="Epsilon"/> kWh are left out. A node's energy is the larger
-    /// of its inflow and outflow.</summary>
+    /// <summary>Nodes and links of one diagram (in the carrier's unit: kWh, or m³ for water); links below <see cref="Epsilon"/> are
+    /// left out. A node's value is the larger of its inflow and outflow.</summary>
     private sealed class FlowGraph
     {
         public const double Epsilon = 0.0005;
         private readonly List<(string Id, string Zh, string En, string Kind)> _nodes = [];
-        public List<FlowLink> Links { get; } = [];
+        private readonly List<(string Source, string Target, double Value)> _links = [];
 
         public void Node(string id, string zh, string en, string kind)
         {
             if (!_nodes.Exists(n => n.Id == id)) _nodes.Add((id, zh, en, kind));
         }
 
-        public void Link(string source, string target, Energy e)
+        public void Link(string source, string target, Energy e) => Link(source, target, e.KilowattHours);
+
+        public void Link(string source, string target, double value)
         {
-            if (Math.Abs(e.KilowattHours) > Epsilon) Links.Add(new FlowLink(source, target, e));
+            if (Math.Abs(value) > Epsilon) _links.Add((source, target, value));
         }
 
-        public IReadOnlyList<FlowNode> Nodes() => _nodes
+        private IEnumerable<(string Id, string Zh, string En, string Kind, double Value)> Values() => _nodes
             .Select(n =>
             {
-                var inflow = Links.Where(l => l.Target == n.Id).Sum(l => l.Energy.KilowattHours);
-                var outflow = Links.Where(l => l.Source == n.Id).Sum(l => l.Energy.KilowattHours);
-                return new FlowNode(n.Id, n.Zh, n.En, n.Kind, Energy.FromKilowattHours(Math.Max(inflow, outflow)));
+                var inflow = _links.Where(l => l.Target == n.Id).Sum(l => l.Value);
+                var outflow = _links.Where(l => l.Source == n.Id).Sum(l => l.Value);
+                return (n.Id, n.Zh, n.En, n.Kind, Math.Max(inflow, outflow));
             })
-            .Where(n => Links.Exists(l => l.Source == n.Id || l.Target == n.Id))
-            .ToList();
+            .Where(n => _links.Exists(l => l.Source == n.Id || l.Target == n.Id));
+
+        public IReadOnlyList<FlowNode> Nodes() => Values().Select(n => new FlowNode(n.Id, n.Zh, n.En, n.Kind, Energy.FromKilowattHours(n.Value))).ToList();
+        public List<FlowLink> Links => _links.Select(l => new FlowLink(l.Source, l.Target, Energy.FromKilowattHours(l.Value))).ToList();
+        public IReadOnlyList<WaterFlowNode> WaterNodes() => Values().Select(n => new WaterFlowNode(n.Id, n.Zh, n.En, n.Kind, Volume.FromCubicMetres(n.Value))).ToList();
+        public IReadOnlyList<WaterFlowLink> WaterLinks() => _links.Select(l => new WaterFlowLink(l.Source, l.Target, Volume.FromCubicMetres(l.Value))).ToList();
     }
 
     /// <summary>Loss class of a power-system meter: by its own system (power.transformer, power.ups, power.hvdc); for a virtual
@@ -466,7 +659,7 @@ public sealed class EnergyService(ZeroParkStore store)
         {
             if (!data.TryGetValue(d.Key, out var cells))
             {
-                if (d != Export) notes.Add($"{d.Key}: no {d.What} under '{ctx.NodeCode}'");
+                if (d != Export && d != CoolingLoad) notes.Add($"{d.Key}: no {d.What} under '{ctx.NodeCode}'");
                 continue;
             }
             var c = cells[i];

@@ -29,12 +29,19 @@ public static partial class EnergyTables
             rows.Select(r => new object?[] { r.Start, r.End, r.Rack, r.Kind, r.Room, r.Building, r.Meters, r.ItKwh, r.Completeness }).ToList()),
     ];
 
-    public static XlsxSheet[] Equipment(EquipmentView e) =>
-    [
-        new("types", ["start", "end", "node", "system", "type", "name_zh", "name_en", "meters", "kwh", "rank", "share_pct"],
-            e.Types.Select(t => new object?[] { t.Start, t.End, e.Node, e.System, t.Type, t.NameZh, t.NameEn, t.Meters, t.Kwh, t.Rank, t.SharePct }).ToList()),
-        new("devices", DeviceColumns, e.Devices.Select(DeviceRow).ToList()),
-    ];
+    public static XlsxSheet[] Equipment(EquipmentView e)
+    {
+        List<XlsxSheet> sheets =
+        [
+            new("types", ["start", "end", "node", "system", "type", "name_zh", "name_en", "meters", "kwh", "rank", "share_pct"],
+                e.Types.Select(t => new object?[] { t.Start, t.End, e.Node, e.System, t.Type, t.NameZh, t.NameEn, t.Meters, t.Kwh, t.Rank, t.SharePct }).ToList()),
+            new("devices", DeviceColumns, e.Devices.Select(DeviceRow).ToList()),
+        ];
+        if (e.System == "power")
+            sheets.Add(new("voltage_levels", ["start", "end", "node", "level", "name_zh", "name_en", "types", "meters", "kwh", "share_pct"],
+                e.VoltageLevels.Select(v => new object?[] { v.Start, v.End, e.Node, v.Level, v.NameZh, v.NameEn, string.Join(", ", v.Types), v.Meters, v.Kwh, v.SharePct }).ToList()));
+        return [.. sheets];
+    }
 
     public static XlsxSheet[] Balance(IReadOnlyList<BalanceView> reports) =>
     [

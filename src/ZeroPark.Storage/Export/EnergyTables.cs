@@ -8,20 +8,51 @@ public static partial class EnergyTables
 {
     private static string Notes(IReadOnlyList<string> notes) => string.Join(" | ", notes);
 
-    public static XlsxSheet[] Kpi(IReadOnlyList<KpiRowView> rows) =>
-    [
-        new("kpi",
-            ["start", "end", "node", "pue", "clf", "plf", "alf", "unmetered_factor", "wue", "erf", "ere", "ref", "dcie", "ppue", "it_load_rate", "rack_utilisation",
-             "gb40879_grade", "completeness", "total_kwh", "facility_input_kwh", "renewable_onsite_kwh", "export_kwh", "it_kwh", "cooling_kwh", "power_kwh",
-             "aux_kwh", "unmetered_kwh", "water_m3", "reused_kwh", "hours", "avg_it_kw", "notes"],
-            rows.Select(r => new object?[]
+    public static XlsxSheet[] Kpi(IReadOnlyList<KpiRowView> rows)
+    {
+        List<string> columns =
+        [
+            "start", "end", "node", "pue", "clf", "plf", "alf", "unmetered_factor", "wue", "erf", "ere", "ref", "cer", "cue", "dcie", "ppue", "it_load_rate",
+            "rack_utilisation", "gb40879_grade", "completeness", "total_kwh", "facility_input_kwh", "renewable_onsite_kwh", "export_kwh", "it_kwh", "cooling_kwh",
+            "power_kwh", "aux_kwh", "unmetered_kwh", "water_m3", "reused_kwh", "cooling_load_kwh", "hours", "avg_it_kw",
+        ];
+        var compare = CompareColumns(rows.Select(r => (r.Mom, r.Yoy)), PeriodComparison.KpiKeys);
+        columns.AddRange(compare.Columns);
+        columns.Add("notes");
+        return
+        [
+            new("kpi", columns, rows.Select(r =>
             {
-                r.Start, r.End, r.Node, r.Pue, r.Clf, r.Plf, r.Alf, r.UnmeteredFactor, r.Wue, r.Erf, r.Ere, r.Ref, r.Dcie, r.Ppue, r.ItLoadRate, r.RackUtilisation,
-                r.Gb40879Grade, r.Completeness, r.Inputs.TotalKwh, r.Inputs.FacilityInputKwh, r.Inputs.RenewableOnsiteKwh, r.Inputs.ExportKwh, r.Inputs.ItKwh,
-                r.Inputs.CoolingKwh, r.Inputs.PowerKwh, r.Inputs.AuxKwh, r.Inputs.UnmeteredKwh, r.Inputs.WaterM3, r.Inputs.ReusedKwh, r.Inputs.Hours,
-                r.Inputs.AvgItKw, Notes(r.Notes),
+                var values = new List<object?>
+                {
+                    r.Start, r.End, r.Node, r.Pue, r.Clf, r.Plf, r.Alf, r.UnmeteredFactor, r.Wue, r.Erf, r.Ere, r.Ref, r.Cer, r.Cue, r.Dcie, r.Ppue, r.ItLoadRate,
+                    r.RackUtilisation, r.Gb40879Grade, r.Completeness, r.Inputs.TotalKwh, r.Inputs.FacilityInputKwh, r.Inputs.RenewableOnsiteKwh,
+                    r.Inputs.ExportKwh, r.Inputs.ItKwh, r.Inputs.CoolingKwh, r.Inputs.PowerKwh, r.Inputs.AuxKwh, r.Inputs.UnmeteredKwh, r.Inputs.WaterM3,
+                    r.Inputs.ReusedKwh, r.Inputs.CoolingLoadKwh, r.Inputs.Hours, r.Inputs.AvgItKw,
+                };
+                values.AddRange(compare.Values(r.Mom, r.Yoy));
+                values.Add(Notes(r.Notes));
+                return values.ToArray();
             }).ToList()),
-    ];
+        ];
+    }
+
+    /// <summary>Flat columns of month-on-month / year-on-year comparisons: <c>mom_KEY</c> (the earlier value) and
+    /// <c>mom_KEY_change_pct</c>, then the same for <c>yoy_</c>; only the bases some row has.</summary>
+    public static (IReadOnlyList<string> Columns, Func<PeriodChangeView?, PeriodChangeView?, object?[]> Values) CompareColumns(
+        IEnumerable<(PeriodChangeView? Mom, PeriodChangeView? Yoy)> rows, IReadOnlyList<string> keys)
+    {
+        var list = rows.ToList();
+        var bases = new List<string>();
+        if (list.Any(r => r.Mom is not null)) bases.Add("mom");
+        if (list.Any(r => r.Yoy is not null)) bases.Add("yoy");
+        var columns = bases.SelectMany(b => keys.SelectMany(k => new[] { $"{b}_{k}", $"{b}_{k}_change_pct" })).ToList();
+        return (columns, (mom, yoy) => bases.SelectMany(b =>
+        {
+            var v = b == "mom" ? mom : yoy;
+            return keys.SelectMany(k => new object?[] { v?.Values.GetValueOrDefault(k), v?.ChangePct.GetValueOrDefault(k) });
+        }).ToArray());
+    }
 
     public static XlsxSheet[] Breakdown(IReadOnlyList<BreakdownCompareView> rows)
     {
@@ -52,29 +83,39 @@ public static partial class EnergyTables
 
     public static XlsxSheet[] Flow(IReadOnlyList<FlowView> flows) =>
     [
-        new("links", ["start", "end", "node", "source", "target", "kwh"],
-            flows.SelectMany(f => f.Links.Select(l => new object?[] { f.Start, f.End, f.Node, l.Source, l.Target, l.Kwh })).ToList()),
-        new("nodes", ["start", "end", "node", "id", "name_zh", "name_en", "kind", "kwh"],
-            flows.SelectMany(f => f.Nodes.Select(n => new object?[] { f.Start, f.End, f.Node, n.Id, n.NameZh, n.NameEn, n.Kind, n.Kwh })).ToList()),
-        new("balance", ["start", "end", "node", "input_kwh", "metered_kwh", "unmetered_kwh", "balanced", "completeness", "notes"],
-            flows.Select(f => new object?[] { f.Start, f.End, f.Node, f.InputKwh, f.MeteredKwh, f.UnmeteredKwh, f.Balanced, f.Completeness, Notes(f.Notes) }).ToList()),
+        new("links", ["start", "end", "node", "source", "target", "kwh", "carrier", "value", "unit"],
+            flows.SelectMany(f => f.Links.Select(l => new object?[] { f.Start, f.End, f.Node, l.Source, l.Target, l.Kwh, f.Carrier, l.Value, f.Unit })).ToList()),
+        new("nodes", ["start", "end", "node", "id", "name_zh", "name_en", "kind", "kwh", "carrier", "value", "unit"],
+            flows.SelectMany(f => f.Nodes.Select(n => new object?[] { f.Start, f.End, f.Node, n.Id, n.NameZh, n.NameEn, n.Kind, n.Kwh, f.Carrier, n.Value, f.Unit })).ToList()),
+        new("balance", ["start", "end", "node", "input_kwh", "metered_kwh", "unmetered_kwh", "balanced", "completeness", "notes", "carrier", "input", "metered", "unmetered", "unit"],
+            flows.Select(f => new object?[] { f.Start, f.End, f.Node, f.InputKwh, f.MeteredKwh, f.UnmeteredKwh, f.Balanced, f.Completeness, Notes(f.Notes), f.Carrier, f.Input, f.Metered, f.Unmetered, f.Unit }).ToList()),
     ];
 
-    public static readonly IReadOnlyList<string> CostColumns =
+    private static readonly IReadOnlyList<string> CostBaseColumns =
     [
         "start", "end", "node", "currency", "energy_kwh", "cost_cny", "average_price_cny_per_kwh",
         "critical_peak_kwh", "peak_kwh", "flat_kwh", "valley_kwh", "critical_peak_cost_cny", "peak_cost_cny", "flat_cost_cny", "valley_cost_cny",
         "unpriced_kwh", "it_kwh", "it_cost_cny", "cooling_kwh", "cooling_cost_cny", "power_kwh", "power_cost_cny", "aux_kwh", "aux_cost_cny",
-        "unallocated_cost_cny", "tariff_versions", "completeness", "notes",
+        "unallocated_cost_cny", "tariff_versions", "completeness",
     ];
 
-    public static object?[] CostRow(CostRowView r) =>
-    [
-        r.Start, r.End, r.Node, r.Currency, r.EnergyKwh, r.CostCny, r.AveragePriceCnyPerKwh,
-        r.CriticalPeakKwh, r.PeakKwh, r.FlatKwh, r.ValleyKwh, r.CriticalPeakCostCny, r.PeakCostCny, r.FlatCostCny, r.ValleyCostCny,
-        r.UnpricedKwh, r.ItKwh, r.ItCostCny, r.CoolingKwh, r.CoolingCostCny, r.PowerKwh, r.PowerCostCny, r.AuxKwh, r.AuxCostCny,
-        r.UnallocatedCostCny, string.Join(", ", r.TariffVersions), r.Completeness, Notes(r.Notes),
-    ];
+    /// <summary>The cost table: every field, the mom/yoy columns when the rows have comparisons, then the notes (CSV and XLSX).</summary>
+    public static (IReadOnlyList<string> Columns, List<object?[]> Rows) CostTable(IReadOnlyList<CostRowView> rows)
+    {
+        var compare = CompareColumns(rows.Select(r => (r.Mom, r.Yoy)), PeriodComparison.CostKeys);
+        var columns = CostBaseColumns.Concat(compare.Columns).Append("notes").ToList();
+        return (columns, rows.Select(r => new object?[]
+        {
+            r.Start, r.End, r.Node, r.Currency, r.EnergyKwh, r.CostCny, r.AveragePriceCnyPerKwh,
+            r.CriticalPeakKwh, r.PeakKwh, r.FlatKwh, r.ValleyKwh, r.CriticalPeakCostCny, r.PeakCostCny, r.FlatCostCny, r.ValleyCostCny,
+            r.UnpricedKwh, r.ItKwh, r.ItCostCny, r.CoolingKwh, r.CoolingCostCny, r.PowerKwh, r.PowerCostCny, r.AuxKwh, r.AuxCostCny,
+            r.UnallocatedCostCny, string.Join(", ", r.TariffVersions), r.Completeness,
+        }.Concat(compare.Values(r.Mom, r.Yoy)).Append(Notes(r.Notes)).ToArray()).ToList());
+    }
 
-    public static XlsxSheet[] Cost(IReadOnlyList<CostRowView> rows) => [new("cost", CostColumns, rows.Select(CostRow).ToList())];
+    public static XlsxSheet[] Cost(IReadOnlyList<CostRowView> rows)
+    {
+        var (columns, data) = CostTable(rows);
+        return [new("cost", columns, data)];
+    }
 }

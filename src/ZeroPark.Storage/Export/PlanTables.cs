@@ -28,6 +28,12 @@ public static partial class EnergyTables
             ]]),
     ];
 
+    public static XlsxSheet[] GroupPlanDecomposition(GroupPlanDecompositionView d) =>
+    [
+        new("group_decomposition", ["carrier", "unit", "year", "group_plan", "basis", "applied", "park", "weight", "share", "plan"],
+            d.Parks.Select(p => new object?[] { d.Carrier, d.Unit, d.Year, d.GroupPlan, d.Basis, d.Applied, p.Node, p.Weight, p.Share, p.Plan }).ToList()),
+    ];
+
     public static XlsxSheet[] PlanDecomposition(PlanDecompositionView d) =>
     [
         new("decomposition", ["park", "carrier", "unit", "year", "park_plan", "basis", "applied", "node", "weight", "share", "plan"],

@@ -39,21 +39,21 @@ public abstract class AnalysisSuite : IAsyncLifetime
         Assert.Equal(["b1", "b2", "b3"], a.Nodes.Select(b => b.Node));
         var (b1, b2, b3) = (a.Nodes[0], a.Nodes[1], a.Nodes[2]);
         // 181 days (Jan 1 – Jun 30). b1: 1,300 × 181 = 235,300 kWh; IT 1,000 × 181 → PUE 1.3; water 2 × 181 = 362 m³ → WUE 362,000 L / 181,000 = 2.
-        Near(235_300, b1.EnergyKwh);
+        Near(235_300, b1.Energy?.KilowattHours);
         Near(1.3, b1.Pue);
-        Near(362, b1.WaterM3);
+        Near(362, b1.Water?.CubicMetres);
         Near(2.0, b1.Wue);
         // Two rack spaces in use → 117,650 kWh per rack.
         Assert.Equal(2, b1.RacksInUse);
         Near(117_650, b1.IntensityKwhPerRack);
         // Plan 584,000 shared by days (no monthly plans): to date 584,000 × 181 / 365 = 289,600 → saved 54,300 (18.75 %).
-        Near(584_000, b1.AnnualPlanKwh);
-        Near(289_600, b1.PlanToDateKwh);
-        Near(54_300, b1.SavedVsPlanKwh);
+        Near(584_000, b1.AnnualPlan?.KilowattHours);
+        Near(289_600, b1.PlanToDate?.KilowattHours);
+        Near(54_300, b1.SavedVsPlan?.KilowattHours);
         Near(18.75, b1.SavedVsPlanPct);
         // Last year, same dates (2024 is a leap year: 182 days): 1,400 × 182 = 254,800 → saved 19,500.
-        Near(254_800, b1.LastYearKwh);
-        Near(19_500, b1.SavedVsLastYearKwh);
+        Near(254_800, b1.LastYear?.KilowattHours);
+        Near(19_500, b1.SavedVsLastYear?.KilowattHours);
         // Carbon saved at the factor an inventory would use on 2025-06-30 (no province recorded: the 2023 national MEE/NBS factor
         // 0.5306 kgCO2/kWh): 54,300 × 0.5306 / 1000 = 28.81158 t vs plan; 19,500 × 0.5306 / 1000 = 10.3467 t vs last year.
         Near(28.81158, b1.CarbonSavedVsPlanT);
@@ -61,20 +61,20 @@ public abstract class AnalysisSuite : IAsyncLifetime
         Assert.StartsWith("0.5306 kgCO2/kWh, MEE-NBS 2023", b1.CarbonFactor, StringComparison.Ordinal);
         // b2: 1,400 × 150 + 1,800 × 31 (May) = 265,800 → PUE 1.468508; WUE 2.1; two meters in a room = two racks → 132,900;
         // saved 289,600 − 265,800 = 23,800; vs last year 254,800 − 265,800 = −11,000.
-        Near(265_800, b2.EnergyKwh);
+        Near(265_800, b2.Energy?.KilowattHours);
         Near(265_800 / 181_000.0, b2.Pue);
         Near(2.1, b2.Wue);
         Near(132_900, b2.IntensityKwhPerRack);
-        Near(23_800, b2.SavedVsPlanKwh);
-        Near(-11_000, b2.SavedVsLastYearKwh);
+        Near(23_800, b2.SavedVsPlan?.KilowattHours);
+        Near(-11_000, b2.SavedVsLastYear?.KilowattHours);
         // b3: 676 × 181 = 122,356; IT 520 × 181 = 94,120 → PUE 1.3; WUE 181,000 L / 94,120 = 1.923077; one rack → 122,356;
         // plan 292,000 × 181 / 365 = 144,800 → saved 22,444 (15.5 %); last year 700 × 182 = 127,400 → saved 5,044.
-        Near(122_356, b3.EnergyKwh);
+        Near(122_356, b3.Energy?.KilowattHours);
         Near(181_000 / 94_120.0, b3.Wue);
         Assert.Equal(1, b3.RacksInUse);
-        Near(144_800, b3.PlanToDateKwh);
+        Near(144_800, b3.PlanToDate?.KilowattHours);
         Near(15.5, b3.SavedVsPlanPct);
-        Near(5_044, b3.SavedVsLastYearKwh);
+        Near(5_044, b3.SavedVsLastYear?.KilowattHours);
         // Ranks (1 = best, ties share): PUE b1 = b3 = 1.3 → 1, 1, 3; WUE b3 < b1 < b2; intensity b1 < b3 < b2; saved vs plan % b1 > b3 > b2.
         Assert.Equal([1, 3, 1], a.Nodes.Select(b => b.RankPue!.Value));
         Assert.Equal([2, 3, 1], a.Nodes.Select(b => b.RankWue!.Value));
@@ -92,13 +92,13 @@ public abstract class AnalysisSuite : IAsyncLifetime
         var (e1, p1) = (a.Nodes[0], a.Nodes[1]);
         // e1 (EnergyTestPark): E_DC 3,240 + 3,480 = 6,720; IT 2 × 2,400 = 4,800 → PUE 1.4; water 0.15 × 48 = 7.2 m³ → WUE 1.5;
         // its two PDUs sit in a room: 2 racks → 3,360 kWh per rack.
-        Near(6_720, e1.EnergyKwh);
+        Near(6_720, e1.Energy?.KilowattHours);
         Near(1.4, e1.Pue);
         Near(1.5, e1.Wue);
         Near(3_360, e1.IntensityKwhPerRack);
         // p1: E_DC 235,300 + 265,800 + 122,356 = 623,456; IT 181,000 + 181,000 + 94,120 = 456,120 → PUE 1.366887;
         // water (2 + 2.1 + 1) × 181 = 923.1 m³ → WUE 923,100 / 456,120 = 2.023810; 5 racks → 124,691.2 kWh per rack.
-        Near(623_456, p1.EnergyKwh);
+        Near(623_456, p1.Energy?.KilowattHours);
         Near(623_456 / 456_120.0, p1.Pue);
         Near(923_100 / 456_120.0, p1.Wue);
         Near(124_691.2, p1.IntensityKwhPerRack);

@@ -136,7 +136,8 @@ public abstract class TariffCostCliSuite
         Assert.True(r.ExitCode == 0, r.Err);
         var bytes = await File.ReadAllBytesAsync(flow);
         var links = TariffTestData.ReadSheet(bytes, "links");
-        Assert.Equal(["start", "end", "node", "source", "target", "kwh"], links[0].Select(c => c.Text));
+        // The carrier columns (water flows have value and unit but no kwh) follow the electricity columns.
+        Assert.Equal(["start", "end", "node", "source", "target", "kwh", "carrier", "value", "unit"], links[0].Select(c => c.Text));
         var it = links.Skip(1).Single(l => l[4].Text == "it");
         Assert.True(it[5].Numeric);
         Assert.Equal(4800, double.Parse(it[5].Text!, CultureInfo.InvariantCulture), 6);   // 48 × 100
