@@ -50,7 +50,7 @@ internal static partial class EnergyCommands
             var service = new AssessmentService(store);
             var y = Int(pr.GetValue(year), "year");
             var at = OptionalDate(pr.GetValue(asOf), "as-of");
-            var a = AssessmentView.From(all ? await service.AssessParksAsync(y, at, options, ct) : await service.AssessAsync(code!, y, at, options, ct));
+            var a = AssessmentView.From(all ? await service.AssessParksAsync(y, at, options, ct: ct) : await service.AssessAsync(code!, y, at, options, ct));
             var f = CheckFormat(pr, format);
             if (f != "table") return Emit(pr, format, a, EnergyTables.Assessment(a), a.Notes);
             Console.WriteLine($"{a.Park ?? "all parks"} {a.PeriodFrom}..{a.AsOf}");

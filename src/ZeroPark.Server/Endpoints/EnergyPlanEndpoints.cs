@@ -99,7 +99,7 @@ internal static class EnergyPlanEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         async Task<Results<Ok<AssessmentView>, FileContentHttpResult>> Assess(string? park, string? year, string? asOf, string? k, string? deviationPct,
-            string? peerPct, string? historyMonths, string? format, ZeroParkStore store, CancellationToken ct)
+            string? peerPct, string? historyMonths, string? format, HttpContext http, ZeroParkStore store, CancellationToken ct)
         {
             var xlsx = IsXlsx(format);
             var d = new AnomalyOptions();
@@ -108,7 +108,7 @@ internal static class EnergyPlanEndpoints
             var at = string.IsNullOrWhiteSpace(asOf) ? (DateOnly?)null : Query.Date(asOf, "as_of");
             var service = new AssessmentService(store);
             var a = AssessmentView.From(park is null
-                ? await service.AssessParksAsync(OptionalInt(year, "year"), at, options, ct)
+                ? await service.AssessParksAsync(OptionalInt(year, "year"), at, options, http.CurrentUser()!.CanSee, ct)
                 : await service.AssessAsync(park, OptionalInt(year, "year"), at, options, ct));
             return xlsx ? File("assess", park ?? "parks", EnergyTables.Assessment(a)) : TypedResults.Ok(a);
         }
@@ -117,8 +117,8 @@ internal static class EnergyPlanEndpoints
 
         g.MapGet("/assess", (string park, [FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? k,
                 [FromQuery(Name = "deviation_pct")] string? deviationPct, [FromQuery(Name = "peer_deviation_pct")] string? peerPct,
-                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
-                Assess(park, year, asOf, k, deviationPct, peerPct, historyMonths, format, store, ct))
+                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+                Assess(park, year, asOf, k, deviationPct, peerPct, historyMonths, format, http, store, ct))
             .WithSummary("Comprehensive assessment of the buildings (1 January .. as_of): PUE, WUE, kWh per rack in use, saved vs plan and vs last year, rankings; " +
                          "anomalous monthly PUE/WUE vs the building's own history (≥ deviation_pct % and ≥ k σ) or its peers' median (≥ peer_deviation_pct %)")
             .WithDescription(assessParameters + Xlsx)
@@ -127,10 +127,10 @@ internal static class EnergyPlanEndpoints
 
         api.MapGet("/energy/assess", ([FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? k,
                 [FromQuery(Name = "deviation_pct")] string? deviationPct, [FromQuery(Name = "peer_deviation_pct")] string? peerPct,
-                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
-                Assess(null, year, asOf, k, deviationPct, peerPct, historyMonths, format, store, ct))
+                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+                Assess(null, year, asOf, k, deviationPct, peerPct, historyMonths, format, http, store, ct))
             .WithTags("Energy")
-            .WithSummary("The same assessment across every park (each park one node, its totals), parks ranked against each other")
+            .WithSummary("The same assessment across every park the user sees (each park one node, its totals), parks ranked against each other")
             .WithDescription(assessParameters + Xlsx)
             .ProducesValidationProblem();
 

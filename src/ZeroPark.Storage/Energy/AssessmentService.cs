@@ -79,7 +79,9 @@ public sealed class AssessmentService(ZeroParkStore store)
 
     /// <summary>The same assessment with every park of the store as one node (park totals), ranked against each other. Without
     /// <paramref name="asOf"/>, each park is assessed up to its own local today.</summary>
-    public async Task<Assessment> AssessParksAsync(int? year, DateOnly? asOf, AnomalyOptions? options = null, CancellationToken ct = default)
+    /// <param name="visible">Only the parks for which this is true (a user's grants); null: every park.</param>
+    public async Task<Assessment> AssessParksAsync(int? year, DateOnly? asOf, AnomalyOptions? options = null, Func<string, bool>? visible = null,
+        CancellationToken ct = default)
     {
         var opt = options ?? new AnomalyOptions();
         opt.Validate();
@@ -88,7 +90,7 @@ public sealed class AssessmentService(ZeroParkStore store)
         var rows = new List<NodeAssessment>();
         var monthly = new List<(string Code, IReadOnlyList<KpiRow> Rows)>();
         var last = new DateOnly(y, 1, 1);
-        foreach (var park in parks.OrderBy(p => p.Code, StringComparer.Ordinal))
+        foreach (var park in parks.Where(p => visible?.Invoke(p.Code) ?? true).OrderBy(p => p.Code, StringComparer.Ordinal))
         {
             var reg = await store.GetRegistryAsync(park.Code, ct);
             var (from, a) = Period(reg, y, asOf);

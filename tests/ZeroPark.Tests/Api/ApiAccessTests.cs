@@ -76,6 +76,9 @@ public abstract class ApiAccessTests(ApiServer server)
         Assert.Equal([a], parks);
         await viewer.GetJsonAsync($"/api/parks/{a}/meters");
         await viewer.GetJsonAsync($"/api/parks/{a}/energy/kpi?from=2025-01-01&to=2025-01-02&by=total");
+        // The assessment across parks ranks only the parks the user sees.
+        var assessed = (await viewer.GetJsonAsync("/api/energy/assess?year=2025&as_of=2025-01-31")).GetProperty("nodes").EnumerateArray().Select(n => n.Str("node")).ToList();
+        Assert.Equal([a], assessed);
         foreach (var url in new[] { $"/api/parks/{b}", $"/api/parks/{b}/meters", $"/api/parks/{b}/energy/kpi?from=2025-01-01&to=2025-01-02", $"/api/parks/{b}/series?from=2025-01-01&to=2025-01-02" })
             await (await viewer.GetAsync(url)).ExpectProblemAsync(HttpStatusCode.NotFound);
         await (await viewer.GetAsync($"/api/parks/{a}/audit")).ExpectProblemAsync(HttpStatusCode.Forbidden);
