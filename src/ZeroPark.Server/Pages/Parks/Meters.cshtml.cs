@@ -7,7 +7,7 @@ namespace ZeroPark.Server.Pages.Parks;
 /// <summary>The park's meters, searchable by code, name or device and filtered by carrier, kind, role, system (with its
 /// descendants), space (with everything below it) and physical/virtual; with the latest reading of each. Up to
 /// <see cref="MaxRows"/> rows are shown.</summary>
-public sealed class MetersModel(ZeroParkStore store) : DataPageModel(store)
+public sealed partial class MetersModel(ZeroParkStore store) : DataPageModel(store)
 {
     public const int MaxRows = 300;
 

@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using ZeroPark.Storage;
+using ZeroPark.Tests.Api;
+using ZeroPark.Tests.EnergyManagement;
+
+namespace ZeroPark.Tests.Web;
+
+/// <summary>The meter list's export holds the rows the page shows (same filter), as CSV and XLSX, under the page's access rules.</summary>
+public abstract partial class MeterExportTests(ApiServer server)
+{
+    [GeneratedRegex("<tr data-meter=\"(?<code>[^\"]+)\"")]
+    private static partial Regex RowPattern();
+
+    [Fact]
+    public async Task The_meter_list_exports_what_it_shows()
+    {
+        var park = EnergyTestPark.NewParkCode();
+        await EnergyTestPark.SeedAsync(server.Store, park);
+        var viewer = "mv" + Guid.NewGuid().ToString("N")[..8];
+        await server.Store.CreateUserAsync(viewer, "meter-export-password", UserRole.Viewer, [park], "test");
+        using var c = await server.SignedInClientAsync(viewer, "meter-export-password");
+
+        var url = $"/parks/{park}/meters?carrier=electricity";
+        var html = await (await c.GetAsync(url)).Content.ReadAsStringAsync();
+        var shown = RowPattern().Matches(html).Select(m => m.Groups["code"].Value).ToList();
+        Assert.NotEmpty(shown);
+        Assert.Contains("data-testid=\"export-meters-xlsx\"", html, StringComparison.Ordinal);
+
+        var csv = await c.GetAsync(url + "&export=meters&format=csv");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        var bytes = await csv.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var rows = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(shown, rows.Skip(1).Select(r => r.Split(',')[0]).ToList());
+        Assert.All(rows.Skip(1), r => Assert.Equal("electricity", r.Split(',')[2]));
+
+        var sheet = TariffTestData.ReadSheet(await (await c.GetAsync(url + "&export=meters&format=xlsx")).Content.ReadAsByteArrayAsync(), "meters");
+        Assert.Equal(shown.Count, sheet.Count - 1);
+        // A park not granted: the export is refused like the page.
+        Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/nowhere-{park}/meters?export=meters&format=csv")).StatusCode);
+    }
+}
+
+public sealed class SqliteMeterExportTests(SqliteApiServer server) : MeterExportTests(server), IClassFixture<SqliteApiServer>;
+
+public sealed class PostgresMeterExportTests(PostgresApiServer server) : MeterExportTests(server), IClassFixture<PostgresApiServer>;
