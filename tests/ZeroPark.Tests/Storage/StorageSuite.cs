@@ -49,9 +49,9 @@ public abstract class StorageSuite : IAsyncLifetime
     public async Task Migrations_are_versioned_and_idempotent()
     {
         // 001_initial, 002_tariffs, 003_carbon, 004_plans, 005_users
-        Assert.Equal(5, await Store.SchemaVersionAsync());
+        Assert.Equal(6, await Store.SchemaVersionAsync());
         await Store.MigrateAsync();
-        Assert.Equal(5, await Store.SchemaVersionAsync());
+        Assert.Equal(6, await Store.SchemaVersionAsync());
     }
 
     [Fact]

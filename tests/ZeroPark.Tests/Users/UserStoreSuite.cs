@@ -24,7 +24,7 @@ public abstract class UserStoreSuite : IAsyncLifetime
     [Fact]
     public async Task Migration_005_is_applied()
     {
-        Assert.Equal(5, await Store.SchemaVersionAsync());
+        Assert.Equal(6, await Store.SchemaVersionAsync());
         Assert.Equal(0, await Store.CountUsersAsync());
     }
 
