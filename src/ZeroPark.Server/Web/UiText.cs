@@ -299,6 +299,10 @@ public static class UiText
         ["ea.flow.carrier"] = ("能源品种", "Carrier"),
         ["ea.flow.water"] = ("用水流向（m³）", "Water flow (m³)"),
         ["ea.period.quick"] = ("快速选择", "Quick pick"),
+        ["ea.cost.unallocated"] = ("未分摊（未计量与计量差额）", "Unallocated (unmetered and metering differences)"),
+        ["ea.status.complete"] = ("已结束", "complete"),
+        ["ea.status.partial"] = ("进行中", "in progress"),
+        ["ea.status.future"] = ("未到", "future"),
         // --- end ui-dash ---
         ["common.signedin"] = ("已登录", "Signed in as"),
     };

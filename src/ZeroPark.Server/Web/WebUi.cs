@@ -81,6 +81,7 @@ public static class WebUi
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddScoped<ParkOverviewService>();
+        services.AddSingleton<CardCache>();
         services.AddHostedService<FirstAdministrator>();
         return services;
     }

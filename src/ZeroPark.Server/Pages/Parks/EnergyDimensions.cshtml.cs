@@ -71,11 +71,14 @@ public sealed class EnergyDimensionsModel(ZeroParkStore store) : ZpPageModel(sto
             case "space":
             {
                 var buildings = (await Store.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
+                // Each building's three periods are independent: computed concurrently (one service each).
                 async Task<double?> Total(string node, (DateOnly From, DateOnly To) range) =>
-                    (await energy.KpiAsync(park, node, range.From, range.To, EnergyBucketing.Total, ct)).Single().Kpis.Total?.KilowattHours;
+                    (await new EnergyService(Store).KpiAsync(park, node, range.From, range.To, EnergyBucketing.Total, ct)).Single().Kpis.Total?.KilowattHours;
+                var tasks = buildings.Select(b => (b, cur: Total(b.Code, (From, To)), mom: Total(b.Code, MomRange), yoy: Total(b.Code, YoyRange))).ToList();
+                await Task.WhenAll(tasks.SelectMany(t => new[] { t.cur, t.mom, t.yoy }));
                 var lines = new List<Line>();
-                foreach (var b in buildings)
-                    lines.Add(new Line(b.Code, b.Name, b.Code, await Total(b.Code, (From, To)), await Total(b.Code, MomRange), await Total(b.Code, YoyRange), null));
+                foreach (var (b, cur, mom, yoy) in tasks)
+                    lines.Add(new Line(b.Code, b.Name, b.Code, await cur, await mom, await yoy, null));
                 TotalCurrent = lines.Sum(x => x.Current ?? 0);
                 Lines = lines.Select(x => x with { SharePct = x.Current is { } c && TotalCurrent > 0 ? c / TotalCurrent * 100 : null })
                     .OrderByDescending(x => x.Current ?? double.MinValue).ToList();
@@ -84,11 +87,13 @@ public sealed class EnergyDimensionsModel(ZeroParkStore store) : ZpPageModel(sto
             default:
             {
                 var devices = new DeviceAnalysisService(Store);
-                var top = await devices.TopAsync(park, null, System, Carrier.Electricity, From, To, 20, null, ct);
                 async Task<Dictionary<string, double?>> All((DateOnly From, DateOnly To) range) =>
-                    (await devices.TopAsync(park, null, System, Carrier.Electricity, range.From, range.To, 1000, null, ct)).ToDictionary(d => d.Energy.Meter, d => d.Energy.Value);
-                var mom = await All(MomRange);
-                var yoy = await All(YoyRange);
+                    (await new DeviceAnalysisService(Store).TopAsync(park, null, System, Carrier.Electricity, range.From, range.To, 1000, null, ct)).ToDictionary(d => d.Energy.Meter, d => d.Energy.Value);
+                var momTask = All(MomRange);
+                var yoyTask = All(YoyRange);
+                var top = await devices.TopAsync(park, null, System, Carrier.Electricity, From, To, 20, null, ct);
+                var mom = await momTask;
+                var yoy = await yoyTask;
                 Lines = top.Select(d => new Line(d.Energy.Meter, d.Energy.Name, d.Energy.System is { } s && SystemTaxonomy.IsKnown(s) ? (IsChinese ? SystemTaxonomy.Get(s).NameZh : SystemTaxonomy.Get(s).NameEn) : d.Energy.System,
                     d.Energy.Value, mom.GetValueOrDefault(d.Energy.Meter), yoy.GetValueOrDefault(d.Energy.Meter), d.SharePct)).ToList();
                 TotalCurrent = top.Count > 0 && top[0].SharePct is > 0 ? top[0].Energy.Value / top[0].SharePct * 100 : null;

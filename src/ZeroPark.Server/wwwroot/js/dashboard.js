@@ -58,7 +58,8 @@
   }
   function subtitle(c) {
     var r = range(c.period);
-    return (c.meter ? '' : nodeName(c) + ' · ') + T['dash.period.' + c.period] + ' (' + r.from.slice(5) + ' – ' + r.to.slice(5) + ')';
+    var span = r.from === r.to ? r.to.slice(5) : r.from.slice(5) + ' – ' + r.to.slice(5);
+    return (c.meter ? '' : nodeName(c) + ' · ') + T['dash.period.' + c.period] + ' (' + span + ')';
   }
   function fmt(v, metric) {
     if (v === null || v === undefined) return '—';
@@ -191,7 +192,8 @@
       url = api + '/energy/kpi?' + q({ node: c.node, from: r.from, to: r.to, by: 'day' });
       return getJson(url).then(function (rows) {
         if (!rows.length) return noData(body);
-        pick = c.metric === 'energy' ? function (x) { return x.inputs.total_kwh; } : function (x) { return x[c.metric]; };
+        // a day without any reading is a gap in the line, not a zero
+        pick = function (x) { return x.completeness === 0 ? null : c.metric === 'energy' ? x.inputs.total_kwh : x[c.metric]; };
         unit = c.metric === 'energy' ? 'kWh' : c.metric === 'wue' ? 'L/kWh' : '';
         line(body, c, rows.map(function (x) { return x.start.slice(5, 10); }), rows.map(pick), unit, c.metric === 'energy');
       });
