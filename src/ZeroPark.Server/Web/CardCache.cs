@@ -10,7 +10,8 @@ namespace ZeroPark.Server.Web;
 /// answers), so that many users looking at the same dashboards do not recompute the same month of readings. An entry is used only
 /// while the park's data fingerprint (<see cref="ZeroParkStore.DataFingerprintAsync"/>: registry version, latest readings, newest
 /// audit entry) is unchanged, and never longer than <see cref="MaxAge"/>; the fingerprint itself is re-read at most once per
-/// <see cref="FingerprintAge"/>, so a new reading shows within about a second. Concurrent requests for the same key share one
+/// <see cref="FingerprintAge"/> (and after every write request to this server, <see cref="Invalidate"/>), so a reading written by
+/// another process shows within about a second, one written through this server at once. Concurrent requests for the same key share one
 /// computation. Access rules run before the cache (the user filter of the API group; pages check the park first), and the key
 /// is the park plus the full request, so an answer is only ever served for the same park and parameters.
 /// </summary>
@@ -36,6 +37,10 @@ public sealed class CardCache(ZeroParkStore store)
         _fingerprints[park] = (fp, now);
         return fp;
     }
+
+    /// <summary>Forgets the fingerprints, so that the next request re-reads them: called after every request that may write (any
+    /// method but GET and HEAD, API or page), so a change made through this server shows at once.</summary>
+    public void Invalidate() => _fingerprints.Clear();
 
     /// <summary>The cached value of <paramref name="key"/> for the park, or the factory's (computed once for concurrent callers).
     /// A failed computation is not kept.</summary>
