@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Storage;
 
@@ -75,6 +78,18 @@ public sealed class CardCache(ZeroParkStore store)
             || ctx.Request.RouteValues["park"] is not string park || ctx.Request.Query.ContainsKey("format"))
             return await next(ic);
         var cache = ctx.RequestServices.GetRequiredService<CardCache>();
-        return await cache.GetAsync(park, pattern + ctx.Request.QueryString.Value, async () => await next(ic), ctx.RequestAborted);
+        var json = ctx.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var cached = await cache.GetAsync(park, pattern + ctx.Request.QueryString.Value, async () =>
+        {
+            var result = await next(ic);
+            var inner = result is INestedHttpResult nested ? nested.Result : result;
+            // A successful JSON answer is kept serialized: a hit then only copies bytes.
+            return inner is IStatusCodeHttpResult { StatusCode: 200 } and IValueHttpResult { Value: { } value }
+                ? new JsonBytes(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), json))
+                : result;
+        }, ctx.RequestAborted);
+        return cached is JsonBytes b ? Results.Bytes(b.Utf8, "application/json; charset=utf-8") : cached;
     }
+
+    private sealed record JsonBytes(byte[] Utf8);
 }
