@@ -156,6 +156,19 @@ public abstract partial class ZeroParkStore
 
     private const string DashboardColumns = "id, name, template, position, cards, created_at, updated_at";
 
+    /// <summary>Dashboards read, by (user, park, id): dashboards are written only through this class's methods, which drop the user's
+    /// entries, so a read after a write always sees the write.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long User, string Park, long Id), Dashboard> _dashboards = new();
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _dashboardGeneration = new();
+
+    private void ForgetDashboards(long userId)
+    {
+        _dashboardGeneration.AddOrUpdate(userId, 1, (_, g) => g + 1);
+        foreach (var k in _dashboards.Keys)
+            if (k.User == userId) _dashboards.TryRemove(k, out _);
+    }
+
     private static Dashboard ToDashboard(DashboardRow r, ParkRegistry reg) =>
         new(r.id, reg.Park.Code, r.name, r.template, (int)r.position, JsonSerializer.Deserialize<List<DashboardCard>>(r.cards, Dashboards.Json) ?? [],
             reg.Clock.ToLocalOffset(r.created_at), reg.Clock.ToLocalOffset(r.updated_at));
@@ -181,11 +194,19 @@ public abstract partial class ZeroParkStore
     /// <summary>One of the user's dashboards; another user's dashboard or another park's is not found.</summary>
     public async Task<Dashboard> GetDashboardAsync(long userId, string parkCode, long id, CancellationToken ct = default)
     {
+        if (_dashboards.TryGetValue((userId, parkCode, id), out var known)) return known;
+        var generation = _dashboardGeneration.GetValueOrDefault(userId);
         var reg = await GetRegistryAsync(parkCode, ct);
         await using var c = await OpenConnectionAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<DashboardRow>($"SELECT {DashboardColumns} FROM dashboards WHERE id = @id AND user_id = @u AND park_id = @p",
             new { id, u = userId, p = reg.Park.Id.Value });
-        return row is null ? throw new NotFoundException($"dashboard {id} not found in park '{parkCode}'") : ToDashboard(row, reg);
+        if (row is null) throw new NotFoundException($"dashboard {id} not found in park '{parkCode}'");
+        var d = ToDashboard(row, reg);
+        if (_dashboards.Count > 10_000) _dashboards.Clear();
+        _dashboards[(userId, parkCode, id)] = d;
+        // A write that ran while this read was under way may have forgotten the user's entries before this one was added.
+        if (_dashboardGeneration.GetValueOrDefault(userId) != generation) _dashboards.TryRemove((userId, parkCode, id), out _);
+        return d;
     }
 
     /// <summary>Creates a dashboard, blank or from a shipped template (its cards copied), after the user's others.</summary>
@@ -206,6 +227,7 @@ public abstract partial class ZeroParkStore
             "INSERT INTO dashboards (user_id, park_id, name, template, position, cards, created_at, updated_at) VALUES (@u, @p, @n, @t, @pos, @cards, @at, @at) RETURNING id",
             new { u = userId, p, n, t = t?.Code, pos, cards = JsonSerializer.Serialize(cards, Dashboards.Json), at }, tx);
         await tx.CommitAsync(ct);
+        ForgetDashboards(userId);
         return await GetDashboardAsync(userId, parkCode, id, ct);
     }
 
@@ -220,6 +242,7 @@ public abstract partial class ZeroParkStore
         await using var c = await OpenConnectionAsync(ct);
         await c.ExecuteAsync("UPDATE dashboards SET name = @n, cards = @cards, updated_at = @at WHERE id = @id AND user_id = @u AND park_id = @p",
             new { n, cards = JsonSerializer.Serialize(valid, Dashboards.Json), at = Clock.GetUtcNow().ToUnixTimeSeconds(), id, u = userId, p = reg.Park.Id.Value });
+        ForgetDashboards(userId);
         return await GetDashboardAsync(userId, parkCode, id, ct);
     }
 
@@ -228,6 +251,7 @@ public abstract partial class ZeroParkStore
         var reg = await GetRegistryAsync(parkCode, ct);
         await using var c = await OpenConnectionAsync(ct);
         var n = await c.ExecuteAsync("DELETE FROM dashboards WHERE id = @id AND user_id = @u AND park_id = @p", new { id, u = userId, p = reg.Park.Id.Value });
+        ForgetDashboards(userId);
         if (n == 0) throw new NotFoundException($"dashboard {id} not found in park '{parkCode}'");
     }
 
