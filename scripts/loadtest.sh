@@ -5,8 +5,8 @@
 # Builds the CLI, creates the demo park in --db if it is missing (zeropark demo --days N), adds a time-of-use tariff and an
 # annual electricity plan (so that every card and page has data), a user 'loadtest' (energy_manager) with a dashboard from the
 # 'energy_overview' template, starts `zeropark serve` on 127.0.0.1 only, signs in (POST /api/session → session cookie) and runs
-# Debian's wrk (installed with apt-get if missing) for --duration seconds per endpoint with --connections concurrent
-# connections. Prints p50/p95/p99 and requests/s per endpoint, then stops the server it started.
+# Debian's wrk (installed with apt-get if missing) for --duration seconds per endpoint (after 3 s of unmeasured warm-up) with
+# --connections concurrent connections. Prints p50/p95/p99 and requests/s per endpoint, then stops the server it started.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -107,6 +107,8 @@ for e in "${ENDPOINTS[@]}"; do
     name="${e%%|*}"; path="${e#*|}"
     code="$(curl -s -o /dev/null -w '%{http_code}' -H "$H" "$URL$path")"
     [ "$code" = 200 ] || { log "$path answered $code"; exit 1; }
+    # 3 s of warm-up first (JIT, thread pool, the first computation of a cached answer), not measured.
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d3s --timeout 10s -H "$H" "$URL$path" >/dev/null
     line="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --timeout 10s --latency -H "$H" -s "$LUA" "$URL$path" | grep '^RESULT')"
     read -r _ req err p50 p95 p99 rps <<<"$line"
     printf '%-20s %9s %8s %9s %9s %9s %9s\n' "$name" "$req" "$err" "$p50" "$p95" "$p99" "$rps"
