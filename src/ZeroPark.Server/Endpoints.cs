@@ -20,12 +20,13 @@ public static partial class ZeroParkEndpoints
         api.MapReferenceEndpoints();
         api.MapSessionEndpoints(json);
         // Registry, queries, energy and carbon: a signed-in user who sees the park, with the role's rights (see UserAccess).
-        var signedIn = api.MapGroup("").RequireUser();
+        var signedIn = api.MapGroup("").RequireUser().AddEndpointFilter(Web.CardCache.Filter);
         signedIn.MapRegistryEndpoints(json);
         signedIn.MapQueryEndpoints();
         signedIn.MapEnergyEndpoints();
         signedIn.MapEnergyPlanEndpoints(json);
         signedIn.MapCarbonEndpoints();
+        signedIn.MapDashboardEndpoints(json);
         app.MapIngestEndpoints(json);
         return app;
     }

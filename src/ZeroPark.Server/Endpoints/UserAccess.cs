@@ -18,6 +18,7 @@ namespace ZeroPark.Server.Endpoints;
 /// <item><term>GET …/audit</term><description>administrator, auditor, energy_manager, carbon_accountant</description></item>
 /// <item><term>POST …/meters/{code}/replacement, …/fill-gaps</term><description>administrator, energy_manager, data_entry</description></item>
 /// <item><term>POST /api/parks</term><description>administrator</description></item>
+/// <item><term>POST, PUT, DELETE …/dashboards (the user's own)</term><description>every role</description></item>
 /// <item><term>POST …/carbon/activities</term><description>administrator, carbon_accountant, data_entry</description></item>
 /// <item><term>other POST, PUT under …/carbon/ and /api/carbon/factors</term><description>administrator, carbon_accountant</description></item>
 /// <item><term>other POST, PUT, DELETE</term><description>administrator, energy_manager</description></item>
@@ -63,6 +64,8 @@ internal static class UserAccess
             return pattern.EndsWith("/audit", StringComparison.Ordinal) ? Access.Audit : Access.Read;
         if (pattern.EndsWith("/replacement", StringComparison.Ordinal) || pattern.EndsWith("/fill-gaps", StringComparison.Ordinal)) return Access.DataWrite;
         if (pattern is "/api/parks" && HttpMethods.IsPost(ctx.Request.Method)) return Access.Admin;
+        // A user's own dashboards are the user's view, not park data: every role keeps its own.
+        if (pattern.Contains("/dashboards", StringComparison.Ordinal)) return Access.Read;
         if (pattern.EndsWith("/carbon/activities", StringComparison.Ordinal)) return Access.CarbonData;
         if (pattern.Contains("/carbon/", StringComparison.Ordinal)) return Access.CarbonWrite;
         return Access.RegistryWrite;

@@ -82,6 +82,7 @@ public static class WebUi
         services.Configure<Microsoft.Extensions.WebEncoders.WebEncoderOptions>(o =>
             o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddScoped<ParkOverviewService>();
+        services.AddSingleton<CardCache>();
         services.AddHostedService<FirstAdministrator>();
         return services;
     }
@@ -97,6 +98,16 @@ public static class WebUi
             if (!ctx.Request.Path.StartsWithSegments("/api") && !ctx.Request.Path.StartsWithSegments("/openapi"))
                 h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
             await next();
+        });
+        // A request that may have written data makes the card cache re-read the data fingerprints.
+        app.Use(async (ctx, next) =>
+        {
+            try { await next(); }
+            finally
+            {
+                if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
+                    ctx.RequestServices.GetRequiredService<CardCache>().Invalidate();
+            }
         });
         app.UseStaticFiles(new StaticFileOptions
         {

@@ -46,7 +46,7 @@ public static class BreakdownComparison
     }
 
     /// <summary>The local dates <paramref name="months"/> months before [first, last]: a whole month maps to the whole earlier month.</summary>
-    internal static (DateOnly From, DateOnly To) Shift(DateOnly first, DateOnly last, int months)
+    public static (DateOnly From, DateOnly To) Shift(DateOnly first, DateOnly last, int months)
     {
         var wholeMonth = first.Day == 1 && last == first.AddMonths(1).AddDays(-1);
         if (wholeMonth)

@@ -48,7 +48,7 @@ public abstract class StorageSuite : IAsyncLifetime
     [Fact]
     public async Task Migrations_are_versioned_and_idempotent()
     {
-        // 001_initial, 002_tariffs, 003_carbon, 004_plans, 005_users, 007_hour_blocks (006 is left to dashboards)
+        // 001_initial, 002_tariffs, 003_carbon, 004_plans, 005_users, 006_dashboards, 007_hour_blocks
         Assert.Equal(7, await Store.SchemaVersionAsync());
         await Store.MigrateAsync();
         Assert.Equal(7, await Store.SchemaVersionAsync());

@@ -22,13 +22,20 @@ public sealed partial class EnergyModel(ZeroParkStore store) : ZpPageModel(store
     public FlowView? Flow { get; private set; }
     public string? Error { get; private set; }
     public string ChartJson { get; private set; } = "{}";
+    /// <summary>The flow's carrier: electricity (the energy-flow Sankey of EnergyService) or water (park water input → buildings →
+    /// the part no building meter accounts for, from the plan module's actuals).</summary>
+    public string Carrier { get; private set; } = "electricity";
+    public DateOnly Latest { get; private set; }
+    public double? WaterInputM3 { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string park, string? from, string? to, string? by, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string park, string? from, string? to, string? by, string? carrier, CancellationToken ct)
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
         var last = await Store.LastReadingAtAsync(park, ct);
         var latest = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Latest = latest;
+        Carrier = carrier is "water" ? "water" : "electricity";
         To = Parse(to) ?? latest;
         From = Parse(from) ?? new DateOnly(To.Year, To.Month, 1);
         By = by is "month" ? "month" : "day";
@@ -40,14 +47,44 @@ public sealed partial class EnergyModel(ZeroParkStore store) : ZpPageModel(store
         }
         var energy = new EnergyService(Store);
         Rows = (await energy.KpiAsync(park, null, From, To, By == "month" ? EnergyBucketing.Month : EnergyBucketing.Day, ct)).Select(KpiRowView.From).ToList();
+        if (Carrier == "water")
+        {
+            ChartJson = await WaterFlowJsonAsync(park, ct);
+            return Page();
+        }
         Flow = FlowView.From((await energy.FlowAsync(park, null, From, To, EnergyBucketing.Total, ct)).Single());
         ChartJson = JsonSerializer.Serialize(new
         {
             lang = Lang,
+            unit = "kWh",
             nodes = Flow.Nodes.Select(n => new { name = n.Id, label = IsChinese ? n.NameZh : n.NameEn, kind = n.Kind, value = n.Kwh }).ToList(),
             links = Flow.Links.Where(k => k.Kwh > 0).Select(k => new { source = k.Source, target = k.Target, value = k.Kwh }).ToList(),
         });
         return Page();
+    }
+
+    /// <summary>Water: the park's water input (m³, the same actuals as plan progress) to each building's, and the remainder.</summary>
+    private async Task<string> WaterFlowJsonAsync(string park, CancellationToken ct)
+    {
+        var reg = await Store.GetRegistryAsync(park, ct);
+        var total = (await PlanActuals.TotalAsync(Store, reg, null, ZeroPark.Domain.Carrier.Water, From, To, ct)).Value;
+        WaterInputM3 = total;
+        var nodes = new List<object> { new { name = "water_in", label = T("input.water"), kind = "source", value = total } };
+        var links = new List<object>();
+        double attributed = 0;
+        foreach (var b in reg.SpacesByCode.Values.Where(s => s.Level == ZeroPark.Domain.SpaceLevel.Building).OrderBy(s => s.Code, StringComparer.Ordinal))
+        {
+            if ((await PlanActuals.TotalAsync(Store, reg, b, ZeroPark.Domain.Carrier.Water, From, To, ct)).Value is not { } v || v <= 0) continue;
+            attributed += v;
+            nodes.Add(new { name = "b:" + b.Code, label = b.Name, kind = "load", value = (double?)v });
+            links.Add(new { source = "water_in", target = "b:" + b.Code, value = Math.Round(v, 3) });
+        }
+        if (total is { } t && t - attributed > 1e-6)
+        {
+            nodes.Add(new { name = "unattributed", label = T("sub.unmetered"), kind = "unmetered", value = (double?)(t - attributed) });
+            links.Add(new { source = "water_in", target = "unattributed", value = Math.Round(t - attributed, 3) });
+        }
+        return JsonSerializer.Serialize(new { lang = Lang, unit = "m³", nodes, links });
     }
 
     private static DateOnly? Parse(string? s) =>

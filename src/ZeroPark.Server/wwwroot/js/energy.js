@@ -6,7 +6,8 @@
   if (!block || !el || typeof echarts === 'undefined') return;
   var data = JSON.parse(block.textContent);
   var zh = data.lang === 'zh-CN';
-  var nf = new Intl.NumberFormat(zh ? 'zh-CN' : 'en', { maximumFractionDigits: 0 });
+  var nf = new Intl.NumberFormat(zh ? 'zh-CN' : 'en', { maximumFractionDigits: data.unit === 'm³' ? 1 : 0 });
+  var unit = data.unit || 'kWh';
   var labels = {};
   var colors = { source: '#0f7b6c', hub: '#2f6fde', load: '#19a88f', loss: '#e0a030', export: '#8e6cc8', unmetered: '#b0b8c2' };
   data.nodes.forEach(function (n) { labels[n.name] = n.label; });
@@ -17,8 +18,8 @@
     tooltip: {
       trigger: 'item',
       formatter: function (p) {
-        if (p.dataType === 'edge') return labels[p.data.source] + ' → ' + labels[p.data.target] + '<br/>' + nf.format(p.data.value) + ' kWh';
-        return labels[p.name] + '<br/>' + nf.format(p.value) + ' kWh';
+        if (p.dataType === 'edge') return labels[p.data.source] + ' → ' + labels[p.data.target] + '<br/>' + nf.format(p.data.value) + ' ' + unit;
+        return labels[p.name] + '<br/>' + nf.format(p.value) + ' ' + unit;
       }
     },
     series: [{
@@ -27,7 +28,7 @@
       nodeGap: 14,
       emphasis: { focus: 'adjacency' },
       lineStyle: { color: 'gradient', curveness: 0.5, opacity: 0.35 },
-      label: { formatter: function (p) { return labels[p.name] + '  ' + nf.format(p.value) + ' kWh'; } },
+      label: { formatter: function (p) { return labels[p.name] + '  ' + nf.format(p.value) + ' ' + unit; } },
       data: data.nodes.map(function (n) { return { name: n.name, itemStyle: { color: colors[n.kind] || '#6b7785' } }; }),
       links: data.links
     }]
