@@ -143,6 +143,13 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
             }
             // IT on 1 Feb: pdu1 + pdu2 = 24 × (60 + 40) = 2,400 kWh, the first line of the ranking.
             Assert.Equal("2400", await table.Locator("tbody tr").First.Locator("[data-col=current]").GetAttributeAsync("data-value"));
+            // The export link gives the same four lines in the same order, IT's 2,400 kWh first.
+            var csv = await page.Context.APIRequest.GetAsync($"/parks/{ParkA}/energy/dimensions?month=2025-02&export=dimension&format=csv");
+            Assert.Equal(200, csv.Status);
+            var lines = System.Text.Encoding.UTF8.GetString((await csv.BodyAsync())[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(5, lines.Length);
+            Assert.Equal(["aux", "cooling", "it", "power"], lines.Skip(1).Select(l => l.Split(',')[2]).Order(StringComparer.Ordinal).ToArray());
+            Assert.Equal("2400", lines[1].Split(',')[3]);
         }
         await ShotAsync(page, "24-energy-dimensions-zh");
         await page.GetByTestId("dim-device").ClickAsync();
@@ -165,6 +172,10 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
         using (var cost = JsonDocument.Parse(await (await page.Context.APIRequest.GetAsync($"/api/parks/{ParkB}/energy/cost?from=2025-01-31&to=2025-02-01&by=total")).TextAsync()))
             Assert.Equal(cost.RootElement[0].GetProperty("cost_cny").GetDouble(), double.Parse((await page.GetByTestId("cost-total").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture), 6);
         Assert.Equal(2, await page.GetByTestId("cost-table").Locator("tbody tr").CountAsync());
+        var costSheet = TariffTestData.ReadSheet(await (await page.Context.APIRequest.GetAsync($"/parks/{ParkB}/energy/cost?from=2025-01-31&to=2025-02-01&by=day&export=cost&format=xlsx")).BodyAsync(), "cost");
+        Assert.Equal(3, costSheet.Count);
+        var subSheet = TariffTestData.ReadSheet(await (await page.Context.APIRequest.GetAsync($"/parks/{ParkB}/energy/cost?from=2025-01-31&to=2025-02-01&by=day&export=cost-subsystems&format=xlsx")).BodyAsync(), "cost-subsystems");
+        Assert.Equal(7, subSheet.Count); // header + IT, cooling, power, auxiliary, unallocated, total
         await ShotAsync(page, "26-energy-cost-zh");
 
         // The flow page switches to water: park input → building 1.

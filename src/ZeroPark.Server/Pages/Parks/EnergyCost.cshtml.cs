@@ -9,7 +9,7 @@ namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Electricity cost with the park's time-of-use tariffs (the same rows as <c>GET …/energy/cost</c>): the period's total,
 /// per day or month by 尖峰/峰/平/谷, and per subsystem.</summary>
-public sealed class EnergyCostModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyCostModel(ZeroParkStore store) : ZpPageModel(store)
 {
     public DateOnly From { get; private set; }
     public DateOnly To { get; private set; }

@@ -11,7 +11,7 @@ namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Energy of one month (cut at the latest day with data) by subsystem, by building or by device, each with the previous
 /// month (环比) and the same month a year earlier (同比) over the same local dates (<see cref="BreakdownComparison.Shift"/>), ranked.</summary>
-public sealed class EnergyDimensionsModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyDimensionsModel(ZeroParkStore store) : ZpPageModel(store)
 {
     /// <summary>One ranked line: current, previous month and last year's energy (kWh) and the changes in percent.</summary>
     public sealed record Line(string Key, string Name, string? Detail, double? Current, double? Mom, double? Yoy, double? SharePct)
