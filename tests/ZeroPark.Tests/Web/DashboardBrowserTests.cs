@@ -163,6 +163,9 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
         await page.GetByTestId("tab-plans").ClickAsync();
         await page.WaitForSelectorAsync("#plan-chart svg");
         Assert.Equal(12, await page.GetByTestId("plan-months").Locator("tbody tr").CountAsync());
+        var planSheet = TariffTestData.ReadSheet(await (await page.Context.APIRequest.GetAsync(
+            new Uri(page.Url).PathAndQuery + (page.Url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "export=plan-months&format=xlsx")).BodyAsync(), "plan-months");
+        Assert.Equal(13, planSheet.Count);
         await ShotAsync(page, "25-energy-plans-zh");
 
         // Cost: park B gets a tariff; the page's total equals the API's.

@@ -9,7 +9,7 @@ namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Plan vs actual of a year and carrier (the same progress as <c>GET …/energy/plans/progress</c>): the park's months with
 /// cumulative plan and actual and the projected year-end, and each building's progress.</summary>
-public sealed class EnergyPlansModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyPlansModel(ZeroParkStore store) : ZpPageModel(store)
 {
     public static readonly IReadOnlyList<string> Carriers = ["electricity", "water", "natural_gas"];
     public int Year { get; private set; }
