@@ -7,11 +7,14 @@ using ZeroPark.Tests.EnergyManagement;
 
 namespace ZeroPark.Tests.Web;
 
-/// <summary>The meter list's export holds the rows the page shows (same filter), as CSV and XLSX, under the page's access rules.</summary>
+/// <summary>The meter list's and the registry's exports hold the rows the page shows (same filter), as CSV and XLSX, under the page's access rules.</summary>
 public abstract partial class MeterExportTests(ApiServer server)
 {
     [GeneratedRegex("<tr data-meter=\"(?<code>[^\"]+)\"")]
     private static partial Regex RowPattern();
+
+    [GeneratedRegex("<tr data-space=\"(?<code>[^\"]+)\"")]
+    private static partial Regex SpacePattern();
 
     [Fact]
     public async Task The_meter_list_exports_what_it_shows()
@@ -38,6 +41,15 @@ public abstract partial class MeterExportTests(ApiServer server)
 
         var sheet = TariffTestData.ReadSheet(await (await c.GetAsync(url + "&export=meters&format=xlsx")).Content.ReadAsByteArrayAsync(), "meters");
         Assert.Equal(shown.Count, sheet.Count - 1);
+        // The registry's space tree exports in tree order; the systems table lists the taxonomy with the park's meters.
+        var registry = await (await c.GetAsync($"/parks/{park}/registry")).Content.ReadAsStringAsync();
+        var spaces = SpacePattern().Matches(registry).Select(m => m.Groups["code"].Value).ToList();
+        Assert.NotEmpty(spaces);
+        var spaceCsv = Encoding.UTF8.GetString((await (await c.GetAsync($"/parks/{park}/registry?export=spaces&format=csv")).Content.ReadAsByteArrayAsync())[3..]);
+        Assert.Equal(spaces, spaceCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')[0]).ToList());
+        var systems = TariffTestData.ReadSheet(await (await c.GetAsync($"/parks/{park}/registry?export=systems&format=xlsx")).Content.ReadAsByteArrayAsync(), "systems");
+        Assert.Equal(ZeroPark.Domain.SystemTaxonomy.All.Count, systems.Count - 1);
+
         // A park not granted: the export is refused like the page.
         Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/nowhere-{park}/meters?export=meters&format=csv")).StatusCode);
     }

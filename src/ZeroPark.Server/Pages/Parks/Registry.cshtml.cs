@@ -8,7 +8,7 @@ namespace ZeroPark.Server.Pages.Parks;
 /// <summary>The park's registry: its settings (name, time zone, climate zone, grid region, design IT capacity, racks), the space
 /// tree (building → floor → room → rack) and the systems with their meters. Administrators and energy managers edit (the same
 /// store calls as <c>PUT /api/parks/{park}</c>, <c>POST/DELETE …/spaces</c>); every other role reads.</summary>
-public sealed class RegistryModel(ZeroParkStore store) : DataPageModel(store)
+public sealed partial class RegistryModel(ZeroParkStore store) : DataPageModel(store)
 {
     /// <summary>The values shown in the forms: the stored ones, or what was posted when it was refused.</summary>
     public Dictionary<string, string?> Form { get; } = new(StringComparer.Ordinal);
