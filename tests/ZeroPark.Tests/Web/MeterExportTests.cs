@@ -16,6 +16,9 @@ public abstract partial class MeterExportTests(ApiServer server)
     [GeneratedRegex("<tr data-space=\"(?<code>[^\"]+)\"")]
     private static partial Regex SpacePattern();
 
+    [GeneratedRegex("<tr data-ts=\"")]
+    private static partial Regex TsPattern();
+
     [Fact]
     public async Task The_meter_list_exports_what_it_shows()
     {
@@ -49,6 +52,13 @@ public abstract partial class MeterExportTests(ApiServer server)
         Assert.Equal(spaces, spaceCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(r => r.Split(',')[0]).ToList());
         var systems = TariffTestData.ReadSheet(await (await c.GetAsync($"/parks/{park}/registry?export=systems&format=xlsx")).Content.ReadAsByteArrayAsync(), "systems");
         Assert.Equal(ZeroPark.Domain.SystemTaxonomy.All.Count, systems.Count - 1);
+
+        // The manual-entry page's stored readings of a meter's day export with the same instants.
+        var day = await (await c.GetAsync($"/parks/{park}/readings?meter=grid&day=2025-01-31")).Content.ReadAsStringAsync();
+        var shownTs = TsPattern().Count(day);
+        Assert.True(shownTs > 0);
+        var dayCsv = Encoding.UTF8.GetString((await (await c.GetAsync($"/parks/{park}/readings?meter=grid&day=2025-01-31&export=day-readings&format=csv")).Content.ReadAsByteArrayAsync())[3..]);
+        Assert.Equal(shownTs, dayCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1);
 
         // A park not granted: the export is refused like the page.
         Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/nowhere-{park}/meters?export=meters&format=csv")).StatusCode);

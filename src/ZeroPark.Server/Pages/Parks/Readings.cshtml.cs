@@ -15,7 +15,7 @@ namespace ZeroPark.Server.Pages.Parks;
 /// The stored readings of the chosen meter and day are listed, each with a link that fills the form to correct it. Entering:
 /// administrators, energy managers, data-entry operators; every role reads.
 /// </summary>
-public sealed class ReadingsModel(ZeroParkStore store) : DataPageModel(store)
+public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(store)
 {
     public const int RecentChanges = 15;
 
