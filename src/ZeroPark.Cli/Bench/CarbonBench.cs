@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
 using ZeroPark.Carbon;
 using ZeroPark.Domain;
 using ZeroPark.Storage;
@@ -16,29 +14,14 @@ namespace ZeroPark.Cli.Bench;
 /// </summary>
 internal static class CarbonBench
 {
-    public static Command Create()
-    {
-        var db = new Option<string>("--db") { Required = true, Description = "SQLite file path or PostgreSQL connection string" };
-        var park = new Option<string>("--park") { DefaultValueFactory = _ => "demo" };
-        var from = new Option<string>("--from") { DefaultValueFactory = _ => "2025-01-01" };
-        var to = new Option<string>("--to") { DefaultValueFactory = _ => "2025-12-31" };
-        var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 9 };
-        var cmd = new Command("carbon", "time carbon inventory, emissions series and analysis over an existing store (warm medians)") { db, park, from, to, runs };
-        cmd.SetAction(async (pr, ct) =>
-        {
-            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(db)!, null, ct);
-            var f = DateOnly.ParseExact(pr.GetValue(from)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var t = DateOnly.ParseExact(pr.GetValue(to)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var figures = await RunAsync(store, pr.GetValue(park)!, f, t, Math.Max(1, pr.GetValue(runs)), Console.Error, ct);
-            foreach (var (name, ms) in figures) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"carbon {name}: {ms:0.0} ms"));
-            return 0;
-        });
-        return cmd;
-    }
+    public static Command Create() => ServiceBench.Create("carbon", "time carbon inventory, emissions series and analysis over an existing store (warm medians)", Calls);
 
-    public static async Task<Dictionary<string, double>> RunAsync(ZeroParkStore store, string park, DateOnly from, DateOnly to, int runs, TextWriter log, CancellationToken ct)
+    public static Task<Dictionary<string, double>> RunAsync(ZeroParkStore store, string park, DateOnly from, DateOnly to, int runs, TextWriter log, CancellationToken ct) =>
+        ServiceBench.TimeAsync("carbon", Calls(store, park, from, to, ct), runs, log);
+
+    private static IReadOnlyDictionary<string, Func<Task>> Calls(ZeroParkStore store, string park, DateOnly from, DateOnly to, CancellationToken ct)
     {
-        var calls = new Dictionary<string, Func<Task>>
+        return new Dictionary<string, Func<Task>>
         {
             ["inventory_ghgp_ar6"] = () => new CarbonService(store).ComputeAsync(park, null, from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, ct),
             ["inventory_cn_guideline_sar"] = () => new CarbonService(store).ComputeAsync(park, null, from, to, AccountingMethod.CnGuideline, GwpSet.SAR, null, ct),
@@ -46,21 +29,5 @@ internal static class CarbonBench
             ["emissions_by_day"] = () => new CarbonService(store).SeriesAsync(park, null, from, to, Granularity.Day, AccountingMethod.Ghgp, GwpSet.AR6, ct),
             ["analysis"] = () => new CarbonAnalysisService(store).AnalyseAsync(park, null, from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, ct: ct),
         };
-        var result = new Dictionary<string, double>();
-        foreach (var (name, f) in calls)
-        {
-            await f();   // warm-up
-            var times = new List<double>();
-            for (var i = 0; i < runs; i++)
-            {
-                var sw = Stopwatch.StartNew();
-                await f();
-                times.Add(sw.Elapsed.TotalMilliseconds);
-            }
-            times.Sort();
-            result[name] = Math.Round(times[times.Count / 2], 2);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"carbon {name}: {result[name]:0.0} ms"));
-        }
-        return result;
     }
 }

@@ -25,13 +25,13 @@ public static class HourBlock
             var s = slots[i];
             if (s.Hour <= prev && i > 0) throw new ArgumentException("hours must be distinct and in time order", nameof(slots));
             if (s.Hour < 0) throw new ArgumentException("hour instants before 1970 are not supported", nameof(slots));
-            pos += WriteVarint(buffer.AsSpan(pos), (ulong)(s.Hour - prev));
+            pos += Varint.Write(buffer.AsSpan(pos), (ulong)(s.Hour - prev));
             prev = s.Hour;
             BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(pos), s.Sum);
             pos += 8;
-            pos += WriteVarint(buffer.AsSpan(pos), ZigZag(s.N));
-            pos += WriteVarint(buffer.AsSpan(pos), ZigZag(s.NFlag));
-            pos += WriteVarint(buffer.AsSpan(pos), ZigZag(s.NEst));
+            pos += Varint.Write(buffer.AsSpan(pos), Varint.ZigZag(s.N));
+            pos += Varint.Write(buffer.AsSpan(pos), Varint.ZigZag(s.NFlag));
+            pos += Varint.Write(buffer.AsSpan(pos), Varint.ZigZag(s.NEst));
         }
         return buffer.AsSpan(0, pos).ToArray();
     }
@@ -43,12 +43,12 @@ public static class HourBlock
         long hour = 0;
         while (pos < data.Length)
         {
-            hour += (long)ReadVarint(data, ref pos);
+            hour += (long)Varint.Read(data, ref pos, "hour block");
             var sum = BinaryPrimitives.ReadDoubleLittleEndian(data[pos..]);
             pos += 8;
-            var n = UnZigZag(ReadVarint(data, ref pos));
-            var nflag = UnZigZag(ReadVarint(data, ref pos));
-            var nest = UnZigZag(ReadVarint(data, ref pos));
+            var n = Varint.UnZigZag(Varint.Read(data, ref pos, "hour block"));
+            var nflag = Varint.UnZigZag(Varint.Read(data, ref pos, "hour block"));
+            var nest = Varint.UnZigZag(Varint.Read(data, ref pos, "hour block"));
             into.Add(new HourSlot(hour, sum, n, nflag, nest));
         }
     }
@@ -89,34 +89,5 @@ public static class HourBlock
             else hi = mid - 1;
         }
         slots.Insert(lo, change);
-    }
-
-    private static ulong ZigZag(int v) => (ulong)(uint)((v << 1) ^ (v >> 31));
-    private static int UnZigZag(ulong v) => (int)((uint)v >> 1) ^ -(int)((uint)v & 1);
-
-    private static int WriteVarint(Span<byte> span, ulong v)
-    {
-        var i = 0;
-        while (v >= 0x80)
-        {
-            span[i++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-        span[i++] = (byte)v;
-        return i;
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> span, ref int pos)
-    {
-        ulong v = 0;
-        var shift = 0;
-        while (true)
-        {
-            var b = span[pos++];
-            v |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80) return v;
-            shift += 7;
-            if (shift > 63) throw new FormatException("corrupt hour block: varint too long");
-        }
     }
 }

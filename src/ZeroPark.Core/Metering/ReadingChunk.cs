@@ -20,7 +20,7 @@ public static class ReadingChunk
         foreach (var r in readings)
         {
             if (r.Ts < prev) throw new ArgumentException("readings must be in time order", nameof(readings));
-            pos += WriteVarint(buffer.AsSpan(pos), (ulong)(r.Ts - prev));
+            pos += Varint.Write(buffer.AsSpan(pos), (ulong)(r.Ts - prev));
             prev = r.Ts;
             buffer[pos++] = (byte)r.Flags;
             BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(pos), r.Value);
@@ -42,7 +42,7 @@ public static class ReadingChunk
         long ts = 0;
         while (pos < data.Length)
         {
-            ts += (long)ReadVarint(data, ref pos);
+            ts += (long)Varint.Read(data, ref pos, "reading chunk");
             var flags = (ReadingFlags)data[pos++];
             var value = BinaryPrimitives.ReadDoubleLittleEndian(data[pos..]);
             var delta = BinaryPrimitives.ReadDoubleLittleEndian(data[(pos + 8)..]);
@@ -72,31 +72,5 @@ public static class ReadingChunk
         foreach (var r in existing) map[r.Ts] = r;
         foreach (var r in changes) map[r.Ts] = r;
         return [.. map.Values];
-    }
-
-    private static int WriteVarint(Span<byte> span, ulong v)
-    {
-        var i = 0;
-        while (v >= 0x80)
-        {
-            span[i++] = (byte)(v | 0x80);
-            v >>= 7;
-        }
-        span[i++] = (byte)v;
-        return i;
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> span, ref int pos)
-    {
-        ulong v = 0;
-        var shift = 0;
-        while (true)
-        {
-            var b = span[pos++];
-            v |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80) return v;
-            shift += 7;
-            if (shift > 63) throw new FormatException("corrupt reading chunk: varint too long");
-        }
     }
 }

@@ -1,0 +1,58 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ZeroPark.Storage;
+
+namespace ZeroPark.Cli.Bench;
+
+/// <summary>
+/// What the service benchmarks (<see cref="EnergyBench"/>, <see cref="CarbonBench"/>) share: the <c>zeropark bench NAME --db --park
+/// --from --to --runs</c> command over an existing store, and the timing of named calls (one warm-up call, then the median of
+/// <c>runs</c> calls).
+/// </summary>
+internal static class ServiceBench
+{
+    /// <summary>The calls of one benchmark over a store, park and local-date range.</summary>
+    public delegate IReadOnlyDictionary<string, Func<Task>> Calls(ZeroParkStore store, string park, DateOnly from, DateOnly to, CancellationToken ct);
+
+    public static Command Create(string name, string description, Calls calls)
+    {
+        var db = new Option<string>("--db") { Required = true, Description = "SQLite file path or PostgreSQL connection string" };
+        var park = new Option<string>("--park") { DefaultValueFactory = _ => "demo" };
+        var from = new Option<string>("--from") { DefaultValueFactory = _ => "2025-01-01" };
+        var to = new Option<string>("--to") { DefaultValueFactory = _ => "2025-12-31" };
+        var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 9 };
+        var cmd = new Command(name, description) { db, park, from, to, runs };
+        cmd.SetAction(async (pr, ct) =>
+        {
+            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(db)!, null, ct);
+            var f = DateOnly.ParseExact(pr.GetValue(from)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var t = DateOnly.ParseExact(pr.GetValue(to)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var figures = await TimeAsync(name, calls(store, pr.GetValue(park)!, f, t, ct), Math.Max(1, pr.GetValue(runs)), Console.Error);
+            foreach (var (call, ms) in figures) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {call}: {ms:0.0} ms"));
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Warm median in milliseconds of each call (logged as it is measured).</summary>
+    public static async Task<Dictionary<string, double>> TimeAsync(string name, IReadOnlyDictionary<string, Func<Task>> calls, int runs, TextWriter log)
+    {
+        var result = new Dictionary<string, double>();
+        foreach (var (call, f) in calls)
+        {
+            await f();   // warm-up
+            var times = new List<double>();
+            for (var i = 0; i < runs; i++)
+            {
+                var sw = Stopwatch.StartNew();
+                await f();
+                times.Add(sw.Elapsed.TotalMilliseconds);
+            }
+            times.Sort();
+            result[call] = Math.Round(times[times.Count / 2], 2);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {call}: {result[call]:0.0} ms"));
+        }
+        return result;
+    }
+}
