@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using ZeroPark.Storage;
 using ZeroPark.Storage.EnergyManagement;
+using static ZeroPark.Tests.Web.BrowserSteps;
 using static ZeroPark.Tests.Web.WebTestPark;
 
 namespace ZeroPark.Tests.Web;
@@ -13,18 +14,6 @@ namespace ZeroPark.Tests.Web;
 public sealed class BrowserTests(BrowserFixture fx)
 {
     private static readonly CultureInfo Zh = CultureInfo.GetCultureInfo("zh-CN");
-
-    private static async Task SignInAsync(IPage page, string user, string password = Password)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByTestId("login-user").FillAsync(user);
-        await page.GetByTestId("login-password").FillAsync(password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-    }
-
-    private static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
 
     private static double Value(string? raw) => double.Parse(raw!, CultureInfo.InvariantCulture);
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
 using ZeroPark.Tests.EnergyManagement;
+using static ZeroPark.Tests.Web.BrowserSteps;
 using static ZeroPark.Tests.Web.WebTestPark;
 
 namespace ZeroPark.Tests.Web;
@@ -13,18 +14,6 @@ namespace ZeroPark.Tests.Web;
 [Collection(BrowserCollection.Name)]
 public sealed class CarbonBrowserTests(BrowserFixture fx)
 {
-    private static async Task SignInAsync(IPage page, string user)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByTestId("login-user").FillAsync(user);
-        await page.GetByTestId("login-password").FillAsync(Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-    }
-
-    private static Task ShotAsync(IPage page, string name, bool fullPage = true) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = fullPage });
-
     private static double Value(string? raw) => double.Parse(raw!, CultureInfo.InvariantCulture);
 
     private static async Task<JsonElement> ApiAsync(IPage page, string url)

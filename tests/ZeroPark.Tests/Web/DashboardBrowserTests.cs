@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using ZeroPark.Storage;
 using ZeroPark.Tests.EnergyManagement;
+using static ZeroPark.Tests.Web.BrowserSteps;
 using static ZeroPark.Tests.Web.WebTestPark;
 
 namespace ZeroPark.Tests.Web;
@@ -13,18 +14,6 @@ namespace ZeroPark.Tests.Web;
 [Collection(BrowserCollection.Name)]
 public sealed class DashboardBrowserTests(BrowserFixture fx)
 {
-    private static async Task SignInAsync(IPage page, string user)
-    {
-        await page.GotoAsync("/account/login");
-        await page.GetByTestId("login-user").FillAsync(user);
-        await page.GetByTestId("login-password").FillAsync(Password);
-        await page.GetByTestId("login-submit").ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-    }
-
-    private static Task ShotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
-
     /// <summary>Collects page errors and console errors (a card that fails to draw is a test failure).</summary>
     private static List<string> Errors(IPage page)
     {
