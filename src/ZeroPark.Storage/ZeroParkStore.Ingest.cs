@@ -29,25 +29,8 @@ public abstract partial class ZeroParkStore
     {
         IngestTimings.Start();
         var reg = await GetRegistryAsync(parkCode, ct);
-        var rejected = new List<RowError>();
         var statuses = detail ? new PointStatus?[points.Count] : null;
-        var byMeter = new Dictionary<long, List<MeterPoint>>();
-        // Lists sized for an even spread of the batch over the park's meters (a day of 15-minute readings: 96 each).
-        var perMeter = Math.Clamp(points.Count / Math.Max(1, reg.MetersById.Count) + 1, 4, 1024);
-        for (var i = 0; i < points.Count; i++)
-        {
-            var p = points[i];
-            var reason = Resolve(reg, p, out var meter);
-            if (reason is not null)
-            {
-                rejected.Add(new RowError(p.Line, reason));
-                if (statuses is not null) statuses[i] = new PointStatus(p.Line, p.MeterCode, p.Timestamp, "rejected", reason, null);
-                continue;
-            }
-            ref var list = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(byMeter, meter!.Id.Value, out _);
-            list ??= new List<MeterPoint>(perMeter);
-            list.Add(new MeterPoint(p.Timestamp.ToUnixTimeSeconds(), p.Value, i, source.Flags));
-        }
+        var (byMeter, rejected) = ResolveAll(reg, points, source.Flags, statuses);
         IngestTimings.Mark("resolve");
         var (accepted, duplicates, corrected) = await ApplyAsync(reg, byMeter, source, rejected.Count, (index, r) =>
         {
@@ -57,7 +40,7 @@ public abstract partial class ZeroParkStore
                 var p = points[index];
                 statuses[index] = new PointStatus(p.Line, p.MeterCode, p.Timestamp, r.Outcome.ToString().ToLowerInvariant(), r.Reason, r.PreviousValue);
             }
-        }, ct);
+        }, reportAccepted: statuses is not null, ct);
         rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
         return new IngestSummary(accepted, duplicates, corrected, rejected) { Points = statuses?.Select(s => s!).ToList() };
     }
@@ -78,13 +61,78 @@ public abstract partial class ZeroParkStore
         };
         var rejected = new List<RowError>();
         var (a, d, c) = await ApplyAsync(reg, byMeter, new IngestSource("replacement", user) { Reason = reason }, 0,
-            (_, r) => { if (r.Outcome == PointOutcome.Rejected) rejected.Add(new RowError(1, r.Reason!)); }, ct);
+            (_, r) => { if (r.Outcome == PointOutcome.Rejected) rejected.Add(new RowError(1, r.Reason!)); }, reportAccepted: false, ct);
         return new IngestSummary(a, d, c, rejected);
     }
 
-    private static string? Resolve(ParkRegistry reg, RawPoint p, out Meter? meter)
+    /// <summary>Resolves the points' meter codes and groups them per meter, in batch order; rejected points are reported
+    /// (and their status set). Large batches are split into as many ranges as there are cores, resolved in parallel,
+    /// whose per-meter lists are then joined in range order.</summary>
+    private static (Dictionary<long, List<MeterPoint>> ByMeter, List<RowError> Rejected) ResolveAll(ParkRegistry reg, IReadOnlyList<RawPoint> points,
+        ReadingFlags flags, PointStatus?[]? statuses)
     {
-        if (!reg.MetersByCode.TryGetValue(p.MeterCode, out meter)) return $"meter: unknown meter code '{p.MeterCode}' in park '{reg.Park.Code}'";
+        var slots = reg.Slots;
+        var count = points.Count;
+        var parts = count >= 20_000 ? Environment.ProcessorCount : 1;
+        // The points are read in place (no copy of each 56-byte point through the interface indexer).
+        var array = points as RawPoint[];
+        var list = points as List<RawPoint>;
+        if (array is null && list is null) array = [.. points];
+        // Per meter, the first range's list is sized for the whole batch spread evenly over the park's meters (a day of
+        // 15-minute readings: 96 each), so joining the other ranges' lists into it does not grow it.
+        var perMeter = Math.Clamp(count / Math.Max(1, slots.Meters.Length) + 1, 4, 1024);
+        var lists = new List<MeterPoint>?[parts][];
+        var errors = new List<RowError>[parts];
+        Parallel.For(0, parts, part =>
+        {
+            ReadOnlySpan<RawPoint> span = array ?? System.Runtime.InteropServices.CollectionsMarshal.AsSpan(list);
+            var mine = new List<MeterPoint>?[slots.Meters.Length];
+            var errs = new List<RowError>();
+            var capacity = part == 0 ? perMeter : perMeter / parts + 1;
+            string? lastCode = null;
+            List<MeterPoint>? current = null;
+            for (int i = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts); i < end; i++)
+            {
+                ref readonly var p = ref span[i];
+                // Files and gateways often send a meter's points one after another: skip the lookup when the code repeats.
+                if (!ReferenceEquals(p.MeterCode, lastCode) || p.IntervalStart is not null)
+                {
+                    var reason = slots.ByCode.TryGetValue(p.MeterCode, out var slot) ? Check(slots.Meters[slot], p) : UnknownMeter(reg, p);
+                    if (reason is not null)
+                    {
+                        errs.Add(new RowError(p.Line, reason));
+                        if (statuses is not null) statuses[i] = new PointStatus(p.Line, p.MeterCode, p.Timestamp, "rejected", reason, null);
+                        lastCode = null;
+                        continue;
+                    }
+                    current = mine[slot] ??= new List<MeterPoint>(capacity);
+                    lastCode = p.IntervalStart is null ? p.MeterCode : null;
+                }
+                current!.Add(new MeterPoint(p.Timestamp.ToUnixTimeSeconds(), p.Value, i, flags));
+            }
+            lists[part] = mine;
+            errors[part] = errs;
+        });
+        var byMeter = new Dictionary<long, List<MeterPoint>>();
+        for (var slot = 0; slot < slots.Meters.Length; slot++)
+        {
+            List<MeterPoint>? joined = null;
+            for (var part = 0; part < parts; part++)
+            {
+                if (lists[part][slot] is not { } l) continue;
+                if (joined is null) joined = l;
+                else joined.AddRange(l);
+            }
+            if (joined is not null) byMeter[slots.Meters[slot].Id.Value] = joined;
+        }
+        return (byMeter, parts == 1 ? errors[0] : [.. errors.SelectMany(e => e)]);
+    }
+
+    private static string UnknownMeter(ParkRegistry reg, in RawPoint p) => $"meter: unknown meter code '{p.MeterCode}' in park '{reg.Park.Code}'";
+
+    /// <summary>Why a point of a known meter cannot be taken as it stands (its explicit interval start), or null.</summary>
+    private static string? Check(Meter meter, in RawPoint p)
+    {
         if (p.IntervalStart is { } start)
         {
             if (meter.Kind != MeterKind.Interval) return $"start: meter '{meter.Code}' is {Codes.Of(meter.Kind)}; only interval meters take an interval start";
@@ -96,11 +144,9 @@ public abstract partial class ZeroParkStore
     }
 
     private async Task<(int Accepted, int Duplicates, int Corrected)> ApplyAsync(ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
-        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, CancellationToken ct)
+        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct)
     {
-        int accepted = 0, duplicates = 0, corrected = 0, rejected = rejectedBefore;
         if (byMeter.Count == 0 && rejectedBefore == 0) return (0, 0, 0);
-        var clock = reg.Clock;
         var isSqlite = Kind == StoreKind.Sqlite;
         if (isSqlite) await _writeGate.WaitAsync(ct);
         try
@@ -108,107 +154,157 @@ public abstract partial class ZeroParkStore
             await using var c = await OpenConnectionAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
             await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
-            // All of the park's meter states: the batch's meters need theirs, and aggregates need their members' last buckets.
             IngestTimings.Mark("open");
+            // All of the park's meter states: the batch's meters need theirs, and aggregates need their members' last buckets.
             var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value);
             IngestTimings.Mark("states");
-
-            var newStates = new List<MeterState>();
-            var slowMeters = new List<long>();
-            // Contexts: from the per-meter state when the batch is newer than everything stored (the common case),
-            // else from stored readings around the batch.
-            var work = new MeterWork[byMeter.Count];
-            var w = 0;
-            foreach (var (meterId, pts) in byMeter)
-            {
-                states.TryGetValue(meterId, out var state);
-                var minTs = long.MaxValue;
-                var maxTs = long.MinValue;
-                foreach (var p in pts) { minTs = Math.Min(minTs, p.Ts); maxTs = Math.Max(maxTs, p.Ts); }
-                var fast = state.MeterId == 0 || minTs > state.Last.Ts;
-                var ctx = fast
-                    ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
-                    : await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, 8, ct);
-                work[w++] = new MeterWork(meterId, reg.MetersById[meterId], pts, state, fast, minTs, maxTs, ctx);
-            }
-            IngestTimings.Mark("ctx");
-            // The engine is pure, and so is sorting its output into local days and hours: meters are processed in parallel.
-            Parallel.For(0, work.Length, new ParallelOptions { CancellationToken = ct }, k => work[k].Run(clock));
-            IngestTimings.Mark("engine");
-            var hours = new Dictionary<(long Series, int Day), List<HourSlot>>();
-            var day = new Dictionary<(long, long), RollupAcc>();
-            var month = new Dictionary<(long, long), RollupAcc>();
-            foreach (var item in work)
-            {
-                var meter = item.Meter;
-                for (var tail = 64; item.Result!.NeedsMoreTail; tail *= 4)
-                {
-                    item.Context = await LoadContextAsync(c, tx, clock, item.MeterId, item.MinTs, item.MaxTs, tail, ct);
-                    item.Run(clock);
-                }
-                var result = item.Result;
-                foreach (var r in result.Results)
-                {
-                    switch (r.Outcome)
-                    {
-                        case PointOutcome.Accepted: accepted++; break;
-                        case PointOutcome.Duplicate: duplicates++; break;
-                        case PointOutcome.Corrected: corrected++; break;
-                        default: rejected++; break;
-                    }
-                    onResult(r.Index, r);
-                }
-                Accumulate(reg.SeriesOfMeter[item.MeterId], item.Hours, hours, day, month);
-                if (item.Fast)
-                {
-                    if (result.Inserts.Count > 0) newStates.Add(StateAfter(item.MeterId, item.State, result.Inserts));
-                }
-                else if (result.Inserts.Count + result.Updates.Count > 0)
-                {
-                    slowMeters.Add(item.MeterId);
-                }
-                foreach (var (ts, old, @new) in result.Corrections)
-                {
-                    await AuditAsync(c, tx, reg.Park.Id.Value, source.User, "correct", "reading", $"{meter.Code}@{Iso(clock, ts)}", source.Reason,
-                        old.ToString("R", CultureInfo.InvariantCulture), @new.ToString("R", CultureInfo.InvariantCulture));
-                }
-                if (source.Kind is "manual" or "replacement" && result.Inserts.Count > 0)
-                {
-                    foreach (var r in result.Inserts)
-                        await AuditAsync(c, tx, reg.Park.Id.Value, source.User, source.Kind == "manual" ? "manual_entry" : "replace", "reading",
-                            $"{meter.Code}@{Iso(clock, r.Ts)}", source.Reason, r.OldFinal?.ToString("R", CultureInfo.InvariantCulture),
-                            r.Value.ToString("R", CultureInfo.InvariantCulture));
-                }
-            }
-
-            IngestTimings.Mark("accumulate");
-            await WriteChunksAsync(c, tx, clock, work, ct);
-            IngestTimings.Mark("chunk-write");
-            // No rollup row of a series exists after the bucket of its last stored reading (for an aggregate: the latest of its
-            // members'), so rows beyond it are appended; only the others need an upsert.
-            var last = LastBuckets(reg, clock, states);
-            await WriteHourBlocksAsync(c, tx, hours, last, ct);
-            IngestTimings.Mark("hour-blocks");
-            await UpsertRollupsAsync(c, tx, "rollup_day", ToRows(day, last, 1), ct);
-            await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(month, last, 2), ct);
-            IngestTimings.Mark("day+month-rollups");
-            foreach (var m in slowMeters)
-            {
-                if (await ReadStateAsync(c, tx, m, ct) is { } s) newStates.Add(s);
-            }
-            if (newStates.Count > 0) await UpsertStatesAsync(c, tx, newStates, ct);
-            IngestTimings.Mark("state-write");
-            await c.ExecuteAsync(
-                "INSERT INTO ingest_log (park_id, at, source, user_name, batch_key, accepted, duplicates, corrected, rejected) VALUES (@p, @at, @s, @u, @k, @a, @d, @c, @r)",
-                new { p = reg.Park.Id.Value, at = Clock.GetUtcNow().ToUnixTimeSeconds(), s = source.Kind, u = source.User, k = source.BatchKey, a = accepted, d = duplicates, c = corrected, r = rejected }, tx);
+            var batch = (await PrepareAsync(c, tx, reg, byMeter, source, states, rejectedBefore, onResult, reportAccepted, ct))!;
+            await WriteAsync(c, tx, batch, states, ct);
             await tx.CommitAsync(ct);
             IngestTimings.Mark("log+commit");
+            return (batch.Accepted, batch.Duplicates, batch.Corrected);
         }
         finally
         {
             if (isSqlite) _writeGate.Release();
         }
-        return (accepted, duplicates, corrected);
+    }
+
+    /// <summary>A batch run through the engine and ready to be written: each meter's work, the outcome counts, the audit
+    /// entries, the new meter states and the rollup changes.</summary>
+    private sealed class PreparedBatch(ParkRegistry registry, IngestSource source, MeterWork[] work)
+    {
+        public ParkRegistry Registry { get; } = registry;
+        public IngestSource Source { get; } = source;
+        public MeterWork[] Work { get; } = work;
+        public int Accepted, Duplicates, Corrected, Rejected;
+        public List<(string Action, string Target, string? Old, string New)> Audits { get; } = [];
+        /// <summary>States of meters whose batch was newer than everything stored (known without reading back).</summary>
+        public List<MeterState> NewStates { get; } = [];
+        /// <summary>Meters whose stored history changed: their states are read back after the write.</summary>
+        public List<long> SlowMeters { get; } = [];
+        public Dictionary<(long Series, int Day), List<HourSlot>> Hours { get; set; } = [];
+        public Dictionary<(long, long), RollupAcc> Day { get; set; } = [];
+        public Dictionary<(long, long), RollupAcc> Month { get; set; } = [];
+    }
+
+    /// <summary>
+    /// Runs a batch through the engine against the meter <paramref name="states"/>: contexts, deltas and flags, outcomes
+    /// (reported through <paramref name="onResult"/>; accepted points only when <paramref name="reportAccepted"/>), audit entries and rollup changes. Meters whose batch reaches into
+    /// stored history need their stored readings: read through <paramref name="c"/>; without a connection such a batch
+    /// is not prepared (null).
+    /// </summary>
+    private static async Task<PreparedBatch?> PrepareAsync(DbConnection? c, DbTransaction? tx, ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
+        IngestSource source, Dictionary<long, MeterState> states, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct)
+    {
+        var clock = reg.Clock;
+        // Contexts: from the per-meter state when the batch is newer than everything stored (the common case),
+        // else from stored readings around the batch.
+        var work = new MeterWork[byMeter.Count];
+        var w = 0;
+        foreach (var (meterId, pts) in byMeter)
+        {
+            states.TryGetValue(meterId, out var state);
+            var minTs = long.MaxValue;
+            var maxTs = long.MinValue;
+            foreach (var p in pts) { minTs = Math.Min(minTs, p.Ts); maxTs = Math.Max(maxTs, p.Ts); }
+            var fast = state.MeterId == 0 || minTs > state.Last.Ts;
+            if (!fast && c is null) return null;
+            var ctx = fast
+                ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
+                : await LoadContextAsync(c!, tx!, clock, meterId, minTs, maxTs, 8, ct);
+            work[w++] = new MeterWork(meterId, reg.MetersById[meterId], pts, state, fast, minTs, maxTs, ctx);
+        }
+        IngestTimings.Mark("ctx");
+        // The engine is pure, and so is sorting its output into local days and hours: meters are processed in parallel.
+        Parallel.For(0, work.Length, new ParallelOptions { CancellationToken = ct }, k => work[k].Run(clock));
+        IngestTimings.Mark("engine");
+        // Where recomputation changed a reading past the loaded context, load a longer tail and run again (rare; only
+        // meters whose stored history changed, so there is a connection).
+        foreach (var item in work)
+        {
+            for (var tail = 64; item.Result!.NeedsMoreTail; tail *= 4)
+            {
+                item.Context = await LoadContextAsync(c!, tx!, clock, item.MeterId, item.MinTs, item.MaxTs, tail, ct);
+                item.Run(clock);
+            }
+        }
+        var batch = new PreparedBatch(reg, source, work) { Rejected = rejectedBefore };
+        foreach (var item in work)
+        {
+            var meter = item.Meter;
+            var result = item.Result!;
+            if (result.AcceptedPoints is { } all)
+            {
+                // The engine's append path: every point accepted.
+                batch.Accepted += all.Count;
+                if (reportAccepted)
+                    foreach (var p in all) onResult(p.Index, new PointResult(p.Index, PointOutcome.Accepted));
+            }
+            else
+            {
+                foreach (var r in result.Results)
+                {
+                    switch (r.Outcome)
+                    {
+                        case PointOutcome.Accepted: batch.Accepted++; break;
+                        case PointOutcome.Duplicate: batch.Duplicates++; break;
+                        case PointOutcome.Corrected: batch.Corrected++; break;
+                        default: batch.Rejected++; break;
+                    }
+                    if (reportAccepted || r.Outcome != PointOutcome.Accepted) onResult(r.Index, r);
+                }
+            }
+            if (item.Fast)
+            {
+                if (result.Inserts.Count > 0) batch.NewStates.Add(StateAfter(item.MeterId, item.State, result.Inserts));
+            }
+            else if (result.Inserts.Count + result.Updates.Count > 0)
+            {
+                batch.SlowMeters.Add(item.MeterId);
+            }
+            foreach (var (ts, old, @new) in result.Corrections)
+                batch.Audits.Add(("correct", $"{meter.Code}@{Iso(clock, ts)}", old.ToString("R", CultureInfo.InvariantCulture), @new.ToString("R", CultureInfo.InvariantCulture)));
+            if (source.Kind is "manual" or "replacement")
+            {
+                foreach (var r in result.Inserts)
+                    batch.Audits.Add((source.Kind == "manual" ? "manual_entry" : "replace", $"{meter.Code}@{Iso(clock, r.Ts)}",
+                        r.OldFinal?.ToString("R", CultureInfo.InvariantCulture), r.Value.ToString("R", CultureInfo.InvariantCulture)));
+            }
+        }
+        (batch.Hours, batch.Day, batch.Month) = AccumulateAll(reg, work);
+        IngestTimings.Mark("accumulate");
+        return batch;
+    }
+
+    /// <summary>Writes a prepared batch (its readings, audit entries, rollups, meter states and the ingest log entry) in
+    /// the caller's transaction; <paramref name="states"/> are the meter states it was prepared against.</summary>
+    private async Task WriteAsync(DbConnection c, DbTransaction tx, PreparedBatch batch, Dictionary<long, MeterState> states, CancellationToken ct)
+    {
+        var reg = batch.Registry;
+        var source = batch.Source;
+        await WriteChunksAsync(c, tx, batch.Work, ct);
+        foreach (var (action, target, old, @new) in batch.Audits)
+            await AuditAsync(c, tx, reg.Park.Id.Value, source.User, action, "reading", target, source.Reason, old, @new);
+        IngestTimings.Mark("chunk-write");
+        // No rollup row of a series exists after the bucket of its last stored reading (for an aggregate: the latest of its
+        // members'), so rows beyond it are appended; only the others need an upsert.
+        var last = LastBuckets(reg, reg.Clock, states);
+        await WriteHourBlocksAsync(c, tx, batch.Hours, last, ct);
+        IngestTimings.Mark("hour-blocks");
+        await UpsertRollupsAsync(c, tx, "rollup_day", ToRows(batch.Day, last, 1), ct);
+        await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(batch.Month, last, 2), ct);
+        IngestTimings.Mark("day+month-rollups");
+        var newStates = batch.NewStates;
+        foreach (var m in batch.SlowMeters)
+        {
+            if (await ReadStateAsync(c, tx, m, ct) is { } s) newStates.Add(s);
+        }
+        if (newStates.Count > 0) await UpsertStatesAsync(c, tx, newStates, ct);
+        IngestTimings.Mark("state-write");
+        await c.ExecuteAsync(
+            "INSERT INTO ingest_log (park_id, at, source, user_name, batch_key, accepted, duplicates, corrected, rejected) VALUES (@p, @at, @s, @u, @k, @a, @d, @c, @r)",
+            new { p = reg.Park.Id.Value, at = Clock.GetUtcNow().ToUnixTimeSeconds(), s = source.Kind, u = source.User, k = source.BatchKey, a = batch.Accepted, d = batch.Duplicates, c = batch.Corrected, r = batch.Rejected }, tx);
     }
 
     private static string Iso(ParkClock clock, long ts) => clock.ToLocalOffset(ts).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
@@ -247,12 +343,19 @@ public abstract partial class ZeroParkStore
         public List<HourRun> Hours { get; private set; } = [];
         /// <summary>Inserted and updated readings by local day, each day's readings in time order.</summary>
         public List<(int Day, List<StoredReading> Readings)> Days { get; private set; } = [];
+        /// <summary>Per entry of <see cref="Days"/>: the encoded chunk when it is new (the batch is newer than everything
+        /// stored and the day after the last stored reading's), else null (the stored chunk may exist and is merged).</summary>
+        public byte[]?[] NewChunks { get; private set; } = [];
 
         public void Run(ParkClock clock)
         {
             Result = RegisterEngine.Process(Meter, Context, points);
             Hours = HourRuns(clock, Result.Rollups);
             Days = DayGroups(clock, Result.Inserts, Result.Updates);
+            var lastDay = State.MeterId == 0 ? int.MinValue : clock.BucketKeys(State.Last.Ts - 1).Day;
+            NewChunks = new byte[]?[Days.Count];
+            for (var i = 0; i < Days.Count; i++)
+                if (Fast && Days[i].Day > lastDay) NewChunks[i] = ReadingChunk.Encode(Days[i].Readings);
         }
     }
 
@@ -321,12 +424,35 @@ public abstract partial class ZeroParkStore
         return groups;
     }
 
+    /// <summary>The hour/day/month rollup changes of every series the batch touches. Large batches are summed in parallel,
+    /// each core taking a share of the series (the shares are disjoint, so joining them only moves entries).</summary>
+    private static (Dictionary<(long Series, int Day), List<HourSlot>> Hours, Dictionary<(long, long), RollupAcc> Day, Dictionary<(long, long), RollupAcc> Month)
+        AccumulateAll(ParkRegistry reg, MeterWork[] work)
+    {
+        var parts = work.Length >= 256 ? Environment.ProcessorCount : 1;
+        var results = new (Dictionary<(long, int), List<HourSlot>> Hours, Dictionary<(long, long), RollupAcc> Day, Dictionary<(long, long), RollupAcc> Month)[parts];
+        Parallel.For(0, parts, part =>
+        {
+            var r = (new Dictionary<(long, int), List<HourSlot>>(), new Dictionary<(long, long), RollupAcc>(), new Dictionary<(long, long), RollupAcc>());
+            foreach (var item in work) Accumulate(reg.SeriesOfMeter[item.MeterId], item.Hours, r.Item1, r.Item2, r.Item3, parts, part);
+            results[part] = r;
+        });
+        var all = results[0];
+        for (var k = 1; k < parts; k++)
+        {
+            foreach (var (key, v) in results[k].Hours) all.Hours.Add(key, v);
+            foreach (var (key, v) in results[k].Day) all.Day.Add(key, v);
+            foreach (var (key, v) in results[k].Month) all.Month.Add(key, v);
+        }
+        return all;
+    }
+
     /// <summary>
     /// Adds a meter's hourly runs to the hour/day/month maps of the meter and of every aggregate it feeds, one local day of
     /// runs at a time: a few dictionary updates per series-day instead of per reading.
     /// </summary>
     private static void Accumulate(long[] series, List<HourRun> runs, Dictionary<(long Series, int Day), List<HourSlot>> hours,
-        Dictionary<(long, long), RollupAcc> day, Dictionary<(long, long), RollupAcc> month)
+        Dictionary<(long, long), RollupAcc> day, Dictionary<(long, long), RollupAcc> month, int parts, int part)
     {
         for (var i = 0; i < runs.Count;)
         {
@@ -343,6 +469,7 @@ public abstract partial class ZeroParkStore
             }
             foreach (var s in series)
             {
+                if (parts > 1 && (int)((ulong)s % (ulong)parts) != part) continue;
                 ref var slots = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(hours, (s, d), out _);
                 slots ??= new List<HourSlot>(24);
                 for (var k = i; k < j; k++)
@@ -428,33 +555,30 @@ public abstract partial class ZeroParkStore
     /// fast path never reads); the others are looked up with one set-based query, and those found are merged and replaced.
     /// New chunks are inserted outright (on PostgreSQL: binary COPY straight into the table), found ones replaced.
     /// </summary>
-    private async Task WriteChunksAsync(DbConnection c, DbTransaction tx, ParkClock clock, MeterWork[] work, CancellationToken ct)
+    private async Task WriteChunksAsync(DbConnection c, DbTransaction tx, MeterWork[] work, CancellationToken ct)
     {
-        var groups = new List<(long Meter, int Day, List<StoredReading> Readings)>();
-        var mayExist = new List<(long Key, int Day)>();
+        var rows = new List<BlobRow>();
+        var merge = new List<(long Meter, int Day, List<StoredReading> Readings)>();
         foreach (var m in work)
         {
-            if (m.Days.Count == 0) continue;
-            var lastDay = m.State.MeterId == 0 ? int.MinValue : clock.BucketKeys(m.State.Last.Ts - 1).Day;
-            foreach (var (d, readings) in m.Days)
+            for (var i = 0; i < m.Days.Count; i++)
             {
-                groups.Add((m.MeterId, d, readings));
-                if (!m.Fast || d <= lastDay) mayExist.Add((m.MeterId, d));
+                var (d, readings) = m.Days[i];
+                if (m.NewChunks[i] is { } data) rows.Add(new BlobRow(m.MeterId, d, readings.Count, data));
+                else merge.Add((m.MeterId, d, readings));
             }
         }
-        if (groups.Count == 0) return;
-        IngestTimings.Mark("chunk-group");
-        var existing = mayExist.Count == 0 ? [] : await LoadBlobsAsync(c, tx, BlobTable.Readings, mayExist, ct);
-        IngestTimings.Mark("chunk-load");
-        var rows = new BlobRow[groups.Count];
-        Parallel.For(0, groups.Count, i =>
+        Dictionary<(long Key, int Day), byte[]> existing = [];
+        if (merge.Count > 0)
         {
-            var (meter, d, list) = groups[i];
-            var merged = existing.TryGetValue((meter, d), out var data) ? ReadingChunk.Merge(ReadingChunk.Decode(data), list) : list;
-            rows[i] = new BlobRow(meter, d, merged.Count, ReadingChunk.Encode(merged));
-        });
-        IngestTimings.Mark("chunk-encode");
-        await WriteBlobsAsync(c, tx, BlobTable.Readings, rows, existing, ct);
+            existing = await LoadBlobsAsync(c, tx, BlobTable.Readings, [.. merge.Select(g => (g.Meter, g.Day))], ct);
+            foreach (var (meter, d, list) in merge)
+            {
+                var merged = existing.TryGetValue((meter, d), out var data) ? ReadingChunk.Merge(ReadingChunk.Decode(data), list) : list;
+                rows.Add(new BlobRow(meter, d, merged.Count, ReadingChunk.Encode(merged)));
+            }
+        }
+        if (rows.Count > 0) await WriteBlobsAsync(c, tx, BlobTable.Readings, [.. rows], existing, ct);
     }
 
     /// <summary>Adds the batch's hourly rollups into the series' day blocks: blocks after the series' last stored day are new;
@@ -467,18 +591,19 @@ public abstract partial class ZeroParkStore
         foreach (var (s, d) in hours.Keys)
             if (last.TryGetValue(s, out var l) && d <= l[1]) mayExist.Add((s, d));
         var existing = mayExist.Count == 0 ? [] : await LoadBlobsAsync(c, tx, BlobTable.HourRollups, mayExist, ct);
-        var rows = new BlobRow[hours.Count];
-        var i = 0;
-        foreach (var ((s, d), slots) in hours)
+        var entries = hours.ToArray();
+        var rows = new BlobRow[entries.Length];
+        Parallel.For(0, entries.Length, i =>
         {
+            var ((s, d), slots) = entries[i];
             var merged = slots;
             if (existing.TryGetValue((s, d), out var data))
             {
                 merged = HourBlock.Decode(data);
                 foreach (var slot in slots) HourBlock.Add(merged, slot);
             }
-            rows[i++] = new BlobRow(s, d, merged.Count, HourBlock.Encode(merged));
-        }
+            rows[i] = new BlobRow(s, d, merged.Count, HourBlock.Encode(merged));
+        });
         await WriteBlobsAsync(c, tx, BlobTable.HourRollups, rows, existing, ct);
     }
 

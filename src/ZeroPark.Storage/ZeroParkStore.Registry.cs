@@ -13,6 +13,13 @@ using ZeroPark.Metering;
 namespace ZeroPark.Storage;
 
 /// <summary>A park's registry as loaded in memory: spaces, meters and the aggregate series of each meter.</summary>
+/// <summary>Meters numbered densely: <see cref="Meters"/>[i] has code <c>c</c> where <see cref="ByCode"/>[c] = i.</summary>
+internal sealed class MeterSlots(Meter[] meters)
+{
+    public Meter[] Meters { get; } = meters;
+    public Dictionary<string, int> ByCode { get; } = meters.Select((m, i) => (m.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
+}
+
 public sealed class ParkRegistry
 {
     /// <summary>The park's registry version when this was loaded.</summary>
@@ -27,6 +34,12 @@ public sealed class ParkRegistry
     /// <summary>For each physical meter, the rollup series ids it feeds: its own id, then −aggregate id for each aggregate.</summary>
     public required IReadOnlyDictionary<long, long[]> SeriesOfMeter { get; init; }
     public ParkClock Clock => Park.Clock;
+
+    private MeterSlots? _slots;
+
+    /// <summary>The park's meters numbered 0..n−1 (for per-batch arrays indexed by meter), and each code's number.
+    /// Built on first use; two threads racing build equal tables, either may win.</summary>
+    internal MeterSlots Slots => _slots ??= new MeterSlots([.. MetersByCode.Values]);
 
     /// <summary>The building containing the space (or the space itself if it is a building).</summary>
     public Space? BuildingOf(SpaceId? id)

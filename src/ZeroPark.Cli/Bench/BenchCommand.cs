@@ -32,7 +32,9 @@ internal static class BenchCommand
         var dir = new Option<string?>("--dir") { Description = "directory for the SQLite files (default: a temp dir, deleted afterwards)" };
         var format = new Option<string>("--format") { DefaultValueFactory = _ => "table" };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 9, Description = "timed runs per ZeroPark query (baseline: 3, or 1 when a run exceeds 5 s)" };
-        var cmd = new Command("bench", "benchmark ingest and dashboard queries against a bare-table baseline") { storeOpt, meters, days, pg, dir, format, runs };
+        var ingestOnly = new Option<bool>("--ingest-only") { Description = "measure ingest against the baseline and skip the queries (for tuning the ingest path)" };
+        var sequential = new Option<bool>("--sequential") { Description = "ingest one batch at a time (IngestAsync per day) instead of the pipelined bulk path; with ZEROPARK_INGEST_PROFILE=1 the phase timings are then meaningful" };
+        var cmd = new Command("bench", "benchmark ingest and dashboard queries against a bare-table baseline") { storeOpt, meters, days, pg, dir, format, runs, ingestOnly, sequential };
         cmd.Subcommands.Add(CarbonBench.Create());
         cmd.Subcommands.Add(EnergyBench.Create());
         cmd.SetAction(async (pr, ct) =>
@@ -51,7 +53,7 @@ internal static class BenchCommand
             }
             var json = pr.GetValue(format) == "json";
             var log = json ? TextWriter.Null : Console.Error;
-            var result = await RunAsync(kind, server, pr.GetValue(dir), new DemoOptions("bench", pr.GetValue(meters), null, pr.GetValue(days)), Math.Max(1, pr.GetValue(runs)), log, ct);
+            var result = await RunAsync(kind, server, pr.GetValue(dir), new DemoOptions("bench", pr.GetValue(meters), null, pr.GetValue(days)), Math.Max(1, pr.GetValue(runs)), pr.GetValue(ingestOnly), pr.GetValue(sequential), log, ct);
             if (json) Output.WriteJson(result);
             else Print(result);
             return 0;
@@ -86,7 +88,7 @@ internal static class BenchCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"carbon {c}: {ms:0.0} ms"));
     }
 
-    internal static async Task<BenchResult> RunAsync(StoreKind kind, string? server, string? dir, DemoOptions options, int runs, TextWriter log, CancellationToken ct)
+    internal static async Task<BenchResult> RunAsync(StoreKind kind, string? server, string? dir, DemoOptions options, int runs, bool ingestOnly, bool sequential, TextWriter log, CancellationToken ct)
     {
         var demo = new DemoPark(options);
         var tempDir = dir ?? Path.Combine(Path.GetTempPath(), "zeropark-bench-" + Guid.NewGuid().ToString("N")[..8]);
@@ -110,21 +112,53 @@ internal static class BenchCommand
             await using var store = await ZeroParkStore.OpenAsync(zpDb, ct: ct);
             await demo.CreateRegistryAsync(store, ct);
             long readings = 0;
-            var ingest = new Stopwatch();
             var codes = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var d in demo.MeterDrafts) codes[d.Code] = codes.Count + 1;
-            log.WriteLine($"ingesting {options.Days} days × {demo.PhysicalMeters} meters through ZeroPark ({kind})…");
-            foreach (var day in DemoReadings.Generate(demo))
+            log.WriteLine($"ingesting {options.Days} days × {demo.PhysicalMeters} meters through ZeroPark ({kind}{(sequential ? ", one batch at a time" : "")})…");
+            // Generating the readings is not ingest: the batches are produced while nothing is in flight (IngestManyAsync
+            // advances its source only then), and that time is taken off.
+            var generation = new Stopwatch();
+            var days = 0;
+            var source = new IngestSource("bench", "bench");
+            IEnumerable<IngestBatch> Batches()
             {
-                ingest.Start();
-                if (day.Replacement is { } r) await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "bench", "replacement", ct);
-                var s = await store.IngestAsync(demo.Options.ParkCode, day.Points, new IngestSource("bench", "bench"), ct: ct);
-                ingest.Stop();
-                readings += day.Points.Length;
-                if (s.Rejected.Count > 0) throw new InvalidOperationException($"bench data rejected: {s.Rejected[0].Reason}");
-                if ((day.Date.DayNumber - options.StartDate.DayNumber) % 30 == 29) log.WriteLine($"  {day.Date:yyyy-MM-dd}: {readings / ingest.Elapsed.TotalSeconds:N0}/s");
+                using var e = DemoReadings.Generate(demo).GetEnumerator();
+                while (true)
+                {
+                    generation.Start();
+                    var more = e.MoveNext();
+                    generation.Stop();
+                    if (!more) yield break;
+                    var day = e.Current;
+                    readings += day.Points.Length;
+                    yield return new IngestBatch(day.Points, source)
+                    {
+                        Before = day.Replacement is { } r
+                            ? async c => await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "bench", "replacement", c)
+                            : null,
+                    };
+                }
             }
-            var ingestPerS = readings / ingest.Elapsed.TotalSeconds;
+            var ingest = Stopwatch.StartNew();
+            void Committed(IngestSummary s)
+            {
+                if (s.Rejected.Count > 0) throw new InvalidOperationException($"bench data rejected: {s.Rejected[0].Reason}");
+                if (++days % 30 == 0) log.WriteLine($"  day {days}: {readings / (ingest.Elapsed - generation.Elapsed).TotalSeconds:N0}/s");
+            }
+            if (sequential)
+            {
+                foreach (var b in Batches())
+                {
+                    if (b.Before is { } before) await before(ct);
+                    Committed(await store.IngestAsync(demo.Options.ParkCode, b.Points, b.Source, ct: ct));
+                }
+            }
+            else
+            {
+                await store.IngestManyAsync(demo.Options.ParkCode, Batches(), Committed, ct);
+            }
+            ingest.Stop();
+            var ingestPerS = readings / (ingest.Elapsed - generation.Elapsed).TotalSeconds;
             log.WriteLine($"ZeroPark ingest: {ingestPerS:N0} readings/s");
 
             // ---- baseline ingest
@@ -141,6 +175,14 @@ internal static class BenchCommand
                 bsw.Stop();
             }
             var baselinePerS = readings / bsw.Elapsed.TotalSeconds;
+            var storeName = kind == StoreKind.Sqlite ? "sqlite" : "postgres";
+            if (ingestOnly)
+            {
+                log.WriteLine($"baseline ingest: {baselinePerS:N0} rows/s");
+                await baseline.DisposeAsync();
+                return new BenchResult(storeName, demo.PhysicalMeters, options.Days, readings, Math.Round(ingestPerS), Math.Round(baselinePerS),
+                    Math.Round(ingestPerS / baselinePerS, 3), []);
+            }
             log.WriteLine($"baseline ingest: {baselinePerS:N0} rows/s; indexing (meter, ts) for the baseline queries…");
             await baseline.IndexAsync();
 
@@ -184,7 +226,7 @@ internal static class BenchCommand
             // ---- energy management over the whole period (no baseline: these are ZeroPark's own features)
             var energyFigures = await EnergyBench.RunAsync(store, park, from, to, runs, log, ct);
             var carbonFigures = await CarbonBench.RunAsync(store, park, from, to, runs, log, ct);
-            return new BenchResult(kind == StoreKind.Sqlite ? "sqlite" : "postgres", demo.PhysicalMeters, options.Days, readings,
+            return new BenchResult(storeName, demo.PhysicalMeters, options.Days, readings,
                 Math.Round(ingestPerS), Math.Round(baselinePerS), Math.Round(ingestPerS / baselinePerS, 3), figures) { Energy = energyFigures, Carbon = carbonFigures };
         }
         finally
@@ -293,7 +335,7 @@ internal static class BenchCommand
         public async ValueTask DisposeAsync() => await _c.DisposeAsync();
     }
 
-    /// <summary>Npgsql binary COPY into the bare table, one COPY per day.</summary>
+    /// <summary>Npgsql binary COPY into the bare table, one COPY per day, rows written with the synchronous writers.</summary>
     private sealed class PostgresBaseline(string cs) : IBaseline
     {
         private readonly NpgsqlConnection _c = new(cs);
@@ -308,13 +350,14 @@ internal static class BenchCommand
 
         public async Task InsertAsync((int Meter, long Ts, double Value)[] rows)
         {
+            // The synchronous row writers: Npgsql's fastest way to fill a COPY buffer (the async ones cost a state machine per value).
             await using var w = await _c.BeginBinaryImportAsync("COPY bare (meter, ts, value) FROM STDIN (FORMAT BINARY)");
             foreach (var r in rows)
             {
-                await w.StartRowAsync();
-                await w.WriteAsync(r.Meter, NpgsqlDbType.Integer);
-                await w.WriteAsync(r.Ts, NpgsqlDbType.Bigint);
-                await w.WriteAsync(r.Value, NpgsqlDbType.Double);
+                w.StartRow();
+                w.Write(r.Meter, NpgsqlDbType.Integer);
+                w.Write(r.Ts, NpgsqlDbType.Bigint);
+                w.Write(r.Value, NpgsqlDbType.Double);
             }
             await w.CompleteAsync();
         }

@@ -6,7 +6,7 @@ namespace ZeroPark.Metering;
 /// interval value covers (the interval is [Timestamp − meter interval, Timestamp)).</para>
 /// <para><see cref="Line"/> is the 1-based source line (file row, line-protocol line, or JSON array index + 1).</para>
 /// </summary>
-public sealed record RawPoint(string MeterCode, DateTimeOffset Timestamp, double Value, int Line)
+public readonly record struct RawPoint(string MeterCode, DateTimeOffset Timestamp, double Value, int Line)
 {
     /// <summary>Optional explicit interval start (files with start and end columns); null = the meter's interval.</summary>
     public DateTimeOffset? IntervalStart { get; init; }

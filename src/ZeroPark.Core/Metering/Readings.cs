@@ -74,7 +74,19 @@ public readonly record struct RollupChange(long Ts, double Sum, int Count, int F
 /// <summary>The writes one meter's batch produces.</summary>
 public sealed class MeterBatchResult(int capacity = 0)
 {
-    public List<PointResult> Results { get; } = new(capacity);
+    private List<PointResult>? _results;
+    private IReadOnlyList<MeterPoint>? _allAccepted;
+
+    /// <summary>The outcome of every point, in the order the points were processed.</summary>
+    public List<PointResult> Results => _results ??= _allAccepted is { } pts
+        ? [.. pts.Select(p => new PointResult(p.Index, PointOutcome.Accepted))]
+        : new List<PointResult>(capacity);
+
+    /// <summary>Set when every point of the batch was accepted (the engine's append path): then <see cref="Results"/> is
+    /// built only when asked for, and callers that only count can use <see cref="AcceptedPoints"/>.</summary>
+    public IReadOnlyList<MeterPoint>? AcceptedPoints => _results is null ? _allAccepted : null;
+
+    internal void AcceptAll(IReadOnlyList<MeterPoint> points) => _allAccepted = points;
     /// <summary>New readings (no stored row at that instant).</summary>
     public List<StoredReading> Inserts { get; } = new(capacity);
     /// <summary>Stored readings whose value, delta or flags changed.</summary>

@@ -49,6 +49,11 @@ public static class RegisterEngine
     public static MeterBatchResult Process(Meter meter, MeterContext context, IReadOnlyList<MeterPoint> points)
     {
         var result = new MeterBatchResult(points.Count);
+        if (context.Existing.Count == 0 && IsPlainAppend(meter, points))
+        {
+            Append(meter, context, points, result);
+            return result;
+        }
         List<MeterPoint>? ordered = null;
         for (var i = 0; i < points.Count; i++)
         {
@@ -78,6 +83,57 @@ public static class RegisterEngine
         var rows = Merge(context.Existing, ordered, result);
         Recompute(meter, context, rows, result);
         return result;
+    }
+
+    /// <summary>The common case: nothing stored at or after the batch, every point valid, instants strictly increasing.</summary>
+    private static bool IsPlainAppend(Meter meter, IReadOnlyList<MeterPoint> points)
+    {
+        for (var i = 0; i < points.Count; i++)
+        {
+            if (i > 0 && points[i].Ts <= points[i - 1].Ts) return false;
+            if (Validate(meter, points[i]) is not null) return false;
+        }
+        return true;
+    }
+
+    /// <summary><see cref="Process"/> for a plain append: every point is a new row, computed in one pass without the merge
+    /// (the same rules as <see cref="Recompute"/>, which it shares through <see cref="Compute"/>).</summary>
+    private static void Append(Meter meter, MeterContext context, IReadOnlyList<MeterPoint> points, MeterBatchResult result)
+    {
+        result.AcceptAll(points);
+        var scale = meter.ScaleToCanonical;
+        var nominal = (long)meter.Interval.TotalSeconds;
+        var prevTs = context.Before?.Ts ?? long.MinValue;
+        var hasBase = context.BaseBefore is not null;
+        var baseReading = context.BaseBefore.GetValueOrDefault();
+        for (var k = 0; k < points.Count; k++)
+        {
+            var p = points[k];
+            var now = Compute(meter, scale, nominal, prevTs, hasBase, baseReading, p.Ts, p.Value, p.Flags & SourceFlags, p.OldFinal);
+            result.Inserts.Add(now);
+            result.Rollups.Add(Contribution(now, +1));
+            prevTs = p.Ts;
+            if (now.IsValidBase)
+            {
+                baseReading = now;
+                hasBase = true;
+            }
+        }
+    }
+
+    /// <summary>The stored form of one row: its delta and quality flags from the register base before it and the
+    /// previous reading's instant (<paramref name="prevTs"/>: <see cref="long.MinValue"/> when there is none).</summary>
+    private static StoredReading Compute(Meter meter, double scale, long nominal, long prevTs, bool hasBase, in StoredReading baseReading,
+        long ts, double value, ReadingFlags source, double? oldFinal)
+    {
+        var (delta, flags) = meter.Kind switch
+        {
+            MeterKind.Cumulative => hasBase ? Cumulative(meter, scale, baseReading, ts, value, oldFinal) : (0, ReadingFlags.First),
+            MeterKind.Interval => Interval(meter, scale, nominal, value),
+            _ => (value * scale, ReadingFlags.None),
+        };
+        if (prevTs != long.MinValue && ts - prevTs > nominal * 3 / 2) flags |= ReadingFlags.Gap;
+        return new StoredReading(ts, value, delta, flags | source, oldFinal);
     }
 
     private static bool IsSorted(List<MeterPoint> points)
@@ -158,20 +214,13 @@ public static class RegisterEngine
     {
         var scale = meter.ScaleToCanonical;
         var nominal = (long)meter.Interval.TotalSeconds;
-        long? prevTs = context.Before?.Ts;
-        StoredReading? baseReading = context.BaseBefore;
+        var prevTs = context.Before?.Ts ?? long.MinValue;
+        var hasBase = context.BaseBefore is not null;
+        var baseReading = context.BaseBefore.GetValueOrDefault();
         for (var k = 0; k < rows.Count; k++)
         {
             var row = rows[k];
-            var (delta, flags) = meter.Kind switch
-            {
-                MeterKind.Cumulative => Cumulative(meter, scale, baseReading, row),
-                MeterKind.Interval => Interval(meter, scale, nominal, row),
-                _ => (row.Value * scale, ReadingFlags.None),
-            };
-            if (prevTs is { } pt && row.Ts - pt > nominal * 3 / 2) flags |= ReadingFlags.Gap;
-            flags |= row.Source;
-            var now = new StoredReading(row.Ts, row.Value, delta, flags, row.OldFinal);
+            var now = Compute(meter, scale, nominal, prevTs, hasBase, baseReading, row.Ts, row.Value, row.Source, row.OldFinal);
             if (row.Stored is not { } old)
             {
                 result.Inserts.Add(now);
@@ -188,7 +237,10 @@ public static class RegisterEngine
             }
             prevTs = row.Ts;
             if (now.IsValidBase)
+            {
                 baseReading = now;
+                hasBase = true;
+            }
         }
     }
 
@@ -199,11 +251,10 @@ public static class RegisterEngine
         sign * (r.IsExcluded ? 1 : 0),
         sign * ((r.Flags & ReadingFlags.Estimated) != 0 ? 1 : 0));
 
-    private static (double Delta, ReadingFlags Flags) Cumulative(Meter meter, double scale, StoredReading? baseReading, in Row row)
+    private static (double Delta, ReadingFlags Flags) Cumulative(Meter meter, double scale, in StoredReading b, long ts, double value, double? oldFinal)
     {
-        if (baseReading is not { } b) return (0, ReadingFlags.First);
         // On a replacement row, the old meter's final value closes the old register; the row's value starts the new one.
-        var end = row.OldFinal ?? row.Value;
+        var end = oldFinal ?? value;
         var diff = end - b.Value;
         var flags = ReadingFlags.None;
         if (diff < 0)
@@ -219,17 +270,17 @@ public static class RegisterEngine
             }
         }
         var delta = diff * scale;
-        var hours = (row.Ts - b.Ts) / 3600.0;
+        var hours = (ts - b.Ts) / 3600.0;
         var implausible = meter.MaxRatePerHour is { } rate
             ? hours > 0 && delta / hours > rate
             : meter.RegisterMax is { } m && diff > m / 2;
         return implausible ? (0, ReadingFlags.Jump) : (delta, flags);
     }
 
-    private static (double Delta, ReadingFlags Flags) Interval(Meter meter, double scale, long nominal, in Row row)
+    private static (double Delta, ReadingFlags Flags) Interval(Meter meter, double scale, long nominal, double value)
     {
-        if (row.Value < 0) return (0, ReadingFlags.Negative);
-        var delta = row.Value * scale;
+        if (value < 0) return (0, ReadingFlags.Negative);
+        var delta = value * scale;
         if (meter.MaxRatePerHour is { } rate && delta / (nominal / 3600.0) > rate) return (0, ReadingFlags.Jump);
         return (delta, ReadingFlags.None);
     }

@@ -24,6 +24,9 @@ internal static class Varint
         return i;
     }
 
+    /// <summary>The bytes <see cref="Write"/> takes for <paramref name="v"/> (1–10).</summary>
+    public static int Size(ulong v) => (63 - System.Numerics.BitOperations.LeadingZeroCount(v | 1)) / 7 + 1;
+
     /// <summary>Reads a varint at <paramref name="pos"/> and advances it; <paramref name="format"/> names the data in the error.</summary>
     public static ulong Read(ReadOnlySpan<byte> span, ref int pos, string format)
     {

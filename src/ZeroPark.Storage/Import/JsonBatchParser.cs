@@ -72,7 +72,7 @@ public static class JsonBatchParser
                 if (reason is not null)
                     errors.Add(new RowError(index + 1, reason));
                 else
-                    points.Add(point!);
+                    points.Add(point!.Value);
                 index++;
             }
             return (batchId, new ParseResult(points, errors));

@@ -50,7 +50,7 @@ public static class LineProtocolParser
             if (error is not null)
                 errors.Add(new RowError(lineNo, error));
             else
-                points.Add(point!);
+                points.Add(point!.Value);
         }
         return new ParseResult(points, errors);
     }

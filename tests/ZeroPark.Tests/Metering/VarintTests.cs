@@ -16,9 +16,22 @@ public sealed class VarintTests
         var buffer = new byte[10];
         var n = Varint.Write(buffer, value);
         Assert.Equal(expected, buffer[..n]);
+        Assert.Equal(expected.Length, Varint.Size(value));
         var pos = 0;
         Assert.Equal(value, Varint.Read(buffer, ref pos, "test"));
         Assert.Equal(n, pos);
+    }
+
+    [Theory]
+    // Size by hand: 7 payload bits per byte, so 2^14 − 1 fits two bytes and 2^14 needs three; 2^63 (64 bits) needs ten.
+    [InlineData(16_383UL, 2)]
+    [InlineData(16_384UL, 3)]
+    [InlineData(9_223_372_036_854_775_808UL, 10)]
+    [InlineData(ulong.MaxValue, 10)]
+    public void Size_counts_seven_bits_a_byte(ulong value, int bytes)
+    {
+        Assert.Equal(bytes, Varint.Size(value));
+        Assert.Equal(bytes, Varint.Write(new byte[10], value));
     }
 
     [Theory]
