@@ -393,18 +393,14 @@ public static class CliApp
             var key = await store.CreateApiKeyAsync(demo.Options.ParkCode, "demo-gateway", "demo", ct);
             async Task Load(Action<int> dayDone)
             {
-                var source = new IngestSource("demo", "demo");
-                var batches = DemoReadings.Generate(demo).Select(d => new IngestBatch(d.Points, source)
+                foreach (var d in DemoReadings.Generate(demo))
                 {
-                    Before = d.Replacement is { } r
-                        ? async c => await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "demo", "PDU meter replaced (demo)", c)
-                        : null,
-                });
-                await store.IngestManyAsync(demo.Options.ParkCode, batches, s =>
-                {
+                    if (d.Replacement is { } r)
+                        await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "demo", "PDU meter replaced (demo)", ct);
+                    var s = await store.IngestAsync(demo.Options.ParkCode, d.Points, new IngestSource("demo", "demo"), ct: ct);
                     total += s.Accepted;
                     dayDone(1);
-                }, ct);
+                }
             }
             if (!Console.IsErrorRedirected)
             {

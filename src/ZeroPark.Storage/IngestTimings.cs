@@ -7,7 +7,7 @@ namespace ZeroPark.Storage;
 /// Opt-in phase timings of the ingest path for performance work: with <c>ZEROPARK_INGEST_PROFILE=1</c> in the environment,
 /// each phase's wall time and the process's CPU time are summed over all batches and printed to stderr when the process
 /// exits (e.g. after <c>zeropark bench</c>). Off by default: then every call is a single branch. Meaningful when one batch
-/// is ingested at a time (<c>zeropark bench --sequential</c>); pipelined batches overlap and their phases mix.
+/// is ingested at a time, as the bench does.
 /// </summary>
 internal static class IngestTimings
 {

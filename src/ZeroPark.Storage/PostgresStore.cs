@@ -6,8 +6,9 @@ using ZeroPark.Metering;
 namespace ZeroPark.Storage;
 
 /// <summary>The production store: PostgreSQL. New reading chunks, hourly rollup blocks and rollup rows go in with binary
-/// COPY straight into their tables; changed ones are staged with binary COPY into a temporary table and merged with one
-/// INSERT … ON CONFLICT; a transaction-scoped advisory lock per park serialises writers across server instances.</summary>
+/// COPY straight into their tables; changed blocks are staged with binary COPY into a temporary table and merged with one
+/// INSERT … ON CONFLICT, changed rollup rows are merged with one INSERT … ON CONFLICT over arrays; a transaction-scoped
+/// advisory lock per park serialises writers across server instances.</summary>
 public sealed class PostgresStore : ZeroParkStore
 {
     private readonly NpgsqlDataSource _dataSource;
@@ -103,18 +104,19 @@ public sealed class PostgresStore : ZeroParkStore
         // Appends go straight into the table; merges through a staging table and one INSERT … ON CONFLICT.
         if (rows.Appends.Count > 0) await CopyRollupsAsync(conn, table, rows.Appends, ct);
         if (rows.Merges.Count == 0) return;
-        await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE IF NOT EXISTS rollup_stage (series_id BIGINT, bucket BIGINT, sum DOUBLE PRECISION, n INTEGER, nflag INTEGER, nest INTEGER) ON COMMIT DELETE ROWS", conn, (NpgsqlTransaction)tx))
-        {
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        await CopyRollupsAsync(conn, "rollup_stage", rows.Merges, ct);
+        // Merges: one INSERT … ON CONFLICT over arrays (no staging table to fill and empty each batch).
         await using var merge = new NpgsqlCommand(
             $"""
-            INSERT INTO {table} AS t (series_id, bucket, sum, n, nflag, nest) SELECT series_id, bucket, sum, n, nflag, nest FROM rollup_stage
-            ON CONFLICT (series_id, bucket) DO UPDATE SET sum = t.sum + excluded.sum, n = t.n + excluded.n, nflag = t.nflag + excluded.nflag, nest = t.nest + excluded.nest;
-            TRUNCATE rollup_stage;
+            INSERT INTO {table} AS t (series_id, bucket, sum, n, nflag, nest) SELECT * FROM unnest(@s, @b, @sum, @n, @nflag, @nest)
+            ON CONFLICT (series_id, bucket) DO UPDATE SET sum = t.sum + excluded.sum, n = t.n + excluded.n, nflag = t.nflag + excluded.nflag, nest = t.nest + excluded.nest
             """, conn, (NpgsqlTransaction)tx);
+        var m = rows.Merges;
+        merge.Parameters.AddWithValue("s", m.Select(r => r.Series).ToArray());
+        merge.Parameters.AddWithValue("b", m.Select(r => r.Bucket).ToArray());
+        merge.Parameters.AddWithValue("sum", m.Select(r => r.Sum).ToArray());
+        merge.Parameters.AddWithValue("n", m.Select(r => r.N).ToArray());
+        merge.Parameters.AddWithValue("nflag", m.Select(r => r.NFlag).ToArray());
+        merge.Parameters.AddWithValue("nest", m.Select(r => r.NEst).ToArray());
         await merge.ExecuteNonQueryAsync(ct);
     }
 
@@ -134,15 +136,33 @@ public sealed class PostgresStore : ZeroParkStore
         await w.CompleteAsync(ct);
     }
 
-    protected override async Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, CancellationToken ct)
+    protected override async Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, IReadOnlyDictionary<long, MeterState> stored, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(
-            """
-            INSERT INTO meter_state (meter_id, last_ts, last_value, last_flags, base_ts, base_value, base_flags)
-            SELECT * FROM unnest(@m, @lt, @lv, @lf, @bt, @bv, @bf)
-            ON CONFLICT (meter_id) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, last_flags = excluded.last_flags,
-              base_ts = excluded.base_ts, base_value = excluded.base_value, base_flags = excluded.base_flags
-            """, (NpgsqlConnection)c, (NpgsqlTransaction)tx);
+        // Rows that exist (known under the park's lock) are updated in place: cheaper for the server than INSERT … ON CONFLICT,
+        // which probes the key for every row first. Meters without a row yet are inserted.
+        var updates = states.Where(s => stored.ContainsKey(s.MeterId)).ToList();
+        var inserts = states.Where(s => !stored.ContainsKey(s.MeterId)).ToList();
+        if (updates.Count > 0)
+        {
+            await using var update = StateCommand(
+                """
+                UPDATE meter_state AS s SET last_ts = u.lt, last_value = u.lv, last_flags = u.lf, base_ts = u.bt, base_value = u.bv, base_flags = u.bf
+                FROM unnest(@m, @lt, @lv, @lf, @bt, @bv, @bf) AS u(m, lt, lv, lf, bt, bv, bf) WHERE s.meter_id = u.m
+                """, (NpgsqlConnection)c, (NpgsqlTransaction)tx, updates);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        if (inserts.Count > 0)
+        {
+            await using var insert = StateCommand(
+                "INSERT INTO meter_state (meter_id, last_ts, last_value, last_flags, base_ts, base_value, base_flags) SELECT * FROM unnest(@m, @lt, @lv, @lf, @bt, @bv, @bf)",
+                (NpgsqlConnection)c, (NpgsqlTransaction)tx, inserts);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static NpgsqlCommand StateCommand(string sql, NpgsqlConnection c, NpgsqlTransaction tx, List<MeterState> states)
+    {
+        var cmd = new NpgsqlCommand(sql, c, tx);
         cmd.Parameters.AddWithValue("m", states.Select(s => s.MeterId).ToArray());
         cmd.Parameters.AddWithValue("lt", states.Select(s => s.Last.Ts).ToArray());
         cmd.Parameters.AddWithValue("lv", states.Select(s => s.Last.Value).ToArray());
@@ -150,7 +170,7 @@ public sealed class PostgresStore : ZeroParkStore
         cmd.Parameters.AddWithValue("bt", states.Select(s => s.Base?.Ts).ToArray());
         cmd.Parameters.AddWithValue("bv", states.Select(s => s.Base?.Value).ToArray());
         cmd.Parameters.AddWithValue("bf", states.Select(s => s.Base is { } b ? (int?)b.Flags : null).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+        return cmd;
     }
 
     public override async ValueTask DisposeAsync()

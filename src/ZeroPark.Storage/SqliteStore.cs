@@ -96,7 +96,7 @@ public sealed class SqliteStore : ZeroParkStore
         return Task.CompletedTask;
     }
 
-    protected override Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, CancellationToken ct)
+    protected override Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, IReadOnlyDictionary<long, MeterState> stored, CancellationToken ct)
     {
         BulkInsert(c, "INSERT INTO meter_state (meter_id, last_ts, last_value, last_flags, base_ts, base_value, base_flags) VALUES ", 7, states.Count,
             " ON CONFLICT (meter_id) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, last_flags = excluded.last_flags, base_ts = excluded.base_ts, base_value = excluded.base_value, base_flags = excluded.base_flags",

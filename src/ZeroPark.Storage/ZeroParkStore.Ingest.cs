@@ -158,7 +158,7 @@ public abstract partial class ZeroParkStore
             // All of the park's meter states: the batch's meters need theirs, and aggregates need their members' last buckets.
             var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value);
             IngestTimings.Mark("states");
-            var batch = (await PrepareAsync(c, tx, reg, byMeter, source, states, rejectedBefore, onResult, reportAccepted, ct))!;
+            var batch = await PrepareAsync(c, tx, reg, byMeter, source, states, rejectedBefore, onResult, reportAccepted, ct);
             await WriteAsync(c, tx, batch, states, ct);
             await tx.CommitAsync(ct);
             IngestTimings.Mark("log+commit");
@@ -190,11 +190,10 @@ public abstract partial class ZeroParkStore
 
     /// <summary>
     /// Runs a batch through the engine against the meter <paramref name="states"/>: contexts, deltas and flags, outcomes
-    /// (reported through <paramref name="onResult"/>; accepted points only when <paramref name="reportAccepted"/>), audit entries and rollup changes. Meters whose batch reaches into
-    /// stored history need their stored readings: read through <paramref name="c"/>; without a connection such a batch
-    /// is not prepared (null).
+    /// (reported through <paramref name="onResult"/>; accepted points only when <paramref name="reportAccepted"/>), audit
+    /// entries and rollup changes. Meters whose batch reaches into stored history have their stored readings read.
     /// </summary>
-    private static async Task<PreparedBatch?> PrepareAsync(DbConnection? c, DbTransaction? tx, ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
+    private static async Task<PreparedBatch> PrepareAsync(DbConnection c, DbTransaction tx, ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
         IngestSource source, Dictionary<long, MeterState> states, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct)
     {
         var clock = reg.Clock;
@@ -209,23 +208,21 @@ public abstract partial class ZeroParkStore
             var maxTs = long.MinValue;
             foreach (var p in pts) { minTs = Math.Min(minTs, p.Ts); maxTs = Math.Max(maxTs, p.Ts); }
             var fast = state.MeterId == 0 || minTs > state.Last.Ts;
-            if (!fast && c is null) return null;
             var ctx = fast
                 ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
-                : await LoadContextAsync(c!, tx!, clock, meterId, minTs, maxTs, 8, ct);
+                : await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, 8, ct);
             work[w++] = new MeterWork(meterId, reg.MetersById[meterId], pts, state, fast, minTs, maxTs, ctx);
         }
         IngestTimings.Mark("ctx");
         // The engine is pure, and so is sorting its output into local days and hours: meters are processed in parallel.
         Parallel.For(0, work.Length, new ParallelOptions { CancellationToken = ct }, k => work[k].Run(clock));
         IngestTimings.Mark("engine");
-        // Where recomputation changed a reading past the loaded context, load a longer tail and run again (rare; only
-        // meters whose stored history changed, so there is a connection).
+        // Where recomputation changed a reading past the loaded context, load a longer tail and run again (rare).
         foreach (var item in work)
         {
             for (var tail = 64; item.Result!.NeedsMoreTail; tail *= 4)
             {
-                item.Context = await LoadContextAsync(c!, tx!, clock, item.MeterId, item.MinTs, item.MaxTs, tail, ct);
+                item.Context = await LoadContextAsync(c, tx, clock, item.MeterId, item.MinTs, item.MaxTs, tail, ct);
                 item.Run(clock);
             }
         }
@@ -300,7 +297,7 @@ public abstract partial class ZeroParkStore
         {
             if (await ReadStateAsync(c, tx, m, ct) is { } s) newStates.Add(s);
         }
-        if (newStates.Count > 0) await UpsertStatesAsync(c, tx, newStates, ct);
+        if (newStates.Count > 0) await UpsertStatesAsync(c, tx, newStates, states, ct);
         IngestTimings.Mark("state-write");
         await c.ExecuteAsync(
             "INSERT INTO ingest_log (park_id, at, source, user_name, batch_key, accepted, duplicates, corrected, rejected) VALUES (@p, @at, @s, @u, @k, @a, @d, @c, @r)",
@@ -472,10 +469,11 @@ public abstract partial class ZeroParkStore
                 if (parts > 1 && (int)((ulong)s % (ulong)parts) != part) continue;
                 ref var slots = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(hours, (s, d), out _);
                 slots ??= new List<HourSlot>(24);
+                var cursor = 0;
                 for (var k = i; k < j; k++)
                 {
                     var r = runs[k];
-                    HourBlock.Add(slots, new HourSlot(r.Hour, r.Sum, r.N, r.NFlag, r.NEst));
+                    HourBlock.Add(slots, new HourSlot(r.Hour, r.Sum, r.N, r.NFlag, r.NEst), ref cursor);
                 }
                 Add(day, (s, d), total);
                 Add(month, (s, mo), total);
@@ -723,5 +721,7 @@ public abstract partial class ZeroParkStore
     /// <summary>Adds the changes to the rollup table, creating rows as needed.</summary>
     protected abstract Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct);
 
-    protected abstract Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, CancellationToken ct);
+    /// <summary>Writes meter states; <paramref name="stored"/> are the states stored when the write lock was taken (a meter
+    /// without one has no row yet).</summary>
+    protected abstract Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, IReadOnlyDictionary<long, MeterState> stored, CancellationToken ct);
 }

@@ -17,14 +17,23 @@ public static class HourBlock
 {
     public static byte[] Encode(IReadOnlyList<HourSlot> slots)
     {
-        var buffer = new byte[slots.Count * 40 + 16];
-        var pos = 0;
+        // Sized exactly first: one allocation, no copy (a block is encoded for every series-day of every batch).
+        var size = 0;
         long prev = 0;
         for (var i = 0; i < slots.Count; i++)
         {
             var s = slots[i];
             if (s.Hour <= prev && i > 0) throw new ArgumentException("hours must be distinct and in time order", nameof(slots));
             if (s.Hour < 0) throw new ArgumentException("hour instants before 1970 are not supported", nameof(slots));
+            size += Varint.Size((ulong)(s.Hour - prev)) + 8 + Varint.Size(Varint.ZigZag(s.N)) + Varint.Size(Varint.ZigZag(s.NFlag)) + Varint.Size(Varint.ZigZag(s.NEst));
+            prev = s.Hour;
+        }
+        var buffer = new byte[size];
+        var pos = 0;
+        prev = 0;
+        for (var i = 0; i < slots.Count; i++)
+        {
+            var s = slots[i];
             pos += Varint.Write(buffer.AsSpan(pos), (ulong)(s.Hour - prev));
             prev = s.Hour;
             BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(pos), s.Sum);
@@ -33,7 +42,7 @@ public static class HourBlock
             pos += Varint.Write(buffer.AsSpan(pos), Varint.ZigZag(s.NFlag));
             pos += Varint.Write(buffer.AsSpan(pos), Varint.ZigZag(s.NEst));
         }
-        return buffer.AsSpan(0, pos).ToArray();
+        return buffer;
     }
 
     /// <summary>Decodes a block, appending its hours (in time order) to <paramref name="into"/>.</summary>
@@ -58,6 +67,33 @@ public static class HourBlock
         var list = new List<HourSlot>(24);
         Decode(data, list);
         return list;
+    }
+
+    /// <summary>
+    /// <see cref="Add(List{HourSlot}, in HourSlot)"/> for changes that mostly come in time order: the search walks forward from
+    /// <paramref name="cursor"/> (just after the slot of the previous change; start at 0) and leaves it just after this
+    /// change's slot, so adding a day of hours in order is one walk instead of a search per hour. A change earlier than the
+    /// cursor's slot starts the walk over from the first slot.
+    /// </summary>
+    public static void Add(List<HourSlot> slots, in HourSlot change, ref int cursor)
+    {
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slots);
+        var i = cursor;
+        if (i > span.Length || (i > 0 && span[i - 1].Hour >= change.Hour)) i = 0;
+        while (i < span.Length && span[i].Hour < change.Hour) i++;
+        if (i < span.Length && span[i].Hour == change.Hour)
+        {
+            ref var s = ref span[i];
+            s.Sum += change.Sum;
+            s.N += change.N;
+            s.NFlag += change.NFlag;
+            s.NEst += change.NEst;
+        }
+        else
+        {
+            slots.Insert(i, change);
+        }
+        cursor = i + 1;
     }
 
     /// <summary>Adds <paramref name="change"/> into the time-ordered <paramref name="slots"/>: to the hour's slot when there

@@ -41,21 +41,16 @@ public static class FileImport
         var rejected = new List<RowError>(parsed.Errors);
         var size = Math.Max(1, batchSize);
         var points = parsed.Points;
-        var source = IngestSource.File(name, user) with { Reason = "file import " + name };
-        // Batches in file order, pipelined: the next one is checked while the previous one is written.
-        var batches = Enumerable.Range(0, (points.Count + size - 1) / size)
-            .Select(k => new IngestBatch(points.Skip(k * size).Take(size).ToArray(), source));
-        var done = 0;
-        await store.IngestManyAsync(park, batches, sum =>
+        for (var i = 0; i < points.Count; i += size)
         {
+            var chunk = points.Skip(i).Take(size).ToList();
+            var sum = await store.IngestAsync(park, chunk, IngestSource.File(name, user) with { Reason = "file import " + name }, ct: ct);
             accepted += sum.Accepted;
             duplicates += sum.Duplicates;
             corrected += sum.Corrected;
             rejected.AddRange(sum.Rejected);
-            // Every point of a batch has exactly one outcome.
-            done += sum.Accepted + sum.Duplicates + sum.Corrected + sum.Rejected.Count;
-            stored?.Invoke(done, points.Count);
-        }, ct);
+            stored?.Invoke(i + chunk.Count, points.Count);
+        }
         rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
         return new FileImportResult(accepted, duplicates, corrected, rejected, null);
     }

@@ -26,6 +26,22 @@ public class HourBlockTests
     }
 
     [Fact]
+    public void Add_with_a_cursor_walks_forward_and_starts_over_for_an_earlier_hour()
+    {
+        var slots = new List<HourSlot> { new(3600, 1, 1, 0, 0), new(10800, 3, 1, 0, 0) };
+        var cursor = 0;
+        HourBlock.Add(slots, new HourSlot(3600, 1, 1, 0, 0), ref cursor);     // 1 + 1 = 2 in the first slot; cursor → 1
+        Assert.Equal(1, cursor);
+        HourBlock.Add(slots, new HourSlot(7200, 4, 1, 0, 1), ref cursor);     // new hour inserted at 1; cursor → 2
+        HourBlock.Add(slots, new HourSlot(10800, 2, 1, 1, 0), ref cursor);    // 3 + 2 = 5 at 2; cursor → 3
+        HourBlock.Add(slots, new HourSlot(14400, 6, 1, 0, 0), ref cursor);    // appended; cursor → 4
+        Assert.Equal(4, cursor);
+        HourBlock.Add(slots, new HourSlot(7200, 1, 1, 0, 0), ref cursor);     // earlier than the cursor: found from the start, 4 + 1 = 5
+        Assert.Equal(2, cursor);
+        Assert.Equal([new(3600, 2, 2, 0, 0), new(7200, 5, 2, 0, 1), new(10800, 5, 2, 1, 0), new(14400, 6, 1, 0, 0)], slots);
+    }
+
+    [Fact]
     public void Hours_out_of_order_are_refused()
     {
         Assert.Throws<ArgumentException>(() => HourBlock.Encode([new(7200, 1, 1, 0, 0), new(3600, 1, 1, 0, 0)]));
