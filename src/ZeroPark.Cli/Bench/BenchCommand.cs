@@ -34,6 +34,7 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 9, Description = "timed runs per ZeroPark query (baseline: 3, or 1 when a run exceeds 5 s)" };
         var ingestOnly = new Option<bool>("--ingest-only") { Description = "measure ingest against the baseline and skip the queries (for tuning the ingest path)" };
         var cmd = new Command("bench", "benchmark ingest and dashboard queries against a bare-table baseline") { storeOpt, meters, days, pg, dir, format, runs, ingestOnly };
+        cmd.Subcommands.Add(QueryBench.Create());
         cmd.Subcommands.Add(CarbonBench.Create());
         cmd.Subcommands.Add(EnergyBench.Create());
         cmd.SetAction(async (pr, ct) =>
@@ -159,24 +160,9 @@ internal static class BenchCommand
             var clock = ParkClock.For("Asia/Shanghai");
             var from = options.StartDate;
             var to = options.StartDate.AddDays(options.Days - 1);
-            var monthStart = new DateOnly(from.Year, from.Month, 1).AddMonths(options.Days >= 62 ? 1 : 0);
-            var monthEnd = monthStart.AddMonths(1).AddDays(-1) > to ? to : monthStart.AddMonths(1).AddDays(-1);
-            var weekStart = options.Days > 14 ? from.AddDays(options.Days / 2) : from;
-            var weekEnd = weekStart.AddDays(6) > to ? to : weekStart.AddDays(6);
+            var (monthStart, monthEnd, weekStart, weekEnd) = QueryBench.Windows(from, to);
             var park = demo.Options.ParkCode;
-            string[] systems = ["it", "cooling", "power", "aux"];
-            var zp = new Dictionary<string, Func<Task>>
-            {
-                ["Q1"] = async () => { foreach (var sys in systems) await store.SeriesAsync(park, SeriesTarget.Node(system: sys), from, to, Granularity.Day, ct); },
-                ["Q2"] = async () =>
-                {
-                    await store.SeriesAsync(park, SeriesTarget.Node(role: ZeroPark.Domain.MeterRole.FacilityInput), from, to, Granularity.Month, ct);
-                    await store.SeriesAsync(park, SeriesTarget.Node(role: ZeroPark.Domain.MeterRole.ItLoad), from, to, Granularity.Month, ct);
-                },
-                ["Q3"] = async () => await store.TopMetersAsync(park, monthStart, monthEnd, 10, ct: ct),
-                ["Q4"] = async () => await store.LatestReadingsAsync(park, ct),
-                ["Q5"] = async () => await store.SeriesAsync(park, SeriesTarget.Node(space: "b1", system: "cooling"), weekStart, weekEnd, Granularity.Hour, ct),
-            };
+            var zp = QueryBench.Calls(store, park, from, to, ct);
             var (ys, ye) = clock.Range(from, to);
             var (ms, me) = clock.Range(monthStart, monthEnd);
             var (ws, we) = clock.Range(weekStart, weekEnd);

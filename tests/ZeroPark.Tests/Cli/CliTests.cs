@@ -176,6 +176,19 @@ public sealed class SqliteCliTests : CliContract
         Assert.True(b.GetProperty("ingest_per_s").GetDouble() > 0);
         foreach (var q2 in new[] { "Q1", "Q2", "Q3", "Q4", "Q5" })
             Assert.True(b.GetProperty("queries").GetProperty(q2).GetProperty("baseline_ms").GetDouble() >= 0);
+
+        // --ingest-only: both ingest figures, no queries.
+        r = await CliRunner.RunAsync("bench", "--store", "sqlite", "--meters", "80", "--days", "1", "--ingest-only", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        b = JsonDocument.Parse(r.Out).RootElement;
+        Assert.True(b.GetProperty("baseline_ingest_per_s").GetDouble() > 0);
+        Assert.Empty(b.GetProperty("queries").EnumerateObject());
+
+        // The same five queries over the existing demo store.
+        r = await CliRunner.RunAsync("bench", "queries", "--db", db, "--park", "demo", "--from", "2025-01-01", "--to", "2025-01-02", "--runs", "1");
+        Assert.True(r.ExitCode == 0, r.Err);
+        foreach (var q2 in new[] { "Q1", "Q2", "Q3", "Q4", "Q5" })
+            Assert.Matches($"queries {q2}: [0-9.]+ ms", r.Out);
     }
 }
 
