@@ -97,43 +97,48 @@ public static class RegisterEngine
     }
 
     /// <summary><see cref="Process"/> for a plain append: every point is a new row, computed in one pass without the merge
-    /// (the same rules as <see cref="Recompute"/>, which it shares through <see cref="Compute"/>).</summary>
+    /// (the same rules as <see cref="Recompute"/>: both walk the rows with a <see cref="Walk"/>).</summary>
     private static void Append(Meter meter, MeterContext context, IReadOnlyList<MeterPoint> points, MeterBatchResult result)
     {
         result.AcceptAll(points);
-        var scale = meter.ScaleToCanonical;
-        var nominal = (long)meter.Interval.TotalSeconds;
-        var prevTs = context.Before?.Ts ?? long.MinValue;
-        var hasBase = context.BaseBefore is not null;
-        var baseReading = context.BaseBefore.GetValueOrDefault();
+        var walk = new Walk(meter, context);
         for (var k = 0; k < points.Count; k++)
         {
             var p = points[k];
-            var now = Compute(meter, scale, nominal, prevTs, hasBase, baseReading, p.Ts, p.Value, p.Flags & SourceFlags, p.OldFinal);
+            var now = walk.Next(p.Ts, p.Value, p.Flags & SourceFlags, p.OldFinal);
             result.Inserts.Add(now);
             result.Rollups.Add(Contribution(now, +1));
-            prevTs = p.Ts;
-            if (now.IsValidBase)
-            {
-                baseReading = now;
-                hasBase = true;
-            }
         }
     }
 
-    /// <summary>The stored form of one row: its delta and quality flags from the register base before it and the
-    /// previous reading's instant (<paramref name="prevTs"/>: <see cref="long.MinValue"/> when there is none).</summary>
-    private static StoredReading Compute(Meter meter, double scale, long nominal, long prevTs, bool hasBase, in StoredReading baseReading,
-        long ts, double value, ReadingFlags source, double? oldFinal)
+    /// <summary>Rows in time order turned into stored readings: each row's delta and quality flags come from the register
+    /// base before it (the last valid one) and the previous row's instant, starting from what the context knows.</summary>
+    private struct Walk(Meter meter, MeterContext context)
     {
-        var (delta, flags) = meter.Kind switch
+        private readonly double _scale = meter.ScaleToCanonical;
+        private readonly long _nominal = (long)meter.Interval.TotalSeconds;
+        private long _prevTs = context.Before?.Ts ?? long.MinValue;
+        private bool _hasBase = context.BaseBefore is not null;
+        private StoredReading _base = context.BaseBefore.GetValueOrDefault();
+
+        public StoredReading Next(long ts, double value, ReadingFlags source, double? oldFinal)
         {
-            MeterKind.Cumulative => hasBase ? Cumulative(meter, scale, baseReading, ts, value, oldFinal) : (0, ReadingFlags.First),
-            MeterKind.Interval => Interval(meter, scale, nominal, value),
-            _ => (value * scale, ReadingFlags.None),
-        };
-        if (prevTs != long.MinValue && ts - prevTs > nominal * 3 / 2) flags |= ReadingFlags.Gap;
-        return new StoredReading(ts, value, delta, flags | source, oldFinal);
+            var (delta, flags) = meter.Kind switch
+            {
+                MeterKind.Cumulative => _hasBase ? Cumulative(meter, _scale, _base, ts, value, oldFinal) : (0, ReadingFlags.First),
+                MeterKind.Interval => Interval(meter, _scale, _nominal, value),
+                _ => (value * _scale, ReadingFlags.None),
+            };
+            if (_prevTs != long.MinValue && ts - _prevTs > _nominal * 3 / 2) flags |= ReadingFlags.Gap;
+            var now = new StoredReading(ts, value, delta, flags | source, oldFinal);
+            _prevTs = ts;
+            if (now.IsValidBase)
+            {
+                _base = now;
+                _hasBase = true;
+            }
+            return now;
+        }
     }
 
     private static bool IsSorted(List<MeterPoint> points)
@@ -212,15 +217,11 @@ public static class RegisterEngine
 
     private static void Recompute(Meter meter, MeterContext context, List<Row> rows, MeterBatchResult result)
     {
-        var scale = meter.ScaleToCanonical;
-        var nominal = (long)meter.Interval.TotalSeconds;
-        var prevTs = context.Before?.Ts ?? long.MinValue;
-        var hasBase = context.BaseBefore is not null;
-        var baseReading = context.BaseBefore.GetValueOrDefault();
+        var walk = new Walk(meter, context);
         for (var k = 0; k < rows.Count; k++)
         {
             var row = rows[k];
-            var now = Compute(meter, scale, nominal, prevTs, hasBase, baseReading, row.Ts, row.Value, row.Source, row.OldFinal);
+            var now = walk.Next(row.Ts, row.Value, row.Source, row.OldFinal);
             if (row.Stored is not { } old)
             {
                 result.Inserts.Add(now);
@@ -234,12 +235,6 @@ public static class RegisterEngine
                 result.Rollups.Add(new RollupChange(now.Ts, a.Sum + b.Sum, 0, a.Flagged + b.Flagged, a.Estimated + b.Estimated));
                 if (k == rows.Count - 1 && !context.ReachesEnd && old.IsValidBase != now.IsValidBase)
                     result.NeedsMoreTail = true;
-            }
-            prevTs = row.Ts;
-            if (now.IsValidBase)
-            {
-                baseReading = now;
-                hasBase = true;
             }
         }
     }
