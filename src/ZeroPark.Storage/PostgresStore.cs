@@ -50,28 +50,30 @@ public sealed class PostgresStore : ZeroParkStore
         if (replaces.Count == 0) return;
         // Replacements: staged with binary COPY and merged with one INSERT … ON CONFLICT.
         await using (var create = new NpgsqlCommand(
-            "CREATE TEMP TABLE IF NOT EXISTS blob_stage (key BIGINT, day INTEGER, n INTEGER, data BYTEA) ON COMMIT DELETE ROWS", conn, (NpgsqlTransaction)tx))
+            "CREATE TEMP TABLE IF NOT EXISTS blob_stage (key BIGINT, day INTEGER, n INTEGER, data BYTEA, sum DOUBLE PRECISION, nflag INTEGER, nest INTEGER) ON COMMIT DELETE ROWS",
+            conn, (NpgsqlTransaction)tx))
         {
             await create.ExecuteNonQueryAsync(ct);
         }
-        await CopyBlobsAsync(conn, "blob_stage", null, replaces, ct);
-        var (n, setN) = table.HasCount ? (", n", ", n = excluded.n") : ("", "");
+        await CopyBlobsAsync(conn, "blob_stage", table, replaces, ct);
+        var (totals, setTotals) = table.HasTotals ? (", sum, nflag, nest", ", sum = excluded.sum, nflag = excluded.nflag, nest = excluded.nest") : ("", "");
         await using var merge = new NpgsqlCommand(
             $"""
-            INSERT INTO {table.Name} AS t ({table.KeyColumn}, day{n}, data) SELECT key, day{n}, data FROM blob_stage
-            ON CONFLICT ({table.KeyColumn}, day) DO UPDATE SET data = excluded.data{setN};
+            INSERT INTO {table.Name} AS t ({table.KeyColumn}, day, n, data{totals}) SELECT key, day, n, data{totals} FROM blob_stage
+            ON CONFLICT ({table.KeyColumn}, day) DO UPDATE SET data = excluded.data, n = excluded.n{setTotals};
             TRUNCATE blob_stage;
             """, conn, (NpgsqlTransaction)tx);
         await merge.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Binary COPY of blocks into <paramref name="target"/>: <paramref name="table"/>'s columns, or the stage's
-    /// (key, day, n, data) when <paramref name="table"/> is null.</summary>
-    private static async Task CopyBlobsAsync(NpgsqlConnection conn, string target, BlobTable? table, List<BlobRow> rows, CancellationToken ct)
+    /// <summary>Binary COPY of blocks into <paramref name="target"/>: the table itself (its key column) or the stage (key),
+    /// with <paramref name="table"/>'s columns.</summary>
+    private static async Task CopyBlobsAsync(NpgsqlConnection conn, string target, BlobTable table, List<BlobRow> rows, CancellationToken ct)
     {
-        var withN = table is null || table.HasCount;
-        var columns = table is null ? "key, day, n, data" : withN ? $"{table.KeyColumn}, day, n, data" : $"{table.KeyColumn}, day, data";
-        var bigKey = table is null || table.KeyColumn == "series_id";
+        var stage = target != table.Name;
+        var key = stage ? "key" : table.KeyColumn;
+        var columns = $"{key}, day, n, data{(table.HasTotals ? ", sum, nflag, nest" : "")}";
+        var bigKey = stage || table.KeyColumn == "series_id";
         await using var w = await conn.BeginBinaryImportAsync($"COPY {target} ({columns}) FROM STDIN (FORMAT BINARY)", ct);
         foreach (var r in rows)
         {
@@ -79,8 +81,14 @@ public sealed class PostgresStore : ZeroParkStore
             if (bigKey) w.Write(r.Key, NpgsqlDbType.Bigint);
             else w.Write((int)r.Key, NpgsqlDbType.Integer);
             w.Write(r.Day, NpgsqlDbType.Integer);
-            if (withN) w.Write(r.N, NpgsqlDbType.Integer);
+            w.Write(r.N, NpgsqlDbType.Integer);
             w.Write(r.Data, NpgsqlDbType.Bytea);
+            if (table.HasTotals)
+            {
+                w.Write(r.Sum, NpgsqlDbType.Double);
+                w.Write(r.NFlag, NpgsqlDbType.Integer);
+                w.Write(r.NEst, NpgsqlDbType.Integer);
+            }
         }
         await w.CompleteAsync(ct);
     }

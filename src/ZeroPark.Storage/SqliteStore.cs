@@ -46,15 +46,23 @@ public sealed class SqliteStore : ZeroParkStore
     {
         // One upsert statement for new and replaced blocks alike: SQLite's conflict check on the primary key is cheap.
         List<BlobRow> all = replaces.Count == 0 ? inserts : [.. inserts, .. replaces];
-        var columns = table.HasCount ? 4 : 3;
-        BulkInsert(c, $"INSERT INTO {table.Name} ({table.KeyColumn}, day{(table.HasCount ? ", n" : "")}, data) VALUES ", columns, all.Count,
-            $" ON CONFLICT ({table.KeyColumn}, day) DO UPDATE SET data = excluded.data{(table.HasCount ? ", n = excluded.n" : "")}", (st, o, i) =>
+        var (columns, totals, setTotals) = table.HasTotals
+            ? (7, ", sum, nflag, nest", ", sum = excluded.sum, nflag = excluded.nflag, nest = excluded.nest")
+            : (4, "", "");
+        BulkInsert(c, $"INSERT INTO {table.Name} ({table.KeyColumn}, day, n, data{totals}) VALUES ", columns, all.Count,
+            $" ON CONFLICT ({table.KeyColumn}, day) DO UPDATE SET data = excluded.data, n = excluded.n{setTotals}", (st, o, i) =>
             {
                 var r = all[i];
                 raw.sqlite3_bind_int64(st, o, r.Key);
                 raw.sqlite3_bind_int64(st, o + 1, r.Day);
-                if (columns == 4) raw.sqlite3_bind_int64(st, o + 2, r.N);
-                raw.sqlite3_bind_blob(st, o + columns - 1, r.Data);
+                raw.sqlite3_bind_int64(st, o + 2, r.N);
+                raw.sqlite3_bind_blob(st, o + 3, r.Data);
+                if (columns == 7)
+                {
+                    raw.sqlite3_bind_double(st, o + 4, r.Sum);
+                    raw.sqlite3_bind_int64(st, o + 5, r.NFlag);
+                    raw.sqlite3_bind_int64(st, o + 6, r.NEst);
+                }
             });
         return Task.CompletedTask;
     }

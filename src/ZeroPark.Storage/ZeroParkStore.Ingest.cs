@@ -184,7 +184,6 @@ public abstract partial class ZeroParkStore
         /// <summary>Meters whose stored history changed: their states are read back after the write.</summary>
         public List<long> SlowMeters { get; } = [];
         public Dictionary<(long Series, int Day), List<HourSlot>> Hours { get; set; } = [];
-        public Dictionary<(long, long), RollupAcc> Day { get; set; } = [];
         public Dictionary<(long, long), RollupAcc> Month { get; set; } = [];
     }
 
@@ -269,7 +268,7 @@ public abstract partial class ZeroParkStore
                         r.OldFinal?.ToString("R", CultureInfo.InvariantCulture), r.Value.ToString("R", CultureInfo.InvariantCulture)));
             }
         }
-        (batch.Hours, batch.Day, batch.Month) = AccumulateAll(reg, work);
+        (batch.Hours, batch.Month) = AccumulateAll(reg, work);
         IngestTimings.Mark("accumulate");
         return batch;
     }
@@ -288,10 +287,9 @@ public abstract partial class ZeroParkStore
         // members'), so rows beyond it are appended; only the others need an upsert.
         var last = LastBuckets(reg, reg.Clock, states);
         await WriteHourBlocksAsync(c, tx, batch.Hours, last, ct);
-        IngestTimings.Mark("hour-blocks");
-        await UpsertRollupsAsync(c, tx, "rollup_day", ToRows(batch.Day, last, 1), ct);
+        IngestTimings.Mark("hour+day-rollups");
         await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(batch.Month, last, 2), ct);
-        IngestTimings.Mark("day+month-rollups");
+        IngestTimings.Mark("month-rollups");
         var newStates = batch.NewStates;
         foreach (var m in batch.SlowMeters)
         {
@@ -421,35 +419,34 @@ public abstract partial class ZeroParkStore
         return groups;
     }
 
-    /// <summary>The hour/day/month rollup changes of every series the batch touches. Large batches are summed in parallel,
-    /// each core taking a share of the series (the shares are disjoint, so joining them only moves entries).</summary>
-    private static (Dictionary<(long Series, int Day), List<HourSlot>> Hours, Dictionary<(long, long), RollupAcc> Day, Dictionary<(long, long), RollupAcc> Month)
-        AccumulateAll(ParkRegistry reg, MeterWork[] work)
+    /// <summary>The hour and month rollup changes of every series the batch touches (a day's total is its hours'). Large
+    /// batches are summed in parallel, each core taking a share of the series (the shares are disjoint, so joining them only
+    /// moves entries).</summary>
+    private static (Dictionary<(long Series, int Day), List<HourSlot>> Hours, Dictionary<(long, long), RollupAcc> Month) AccumulateAll(ParkRegistry reg, MeterWork[] work)
     {
         var parts = work.Length >= 256 ? Environment.ProcessorCount : 1;
-        var results = new (Dictionary<(long, int), List<HourSlot>> Hours, Dictionary<(long, long), RollupAcc> Day, Dictionary<(long, long), RollupAcc> Month)[parts];
+        var results = new (Dictionary<(long, int), List<HourSlot>> Hours, Dictionary<(long, long), RollupAcc> Month)[parts];
         Parallel.For(0, parts, part =>
         {
-            var r = (new Dictionary<(long, int), List<HourSlot>>(), new Dictionary<(long, long), RollupAcc>(), new Dictionary<(long, long), RollupAcc>());
-            foreach (var item in work) Accumulate(reg.SeriesOfMeter[item.MeterId], item.Hours, r.Item1, r.Item2, r.Item3, parts, part);
+            var r = (new Dictionary<(long, int), List<HourSlot>>(), new Dictionary<(long, long), RollupAcc>());
+            foreach (var item in work) Accumulate(reg.SeriesOfMeter[item.MeterId], item.Hours, r.Item1, r.Item2, parts, part);
             results[part] = r;
         });
         var all = results[0];
         for (var k = 1; k < parts; k++)
         {
             foreach (var (key, v) in results[k].Hours) all.Hours.Add(key, v);
-            foreach (var (key, v) in results[k].Day) all.Day.Add(key, v);
             foreach (var (key, v) in results[k].Month) all.Month.Add(key, v);
         }
         return all;
     }
 
     /// <summary>
-    /// Adds a meter's hourly runs to the hour/day/month maps of the meter and of every aggregate it feeds, one local day of
+    /// Adds a meter's hourly runs to the hour and month maps of the meter and of every aggregate it feeds, one local day of
     /// runs at a time: a few dictionary updates per series-day instead of per reading.
     /// </summary>
     private static void Accumulate(long[] series, List<HourRun> runs, Dictionary<(long Series, int Day), List<HourSlot>> hours,
-        Dictionary<(long, long), RollupAcc> day, Dictionary<(long, long), RollupAcc> month, int parts, int part)
+        Dictionary<(long, long), RollupAcc> month, int parts, int part)
     {
         for (var i = 0; i < runs.Count;)
         {
@@ -475,7 +472,6 @@ public abstract partial class ZeroParkStore
                     var r = runs[k];
                     HourBlock.Add(slots, new HourSlot(r.Hour, r.Sum, r.N, r.NFlag, r.NEst), ref cursor);
                 }
-                Add(day, (s, d), total);
                 Add(month, (s, mo), total);
             }
             i = j;
@@ -580,7 +576,8 @@ public abstract partial class ZeroParkStore
     }
 
     /// <summary>Adds the batch's hourly rollups into the series' day blocks: blocks after the series' last stored day are new;
-    /// the others are looked up, and those found are decoded, added to and replaced.</summary>
+    /// the others are looked up, and those found are decoded, added to and replaced. Each block is written with its day's
+    /// totals, which are the daily rollup.</summary>
     private async Task WriteHourBlocksAsync(DbConnection c, DbTransaction tx, Dictionary<(long Series, int Day), List<HourSlot>> hours,
         Dictionary<long, long[]> last, CancellationToken ct)
     {
@@ -600,7 +597,8 @@ public abstract partial class ZeroParkStore
                 merged = HourBlock.Decode(data);
                 foreach (var slot in slots) HourBlock.Add(merged, slot);
             }
-            rows[i] = new BlobRow(s, d, merged.Count, HourBlock.Encode(merged));
+            var total = HourBlock.Total(merged);
+            rows[i] = new BlobRow(s, d, total.N, HourBlock.Encode(merged), total.Sum, total.NFlag, total.NEst);
         });
         await WriteBlobsAsync(c, tx, BlobTable.HourRollups, rows, existing, ct);
     }
@@ -700,16 +698,19 @@ public abstract partial class ZeroParkStore
         return new MeterContext(before, baseBefore, existing, reachesEnd);
     }
 
-    /// <summary>A table of encoded day blocks keyed by (key, local day): meter-day reading chunks (<see cref="ReadingChunk"/>)
-    /// or series-day hourly rollups (<see cref="HourBlock"/>).</summary>
-    protected internal sealed record BlobTable(string Name, string KeyColumn, bool HasCount)
+    /// <summary>A table of encoded day blocks keyed by (key, local day), each with its reading count <c>n</c>: meter-day reading
+    /// chunks (<see cref="ReadingChunk"/>) or series-day hourly rollups (<see cref="HourBlock"/>), which also carry the day's
+    /// totals (<c>sum, n, nflag, nest</c>: the daily rollup, read through the <c>rollup_day</c> view).</summary>
+    protected internal sealed record BlobTable(string Name, string KeyColumn, bool HasTotals)
     {
-        public static readonly BlobTable Readings = new("readings", "meter_id", true);
-        public static readonly BlobTable HourRollups = new("rollup_hours", "series_id", false);
+        public static readonly BlobTable Readings = new("readings", "meter_id", false);
+        public static readonly BlobTable HourRollups = new("rollup_hours", "series_id", true);
     }
 
-    /// <summary>One block to write; <see cref="N"/> (readings in the chunk) is stored only where the table has a count.</summary>
-    protected internal readonly record struct BlobRow(long Key, int Day, int N, byte[] Data);
+    /// <summary>One block to write: <see cref="N"/> is the readings it holds (a chunk's readings, or those summed into a
+    /// series-day's hours); <see cref="Sum"/>, <see cref="NFlag"/> and <see cref="NEst"/> are stored only where the table
+    /// has totals.</summary>
+    protected internal readonly record struct BlobRow(long Key, int Day, int N, byte[] Data, double Sum = 0, int NFlag = 0, int NEst = 0);
 
     /// <summary>Inserts <paramref name="inserts"/> (keys known to be absent: checked under the park's write lock) and replaces
     /// the blocks of <paramref name="replaces"/>.</summary>

@@ -520,8 +520,13 @@ public abstract partial class ZeroParkStore
                             if (!blocks.TryGetValue(day, out var slots)) blocks[day] = slots = [];
                             foreach (var slot in HourBlock.Decode(data)) HourBlock.Add(slots, slot);
                         }
-                        await c.ExecuteAsync("INSERT INTO rollup_hours (series_id, day, data) VALUES (@s, @day, @data)",
-                            blocks.Select(b => new { s = -id, day = b.Key, data = HourBlock.Encode(b.Value) }), tx);
+                        // With the day's totals: the daily rollup (the rollup_day view) is that row.
+                        await c.ExecuteAsync("INSERT INTO rollup_hours (series_id, day, data, sum, n, nflag, nest) VALUES (@s, @day, @data, @sum, @n, @nflag, @nest)",
+                            blocks.Select(b =>
+                            {
+                                var t = HourBlock.Total(b.Value);
+                                return new { s = -id, day = b.Key, data = HourBlock.Encode(b.Value), sum = t.Sum, n = t.N, nflag = t.NFlag, nest = t.NEst };
+                            }), tx);
                         continue;
                     }
                     await c.ExecuteAsync(
@@ -535,7 +540,8 @@ public abstract partial class ZeroParkStore
         Invalidate(parkCode);
     }
 
-    internal static readonly string[] RollupTables = ["rollup_hours", "rollup_day", "rollup_month"];
+    /// <summary>The rollup tables (the daily rollup is part of <c>rollup_hours</c>, read through the <c>rollup_day</c> view).</summary>
+    internal static readonly string[] RollupTables = ["rollup_hours", "rollup_month"];
 
     // ---------------------------------------------------------------- API keys
 

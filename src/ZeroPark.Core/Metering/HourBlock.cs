@@ -45,6 +45,22 @@ public static class HourBlock
         return buffer;
     }
 
+    /// <summary>The day's total of a block's hours (stored beside the block: the daily rollup is that row, so a day's total
+    /// is always the sum of its hours). <see cref="HourSlot.Hour"/> of the result is 0.</summary>
+    public static HourSlot Total(IReadOnlyList<HourSlot> slots)
+    {
+        var t = default(HourSlot);
+        for (var i = 0; i < slots.Count; i++)
+        {
+            var s = slots[i];
+            t.Sum += s.Sum;
+            t.N += s.N;
+            t.NFlag += s.NFlag;
+            t.NEst += s.NEst;
+        }
+        return t;
+    }
+
     /// <summary>Decodes a block, appending its hours (in time order) to <paramref name="into"/>.</summary>
     public static void Decode(ReadOnlySpan<byte> data, List<HourSlot> into)
     {

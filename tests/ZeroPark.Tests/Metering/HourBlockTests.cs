@@ -16,6 +16,15 @@ public class HourBlockTests
     }
 
     [Fact]
+    public void Total_is_the_days_sum_of_its_hours()
+    {
+        // 21.5 + 9 + (−3) = 27.5; n 4 + 1 + (−2) = 3 (a correction's negative count); nflag 1; nest 1.
+        HourSlot[] slots = [new(1_735_743_600, 21.5, 4, 1, 0), new(1_735_747_200, 9, 1, 0, 1), new(1_735_754_400, -3, -2, 0, 0)];
+        Assert.Equal(new HourSlot(0, 27.5, 3, 1, 1), HourBlock.Total(slots));
+        Assert.Equal(default, HourBlock.Total([]));
+    }
+
+    [Fact]
     public void Add_sums_into_the_hour_and_keeps_time_order()
     {
         var slots = new List<HourSlot> { new(3600, 1, 1, 0, 0), new(10800, 3, 1, 0, 0) };

@@ -114,29 +114,61 @@ public abstract class IngestPathSuite : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Migration_7_moves_hourly_rollup_rows_into_local_day_blocks()
+    public async Task Migrations_7_to_9_move_hourly_rows_into_local_day_blocks_and_daily_rows_beside_them()
     {
-        // Put the store back to before migration 7 with two hourly rows of pdu1: 2025-01-01 15:00 UTC (23:00 local, Jan 1)
-        // and 16:00 UTC (00:00 local, Jan 2): one UTC day, two local days, so two blocks.
+        // Put the store back to before migration 7: hourly rows in rollup_hour, daily rows in the rollup_day table. pdu1 has
+        // two hourly rows, 2025-01-01 15:00 UTC (23:00 local, Jan 1) and 16:00 UTC (00:00 local, Jan 2): one UTC day, two
+        // local days, so two blocks. Its daily rows are those two days' (21 from 4 readings, 1 flagged; 9 from 1) and a
+        // Jan 3 row without hours (5 from 1 estimated reading), which migration 9 keeps as an empty block with its totals.
+        var jan3 = new DateOnly(2025, 1, 3);
         await using (var c = await Store.OpenConnectionAsync())
         {
             var pdu1 = Convert.ToInt64(await Scalar(c, "SELECT id FROM meters WHERE code = 'pdu1'"), CultureInfo.InvariantCulture);
+            await Exec(c, "DROP VIEW rollup_day");
             await Exec(c, "DROP TABLE rollup_hours");
             await Exec(c, "CREATE TABLE rollup_hour (series_id BIGINT NOT NULL, bucket BIGINT NOT NULL, sum DOUBLE PRECISION NOT NULL, n INTEGER NOT NULL, nflag INTEGER NOT NULL, nest INTEGER NOT NULL, PRIMARY KEY (series_id, bucket))");
             await Exec(c, $"INSERT INTO rollup_hour VALUES ({pdu1}, 1735743600, 21, 4, 1, 0), ({pdu1}, 1735747200, 9, 1, 0, 0)");
-            await Exec(c, "DELETE FROM schema_version WHERE version = 7");
+            await Exec(c, "CREATE TABLE rollup_day (series_id BIGINT NOT NULL, bucket BIGINT NOT NULL, sum DOUBLE PRECISION NOT NULL, n INTEGER NOT NULL, nflag INTEGER NOT NULL, nest INTEGER NOT NULL, PRIMARY KEY (series_id, bucket))");
+            await Exec(c, $"INSERT INTO rollup_day VALUES ({pdu1}, {Jan1.DayNumber}, 21, 4, 1, 0), ({pdu1}, {Jan2.DayNumber}, 9, 1, 0, 0), ({pdu1}, {jan3.DayNumber}, 5, 1, 0, 1)");
+            await Exec(c, "DELETE FROM schema_version WHERE version >= 7");
         }
         await Store.MigrateAsync();
-        await using (var c = await Store.OpenConnectionAsync())
-            Assert.Equal(1L, Convert.ToInt64(await Scalar(c, "SELECT COUNT(*) FROM schema_version WHERE version = 7"), CultureInfo.InvariantCulture));
+        Assert.Equal(9, await Store.SchemaVersionAsync());
         var h = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan2, Granularity.Hour);
         Assert.Equal((21.0, 4, 1), (h.Buckets[23].Value!.Value, h.Buckets[23].Quality.Received, h.Buckets[23].Quality.Flagged));
         Assert.Equal((9.0, 1), (h.Buckets[24].Value!.Value, h.Buckets[24].Quality.Received));
+        var d = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, jan3, Granularity.Day);
+        Assert.Equal([21.0, 9.0, 5.0], d.Buckets.Select(b => b.Value!.Value));
+        Assert.Equal([(4, 1, 0), (1, 0, 0), (1, 0, 1)], d.Buckets.Select(b => (b.Quality.Received, b.Quality.Flagged, b.Quality.Estimated)));
         await using (var c = await Store.OpenConnectionAsync())
         {
-            Assert.Equal(2L, Convert.ToInt64(await Scalar(c, "SELECT COUNT(*) FROM rollup_hours"), CultureInfo.InvariantCulture));
+            Assert.Equal(3L, Convert.ToInt64(await Scalar(c, "SELECT COUNT(*) FROM rollup_hours"), CultureInfo.InvariantCulture));
+            Assert.Equal(3L, Convert.ToInt64(await Scalar(c, "SELECT COUNT(*) FROM rollup_day"), CultureInfo.InvariantCulture));
             await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Scalar(c, "SELECT COUNT(*) FROM rollup_hour"));
         }
+    }
+
+    [Fact]
+    public async Task A_days_total_is_the_sum_of_its_hours_after_late_data_and_corrections()
+    {
+        // pdu1 Jan 1, batch 1: 22:00 → 100 (first: Δ 0), 22:15 → 104 (Δ 4), 22:45 → 109 (Δ 5), 23:00 → 111 (Δ 2).
+        // Batch 2, late: 22:30 → 106: Δ 2, and 22:45 becomes 109 − 106 = 3. Batch 3 corrects 22:45 to 108: Δ 2, and
+        // 23:00 becomes 111 − 108 = 3. A reading closes the interval before it, so 22:00 is in the 21:00 hour (0 from 1
+        // reading) and the others in the 22:00 hour: 4 + 2 + 2 + 3 = 11 from 4. The day: 11 from 5 readings.
+        Assert.Equal(4, (await Ingest(P("pdu1", "2025-01-01T22:00:00+08:00", 100), P("pdu1", "2025-01-01T22:15:00+08:00", 104),
+            P("pdu1", "2025-01-01T22:45:00+08:00", 109), P("pdu1", "2025-01-01T23:00:00+08:00", 111))).Accepted);
+        Assert.Equal(1, (await Ingest(P("pdu1", "2025-01-01T22:30:00+08:00", 106))).Accepted);
+        Assert.Equal(1, (await Ingest(P("pdu1", "2025-01-01T22:45:00+08:00", 108))).Corrected);
+        var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Hour);
+        Assert.Equal((0.0, 1), (hours.Buckets[21].Value!.Value, hours.Buckets[21].Quality.Received));
+        Assert.Equal((11.0, 4), (hours.Buckets[22].Value!.Value, hours.Buckets[22].Quality.Received));
+        var day = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
+        Assert.Equal((11.0, 5), (day.Buckets[0].Value!.Value, day.Buckets[0].Quality.Received));
+        // The same through the IT aggregate (pdu1 is its only member with readings), and in the stored row itself.
+        Assert.Equal([11.0], await Values(SeriesTarget.Node(system: "it"), Jan1, Jan1, Granularity.Day));
+        await using var c = await Store.OpenConnectionAsync();
+        Assert.Equal(11.0, Convert.ToDouble(await Scalar(c,
+            $"SELECT sum FROM rollup_hours WHERE series_id = (SELECT id FROM meters WHERE code = 'pdu1') AND day = {Jan1.DayNumber}"), CultureInfo.InvariantCulture));
     }
 
     private static async Task Exec(System.Data.Common.DbConnection c, string sql)
