@@ -183,6 +183,14 @@ public sealed class SqliteCliTests : CliContract
         b = JsonDocument.Parse(r.Out).RootElement;
         Assert.True(b.GetProperty("baseline_ingest_per_s").GetDouble() > 0);
         Assert.Empty(b.GetProperty("queries").EnumerateObject());
+        var interleaved = b.GetProperty("readings").GetInt64();
+
+        // --sequential: every day through ZeroPark first, then the bare table; the same readings.
+        r = await CliRunner.RunAsync("bench", "--store", "sqlite", "--meters", "80", "--days", "1", "--ingest-only", "--sequential", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        b = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(interleaved, b.GetProperty("readings").GetInt64());
+        Assert.True(b.GetProperty("ingest_per_s").GetDouble() > 0 && b.GetProperty("baseline_ingest_per_s").GetDouble() > 0);
 
         // The same five queries over the existing demo store.
         r = await CliRunner.RunAsync("bench", "queries", "--db", db, "--park", "demo", "--from", "2025-01-01", "--to", "2025-01-02", "--runs", "1");
