@@ -14,7 +14,8 @@ public sealed record PeriodChangeView(string Basis, DateTimeOffset Start, DateTi
 /// with the same period rules). With <c>by=month</c> every row gets <c>mom</c> and <c>yoy</c>; with <c>by=year</c> only <c>yoy</c>;
 /// other bucketings get neither. A whole local month compares with the whole previous month and the same month a year earlier; a
 /// month or year cut by the range compares with the same local dates one month / one year earlier
-/// (<see cref="BreakdownComparison.Shift"/>). The earlier whole months are read with one monthly query per span of up to two years
+/// (<see cref="BreakdownComparison.Shift"/>). Earlier periods that are rows of the query itself are taken from it; the other
+/// earlier whole months are read with one monthly query per span of up to two years
 /// (when most months of the span are needed; else one query per month); cut buckets (at most the first and the last) need a
 /// query each.
 /// </summary>
@@ -88,9 +89,12 @@ public static class PeriodComparison
             if (by == EnergyBucketing.Month) wanted.Add((i, "previous_month", BreakdownComparison.Shift(first, last, 1)));
             wanted.Add((i, "previous_year", BreakdownComparison.Shift(first, last, 12)));
         }
-        // Whole earlier months: one monthly query over their span; every other range: one total query each.
+        // Earlier periods that are rows of this query (the previous month of every month but the first, the previous year of a
+        // later year) are taken from it: reading them again doubled the work of a year by month. Whole earlier months: one monthly
+        // query over their span; every other range: one total query each.
         var found = new Dictionary<(DateOnly, DateOnly), T>();
-        var whole = wanted.Select(w => w.Range).Where(WholeMonth).Distinct().ToList();
+        foreach (var r in rows) found.TryAdd(Dates(span(r).Start, span(r).End), r);
+        var whole = wanted.Select(w => w.Range).Where(r => WholeMonth(r) && !found.ContainsKey(r)).Distinct().ToList();
         // (in spans of at most two years, so a long range stays within the services' own range limits; a span where most months are
         // not needed, e.g. December and the January a year earlier of a one-month query, is read month by month instead)
         foreach (var chunk in Chunks(whole.OrderBy(w => w.From).ToList()))

@@ -230,7 +230,8 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
         Assert.Equal(15_400, cut.Yoy!.Values["total_kwh"]);
         Assert.Equal(-7.14, cut.Yoy.ChangePct["total_kwh"]);
 
-        // 18 months by month: the earlier months span 2023-01..2025-05 (29 months, read in two spans); the figures are the same.
+        // 18 months by month (2024-01..2025-06): most earlier months are rows of the query itself (2025-03's are 2025-02 and
+        // 2024-03) and are taken from it; only 2023-01..2023-12 are read. The figures are those of the one-month queries above.
         var all = await PeriodComparison.KpiAsync(Service, p, "b1", PlanTestPark.First, PlanTestPark.Last, EnergyBucketing.Month);
         Assert.Equal(18, all.Count);
         Assert.Equal(10.71, all[14].Mom!.ChangePct["total_kwh"]);                 // 2025-03
