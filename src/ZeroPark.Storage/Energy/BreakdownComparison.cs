@@ -27,6 +27,7 @@ public static class BreakdownComparison
         EnergyBucketing by, bool detail, CancellationToken ct = default)
     {
         var rows = (await service.BreakdownAsync(park, node, from, to, by, detail, ct)).Select(BreakdownRowView.From).ToList();
+        var earlier = by == EnergyBucketing.Month ? await EarlierAsync(service, park, node, rows, ct) : [];
         var result = new List<BreakdownCompareView>(rows.Count);
         foreach (var r in rows)
         {
@@ -34,15 +35,44 @@ public static class BreakdownComparison
             var notes = r.Notes.ToList();
             if (by == EnergyBucketing.Month)
             {
-                var first = DateOnly.FromDateTime(r.Start.DateTime);
-                var last = DateOnly.FromDateTime(r.End.DateTime).AddDays(-1);
-                mom = await CompareAsync(service, park, node, r, "previous_month", Shift(first, last, 1), notes, ct);
-                yoy = await CompareAsync(service, park, node, r, "previous_year", Shift(first, last, 12), notes, ct);
+                var (first, last) = Dates(r);
+                mom = Compare(r, "previous_month", earlier[Shift(first, last, 1)], notes);
+                yoy = Compare(r, "previous_year", earlier[Shift(first, last, 12)], notes);
             }
             result.Add(new BreakdownCompareView(r.Start, r.End, r.Node, r.TotalKwh, r.ItKwh, r.CoolingKwh, r.PowerKwh, r.AuxKwh, r.UnmeteredKwh, r.Shares,
                 r.Systems, r.Completeness, notes, mom, yoy));
         }
         return result;
+    }
+
+    private static (DateOnly From, DateOnly To) Dates(BreakdownRowView r) =>
+        (DateOnly.FromDateTime(r.Start.DateTime), DateOnly.FromDateTime(r.End.DateTime).AddDays(-1));
+
+    /// <summary>
+    /// The breakdown of every earlier period the month rows compare with, by local dates. Periods that are rows themselves (the
+    /// previous month of every whole month but the first) are taken from the rows; the other whole months with one monthly query
+    /// over their span when most of its months are needed (a year by month: the previous year's twelve, and the December before);
+    /// what remains (months cut by the range) with one total query each. One query per comparison made a year by month 24 queries.
+    /// </summary>
+    private static async Task<Dictionary<(DateOnly, DateOnly), BreakdownRowView>> EarlierAsync(EnergyService service, string park, string? node,
+        List<BreakdownRowView> rows, CancellationToken ct)
+    {
+        var found = new Dictionary<(DateOnly, DateOnly), BreakdownRowView>();
+        foreach (var r in rows) found.TryAdd(Dates(r), r);
+        var wanted = rows.SelectMany(r => { var (f, l) = Dates(r); return new[] { Shift(f, l, 1), Shift(f, l, 12) }; })
+            .Where(w => !found.ContainsKey(w)).Distinct().ToList();
+        var whole = wanted.Where(w => w.From.Day == 1 && w.To == w.From.AddMonths(1).AddDays(-1)).ToList();
+        if (whole.Count > 0)
+        {
+            var (spanFrom, spanTo) = (whole.Min(w => w.From), whole.Max(w => w.To));
+            var spanMonths = (spanTo.Year - spanFrom.Year) * 12 + spanTo.Month - spanFrom.Month + 1;
+            if (spanMonths <= 24 && whole.Count * 2 >= spanMonths)
+                foreach (var r in (await service.BreakdownAsync(park, node, spanFrom, spanTo, EnergyBucketing.Month, false, ct)).Select(BreakdownRowView.From))
+                    found.TryAdd(Dates(r), r);
+        }
+        foreach (var w in wanted.Where(w => !found.ContainsKey(w)))
+            found[w] = BreakdownRowView.From((await service.BreakdownAsync(park, node, w.From, w.To, EnergyBucketing.Total, false, ct)).Single());
+        return found;
     }
 
     /// <summary>The local dates <paramref name="months"/> months before [first, last]: a whole month maps to the whole earlier month.</summary>
@@ -57,11 +87,10 @@ public static class BreakdownComparison
         return (first.AddMonths(-months), last.AddMonths(-months));
     }
 
-    private static async Task<BreakdownComparisonView> CompareAsync(EnergyService service, string park, string? node, BreakdownRowView current, string basis,
-        (DateOnly From, DateOnly To) range, List<string> notes, CancellationToken ct)
+    private static BreakdownComparisonView Compare(BreakdownRowView current, string basis, BreakdownRowView prev, List<string> notes)
     {
         var key = basis == "previous_month" ? "mom" : "yoy";
-        var prev = BreakdownRowView.From((await service.BreakdownAsync(park, node, range.From, range.To, EnergyBucketing.Total, false, ct)).Single());
+        var range = Dates(prev);
         var span = $"{range.From.ToString("yyyy-MM-dd", Inv)}..{range.To.ToString("yyyy-MM-dd", Inv)}";
         var change = new Dictionary<string, double?>(StringComparer.Ordinal)
         {

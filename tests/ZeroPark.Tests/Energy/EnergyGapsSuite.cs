@@ -181,6 +181,36 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
     // ------------------------------------------------------------------ month-on-month and year-on-year
 
     [Fact]
+    public async Task Breakdown_by_month_takes_earlier_months_from_its_own_rows_and_reads_the_others()
+    {
+        await PlanTestPark.SeedAsync(Store);
+        var p = PlanTestPark.Park;
+        // b1: grid 1,300 kWh a day in 2025 and 1,400 in 2024; IT 1,000 a day. 2025-01..06 by month: the previous month of
+        // February to June is a row of the query; December 2024 and the months of 2024 are read (one monthly read of 2024).
+        var rows = await BreakdownComparison.BreakdownAsync(Service, p, "b1", new DateOnly(2025, 1, 1), new DateOnly(2025, 6, 30),
+            EnergyBucketing.Month, false);
+        Assert.Equal(6, rows.Count);
+        // January 2025: 1,300 × 31 = 40,300 against December 2024 and January 2024, both 1,400 × 31 = 43,400: −7.14 %.
+        Assert.Equal(new DateTimeOffset(2024, 12, 1, 0, 0, 0, TimeSpan.FromHours(8)), rows[0].Mom!.Start);
+        Assert.Equal((43_400.0, -7.14), (rows[0].Mom!.TotalKwh!.Value, rows[0].Mom!.ChangePct["total"]!.Value));
+        Assert.Equal((43_400.0, -7.14), (rows[0].Yoy!.TotalKwh!.Value, rows[0].Yoy!.ChangePct["total"]!.Value));
+        // March 2025: 40,300 against February 2025 (1,300 × 28 = 36,400: +10.71 %) and March 2024 (43,400: −7.14 %).
+        Assert.Equal((36_400.0, 10.71), (rows[2].Mom!.TotalKwh!.Value, rows[2].Mom!.ChangePct["total"]!.Value));
+        Assert.Equal((43_400.0, -7.14), (rows[2].Yoy!.TotalKwh!.Value, rows[2].Yoy!.ChangePct["total"]!.Value));
+        // IT: 31,000 against 28,000 (+10.71 %) and 31,000 (0 %).
+        Assert.Equal((10.71, 0.0), (rows[2].Mom!.ChangePct["it"]!.Value, rows[2].Yoy!.ChangePct["it"]!.Value));
+        // June 2025: 1,300 × 30 = 39,000 against May 2025 (40,300: −3.23 %) and June 2024 (1,400 × 30 = 42,000: −7.14 %).
+        Assert.Equal(new DateTimeOffset(2025, 5, 1, 0, 0, 0, TimeSpan.FromHours(8)), rows[5].Mom!.Start);
+        Assert.Equal((40_300.0, -3.23), (rows[5].Mom!.TotalKwh!.Value, rows[5].Mom!.ChangePct["total"]!.Value));
+        Assert.Equal((42_000.0, -7.14), (rows[5].Yoy!.TotalKwh!.Value, rows[5].Yoy!.ChangePct["total"]!.Value));
+        // The same figures as a one-month query (compared with total reads of the earlier months).
+        var june = Assert.Single(await BreakdownComparison.BreakdownAsync(Service, p, "b1", new DateOnly(2025, 6, 1), new DateOnly(2025, 6, 30),
+            EnergyBucketing.Month, false));
+        Assert.Equal(rows[5].Mom!.ChangePct, june.Mom!.ChangePct);
+        Assert.Equal(rows[5].Yoy!.ChangePct, june.Yoy!.ChangePct);
+    }
+
+    [Fact]
     public async Task KPI_month_on_month_and_year_on_year()
     {
         await PlanTestPark.SeedAsync(Store);
