@@ -358,7 +358,23 @@ public static class CliApp
             Console.WriteLine(await store.CreateApiKeyAsync(pr.GetValue(ParkOpt)!, pr.GetValue(name)!, pr.GetValue(UserOpt)!, ct));
             return 0;
         }));
-        return new Command("keys", "gateway API keys") { create };
+        var list = new Command("list", "list a park's gateway API keys (id, name, created; the keys themselves are never stored)") { Db, ParkOpt, FormatOpt };
+        list.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var keys = await store.ListApiKeysAsync(pr.GetValue(ParkOpt)!, ct);
+            Output.Write(pr.GetValue(FormatOpt)!, ["id", "name", "created_at"],
+                keys.Select(k => new object?[] { k.Id, k.Name, k.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) }));
+            return 0;
+        }));
+        var id = new Option<long>("--id") { Required = true, Description = "the key's id (zeropark keys list)" };
+        var revoke = new Command("revoke", "revoke a gateway API key: requests with it are refused (401) from then on; audited") { Db, ParkOpt, id, UserOpt };
+        revoke.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            await store.RevokeApiKeyAsync(pr.GetValue(ParkOpt)!, pr.GetValue(id), pr.GetValue(UserOpt)!, ct);
+            Console.WriteLine($"revoked API key {pr.GetValue(id)}");
+            return 0;
+        }));
+        return new Command("keys", "gateway API keys") { create, list, revoke };
     }
 
     private static Command Audit()

@@ -55,4 +55,7 @@ public sealed record IngestSummary(int Accepted, int Duplicates, int Corrected, 
 }
 
 /// <summary>An audit log entry.</summary>
+/// <summary>A gateway API key of a park as listed: the key itself is shown once, when created, and never stored.</summary>
+public sealed record ApiKeyInfo(long Id, string Name, DateTimeOffset CreatedAt);
+
 public sealed record AuditEntry(long Id, DateTimeOffset At, string? Park, string User, string Action, string Entity, string EntityKey, string? Reason, string? OldValue, string? NewValue);

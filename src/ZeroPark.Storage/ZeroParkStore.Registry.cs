@@ -559,6 +559,31 @@ public abstract partial class ZeroParkStore
         return key;
     }
 
+    /// <summary>The park's gateway API keys, oldest first: id, name and creation time in the park's local time (the keys
+    /// themselves are not stored, only their hashes).</summary>
+    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string parkCode, CancellationToken ct = default)
+    {
+        var park = await GetParkAsync(parkCode, ct);
+        var clock = park.Clock;
+        await using var c = await OpenConnectionAsync(ct);
+        var rows = await c.QueryAsync<(long id, string name, long created_at)>(
+            "SELECT id, name, created_at FROM api_keys WHERE park_id = @p ORDER BY id", new { p = park.Id.Value });
+        return rows.Select(r => new ApiKeyInfo(r.id, r.name, clock.ToLocalOffset(r.created_at))).ToList();
+    }
+
+    /// <summary>Revokes (deletes) key <paramref name="id"/> of the park: requests with it get 401 from then on. Audited.</summary>
+    public async Task RevokeApiKeyAsync(string parkCode, long id, string user = "system", CancellationToken ct = default)
+    {
+        var park = await GetParkAsync(parkCode, ct);
+        await using var c = await OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        var name = await c.ExecuteScalarAsync<string?>("SELECT name FROM api_keys WHERE id = @id AND park_id = @p", new { id, p = park.Id.Value }, tx)
+            ?? throw new NotFoundException($"API key {id} not found in park '{park.Code}' (zeropark keys list shows the park's keys)");
+        await c.ExecuteAsync("DELETE FROM api_keys WHERE id = @id", new { id }, tx);
+        await AuditAsync(c, tx, park.Id.Value, user, "revoke", "api_key", $"{name} (id {id})", null, null, null);
+        await tx.CommitAsync(ct);
+    }
+
     /// <summary>The name of the key if <paramref name="key"/> is a valid key of the park, else null.</summary>
     public async Task<string?> VerifyApiKeyAsync(string parkCode, string? key, CancellationToken ct = default)
     {

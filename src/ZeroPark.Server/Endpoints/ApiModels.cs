@@ -104,6 +104,9 @@ public sealed record ApiKeyRequest(string? Name);
 /// <summary>A new API key. <c>key</c> is shown only in this response; only its hash is stored.</summary>
 public sealed record ApiKeyCreated(string Park, string Name, string Key);
 
+/// <summary>A gateway API key as listed (the key itself is shown once, when created).</summary>
+public sealed record ApiKeyView(long Id, string Name, DateTimeOffset CreatedAt);
+
 /// <summary>Manual entry of one reading by a person (API key required).</summary>
 public sealed record ManualEntryRequest
 {

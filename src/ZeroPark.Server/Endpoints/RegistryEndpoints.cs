@@ -223,5 +223,16 @@ internal static class RegistryEndpoints
             .WithSummary("Create a gateway API key for the park; the key is returned only once")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        inPark.MapGet("/api-keys", async (string park, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok((await store.ListApiKeysAsync(park, ct)).Select(k => new ApiKeyView(k.Id, k.Name, k.CreatedAt)).ToList()))
+            .WithSummary("The park's gateway API keys: id, name, creation time (the keys themselves are never stored)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        inPark.MapDelete("/api-keys/{id:long}", async Task<NoContent> (string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+            {
+                await store.RevokeApiKeyAsync(park, id, UserAccess.Actor(http), ct);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("Revoke a gateway API key: requests with it get 401 from then on; audited as the signed-in user")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 }

@@ -60,6 +60,8 @@ internal static class UserAccess
     private static Access Needed(HttpContext ctx)
     {
         var pattern = (ctx.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText?.TrimEnd('/') ?? "";
+        // Who holds which gateway key is registry business: listing keys needs the right to create them.
+        if (pattern.Contains("/api-keys", StringComparison.Ordinal)) return Access.RegistryWrite;
         if (HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method))
             return pattern.EndsWith("/audit", StringComparison.Ordinal) ? Access.Audit : Access.Read;
         if (pattern.EndsWith("/replacement", StringComparison.Ordinal) || pattern.EndsWith("/fill-gaps", StringComparison.Ordinal)) return Access.DataWrite;

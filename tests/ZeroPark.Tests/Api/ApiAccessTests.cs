@@ -84,6 +84,8 @@ public abstract class ApiAccessTests(ApiServer server)
         await (await viewer.GetAsync($"/api/parks/{a}/audit")).ExpectProblemAsync(HttpStatusCode.Forbidden);
         await (await viewer.PostJsonAsync($"/api/parks/{a}/spaces", """{"code": "b9", "name": "B9"}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
         await (await viewer.PostJsonAsync($"/api/parks/{a}/api-keys", """{"name": "mine"}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await viewer.GetAsync($"/api/parks/{a}/api-keys")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        await (await viewer.DeleteAsync($"/api/parks/{a}/api-keys/1")).ExpectProblemAsync(HttpStatusCode.Forbidden);
         await (await viewer.PostJsonAsync("/api/parks", """{"code": "v1", "name": "V"}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
     }
 

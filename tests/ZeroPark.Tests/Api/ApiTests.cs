@@ -265,6 +265,28 @@ public abstract class ApiTests(ApiServer server)
         await (await Client.PostJsonAsync("/api/parks/nowhere/api-keys", """{"name": "x"}""")).ExpectProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task Api_keys_are_listed_without_the_key_and_a_revoked_key_gets_401()
+    {
+        var park = await NewParkAsync();
+        await CreateMeterAsync(park, "m1");
+        var gw = (await (await Client.PostJsonAsync($"{park.Url}/api-keys", """{"name": "gw-b1"}""")).ExpectAsync(HttpStatusCode.Created)).Str("key");
+        var keys = (await Client.GetJsonAsync($"{park.Url}/api-keys")).Items();
+        // The park's first key (from its creation) and gw-b1, oldest first; no key or hash in the listing.
+        Assert.Equal("gw-b1", keys[^1].Str("name"));
+        Assert.DoesNotContain(gw, (await Client.GetStringAsync($"{park.Url}/api-keys")), StringComparison.Ordinal);
+        Assert.True(keys[^1].TryGetProperty("created_at", out _));
+        var id = keys[^1].GetProperty("id").GetInt64();
+        var batch = Batch(("m1", "2025-03-10T00:15:00+08:00", 100));
+        await (await IngestAsync(park, batch, key: gw)).ExpectAsync(HttpStatusCode.OK);
+        await (await Client.DeleteAsync($"{park.Url}/api-keys/{id}")).ExpectAsync(HttpStatusCode.NoContent);
+        await (await IngestAsync(park, Batch(("m1", "2025-03-10T00:30:00+08:00", 110)), key: gw)).ExpectProblemAsync(HttpStatusCode.Unauthorized);
+        await (await IngestAsync(park, Batch(("m1", "2025-03-10T00:30:00+08:00", 110)))).ExpectAsync(HttpStatusCode.OK);   // the park's other key
+        Assert.DoesNotContain((await Client.GetJsonAsync($"{park.Url}/api-keys")).Items(), k => k.GetProperty("id").GetInt64() == id);
+        Assert.Contains((await Client.GetJsonAsync($"{park.Url}/audit")).Items(), a => a.Str("action") == "revoke" && a.Str("entity_key") == $"gw-b1 (id {id})");
+        await (await Client.DeleteAsync($"{park.Url}/api-keys/{id}")).ExpectProblemAsync(HttpStatusCode.NotFound);
+    }
+
     // ------------------------------------------------------------------ ingest
 
     [Fact]

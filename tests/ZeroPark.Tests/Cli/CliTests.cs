@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ZeroPark.Storage;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.Cli;
@@ -34,6 +36,36 @@ public abstract class CliContract
         r = await CliRunner.RunAsync("meters", "import", "--db", db, "--park", "p1", meters);
         Assert.True(r.ExitCode == 0, r.Err);
         return db;
+    }
+
+    [Fact]
+    public async Task Keys_are_created_listed_and_revoked_and_a_revoked_key_no_longer_verifies()
+    {
+        var db = await InitParkAsync();
+        var r = await CliRunner.RunAsync("keys", "create", "--db", db, "--park", "p1", "--name", "telegraf-b1");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var key = r.Out.Trim();
+        r = await CliRunner.RunAsync("keys", "list", "--db", db, "--park", "p1", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var keys = JsonDocument.Parse(r.Out).RootElement.EnumerateArray().ToList();
+        // init's "default" key and telegraf-b1, oldest first; created in the park's local time (+08:00).
+        Assert.Equal(["default", "telegraf-b1"], keys.Select(k => k.GetProperty("name").GetString()));
+        Assert.EndsWith("+08:00", keys[1].GetProperty("created_at").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(key, r.Out, StringComparison.Ordinal);
+        var id = keys[1].GetProperty("id").GetInt64();
+        r = await CliRunner.RunAsync("keys", "revoke", "--db", db, "--park", "p1", "--id", id.ToString(CultureInfo.InvariantCulture), "--user", "alice");
+        Assert.True(r.ExitCode == 0, r.Err);
+        await using (var store = await ZeroParkStore.OpenAsync(db))
+        {
+            Assert.Null(await store.VerifyApiKeyAsync("p1", key));
+            Assert.Equal(["default"], (await store.ListApiKeysAsync("p1")).Select(k => k.Name));
+            var audit = (await store.AuditLogAsync("p1")).First(a => a.Action == "revoke");
+            Assert.Equal(("alice", "api_key", $"telegraf-b1 (id {id})"), (audit.User, audit.Entity, audit.EntityKey));
+        }
+        // Again (no such key of the park any more): a clear error and a non-zero exit code.
+        r = await CliRunner.RunAsync("keys", "revoke", "--db", db, "--park", "p1", "--id", id.ToString(CultureInfo.InvariantCulture));
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains($"API key {id} not found in park 'p1'", r.Err);
     }
 
     [Fact]
