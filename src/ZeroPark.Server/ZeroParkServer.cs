@@ -41,6 +41,7 @@ public static class ZeroParkServer
         });
         services.AddProblemDetails();
         services.AddZeroParkWeb();
+        services.AddZeroParkSecurity(configuration);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>
         {
@@ -52,6 +53,7 @@ public static class ZeroParkServer
 
     public static WebApplication MapZeroPark(this WebApplication app)
     {
+        app.UseZeroParkForwardedHeaders();
         app.UseZeroParkErrors();
         app.UseZeroParkWeb();
         app.MapOpenApi();

@@ -29,6 +29,11 @@ public abstract partial class ZeroParkStore
         public long id; public string name = ""; public string password_hash = ""; public string role = ""; public long must_change_password;
         public long disabled; public long failed_count; public long? locked_until; public string security_stamp = ""; public long created_at; public long? last_sign_in;
     }
+
+    private sealed class LockRow
+    {
+        public long failed_count; public long? locked_until;
+    }
 #pragma warning restore CS0649, IDE1006
 
     private const string UserColumns = "id, name, password_hash, role, must_change_password, disabled, failed_count, locked_until, security_stamp, created_at, last_sign_in";
@@ -50,7 +55,7 @@ public abstract partial class ZeroParkStore
         bool mustChangePassword = false, CancellationToken ct = default)
     {
         ValidateUserName(name);
-        PasswordHashing.Validate(password);
+        PasswordHashing.Validate(password, userName: name);
         var hash = PasswordHashing.Hash(password);
         await using var c = await OpenConnectionAsync(ct);
         if (await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name }) is not null)
@@ -134,7 +139,7 @@ public abstract partial class ZeroParkStore
     /// clears the lockout and ends the user's other sessions.</summary>
     public async Task SetPasswordAsync(string name, string password, string actor, bool mustChangePassword = false, CancellationToken ct = default)
     {
-        PasswordHashing.Validate(password);
+        PasswordHashing.Validate(password, userName: name);
         var hash = PasswordHashing.Hash(password);
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -166,39 +171,97 @@ public abstract partial class ZeroParkStore
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Checks a sign-in. A wrong password counts a failure; the <see cref="MaxFailedSignIns"/>th in a row locks the account
-    /// for <see cref="LockoutDuration"/> (audited). While locked, even the right password is refused. Success resets the count.</summary>
-    public async Task<SignInResult> SignInAsync(string name, string password, CancellationToken ct = default)
+    /// <summary>Ends every session of the user (sign-out, or an administrator's <c>zeropark users signout</c>): a new security stamp
+    /// makes every session cookie issued before it invalid at its next request, copies included.</summary>
+    public async Task EndSessionsAsync(string name, string? actor = null, CancellationToken ct = default)
     {
         await using var c = await OpenConnectionAsync(ct);
-        var row = await c.QuerySingleOrDefaultAsync<UserRow>($"SELECT {UserColumns} FROM users WHERE name = @name", new { name });
-        var now = Clock.GetUtcNow();
-        if (row is null)
-        {
-            PasswordHashing.Verify(password, DummyHash.Value);
-            return new SignInResult(SignInStatus.Invalid, null, null);
-        }
-        if (row.locked_until is { } until && until > now.ToUnixTimeSeconds())
-            return new SignInResult(SignInStatus.LockedOut, null, DateTimeOffset.FromUnixTimeSeconds(until));
-        var ok = PasswordHashing.Verify(password, row.password_hash);
         await using var tx = await c.BeginTransactionAsync(ct);
-        if (ok)
-        {
-            await c.ExecuteAsync("UPDATE users SET failed_count = 0, locked_until = NULL, last_sign_in = @at WHERE id = @id", new { at = now.ToUnixTimeSeconds(), row.id }, tx);
-            await tx.CommitAsync(ct);
-            if (row.disabled != 0) return new SignInResult(SignInStatus.Disabled, null, null);
-            return new SignInResult(SignInStatus.Success, await GetUserAsync(name, ct), null);
-        }
-        var failed = await c.ExecuteScalarAsync<long>("UPDATE users SET failed_count = failed_count + 1 WHERE id = @id RETURNING failed_count", new { row.id }, tx);
-        DateTimeOffset? lockedUntil = null;
-        if (failed >= MaxFailedSignIns)
-        {
-            lockedUntil = now + LockoutDuration;
-            await c.ExecuteAsync("UPDATE users SET failed_count = 0, locked_until = @until WHERE id = @id", new { until = lockedUntil.Value.ToUnixTimeSeconds(), row.id }, tx);
-            await AuditAsync(c, tx, null, "system", "lock", "user", name, $"{failed} failed sign-ins", null, $"locked until {lockedUntil.Value:yyyy-MM-dd HH:mm:ss} UTC");
-        }
+        var n = await c.ExecuteAsync("UPDATE users SET security_stamp = @stamp WHERE name = @name", new { stamp = NewStamp(), name }, tx);
+        if (n == 0) throw new NotFoundException($"user '{name}' not found");
+        if (actor is not null) await AuditAsync(c, tx, null, actor, "signout", "user", name, null, null, "all sessions ended");
         await tx.CommitAsync(ct);
-        return lockedUntil is { } l ? new SignInResult(SignInStatus.LockedOut, null, l) : new SignInResult(SignInStatus.Invalid, null, null);
+    }
+
+    // One sign-in check at a time per user in this process: a burst of parallel guesses is checked one after the other, so the
+    // lock falls after exactly MaxFailedSignIns wrong passwords. Across processes the conditional UPDATEs below keep it atomic.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, SemaphoreSlim> _signInGates = new();
+
+    /// <summary>Checks a sign-in. A wrong password counts a failure; the <see cref="MaxFailedSignIns"/>th in a row locks the account
+    /// for <see cref="LockoutDuration"/> (audited). While locked, even the right password is refused. Success resets the count and
+    /// replaces a hash of an older scheme or cost (<see cref="PasswordHashing.NeedsRehash"/>).
+    /// Atomic: checks of one user are serialised in the process, the failure count and the lock are one conditional UPDATE, and a
+    /// success is recorded only if no lock was set meanwhile (by another process), so no guess after the lock gets in.</summary>
+    public async Task<SignInResult> SignInAsync(string name, string password, CancellationToken ct = default)
+    {
+        long id;
+        await using (var c0 = await OpenConnectionAsync(ct))
+        {
+            var found = await c0.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name });
+            if (found is null)
+            {
+                PasswordHashing.Verify(password, DummyHash.Value);
+                return new SignInResult(SignInStatus.Invalid, null, null);
+            }
+            id = found.Value;
+        }
+        var gate = _signInGates.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            await using var c = await OpenConnectionAsync(ct);
+            var row = await c.QuerySingleOrDefaultAsync<UserRow>($"SELECT {UserColumns} FROM users WHERE id = @id", new { id });
+            if (row is null) return new SignInResult(SignInStatus.Invalid, null, null);
+            var now = Clock.GetUtcNow();
+            var nowSeconds = now.ToUnixTimeSeconds();
+            if (row.locked_until is { } until && until > nowSeconds)
+                return new SignInResult(SignInStatus.LockedOut, null, DateTimeOffset.FromUnixTimeSeconds(until));
+            var ok = PasswordHashing.Verify(password, row.password_hash);
+            await using var tx = await c.BeginTransactionAsync(ct);
+            if (ok)
+            {
+                var n = await c.ExecuteAsync("UPDATE users SET failed_count = 0, locked_until = NULL, last_sign_in = @at WHERE id = @id AND (locked_until IS NULL OR locked_until <= @at)",
+                    new { at = nowSeconds, id }, tx);
+                if (n == 0)
+                {
+                    var lockedUntil = await c.ExecuteScalarAsync<long?>("SELECT locked_until FROM users WHERE id = @id", new { id }, tx);
+                    await tx.CommitAsync(ct);
+                    return new SignInResult(SignInStatus.LockedOut, null, lockedUntil is { } lu ? DateTimeOffset.FromUnixTimeSeconds(lu) : now + LockoutDuration);
+                }
+                if (PasswordHashing.NeedsRehash(row.password_hash))
+                    await c.ExecuteAsync("UPDATE users SET password_hash = @hash WHERE id = @id AND password_hash = @old",
+                        new { hash = PasswordHashing.Hash(password), id, old = row.password_hash }, tx);
+                await tx.CommitAsync(ct);
+                if (row.disabled != 0) return new SignInResult(SignInStatus.Disabled, null, null);
+                return new SignInResult(SignInStatus.Success, await GetUserAsync(name, ct), null);
+            }
+            var lockAt = (now + LockoutDuration).ToUnixTimeSeconds();
+            var after = await c.QuerySingleOrDefaultAsync<LockRow>(
+                """
+                UPDATE users SET failed_count = CASE WHEN failed_count + 1 >= @max THEN 0 ELSE failed_count + 1 END,
+                                 locked_until = CASE WHEN failed_count + 1 >= @max THEN @lockAt ELSE NULL END
+                WHERE id = @id AND (locked_until IS NULL OR locked_until <= @now)
+                RETURNING failed_count, locked_until
+                """, new { max = MaxFailedSignIns, lockAt, id, now = nowSeconds }, tx);
+            DateTimeOffset? locked = null;
+            if (after is null)
+            {
+                // locked meanwhile by another process
+                var lu = await c.ExecuteScalarAsync<long?>("SELECT locked_until FROM users WHERE id = @id", new { id }, tx);
+                locked = lu is { } v ? DateTimeOffset.FromUnixTimeSeconds(v) : now + LockoutDuration;
+            }
+            else if (after.locked_until is { } l)
+            {
+                locked = DateTimeOffset.FromUnixTimeSeconds(l);
+                await AuditAsync(c, tx, null, "system", "lock", "user", name, $"{MaxFailedSignIns} failed sign-ins", null, $"locked until {locked.Value:yyyy-MM-dd HH:mm:ss} UTC");
+            }
+            await tx.CommitAsync(ct);
+            return locked is { } x ? new SignInResult(SignInStatus.LockedOut, null, x) : new SignInResult(SignInStatus.Invalid, null, null);
+        }
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private static void ValidateUserName(string name)

@@ -67,14 +67,15 @@ internal static class IngestEndpoints
                 if (string.IsNullOrWhiteSpace(body.Meter)) throw new ValidationException("meter", "'meter' is required");
                 var at = Query.Instant(body.Ts, "ts");
                 if (body.Value is not { } value) throw new ValidationException("value", "'value' is required");
-                var user = string.IsNullOrWhiteSpace(body.User) ? ApiKeyAuth.User(ctx) : body.User.Trim();
-                var summary = await store.ManualEntryAsync(park, body.Meter.Trim(), at, value, user, body.Reason ?? "", ct);
+                // A key writes as the key: a 'user' in the body is not believed (a gateway key naming an administrator must not
+                // make the audit log say the administrator made the change).
+                var summary = await store.ManualEntryAsync(park, body.Meter.Trim(), at, value, ApiKeyAuth.User(ctx), body.Reason ?? "", ct);
                 return TypedResults.Ok(IngestResponse.From(summary));
             })
             .RequireApiKey(ApiKeyAuth.RoutePark)
             .DocumentBody(typeof(ManualEntryRequest))
             .WithSummary("Enter or correct one reading by hand (reason required; audited)")
-            .WithDescription("Body: {meter, ts, value, user, reason}. The user defaults to the key (key:<name>). A different value at a stored instant " +
+            .WithDescription("Body: {meter, ts, value, reason}. The change is recorded as made by the key (key:<name>); a 'user' field is ignored. A different value at a stored instant " +
                              "is a correction: the point's outcome is 'corrected' with previous_value, and the audit log keeps old and new value.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -93,11 +93,17 @@ internal static class UserAccess
     public static void MapSessionEndpoints(this IEndpointRouteBuilder api, ApiJson json)
     {
         var g = api.MapGroup("/session").WithTags("Session");
-        g.MapPost("", async Task<Results<Ok<SessionView>, ProblemHttpResult>> (HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+        g.MapPost("", async Task<Results<Ok<SessionView>, ProblemHttpResult>> (HttpRequest request, ZeroParkStore store, SignInThrottle throttle, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<SignInBody>(request, ct);
                 if (string.IsNullOrWhiteSpace(body.User) || string.IsNullOrEmpty(body.Password))
                     throw new ValidationException("user", "user and password are required");
+                if (throttle.Acquire(body.User) is { } wait)
+                {
+                    request.HttpContext.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return TypedResults.Problem($"too many sign-in attempts for this account: try again in {wait} s", statusCode: StatusCodes.Status429TooManyRequests,
+                        title: "Too many requests", extensions: new Dictionary<string, object?> { ["retry_after"] = wait });
+                }
                 var r = await store.SignInAsync(body.User.Trim(), body.Password, ct);
                 switch (r.Status)
                 {
@@ -121,10 +127,10 @@ internal static class UserAccess
             .WithSummary("The signed-in user, role and granted parks");
         g.MapDelete("", async Task<NoContent> (HttpContext ctx) =>
             {
-                await ctx.SignOutAsync(WebUi.Scheme);
+                await WebUi.SignOutAsync(ctx);
                 return TypedResults.NoContent();
             })
-            .WithSummary("Sign out (ends the session cookie)");
+            .WithSummary("Sign out: ends every session of the user (a new security stamp), copied cookies included");
     }
 }
 

@@ -262,6 +262,8 @@ public static class UiText
         ["nav.park"] = ("当前园区", "Park"),
         ["lang.switch"] = ("English", "中文"),
         ["login.title"] = ("登录", "Sign in"),
+        ["security.toomany"] = ("请求过于频繁，请在 {0} 秒后重试。", "Too many requests: try again in {0} seconds."),
+        ["security.origin"] = ("请求来自其他站点，已拒绝：修改数据的请求只能来自本系统的页面。", "Refused: the request comes from another site; changes can only be made from this system's own pages."),
         ["login.user"] = ("用户名", "User name"),
         ["login.password"] = ("密码", "Password"),
         ["login.submit"] = ("登录", "Sign in"),

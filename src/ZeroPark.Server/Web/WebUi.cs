@@ -19,8 +19,8 @@ namespace ZeroPark.Server.Web;
 /// The web UI (Razor Pages under <c>Pages/</c>): cookie sign-in (<c>zp_session</c>: HttpOnly, SameSite=Lax, Secure over HTTPS, 8 h
 /// sliding), antiforgery on every form (Razor Pages' default), zh-CN by default with English by the <c>.AspNetCore.Culture</c>
 /// cookie (<c>/lang/{culture}</c>), assets embedded in this assembly (<c>wwwroot/</c>, Apache ECharts from npm).
-/// Every request with a session re-reads the user (<see cref="ValidateAsync"/>): a changed password, role, grant or a disabled
-/// account ends the session at once.
+/// Every request with a session re-reads the user (<see cref="ValidateAsync"/>): a changed password, role, grant, a disabled
+/// account or a sign-out (a new security stamp, <see cref="SignOutAsync"/>) ends every session of the user at once, copied cookies included.
 /// </summary>
 public static class WebUi
 {
@@ -126,6 +126,7 @@ public static class WebUi
             o.SupportedUICultures = Cultures;
             o.RequestCultureProviders = [new CookieRequestCultureProvider()];
         });
+        app.UseZeroParkRequestGuards();
         app.UseAuthentication();
         app.UseAuthorization();
         return app;
@@ -159,6 +160,19 @@ public static class WebUi
     {
         ctx.Items[UserItem] = u;
         return ctx.SignInAsync(Scheme, Principal(u), new AuthenticationProperties { IsPersistent = false });
+    }
+
+    /// <summary>Signs out: a new security stamp ends this and every other session of the user (a copied cookie too), then the
+    /// cookie is deleted.</summary>
+    public static async Task SignOutAsync(HttpContext ctx)
+    {
+        var name = ctx.CurrentUser()?.Name;
+        if (name is not null)
+        {
+            try { await ctx.RequestServices.GetRequiredService<ZeroParkStore>().EndSessionsAsync(name, ct: ctx.RequestAborted); }
+            catch (NotFoundException) { /* removed meanwhile: nothing to end */ }
+        }
+        await ctx.SignOutAsync(Scheme);
     }
 
     private static async Task ValidateAsync(CookieValidatePrincipalContext ctx)

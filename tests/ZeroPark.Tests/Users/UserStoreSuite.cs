@@ -47,11 +47,13 @@ public abstract class UserStoreSuite : IAsyncLifetime
                 cmd.CommandText = $"SELECT password_hash FROM users WHERE name = '{name}'";
                 hashes.Add((string)(await cmd.ExecuteScalarAsync())!);
             }
-            Assert.All(hashes, h => Assert.StartsWith($"pbkdf2-sha256${PasswordHashing.Iterations}$", h));
+            var c0 = PasswordHashing.Cost;
+            Assert.All(hashes, h => Assert.StartsWith($"$argon2id$v=19$m={c0.MemoryKiB},t={c0.Iterations},p={c0.Parallelism}$", h));
             Assert.All(hashes, h => Assert.DoesNotContain(Pw, h));
             Assert.NotEqual(hashes[0], hashes[1]);                     // same password, different salt
         }
-        Assert.True(PasswordHashing.Iterations >= 100_000);
+        // The default (outside tests) is 64 MiB, 3 passes: 64 × 1024 KiB = 65,536 KiB.
+        Assert.Equal(new Argon2Cost(65_536, 3, 1), Argon2Cost.Default);
 
         var entry = Assert.Single(await Store.AuditLogAsync(null), a => a.Entity == "user" && a.EntityKey == "li.wei");
         Assert.Equal(("create", "root", "role=viewer parks=pa"), (entry.Action, entry.User, entry.NewValue));

@@ -6,7 +6,7 @@ using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Account;
 
-public sealed class LoginModel(ZeroParkStore store, TimeProvider clock) : PageModel
+public sealed class LoginModel(ZeroParkStore store, TimeProvider clock, SignInThrottle throttle) : PageModel
 {
     [BindProperty] public string? UserName { get; set; }
     [BindProperty] public string? Password { get; set; }
@@ -22,6 +22,13 @@ public sealed class LoginModel(ZeroParkStore store, TimeProvider clock) : PageMo
         if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
         {
             Error = T("login.required");
+            return Page();
+        }
+        if (throttle.Acquire(UserName) is { } wait)
+        {
+            Error = T("security.toomany", wait);
+            Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
         var result = await store.SignInAsync(UserName.Trim(), Password, ct);

@@ -12,7 +12,7 @@ public sealed class LogoutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(WebUi.Scheme);
+        await WebUi.SignOutAsync(HttpContext);
         return Redirect("/account/login");
     }
 }
