@@ -18,6 +18,9 @@ public abstract partial class ZeroParkStore
     /// <summary>Sets (inserts or replaces) a balance group; the formulas must name electricity energy meters of the park. Audited.</summary>
     public async Task<BalanceGroup> SetBalanceGroupAsync(string parkCode, BalanceGroupDraft draft, string user = "system", CancellationToken ct = default)
     {
+        TextLimits.Check("name", draft.Name, TextLimits.Name);
+        TextLimits.Check("master", draft.Master, TextLimits.Text);
+        TextLimits.Check("sub", draft.Sub, TextLimits.Text);
         var reg = await GetRegistryAsync(parkCode, ct);
         var code = (draft.Code ?? "").Trim();
         if (code.Length == 0 || code.Length > 64 || code.Any(char.IsWhiteSpace))

@@ -51,6 +51,7 @@ public abstract partial class ZeroParkStore
     public async Task<IngestSummary> ReplaceMeterAsync(string parkCode, string meterCode, DateTimeOffset at, double oldFinal, double newInitial,
         string user, string? reason, CancellationToken ct = default)
     {
+        TextLimits.Check("reason", reason, TextLimits.Text);
         var reg = await GetRegistryAsync(parkCode, ct);
         var m = reg.Meter(meterCode);
         if (m.Kind != MeterKind.Cumulative) throw new ValidationException("meter", $"meter '{meterCode}' is not a cumulative register");

@@ -160,6 +160,10 @@ public abstract partial class ZeroParkStore
 
     private static void ValidatePark(ParkDraft d)
     {
+        TextLimits.Check("code", d.Code, TextLimits.Code);
+        TextLimits.Check("name", d.Name, TextLimits.Name);
+        TextLimits.Check("grid_region", d.GridRegion, TextLimits.Name);
+        TextLimits.Check("province", d.Province, TextLimits.Name);
         if (string.IsNullOrWhiteSpace(d.Code) || !CodePattern.IsMatch(d.Code)) throw new ValidationException("code", $"park code '{d.Code}' must be lowercase letters, digits, '_', '-' or '.'");
         if (string.IsNullOrWhiteSpace(d.Name)) throw new ValidationException("name", "park name is required");
         if (!ParkClock.IsValidZone(d.TimeZone)) throw new ValidationException("timezone", $"unknown time zone '{d.TimeZone}' (expected an IANA id such as Asia/Shanghai)");
@@ -186,6 +190,9 @@ public abstract partial class ZeroParkStore
 
     public async Task<Space> CreateSpaceAsync(string parkCode, SpaceDraft d, string user = "system", CancellationToken ct = default)
     {
+        TextLimits.Check("code", d.Code, TextLimits.Code);
+        TextLimits.Check("name", d.Name, TextLimits.Name);
+        TextLimits.Check("level", d.Level, TextLimits.Name);
         if (string.IsNullOrWhiteSpace(d.Code) || !CodePattern.IsMatch(d.Code)) throw new ValidationException("code", $"space code '{d.Code}' must be lowercase letters, digits, '_', '-' or '.'");
         if (string.IsNullOrWhiteSpace(d.Name)) throw new ValidationException("name", "space name is required");
         var reg = await GetRegistryAsync(parkCode, ct);
@@ -240,6 +247,7 @@ public abstract partial class ZeroParkStore
     /// and the new name.</summary>
     public async Task<Space> RenameSpaceAsync(string parkCode, string code, string name, string user = "system", CancellationToken ct = default)
     {
+        TextLimits.Check("name", name, TextLimits.Name);
         if (string.IsNullOrWhiteSpace(name)) throw new ValidationException("name", "space name is required");
         name = name.Trim();
         var reg = await GetRegistryAsync(parkCode, ct);
@@ -376,6 +384,10 @@ public abstract partial class ZeroParkStore
 
     private static Meter ToMeter(ParkRegistry reg, MeterDraft d, MeterId id)
     {
+        TextLimits.Check("code", d.Code, TextLimits.Code);
+        TextLimits.Check("name", d.Name, TextLimits.Name);
+        TextLimits.Check("unit", d.Unit, TextLimits.Name);
+        TextLimits.Check("formula", d.Formula, TextLimits.Text);
         if (string.IsNullOrWhiteSpace(d.Code) || !CodePattern.IsMatch(d.Code)) throw new ValidationException("code", $"meter code '{d.Code}' must be lowercase letters, digits, '_', '-' or '.'");
         if (string.IsNullOrWhiteSpace(d.Name)) throw new ValidationException("name", $"meter '{d.Code}': name is required");
         if (!Codes.TryCarrier(d.Carrier, out var carrier)) throw new ValidationException("carrier", $"meter '{d.Code}': unknown carrier '{d.Carrier}'");
@@ -548,6 +560,7 @@ public abstract partial class ZeroParkStore
     /// <summary>Creates a gateway API key for the park and returns it; only its SHA-256 hash is stored.</summary>
     public async Task<string> CreateApiKeyAsync(string parkCode, string name, string user = "system", CancellationToken ct = default)
     {
+        TextLimits.Check("name", name, TextLimits.Name);
         var park = await GetParkAsync(parkCode, ct);
         var key = "zp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         await using var c = await OpenConnectionAsync(ct);

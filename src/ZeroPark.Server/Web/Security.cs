@@ -106,7 +106,9 @@ public static class Security
     /// <summary>Forwarded headers (first, so that the scheme and client address are right for everything after).</summary>
     public static WebApplication UseZeroParkForwardedHeaders(this WebApplication app)
     {
-        app.UseForwardedHeaders();
+        // With no known proxy the middleware is left out: with empty lists it would believe every sender.
+        if (app.Services.GetRequiredService<SecurityOptions>().KnownProxies.Length > 0)
+            app.UseForwardedHeaders();
         var config = app.Configuration;
         if (string.IsNullOrEmpty(config["ZeroPark:DataProtection:CertificatePath"]))
             app.Logger.LogWarning(

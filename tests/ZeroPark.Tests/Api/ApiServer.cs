@@ -24,11 +24,16 @@ public sealed class TestClock : TimeProvider
 
 /// <summary>The ZeroPark server in memory (<see cref="WebApplicationFactory{TEntryPoint}"/> of the server assembly: its <c>Program</c>, not
 /// named directly because the CLI assembly has a top-level <c>Program</c> too) on a database of its own.</summary>
-public sealed class ZeroParkApiFactory(string db, TestClock clock) : WebApplicationFactory<ZeroPark.Server.ZeroParkServerEntryPoint>
+public sealed class ZeroParkApiFactory(string db, TestClock clock, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<ZeroPark.Server.ZeroParkServerEntryPoint>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ZeroPark:Db", db);
+        // Every test client of the in-memory server is the same client to the rate limiter: lift the per-client limit (the
+        // limiter's own tests set theirs).
+        builder.UseSetting("ZeroPark:Security:ClientRequests", "1000000");
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(k, v);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));
     }
@@ -50,6 +55,12 @@ public abstract class ApiServer : IAsyncLifetime
 
     protected abstract string NewDatabase();
 
+    /// <summary>Configuration of the server beyond the database (e.g. the limits under test).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>The in-memory server (for requests with a chosen remote address: <c>Factory.Server.SendAsync</c>).</summary>
+    public ZeroParkApiFactory Factory => _factory!;
+
     /// <summary>The administrator <see cref="Client"/> is signed in as (the registry, query and energy routes need a user).</summary>
     public const string UserName = "api.tester";
     public const string Password = "api-tester-password";
@@ -60,7 +71,7 @@ public abstract class ApiServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = NewDatabase();
-        _factory = new ZeroParkApiFactory(Database, Clock);
+        _factory = new ZeroParkApiFactory(Database, Clock, Settings);
         Client = _factory.CreateClient();
         await Store.CreateUserAsync(UserName, Password, UserRole.Administrator, [], "test");
         Client = await SignedInClientAsync(UserName, Password);
@@ -86,7 +97,7 @@ public abstract class ApiServer : IAsyncLifetime
     }
 }
 
-public sealed class SqliteApiServer : ApiServer
+public class SqliteApiServer : ApiServer
 {
     public override string Kind => "sqlite";
 
