@@ -56,7 +56,15 @@ internal static class UserCommands
             return 0;
         }));
 
-        return new Command("users", "users of the web application: roles, park grants, passwords") { add, list, passwd, unlock };
+        var signout = new Command("signout", "end every session of a user now (e.g. a lost laptop or a copied cookie); audited") { CliApp.Db, Name, By };
+        signout.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
+        {
+            await store.EndSessionsAsync(pr.GetValue(Name)!, pr.GetValue(By)!, ct);
+            Console.WriteLine($"ended every session of '{pr.GetValue(Name)}'");
+            return 0;
+        }));
+
+        return new Command("users", "users of the web application: roles, park grants, passwords, sessions") { add, list, passwd, unlock, signout };
     }
 
     private static string ParksText(User u) => u.SeesAllParks ? "*" : string.Join(",", u.Parks);

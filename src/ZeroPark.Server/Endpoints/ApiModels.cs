@@ -114,6 +114,7 @@ public sealed record ManualEntryRequest
     /// <summary>ISO 8601 with offset, or Unix seconds.</summary>
     public JsonElement? Ts { get; init; }
     public double? Value { get; init; }
+    /// <summary>Ignored: the entry is recorded as made by the key (<c>key:&lt;name&gt;</c>); kept so gateways that send it are not refused.</summary>
     public string? User { get; init; }
     public string? Reason { get; init; }
 }

@@ -548,9 +548,10 @@ public abstract class ApiTests(ApiServer server)
 
         var audit = (await Client.GetJsonAsync($"{park.Url}/audit")).Items();
         var manual = Assert.Single(audit, a => a.Str("action") == "manual_entry");
-        Assert.Equal(("alice", "read off the display", "100"), (manual.Str("user"), manual.Str("reason"), manual.Str("new_value")));
+        // The key writes as the key: the "user" of the body is not believed (issue 11).
+        Assert.Equal(("key:gateway-1", "read off the display", "100"), (manual.Str("user"), manual.Str("reason"), manual.Str("new_value")));
         var correction = Assert.Single(audit, a => a.Str("action") == "correct");
-        Assert.Equal(("bob", "misread digit", "100", "101"), (correction.Str("user"), correction.Str("reason"), correction.Str("old_value"), correction.Str("new_value")));
+        Assert.Equal(("key:gateway-1", "misread digit", "100", "101"), (correction.Str("user"), correction.Str("reason"), correction.Str("old_value"), correction.Str("new_value")));
     }
 
     [Fact]

@@ -89,6 +89,27 @@ public abstract class UserCliContract
             Assert.Equal(SignInStatus.Success, (await store.SignInAsync("op", "second password 2")).Status);
         }
     }
+
+    [Fact]
+    public async Task Users_signout_ends_every_session_and_users_add_refuses_a_common_password()
+    {
+        var db = await InitAsync();
+        var r = await CliRunner.RunWithInputAsync("1234567890\n", "users", "add", "--db", db, "--user", "op", "--role", "viewer");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("common leaked passwords", r.Err);
+        r = await CliRunner.RunWithInputAsync("first password 1\n", "users", "add", "--db", db, "--user", "op", "--role", "viewer");
+        Assert.True(r.ExitCode == 0, r.Err);
+        string stamp;
+        await using (var store = await ZeroParkStore.OpenAsync(db)) stamp = (await store.GetUserAsync("op"))!.SecurityStamp;
+        r = await CliRunner.RunAsync("users", "signout", "--db", db, "--user", "op", "--by", "ops");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("ended every session of 'op'", r.Out);
+        await using (var store = await ZeroParkStore.OpenAsync(db))
+        {
+            Assert.NotEqual(stamp, (await store.GetUserAsync("op"))!.SecurityStamp);   // every cookie carries the old stamp: all rejected
+            Assert.Contains(await store.AuditLogAsync(null), a => a.Action == "signout" && a.EntityKey == "op" && a.User == "ops");
+        }
+    }
 }
 
 public sealed class SqliteUserCliTests : UserCliContract
