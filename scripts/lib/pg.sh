@@ -7,6 +7,8 @@
 # The cluster lives in a fresh temp dir, listens on 127.0.0.1 only (first free
 # port from 55432 up), trusts every local connection, has superuser `zeropark`
 # and database `zeropark_test`, and runs without fsync (data is disposable).
+# With ZP_PG_DURABLE=1 it runs with PostgreSQL's durable defaults instead (fsync,
+# synchronous_commit and full_page_writes on): the mode scripts/bench.sh measures in.
 # PostgreSQL refuses to run as root, so as root the server runs as `postgres`.
 
 ZP_PG_BINDIR="${ZP_PG_BINDIR:-/usr/lib/postgresql/15/bin}"
@@ -67,6 +69,11 @@ zp_pg_start() {
         return 1
     fi
 
+    local durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    if [ "${ZP_PG_DURABLE:-0}" = 1 ]; then
+        durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+    fi
+
     zp_pg_cleanup_stale
     ZP_PG_DIR="$(mktemp -d /tmp/zeropark-pg.XXXXXX)"
     if [ "$(id -u)" -eq 0 ]; then
@@ -92,7 +99,7 @@ zp_pg_start() {
     while [ "$port" -lt "$last" ]; do
         if zp_pg_port_free "$port"; then
             if zp_pg_as_owner "$bindir/pg_ctl" -D "$ZP_PG_DIR/data" -l "$ZP_PG_DIR/server.log" -w -t 60 \
-                    -o "-c listen_addresses=127.0.0.1 -p $port -k $ZP_PG_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+                    -o "-c listen_addresses=127.0.0.1 -p $port -k $ZP_PG_DIR $durability -c max_connections=300" \
                     start >/dev/null 2>&1; then
                 ZP_PG_PORT="$port"
                 break

@@ -20,11 +20,18 @@ public static class CliApp
     private static readonly Option<string> FormatOpt = new("--format") { Description = "table | json | csv", DefaultValueFactory = _ => "table" };
     private static readonly Option<string> FromOpt = new("--from") { Description = "first local date, YYYY-MM-DD", Required = true };
     private static readonly Option<string> ToOpt = new("--to") { Description = "last local date (inclusive), YYYY-MM-DD", Required = true };
+    /// <summary>How far past this machine's clock a reading may lie (hours; default 24); later readings are refused.</summary>
+    internal static readonly Option<double?> FutureToleranceOpt = new("--future-tolerance-hours")
+    {
+        Description = "refuse readings later than now + this many hours (default 24)",
+        Recursive = true,
+    };
     private static readonly Option<string> UserOpt = new("--user") { Description = "who does this (recorded in the audit log)", DefaultValueFactory = _ => Environment.UserName };
 
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("ZeroPark — energy & carbon management for data center parks");
+        root.Options.Add(FutureToleranceOpt);
         root.Subcommands.Add(Init());
         root.Subcommands.Add(Parks());
         root.Subcommands.Add(Spaces());
@@ -36,6 +43,7 @@ public static class CliApp
         root.Subcommands.Add(Manual());
         root.Subcommands.Add(Replace());
         root.Subcommands.Add(FillGaps());
+        root.Subcommands.Add(Void());
         root.Subcommands.Add(Keys());
         root.Subcommands.Add(Audit());
         root.Subcommands.Add(UserCommands.Create());
@@ -53,6 +61,7 @@ public static class CliApp
         try
         {
             await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(db ?? Db)!);
+            if (pr.GetValue(FutureToleranceOpt) is { } hours) store.FutureTolerance = FutureTolerance(hours);
             return await body(store);
         }
         catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or FileNotFoundException
@@ -62,6 +71,9 @@ public static class CliApp
             return 2;
         }
     }
+
+    internal static TimeSpan FutureTolerance(double hours) =>
+        hours >= 0 && hours <= 24 * 3660 ? TimeSpan.FromHours(hours) : throw new ValidationException("future-tolerance-hours", $"{hours} is not between 0 and 87840 hours (10 years)");
 
     internal static DateOnly Date(ParseResult pr, Option<string> o)
     {
@@ -336,6 +348,37 @@ public static class CliApp
         return cmd;
     }
 
+    private static Command Void()
+    {
+        var meter = new Option<string>("--meter") { Required = true };
+        var at = new Option<string?>("--at") { Description = "instant of the one reading to void, ISO 8601 with offset" };
+        var from = new Option<string?>("--from") { Description = "first instant of the range to void (inclusive), ISO 8601 with offset" };
+        var to = new Option<string?>("--to") { Description = "last instant of the range to void (inclusive), ISO 8601 with offset" };
+        var reason = new Option<string>("--reason") { Required = true, Description = "why (recorded in the audit log)" };
+        var cmd = new Command("void", "void a meter's readings (one --at, or --from..--to): they no longer count; later deltas and rollups are recomputed; audited")
+            { Db, ParkOpt, meter, at, from, to, reason, UserOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            DateTimeOffset f, t;
+            if (pr.GetValue(at) is { } one)
+            {
+                if (pr.GetValue(from) is not null || pr.GetValue(to) is not null) throw new ValidationException("at", "give either --at or --from and --to, not both");
+                f = t = Instant("at", one);
+            }
+            else
+            {
+                f = Instant("from", pr.GetValue(from) ?? throw new ValidationException("from", "give --at (one reading) or --from and --to (a range)"));
+                t = Instant("to", pr.GetValue(to) ?? throw new ValidationException("to", "give --to with --from"));
+            }
+            var r = await store.VoidReadingsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, f, t, pr.GetValue(UserOpt)!, pr.GetValue(reason)!, ct);
+            Console.WriteLine(r.Voided == 0
+                ? $"no reading of '{r.Meter}' in that range; nothing voided"
+                : $"voided {r.Voided} reading(s) of '{r.Meter}' ({r.First:yyyy-MM-dd'T'HH:mm:sszzz} .. {r.Last:yyyy-MM-dd'T'HH:mm:sszzz}); later readings recomputed: {r.Recomputed}");
+            return 0;
+        }));
+        return cmd;
+    }
+
     private static Command FillGaps()
     {
         var meter = new Option<string>("--meter") { Required = true };
@@ -447,7 +490,9 @@ public static class CliApp
         var cmd = new Command("serve", "start the web server and REST API (OpenAPI at /openapi/v1.json)") { Db, urls };
         cmd.SetAction(async (pr, ct) =>
         {
-            var app = Server.ZeroParkServer.Build(["--urls", pr.GetValue(urls)!, "--ZeroPark:Db", pr.GetValue(Db)!]);
+            string[] args = ["--urls", pr.GetValue(urls)!, "--ZeroPark:Db", pr.GetValue(Db)!];
+            if (pr.GetValue(FutureToleranceOpt) is { } hours) args = [.. args, "--ZeroPark:FutureToleranceHours", FutureTolerance(hours).TotalHours.ToString(CultureInfo.InvariantCulture)];
+            var app = Server.ZeroParkServer.Build(args);
             await app.StartAsync(ct);
             await app.WaitForShutdownAsync(ct);
             return 0;

@@ -6,7 +6,8 @@ using ZeroPark.Metering;
 
 namespace ZeroPark.Storage;
 
-/// <summary>The embedded store: one SQLite file in WAL mode. Bulk writes are multi-row prepared INSERT statements
+/// <summary>The embedded store: one SQLite file in WAL mode with <c>synchronous=FULL</c> (every commit is fsynced to the
+/// write-ahead log before it is acknowledged; set on every connection as it opens). Bulk writes are multi-row prepared INSERT statements
 /// in one transaction; a process-wide gate serialises writers (SQLite has one writer anyway).</summary>
 public sealed class SqliteStore : ZeroParkStore
 {
@@ -36,7 +37,7 @@ public sealed class SqliteStore : ZeroParkStore
     protected override async Task OnOpenedAsync(DbConnection connection, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
+        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=60000; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;";
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -30,7 +30,7 @@ public abstract partial class ZeroParkStore
         IngestTimings.Start();
         var reg = await GetRegistryAsync(parkCode, ct);
         var statuses = detail ? new PointStatus?[points.Count] : null;
-        var (byMeter, rejected) = ResolveAll(reg, points, source.Flags, statuses);
+        var (byMeter, rejected) = ResolveAll(reg, points, source.Flags, statuses, FutureLimit());
         IngestTimings.Mark("resolve");
         var (accepted, duplicates, corrected) = await ApplyAsync(reg, byMeter, source, rejected.Count, (index, r) =>
         {
@@ -56,6 +56,7 @@ public abstract partial class ZeroParkStore
         var m = reg.Meter(meterCode);
         if (m.Kind != MeterKind.Cumulative) throw new ValidationException("meter", $"meter '{meterCode}' is not a cumulative register");
         if (oldFinal < 0 || double.IsNaN(oldFinal)) throw new ValidationException("old_final", "must be a non-negative number");
+        if (at > FutureLimit()) throw new ValidationException("at", $"{at:yyyy-MM-dd'T'HH:mm:sszzz} is later than the server clock allows (now + the future tolerance)");
         var byMeter = new Dictionary<long, List<MeterPoint>>
         {
             [m.Id.Value] = [new MeterPoint(at.ToUnixTimeSeconds(), newInitial, 0, ReadingFlags.Replacement | ReadingFlags.Manual, oldFinal)],
@@ -70,7 +71,7 @@ public abstract partial class ZeroParkStore
     /// (and their status set). Large batches are split into as many ranges as there are cores, resolved in parallel,
     /// whose per-meter lists are then joined in range order.</summary>
     private static (Dictionary<long, List<MeterPoint>> ByMeter, List<RowError> Rejected) ResolveAll(ParkRegistry reg, IReadOnlyList<RawPoint> points,
-        ReadingFlags flags, PointStatus?[]? statuses)
+        ReadingFlags flags, PointStatus?[]? statuses, DateTimeOffset futureLimit)
     {
         var slots = reg.Slots;
         var count = points.Count;
@@ -99,6 +100,7 @@ public abstract partial class ZeroParkStore
                 if (!ReferenceEquals(p.MeterCode, lastCode) || p.IntervalStart is not null)
                 {
                     var reason = slots.ByCode.TryGetValue(p.MeterCode, out var slot) ? Check(slots.Meters[slot], p) : UnknownMeter(reg, p);
+                    reason ??= TooFarAhead(p, futureLimit);
                     if (reason is not null)
                     {
                         errs.Add(new RowError(p.Line, reason));
@@ -108,6 +110,12 @@ public abstract partial class ZeroParkStore
                     }
                     current = mine[slot] ??= new List<MeterPoint>(capacity);
                     lastCode = p.IntervalStart is null ? p.MeterCode : null;
+                }
+                else if (TooFarAhead(p, futureLimit) is { } ahead)
+                {
+                    errs.Add(new RowError(p.Line, ahead));
+                    if (statuses is not null) statuses[i] = new PointStatus(p.Line, p.MeterCode, p.Timestamp, "rejected", ahead, null);
+                    continue;
                 }
                 current!.Add(new MeterPoint(p.Timestamp.ToUnixTimeSeconds(), p.Value, i, flags));
             }

@@ -17,7 +17,7 @@ namespace ZeroPark.Storage;
 internal sealed class MeterSlots(Meter[] meters)
 {
     public Meter[] Meters { get; } = meters;
-    public Dictionary<string, int> ByCode { get; } = meters.Select((m, i) => (m.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.Ordinal);
+    public Dictionary<string, int> ByCode { get; } = meters.Select((m, i) => (m.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.OrdinalIgnoreCase);
 }
 
 public sealed class ParkRegistry
@@ -70,6 +70,13 @@ public sealed class ParkRegistry
 public abstract partial class ZeroParkStore
 {
     private static readonly Regex CodePattern = new("^[a-z0-9][a-z0-9_.\\-]*$", RegexOptions.Compiled);
+
+    /// <summary>Meter codes keep the case they are given (<c>M1</c>, <c>PDU-A1</c>, as BMS exports spell them) and are matched
+    /// case-insensitively everywhere (<see cref="MeterCodes"/>); two codes of one park that differ only by case are one code.</summary>
+    private static readonly Regex MeterCodePattern = new("^[A-Za-z0-9][A-Za-z0-9_.\\-]*$", RegexOptions.Compiled);
+
+    /// <summary>The comparer of meter codes: ordinal, ignoring case.</summary>
+    public static StringComparer MeterCodes => StringComparer.OrdinalIgnoreCase;
     private readonly ConcurrentDictionary<string, Task<ParkRegistry>> _registries = new(StringComparer.Ordinal);
 
     private sealed class ParkRow
@@ -269,15 +276,16 @@ public abstract partial class ZeroParkStore
     public async Task<IReadOnlyList<Meter>> CreateMetersAsync(string parkCode, IReadOnlyList<MeterDraft> drafts, string user = "system", CancellationToken ct = default)
     {
         var reg = await GetRegistryAsync(parkCode, ct);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(MeterCodes);
         var rows = new List<(MeterDraft D, Meter M)>();
         foreach (var d in drafts)
         {
             var m = ToMeter(reg, d, new MeterId(0));
-            if (reg.MetersByCode.ContainsKey(d.Code) || !seen.Add(d.Code)) throw new ConflictException($"meter '{d.Code}' already exists in park '{parkCode}'");
+            if (reg.MetersByCode.TryGetValue(d.Code, out var dup)) throw new ConflictException($"meter '{d.Code}' already exists in park '{parkCode}'{(dup.Code == d.Code ? "" : $" as '{dup.Code}' (meter codes are matched ignoring case)")}");
+            if (!seen.Add(d.Code)) throw new ConflictException($"meter '{d.Code}' is given twice (meter codes are matched ignoring case)");
             rows.Add((d, m));
         }
-        var known = new Dictionary<string, Meter>(reg.MetersByCode, StringComparer.Ordinal);
+        var known = new Dictionary<string, Meter>(reg.MetersByCode, MeterCodes);
         foreach (var (d, m) in rows) known[d.Code] = m;
         foreach (var (_, m) in rows) ValidateFormula(m, known);
         await using var c = await OpenConnectionAsync(ct);
@@ -315,6 +323,7 @@ public abstract partial class ZeroParkStore
     {
         var reg = await GetRegistryAsync(parkCode, ct);
         var old = reg.Meter(code);
+        code = old.Code;
         var m = ToMeter(reg, d with { Code = code }, old.Id);
         await using var c = await OpenConnectionAsync(ct);
         var hasReadings = await c.ExecuteScalarAsync<long?>("SELECT 1 FROM meter_state WHERE meter_id = @id", new { id = old.Id.Value }) is not null;
@@ -322,7 +331,7 @@ public abstract partial class ZeroParkStore
             throw new ConflictException($"meter '{code}' has readings: unit, multiplier, kind, carrier and interval are fixed (register a replacement or a new meter)");
         if (hasReadings && m.Formula is not null)
             throw new ConflictException($"meter '{code}' has readings: it cannot become a virtual meter");
-        var known = new Dictionary<string, Meter>(reg.MetersByCode, StringComparer.Ordinal) { [code] = m };
+        var known = new Dictionary<string, Meter>(reg.MetersByCode, MeterCodes) { [code] = m };
         ValidateFormula(m, known);
         // Other virtual meters that use this one must still make sense (carrier, kind).
         foreach (var v in known.Values.Where(v => v.Formula is not null && v.Code != code)) ValidateFormula(v, known);
@@ -349,7 +358,8 @@ public abstract partial class ZeroParkStore
     {
         var reg = await GetRegistryAsync(parkCode, ct);
         var m = reg.Meter(code);
-        if (reg.MetersByCode.Values.Any(v => v.Formula is not null && LinearFormula.Parse(v.Formula).Terms.Any(t => t.Code == code)))
+        code = m.Code;
+        if (reg.MetersByCode.Values.Any(v => v.Formula is not null && LinearFormula.Parse(v.Formula).Terms.Any(t => MeterCodes.Equals(t.Code, code))))
             throw new ConflictException($"meter '{code}' is used by a virtual meter's formula");
         await using var c = await OpenConnectionAsync(ct);
         if (await c.ExecuteScalarAsync<long?>("SELECT 1 FROM meter_state WHERE meter_id = @id", new { id = m.Id.Value }) is not null)
@@ -379,7 +389,7 @@ public abstract partial class ZeroParkStore
             }
             path.Remove(v.Code);
         }
-        Walk(m, []);
+        Walk(m, new HashSet<string>(MeterCodes));
     }
 
     private static Meter ToMeter(ParkRegistry reg, MeterDraft d, MeterId id)
@@ -388,7 +398,7 @@ public abstract partial class ZeroParkStore
         TextLimits.Check("name", d.Name, TextLimits.Name);
         TextLimits.Check("unit", d.Unit, TextLimits.Name);
         TextLimits.Check("formula", d.Formula, TextLimits.Text);
-        if (string.IsNullOrWhiteSpace(d.Code) || !CodePattern.IsMatch(d.Code)) throw new ValidationException("code", $"meter code '{d.Code}' must be lowercase letters, digits, '_', '-' or '.'");
+        if (string.IsNullOrWhiteSpace(d.Code) || !MeterCodePattern.IsMatch(d.Code)) throw new ValidationException("code", $"meter code '{d.Code}' must be letters, digits, '_', '-' or '.' (starting with a letter or digit)");
         if (string.IsNullOrWhiteSpace(d.Name)) throw new ValidationException("name", $"meter '{d.Code}': name is required");
         if (!Codes.TryCarrier(d.Carrier, out var carrier)) throw new ValidationException("carrier", $"meter '{d.Code}': unknown carrier '{d.Carrier}'");
         if (!Codes.TryKind(d.Kind, out var kind)) throw new ValidationException("kind", $"meter '{d.Code}': unknown kind '{d.Kind}' (cumulative, interval or power)");
@@ -462,7 +472,7 @@ public abstract partial class ZeroParkStore
             Park = park,
             SpacesById = spaces.ToDictionary(s => s.Id.Value),
             SpacesByCode = spaces.ToDictionary(s => s.Code, StringComparer.Ordinal),
-            MetersByCode = meters.ToDictionary(m => m.Code, StringComparer.Ordinal),
+            MetersByCode = meters.ToDictionary(m => m.Code, MeterCodes),
             MetersById = meters.ToDictionary(m => m.Id.Value),
             AggregateIds = aggs,
             SeriesOfMeter = new Dictionary<long, long[]>(),

@@ -121,6 +121,15 @@ public sealed record ManualEntryRequest
 
 /// <summary>A meter replacement: the old register's final value and the new register's initial value at <c>at</c>. The audit log
 /// records the signed-in user (there is no <c>user</c> field).</summary>
+/// <summary>POST …/meters/{code}/void: the readings with instants in [from, to] (one reading: <c>at</c>, or from = to), and why.</summary>
+public sealed record VoidRequest
+{
+    public JsonElement? At { get; init; }
+    public JsonElement? From { get; init; }
+    public JsonElement? To { get; init; }
+    public string? Reason { get; init; }
+}
+
 public sealed record ReplacementRequest
 {
     public JsonElement? At { get; init; }

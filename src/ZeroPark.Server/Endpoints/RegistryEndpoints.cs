@@ -196,6 +196,28 @@ internal static class RegistryEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        inPark.MapPost("/meters/{code}/void", async Task<Ok<VoidResult>> (string park, string code, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await json.ReadAsync<VoidRequest>(request, ct);
+                DateTimeOffset from, to;
+                if (body.At is not null)
+                {
+                    if (body.From is not null || body.To is not null) throw new ValidationException("at", "give either 'at' (one reading) or 'from' and 'to' (a range), not both");
+                    from = to = Query.Instant(body.At, "at");
+                }
+                else
+                {
+                    from = Query.Instant(body.From, "from");
+                    to = Query.Instant(body.To, "to");
+                }
+                // Audited as the signed-in user, with the reason.
+                return TypedResults.Ok(await store.VoidReadingsAsync(park, code, from, to, UserAccess.Actor(request.HttpContext), body.Reason ?? "", ct));
+            })
+            .Accepts<VoidRequest>("application/json")
+            .WithSummary("Void a meter's readings (one instant 'at', or 'from'..'to' inclusive) with a reason: they no longer count anywhere; later deltas and rollups are recomputed; audited")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         inPark.MapPost("/meters/{code}/fill-gaps", async Task<Ok<IngestResponse>> (string park, string code, [FromQuery(Name = "from")] string? fromDate,
                 [FromQuery(Name = "to")] string? toDate, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {

@@ -67,7 +67,7 @@ public static class MeterFileParser
             if (columns is null)
                 return (rows, [new RowError(csv.Line, headerError!)]);
 
-            var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+            var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             while (csv.Read())
             {
                 if (csv.UnterminatedQuote)
@@ -127,10 +127,8 @@ public static class MeterFileParser
         bool codeOk = false;
         if (code.Length == 0)
             ImportText.Add(ref reason, "code: empty");
-        else if (code.Any(char.IsUpper))
-            ImportText.Add(ref reason, $"code: '{ImportText.Show(code)}' must be lowercase (e.g. '{ImportText.Show(code.ToLowerInvariant())}')");
         else if (!IsValidCode(code))
-            ImportText.Add(ref reason, $"code: '{ImportText.Show(code)}' must match ^[a-z0-9][a-z0-9_.\\-]*$ (lowercase letters, digits, '_', '.', '-')");
+            ImportText.Add(ref reason, $"code: '{ImportText.Show(code)}' must match ^[A-Za-z0-9][A-Za-z0-9_.\\-]*$ (letters, digits, '_', '.', '-'; matched ignoring case)");
         else if (seen.TryGetValue(code, out var firstLine))
             ImportText.Add(ref reason, $"code: '{code}' duplicates line {firstLine}");
         else
@@ -236,11 +234,11 @@ public static class MeterFileParser
 
     private static bool IsValidCode(string code)
     {
-        if (!(char.IsAsciiLetterLower(code[0]) || char.IsAsciiDigit(code[0])))
+        if (!(char.IsAsciiLetter(code[0]) || char.IsAsciiDigit(code[0])))
             return false;
         foreach (var c in code)
         {
-            if (!(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '.' or '-'))
+            if (!(char.IsAsciiLetter(c) || char.IsAsciiDigit(c) || c is '_' or '.' or '-'))
                 return false;
         }
         return true;

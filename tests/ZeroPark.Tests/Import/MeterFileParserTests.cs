@@ -51,14 +51,15 @@ public class MeterFileParserTests
     }
 
     [Fact]
-    public void Uppercase_code_is_rejected_with_a_clear_reason()
+    public void Codes_keep_their_case_and_a_code_differing_only_by_case_is_a_duplicate()
     {
-        var (rows, errors) = Parse(Header + "\nUPS1_IN,x,electricity,cumulative,kWh,,,,,\nok_1,x,electricity,cumulative,kWh,,,,,\n");
+        // Issue 11: BMS exports spell codes M1, PDU-A1; they are kept as given and matched ignoring case.
+        var (rows, errors) = Parse(Header + "\nUPS1_IN,x,electricity,cumulative,kWh,,,,,\nups1_in,x,electricity,cumulative,kWh,,,,,\n");
 
-        Assert.Equal("ok_1", Assert.Single(rows).Code);
+        Assert.Equal("UPS1_IN", Assert.Single(rows).Code);
         var e = Assert.Single(errors);
-        Assert.Equal(2, e.Line);
-        Assert.Equal("code: 'UPS1_IN' must be lowercase (e.g. 'ups1_in')", e.Reason);
+        Assert.Equal(3, e.Line);
+        Assert.Equal("code: 'ups1_in' duplicates line 2", e.Reason);
     }
 
     [Theory]

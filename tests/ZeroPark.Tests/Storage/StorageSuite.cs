@@ -49,10 +49,10 @@ public abstract class StorageSuite : IAsyncLifetime
     public async Task Migrations_are_versioned_and_idempotent()
     {
         // 001_initial, 002_tariffs, 003_carbon, 004_plans, 005_users, 006_dashboards, 007_hour_blocks, 008_rollup_day_covering,
-        // 009_day_totals_in_hour_blocks
-        Assert.Equal(9, await Store.SchemaVersionAsync());
+        // 009_day_totals_in_hour_blocks, 010_meter_codes_ignore_case
+        Assert.Equal(10, await Store.SchemaVersionAsync());
         await Store.MigrateAsync();
-        Assert.Equal(9, await Store.SchemaVersionAsync());
+        Assert.Equal(10, await Store.SchemaVersionAsync());
     }
 
     [Fact]
