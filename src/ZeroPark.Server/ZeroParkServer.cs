@@ -39,6 +39,7 @@ public static class ZeroParkServer
             var db = configuration["ZeroPark:Db"] is { Length: > 0 } d ? d : "zeropark.db";
             return ZeroParkStore.OpenAsync(db, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
         });
+        services.AddSingleton(ImportLimitsConfig.Read(configuration));
         services.AddProblemDetails();
         services.AddZeroParkWeb();
         services.AddOpenApi();
@@ -59,5 +60,19 @@ public static class ZeroParkServer
         ZeroParkEndpoints.MapZeroParkEndpoints(app);
         app.MapZeroParkWeb();
         return app;
+    }
+}
+
+/// <summary>Import limits (<see cref="Storage.Import.ImportLimits"/>) from the configuration section <c>ZeroPark:Import</c>
+/// (environment: <c>ZeroPark__Import__XlsxMaxExpandedBytes</c> …); unset keys keep their defaults.</summary>
+public static class ImportLimitsConfig
+{
+    public static Storage.Import.ImportLimits Read(IConfiguration configuration)
+    {
+        var limits = configuration.GetSection("ZeroPark:Import").Get<Storage.Import.ImportLimits>() ?? Storage.Import.ImportLimits.Default;
+        if (limits.XlsxMaxExpandedBytes <= 0 || limits.XlsxMaxRows <= 0 || limits.XlsxMaxCells <= 0 || limits.XlsxMaxSharedStrings <= 0
+            || limits.XlsxMaxSharedStringChars <= 0 || limits.XlsxMaxSeconds <= 0)
+            throw new Storage.ValidationException("ZeroPark:Import", "import limits must be positive numbers");
+        return limits;
     }
 }
