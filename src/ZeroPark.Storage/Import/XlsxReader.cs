@@ -44,6 +44,7 @@ internal static class XlsxSheet
     public const string TooLarge = "xlsx: too large: ";
     private const int MaxColumns = 16_384;
     private const int MaxCellChars = 32_767;
+    [ThreadStatic] private static char[]? Chunk;
     private const string RelNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
     /// <summary>Calls <paramref name="onRow"/>(spreadsheet row number, cells) for each row until it returns false.
@@ -217,9 +218,15 @@ internal static class XlsxSheet
                     text = -1;
                     break;
                 case XmlNodeType.Text or XmlNodeType.CDATA or XmlNodeType.Whitespace or XmlNodeType.SignificantWhitespace when text >= 0 && r.Depth == text + 1:
-                    sb.Append(r.Value);
-                    if (sb.Length > MaxCellChars)
-                        throw new XlsxLimitException($"a cell holds more than {MaxCellChars:N0} characters (Excel's limit)");
+                    // In chunks: a huge text node is refused at the cell limit, never built as one string.
+                    var chunk = Chunk ??= new char[4096];
+                    int n;
+                    while ((n = r.ReadValueChunk(chunk, 0, chunk.Length)) > 0)
+                    {
+                        sb.Append(chunk, 0, n);
+                        if (sb.Length > MaxCellChars)
+                            throw new XlsxLimitException($"a cell holds more than {MaxCellChars:N0} characters (Excel's limit)");
+                    }
                     break;
             }
         }
