@@ -245,6 +245,10 @@ public static class UiText
         ["flag.estimated"] = ("估算", "estimated"),
         ["flag.manual"] = ("手工", "manual"),
         ["flag.first"] = ("起始", "first"),
+        ["flag.suspected_reset"] = ("疑似清零", "suspected reset"),
+        ["flag.reset"] = ("清零", "reset"),
+        ["flag.reset_confirmed"] = ("已确认", "confirmed"),
+        ["flag.bad_reading"] = ("坏数", "bad reading"),
         // ---- end of data management ----
         ["energy.title"] = ("能源分析", "Energy analysis"),
         ["energy.from"] = ("开始日期", "From"),
