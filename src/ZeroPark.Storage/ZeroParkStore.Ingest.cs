@@ -97,7 +97,7 @@ public abstract partial class ZeroParkStore
                 // Files and gateways often send a meter's points one after another: skip the lookup when the code repeats.
                 if (!ReferenceEquals(p.MeterCode, lastCode) || p.IntervalStart is not null)
                 {
-                    var reason = slots.ByCode.TryGetValue(p.MeterCode, out var slot) ? Check(slots.Meters[slot], p) : UnknownMeter(reg, p);
+                    var reason = slots.ByCode.TryGetValue(p.MeterCode, out var slot) ? Check(reg.Clock, slots.Meters[slot], p) : UnknownMeter(reg, p);
                     if (reason is not null)
                     {
                         errs.Add(new RowError(p.Line, reason));
@@ -131,13 +131,13 @@ public abstract partial class ZeroParkStore
     private static string UnknownMeter(ParkRegistry reg, in RawPoint p) => $"meter: unknown meter code '{p.MeterCode}' in park '{reg.Park.Code}'";
 
     /// <summary>Why a point of a known meter cannot be taken as it stands (its explicit interval start), or null.</summary>
-    private static string? Check(Meter meter, in RawPoint p)
+    private static string? Check(ParkClock clock, Meter meter, in RawPoint p)
     {
         if (p.IntervalStart is { } start)
         {
             if (meter.Kind != MeterKind.Interval) return $"start: meter '{meter.Code}' is {Codes.Of(meter.Kind)}; only interval meters take an interval start";
             var len = p.Timestamp - start;
-            if (len != meter.Interval)
+            if (!RegisterEngine.IntervalFits(meter, clock, start.ToUnixTimeSeconds(), p.Timestamp.ToUnixTimeSeconds()))
                 return string.Create(CultureInfo.InvariantCulture, $"start: interval of {len.TotalMinutes} min does not match meter '{meter.Code}' interval of {meter.Interval.TotalMinutes} min");
         }
         return null;
@@ -262,10 +262,16 @@ public abstract partial class ZeroParkStore
             {
                 batch.SlowMeters.Add(item.MeterId);
             }
-            foreach (var (ts, old, @new) in result.Corrections)
+            // A confirmation keeps the value: it is audited as such (below), not as a correction.
+            foreach (var (ts, old, @new) in source.Kind.StartsWith("confirm:", StringComparison.Ordinal) ? [] : result.Corrections)
                 batch.Audits.Add(("correct", $"{meter.Code}@{Iso(clock, ts)}", old.ToString("R", CultureInfo.InvariantCulture), @new.ToString("R", CultureInfo.InvariantCulture)));
             if (source.Kind.StartsWith("confirm:", StringComparison.Ordinal) && result.Updates.Count > 0)
-                batch.Audits.Add(("confirm_reset", $"{meter.Code}@{Iso(clock, item.MinTs)}", "suspected_reset", source.Kind["confirm:".Length..]));
+            {
+                var resolution = source.Kind["confirm:".Length..];
+                if (result.Updates.Find(u => u.Ts == item.MinTs) is { OldFinal: { } final })
+                    resolution += " old_final=" + final.ToString("R", CultureInfo.InvariantCulture);
+                batch.Audits.Add(("confirm_reset", $"{meter.Code}@{Iso(clock, item.MinTs)}", "suspected_reset", resolution));
+            }
             if (source.Kind is "manual" or "replacement")
             {
                 foreach (var r in result.Inserts)

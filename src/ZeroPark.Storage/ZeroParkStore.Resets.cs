@@ -86,13 +86,18 @@ public abstract partial class ZeroParkStore
             throw new ConflictException($"the reading of meter '{meterCode}' at {at:yyyy-MM-dd'T'HH:mm:sszzz} is not a suspected reset");
         if (resolution == ResetResolution.Replacement)
         {
-            var final = oldFinal ?? previous ?? throw new ValidationException("old_final", "no earlier reading within 7 days: give the old meter's final value");
-            await ReplaceMeterAsync(parkCode, meterCode, at, final, reading.Value, user, reason ?? "suspected reset confirmed as a replacement", ct);
-            return;
+            oldFinal ??= previous ?? throw new ValidationException("old_final", "no earlier reading within 7 days: give the old meter's final value");
+            if (oldFinal < 0 || double.IsNaN(oldFinal.Value)) throw new ValidationException("old_final", "must be a non-negative number");
         }
-        if (oldFinal is not null) throw new ValidationException("old_final", "applies to the replacement resolution only");
-        var flag = resolution == ResetResolution.Reset ? ReadingFlags.ResetConfirmed : ReadingFlags.BadReading;
-        var byMeter = new Dictionary<long, List<MeterPoint>> { [m.Id.Value] = [new MeterPoint(ts, reading.Value, 0, flag)] };
+        else if (oldFinal is not null) throw new ValidationException("old_final", "applies to the replacement resolution only");
+        // A replacement row: the value stays (the new register's), the old register's final value closes the old one.
+        var point = resolution switch
+        {
+            ResetResolution.Reset => new MeterPoint(ts, reading.Value, 0, ReadingFlags.ResetConfirmed),
+            ResetResolution.BadReading => new MeterPoint(ts, reading.Value, 0, ReadingFlags.BadReading),
+            _ => new MeterPoint(ts, reading.Value, 0, ReadingFlags.Replacement | ReadingFlags.Manual, oldFinal),
+        };
+        var byMeter = new Dictionary<long, List<MeterPoint>> { [m.Id.Value] = [point] };
         string? error = null;
         await ApplyAsync(reg, byMeter, new IngestSource("confirm:" + Code(resolution), user) { Reason = reason }, 0,
             (_, r) => { if (r.Outcome == PointOutcome.Rejected) error = r.Reason; }, reportAccepted: false, ct);

@@ -52,6 +52,21 @@ public static class RegisterEngine
         return null;
     }
 
+    /// <summary>
+    /// Whether an interval reading from <paramref name="start"/> to <paramref name="end"/> (Unix seconds) fits the meter's
+    /// nominal interval: its length may differ by up to 1/720 of it (2 minutes a day, 1.25 s a quarter hour), and an interval
+    /// of whole days is measured on the park's wall clock, so the 23- and 25-hour days of daylight-saving zones fit too.
+    /// </summary>
+    public static bool IntervalFits(Meter meter, ParkClock clock, long start, long end)
+    {
+        var nominal = (long)meter.Interval.TotalSeconds;
+        var tolerance = nominal / 720.0;
+        if (Math.Abs(end - start - nominal) <= tolerance) return true;
+        if (nominal % 86_400 != 0) return false;
+        var wall = (clock.ToLocal(end) - clock.ToLocal(start)).TotalSeconds;
+        return Math.Abs(wall - nominal) <= tolerance;
+    }
+
     public static MeterBatchResult Process(Meter meter, MeterContext context, IReadOnlyList<MeterPoint> points)
     {
         var result = new MeterBatchResult(points.Count);
