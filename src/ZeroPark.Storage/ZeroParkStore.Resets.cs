@@ -104,6 +104,20 @@ public abstract partial class ZeroParkStore
         if (error is not null) throw new ValidationException("at", error);
     }
 
+    /// <summary>Sets whether a cumulative meter's drops are normal resets (counted from zero) and recounts its history.</summary>
+    public async Task<Meter> SetResetsNormalAsync(string parkCode, string meterCode, bool resetsNormal, string user, CancellationToken ct = default)
+    {
+        var reg = await GetRegistryAsync(parkCode, ct);
+        var m = reg.Meter(meterCode);
+        var draft = new MeterDraft(m.Code, m.Name, Codes.Of(m.Carrier), Codes.Of(m.Kind), m.Unit)
+        {
+            RegisterMax = m.RegisterMax, Multiplier = m.Multiplier, IntervalMinutes = (int)m.Interval.TotalMinutes, MaxRatePerHour = m.MaxRatePerHour,
+            SpaceCode = m.SpaceId is { } s ? reg.SpacesById[s.Value].Code : null, SystemCode = m.SystemCode, Device = m.Device,
+            Role = Codes.Of(m.Role), Formula = m.Formula, ResetsNormal = resetsNormal,
+        };
+        return await UpdateMeterAsync(parkCode, meterCode, draft, user, ct);
+    }
+
     /// <summary>Recomputes every stored reading of a meter (its reset rule changed), with the rollups, in one transaction.</summary>
     public async Task RecomputeMeterAsync(string parkCode, string meterCode, string user, CancellationToken ct = default)
     {
