@@ -454,6 +454,10 @@ public static class CliApp
                         await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "demo", "PDU meter replaced (demo)", ct);
                     var s = await store.IngestAsync(demo.Options.ParkCode, d.Points, new IngestSource("demo", "demo"), ct: ct);
                     total += s.Accepted;
+                    // The demo's register glitch (a zero reading) is a suspected reset: confirmed as a bad reading, as a person would.
+                    if (d.Points.Any(p => p.MeterCode == DemoReadings.GlitchMeter && p.Value == 0))
+                        foreach (var g in await store.ResetSuspectsAsync(demo.Options.ParkCode, DemoReadings.GlitchMeter, ct))
+                            await store.ConfirmResetAsync(demo.Options.ParkCode, g.Meter, g.At, ResetResolution.BadReading, null, "demo", "register glitch (demo)", ct);
                     dayDone(1);
                 }
             }
