@@ -45,6 +45,7 @@ public static class CliApp
         root.Subcommands.Add(Replace());
         root.Subcommands.Add(FillGaps());
         root.Subcommands.Add(Void());
+        root.Subcommands.Add(Resets());
         root.Subcommands.Add(Keys());
         root.Subcommands.Add(Audit());
         root.Subcommands.Add(UserCommands.Create());
@@ -189,7 +190,17 @@ public static class CliApp
                 }));
             return 0;
         }));
-        return new Command("meters", "meter registry") { import, list };
+        var meter = new Option<string>("--meter") { Required = true };
+        var resetsNormal = new Option<bool?>("--resets-normal") { Description = "true: a drop of this cumulative register is a normal reset from zero (counted as the new value); false: a suspected reset awaiting confirmation" };
+        var set = new Command("set", "change a meter's settings (recounts its readings when the reset rule changes)") { Db, ParkOpt, meter, resetsNormal, UserOpt };
+        set.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            if (pr.GetValue(resetsNormal) is not { } rn) throw new ValidationException("resets-normal", "nothing to change: give --resets-normal true|false");
+            var m = await store.SetResetsNormalAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, rn, pr.GetValue(UserOpt)!, ct);
+            Console.WriteLine($"meter {m.Code}: resets_normal = {(m.ResetsNormal ? "true" : "false")}");
+            return 0;
+        }));
+        return new Command("meters", "meter registry") { import, list, set };
     }
 
     private static Command Import()
@@ -397,6 +408,34 @@ public static class CliApp
         return cmd;
     }
 
+    private static Command Resets()
+    {
+        var meterOpt = new Option<string?>("--meter") { Description = "one meter only" };
+        var list = new Command("list", "suspected resets awaiting confirmation: cumulative registers that dropped (energy not counted until confirmed)") { Db, ParkOpt, meterOpt, FormatOpt };
+        list.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var rows = await store.ResetSuspectsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meterOpt), ct);
+            Output.Write(pr.GetValue(FormatOpt)!, ["meter", "at", "value", "previous_value"],
+                rows.Select(r => new object?[] { r.Meter, r.At.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture), r.Value, r.PreviousValue }));
+            return 0;
+        }));
+        var meter = new Option<string>("--meter") { Required = true };
+        var at = new Option<string>("--at") { Required = true, Description = "instant of the suspected reset, ISO 8601 with offset" };
+        var @as = new Option<string>("--as") { Required = true, Description = "reset (counted from zero), replacement or bad_reading" };
+        var oldFinal = new Option<double?>("--old-final") { Description = "replacement: the old register's final value (default: the previous reading, no energy)" };
+        var reason = new Option<string?>("--reason");
+        var confirm = new Command("confirm", "confirm what a suspected reset was; the deltas and rollups are recomputed and the confirmation audited") { Db, ParkOpt, meter, at, @as, oldFinal, UserOpt, reason };
+        confirm.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var resolution = ZeroParkStore.ParseResolution(pr.GetValue(@as));
+            await store.ConfirmResetAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), resolution, pr.GetValue(oldFinal),
+                pr.GetValue(UserOpt)!, pr.GetValue(reason), ct);
+            Console.WriteLine($"confirmed as {ZeroParkStore.Code(resolution)}");
+            return 0;
+        }));
+        return new Command("resets", "suspected resets of cumulative registers") { list, confirm };
+    }
+
     private static Command FillGaps()
     {
         var meter = new Option<string>("--meter") { Required = true };
@@ -476,6 +515,10 @@ public static class CliApp
                         await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "demo", "PDU meter replaced (demo)", ct);
                     var s = await store.IngestAsync(demo.Options.ParkCode, d.Points, new IngestSource("demo", "demo"), ct: ct);
                     total += s.Accepted;
+                    // The demo's register glitch (a zero reading) is a suspected reset: confirmed as a bad reading, as a person would.
+                    if (d.Points.Any(p => p.MeterCode == DemoReadings.GlitchMeter && p.Value == 0))
+                        foreach (var g in await store.ResetSuspectsAsync(demo.Options.ParkCode, DemoReadings.GlitchMeter, ct))
+                            await store.ConfirmResetAsync(demo.Options.ParkCode, g.Meter, g.At, ResetResolution.BadReading, null, "demo", "register glitch (demo)", ct);
                     dayDone(1);
                 }
             }

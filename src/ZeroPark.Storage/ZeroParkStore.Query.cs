@@ -369,14 +369,16 @@ public abstract partial class ZeroParkStore
         foreach (var m in meters)
         {
             var (n, nflag, nest) = counts.GetValueOrDefault(m.Id.Value);
-            var expected = (int)((end - start) / (long)m.Interval.TotalSeconds);
+            // Rounded to the nearest whole interval, as series buckets are: a range with a 23-hour DST day holds as many
+            // daily readings as days (e.g. 71 h of 1,440-min intervals: 2.96 → 3, where rounding down said 2).
+            var expected = (int)Math.Round((end - start) / m.Interval.TotalSeconds);
             IReadOnlyList<Gap>? gaps = null;
             IReadOnlyList<FlaggedReading>? flaggedReadings = null;
             if (meterCode is not null)
             {
                 var readings = await ReadRangeAsync(c, null, clock, m.Id.Value, start, end);
                 gaps = Gaps(m, clock, start, end, readings);
-                const ReadingFlags notable = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement | ReadingFlags.Estimated;
+                const ReadingFlags notable = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement | ReadingFlags.Estimated | ReadingFlags.Reset;
                 flaggedReadings = readings.Where(r => (r.Flags & notable) != 0).Take(1000)
                     .Select(r => new FlaggedReading(clock.ToLocalOffset(r.Ts), r.Value, FlagNames(r.Flags))).ToList();
             }
@@ -388,7 +390,17 @@ public abstract partial class ZeroParkStore
     }
 
     public static string FlagNames(ReadingFlags f) =>
-        f == ReadingFlags.None ? "" : string.Join(",", Enum.GetValues<ReadingFlags>().Where(x => x != ReadingFlags.None && x != ReadingFlags.Excluded && (f & x) == x).Select(x => x.ToString().ToLowerInvariant()));
+        f == ReadingFlags.None ? "" : string.Join(",", Enum.GetValues<ReadingFlags>()
+            .Where(x => x != ReadingFlags.None && x != ReadingFlags.Excluded && x != ReadingFlags.NotABase && (f & x) == x).Select(FlagName));
+
+    /// <summary>A flag's name in reports and the API: <c>suspected_reset</c>, <c>reset_confirmed</c>, <c>bad_reading</c>, <c>negative</c>…</summary>
+    public static string FlagName(ReadingFlags x) => x switch
+    {
+        ReadingFlags.SuspectedReset => "suspected_reset",
+        ReadingFlags.ResetConfirmed => "reset_confirmed",
+        ReadingFlags.BadReading => "bad_reading",
+        _ => x.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>Intervals [start, end) in (start, end] where readings are missing: between consecutive readings more than 1.5
     /// nominal intervals apart, and at the range edges.</summary>

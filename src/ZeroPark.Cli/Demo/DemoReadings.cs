@@ -12,6 +12,8 @@ public sealed record DemoDay(DateOnly Date, RawPoint[] Points, DemoReplacement? 
 
 public static class DemoReadings
 {
+    /// <summary>The PDU whose register reads 0 once (day 26, 12:00): a suspected reset the demo confirms as a bad reading.</summary>
+    public const string GlitchMeter = "b4_f2_r2_rack020";
     private const long Step = 900;
 
     /// <summary>Generates <see cref="DemoOptions.Days"/> days from <see cref="DemoOptions.StartDate"/>, lazily, one day at a time.
@@ -117,7 +119,7 @@ public static class DemoReadings
                         continue;                                   // the replacement stands for this instant's reading
                     }
                     if (Missing(code, day, t - dayStart)) continue;
-                    if (code == "b4_f2_r2_rack020" && day == 25 && t - dayStart == 12 * 3600) v = 0;   // a glitch: flagged, not summed
+                    if (code == GlitchMeter && day == 25 && t - dayStart == 12 * 3600) v = 0;   // a glitch: a suspected reset, confirmed as a bad reading
                     points[n++] = new RawPoint(code, ts, Math.Round(v, 3), n);
                 }
             }

@@ -207,6 +207,9 @@ public sealed record Meter
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(15);
     /// <summary>Largest plausible rate in canonical units per hour; larger deltas are flagged as jumps.</summary>
     public double? MaxRatePerHour { get; init; }
+    /// <summary>Cumulative registers: a drop is a normal reset from zero (counted as the new value), not a suspected reset
+    /// awaiting confirmation.</summary>
+    public bool ResetsNormal { get; init; }
     public SpaceId? SpaceId { get; init; }
     public string? SystemCode { get; init; }
     public string? Device { get; init; }
