@@ -5,8 +5,8 @@ using ZeroPark.Storage.EnergyManagement;
 namespace ZeroPark.Cli.Demo;
 
 /// <summary>
-/// Energy plans of the demo park, so that plan progress and the assessment show data out of the box: for the demo's first calendar
-/// year, an annual and 12 monthly plans of electricity (kWh, E_DC) and water (m³, make-up water) for the park and for each building.
+/// Energy plans of the demo park, so that plan progress and the assessment show data out of the box: for every calendar year the
+/// demo touches, an annual and 12 monthly plans of electricity (kWh, E_DC) and water (m³, make-up water) for the park and for each building.
 /// Each monthly plan is the consumption the demo's own model gives for that month (<see cref="DemoReadings.Conditions"/> integrated
 /// hourly without noise: IT load of the racks, UPS losses, seasonal cooling, auxiliary loads, rooftop PV, transformer losses, water
 /// make-up), less a 3 % saving target, rounded (100 kWh, 1 m³); the annual plan is the sum of the months and the park's the sum of
@@ -19,7 +19,12 @@ internal static class DemoPlans
 
     public static async Task SeedAsync(ZeroParkStore store, DemoPark demo, CancellationToken ct)
     {
-        var year = demo.Options.StartDate.Year;
+        var lastYear = demo.Options.StartDate.AddDays(demo.Options.Days - 1).Year;
+        for (var year = demo.Options.StartDate.Year; year <= lastYear; year++) await SeedYearAsync(store, demo, year, ct);
+    }
+
+    private static async Task SeedYearAsync(ZeroParkStore store, DemoPark demo, int year, CancellationToken ct)
+    {
         var reg = await store.GetRegistryAsync(demo.Options.ParkCode, ct);
         var (electricity, water) = Expected(demo, year);
         var writes = new List<PlanWrite>();
