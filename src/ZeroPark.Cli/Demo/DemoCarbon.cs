@@ -12,8 +12,8 @@ namespace ZeroPark.Cli.Demo;
 /// have; a green power trade and a batch of green certificates for market-based scope 2; base year = the demo's first year.
 /// Scope 1 diesel is metered (the generators' fuel meters: monthly load tests), plus the quarterly test of a rented mobile generator.
 /// Scope 3: purchased goods and services (spare parts and consumables, by spend), capital goods (servers), waste (general and
-/// e-waste), business travel (air and rail) and, from the metered grid electricity, upstream T&amp;D losses (category 3). The scope 3
-/// and T&amp;D factors are ILLUSTRATIVE values of the demo's own dataset <see cref="FactorDataset"/> (ZeroPark ships none; a real
+/// e-waste), business travel (air and rail) and the T&amp;D losses of the billed grid electricity (category 3; as an activity record of
+/// its own material, so the demo's factor does not switch on category 3 for other parks' metered electricity). The scope 3 factors are ILLUSTRATIVE values of the demo's own dataset <see cref="FactorDataset"/> (ZeroPark ships none; a real
 /// inventory uses its suppliers' or an LCA database's). Only records inside the demo period are added. Deterministic.
 /// </summary>
 internal static class DemoCarbon
@@ -36,7 +36,7 @@ internal static class DemoCarbon
         F("e_waste", 21, "t", "WEEE to open-loop recycling (transport and processing)"),
         F("air_travel", 0.15, "pkm", "domestic flight, economy, without radiative forcing, of the order of published per-pkm factors"),
         F("rail_travel", 0.04, "pkm", "high-speed rail, of the order of published per-pkm factors for electrified rail in China"),
-        F("electricity_td_loss", 0.028, "kWh", "transmission and distribution losses: line loss rate ≈ 5 % × grid average 0.5568 kgCO2/kWh"),
+        F("grid_td_losses", 0.028, "kWh", "transmission and distribution losses of purchased electricity: line loss rate ≈ 5 % × grid average 0.5568 kgCO2/kWh"),
     ];
 
     public static async Task SeedAsync(ZeroParkStore store, DemoPark demo, CancellationToken ct)
@@ -50,6 +50,7 @@ internal static class DemoCarbon
             if (d >= first && d <= last)
                 csv.Append(CultureInfo.InvariantCulture, $"{d:yyyy-MM-dd},{source},{material},{amount},{unit},,{note},{evidence},{space}\n");
         }
+        var grid = new Dictionary<int, double[]>();
         for (var m = new DateOnly(first.Year, first.Month, 1); m <= last; m = m.AddMonths(1))
         {
             var i = m.Month;
@@ -65,6 +66,9 @@ internal static class DemoCarbon
             if (i % 6 == 0) Add(m.AddDays(27), "waste", "e_waste", 1.2, "t", $"e-waste to a licensed recycler {m:yyyy-MM}", $"EWASTE-{m:yyyyMM}", "");
             Add(m.AddDays(26), "business_travel", "air_travel", 18_000 + 1_500 * (i % 5), "pkm", $"flights {m:yyyy-MM}", $"TRAVEL-AIR-{m:yyyyMM}", "");
             Add(m.AddDays(26), "business_travel", "rail_travel", 25_000 + 2_000 * (i % 4), "pkm", $"high-speed rail {m:yyyy-MM}", $"TRAVEL-RAIL-{m:yyyyMM}", "");
+            // Category 3: T&D losses of the month's purchased electricity as billed (the load model's grid kWh, rounded to 100 kWh).
+            if (!grid.TryGetValue(m.Year, out var g)) grid[m.Year] = g = DemoPlans.Expected(demo, m.Year).Grid.Values.Aggregate(new double[12], (a, b) => a.Zip(b, (x, y) => x + y).ToArray());
+            Add(m.AddDays(27), "fuel_energy_upstream", "grid_td_losses", Math.Round(g[m.Month - 1] / 100) * 100, "kWh", $"electricity bill {m:yyyy-MM}", $"BILL-{m:yyyyMM}", "");
         }
         Add(new DateOnly(first.Year, 7, 8), "refrigerant_leak", "R22", 4, "kg", "legacy office split unit", "WO-R22-1", "b1");
         Add(new DateOnly(first.Year, 10, 16), "sf6_leak", "SF6", 1.5, "kg", "110 kV GIS annual top-up", "GIS-2025-10", "b1");

@@ -26,7 +26,7 @@ internal static class DemoPlans
     private static async Task SeedYearAsync(ZeroParkStore store, DemoPark demo, int year, CancellationToken ct)
     {
         var reg = await store.GetRegistryAsync(demo.Options.ParkCode, ct);
-        var (electricity, water) = Expected(demo, year);
+        var (electricity, water, _) = Expected(demo, year);
         var writes = new List<PlanWrite>();
         var buildings = electricity.Keys.Order().ToList();
         void Add(Space? space, Carrier carrier, double[] months, double step)
@@ -49,8 +49,9 @@ internal static class DemoPlans
         await store.SetEnergyPlansAsync(demo.Options.ParkCode, writes, "demo", ct);
     }
 
-    /// <summary>Expected electricity (E_DC, kWh) and make-up water (m³) per building (1–4) and month of <paramref name="year"/>.</summary>
-    internal static (Dictionary<int, double[]> Electricity, Dictionary<int, double[]> Water) Expected(DemoPark demo, int year)
+    /// <summary>Expected electricity (E_DC, kWh), make-up water (m³) and grid electricity (the incoming lines, kWh) per building (1–4)
+    /// and month of <paramref name="year"/>.</summary>
+    internal static (Dictionary<int, double[]> Electricity, Dictionary<int, double[]> Water, Dictionary<int, double[]> Grid) Expected(DemoPark demo, int year)
     {
         var clock = ParkClock.For(demo.ParkDraft.TimeZone);
         var start = clock.StartOfDay(demo.Options.StartDate);
@@ -58,6 +59,7 @@ internal static class DemoPlans
         var buildings = meters.Where(m => m.Building > 0).Select(m => m.Building).Distinct().Order().ToList();
         var electricity = buildings.ToDictionary(b => b, _ => new double[12]);
         var water = buildings.ToDictionary(b => b, _ => new double[12]);
+        var grid = buildings.ToDictionary(b => b, _ => new double[12]);
         foreach (var b in buildings)
         {
             var rackKw = meters.Where(m => m.Building == b && m.Shape == DemoShape.Rack).Sum(m => m.Scale);
@@ -77,9 +79,10 @@ internal static class DemoPlans
                 var pv = pvKw * c.Daylight * (0.6 + 0.4 * Math.Sin(2 * Math.PI * (c.Doy - 80) / 365.0)) * 0.85;
                 var m = local.Month - 1;
                 electricity[b][m] += (lv - pv) / 0.99 + pv;    // incoming lines (transformer output / 0.99) + rooftop PV
+                grid[b][m] += (lv - pv) / 0.99;
                 water[b][m] += it * (1 + c.Clf) * 0.0016 * (c.TempC > 10 ? 1.0 : 0.35);
             }
         }
-        return (electricity, water);
+        return (electricity, water, grid);
     }
 }
