@@ -70,7 +70,7 @@ public abstract partial class ZeroParkStore
                     var phys = ExpandMeter(reg, m, 1.0, []);
                     var terms = phys.Select(p => (p.Meter, p.Coef)).ToList();
                     return new Plan(m.Code, m.CanonicalUnit, terms, phys.Select(p => p.Meter).Distinct().Sum(id => 1.0 / reg.MetersById[id].Interval.TotalSeconds),
-                        m.Kind == MeterKind.Power, phys);
+                        m.IsInstantaneous, phys);
                 }
             case SeriesTarget.NodeTarget n:
                 {
@@ -82,7 +82,7 @@ public abstract partial class ZeroParkStore
                     if (n.SystemCode is { Length: > 0 } && n.Role is not null)
                         throw new ValidationException("role", "ask for a system or a role, not both");
                     var system = string.IsNullOrEmpty(n.SystemCode) && n.Role is null ? AggregateRules.AllSystems : n.SystemCode;
-                    var members = reg.MetersById.Values.Where(m => m.Carrier == n.Carrier && m.Kind != MeterKind.Power
+                    var members = reg.MetersById.Values.Where(m => m.Carrier == n.Carrier && !m.IsInstantaneous
                         && (space is null || reg.IsUnder(m.SpaceId, space.Id))
                         && (n.Role is { } r ? m.Role == r : m.IsSummable && (system == AggregateRules.AllSystems || (m.SystemCode is { } ms && SystemTaxonomy.IsUnder(ms, system!)))))
                         .ToList();
@@ -310,7 +310,7 @@ public abstract partial class ZeroParkStore
     {
         if (to < from) throw new ValidationException("to", "'to' is before 'from'");
         var reg = await GetRegistryAsync(parkCode, ct);
-        var ids = reg.MetersById.Values.Where(m => !m.IsVirtual && m.Carrier == carrier && m.Kind != MeterKind.Power && m.IsSummable
+        var ids = reg.MetersById.Values.Where(m => !m.IsVirtual && m.Carrier == carrier && !m.IsInstantaneous && m.IsSummable
                 && (system is null || (m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, system))))
             .Select(m => m.Id.Value).ToList();
         if (ids.Count == 0) return [];

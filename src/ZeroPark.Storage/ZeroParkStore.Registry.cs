@@ -388,7 +388,7 @@ public abstract partial class ZeroParkStore
             {
                 if (!known.TryGetValue(code, out var t)) throw new ValidationException("formula", $"meter '{v.Code}': formula refers to unknown meter '{code}'");
                 if (t.Carrier != v.Carrier) throw new ValidationException("formula", $"meter '{v.Code}': '{code}' measures {Codes.Of(t.Carrier)}, not {Codes.Of(v.Carrier)}");
-                if (t.Kind == MeterKind.Power) throw new ValidationException("formula", $"meter '{v.Code}': '{code}' is a power meter; formulas sum quantities over time");
+                if (t.IsInstantaneous) throw new ValidationException("formula", $"meter '{v.Code}': '{code}' is a {Codes.Of(t.Kind)} meter (a value at an instant); formulas sum quantities over time");
                 if (t.Formula is not null) Walk(t, path);
             }
             path.Remove(v.Code);
@@ -405,7 +405,7 @@ public abstract partial class ZeroParkStore
         if (string.IsNullOrWhiteSpace(d.Code) || !MeterCodePattern.IsMatch(d.Code)) throw new ValidationException("code", $"meter code '{d.Code}' must be letters, digits, '_', '-' or '.' (starting with a letter or digit)");
         if (string.IsNullOrWhiteSpace(d.Name)) throw new ValidationException("name", $"meter '{d.Code}': name is required");
         if (!Codes.TryCarrier(d.Carrier, out var carrier)) throw new ValidationException("carrier", $"meter '{d.Code}': unknown carrier '{d.Carrier}'");
-        if (!Codes.TryKind(d.Kind, out var kind)) throw new ValidationException("kind", $"meter '{d.Code}': unknown kind '{d.Kind}' (cumulative, interval or power)");
+        if (!Codes.TryKind(d.Kind, out var kind)) throw new ValidationException("kind", $"meter '{d.Code}': unknown kind '{d.Kind}' (cumulative, interval, power or gauge)");
         if (!Codes.TryRole(string.IsNullOrEmpty(d.Role) ? "submeter" : d.Role, out var role)) throw new ValidationException("role", $"meter '{d.Code}': unknown role '{d.Role}'");
         SpaceId? space = null;
         if (d.SpaceCode is { Length: > 0 } sc)

@@ -189,6 +189,8 @@ public static class UiText
         ["kind.cumulative"] = ("累计表底", "Cumulative register"),
         ["kind.interval"] = ("区间用量", "Interval quantity"),
         ["kind.power"] = ("功率", "Power"),
+        ["kind.gauge"] = ("瞬时测量（温度、湿度）", "Gauge (temperature, humidity)"),
+        ["carrier.ambient"] = ("室外环境", "Outdoor air"),
         ["mrole.submeter"] = ("分项计量", "Submeter"),
         ["mrole.facility_input"] = ("市电总输入", "Facility input"),
         ["mrole.it_load"] = ("IT 负载", "IT load"),

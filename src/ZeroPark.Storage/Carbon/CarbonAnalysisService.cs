@@ -135,7 +135,7 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
             }
         }
         else notes.Add("regression: fewer than 3 days with both IT energy and grid electricity");
-        notes.Add("regression against outdoor temperature: no temperature series is recorded in ZeroPark yet");
+        notes.Add("regression against outdoor temperature: not computed yet (an outdoor temperature series can be recorded with a gauge meter of carrier ambient, as the demo's weather_temp)");
 
         // Vertical view: each source month by month against the mean of its other months.
         var anomalies = new List<AnomalyItem>();

@@ -233,7 +233,7 @@ public sealed class CarbonService(ZeroParkStore store)
         var settings = await store.CarbonSettingsAsync(park, ct);
         var library = new FactorLibrary(await store.FactorsAsync(ct));
         var notes = new List<string>();
-        var meters = reg.MetersById.Values.Where(m => !m.IsVirtual && m.Kind != MeterKind.Power && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
+        var meters = reg.MetersById.Values.Where(m => !m.IsVirtual && !m.IsInstantaneous && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
 
         var activities = new List<Activity>();
         var metered = meters.Select(m => (Meter: m, Spec: MeteredSource(m))).Where(x => x.Spec is not null).ToList();

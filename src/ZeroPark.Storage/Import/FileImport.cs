@@ -56,6 +56,8 @@ public static class FileImport
             stored?.Invoke(i + chunk.Count, points.Count);
         }
         rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
+        // A bulk load: fresh planner statistics, so the dashboards do not wait for autovacuum.
+        if (accepted >= ZeroParkStore.BulkLoadAnalyzeThreshold) await store.AnalyzeAfterBulkLoadAsync(ct);
         return new FileImportResult(accepted, duplicates, corrected, rejected, null);
     }
 

@@ -86,7 +86,8 @@ public abstract class ApiTests(ApiServer server)
 
         var codes = await Client.GetJsonAsync("/api/codes");
         Assert.Contains("natural_gas", codes.Items("carriers").Select(c => c.GetString()));
-        Assert.Equal(["cumulative", "interval", "power"], codes.Items("kinds").Select(c => c.GetString()));
+        Assert.Equal(["cumulative", "interval", "power", "gauge"], codes.Items("kinds").Select(c => c.GetString()));
+        Assert.Contains("ambient", codes.Items("carriers").Select(c => c.GetString()));
         Assert.Contains("it_load", codes.Items("roles").Select(c => c.GetString()));
         Assert.Equal("m3", codes.GetProperty("canonical_units").Str("water"));
     }
