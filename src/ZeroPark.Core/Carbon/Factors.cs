@@ -198,4 +198,16 @@ public sealed record Place(string? Province, string? GridRegion, string? Supplie
 }
 
 /// <summary>A chosen factor with why it was chosen and what it beat.</summary>
-public sealed record FactorChoice(FactorRecord Record, string Reason, IReadOnlyList<string> PassedOver);
+public sealed record FactorChoice(FactorRecord Record, string Reason, IReadOnlyList<string> PassedOver)
+{
+    /// <summary>The record as an energy factor in kgCO2e per kWh (its basis must be an energy: kWh, MWh, GJ, …).</summary>
+    public ZeroPark.Domain.EnergyEmissionFactor EnergyFactor
+    {
+        get
+        {
+            var u = FactorUnit.Parse(Record.Unit);
+            if (ActivityUnits.DimensionOf(u.Basis) != ActivityDimension.Energy) throw new CarbonException($"unit '{Record.Unit}' of {Record.Citation} is not per energy");
+            return new ZeroPark.Domain.EnergyEmissionFactor(Record.Value * u.KilogramsPerNumeratorUnit / ActivityUnits.Scale(u.Basis));
+        }
+    }
+}

@@ -139,15 +139,15 @@ public static class KpiCalculator
             }
         }
 
-        // CUE (kgCO2e/kWh)
+        // CUE (kgCO2e/kWh): the one definition is Cue.
         double? cue = null;
-        if (x.GridEmissionFactor is null) Note("cue", "no grid emission factor given");
+        if (x.GridEmissionFactor is null && x.GridEmissions is null) Note("cue", "no grid emission factor given");
         else if (x.FacilityInput is null) Note("cue", "grid electricity is not known (no facility_input reading)");
         else if (itWhy is not null) Note("cue", itWhy);
         else
         {
-            var emissions = x.FacilityInput.Value * x.GridEmissionFactor.Value + (x.OtherEmissions ?? Emissions.FromKilogramsCo2e(0));
-            cue = emissions.KilogramsCo2e / it!.Value.KilowattHours;
+            var grid = x.GridEmissions ?? x.FacilityInput.Value * x.GridEmissionFactor!.Value;
+            cue = Cue.KilogramsPerKilowattHour(Cue.EnergyRelated(grid, x.OtherEmissions ?? Emissions.FromKilogramsCo2e(0)), it!.Value);
         }
 
         // CER
