@@ -58,7 +58,7 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
         for (var m = new DateOnly(from.Year, from.Month, 1); m <= to; m = m.AddMonths(1))
             months.Add((m < from ? from : m, m.AddMonths(1).AddDays(-1) > to ? to : m.AddMonths(1).AddDays(-1)));
         var monthly = months.Select(m => (m.Start, Result: Run(m.Start, m.End))).ToList();
-        static IEnumerable<InventoryLine> Counted(InventoryResult r) => r.Lines.Where(l => l.Basis != "market" && l.Scope != GhgScope.Memo);
+        static IEnumerable<InventoryLine> Counted(InventoryResult r) => r.Lines.Where(l => l.Basis != Scope2Basis.Market && l.Scope != GhgScope.Memo);
 
         // Statistics per source (horizontal view).
         var statistics = Counted(whole).GroupBy(l => l.Source).Select(g =>

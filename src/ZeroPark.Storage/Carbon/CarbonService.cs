@@ -111,7 +111,7 @@ public sealed class CarbonService(ZeroParkStore store)
     public async Task<InventoryDiff> DiffAsync(string park, StoredInventory previous, InventoryResult now, CancellationToken ct = default)
     {
         var before = JsonSerializer.Deserialize<InventoryResult>(previous.ResultJson, CarbonJson.Options)!;
-        static string Key(InventoryLine l) => $"{LineView.ScopeCode(l.Scope)} {l.Basis} {l.Source} {l.Material} {l.Space}".Replace("  ", " ", StringComparison.Ordinal).Trim();
+        static string Key(InventoryLine l) => $"{LineView.ScopeCode(l.Scope)} {l.Basis.Code()} {l.Source} {l.Material} {l.Space}".Replace("  ", " ", StringComparison.Ordinal).Trim();
         var b = before.Lines.GroupBy(Key).ToDictionary(g => g.Key, g => g.ToList());
         var a = now.Lines.GroupBy(Key).ToDictionary(g => g.Key, g => g.ToList());
         var changes = new List<LineChange>();
@@ -332,7 +332,7 @@ public sealed class CarbonService(ZeroParkStore store)
         if (space is not null)
         {
             var parkGrid = await store.SeriesAsync(park, SeriesTarget.Node(null, role: MeterRole.FacilityInput, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
-            var mine = activities.Where(a => a.Source == "purchased_electricity").Sum(a => ActivityUnits.Convert(a.Amount, a.Unit, "kWh"));
+            var mine = activities.Where(a => a.Source == "purchased_electricity").Sum(a => ActivityUnits.Convert(a.Quantity, Units.KilowattHour));
             share = parkGrid.Total > 0 ? Math.Min(1, mine / parkGrid.Total) : 0;
         }
         var grid = options?.GridDataset ?? settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS";
