@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # THE run command: ./scripts/run.sh [extra `zeropark serve` args]
 #
-# Installs the UI assets (npm ci) if missing, builds the CLI, creates the demo park (30 days of
-# 15-minute data) on first run, then serves the web UI and the REST API (OpenAPI at
-# /openapi/v1.json) on http://127.0.0.1:${PORT:-5080}. With no user in the store, the server
-# prints a one-time password for the administrator 'admin' (or add one: zeropark users add).
+# Installs tzdata and nodejs/npm with apt-get if missing (sudo when not root; scripts/lib/install.sh),
+# the UI assets (npm ci) if missing, builds the CLI, creates the demo park (30 days of 15-minute data)
+# on first run, then serves the web UI and the REST API (OpenAPI at /openapi/v1.json) on
+# http://127.0.0.1:${PORT:-5080}. With no user in the store, the server prints a one-time password
+# for the administrator 'admin' (or add one: zeropark users add).
 #   ZEROPARK_DB  SQLite file (default ./zeropark-demo.db) or a PostgreSQL connection string
 #   PORT         HTTP port (default 5080)
 set -euo pipefail
@@ -13,15 +14,17 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 log() { printf '[run.sh] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+# shellcheck source=lib/install.sh
+. "$ROOT/scripts/lib/install.sh"
 
-command -v dotnet >/dev/null 2>&1 || { log "error: the .NET SDK (dotnet) is not on PATH"; exit 1; }
-if [ ! -e /usr/share/zoneinfo/Asia/Shanghai ]; then
-    log "warning: tzdata is missing (IANA time zones); install it with: apt-get install -y tzdata"
-fi
+command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH"
+# Park time zones are IANA zones (Asia/Shanghai): .NET reads them from tzdata.
+install_if_missing tzdata /usr/share/zoneinfo/Asia/Shanghai
 
 # The web UI's front-end assets (Apache ECharts, pinned by package-lock.json) are embedded into the server at build time.
 if [ ! -f src/ZeroPark.Server/node_modules/echarts/dist/echarts.min.js ]; then
-    command -v npm >/dev/null 2>&1 || { log "error: npm is needed once to install the UI assets (apt-get install -y nodejs npm)"; exit 1; }
+    command -v npm >/dev/null 2>&1 || install_if_missing "nodejs npm" /usr/bin/npm
     log "npm ci (src/ZeroPark.Server: Apache ECharts for the web UI)"
     (cd src/ZeroPark.Server && npm ci --no-audit --no-fund)
 fi

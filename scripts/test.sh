@@ -16,45 +16,9 @@ cd "$ROOT"
 log() { printf '[test.sh] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# ---------------------------------------------------------------------------
-# install_if_missing PKGS CHECK_PATH [CHECK_PATH...]
-#   Installs the apt package(s) PKGS (space-separated) unless every CHECK_PATH
-#   exists. `apt-get update` runs at most once, and only if something is missing.
-#   Add new test dependencies here with one line, e.g.:
-#     install_if_missing chromium /usr/bin/chromium
-#     install_if_missing fonts-noto-cjk /usr/share/fonts/opentype/noto
-# ---------------------------------------------------------------------------
-APT_UPDATED=0
-install_if_missing() {
-    local pkgs="$1" path missing=0
-    shift
-    for path in "$@"; do
-        [ -e "$path" ] || missing=1
-    done
-    [ "$missing" -eq 1 ] || return 0
-
-    local sudo=()
-    if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null 2>&1 ||
-            die "need to install '$pkgs' but not root and no sudo; install it manually"
-        sudo=(sudo)
-    fi
-    command -v apt-get >/dev/null 2>&1 || die "need to install '$pkgs' but apt-get is not available"
-
-    if [ "$APT_UPDATED" -eq 0 ]; then
-        log "apt-get update"
-        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
-        APT_UPDATED=1
-    fi
-    log "installing $pkgs"
-    # shellcheck disable=SC2086 # PKGS is intentionally word-split
-    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs
-
-    for path in "$@"; do
-        [ -e "$path" ] || die "installed '$pkgs' but $path is still missing"
-    done
-}
-
+# install_if_missing PKGS CHECK_PATH...: apt-get install unless the paths exist (scripts/lib/install.sh)
+# shellcheck source=lib/install.sh
+. "$ROOT/scripts/lib/install.sh"
 # shellcheck source=lib/pg.sh
 . "$ROOT/scripts/lib/pg.sh"
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using System.Globalization;
 using Spectre.Console;
@@ -52,7 +53,17 @@ public static class CliApp
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
         foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
-        return await root.Parse(args).InvokeAsync();
+        try
+        {
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Never a stack trace: one line and exit code 1 (see docs/import-formats.md, "Exit codes").
+            var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
+            await Console.Error.WriteLineAsync($"error: unexpected {inner.GetType().Name}: {inner.Message.ReplaceLineEndings(" ")}");
+            return 1;
+        }
     }
 
     /// <summary>Runs a command body with the store open, mapping ZeroPark's exceptions to one-line errors.</summary>
@@ -200,7 +211,8 @@ public static class CliApp
             {
                 await using var s = f.OpenRead();
                 result = await FileImport.ImportReadingsAsync(store, park, s, f.Name, map, pr.GetValue(UserOpt)!, Math.Max(1, pr.GetValue(batch)),
-                    new Progress<long>(b => report("reading " + f.Name, b, f.Length)), (done, total) => report("storing readings", done, total), ct);
+                    new Progress<long>(b => report("reading " + f.Name, b, f.Length)), (done, total) => report("storing readings", done, total),
+                    ZeroPark.Server.ImportLimitsConfig.Read(new ConfigurationBuilder().AddEnvironmentVariables().Build()), ct);
             }
             if (interactive)
             {
@@ -223,7 +235,13 @@ public static class CliApp
             {
                 await Work((_, _, _) => { });
             }
-            var (accepted, duplicates, corrected, rejected) = (result!.Accepted, result.Duplicates, result.Corrected, result.Rejected);
+            if (result!.FileError is { } fileError)
+            {
+                // The file as a whole was refused (unsupported type, bad mapping, missing columns, unreadable or too large workbook).
+                await Console.Error.WriteLineAsync($"error: {fileError}");
+                return 2;
+            }
+            var (accepted, duplicates, corrected, rejected) = (result.Accepted, result.Duplicates, result.Corrected, result.Rejected);
             if (pr.GetValue(FormatOpt) == "json")
             {
                 Output.WriteJson(new { accepted, duplicates, corrected, rejected = rejected.Select(r => new { line = r.Line, reason = r.Reason }) });

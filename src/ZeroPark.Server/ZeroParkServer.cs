@@ -45,6 +45,7 @@ public static class ZeroParkServer
                     : throw new InvalidOperationException($"ZeroPark:FutureToleranceHours: '{h}' is not a number of hours between 0 and 87840");
             return store;
         });
+        services.AddSingleton(ImportLimitsConfig.Read(configuration));
         services.AddProblemDetails();
         services.AddZeroParkWeb();
         services.AddZeroParkSecurity(configuration);
@@ -67,5 +68,19 @@ public static class ZeroParkServer
         ZeroParkEndpoints.MapZeroParkEndpoints(app);
         app.MapZeroParkWeb();
         return app;
+    }
+}
+
+/// <summary>Import limits (<see cref="Storage.Import.ImportLimits"/>) from the configuration section <c>ZeroPark:Import</c>
+/// (environment: <c>ZeroPark__Import__XlsxMaxExpandedBytes</c> …); unset keys keep their defaults.</summary>
+public static class ImportLimitsConfig
+{
+    public static Storage.Import.ImportLimits Read(IConfiguration configuration)
+    {
+        var limits = configuration.GetSection("ZeroPark:Import").Get<Storage.Import.ImportLimits>() ?? Storage.Import.ImportLimits.Default;
+        if (limits.XlsxMaxExpandedBytes <= 0 || limits.XlsxMaxRows <= 0 || limits.XlsxMaxCells <= 0 || limits.XlsxMaxSharedStrings <= 0
+            || limits.XlsxMaxSharedStringChars <= 0 || limits.XlsxMaxSeconds <= 0)
+            throw new Storage.ValidationException("ZeroPark:Import", "import limits must be positive numbers");
+        return limits;
     }
 }

@@ -57,6 +57,7 @@ public abstract partial class ZeroParkStore
         if (m.Kind != MeterKind.Cumulative) throw new ValidationException("meter", $"meter '{meterCode}' is not a cumulative register");
         if (oldFinal < 0 || double.IsNaN(oldFinal)) throw new ValidationException("old_final", "must be a non-negative number");
         if (at > FutureLimit()) throw new ValidationException("at", $"{at:yyyy-MM-dd'T'HH:mm:sszzz} is later than the server clock allows (now + the future tolerance)");
+        if (ReadingInstants.Problem(at) is { } early) throw new ValidationException("at", early);
         var byMeter = new Dictionary<long, List<MeterPoint>>
         {
             [m.Id.Value] = [new MeterPoint(at.ToUnixTimeSeconds(), newInitial, 0, ReadingFlags.Replacement | ReadingFlags.Manual, oldFinal)],
@@ -96,6 +97,15 @@ public abstract partial class ZeroParkStore
             for (int i = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts); i < end; i++)
             {
                 ref readonly var p = ref span[i];
+                // Instants before 2000 cannot be encoded (chunks and hour blocks count up from 1970): refused here for every
+                // source, so that one such point never fails its batch.
+                if (p.Timestamp < ReadingInstants.Earliest)
+                {
+                    var early = "timestamp: " + ReadingInstants.Problem(p.Timestamp);
+                    errs.Add(new RowError(p.Line, early));
+                    if (statuses is not null) statuses[i] = new PointStatus(p.Line, p.MeterCode, p.Timestamp, "rejected", early, null);
+                    continue;
+                }
                 // Files and gateways often send a meter's points one after another: skip the lookup when the code repeats.
                 if (!ReferenceEquals(p.MeterCode, lastCode) || p.IntervalStart is not null)
                 {

@@ -13,6 +13,7 @@ public abstract partial class ZeroParkStore
         if (string.IsNullOrWhiteSpace(user)) throw new ValidationException("user", "the user making the entry is required");
         if (string.IsNullOrWhiteSpace(reason)) throw new ValidationException("reason", "a reason is required for manual entries and corrections");
         TextLimits.Check("reason", reason, TextLimits.Text);
+        if (ReadingInstants.Problem(at) is { } early) throw new ValidationException("ts", early);
         var reg = await GetRegistryAsync(parkCode, ct);
         reg.Meter(meterCode);
         var summary = await IngestAsync(parkCode, [new RawPoint(meterCode, at, value, 1)],

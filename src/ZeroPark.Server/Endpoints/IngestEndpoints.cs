@@ -80,12 +80,14 @@ internal static class IngestEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/import", async Task<Ok<IngestResponse>> (string park, HttpContext ctx, ZeroParkStore store) =>
+        g.MapPost("/import", async Task<Ok<IngestResponse>> (string park, HttpContext ctx, ZeroParkStore store, ImportLimits limits) =>
             {
                 var ct = ctx.RequestAborted;
                 if (!ctx.Request.HasFormContentType)
                     throw new ValidationException("file", "upload the file as multipart/form-data (field 'file', optional field 'mapping')");
-                var form = await ctx.Request.ReadFormAsync(ct);
+                IFormCollection form;
+                try { form = await ctx.Request.ReadFormAsync(ct); }
+                catch (InvalidDataException e) { throw new ValidationException("file", $"the multipart body cannot be read: {e.Message}"); }
                 var file = form.Files.GetFile("file") ?? (form.Files.Count > 0 ? form.Files[0] : null)
                     ?? throw new ValidationException("file", "no file uploaded (multipart field 'file')");
                 ColumnMapping? mapping = null;
@@ -99,7 +101,8 @@ internal static class IngestEndpoints
                 var fileName = Path.GetFileName(file.FileName);
                 FileImportResult result;
                 await using (var stream = file.OpenReadStream())
-                    result = await FileImport.ImportReadingsAsync(store, park, stream, fileName, mapping, ApiKeyAuth.User(ctx), ct: ct);
+                    result = await FileImport.ImportReadingsAsync(store, park, stream, fileName, mapping, ApiKeyAuth.User(ctx), limits: limits, ct: ct);
+                if (result.TooLarge) throw new BadHttpRequestException(result.FileError!, StatusCodes.Status413PayloadTooLarge);
                 if (result.FileError is { } fileError) throw new ValidationException(result.FileErrorField, fileError);
                 return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, result.Corrected, result.Rejected) { File = fileName });
             })

@@ -19,7 +19,7 @@ internal static class CsvTable
 
     public static (List<Row> Rows, List<RowError> Errors) Read(Stream stream, string[] known, string[] required)
     {
-        return TextDecoding.Read<(List<Row>, List<RowError>)>(stream, null, null, reader =>
+        return TextDecoding.Read<(List<Row>, List<RowError>)>(stream, null, null, (reader, encodingName) =>
         {
             var rows = new List<Row>();
             var errors = new List<RowError>();
@@ -38,9 +38,14 @@ internal static class CsvTable
             if (problems.Count > 0) return (rows, [new RowError(csv.Line, "header: " + string.Join("; ", problems))]);
             while (csv.Read())
             {
-                if (csv.UnterminatedQuote)
+                if (csv.Malformed is { } malformed)
                 {
-                    errors.Add(new RowError(csv.Line, "row: unterminated quoted field"));
+                    errors.Add(new RowError(csv.Line, malformed));
+                    continue;
+                }
+                if (csv.HasInvalidText)
+                {
+                    errors.Add(new RowError(csv.Line, $"row: bytes that are not valid {encodingName} (shown as \uFFFD)"));
                     continue;
                 }
                 if (csv.IsBlank()) continue;

@@ -9,6 +9,9 @@ public sealed record FileImportResult(int Accepted, int Duplicates, int Correcte
 {
     /// <summary>The field a whole-file error is about: <c>mapping</c> or <c>file</c>.</summary>
     public string FileErrorField => FileError is { } e && e.StartsWith("mapping", StringComparison.Ordinal) ? "mapping" : "file";
+
+    /// <summary>The file was refused for exceeding an <see cref="ImportLimits"/> bound (HTTP 413).</summary>
+    public bool TooLarge => FileError?.StartsWith(XlsxSheet.TooLarge, StringComparison.Ordinal) == true;
 }
 
 /// <summary>The result of a meters CSV import: all or nothing, so either meters were registered or there are errors.</summary>
@@ -26,14 +29,15 @@ public static class FileImport
     public const int DefaultBatch = 100_000;
 
     public static async Task<FileImportResult> ImportReadingsAsync(ZeroParkStore store, string park, Stream stream, string fileName, ColumnMapping? mapping,
-        string user, int batchSize = DefaultBatch, IProgress<long>? bytesRead = null, Action<int, int>? stored = null, CancellationToken ct = default)
+        string user, int batchSize = DefaultBatch, IProgress<long>? bytesRead = null, Action<int, int>? stored = null,
+        ImportLimits? limits = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(stream);
         var reg = await store.GetRegistryAsync(park, ct);
         if (mapping is { TimeZone: null or "" }) mapping = mapping with { TimeZone = reg.Park.TimeZoneId };
         var name = Path.GetFileName(fileName);
-        var parsed = ReadingFileParser.Parse(stream, name, mapping, bytesRead);
+        var parsed = ReadingFileParser.Parse(stream, name, mapping, bytesRead, limits);
         if (parsed.Points.Count == 0 && parsed.Errors.Count == 1 && parsed.Errors[0] is var only
             && (only.Line == 0 || only.Reason.StartsWith("header", StringComparison.Ordinal)))
             return new FileImportResult(0, 0, 0, parsed.Errors, only.Reason);

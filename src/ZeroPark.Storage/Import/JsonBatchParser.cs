@@ -163,12 +163,12 @@ public static class JsonBatchParser
                 if (!hasOffset)
                     return $"{at}: '{ImportText.Show(text)}' has no UTC offset (write e.g. +08:00 or Z)";
                 value = new DateTimeOffset(local, offset);
-                return null;
+                return value < ReadingInstants.Earliest ? $"{at}: '{ImportText.Show(text)}' {ReadingInstants.TooEarly}" : null;
             case JsonValueKind.Number:
                 if (!e.TryGetDouble(out var seconds) || !(seconds >= MinUnixSeconds && seconds <= MaxUnixSeconds))
                     return $"{at}: {ImportText.Show(e.GetRawText())} is out of range for Unix seconds";
                 value = DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
-                return null;
+                return value < ReadingInstants.Earliest ? $"{at}: {ImportText.Show(e.GetRawText())} (Unix seconds) {ReadingInstants.TooEarly}" : null;
             case JsonValueKind.Null:
                 return $"{at}: null";
             default:

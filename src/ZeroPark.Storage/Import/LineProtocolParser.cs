@@ -239,7 +239,7 @@ public static class LineProtocolParser
         if (ticks < 0 || ticks > DateTimeOffset.MaxValue.Ticks)
             return $"timestamp: '{ImportText.Show(token)}' is out of range";
         timestamp = new DateTimeOffset(ticks, TimeSpan.Zero);
-        return null;
+        return timestamp < ReadingInstants.Earliest ? $"timestamp: '{ImportText.Show(token)}' {ReadingInstants.TooEarly}" : null;
     }
 
     /// <summary>Reads a measurement, tag key/value or field key up to an unescaped comma or space (and equals

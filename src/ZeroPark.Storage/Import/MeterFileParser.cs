@@ -54,7 +54,7 @@ public static class MeterFileParser
     public static (IReadOnlyList<MeterRow> Rows, IReadOnlyList<RowError> Errors) Parse(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return TextDecoding.Read<(IReadOnlyList<MeterRow>, IReadOnlyList<RowError>)>(stream, null, null, reader =>
+        return TextDecoding.Read<(IReadOnlyList<MeterRow>, IReadOnlyList<RowError>)>(stream, null, null, (reader, encodingName) =>
         {
             var rows = new List<MeterRow>();
             var errors = new List<RowError>();
@@ -70,9 +70,14 @@ public static class MeterFileParser
             var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
             while (csv.Read())
             {
-                if (csv.UnterminatedQuote)
+                if (csv.Malformed is { } malformed)
                 {
-                    errors.Add(new RowError(csv.Line, "row: unterminated quoted field"));
+                    errors.Add(new RowError(csv.Line, malformed));
+                    continue;
+                }
+                if (csv.HasInvalidText)
+                {
+                    errors.Add(new RowError(csv.Line, $"row: bytes that are not valid {encodingName} (shown as \uFFFD)"));
                     continue;
                 }
                 if (csv.IsBlank())

@@ -2,10 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Packaging;
 using ZeroPark.Metering;
-using X = DocumentFormat.OpenXml.Spreadsheet;
 
 namespace ZeroPark.Storage.Import;
 
@@ -77,7 +74,7 @@ public static class ReadingFileParser
     internal static readonly string[] StartAliases = ["start", "start_time", "开始时间"];
     internal static readonly string[] ValueAliases = ["value", "reading", "读数", "示数", "表底", "数值", "用量", "电量"];
 
-    public static ParseResult Parse(Stream stream, string fileName, ColumnMapping? mapping = null, IProgress<long>? bytesRead = null)
+    public static ParseResult Parse(Stream stream, string fileName, ColumnMapping? mapping = null, IProgress<long>? bytesRead = null, ImportLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(fileName);
@@ -90,7 +87,7 @@ public static class ReadingFileParser
         return ext switch
         {
             ".csv" or ".txt" or ".tsv" => ParseCsv(stream, settings, bytesRead),
-            ".xlsx" or ".xlsm" => ParseXlsx(stream, settings, bytesRead),
+            ".xlsx" or ".xlsm" => ParseXlsx(stream, settings, bytesRead, limits ?? ImportLimits.Default),
             ".xls" => Fail(0, "file: legacy .xls workbooks are not supported; save the sheet as .xlsx or .csv"),
             _ => Fail(0, $"file: unsupported extension '{ext}' (expected .csv, .txt or .xlsx)"),
         };
@@ -99,7 +96,7 @@ public static class ReadingFileParser
     internal static ParseResult Fail(int line, string reason) => new([], [new RowError(line, reason)]);
 
     private static ParseResult ParseCsv(Stream stream, ReadingSettings settings, IProgress<long>? progress) =>
-        TextDecoding.Read(stream, settings.Encoding, progress, reader =>
+        TextDecoding.Read(stream, settings.Encoding, progress, (reader, encodingName) =>
         {
             var csv = new CsvRecordReader(reader);
             csv.DetectDelimiter();
@@ -108,28 +105,44 @@ public static class ReadingFileParser
             var headers = csv.ToStrings();
             var plan = ReadingColumns.Resolve(headers, settings.Mapping, out var headerError);
             if (plan is null)
-                return Fail(csv.Line, headerError!);
+                return Fail(csv.Line, headerError! + (csv.HasInvalidText ? $" (the header has bytes that are not valid {encodingName}; set mapping.encoding)" : ""));
 
-            var rows = new ReadingRows(plan, settings);
+            var rows = new ReadingRows(plan, settings) { HeaderFields = headers.Length };
             // With a decimal comma in a comma-delimited file an unquoted 1234,5 splits into two fields.
-            if (settings.DecimalComma && csv.Delimiter == ',')
-                rows.MaxFields = headers.Length;
+            rows.DecimalCommaHint = settings.DecimalComma && csv.Delimiter == ',';
             while (csv.Read())
             {
-                if (csv.UnterminatedQuote)
-                    rows.Errors.Add(new RowError(csv.Line, "row: unterminated quoted field"));
-                else
-                    rows.Process(csv.Line, csv);
+                if (csv.Malformed is { } malformed)
+                {
+                    rows.Errors.Add(new RowError(csv.Line, malformed));
+                    continue;
+                }
+                if (csv.HasInvalidText)
+                {
+                    rows.Errors.Add(new RowError(csv.Line, $"row: bytes that are not valid {encodingName} (shown as \uFFFD); fix the line or set mapping.encoding"));
+                    csv.Resync();
+                    continue;
+                }
+                int errors = rows.Errors.Count;
+                rows.Process(csv.Line, csv);
+                if (csv.SpansLines && rows.Errors.Count > errors)
+                {
+                    // A quoted field with line breaks that does not make a valid row is most likely a stray quote: report the
+                    // record's first line and read the lines after it again, each on its own.
+                    var e = rows.Errors[^1];
+                    rows.Errors[^1] = e with { Reason = $"row: a quoted field runs over several lines (a stray '\"'?) and the row is not valid: {e.Reason}; the lines after it are read on their own" };
+                    csv.Resync();
+                }
             }
             return rows.Result();
         });
 
-    private static ParseResult ParseXlsx(Stream stream, ReadingSettings settings, IProgress<long>? progress)
+    private static ParseResult ParseXlsx(Stream stream, ReadingSettings settings, IProgress<long>? progress, ImportLimits limits)
     {
         ReadingRows? rows = null;
         int headerLine = 0;
         string? headerError = null;
-        var error = XlsxSheet.ReadFirstSheet(stream, progress, (line, fields) =>
+        var error = XlsxSheet.ReadFirstSheet(stream, progress, limits, (line, fields) =>
         {
             if (headerError is not null)
                 return false;
@@ -138,10 +151,11 @@ public static class ReadingFileParser
                 if (fields.IsBlank())
                     return true;
                 headerLine = line;
-                var plan = ReadingColumns.Resolve(fields.ToStrings(), settings.Mapping, out headerError);
+                var headers = fields.ToStrings();
+                var plan = ReadingColumns.Resolve(headers, settings.Mapping, out headerError);
                 if (plan is null)
                     return false;
-                rows = new ReadingRows(plan, settings);
+                rows = new ReadingRows(plan, settings) { HeaderFields = headers.Length };
                 return true;
             }
             rows.Process(line, fields);
@@ -340,8 +354,12 @@ internal sealed class ReadingRows
     private readonly Dictionary<string, string> _codes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _codeLookup;
 
-    /// <summary>When set, rows with more fields than this are rejected.</summary>
-    public int? MaxFields { get; set; }
+    /// <summary>Fields of the header row: a row with a non-empty field beyond them is rejected (the field has no column,
+    /// so it would silently be dropped; with a decimal comma it is usually the decimals of an unquoted value).</summary>
+    public int HeaderFields { get; set; } = int.MaxValue;
+
+    /// <summary>The file uses a decimal comma and the comma as delimiter (the error for extra fields says so).</summary>
+    public bool DecimalCommaHint { get; set; }
 
     public ReadingRows(ReadingColumns cols, ReadingSettings settings)
     {
@@ -361,10 +379,17 @@ internal sealed class ReadingRows
             Errors.Add(new RowError(line, $"row has {f.Count} field{(f.Count == 1 ? "" : "s")}, expected at least {_cols.MinFields}"));
             return;
         }
-        if (f.Count > MaxFields)
+        if (f.Count > HeaderFields)
         {
-            Errors.Add(new RowError(line, $"row has {f.Count} fields, the header has {MaxFields} (with decimal_comma, quote the values or use ';' as the delimiter)"));
-            return;
+            for (int i = HeaderFields; i < f.Count; i++)
+            {
+                if (f.Get(i).IsWhiteSpace())
+                    continue;
+                Errors.Add(new RowError(line, DecimalCommaHint
+                    ? $"row has {f.Count} fields, the header has {HeaderFields} (with decimal_comma, quote the values or use ';' as the delimiter)"
+                    : $"row has {f.Count} fields, the header has {HeaderFields}: field {i + 1} ('{ImportText.Show(f.Get(i).Trim())}') has no column; the row is not stored (add a header for it or remove it)"));
+                return;
+            }
         }
 
         string? reason = null;
@@ -381,6 +406,7 @@ internal sealed class ReadingRows
         var tsError = f.IsNumber(_cols.Timestamp)
             ? time.FromExcelSerial(tsText, "timestamp", out var ts)
             : time.Read(tsText, "timestamp", out ts);
+        tsError ??= TimestampReader.Early(ts, tsText, "timestamp");
         ImportText.Add(ref reason, tsError);
 
         DateTimeOffset? start = null;
@@ -390,6 +416,7 @@ internal sealed class ReadingRows
             var startError = f.IsNumber(_cols.Start)
                 ? time.FromExcelSerial(startText, "start", out var s)
                 : time.Read(startText, "start", out s);
+            startError ??= TimestampReader.Early(s, startText, "start");
             if (startError is not null)
                 ImportText.Add(ref reason, startError);
             else if (tsError is null && s >= ts)
@@ -462,6 +489,10 @@ internal sealed class TimestampReader
         _zone = zone;
         _formatHasOffset = format is not null && format.Contains('z', StringComparison.Ordinal);
     }
+
+    /// <summary>Null when the instant can be stored (<see cref="ReadingInstants"/>), else a reason naming the field and the text.</summary>
+    public static string? Early(DateTimeOffset value, ReadOnlySpan<char> text, string field) =>
+        value < ReadingInstants.Earliest ? $"{field}: '{ImportText.Show(text)}' {ReadingInstants.TooEarly}" : null;
 
     /// <summary>Null on success, else a reason naming <paramref name="field"/>.</summary>
     public string? Read(ReadOnlySpan<char> text, string field, out DateTimeOffset value)
@@ -684,18 +715,21 @@ internal static class IsoTimestamp
     }
 }
 
-/// <summary>Text decoding of uploaded files: an explicit encoding, or UTF-8 (BOM optional) with a fallback to
-/// GBK (code page 936) when the bytes are not valid UTF-8.</summary>
+/// <summary>Text decoding of uploaded files: an explicit encoding, or one chosen from the bytes. Bytes that are not
+/// valid in the chosen encoding decode as U+FFFD, so that the parsers report the lines that hold them and keep the
+/// others (one bad byte never makes a whole file unreadable).</summary>
 internal static class TextDecoding
 {
     private const int BufferSize = 1 << 16;
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
+    /// <summary>Bytes looked at to choose the encoding.</summary>
+    internal const int SampleBytes = 4 << 20;
+    private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
     private static readonly Encoding Gbk = CreateGbk();
 
     private static Encoding CreateGbk()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(936);
+        return Encoding.GetEncoding(936, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD"));
     }
 
     public static bool TryResolve(string name, out Encoding? encoding)
@@ -706,10 +740,11 @@ internal static class TextDecoding
         {
             encoding = n.ToLowerInvariant() switch
             {
-                "utf-8" or "utf8" => new UTF8Encoding(false),
+                "utf-8" or "utf8" => Utf8,
                 "gbk" or "cp936" or "936" or "gb2312" => Gbk,
-                _ when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var cp) => Encoding.GetEncoding(cp),
-                _ => Encoding.GetEncoding(n),
+                _ when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out var cp) =>
+                    Encoding.GetEncoding(cp, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD")),
+                _ => Encoding.GetEncoding(n, EncoderFallback.ReplacementFallback, new DecoderReplacementFallback("\uFFFD")),
             };
             return true;
         }
@@ -720,51 +755,106 @@ internal static class TextDecoding
         }
     }
 
-    /// <summary>Runs <paramref name="body"/> over the decoded text. Without an explicit encoding, a non-UTF-8 file
-    /// is read again from the start as GBK (non-seekable streams are buffered first).</summary>
-    public static T Read<T>(Stream stream, Encoding? encoding, IProgress<long>? progress, Func<TextReader, T> body)
+    /// <summary>
+    /// Chooses UTF-8 or GBK from up to the first 4 MiB: UTF-8 when the bytes are valid UTF-8, or mostly so (at least four
+    /// valid multi-byte sequences per invalid one: a UTF-8 file with a few bad bytes); else GBK when it has fewer invalid
+    /// sequences than UTF-8 (GBK text is mostly invalid as UTF-8); else UTF-8.
+    /// </summary>
+    internal static Encoding Choose(ReadOnlySpan<byte> sample, bool complete)
     {
-        if (encoding is not null)
+        if (sample.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            return Utf8;
+        int valid = 0, invalid = 0, i = 0;
+        while (i < sample.Length)
         {
-            var counted = new ProgressStream(stream, progress);
-            using var reader = new StreamReader(counted, encoding, detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen: true);
-            var result = body(reader);
-            counted.Complete();
-            return result;
+            int ascii = sample[i..].IndexOfAnyExceptInRange((byte)0, (byte)0x7F);
+            if (ascii < 0)
+                break;
+            i += ascii;
+            var status = System.Text.Rune.DecodeFromUtf8(sample[i..], out _, out int consumed);
+            if (status == System.Buffers.OperationStatus.NeedMoreData && !complete)
+                break;
+            if (status == System.Buffers.OperationStatus.Done)
+                valid++;
+            else
+                invalid++;
+            i += Math.Max(1, consumed);
+        }
+        if (invalid == 0 || valid >= 4 * invalid)
+            return Utf8;
+        int gbkInvalid = 0;
+        for (i = 0; i < sample.Length; i++)
+        {
+            byte b = sample[i];
+            if (b < 0x80)
+                continue;
+            if (b is 0x80 or 0xFF)
+            {
+                gbkInvalid++;
+                continue;
+            }
+            if (i + 1 >= sample.Length)
+                break;
+            byte t = sample[i + 1];
+            if (t is >= 0x40 and <= 0xFE and not 0x7F)
+                i++;
+            else
+                gbkInvalid++;
+        }
+        return gbkInvalid < invalid ? Gbk : Utf8;
+    }
+
+    /// <summary>Runs <paramref name="body"/> over the decoded text, with the name of the encoding (for error messages).
+    /// Without an explicit encoding, the encoding is chosen from the first bytes (see <see cref="Choose"/>); a byte order
+    /// mark always wins.</summary>
+    public static T Read<T>(Stream stream, Encoding? encoding, IProgress<long>? progress, Func<TextReader, string, T> body)
+    {
+        var counted = new ProgressStream(stream, progress);
+        Stream source = counted;
+        if (encoding is null)
+        {
+            var sample = new byte[SampleBytes];
+            int n = 0, k;
+            while (n < sample.Length && (k = counted.Read(sample, n, Math.Min(BufferSize, sample.Length - n))) > 0)
+                n += k;
+            encoding = Choose(sample.AsSpan(0, n), complete: n < sample.Length);
+            source = new PrefixedStream(sample, n, counted);
+        }
+        using var reader = new StreamReader(source, encoding, detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen: true);
+        var result = body(reader, encoding.CodePage == 936 ? "GBK" : encoding.WebName.ToUpperInvariant());
+        counted.Complete();
+        return result;
+    }
+
+    /// <summary>Bytes already read, then the rest of the stream.</summary>
+    private sealed class PrefixedStream(byte[] prefix, int prefixLength, Stream rest) : Stream
+    {
+        private int _pos;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_pos < prefixLength)
+            {
+                int n = Math.Min(buffer.Length, prefixLength - _pos);
+                prefix.AsSpan(_pos, n).CopyTo(buffer);
+                _pos += n;
+                return n;
+            }
+            return rest.Read(buffer);
         }
 
-        MemoryStream? copy = null;
-        var source = stream;
-        if (!stream.CanSeek)
-        {
-            copy = new MemoryStream();
-            var counted = new ProgressStream(stream, progress);
-            counted.CopyTo(copy, BufferSize);
-            counted.Complete();
-            copy.Position = 0;
-            source = copy;
-            progress = null;
-        }
-        using (copy)
-        {
-            long start = source.Position;
-            var counted = new ProgressStream(source, progress);
-            T result;
-            try
-            {
-                using var reader = new StreamReader(counted, StrictUtf8, detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen: true);
-                result = body(reader);
-            }
-            catch (DecoderFallbackException)
-            {
-                source.Position = start;
-                counted.Restart();
-                using var reader = new StreamReader(counted, Gbk, detectEncodingFromByteOrderMarks: true, BufferSize, leaveOpen: true);
-                result = body(reader);
-            }
-            counted.Complete();
-            return result;
-        }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 
@@ -830,10 +920,19 @@ internal sealed class ProgressStream(Stream inner, IProgress<long>? progress) : 
 /// RFC 4180 record reader over a <see cref="TextReader"/>: quoted fields (with doubled quotes and line breaks),
 /// CRLF/LF/CR line ends, delimiter detected from the header line. <see cref="Line"/> is the physical line on
 /// which the current record starts.
+/// <para>A quoting error costs at most its line: a quoted field that reaches the end of the input, that runs over more
+/// than <see cref="MaxRecordLines"/> lines, or whose closing quote (after a line break) is followed by anything but a
+/// delimiter or a line end makes the record <see cref="Malformed"/>, and reading goes on at the line after the one
+/// where the record started (<see cref="Resync"/>). The caller may also resynchronise after a multi-line record it
+/// cannot use (<see cref="SpansLines"/>), so that every physical line ends up read or reported.</para>
 /// </summary>
 internal sealed class CsvRecordReader(TextReader reader) : IRowFields
 {
-    private readonly char[] _buf = new char[1 << 15];
+    /// <summary>Physical lines one record may span (a quoted field with line breaks).</summary>
+    public const int MaxRecordLines = 32;
+    private const int MaxCapture = 1 << 20;
+
+    private char[] _buf = new char[1 << 15];
     private int _pos;
     private int _len;
     private bool _eof;
@@ -843,9 +942,19 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
     private int[] _ends = new int[16];
     private int _fieldCount;
     private int _nextLine = 1;
+    // The raw text after the first line break of a multi-line record, kept to read it again line by line.
+    private bool _capturing;
+    private int _captureFrom;
+    private char[] _capture = new char[256];
+    private int _captureLen;
 
     public int Line { get; private set; }
-    public bool UnterminatedQuote { get; private set; }
+    /// <summary>Why the current record could not be read (it is not a row then), or null.</summary>
+    public string? Malformed { get; private set; }
+    /// <summary>True when the current record spans more than one physical line.</summary>
+    public bool SpansLines { get; private set; }
+    /// <summary>True when the decoded text of the record holds U+FFFD: bytes that are not valid in the file's encoding.</summary>
+    public bool HasInvalidText => _chars.AsSpan(0, _charCount).Contains('\uFFFD');
     public char Delimiter => _delim;
     public int Count => _fieldCount;
 
@@ -883,12 +992,12 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
         _delim = semicolon > comma && semicolon >= tab ? ';' : tab > comma && tab > semicolon ? '\t' : ',';
     }
 
-    /// <summary>Reads records until one that is not blank.</summary>
+    /// <summary>Reads records until one that is not blank (malformed records are skipped).</summary>
     public bool ReadNonBlank()
     {
         while (Read())
         {
-            if (!this.IsBlank())
+            if (Malformed is null && !this.IsBlank())
                 return true;
         }
         return false;
@@ -898,7 +1007,10 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
     {
         _fieldCount = 0;
         _charCount = 0;
-        UnterminatedQuote = false;
+        Malformed = null;
+        SpansLines = false;
+        _capturing = false;
+        _captureLen = 0;
         if (_pos >= _len && !Fill())
             return false;
         Line = _nextLine;
@@ -907,23 +1019,56 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
             if (_pos >= _len && !Fill())
             {
                 EndField();
-                return true;
+                return EndRecord();
             }
             if (_buf[_pos] == '"')
             {
                 _pos++;
-                if (!ReadQuoted())
+                var problem = ReadQuoted();
+                if (problem is null && _capturing && (_pos < _len || Fill()) && _buf[_pos] != _delim && _buf[_pos] is not ('\r' or '\n'))
+                    problem = "a closing '\"' is followed by text, not by a delimiter or the line end";
+                if (problem is not null)
                 {
-                    UnterminatedQuote = true;
                     EndField();
+                    Malformed = $"row: {problem} (a stray '\"'?); the row is skipped and reading goes on at line {Line + 1}";
+                    EndRecord();
+                    Resync();
                     return true;
                 }
             }
             bool delimiter = ReadToTerminator();
             EndField();
             if (!delimiter)
-                return true;
+                return EndRecord();
         }
+    }
+
+    /// <summary>Reads the text after the first line of the current record again, as new records (after a multi-line
+    /// record that is malformed or unusable). Does nothing for a single-line record.</summary>
+    public void Resync()
+    {
+        if (!SpansLines)
+            return;
+        SpansLines = false;
+        int rest = _len - _pos;
+        var combined = new char[Math.Max(1 << 15, _captureLen + rest)];
+        _capture.AsSpan(0, _captureLen).CopyTo(combined);
+        _buf.AsSpan(_pos, rest).CopyTo(combined.AsSpan(_captureLen));
+        _buf = combined;
+        _pos = 0;
+        _len = _captureLen + rest;
+        _captureLen = 0;
+        _nextLine = Line + 1;
+    }
+
+    private bool EndRecord()
+    {
+        if (_capturing)
+        {
+            Capture(_buf.AsSpan(_captureFrom, _pos - _captureFrom));
+            _capturing = false;
+        }
+        return true;
     }
 
     /// <summary>Appends up to the next delimiter or line end and consumes it; true when it was a delimiter.</summary>
@@ -953,28 +1098,40 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
         }
     }
 
-    /// <summary>Reads a quoted section after its opening quote; false when the input ends inside it.</summary>
-    private bool ReadQuoted()
+    /// <summary>Reads a quoted section after its opening quote; null when it closed, else why not.</summary>
+    private string? ReadQuoted()
     {
         while (true)
         {
             if (_pos >= _len && !Fill())
-                return false;
+                return "a quoted field is not closed before the end of the file";
             var span = _buf.AsSpan(_pos, _len - _pos);
             int k = span.IndexOf('"');
             var chunk = k < 0 ? span : span[..k];
-            _nextLine += chunk.Count('\n');
+            int nl = chunk.IndexOf('\n');
+            if (nl >= 0)
+            {
+                if (!_capturing && !SpansLines)
+                {
+                    _capturing = true;
+                    SpansLines = true;
+                    _captureFrom = _pos + nl + 1;
+                }
+                _nextLine += chunk.Count('\n');
+            }
             Append(chunk);
             if (k < 0)
-            {
                 _pos = _len;
+            else
+                _pos += k + 1;
+            if (SpansLines && (_nextLine - Line >= MaxRecordLines || _captureLen + (_pos - _captureFrom) > MaxCapture))
+                return $"a quoted field runs over more than {MaxRecordLines} lines";
+            if (k < 0)
                 continue;
-            }
-            _pos += k + 1;
             if (_pos >= _len && !Fill())
-                return true;
+                return null;
             if (_buf[_pos] != '"')
-                return true;
+                return null;
             Append("\"");
             _pos++;
         }
@@ -982,6 +1139,11 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
 
     private bool Fill()
     {
+        if (_capturing)
+        {
+            Capture(_buf.AsSpan(_captureFrom, _len - _captureFrom));
+            _captureFrom = 0;
+        }
         if (_eof)
             return false;
         _pos = 0;
@@ -990,6 +1152,16 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
             return true;
         _eof = true;
         return false;
+    }
+
+    private void Capture(ReadOnlySpan<char> s)
+    {
+        if (s.IsEmpty)
+            return;
+        if (_captureLen + s.Length > _capture.Length)
+            Array.Resize(ref _capture, Math.Max(_capture.Length * 2, _captureLen + s.Length));
+        s.CopyTo(_capture.AsSpan(_captureLen));
+        _captureLen += s.Length;
     }
 
     private void Append(ReadOnlySpan<char> s)
@@ -1007,174 +1179,5 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
         if (_fieldCount == _ends.Length)
             Array.Resize(ref _ends, _ends.Length * 2);
         _ends[_fieldCount++] = _charCount;
-    }
-}
-
-/// <summary>Streams the rows of the first worksheet of an XLSX workbook.</summary>
-internal static class XlsxSheet
-{
-    private const int MaxColumns = 16_384;
-
-    /// <summary>Calls <paramref name="onRow"/>(spreadsheet row number, cells) for each row until it returns false.
-    /// Returns null, or a reason when the workbook cannot be read.</summary>
-    public static string? ReadFirstSheet(Stream stream, IProgress<long>? progress, Func<int, IRowFields, bool> onRow)
-    {
-        MemoryStream? copy = null;
-        var source = stream;
-        long length;
-        if (!stream.CanSeek)
-        {
-            copy = new MemoryStream();
-            var counted = new ProgressStream(stream, progress);
-            counted.CopyTo(copy);
-            counted.Complete();
-            copy.Position = 0;
-            source = copy;
-            length = copy.Length;
-            progress = null;
-        }
-        else
-        {
-            length = stream.Length - stream.Position;
-        }
-
-        using (copy)
-        {
-            SpreadsheetDocument doc;
-            try
-            {
-                doc = SpreadsheetDocument.Open(source, false);
-            }
-            catch (Exception ex)
-            {
-                return $"xlsx: cannot open the workbook ({ex.Message})";
-            }
-            using (doc)
-            {
-                var wb = doc.WorkbookPart;
-                var sheet = wb?.Workbook?.Sheets?.Elements<X.Sheet>().FirstOrDefault();
-                if (wb is null || sheet?.Id?.Value is not { } id || wb.GetPartById(id) is not WorksheetPart part)
-                    return "xlsx: the workbook has no worksheet";
-
-                var strings = SharedStrings(wb.SharedStringTablePart);
-                var row = new XlsxRow();
-                int lastRow = 0;
-                using var reader = OpenXmlReader.Create(part);
-                bool more = reader.Read();
-                while (more)
-                {
-                    if (reader.ElementType != typeof(X.Row) || !reader.IsStartElement)
-                    {
-                        more = reader.Read();
-                        continue;
-                    }
-                    var element = (X.Row)reader.LoadCurrentElement()!;
-                    more = !reader.EOF;
-                    int number = element.RowIndex?.Value is { } ri ? (int)ri : lastRow + 1;
-                    lastRow = number;
-                    row.Load(element, strings);
-                    if (!onRow(number, row))
-                        break;
-                }
-            }
-        }
-        if (progress is not null && length > 0)
-            progress.Report(length);
-        return null;
-    }
-
-    private static List<string> SharedStrings(SharedStringTablePart? part)
-    {
-        var list = new List<string>();
-        if (part is null)
-            return list;
-        using var reader = OpenXmlReader.Create(part);
-        bool more = reader.Read();
-        while (more)
-        {
-            if (reader.ElementType != typeof(X.SharedStringItem) || !reader.IsStartElement)
-            {
-                more = reader.Read();
-                continue;
-            }
-            var item = (X.SharedStringItem)reader.LoadCurrentElement()!;
-            more = !reader.EOF;
-            list.Add(item.Text?.Text ?? string.Concat(item.Elements<X.Run>().Select(r => r.Text?.Text)));
-        }
-        return list;
-    }
-
-    private sealed class XlsxRow : IRowFields
-    {
-        private string[] _text = Enumerable.Repeat("", 16).ToArray();
-        private bool[] _number = new bool[16];
-        private int _count;
-
-        public int Count => _count;
-        public ReadOnlySpan<char> Get(int index) => _text[index];
-        public bool IsNumber(int index) => index >= 0 && index < _count && _number[index];
-
-        public void Load(X.Row row, List<string> strings)
-        {
-            Array.Fill(_text, "", 0, _count);
-            Array.Fill(_number, false, 0, _count);
-            _count = 0;
-            int next = 0;
-            foreach (var cell in row.Elements<X.Cell>())
-            {
-                int col = cell.CellReference?.Value is { } reference && ColumnIndex(reference) is >= 0 and var c ? c : next;
-                next = col + 1;
-                if (col >= MaxColumns)
-                    continue;
-                Ensure(col + 1);
-                (_text[col], _number[col]) = CellText(cell, strings);
-                _count = Math.Max(_count, col + 1);
-            }
-        }
-
-        private void Ensure(int size)
-        {
-            if (size <= _text.Length)
-                return;
-            int n = Math.Max(size, _text.Length * 2);
-            int old = _text.Length;
-            Array.Resize(ref _text, n);
-            Array.Resize(ref _number, n);
-            Array.Fill(_text, "", old, n - old);
-        }
-
-        private static (string Text, bool Number) CellText(X.Cell cell, List<string> strings)
-        {
-            var raw = cell.CellValue?.Text ?? "";
-            var type = cell.DataType?.Value;
-            if (type == X.CellValues.SharedString)
-            {
-                return (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < strings.Count
-                    ? strings[i] : "", false);
-            }
-            if (type == X.CellValues.InlineString)
-            {
-                var inline = cell.InlineString;
-                var text = inline is null ? "" : inline.Text?.Text ?? string.Concat(inline.Elements<X.Run>().Select(r => r.Text?.Text));
-                return (text, false);
-            }
-            if (type == X.CellValues.Boolean)
-                return (raw == "1" ? "TRUE" : "FALSE", false);
-            if (type is null || type == X.CellValues.Number)
-                return (raw, raw.Length > 0);
-            return (raw, false); // str (formula string), e (error), d (ISO date text)
-        }
-
-        private static int ColumnIndex(string reference)
-        {
-            int col = 0, i = 0;
-            for (; i < reference.Length && char.IsAsciiLetter(reference[i]); i++)
-            {
-                col = col * 26 + (char.ToUpperInvariant(reference[i]) - 'A' + 1);
-                if (col > MaxColumns)
-                    return -1;
-            }
-            return i == 0 ? -1 : col - 1;
-        }
     }
 }

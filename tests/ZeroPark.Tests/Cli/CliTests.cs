@@ -136,6 +136,35 @@ public abstract class CliContract
     }
 
     [Fact]
+    public async Task Import_reports_1970_stray_quote_and_bad_byte_rows_and_stores_the_rest_and_a_refused_file_exits_2()
+    {
+        var db = await InitParkAsync();
+        // Lines 3 (1970), 4 (stray quote) and 5 (an invalid UTF-8 byte) are reported; lines 2, 6 and 7 are stored.
+        var bytes = new List<byte>(Encoding.UTF8.GetBytes("meter,timestamp,value\nmain,2025-03-01T00:15:00+08:00,100\nmain,1970-01-01T00:00:00Z,1\n"
+            + "main,\"2025-03-01T00:20:00+08:00,105\nmain,2025-03-01T00:25:00+08:00,10"));
+        bytes.Add(0xFF);
+        bytes.AddRange(Encoding.UTF8.GetBytes("\nmain,2025-03-01T00:30:00+08:00,110\nmain,2025-03-01T00:45:00+08:00,120\n"));
+        var csv = WriteFile("bad-rows.csv", "");
+        await File.WriteAllBytesAsync(csv, [.. bytes]);
+
+        var r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", csv, "--format", "json");
+
+        Assert.True(r.ExitCode == 0, r.Err);
+        var doc = JsonDocument.Parse(r.Out).RootElement;
+        Assert.Equal(3, doc.GetProperty("accepted").GetInt32());
+        Assert.Equal([3, 4, 5], doc.GetProperty("rejected").EnumerateArray().Select(e => e.GetProperty("line").GetInt32()));
+        Assert.DoesNotContain("   at ", r.Err, StringComparison.Ordinal);
+
+        // A workbook with a DTD: one line on standard error, exit code 2, no stack trace.
+        var xlsx = Path.Combine(Dir, Guid.NewGuid().ToString("N")[..8] + "-dtd.xlsx");
+        await File.WriteAllBytesAsync(xlsx, ZeroPark.Tests.Import.Xlsx.Build(sheetWriter: w => w.Write("<!DOCTYPE x [<!ENTITY a \"a\">]><worksheet/>")));
+        r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", xlsx);
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("error: xlsx: the workbook contains a DTD", r.Err.Trim());
+        Assert.Single(r.Err.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task Foreign_gbk_export_is_read_through_a_column_mapping()
     {
         var db = await InitParkAsync();

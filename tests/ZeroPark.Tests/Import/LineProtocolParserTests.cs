@@ -40,7 +40,7 @@ public class LineProtocolParserTests
     [Fact]
     public void Unknown_precision_is_one_error_at_line_0()
     {
-        var r = LineProtocolParser.Parse("m1 value=1 1", "minutes");
+        var r = LineProtocolParser.Parse("m1 value=1 1735690500", "minutes");
 
         Assert.Empty(r.Points);
         Assert.Equal(0, Assert.Single(r.Errors).Line);
@@ -65,10 +65,10 @@ public class LineProtocolParserTests
     public void Meter_tag_wins_over_meter_code_and_id_and_the_measurement_is_the_fallback()
     {
         var body = """
-            e,id=c,meter_code=b,meter=a value=1 1
-            e,id=c,meter_code=b value=1 1
-            e,id=c value=1 1
-            chiller_2,site=x value=1 1
+            e,id=c,meter_code=b,meter=a value=1 1735690500
+            e,id=c,meter_code=b value=1 1735690500
+            e,id=c value=1 1735690500
+            chiller_2,site=x value=1 1735690500
             """;
 
         var r = LineProtocolParser.Parse(body, "s");
@@ -79,7 +79,7 @@ public class LineProtocolParserTests
     [Fact]
     public void Integer_and_unsigned_fields_are_numbers()
     {
-        var r = LineProtocolParser.Parse("m1 value=123i 1\nm2 value=-5i 1\nm3 value=18446744073709551615u 1\nm4 value=12x 1", "s");
+        var r = LineProtocolParser.Parse("m1 value=123i 1735690500\nm2 value=-5i 1735690500\nm3 value=18446744073709551615u 1735690500\nm4 value=12x 1735690500", "s");
 
         Assert.Equal(new[] { 123.0, -5.0, 18446744073709551615.0 }, r.Points.Select(p => p.Value));
         Assert.Equal(new RowError(4, "field 'value': '12x' is not a number"), Assert.Single(r.Errors));
@@ -88,7 +88,7 @@ public class LineProtocolParserTests
     [Fact]
     public void Single_numeric_field_is_the_value_and_strings_and_booleans_are_ignored()
     {
-        var r = LineProtocolParser.Parse("m1 status=\"ok, fine=yes\",alarm=true,kwh=42.5 1", "s");
+        var r = LineProtocolParser.Parse("m1 status=\"ok, fine=yes\",alarm=true,kwh=42.5 1735690500", "s");
 
         Assert.Empty(r.Errors);
         Assert.Equal(42.5, Assert.Single(r.Points).Value);
@@ -97,7 +97,7 @@ public class LineProtocolParserTests
     [Fact]
     public void Several_numeric_fields_without_a_value_field_are_rejected()
     {
-        var r = LineProtocolParser.Parse("m1 a=1,b=2 1\nm1 a=1,value=2 1", "s");
+        var r = LineProtocolParser.Parse("m1 a=1,b=2 1735690500\nm1 a=1,value=2 1735690500", "s");
 
         Assert.Equal(2, Assert.Single(r.Points).Value);
         var e = Assert.Single(r.Errors);
@@ -108,7 +108,7 @@ public class LineProtocolParserTests
     [Fact]
     public void Boolean_or_string_value_field_is_rejected_as_not_a_number()
     {
-        var r = LineProtocolParser.Parse("m1 value=true 1\nm1 value=\"12\" 1\nm1 ok=F 1", "s");
+        var r = LineProtocolParser.Parse("m1 value=true 1735690500\nm1 value=\"12\" 1735690500\nm1 ok=F 1735690500", "s");
 
         Assert.Empty(r.Points);
         Assert.Equal(new[] { 1, 2, 3 }, r.Errors.Select(e => e.Line));
@@ -133,7 +133,7 @@ public class LineProtocolParserTests
     [Fact]
     public void Comments_and_blank_lines_are_skipped_and_line_numbers_count_them()
     {
-        var body = "# header comment\r\n\r\n   \r\nm1 value=1 1\r\n  # indented comment\r\nm1 value=oops 1\r\n";
+        var body = "# header comment\r\n\r\n   \r\nm1 value=1 1735690500\r\n  # indented comment\r\nm1 value=oops 1735690500\r\n";
 
         var r = LineProtocolParser.Parse(body, "s");
 
@@ -145,18 +145,18 @@ public class LineProtocolParserTests
 
     [Theory]
     [InlineData("m1", "fields: missing")]
-    [InlineData("m1 value 1", "field 'value': missing '='")]
-    [InlineData("m1,meter value=1 1", "tag 'meter': missing '='")]
-    [InlineData("m1,meter= value=1 1", "tag 'meter': empty value")]
+    [InlineData("m1 value 1735690500", "field 'value': missing '='")]
+    [InlineData("m1,meter value=1 1735690500", "tag 'meter': missing '='")]
+    [InlineData("m1,meter= value=1 1735690500", "tag 'meter': empty value")]
     [InlineData("m1 value=1 soon", "timestamp: 'soon' is not an integer")]
-    [InlineData("m1 value=1 1 2", "unexpected text after the timestamp")]
-    [InlineData("m1 value=\"open 1", "field 'value': unterminated string")]
-    [InlineData("m1 value=NaN 1", "field 'value': 'NaN' is not a number")]
-    [InlineData("m1 value=1e999 1", "field 'value': '1e999' is not a finite number")]
+    [InlineData("m1 value=1 1735690500 2", "unexpected text after the timestamp")]
+    [InlineData("m1 value=\"open 1735690500", "field 'value': unterminated string")]
+    [InlineData("m1 value=NaN 1735690500", "field 'value': 'NaN' is not a number")]
+    [InlineData("m1 value=1e999 1735690500", "field 'value': '1e999' is not a finite number")]
     [InlineData("m1 value=1 99999999999999999", "timestamp: '99999999999999999' is out of range")]
     public void Malformed_lines_are_rejected_with_a_reason(string line, string reason)
     {
-        var r = LineProtocolParser.Parse("ok value=1 1\n" + line, "s");
+        var r = LineProtocolParser.Parse("ok value=1 1735690500\n" + line, "s");
 
         Assert.Single(r.Points);
         var e = Assert.Single(r.Errors);

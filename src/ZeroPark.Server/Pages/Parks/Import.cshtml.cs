@@ -14,7 +14,7 @@ namespace ZeroPark.Server.Pages.Parks;
 /// </summary>
 [RequestSizeLimit(MaxBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = MaxBytes)]
-public sealed class ImportModel(ZeroParkStore store) : DataPageModel(store)
+public sealed class ImportModel(ZeroParkStore store, ImportLimits limits) : DataPageModel(store)
 {
     public const long MaxBytes = 200L * 1024 * 1024;
     public const int MaxRowsShown = 1000;
@@ -58,8 +58,9 @@ public sealed class ImportModel(ZeroParkStore store) : DataPageModel(store)
             {
                 var mapping = Mapping();
                 if (Errors.Count > 0) return Page();
-                Result = await FileImport.ImportReadingsAsync(Store, park, stream, FileName, mapping, Me.Name, ct: ct);
+                Result = await FileImport.ImportReadingsAsync(Store, park, stream, FileName, mapping, Me.Name, limits: limits, ct: ct);
                 if (Result.FileError is { } fileError) Invalid(Result.FileErrorField, fileError);
+                if (Result.TooLarge) Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             }
         }
         catch (Exception e) when (e is ValidationException or ConflictException)

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text;
+using ZeroPark.Domain;
+using ZeroPark.Metering;
+using ZeroPark.Storage;
+using ZeroPark.Storage.Import;
+using ZeroPark.Tests.Infrastructure;
+
+namespace ZeroPark.Tests.Storage;
+
+/// <summary>
+/// Issue 11 on both stores: a row the store cannot take (an instant at or before 1970, which reading chunks and hour blocks
+/// cannot encode) is refused with its line like any other bad row, and every other row of the file or batch is stored. It
+/// used to throw inside the ingest transaction: the CLI lost every batch from the failing one on, the API answered 500.
+/// </summary>
+public abstract class BadRowStorageSuite : IAsyncLifetime
+{
+    protected ZeroParkStore Store { get; private set; } = null!;
+    protected abstract string NewDatabase();
+
+    public async Task InitializeAsync()
+    {
+        Store = await ZeroParkStore.OpenAsync(NewDatabase());
+        await Store.CreateParkAsync(new ParkDraft("p1", "Park One"));
+        await Store.CreateMetersAsync("p1", [new MeterDraft("m1", "M1", "electricity", "cumulative", "kWh")]);
+    }
+
+    public async Task DisposeAsync() => await Store.DisposeAsync();
+
+    [Fact]
+    public async Task A_file_with_1970_and_stray_quote_rows_stores_every_good_row_across_batches()
+    {
+        // Batches of 2 readings; the 1969/1970 rows sit in the middle. Good rows: lines 2, 3, 6, 8 (readings 100, 110, 130, 140 at
+        // 00:15, 00:30, 01:00, 01:15 +08:00). Line 4 (1970), line 5 (1969) and line 7 (stray quote) are reported.
+        const string csv = "meter,timestamp,value\n"
+            + "m1,2025-01-01T00:15:00+08:00,100\nm1,2025-01-01T00:30:00+08:00,110\n"
+            + "m1,1970-01-01T00:00:00Z,120\nm1,1969-12-31T00:00:00Z,125\n"
+            + "m1,2025-01-01T01:00:00+08:00,130\nm1,\"2025-01-01T01:10:00+08:00,135\nm1,2025-01-01T01:15:00+08:00,140\n";
+
+        var r = await FileImport.ImportReadingsAsync(Store, "p1", new MemoryStream(Encoding.UTF8.GetBytes(csv)), "r.csv", null, "tester", batchSize: 2);
+
+        Assert.Null(r.FileError);
+        Assert.Equal(4, r.Accepted);
+        Assert.Equal([4, 5, 7], r.Rejected.Select(e => e.Line));
+        Assert.Contains("before 2000-01-01T00:00:00Z", r.Rejected[0].Reason);
+        // Day total: 140 − 100 = 40 kWh.
+        var day = await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Granularity.Day);
+        Assert.Equal(40, Assert.Single(day.Buckets).Value);
+    }
+
+    [Fact]
+    public async Task The_store_itself_refuses_points_before_2000_from_any_caller_and_stores_the_rest()
+    {
+        var good = new RawPoint("m1", DateTimeOffset.Parse("2025-01-01T00:15:00+08:00", CultureInfo.InvariantCulture), 100, 1);
+        var epoch = new RawPoint("m1", DateTimeOffset.UnixEpoch, 5, 2);
+        var ancient = new RawPoint("m1", DateTimeOffset.MinValue, 5, 3);
+
+        var s = await Store.IngestAsync("p1", [good, epoch, ancient], new IngestSource("test", "tester"), detail: true);
+
+        Assert.Equal(1, s.Accepted);
+        Assert.Equal([2, 3], s.Rejected.Select(e => e.Line));
+        Assert.Equal("timestamp: 1970-01-01T00:00:00+00:00 is before 2000-01-01T00:00:00Z, the earliest instant ZeroPark stores", s.Rejected[0].Reason);
+        Assert.Equal(100, Assert.Single(await Store.LatestReadingsAsync("p1")).Value);
+
+        var manual = await Assert.ThrowsAsync<ValidationException>(() => Store.ManualEntryAsync("p1", "m1", DateTimeOffset.UnixEpoch, 1, "tester", "typo"));
+        Assert.Equal("ts", manual.Field);
+        var replace = await Assert.ThrowsAsync<ValidationException>(() => Store.ReplaceMeterAsync("p1", "m1", new DateTimeOffset(1999, 12, 31, 0, 0, 0, TimeSpan.Zero), 1, 0, "tester", "swap"));
+        Assert.Equal("at", replace.Field);
+    }
+}
+
+public sealed class SqliteBadRowStorageTests : BadRowStorageSuite
+{
+    protected override string NewDatabase() => TestDatabases.NewSqlitePath();
+}
+
+public sealed class PostgresBadRowStorageTests : BadRowStorageSuite
+{
+    protected override string NewDatabase() => TestDatabases.PostgresConnectionString is null
+        ? throw new InvalidOperationException("PostgreSQL tests need ZEROPARK_TEST_PG; run ./scripts/test.sh (it starts a server on 127.0.0.1)")
+        : TestDatabases.NewPostgresDatabase();
+}
