@@ -156,47 +156,29 @@ public static class MeterUnits
         _ => "kWh",
     };
 
-    /// <summary>Factor that converts a value in <paramref name="unit"/> into the carrier's canonical unit.
-    /// Throws <see cref="ArgumentException"/> naming the unit when it does not fit the carrier.</summary>
+    /// <summary>Factor that converts a value in <paramref name="unit"/> into the carrier's canonical unit (the spelling is parsed by
+    /// the one unit table, <see cref="Units"/>). Water and gas meters take litres, m³ and Nm³ (a meter's m³ is not corrected to
+    /// normal conditions, so 1 Nm³ counts as 1 m³). Throws <see cref="ArgumentException"/> naming the unit when it does not fit the carrier.</summary>
     public static double ToCanonicalFactor(Carrier c, string unit)
     {
-        var u = unit.Trim();
         if (DimensionOf(c) == Dimension.None)
             throw new ArgumentException($"carrier {Codes.Of(c)} has no quantity: measure it with a gauge meter (kind gauge, unit °C or %)");
-        double? f = DimensionOf(c) switch
+        double? f = !Units.TryParse(unit, out var u) ? null : (DimensionOf(c), u.Dimension) switch
         {
-            Dimension.Energy => u switch
-            {
-                "kWh" or "kwh" or "千瓦时" or "度" => 1.0,
-                "MWh" or "mwh" or "兆瓦时" => 1000.0,
-                "Wh" or "wh" => 0.001,
-                "GJ" or "gj" => Energy.KilowattHoursPerGigajoule,
-                "MJ" or "mj" => Energy.KilowattHoursPerGigajoule / 1000.0,
-                _ => null,
-            },
-            Dimension.Volume when CanonicalUnit(c) == "m3" => u switch
-            {
-                "m3" or "m³" or "Nm3" or "Nm³" or "立方米" or "方" => 1.0,
-                "L" or "l" or "升" => 0.001,
-                _ => null,
-            },
-            Dimension.Volume => u switch
-            {
-                "L" or "l" or "升" => 1.0,
-                "m3" or "m³" or "立方米" => 1000.0,
-                _ => null,
-            },
-            Dimension.Mass => u switch
-            {
-                "kg" or "千克" or "公斤" => 1.0,
-                "t" or "吨" => 1000.0,
-                _ => null,
-            },
+            (Dimension.Energy, UnitDimension.Energy) => u.ToCanonical,
+            (Dimension.Volume, UnitDimension.LiquidVolume) when CanonicalUnit(c) == "m3" => u.ToCanonical / 1000.0,
+            (Dimension.Volume, UnitDimension.GasVolume) when CanonicalUnit(c) == "m3" => u.ToCanonical,
+            (Dimension.Volume, UnitDimension.LiquidVolume) => u.ToCanonical,
+            (Dimension.Mass, UnitDimension.Mass) => u.ToCanonical,
             _ => null,
         };
         return f ?? throw new ArgumentException(
             $"unit '{unit}' does not fit carrier {Codes.Of(c)} (canonical unit {CanonicalUnit(c)})");
     }
+
+    /// <summary>Factor that converts a power reading in <paramref name="unit"/> to kW.</summary>
+    public static double ToKilowattsFactor(string unit) => Units.TryParse(unit, out var u) && u.Dimension == UnitDimension.Power ? u.ToCanonical
+        : throw new ArgumentException($"unit '{unit}' is not a power unit (kW, MW, W)");
 }
 
 /// <summary>A meter, physical or virtual. Deltas are stored in the carrier's canonical unit: raw value ×
@@ -253,13 +235,7 @@ public sealed record Meter
     /// reused heat are not consumption.</summary>
     public bool IsSummable => Role is not (MeterRole.FacilityInput or MeterRole.Check or MeterRole.Export or MeterRole.RenewableOnsite or MeterRole.ReusedHeat);
 
-    private static double PowerFactor(string unit) => unit.Trim() switch
-    {
-        "kW" or "kw" => 1.0,
-        "MW" or "mw" => 1000.0,
-        "W" or "w" => 0.001,
-        _ => throw new ArgumentException($"unit '{unit}' is not a power unit (kW, MW, W)"),
-    };
+    private static double PowerFactor(string unit) => MeterUnits.ToKilowattsFactor(unit);
 }
 
 /// <summary>Units of gauge meters (instantaneous, non-additive measurements): temperature in °C and relative humidity in %.</summary>

@@ -51,8 +51,10 @@ public sealed class EnergyService(ZeroParkStore store)
         var data = await FetchAsync(ctx, KpiDefs.Where(ctx.Has).Select(d => (d.Key, Targets(ctx, d))), ct);
         var boundary = Boundary(ctx);
         var park = ctx.Registry.Park;
-        // CUE: the location-based grid factor the carbon inventory would use (carbon module), on each bucket's first day.
-        var gridFactor = await new Carbon.CarbonService(store).GridFactorsAsync(park.Code, ct);
+        // CUE (one definition, Cue): the carbon module's energy-related emissions per day, summed over each bucket.
+        var carbon = new Carbon.CarbonService(store);
+        var gridFactor = await carbon.GridFactorsAsync(park.Code, ct);
+        var emissionDays = await carbon.SeriesAsync(park.Code, node, from, to, Granularity.Day, ZeroPark.Carbon.AccountingMethod.Ghgp, ZeroPark.Carbon.GwpSet.AR6, ct);
         var rows = new List<KpiRow>(ctx.Buckets.Count);
         for (var i = 0; i < ctx.Buckets.Count; i++)
         {
@@ -82,8 +84,16 @@ public sealed class EnergyService(ZeroParkStore store)
             };
             if (gridFactor(ctx.Registry.Clock.LocalDate(start.ToUnixTimeSeconds())) is { } gf)
             {
-                inputs = inputs with { GridEmissionFactor = new EnergyEmissionFactor(gf.Record.Value * ZeroPark.Carbon.FactorUnit.Parse(gf.Record.Unit).KilogramsPerNumeratorUnit) };
-                notes.Add($"cue: grid electricity × {gf.Record.Value.ToString(Inv)} {gf.Record.Unit} ({gf.Record.Citation}) ÷ IT energy; fuel combustion is in zeropark carbon series");
+                var days = emissionDays.Where(d => d.Start >= start && d.Start < end).ToList();
+                var combustion = Emissions.FromTonnesCo2e(days.Sum(d => d.Scope1MeteredT + d.Scope1RecordedT));
+                inputs = inputs with
+                {
+                    GridEmissionFactor = gf.EnergyFactor,
+                    GridEmissions = days.Any(d => d.GridKwh is not null) ? Emissions.FromTonnesCo2e(days.Sum(d => d.Scope2LocationT)) : null,
+                    OtherEmissions = combustion,
+                };
+                notes.Add($"cue: grid electricity × {gf.Record.Value.ToString(Inv)} {gf.Record.Unit} ({gf.Record.Citation}, the location-based factor of each day) " +
+                          $"+ on-site combustion {combustion.TonnesCo2e.ToString("0.######", Inv)} tCO2e ÷ IT energy ({Cue.Formula})");
             }
             var result = KpiCalculator.Compute(inputs);
             notes.AddRange(result.Notes.Select(n => n.ToString()));
