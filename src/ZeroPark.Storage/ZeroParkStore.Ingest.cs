@@ -228,7 +228,8 @@ public abstract partial class ZeroParkStore
             foreach (var p in pts) { minTs = Math.Min(minTs, p.Ts); maxTs = Math.Max(maxTs, p.Ts); }
             // Whole history (a meter's reset rule changed): every stored reading is recomputed.
             if (wholeHistory) (minTs, maxTs) = (1, long.MaxValue);
-            var fast = !wholeHistory && (state.MeterId == 0 || minTs > state.Last.Ts);
+            // A drop as the latest reading waits for the next one (the glitch rule): it is recomputed with the batch.
+            var fast = !wholeHistory && (state.MeterId == 0 || (minTs > state.Last.Ts && !IsOpenDrop(state.Last)));
             var ctx = fast
                 ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
                 : await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, 8, ct);
@@ -337,16 +338,18 @@ public abstract partial class ZeroParkStore
     /// an updated one that no longer is (confirmed, or no drop any more) is removed.</summary>
     private static async Task WriteResetSuspectsAsync(DbConnection c, DbTransaction tx, MeterWork[] work)
     {
+        foreach (var m in work)
+            if (m.Meter.Kind == MeterKind.Cumulative) await WriteResetSuspectsAsync(c, tx, m.MeterId, m.Result!.Inserts, m.Result.Updates);
+    }
+
+    private static async Task WriteResetSuspectsAsync(DbConnection c, DbTransaction tx, long meterId, List<StoredReading> inserts, List<StoredReading> updates)
+    {
         var add = new List<object>();
         var remove = new List<object>();
-        foreach (var m in work)
-        {
-            if (m.Meter.Kind != MeterKind.Cumulative) continue;
-            foreach (var r in m.Result!.Inserts)
-                if ((r.Flags & ReadingFlags.SuspectedReset) != 0) add.Add(new { meter = m.MeterId, ts = r.Ts, value = r.Value });
-            foreach (var r in m.Result.Updates)
-                ((r.Flags & ReadingFlags.SuspectedReset) != 0 ? add : remove).Add(new { meter = m.MeterId, ts = r.Ts, value = r.Value });
-        }
+        foreach (var r in inserts)
+            if ((r.Flags & ReadingFlags.Suspect) != 0) add.Add(new { meter = meterId, ts = r.Ts, value = r.Value });
+        foreach (var r in updates)
+            ((r.Flags & ReadingFlags.Suspect) != 0 ? add : remove).Add(new { meter = meterId, ts = r.Ts, value = r.Value });
         if (remove.Count > 0) await c.ExecuteAsync("DELETE FROM reset_suspects WHERE meter_id = @meter AND ts = @ts", remove, tx);
         if (add.Count > 0)
             await c.ExecuteAsync("INSERT INTO reset_suspects (meter_id, ts, value) VALUES (@meter, @ts, @value) ON CONFLICT (meter_id, ts) DO UPDATE SET value = excluded.value", add, tx);
@@ -747,8 +750,15 @@ public abstract partial class ZeroParkStore
         }
         // Stopping at the first valid base after the batch leaves ReachesEnd false (conservative): if that reading's validity
         // changes, the engine asks for a longer tail and this runs again.
+        // A drop just before the batch is decided by the reading after it (the glitch rule): it is recomputed with the batch.
+        if (before is { } b && IsOpenDrop(b)) return await LoadContextAsync(c, tx, clock, meterId, b.Ts, maxTs, tail, ct);
         return new MeterContext(before, baseBefore, existing, reachesEnd);
     }
+
+    /// <summary>A drop that no person confirmed: whether it stays a suspected (or automatic) reset or is a suspected bad
+    /// reading depends on the reading after it.</summary>
+    private static bool IsOpenDrop(in StoredReading r) =>
+        (r.Flags & (ReadingFlags.SuspectedReset | ReadingFlags.SuspectedBadReading | ReadingFlags.Reset)) != 0 && (r.Flags & RegisterEngine.ConfirmFlags) == 0;
 
     /// <summary>A table of encoded day blocks keyed by (key, local day), each with its reading count <c>n</c>: meter-day reading
     /// chunks (<see cref="ReadingChunk"/>) or series-day hourly rollups (<see cref="HourBlock"/>), which also carry the day's

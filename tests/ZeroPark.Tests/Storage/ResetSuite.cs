@@ -103,13 +103,93 @@ public abstract class ResetSuite : IAsyncLifetime
     [Fact]
     public async Task Confirming_a_bad_reading_measures_the_next_one_from_the_reading_before()
     {
-        // 110, 120, 5 (a glitch), 130, 140: suspected at 5, then 130 − 5 = 125: 0 + 10 + 0 + 125 + 10 = 145.
+        // 110, 120, 5 (a glitch), 130, 140: the next reading after the drop, 130, is back above 120 (no rate set): 5 is a
+        // suspected bad reading already, 130 − 120 = 10: 0 + 10 + 0 + 10 + 10 = 30, one flagged, listed as a bad reading.
         await Ingest(Series("m1", 110, 120, 5, 130, 140));
-        Assert.Equal((145.0, 1), await Day("m1"));
+        Assert.Equal((30.0, 1), await Day("m1"));
+        Assert.Equal("bad_reading", Assert.Single(await Store.ResetSuspectsAsync("p1")).Suspected);
         await Store.ConfirmResetAsync("p1", "m1", At(3), ResetResolution.BadReading, null, "alice", null);
         // 5 is bad (not summed, still counted as flagged), 130 − 120 = 10: 0 + 10 + 0 + 10 + 10 = 30.
         Assert.Equal((30.0, 1), await Day("m1"));
         Assert.Empty(await Store.ResetSuspectsAsync("p1"));
+    }
+
+    private async Task<ReadingFlags> FlagsAt(string meter, int i) =>
+        (await Store.MeterReadingsAsync("p1", meter, Jan1, Jan1)).Single(r => r.Ts == At(i).ToUnixTimeSeconds()).Flags;
+
+    [Fact]
+    public async Task A_one_off_glitch_is_a_suspected_bad_reading_in_any_arrival_order()
+    {
+        await Store.CreateMetersAsync("p1", [new MeterDraft("m3", "M3", "electricity", "cumulative", "kWh")]);
+        // 110 → 5 → 112: the reading after the drop is back at 112 ≥ 110, so 5 is a suspected bad reading (Δ 0, flagged, not a
+        // base) and 112 counts from 110: 0 + 0 + 2 = 2 kWh, one flagged (the drop rule alone counted 112 − 5 = 107).
+        // m1 in one batch; m2 with the drop stored first (its fate decided when 112 comes); m3 with 5 arriving last.
+        await Ingest(Series("m1", 110, 5, 112));
+        await Ingest(Series("m2", 110, 5));
+        Assert.Equal((0.0, 1), await Day("m2"));                       // 110 then a suspected reset (Δ 0)
+        Assert.Equal("reset", Assert.Single(await Store.ResetSuspectsAsync("p1", "m2")).Suspected);
+        await Ingest(Series("m2", 110, 5, 112)[2..]);
+        var m3 = Series("m3", 110, 5, 112);
+        await Ingest([m3[0], m3[2]]);
+        Assert.Equal((2.0, 0), await Day("m3"));                       // 110 → 112 without the glitch
+        await Ingest([m3[1]]);
+        foreach (var m in new[] { "m1", "m2", "m3" })
+        {
+            Assert.Equal((2.0, 1), await Day(m));
+            Assert.Equal(2.0, await Month(m));
+            Assert.Equal(ReadingFlags.SuspectedBadReading, await FlagsAt(m, 2));
+            var r3 = (await Store.MeterReadingsAsync("p1", m, Jan1, Jan1))[2];
+            Assert.Equal((ReadingFlags.None, 2.0), (r3.Flags, r3.Delta));
+        }
+        // Still listed, as a suspected bad reading, with the value before the drop.
+        Assert.Equal([("m1", 5.0, (double?)110, "bad_reading"), ("m2", 5, 110, "bad_reading"), ("m3", 5, 110, "bad_reading")],
+            (await Store.ResetSuspectsAsync("p1")).Select(x => (x.Meter, x.Value, x.PreviousValue, x.Suspected)));
+        // A person overrides: it was a reset after all. 5 counts from zero (Δ 5) and 112 from 5 (Δ 107): 112, nothing flagged.
+        await Store.ConfirmResetAsync("p1", "m1", At(2), ResetResolution.Reset, null, "alice", "vendor cleared it");
+        Assert.Equal((112.0, 0), await Day("m1"));
+        Assert.DoesNotContain(await Store.ResetSuspectsAsync("p1"), x => x.Meter == "m1");
+    }
+
+    [Fact]
+    public async Task A_drop_that_stays_low_or_comes_back_too_fast_keeps_the_reset_rule()
+    {
+        await Store.CreateMetersAsync("p1", [new MeterDraft("rated", "Rated", "electricity", "cumulative", "kWh") { MaxRatePerHour = 40 }]);
+        // m1: 110 → 5 → 60: 60 < 110, a real reset: 60 − 5 = 55, the drop flagged.
+        await Ingest(Series("m1", 110, 5, 60));
+        Assert.Equal((55.0, 1), await Day("m1"));
+        Assert.Equal(ReadingFlags.SuspectedReset, await FlagsAt("m1", 2));
+        // rated (40 kWh/h): 110 → 5 → 125 at 00:15, 00:30, 00:45: from 110, 15 kWh in 30 min = 30 kWh/h ≤ 40: a glitch, Δ 15.
+        await Ingest(Series("rated", 110, 5, 125));
+        Assert.Equal((15.0, 1), await Day("rated"));
+        // Then 5 at 01:00 (another drop) and 131 at 01:15 (a later batch): from 125, 6 kWh in 30 min = 12 kWh/h ≤ 40: a glitch
+        // again: 15 + 6 = 21, two flagged.
+        var more = Series("rated", 110, 5, 125, 5, 131);
+        await Ingest(more[3..]);
+        Assert.Equal((21.0, 2), await Day("rated"));
+        // m2: 110 → 5 → 131 on a 40 kWh/h meter would be 21 kWh in 30 min = 42 kWh/h > 40 from 110: not a glitch (the drop stays
+        // a suspected reset) and 131 − 5 = 126 in 15 min is a jump: 0 kWh, two flagged.
+        await Store.UpdateMeterAsync("p1", "m2", new MeterDraft("m2", "M2", "electricity", "cumulative", "kWh") { MaxRatePerHour = 40 }, "alice");
+        await Ingest(Series("m2", 110, 5, 131));
+        Assert.Equal((0.0, 2), await Day("m2"));
+        Assert.Equal(ReadingFlags.SuspectedReset, await FlagsAt("m2", 2));
+        Assert.Equal(ReadingFlags.Jump, await FlagsAt("m2", 3));
+    }
+
+    [Fact]
+    public async Task Voiding_the_return_makes_the_glitch_a_suspected_reset_again()
+    {
+        await Ingest(Series("m1", 110, 5, 112));
+        Assert.Equal((2.0, 1), await Day("m1"));
+        await Store.VoidReadingsAsync("p1", "m1", At(3), At(3), "alice", "test");
+        // 110 → 5 and nothing after it: the drop is a suspected reset (Δ 0), listed as such.
+        Assert.Equal((0.0, 1), await Day("m1"));
+        Assert.Equal(ReadingFlags.SuspectedReset, await FlagsAt("m1", 2));
+        Assert.Equal("reset", Assert.Single(await Store.ResetSuspectsAsync("p1")).Suspected);
+        // Voiding the glitch itself: 110 → 112 at 30 minutes (gap flag), Δ 2; nothing left to confirm.
+        await Ingest(Series("m2", 110, 5, 112));
+        await Store.VoidReadingsAsync("p1", "m2", At(2), At(2), "alice", "glitch");
+        Assert.Equal((2.0, 0), await Day("m2"));
+        Assert.DoesNotContain(await Store.ResetSuspectsAsync("p1"), x => x.Meter == "m2");
     }
 
     [Fact]

@@ -96,7 +96,7 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
     public static IEnumerable<string> FlagTags(ReadingFlags f)
     {
         foreach (var flag in new[] { ReadingFlags.Rollover, ReadingFlags.Negative, ReadingFlags.Jump, ReadingFlags.Gap, ReadingFlags.Replacement, ReadingFlags.Estimated, ReadingFlags.Manual, ReadingFlags.First,
-            ReadingFlags.SuspectedReset, ReadingFlags.Reset, ReadingFlags.ResetConfirmed, ReadingFlags.BadReading })
+            ReadingFlags.SuspectedReset, ReadingFlags.SuspectedBadReading, ReadingFlags.Reset, ReadingFlags.ResetConfirmed, ReadingFlags.BadReading })
             if ((f & flag) != 0) yield return T("flag." + ZeroPark.Storage.ZeroParkStore.FlagName(flag));
     }
 
