@@ -162,7 +162,7 @@ public static class CliApp
 
     private static Command Meters()
     {
-        var file = new Argument<FileInfo>("file") { Description = "CSV: code,name,carrier,kind,unit,register_max,multiplier,space,system,role[,interval_minutes,max_rate,device,formula]" };
+        var file = new Argument<FileInfo>("file") { Description = "CSV: code,name,carrier,kind,unit,register_max,multiplier,space,system,role[,interval_minutes,max_rate,device,formula,resets_normal]" };
         var import = new Command("import", "register meters from a CSV file (all or nothing; every bad row is listed)") { Db, ParkOpt, file, UserOpt };
         import.SetAction((pr, ct) => WithStore(pr, async store =>
         {
