@@ -163,7 +163,8 @@ public abstract partial class ZeroParkStore
     }
 
     private async Task<(int Accepted, int Duplicates, int Corrected)> ApplyAsync(ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
-        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct, bool wholeHistory = false)
+        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct, bool wholeHistory = false,
+        System.Runtime.CompilerServices.StrongBox<int>? changed = null)
     {
         if (byMeter.Count == 0 && rejectedBefore == 0) return (0, 0, 0);
         var isSqlite = Kind == StoreKind.Sqlite;
@@ -180,6 +181,7 @@ public abstract partial class ZeroParkStore
             var batch = await PrepareAsync(c, tx, reg, byMeter, source, states, rejectedBefore, onResult, reportAccepted, ct, wholeHistory);
             await WriteAsync(c, tx, batch, states, ct);
             await tx.CommitAsync(ct);
+            if (changed is not null) changed.Value = batch.Changed;
             IngestTimings.Mark("log+commit");
             return (batch.Accepted, batch.Duplicates, batch.Corrected);
         }
@@ -197,6 +199,8 @@ public abstract partial class ZeroParkStore
         public IngestSource Source { get; } = source;
         public MeterWork[] Work { get; } = work;
         public int Accepted, Duplicates, Corrected, Rejected;
+        /// <summary>Stored readings whose value, delta or flags changed.</summary>
+        public int Changed;
         public List<(string Action, string Target, string? Old, string New)> Audits { get; } = [];
         /// <summary>States of meters whose batch was newer than everything stored (known without reading back).</summary>
         public List<MeterState> NewStates { get; } = [];
@@ -292,6 +296,10 @@ public abstract partial class ZeroParkStore
                     resolution += " old_final=" + final.ToString("R", CultureInfo.InvariantCulture);
                 batch.Audits.Add(("confirm_reset", $"{meter.Code}@{Iso(clock, item.MinTs)}", "suspected_reset", resolution));
             }
+            batch.Changed += result.Updates.Count;
+            // A recomputation of a meter's whole history (its reset rule changed, or readings stored under older rules).
+            if (source.Kind == "recompute" && item.State.MeterId != 0)
+                batch.Audits.Add(("recompute", meter.Code, null, $"{result.Updates.Count} readings changed"));
             if (source.Kind is "manual" or "replacement")
             {
                 foreach (var r in result.Inserts)

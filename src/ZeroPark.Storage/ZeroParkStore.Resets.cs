@@ -122,11 +122,37 @@ public abstract partial class ZeroParkStore
     }
 
     /// <summary>Recomputes every stored reading of a meter (its reset rule changed), with the rollups, in one transaction.</summary>
-    public async Task RecomputeMeterAsync(string parkCode, string meterCode, string user, CancellationToken ct = default)
+    public async Task RecomputeMeterAsync(string parkCode, string meterCode, string user, CancellationToken ct = default) =>
+        await RecomputeReadingsAsync(parkCode, meterCode, user, ct);
+
+    /// <summary>
+    /// Runs the engine again over the stored history of one meter (or every physical meter of the park), in time order: deltas,
+    /// flags, rollups (by difference), meter state and the suspected-reset list are rewritten under the current rules, e.g. for
+    /// readings stored before drops became suspected resets (old <c>negative</c> flags). One transaction per meter, each audited
+    /// as <c>recompute</c> (key: the meter code; new value: how many readings changed). Confirmations are kept.
+    /// </summary>
+    public async Task<IReadOnlyList<RecomputeResult>> RecomputeReadingsAsync(string parkCode, string? meterCode, string user, CancellationToken ct = default)
     {
         var reg = await GetRegistryAsync(parkCode, ct);
-        var m = reg.Meter(meterCode);
-        var byMeter = new Dictionary<long, List<MeterPoint>> { [m.Id.Value] = [] };
-        await ApplyAsync(reg, byMeter, new IngestSource("recompute", user), 0, (_, _) => { }, reportAccepted: false, ct, wholeHistory: true);
+        IEnumerable<Meter> meters;
+        if (meterCode is null) meters = reg.MetersByCode.Values.Where(m => !m.IsVirtual).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        else
+        {
+            var one = reg.Meter(meterCode);
+            if (one.IsVirtual) throw new ValidationException("meter", $"meter '{one.Code}' is virtual (computed by formula); it has no readings");
+            meters = [one];
+        }
+        var list = new List<RecomputeResult>();
+        foreach (var m in meters)
+        {
+            var changed = new System.Runtime.CompilerServices.StrongBox<int>();
+            var byMeter = new Dictionary<long, List<MeterPoint>> { [m.Id.Value] = [] };
+            await ApplyAsync(reg, byMeter, new IngestSource("recompute", user), 0, (_, _) => { }, reportAccepted: false, ct, wholeHistory: true, changed);
+            list.Add(new RecomputeResult(m.Code, changed.Value));
+        }
+        return list;
     }
 }
+
+/// <summary>What <see cref="ZeroParkStore.RecomputeReadingsAsync"/> did to one meter: how many stored readings changed.</summary>
+public sealed record RecomputeResult(string Meter, int Changed);

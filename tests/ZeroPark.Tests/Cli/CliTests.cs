@@ -121,6 +121,33 @@ public abstract class CliContract
     }
 
     [Fact]
+    public async Task Meters_recompute_reruns_the_engine_over_one_or_all_meters_and_is_audited()
+    {
+        var db = await InitParkAsync();
+        var readings = WriteFile("r.csv", """
+            meter,timestamp,value
+            pdu1,2025-01-01T00:15:00+08:00,100
+            pdu1,2025-01-01T00:30:00+08:00,110
+            """);
+        var r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", readings);
+        Assert.True(r.ExitCode == 0, r.Err);
+        r = await CliRunner.RunAsync("meters", "recompute", "--db", db, "--park", "p1", "--meter", "pdu1", "--user", "alice");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal("meter pdu1: 0 reading(s) changed", r.Out.Trim());
+        // Every physical meter of the park (main, pdu1, chiller1), in code order.
+        r = await CliRunner.RunAsync("meters", "recompute", "--db", db, "--park", "p1");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(["meter chiller1: 0 reading(s) changed", "meter main: 0 reading(s) changed", "meter pdu1: 0 reading(s) changed"],
+            r.Out.Trim().Split('\n').Select(l => l.Trim()));
+        r = await CliRunner.RunAsync("meters", "recompute", "--db", db, "--park", "p1", "--meter", "nope");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("nope", r.Err);
+        await using var store = await ZeroParkStore.OpenAsync(db);
+        // Audited for the meter with readings only: twice.
+        Assert.Equal(["pdu1", "pdu1"], (await store.AuditLogAsync("p1")).Where(a => a.Action == "recompute").Select(a => a.EntityKey));
+    }
+
+    [Fact]
     public async Task Keys_are_created_listed_and_revoked_and_a_revoked_key_no_longer_verifies()
     {
         var db = await InitParkAsync();

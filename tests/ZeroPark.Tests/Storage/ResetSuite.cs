@@ -1,3 +1,4 @@
+using Dapper;
 using System.Globalization;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
@@ -190,6 +191,54 @@ public abstract class ResetSuite : IAsyncLifetime
         await Store.VoidReadingsAsync("p1", "m2", At(2), At(2), "alice", "glitch");
         Assert.Equal((2.0, 0), await Day("m2"));
         Assert.DoesNotContain(await Store.ResetSuspectsAsync("p1"), x => x.Meter == "m2");
+    }
+
+    [Fact]
+    public async Task Recompute_turns_a_history_stored_under_the_old_drop_rule_into_the_new_rule_state()
+    {
+        await Store.CreateMetersAsync("p1",
+        [
+            new MeterDraft("old", "Old", "electricity", "cumulative", "kWh") { MaxRatePerHour = 100 },
+            new MeterDraft("ref", "Ref", "electricity", "cumulative", "kWh") { MaxRatePerHour = 100 },
+        ]);
+        // The history 110, 120, 50, 60 as the old rule stored it: 50 and 60 both below the base 120, both flagged negative (Δ 0,
+        // counted as flagged): 10 kWh, two flagged. Built by storing 110, 120, 5000, 6000 (5000 and 6000 are jumps on a
+        // 100 kWh/h meter: the same rollup contributions, Δ 0 and flagged) and rewriting the chunk and state as the old rule had them.
+        await Ingest(Series("old", 110, 120, 5_000, 6_000));
+        var id = (await Store.GetRegistryAsync("p1")).Meter("old").Id.Value;
+        await using (var c = await Store.OpenConnectionAsync())
+        {
+            var (day, data) = await c.QuerySingleAsync<(long Day, byte[] Data)>("SELECT day, data FROM readings WHERE meter_id = @id", new { id });
+            var old = ReadingChunk.Decode(data).Select(r => r.Ts == At(3).ToUnixTimeSeconds() ? r with { Value = 50, Delta = 0, Flags = ReadingFlags.Negative }
+                : r.Ts == At(4).ToUnixTimeSeconds() ? r with { Value = 60, Delta = 0, Flags = ReadingFlags.Negative } : r).ToList();
+            await c.ExecuteAsync("UPDATE readings SET data = @data WHERE meter_id = @id AND day = @day", new { data = ReadingChunk.Encode(old), id, day });
+            await c.ExecuteAsync("UPDATE meter_state SET last_value = 60, last_flags = 2 WHERE meter_id = @id", new { id });
+        }
+        Assert.Equal((10.0, 2), await Day("old"));
+        Assert.Empty(await Store.ResetSuspectsAsync("p1"));
+        // The same readings under the current rule: 50 a suspected reset (Δ 0), 60 − 50 = 10 (40 kWh/h): 20 kWh, one flagged.
+        await Ingest(Series("ref", 110, 120, 50, 60));
+        Assert.Equal((20.0, 1), await Day("ref"));
+
+        var done = await Store.RecomputeReadingsAsync("p1", "old", "admin");
+        Assert.Equal([("old", 2)], done.Select(d => (d.Meter, d.Changed)));
+        // Now old is in ref's state: readings, hours, day, month, suspects, latest reading.
+        Assert.Equal((await Store.MeterReadingsAsync("p1", "ref", Jan1, Jan1)).Select(r => (r.Ts, r.Value, r.Delta, r.Flags)),
+            (await Store.MeterReadingsAsync("p1", "old", Jan1, Jan1)).Select(r => (r.Ts, r.Value, r.Delta, r.Flags)));
+        Assert.Equal((20.0, 1), await Day("old"));
+        Assert.Equal(20.0, await Month("old"));
+        var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("old"), Jan1, Jan1, Granularity.Hour);
+        // All four readings (00:15 … 01:00) close intervals in the hour 00:00–01:00: 10 + 10, one flagged.
+        Assert.Equal((20.0, 4, 1), (hours.Buckets[0].Value!.Value, hours.Buckets[0].Quality.Received, hours.Buckets[0].Quality.Flagged));
+        Assert.Equal([("old", 50.0, (double?)120), ("ref", 50, 120)], (await Store.ResetSuspectsAsync("p1")).Select(x => (x.Meter, x.Value, x.PreviousValue)));
+        Assert.Equal(60.0, (await Store.LatestReadingsAsync("p1")).Single(l => l.Meter == "old").Value);
+        // The park's total follows: 20 + 20.
+        Assert.Equal(40.0, (await Store.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
+        var audit = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "recompute");
+        Assert.Equal(("admin", "old", "2 readings changed"), (audit.User, audit.EntityKey, audit.NewValue));
+        // Every meter again: nothing changes any more; the meters with readings are audited.
+        Assert.All(await Store.RecomputeReadingsAsync("p1", null, "admin"), d => Assert.Equal(0, d.Changed));
+        Assert.Equal(3, (await Store.AuditLogAsync("p1")).Count(a => a.Action == "recompute"));
     }
 
     [Fact]
