@@ -15,8 +15,9 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
     /// <summary>Physical lines one record may span (a quoted field with line breaks).</summary>
     public const int MaxRecordLines = 32;
     private const int MaxCapture = 1 << 20;
+    private const int BufferSize = 1 << 18;
 
-    private char[] _buf = new char[1 << 15];
+    private char[] _buf = new char[BufferSize];
     private int _pos;
     private int _len;
     private bool _eof;
@@ -127,6 +128,33 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
         }
     }
 
+    /// <summary>
+    /// Between records: takes the complete lines ahead in the buffer that hold no '"' and no U+FFFD, and returns them (valid
+    /// until the next call); empty when the next line holds one of them or does not end in the buffer (then <see cref="Read"/>
+    /// reads it). Such lines are read by splitting at the delimiter and the line ends (CRLF, LF, CR), exactly as <see cref="Read"/>
+    /// would read them, so a caller may split them faster (Sep). <paramref name="firstLine"/> is the physical line of the first.
+    /// </summary>
+    public ReadOnlyMemory<char> TakeCleanLines(out int firstLine)
+    {
+        firstLine = _nextLine;
+        if (SpansLines || _capturing || (_pos >= _len && !Fill()))
+            return default;
+        var span = _buf.AsSpan(_pos, _len - _pos);
+        int special = span.IndexOfAny('"', '\uFFFD');
+        var clean = special < 0 ? span : span[..special];
+        int end = clean.LastIndexOfAny('\r', '\n');
+        // A CR that ends the buffer may be the first half of a CRLF split between two reads: leave its line to Read().
+        if (end >= 0 && clean[end] == '\r' && end == span.Length - 1 && !_eof)
+            end = clean[..end].LastIndexOfAny('\r', '\n');
+        if (end < 0)
+            return default;
+        var run = span[..(end + 1)];
+        _nextLine += run.Count('\n') + run.Count('\r') - run.Count("\r\n");
+        var taken = _buf.AsMemory(_pos, end + 1);
+        _pos += end + 1;
+        return taken;
+    }
+
     /// <summary>Reads the text after the first line of the current record again, as new records (after a multi-line
     /// record that is malformed or unusable). Does nothing for a single-line record.</summary>
     public void Resync()
@@ -135,7 +163,7 @@ internal sealed class CsvRecordReader(TextReader reader) : IRowFields
             return;
         SpansLines = false;
         int rest = _len - _pos;
-        var combined = new char[Math.Max(1 << 15, _captureLen + rest)];
+        var combined = new char[Math.Max(BufferSize, _captureLen + rest)];
         _capture.AsSpan(0, _captureLen).CopyTo(combined);
         _buf.AsSpan(_pos, rest).CopyTo(combined.AsSpan(_captureLen));
         _buf = combined;

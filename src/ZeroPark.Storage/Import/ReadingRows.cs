@@ -2,18 +2,18 @@ using ZeroPark.Metering;
 
 namespace ZeroPark.Storage.Import;
 
-/// <summary>Turns rows into points and errors.</summary>
-internal sealed class ReadingRows
+/// <summary>Turns rows into points and errors. Valid points are handed to <see cref="ReadingSink"/> in batches of
+/// <see cref="ReadingSink.BatchSize"/> as soon as a batch is full (streaming); errors are kept.</summary>
+internal sealed class ReadingRows(ReadingColumns cols, ReadingSettings settings, ReadingSink sink)
 {
     private const int MaxCachedCodes = 100_000;
 
-    public List<RawPoint> Points { get; } = [];
+    private List<RawPoint> _points = [];
     public List<RowError> Errors { get; } = [];
 
-    private readonly ReadingColumns _cols;
-    private readonly ReadingSettings _settings;
+    private readonly ReadingColumns _cols = cols;
+    private readonly ReadingSettings _settings = settings;
     private readonly Dictionary<string, string> _codes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _codeLookup;
 
     /// <summary>Fields of the header row: a row with a non-empty field beyond them is rejected (the field has no column,
     /// so it would silently be dropped; with a decimal comma it is usually the decimals of an unquoted value).</summary>
@@ -22,16 +22,16 @@ internal sealed class ReadingRows
     /// <summary>The file uses a decimal comma and the comma as delimiter (the error for extra fields says so).</summary>
     public bool DecimalCommaHint { get; set; }
 
-    public ReadingRows(ReadingColumns cols, ReadingSettings settings)
+    /// <summary>Hands over the last, partial batch; the errors.</summary>
+    public List<RowError> Finish()
     {
-        _cols = cols;
-        _settings = settings;
-        _codeLookup = _codes.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (_points.Count > 0)
+            sink.Batch(_points);
+        _points = [];
+        return Errors;
     }
 
-    public ParseResult Result() => new(Points, Errors);
-
-    public void Process(int line, IRowFields f)
+    public void Process<T>(int line, T f) where T : IRowFields, allows ref struct
     {
         if (f.IsBlank())
             return;
@@ -98,12 +98,19 @@ internal sealed class ReadingRows
         if (reason is not null)
             Errors.Add(new RowError(line, reason));
         else
-            Points.Add(new RawPoint(code!, ts, value, line) { IntervalStart = start });
+        {
+            _points.Add(new RawPoint(code!, ts, value, line) { IntervalStart = start });
+            if (_points.Count >= sink.BatchSize)
+            {
+                sink.Batch(_points);
+                _points = [];
+            }
+        }
     }
 
     private string Code(ReadOnlySpan<char> raw)
     {
-        if (_codeLookup.TryGetValue(raw, out var cached))
+        if (_codes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(raw, out var cached))
             return cached;
         var s = raw.ToString();
         var code = _settings.CodeMap is { } map && map.TryGetValue(s, out var mapped) ? mapped : s;
@@ -111,4 +118,12 @@ internal sealed class ReadingRows
             _codes[s] = code;
         return code;
     }
+}
+
+/// <summary>Where a parse puts its valid points: <paramref name="batch"/> receives lists of up to <paramref name="batchSize"/>
+/// points in file order (each list is the receiver's to keep).</summary>
+internal sealed class ReadingSink(int batchSize, Action<List<RawPoint>> batch)
+{
+    public int BatchSize { get; } = Math.Max(1, batchSize);
+    public void Batch(List<RawPoint> points) => batch(points);
 }

@@ -11,7 +11,7 @@ internal interface IRowFields
 
 internal static class RowFieldsExtensions
 {
-    public static bool IsBlank(this IRowFields f)
+    public static bool IsBlank<T>(this T f) where T : IRowFields, allows ref struct
     {
         for (int i = 0; i < f.Count; i++)
         {
@@ -21,7 +21,7 @@ internal static class RowFieldsExtensions
         return true;
     }
 
-    public static string[] ToStrings(this IRowFields f)
+    public static string[] ToStrings<T>(this T f) where T : IRowFields, allows ref struct
     {
         var a = new string[f.Count];
         for (int i = 0; i < a.Length; i++)
@@ -30,6 +30,15 @@ internal static class RowFieldsExtensions
     }
 
     /// <summary>The field, trimmed; empty when the row is shorter.</summary>
-    public static ReadOnlySpan<char> Field(this IRowFields f, int index) =>
+    public static ReadOnlySpan<char> Field<T>(this T f, int index) where T : IRowFields, allows ref struct =>
         index >= 0 && index < f.Count ? f.Get(index).Trim() : [];
+}
+
+/// <summary>The fields of a row read by Sep (<see cref="CsvRecordReader.TryTakeCleanLines"/>: no quotes, so no unescaping).</summary>
+internal readonly ref struct SepRowFields(nietras.SeparatedValues.SepReader.Row row) : IRowFields
+{
+    private readonly nietras.SeparatedValues.SepReader.Row _row = row;
+    public int Count => _row.ColCount;
+    public ReadOnlySpan<char> Get(int index) => _row[index].Span;
+    public bool IsNumber(int index) => false;
 }
