@@ -96,6 +96,7 @@ internal static class ImportBench
             // ---- (1) zeropark import, whole process, on a fresh file that holds only the registry
             await using (var s = await ZeroParkStore.OpenAsync(importDb, ct: ct)) await demo.CreateRegistryAsync(s, ct);
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (dir is not null) File.Copy(importDb, Path.Combine(tempDir, "registry.db"), overwrite: true);   // to import again by hand
             log.WriteLine("zeropark import…");
             var (exe, prefix) = SelfCommand();
             var (importS, importOut) = await RunProcess(exe, [.. prefix, "import", "--db", importDb, "--park", options.ParkCode, csv, "--format", "json"], null, ct);

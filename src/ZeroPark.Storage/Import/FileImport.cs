@@ -45,7 +45,8 @@ public static class FileImport
         var channel = Channel.CreateBounded<List<RawPoint>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         long parsed = 0;
-        var parser = Task.Run(() =>
+        // A thread of its own: the parser blocks while the channel is full, and the store's ingest uses the thread pool.
+        var parser = Task.Factory.StartNew(() =>
         {
             try
             {
@@ -60,7 +61,7 @@ public static class FileImport
             {
                 channel.Writer.Complete();
             }
-        }, CancellationToken.None);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         int accepted = 0, duplicates = 0, corrected = 0, done = 0;
         var rejected = new List<RowError>();
