@@ -91,6 +91,8 @@ public static class FileImport
             return new FileImportResult(0, 0, 0, result.Errors, fileError);
         rejected.AddRange(result.Errors);
         rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
+        // A bulk load: fresh planner statistics, so the dashboards do not wait for autovacuum.
+        if (accepted >= ZeroParkStore.BulkLoadAnalyzeThreshold) await store.AnalyzeAfterBulkLoadAsync(ct);
         return new FileImportResult(accepted, duplicates, corrected, rejected, null);
     }
 
