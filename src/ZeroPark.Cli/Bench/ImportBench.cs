@@ -20,8 +20,8 @@ namespace ZeroPark.Cli.Bench;
 internal static class ImportBench
 {
     internal sealed record ImportBenchResult(int Meters, int Days, long Readings, long FileBytes,
-        double ImportS, double ImportPerS, long ImportAccepted,
-        double? Sqlite3S, double? Sqlite3PerS,
+        double ImportS, double ImportPerS, double? ImportCpuS, long ImportAccepted,
+        double? Sqlite3S, double? Sqlite3PerS, double? Sqlite3CpuS,
         double IngestS, double IngestPerS,
         double? ImportVsSqlite3, double ImportVsIngest);
 
@@ -50,9 +50,9 @@ internal static class ImportBench
     {
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"{r.Readings:N0} readings ({r.Meters} meters × {r.Days} days), CSV {r.FileBytes / 1e6:0.0} MB"));
-        Console.WriteLine(string.Create(c, $"zeropark import (whole process): {r.ImportPerS:N0} readings/s ({r.ImportS:0.00} s, {r.ImportAccepted:N0} accepted)"));
+        Console.WriteLine(string.Create(c, $"zeropark import (whole process): {r.ImportPerS:N0} readings/s ({r.ImportS:0.00} s, CPU {r.ImportCpuS:0.00} s, {r.ImportAccepted:N0} accepted)"));
         Console.WriteLine(r.Sqlite3PerS is { } s3
-            ? string.Create(c, $"sqlite3 .import (whole process):  {s3:N0} rows/s ({r.Sqlite3S:0.00} s); zeropark import = {r.ImportVsSqlite3:P0} of it")
+            ? string.Create(c, $"sqlite3 .import (whole process):  {s3:N0} rows/s ({r.Sqlite3S:0.00} s, CPU {r.Sqlite3CpuS:0.00} s); zeropark import = {r.ImportVsSqlite3:P0} of it")
             : "sqlite3 .import: skipped (sqlite3 is not on PATH)");
         Console.WriteLine(string.Create(c, $"in-process ingest:               {r.IngestPerS:N0} readings/s ({r.IngestS:0.00} s); zeropark import = {r.ImportVsIngest:P0} of it"));
     }
@@ -99,18 +99,19 @@ internal static class ImportBench
             if (dir is not null) File.Copy(importDb, Path.Combine(tempDir, "registry.db"), overwrite: true);   // to import again by hand
             log.WriteLine("zeropark import…");
             var (exe, prefix) = SelfCommand();
-            var (importS, importOut) = await RunProcess(exe, [.. prefix, "import", "--db", importDb, "--park", options.ParkCode, csv, "--format", "json"], null, ct);
+            var (importS, importCpuS, importOut) = await RunProcess(exe, [.. prefix, "import", "--db", importDb, "--park", options.ParkCode, csv, "--format", "json"], null, ct);
             long accepted = JsonDocument.Parse(importOut).RootElement.GetProperty("accepted").GetInt64();
             log.WriteLine($"  {readings / importS:N0} readings/s");
 
             // ---- (2) sqlite3 .import into a bare table of a fresh file
-            double? sqlite3S = null;
+            double? sqlite3S = null, sqlite3CpuS = null;
             if (OnPath("sqlite3") is { } sqlite3)
             {
                 log.WriteLine("sqlite3 .import…");
                 var script = $".mode csv\nCREATE TABLE bare (meter TEXT NOT NULL, timestamp TEXT NOT NULL, value REAL NOT NULL);\n.import --skip 1 '{csv.Replace("'", "''")}' bare\n";
-                (sqlite3S, _) = await RunProcess(sqlite3, [sqlite3Db], script, ct);
-                log.WriteLine($"  {readings / sqlite3S:N0} rows/s");
+                var (s3, cpu, _) = await RunProcess(sqlite3, [sqlite3Db], script, ct);
+                (sqlite3S, sqlite3CpuS) = (s3, cpu);
+                log.WriteLine($"  {readings / s3:N0} rows/s");
             }
 
             // ---- (3) the in-process ingest of the same readings, one batch per day
@@ -133,8 +134,8 @@ internal static class ImportBench
             double importPerS = readings / importS, ingestPerS = readings / ingestS;
             double? sqlite3PerS = sqlite3S is { } x ? readings / x : null;
             return new ImportBenchResult(demo.PhysicalMeters, options.Days, readings, fileBytes,
-                Math.Round(importS, 3), Math.Round(importPerS), accepted,
-                sqlite3S is { } y ? Math.Round(y, 3) : null, sqlite3PerS is { } z ? Math.Round(z) : null,
+                Math.Round(importS, 3), Math.Round(importPerS), importCpuS, accepted,
+                sqlite3S is { } y ? Math.Round(y, 3) : null, sqlite3PerS is { } z ? Math.Round(z) : null, sqlite3CpuS,
                 Math.Round(ingestS, 3), Math.Round(ingestPerS),
                 sqlite3PerS is { } q ? Math.Round(importPerS / q, 3) : null, Math.Round(importPerS / ingestPerS, 3));
         }
@@ -158,10 +159,15 @@ internal static class ImportBench
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
-    /// <summary>Starts a process and waits for it to exit: seconds from start to exit, and its standard output.</summary>
-    private static async Task<(double Seconds, string Stdout)> RunProcess(string exe, string[] args, string? stdin, CancellationToken ct)
+    /// <summary>Starts a process and waits for it to exit: seconds from start to exit, its CPU seconds (user + system; through
+    /// bash's <c>times</c>, null without /bin/bash) and its standard output. On a shared machine the CPU seconds are the steadier figure.</summary>
+    private static async Task<(double Seconds, double? CpuSeconds, string Stdout)> RunProcess(string exe, string[] args, string? stdin, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false };
+        const string bash = "/bin/bash";
+        var withTimes = File.Exists(bash);
+        var psi = new ProcessStartInfo(withTimes ? bash : exe) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false };
+        if (withTimes)
+            foreach (var a in (string[])["-c", "\"$@\"; rc=$?; times >&2; exit $rc", "_", exe]) psi.ArgumentList.Add(a);
         foreach (var a in args) psi.ArgumentList.Add(a);
         var sw = Stopwatch.StartNew();
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {exe}");
@@ -176,6 +182,22 @@ internal static class ImportBench
         sw.Stop();
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{Path.GetFileName(exe)} exited with {p.ExitCode}: {(await stderr).Trim()}");
-        return (sw.Elapsed.TotalSeconds, await stdout);
+        return (sw.Elapsed.TotalSeconds, withTimes ? ChildCpu(await stderr) : null, await stdout);
+    }
+
+    /// <summary>The children's line of bash's <c>times</c> (the last line: <c>0m2.345s 0m0.456s</c>): user + system seconds.</summary>
+    private static double? ChildCpu(string stderr)
+    {
+        var last = stderr.TrimEnd().Split('\n')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        double total = 0;
+        foreach (var t in last)
+        {
+            int m = t.IndexOf('m');
+            if (m < 0 || !t.EndsWith('s') || !int.TryParse(t[..m], CultureInfo.InvariantCulture, out var min)
+                || !double.TryParse(t[(m + 1)..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var sec))
+                return null;
+            total += min * 60 + sec;
+        }
+        return last.Length == 2 ? Math.Round(total, 3) : null;
     }
 }
