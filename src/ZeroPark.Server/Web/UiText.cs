@@ -48,5 +48,18 @@ public static class UiText
     /// <summary>The text of <paramref name="key"/>, or <paramref name="fallback"/> when there is none (codes the UI has no name for yet).</summary>
     public static string TOr(string key, string fallback) => Texts.ContainsKey(key) ? T(key) : fallback;
 
+    /// <summary>The text of <paramref name="key"/> in the request's language, or null when there is none.</summary>
+    public static string? TryT(string key) => Texts.TryGetValue(key, out var t) ? (IsChinese ? t.Zh : t.En) : null;
+
+    /// <summary>A machine-written (English) text — a note, a reason, a trace step, a validation or audit message — in the
+    /// request's language (see <see cref="MessageCatalog"/>).</summary>
+    public static string M(string? english) => MessageCatalog.Translate(english);
+
+    /// <summary>A machine-written note or reason object (its English <c>ToString()</c>) in the request's language.</summary>
+    public static string M(object? english) => MessageCatalog.Translate(english?.ToString());
+
+    /// <summary>A code (carrier, system, role, plan period, …) by its display name (<c>code.&lt;code&gt;</c>), or the code itself.</summary>
+    public static string Code(string? code) => code is null ? "" : TryT("code." + code) ?? code;
+
     public static string Lang => IsChinese ? "zh-CN" : "en";
 }
