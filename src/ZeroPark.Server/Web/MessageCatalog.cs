@@ -41,7 +41,7 @@ public static class MessageCatalog
                 var lit = Unescape(key[last..m.Index]);
                 prefix ??= lit;
                 literal.Append(lit);
-                rx.Append(Regex.Escape(lit)).Append("(?<a").Append(m.Groups[1].Value).Append(">.+?)");
+                rx.Append(Regex.Escape(lit)).Append("(?<a").Append(m.Groups[1].Value).Append(">.*?)");
                 last = m.Index + m.Length;
             }
             var tail = Unescape(key[last..]);
@@ -84,6 +84,7 @@ public static class MessageCatalog
     {
         foreach (var prefix in CodePrefixes)
             if (UiText.TryT(prefix + value) is { } name) return name;
+        if (ZeroPark.Carbon.Sources.TryGet(value, out var source)) return source.NameZh;
         return ToChinese(value, depth + 1);
     }
 
