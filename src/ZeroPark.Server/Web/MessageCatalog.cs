@@ -65,9 +65,22 @@ public static class MessageCatalog
         if (english.Length == 0 || depth > 4) return english;
         var (exact, patterns) = Table.Value;
         if (exact.TryGetValue(english, out var zh)) return zh;
+        // Specific formats first; a list of problems joined by "; " part by part; the bare "{0}: {1}" (field: reason) last.
+        if (Match(english, patterns, depth, generic: false) is { } specific) return specific;
+        if (english.Contains("; ", StringComparison.Ordinal))
+        {
+            var parts = english.Split("; ");
+            var zhParts = parts.Select(p => ToChinese(p, depth + 1)).ToArray();
+            if (zhParts.Where((z, i) => !ReferenceEquals(z, parts[i])).Count() == parts.Length) return string.Join("；", zhParts);
+        }
+        return Match(english, patterns, depth, generic: true) ?? english;
+    }
+
+    private static string? Match(string english, Pattern[] patterns, int depth, bool generic)
+    {
         foreach (var p in patterns)
         {
-            if (!english.StartsWith(p.Prefix, StringComparison.Ordinal)) continue;
+            if ((p.Literal <= GenericLiteral) != generic || !english.StartsWith(p.Prefix, StringComparison.Ordinal)) continue;
             var m = p.Regex.Match(english);
             if (!m.Success) continue;
             return Placeholder.Replace(p.Zh, ph =>
@@ -76,8 +89,11 @@ public static class MessageCatalog
                 return g.Success ? Argument(g.Value, depth) : ph.Value;
             });
         }
-        return english;
+        return null;
     }
+
+    /// <summary>Formats with this much literal text or less ("{0}: {1}") are tried after everything else.</summary>
+    private const int GenericLiteral = 2;
 
     /// <summary>An argument: a nested text, a code with a display name (carrier, system, role, …), or as it is.</summary>
     private static string Argument(string value, int depth)
