@@ -273,6 +273,8 @@ public sealed class BrowserTests(BrowserFixture fx)
         await user.GetByTestId("pw-new").FillAsync("my own password 22");
         await user.GetByTestId("pw-repeat").FillAsync("my own password 22");
         await user.GetByTestId("pw-submit").ClickAsync();
+        // Taken on to the page asked for (/parks/bj02, the return URL), with the confirmation there.
+        await user.WaitForURLAsync("**/parks/" + ParkB);
         Assert.Equal(1, await user.GetByTestId("password-done").CountAsync());
         Assert.Equal(200, (await user.GotoAsync("/parks/" + ParkB))!.Status);
         Assert.Equal(404, (await user.GotoAsync("/parks/" + ParkA))!.Status);
