@@ -2,7 +2,7 @@
 # Load test of the dashboard endpoints (not part of the test suite):
 #   ./scripts/loadtest.sh [--db FILE] [--days 30] [--duration 20] [--connections 50] [--threads 2] [--port 5091]
 #
-# Builds the CLI, creates the demo park in --db if it is missing (zeropark demo --days N), adds a time-of-use tariff and an
+# Builds the CLI, creates the demo park in --db if it is missing (zeropark demo --days N --meters 2000), adds a time-of-use tariff and an
 # annual electricity plan (so that every card and page has data), a user 'loadtest' (energy_manager) with a dashboard from the
 # 'energy_overview' template, starts `zeropark serve` on 127.0.0.1 only, signs in (POST /api/session → session cookie) and runs
 # Debian's wrk (installed with apt-get if missing) for --duration seconds per endpoint (after 3 s of unmeasured warm-up) with
@@ -40,7 +40,7 @@ PASSWORD="Loadtest-password-1"
 
 if ! "$Z" parks list --db "$DB" --format json | grep -q '"code": "demo"'; then
     log "creating the demo park in $DB ($DAYS days)"
-    "$Z" demo --db "$DB" --days "$DAYS" >/dev/null
+    "$Z" demo --db "$DB" --days "$DAYS" --meters 2000 >/dev/null   # the size of the published load-test figures
 fi
 if ! "$Z" energy tariff list --db "$DB" --park demo --format json | grep -q valid_from; then
     TARIFF="$(mktemp)"

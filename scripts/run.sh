@@ -2,8 +2,10 @@
 # THE run command: ./scripts/run.sh [extra `zeropark serve` args]
 #
 # Installs tzdata and nodejs/npm with apt-get if missing (sudo when not root; scripts/lib/install.sh),
-# the UI assets (npm ci) if missing, builds the CLI, creates the demo park (30 days of 15-minute data)
-# on first run, then serves the web UI and the REST API (OpenAPI at /openapi/v1.json) on
+# the UI assets (npm ci) if missing, builds the CLI, creates the demo park on first run (zeropark demo:
+# 13 months, 2025-01-01 … 2026-01-31, of 15-minute data from ~500 meters and a weather station, ~19
+# million readings, about a minute on 2 cores; a time-of-use tariff, scope 1/2/3 carbon data, energy
+# plans; see docs/demo.md), then serves the web UI and the REST API (OpenAPI at /openapi/v1.json) on
 # http://127.0.0.1:${PORT:-5080}. With no user in the store, the server prints a one-time password
 # for the administrator 'admin' (or add one: zeropark users add).
 #   ZEROPARK_DB  SQLite file (default ./zeropark-demo.db) or a PostgreSQL connection string
@@ -37,8 +39,8 @@ DB="${ZEROPARK_DB:-./zeropark-demo.db}"
 URL="http://127.0.0.1:${PORT:-5080}"
 
 if ! "$BIN" parks list --db "$DB" --format json | grep -q '"code": "demo"'; then
-    log "creating the demo park in $DB (30 days)"
-    if ! "$BIN" demo --db "$DB" --days 30; then
+    log "creating the demo park in $DB (13 months, ~500 meters: about a minute)"
+    if ! "$BIN" demo --db "$DB"; then
         # Never leave a half-filled SQLite file behind: the next run would find a broken demo park.
         case "$DB" in *Host=*|postgres://*|postgresql://*) ;; *) rm -f -- "$DB" "$DB-wal" "$DB-shm" "$DB-journal" ;; esac
         log "error: zeropark demo failed"

@@ -30,6 +30,8 @@ public sealed record MeterDraft(string Code, string Name, string Carrier, string
     public string? Device { get; init; }
     public string Role { get; init; } = "submeter";
     public string? Formula { get; init; }
+    /// <summary>Cumulative meters: a drop is a normal reset from zero, counted as the new value (no confirmation asked).</summary>
+    public bool ResetsNormal { get; init; }
 }
 
 /// <summary>Where a batch comes from, for the ingest log and the audit trail of corrections.</summary>

@@ -109,7 +109,7 @@ public abstract partial class ZeroParkStore
                 // Files and gateways often send a meter's points one after another: skip the lookup when the code repeats.
                 if (!ReferenceEquals(p.MeterCode, lastCode) || p.IntervalStart is not null)
                 {
-                    var reason = slots.ByCode.TryGetValue(p.MeterCode, out var slot) ? Check(slots.Meters[slot], p) : UnknownMeter(reg, p);
+                    var reason = slots.ByCode.TryGetValue(p.MeterCode, out var slot) ? Check(reg.Clock, slots.Meters[slot], p) : UnknownMeter(reg, p);
                     reason ??= TooFarAhead(p, futureLimit);
                     if (reason is not null)
                     {
@@ -150,20 +150,20 @@ public abstract partial class ZeroParkStore
     private static string UnknownMeter(ParkRegistry reg, in RawPoint p) => $"meter: unknown meter code '{p.MeterCode}' in park '{reg.Park.Code}'";
 
     /// <summary>Why a point of a known meter cannot be taken as it stands (its explicit interval start), or null.</summary>
-    private static string? Check(Meter meter, in RawPoint p)
+    private static string? Check(ParkClock clock, Meter meter, in RawPoint p)
     {
         if (p.IntervalStart is { } start)
         {
             if (meter.Kind != MeterKind.Interval) return $"start: meter '{meter.Code}' is {Codes.Of(meter.Kind)}; only interval meters take an interval start";
             var len = p.Timestamp - start;
-            if (len != meter.Interval)
+            if (!RegisterEngine.IntervalFits(meter, clock, start.ToUnixTimeSeconds(), p.Timestamp.ToUnixTimeSeconds()))
                 return string.Create(CultureInfo.InvariantCulture, $"start: interval of {len.TotalMinutes} min does not match meter '{meter.Code}' interval of {meter.Interval.TotalMinutes} min");
         }
         return null;
     }
 
     private async Task<(int Accepted, int Duplicates, int Corrected)> ApplyAsync(ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
-        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct)
+        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct, bool wholeHistory = false)
     {
         if (byMeter.Count == 0 && rejectedBefore == 0) return (0, 0, 0);
         var isSqlite = Kind == StoreKind.Sqlite;
@@ -177,7 +177,7 @@ public abstract partial class ZeroParkStore
             // All of the park's meter states: the batch's meters need theirs, and aggregates need their members' last buckets.
             var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value);
             IngestTimings.Mark("states");
-            var batch = await PrepareAsync(c, tx, reg, byMeter, source, states, rejectedBefore, onResult, reportAccepted, ct);
+            var batch = await PrepareAsync(c, tx, reg, byMeter, source, states, rejectedBefore, onResult, reportAccepted, ct, wholeHistory);
             await WriteAsync(c, tx, batch, states, ct);
             await tx.CommitAsync(ct);
             IngestTimings.Mark("log+commit");
@@ -212,7 +212,8 @@ public abstract partial class ZeroParkStore
     /// entries and rollup changes. Meters whose batch reaches into stored history have their stored readings read.
     /// </summary>
     private static async Task<PreparedBatch> PrepareAsync(DbConnection c, DbTransaction tx, ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
-        IngestSource source, Dictionary<long, MeterState> states, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct)
+        IngestSource source, Dictionary<long, MeterState> states, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct,
+        bool wholeHistory = false)
     {
         var clock = reg.Clock;
         // Contexts: from the per-meter state when the batch is newer than everything stored (the common case),
@@ -225,7 +226,9 @@ public abstract partial class ZeroParkStore
             var minTs = long.MaxValue;
             var maxTs = long.MinValue;
             foreach (var p in pts) { minTs = Math.Min(minTs, p.Ts); maxTs = Math.Max(maxTs, p.Ts); }
-            var fast = state.MeterId == 0 || minTs > state.Last.Ts;
+            // Whole history (a meter's reset rule changed): every stored reading is recomputed.
+            if (wholeHistory) (minTs, maxTs) = (1, long.MaxValue);
+            var fast = !wholeHistory && (state.MeterId == 0 || minTs > state.Last.Ts);
             var ctx = fast
                 ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
                 : await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, 8, ct);
@@ -278,8 +281,16 @@ public abstract partial class ZeroParkStore
             {
                 batch.SlowMeters.Add(item.MeterId);
             }
-            foreach (var (ts, old, @new) in result.Corrections)
+            // A confirmation keeps the value: it is audited as such (below), not as a correction.
+            foreach (var (ts, old, @new) in source.Kind.StartsWith("confirm:", StringComparison.Ordinal) ? [] : result.Corrections)
                 batch.Audits.Add(("correct", $"{meter.Code}@{Iso(clock, ts)}", old.ToString("R", CultureInfo.InvariantCulture), @new.ToString("R", CultureInfo.InvariantCulture)));
+            if (source.Kind.StartsWith("confirm:", StringComparison.Ordinal) && result.Updates.Count > 0)
+            {
+                var resolution = source.Kind["confirm:".Length..];
+                if (result.Updates.Find(u => u.Ts == item.MinTs) is { OldFinal: { } final })
+                    resolution += " old_final=" + final.ToString("R", CultureInfo.InvariantCulture);
+                batch.Audits.Add(("confirm_reset", $"{meter.Code}@{Iso(clock, item.MinTs)}", "suspected_reset", resolution));
+            }
             if (source.Kind is "manual" or "replacement")
             {
                 foreach (var r in result.Inserts)
@@ -299,6 +310,7 @@ public abstract partial class ZeroParkStore
         var reg = batch.Registry;
         var source = batch.Source;
         await WriteChunksAsync(c, tx, batch.Work, ct);
+        await WriteResetSuspectsAsync(c, tx, batch.Work);
         foreach (var (action, target, old, @new) in batch.Audits)
             await AuditAsync(c, tx, reg.Park.Id.Value, source.User, action, "reading", target, source.Reason, old, @new);
         IngestTimings.Mark("chunk-write");
@@ -319,6 +331,25 @@ public abstract partial class ZeroParkStore
         await c.ExecuteAsync(
             "INSERT INTO ingest_log (park_id, at, source, user_name, batch_key, accepted, duplicates, corrected, rejected) VALUES (@p, @at, @s, @u, @k, @a, @d, @c, @r)",
             new { p = reg.Park.Id.Value, at = Clock.GetUtcNow().ToUnixTimeSeconds(), s = source.Kind, u = source.User, k = source.BatchKey, a = batch.Accepted, d = batch.Duplicates, c = batch.Corrected, r = batch.Rejected }, tx);
+    }
+
+    /// <summary>Keeps <c>reset_suspects</c> in step with the readings: a written reading flagged as a suspected reset is listed,
+    /// an updated one that no longer is (confirmed, or no drop any more) is removed.</summary>
+    private static async Task WriteResetSuspectsAsync(DbConnection c, DbTransaction tx, MeterWork[] work)
+    {
+        var add = new List<object>();
+        var remove = new List<object>();
+        foreach (var m in work)
+        {
+            if (m.Meter.Kind != MeterKind.Cumulative) continue;
+            foreach (var r in m.Result!.Inserts)
+                if ((r.Flags & ReadingFlags.SuspectedReset) != 0) add.Add(new { meter = m.MeterId, ts = r.Ts, value = r.Value });
+            foreach (var r in m.Result.Updates)
+                ((r.Flags & ReadingFlags.SuspectedReset) != 0 ? add : remove).Add(new { meter = m.MeterId, ts = r.Ts, value = r.Value });
+        }
+        if (remove.Count > 0) await c.ExecuteAsync("DELETE FROM reset_suspects WHERE meter_id = @meter AND ts = @ts", remove, tx);
+        if (add.Count > 0)
+            await c.ExecuteAsync("INSERT INTO reset_suspects (meter_id, ts, value) VALUES (@meter, @ts, @value) ON CONFLICT (meter_id, ts) DO UPDATE SET value = excluded.value", add, tx);
     }
 
     private static string Iso(ParkClock clock, long ts) => clock.ToLocalOffset(ts).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
@@ -707,7 +738,9 @@ public abstract partial class ZeroParkStore
                     if (afterCount == tail) { reachesEnd = false; done = true; break; }
                     existing.Add(r);
                     afterCount++;
-                    if (r.IsValidBase) { reachesEnd = false; done = true; break; }
+                    // The first load stops at the first valid base after the batch; a longer one (the engine asked for more:
+                    // that base did not stay one, or a run of readings that are no base went on) takes the whole tail.
+                    if (r.IsValidBase && tail <= 8) { reachesEnd = false; done = true; break; }
                 }
                 if (done) break;
             }

@@ -33,7 +33,7 @@ public abstract partial class ZeroParkStore
     {
         var reg = await GetRegistryAsync(parkCode, ct);
         var m = reg.Meter(meterCode);
-        if (m.IsVirtual || m.Kind == MeterKind.Power) throw new ValidationException("meter", $"meter '{meterCode}' is {(m.IsVirtual ? "virtual" : "a power meter")}; only cumulative and interval meters can be filled");
+        if (m.IsVirtual || m.IsInstantaneous) throw new ValidationException("meter", $"meter '{meterCode}' is {(m.IsVirtual ? "virtual" : $"a {Codes.Of(m.Kind)} meter")}; only cumulative and interval meters can be filled");
         var (start, end) = reg.Clock.Range(from, to);
         var step = (long)m.Interval.TotalSeconds;
         List<StoredReading> rows;

@@ -23,7 +23,7 @@ public abstract partial class ZeroParkStore
         var plans = codes.Select(code =>
         {
             var p = PlanFor(reg, SeriesTarget.Meter(code));
-            if (p.Average) throw new ValidationException("meter", $"meter '{code}' measures power (kW); ask for energy meters");
+            if (p.Average) throw new ValidationException("meter", $"meter '{code}' measures {p.Unit} at instants (a power or gauge meter); ask for energy meters");
             return p;
         }).ToList();
         // series id → (meter index, coefficient)

@@ -70,7 +70,7 @@ public abstract partial class ZeroParkStore
                     var phys = ExpandMeter(reg, m, 1.0, []);
                     var terms = phys.Select(p => (p.Meter, p.Coef)).ToList();
                     return new Plan(m.Code, m.CanonicalUnit, terms, phys.Select(p => p.Meter).Distinct().Sum(id => 1.0 / reg.MetersById[id].Interval.TotalSeconds),
-                        m.Kind == MeterKind.Power, phys);
+                        m.IsInstantaneous, phys);
                 }
             case SeriesTarget.NodeTarget n:
                 {
@@ -82,7 +82,7 @@ public abstract partial class ZeroParkStore
                     if (n.SystemCode is { Length: > 0 } && n.Role is not null)
                         throw new ValidationException("role", "ask for a system or a role, not both");
                     var system = string.IsNullOrEmpty(n.SystemCode) && n.Role is null ? AggregateRules.AllSystems : n.SystemCode;
-                    var members = reg.MetersById.Values.Where(m => m.Carrier == n.Carrier && m.Kind != MeterKind.Power
+                    var members = reg.MetersById.Values.Where(m => m.Carrier == n.Carrier && !m.IsInstantaneous
                         && (space is null || reg.IsUnder(m.SpaceId, space.Id))
                         && (n.Role is { } r ? m.Role == r : m.IsSummable && (system == AggregateRules.AllSystems || (m.SystemCode is { } ms && SystemTaxonomy.IsUnder(ms, system!)))))
                         .ToList();
@@ -310,7 +310,7 @@ public abstract partial class ZeroParkStore
     {
         if (to < from) throw new ValidationException("to", "'to' is before 'from'");
         var reg = await GetRegistryAsync(parkCode, ct);
-        var ids = reg.MetersById.Values.Where(m => !m.IsVirtual && m.Carrier == carrier && m.Kind != MeterKind.Power && m.IsSummable
+        var ids = reg.MetersById.Values.Where(m => !m.IsVirtual && m.Carrier == carrier && !m.IsInstantaneous && m.IsSummable
                 && (system is null || (m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, system))))
             .Select(m => m.Id.Value).ToList();
         if (ids.Count == 0) return [];
@@ -369,14 +369,16 @@ public abstract partial class ZeroParkStore
         foreach (var m in meters)
         {
             var (n, nflag, nest) = counts.GetValueOrDefault(m.Id.Value);
-            var expected = (int)((end - start) / (long)m.Interval.TotalSeconds);
+            // Rounded to the nearest whole interval, as series buckets are: a range with a 23-hour DST day holds as many
+            // daily readings as days (e.g. 71 h of 1,440-min intervals: 2.96 → 3, where rounding down said 2).
+            var expected = (int)Math.Round((end - start) / m.Interval.TotalSeconds);
             IReadOnlyList<Gap>? gaps = null;
             IReadOnlyList<FlaggedReading>? flaggedReadings = null;
             if (meterCode is not null)
             {
                 var readings = await ReadRangeAsync(c, null, clock, m.Id.Value, start, end);
                 gaps = Gaps(m, clock, start, end, readings);
-                const ReadingFlags notable = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement | ReadingFlags.Estimated;
+                const ReadingFlags notable = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement | ReadingFlags.Estimated | ReadingFlags.Reset;
                 flaggedReadings = readings.Where(r => (r.Flags & notable) != 0).Take(1000)
                     .Select(r => new FlaggedReading(clock.ToLocalOffset(r.Ts), r.Value, FlagNames(r.Flags))).ToList();
             }
@@ -388,7 +390,17 @@ public abstract partial class ZeroParkStore
     }
 
     public static string FlagNames(ReadingFlags f) =>
-        f == ReadingFlags.None ? "" : string.Join(",", Enum.GetValues<ReadingFlags>().Where(x => x != ReadingFlags.None && x != ReadingFlags.Excluded && (f & x) == x).Select(x => x.ToString().ToLowerInvariant()));
+        f == ReadingFlags.None ? "" : string.Join(",", Enum.GetValues<ReadingFlags>()
+            .Where(x => x != ReadingFlags.None && x != ReadingFlags.Excluded && x != ReadingFlags.NotABase && (f & x) == x).Select(FlagName));
+
+    /// <summary>A flag's name in reports and the API: <c>suspected_reset</c>, <c>reset_confirmed</c>, <c>bad_reading</c>, <c>negative</c>…</summary>
+    public static string FlagName(ReadingFlags x) => x switch
+    {
+        ReadingFlags.SuspectedReset => "suspected_reset",
+        ReadingFlags.ResetConfirmed => "reset_confirmed",
+        ReadingFlags.BadReading => "bad_reading",
+        _ => x.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>Intervals [start, end) in (start, end] where readings are missing: between consecutive readings more than 1.5
     /// nominal intervals apart, and at the range edges.</summary>

@@ -108,13 +108,13 @@ public abstract partial class ZeroParkStore
     {
         public long id; public long park_id; public string code = ""; public string name = ""; public string carrier = ""; public string kind = "";
         public string unit = ""; public double? register_max; public double multiplier; public long interval_s; public double? max_rate;
-        public long? space_id; public string? system_code; public string? device; public string role = ""; public string? formula;
+        public long? space_id; public string? system_code; public string? device; public string role = ""; public string? formula; public bool resets_normal;
         public Meter ToMeter() => new()
         {
             Id = new MeterId(id), ParkId = new ParkId(park_id), Code = code, Name = name, Carrier = Codes.ParseCarrier(carrier),
             Kind = Codes.ParseKind(kind), Unit = unit, RegisterMax = register_max, Multiplier = multiplier,
             Interval = TimeSpan.FromSeconds(interval_s), MaxRatePerHour = max_rate, SpaceId = space_id is { } s ? new SpaceId(s) : null,
-            SystemCode = system_code, Device = device, Role = Codes.ParseRole(role), Formula = formula,
+            SystemCode = system_code, Device = device, Role = Codes.ParseRole(role), Formula = formula, ResetsNormal = resets_normal,
         };
     }
 
@@ -294,11 +294,11 @@ public abstract partial class ZeroParkStore
         {
             await c.ExecuteAsync(
                 """
-                INSERT INTO meters (park_id, code, name, carrier, kind, unit, register_max, multiplier, interval_s, max_rate, space_id, system_code, device, role, formula)
-                VALUES (@park, @Code, @Name, @carrier, @kind, @Unit, @RegisterMax, @Multiplier, @interval, @MaxRatePerHour, @space, @SystemCode, @Device, @role, @Formula)
+                INSERT INTO meters (park_id, code, name, carrier, kind, unit, register_max, multiplier, interval_s, max_rate, space_id, system_code, device, role, formula, resets_normal)
+                VALUES (@park, @Code, @Name, @carrier, @kind, @Unit, @RegisterMax, @Multiplier, @interval, @MaxRatePerHour, @space, @SystemCode, @Device, @role, @Formula, @ResetsNormal)
                 """,
                 new { park = reg.Park.Id.Value, m.Code, m.Name, carrier = Codes.Of(m.Carrier), kind = Codes.Of(m.Kind), m.Unit, m.RegisterMax, m.Multiplier,
-                      interval = (long)m.Interval.TotalSeconds, m.MaxRatePerHour, space = m.SpaceId?.Value, m.SystemCode, m.Device, role = Codes.Of(m.Role), m.Formula }, tx);
+                      interval = (long)m.Interval.TotalSeconds, m.MaxRatePerHour, space = m.SpaceId?.Value, m.SystemCode, m.Device, role = Codes.Of(m.Role), m.Formula, m.ResetsNormal }, tx);
         }
         if (rows.Count <= 20)
         {
@@ -339,16 +339,20 @@ public abstract partial class ZeroParkStore
         await c.ExecuteAsync(
             """
             UPDATE meters SET name = @Name, carrier = @carrier, kind = @kind, unit = @Unit, register_max = @RegisterMax, multiplier = @Multiplier,
-              interval_s = @interval, max_rate = @MaxRatePerHour, space_id = @space, system_code = @SystemCode, device = @Device, role = @role, formula = @Formula
+              interval_s = @interval, max_rate = @MaxRatePerHour, space_id = @space, system_code = @SystemCode, device = @Device, role = @role, formula = @Formula,
+              resets_normal = @ResetsNormal
             WHERE id = @id
             """,
             new { m.Name, carrier = Codes.Of(m.Carrier), kind = Codes.Of(m.Kind), m.Unit, m.RegisterMax, m.Multiplier, interval = (long)m.Interval.TotalSeconds,
-                  m.MaxRatePerHour, space = m.SpaceId?.Value, m.SystemCode, m.Device, role = Codes.Of(m.Role), m.Formula, id = old.Id.Value }, tx);
+                  m.MaxRatePerHour, space = m.SpaceId?.Value, m.SystemCode, m.Device, role = Codes.Of(m.Role), m.Formula, m.ResetsNormal, id = old.Id.Value }, tx);
         await AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "meter", code, null,
-            $"role={Codes.Of(old.Role)} system={old.SystemCode} space={old.SpaceId} name={old.Name}", $"role={Codes.Of(m.Role)} system={m.SystemCode} space={m.SpaceId} name={m.Name}");
+            $"role={Codes.Of(old.Role)} system={old.SystemCode} space={old.SpaceId} name={old.Name} resets_normal={old.ResetsNormal}",
+            $"role={Codes.Of(m.Role)} system={m.SystemCode} space={m.SpaceId} name={m.Name} resets_normal={m.ResetsNormal}");
         await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
+        // The reset rule changed: every drop of the meter's history is counted again under the new rule.
+        if (hasReadings && old.ResetsNormal != m.ResetsNormal) await RecomputeMeterAsync(parkCode, code, user, ct);
         var reattached = old.SpaceId != m.SpaceId || old.SystemCode != m.SystemCode || old.Role != m.Role;
         await EnsureAggregatesAsync(parkCode, rebuild: reattached && hasReadings, ct);
         return (await GetRegistryAsync(parkCode, ct)).MetersByCode[code];
@@ -384,7 +388,7 @@ public abstract partial class ZeroParkStore
             {
                 if (!known.TryGetValue(code, out var t)) throw new ValidationException("formula", $"meter '{v.Code}': formula refers to unknown meter '{code}'");
                 if (t.Carrier != v.Carrier) throw new ValidationException("formula", $"meter '{v.Code}': '{code}' measures {Codes.Of(t.Carrier)}, not {Codes.Of(v.Carrier)}");
-                if (t.Kind == MeterKind.Power) throw new ValidationException("formula", $"meter '{v.Code}': '{code}' is a power meter; formulas sum quantities over time");
+                if (t.IsInstantaneous) throw new ValidationException("formula", $"meter '{v.Code}': '{code}' is a {Codes.Of(t.Kind)} meter (a value at an instant); formulas sum quantities over time");
                 if (t.Formula is not null) Walk(t, path);
             }
             path.Remove(v.Code);
@@ -401,7 +405,7 @@ public abstract partial class ZeroParkStore
         if (string.IsNullOrWhiteSpace(d.Code) || !MeterCodePattern.IsMatch(d.Code)) throw new ValidationException("code", $"meter code '{d.Code}' must be letters, digits, '_', '-' or '.' (starting with a letter or digit)");
         if (string.IsNullOrWhiteSpace(d.Name)) throw new ValidationException("name", $"meter '{d.Code}': name is required");
         if (!Codes.TryCarrier(d.Carrier, out var carrier)) throw new ValidationException("carrier", $"meter '{d.Code}': unknown carrier '{d.Carrier}'");
-        if (!Codes.TryKind(d.Kind, out var kind)) throw new ValidationException("kind", $"meter '{d.Code}': unknown kind '{d.Kind}' (cumulative, interval or power)");
+        if (!Codes.TryKind(d.Kind, out var kind)) throw new ValidationException("kind", $"meter '{d.Code}': unknown kind '{d.Kind}' (cumulative, interval, power or gauge)");
         if (!Codes.TryRole(string.IsNullOrEmpty(d.Role) ? "submeter" : d.Role, out var role)) throw new ValidationException("role", $"meter '{d.Code}': unknown role '{d.Role}'");
         SpaceId? space = null;
         if (d.SpaceCode is { Length: > 0 } sc)
@@ -410,6 +414,7 @@ public abstract partial class ZeroParkStore
         if (d.Multiplier <= 0 || double.IsNaN(d.Multiplier)) throw new ValidationException("multiplier", $"meter '{d.Code}': multiplier must be positive");
         if (d.IntervalMinutes <= 0 || d.IntervalMinutes > 1440) throw new ValidationException("interval_minutes", $"meter '{d.Code}': interval must be 1..1440 minutes");
         if (d.RegisterMax is { } rm && (rm <= 0 || kind != MeterKind.Cumulative)) throw new ValidationException("register_max", $"meter '{d.Code}': register_max applies to cumulative meters and must be positive");
+        if (d.ResetsNormal && kind != MeterKind.Cumulative) throw new ValidationException("resets_normal", $"meter '{d.Code}': resets_normal applies to cumulative meters only");
         if (d.MaxRatePerHour is <= 0) throw new ValidationException("max_rate", $"meter '{d.Code}': max_rate must be positive");
         if (d.Formula is not null)
         {
@@ -421,6 +426,7 @@ public abstract partial class ZeroParkStore
             Id = id, ParkId = reg.Park.Id, Code = d.Code, Name = d.Name, Carrier = carrier, Kind = kind, Unit = d.Unit, RegisterMax = d.RegisterMax,
             Multiplier = d.Multiplier, Interval = TimeSpan.FromMinutes(d.IntervalMinutes), MaxRatePerHour = d.MaxRatePerHour, SpaceId = space,
             SystemCode = string.IsNullOrEmpty(d.SystemCode) ? null : d.SystemCode, Device = d.Device, Role = role, Formula = d.Formula,
+            ResetsNormal = d.ResetsNormal,
         };
         try { _ = m.ScaleToCanonical; }
         catch (ArgumentException e) { throw new ValidationException("unit", $"meter '{d.Code}': {e.Message}"); }

@@ -42,6 +42,7 @@ internal static class BenchCommand
         cmd.Subcommands.Add(QueryBench.Create());
         cmd.Subcommands.Add(CarbonBench.Create());
         cmd.Subcommands.Add(EnergyBench.Create());
+        cmd.Subcommands.Add(ImportBench.Create());
         cmd.SetAction(async (pr, ct) =>
         {
             var kind = pr.GetValue(storeOpt) switch

@@ -16,14 +16,15 @@ internal sealed record DemoMeter(MeterDraft Draft, int Index, int Building, Demo
 internal enum DemoShape
 {
     Rack, UpsIn, UpsOut, Incoming, TransformerLv, Chiller, PrimaryPump, SecondaryPump, CoolingPump, Tower, Crah,
-    Lighting, Fire, LowVoltage, Office, Water, Diesel, Pv, HeatExport, CoolingLoad,
+    Lighting, Fire, LowVoltage, Office, Water, Diesel, Pv, HeatExport, CoolingLoad, OutdoorTemperature, OutdoorHumidity,
 }
 
 /// <summary>
 /// A realistic data center park for demos, tests and the benchmark: 4 buildings × 2 floors × 2 rooms of racks, each rack
 /// with a cumulative PDU meter; per building incoming lines (facility input, with CT ratio), transformer LV meters, UPS
 /// input/output meters with virtual loss meters, chillers, pumps, cooling towers, CRAHs, lighting, fire, low-voltage and
-/// office meters, a chilled-water cooling-load (heat) meter, a make-up water meter, diesel generator fuel meters and rooftop PV (on the LV side); exported heat for the park.
+/// office meters, a chilled-water cooling-load (heat) meter, a make-up water meter, diesel generator fuel meters and rooftop PV (on the LV side); exported heat for the park;
+/// a weather station (outdoor temperature °C and relative humidity %, gauge meters: averaged, never summed).
 /// Values follow a daily and weekly IT pattern and seasonal cooling (cooling load factor ~0.12 in winter to ~0.33 in
 /// summer, so monthly PUE runs ~1.2–1.45), at 15-minute resolution, with a few gaps, one register rollover and one meter
 /// replacement. Deterministic for a given seed.
@@ -61,6 +62,8 @@ public sealed class DemoPark
     /// <summary>The meter replaced mid-period and when (old final reading, new initial 0).</summary>
     internal const string ReplacedMeter = "b2_f1_r1_rack007";
     internal const string RolloverMeter = "b1_f1_r1_rack003";
+    public const string OutdoorTemperatureMeter = "weather_temp";
+    public const string OutdoorHumidityMeter = "weather_rh";
 
     public ParkDraft ParkDraft => new(Options.ParkCode, "零碳数据中心园区（演示）", "Asia/Shanghai")
     {
@@ -160,5 +163,8 @@ public sealed class DemoPark
             { SpaceCode = bc, SystemCode = "power.loss", Formula = $"{bc}_in1 + {bc}_in2 - {bc}_tx1 - {bc}_tx2" }, b);
         }
         Add(new MeterDraft("heat_export", "余热回收供暖", "exported_heat", "cumulative", "GJ") { SystemCode = "energy.heat_export", Role = "reused_heat" }, 0, DemoShape.HeatExport, 1, 1200);
+        // The park's weather station: instantaneous outdoor conditions (gauge meters of the carrier 'ambient').
+        Add(new MeterDraft(OutdoorTemperatureMeter, "气象站 室外温度", "ambient", "gauge", "°C") { Device = "气象站" }, 0, DemoShape.OutdoorTemperature, 1);
+        Add(new MeterDraft(OutdoorHumidityMeter, "气象站 室外相对湿度", "ambient", "gauge", "%") { Device = "气象站" }, 0, DemoShape.OutdoorHumidity, 1);
     }
 }

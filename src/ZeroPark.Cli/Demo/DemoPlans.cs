@@ -5,8 +5,8 @@ using ZeroPark.Storage.EnergyManagement;
 namespace ZeroPark.Cli.Demo;
 
 /// <summary>
-/// Energy plans of the demo park, so that plan progress and the assessment show data out of the box: for the demo's first calendar
-/// year, an annual and 12 monthly plans of electricity (kWh, E_DC) and water (m³, make-up water) for the park and for each building.
+/// Energy plans of the demo park, so that plan progress and the assessment show data out of the box: for every calendar year the
+/// demo touches, an annual and 12 monthly plans of electricity (kWh, E_DC) and water (m³, make-up water) for the park and for each building.
 /// Each monthly plan is the consumption the demo's own model gives for that month (<see cref="DemoReadings.Conditions"/> integrated
 /// hourly without noise: IT load of the racks, UPS losses, seasonal cooling, auxiliary loads, rooftop PV, transformer losses, water
 /// make-up), less a 3 % saving target, rounded (100 kWh, 1 m³); the annual plan is the sum of the months and the park's the sum of
@@ -19,9 +19,14 @@ internal static class DemoPlans
 
     public static async Task SeedAsync(ZeroParkStore store, DemoPark demo, CancellationToken ct)
     {
-        var year = demo.Options.StartDate.Year;
+        var lastYear = demo.Options.StartDate.AddDays(demo.Options.Days - 1).Year;
+        for (var year = demo.Options.StartDate.Year; year <= lastYear; year++) await SeedYearAsync(store, demo, year, ct);
+    }
+
+    private static async Task SeedYearAsync(ZeroParkStore store, DemoPark demo, int year, CancellationToken ct)
+    {
         var reg = await store.GetRegistryAsync(demo.Options.ParkCode, ct);
-        var (electricity, water) = Expected(demo, year);
+        var (electricity, water, _) = Expected(demo, year);
         var writes = new List<PlanWrite>();
         var buildings = electricity.Keys.Order().ToList();
         void Add(Space? space, Carrier carrier, double[] months, double step)
@@ -44,8 +49,9 @@ internal static class DemoPlans
         await store.SetEnergyPlansAsync(demo.Options.ParkCode, writes, "demo", ct);
     }
 
-    /// <summary>Expected electricity (E_DC, kWh) and make-up water (m³) per building (1–4) and month of <paramref name="year"/>.</summary>
-    internal static (Dictionary<int, double[]> Electricity, Dictionary<int, double[]> Water) Expected(DemoPark demo, int year)
+    /// <summary>Expected electricity (E_DC, kWh), make-up water (m³) and grid electricity (the incoming lines, kWh) per building (1–4)
+    /// and month of <paramref name="year"/>.</summary>
+    internal static (Dictionary<int, double[]> Electricity, Dictionary<int, double[]> Water, Dictionary<int, double[]> Grid) Expected(DemoPark demo, int year)
     {
         var clock = ParkClock.For(demo.ParkDraft.TimeZone);
         var start = clock.StartOfDay(demo.Options.StartDate);
@@ -53,6 +59,7 @@ internal static class DemoPlans
         var buildings = meters.Where(m => m.Building > 0).Select(m => m.Building).Distinct().Order().ToList();
         var electricity = buildings.ToDictionary(b => b, _ => new double[12]);
         var water = buildings.ToDictionary(b => b, _ => new double[12]);
+        var grid = buildings.ToDictionary(b => b, _ => new double[12]);
         foreach (var b in buildings)
         {
             var rackKw = meters.Where(m => m.Building == b && m.Shape == DemoShape.Rack).Sum(m => m.Scale);
@@ -72,9 +79,10 @@ internal static class DemoPlans
                 var pv = pvKw * c.Daylight * (0.6 + 0.4 * Math.Sin(2 * Math.PI * (c.Doy - 80) / 365.0)) * 0.85;
                 var m = local.Month - 1;
                 electricity[b][m] += (lv - pv) / 0.99 + pv;    // incoming lines (transformer output / 0.99) + rooftop PV
+                grid[b][m] += (lv - pv) / 0.99;
                 water[b][m] += it * (1 + c.Clf) * 0.0016 * (c.TempC > 10 ? 1.0 : 0.35);
             }
         }
-        return (electricity, water);
+        return (electricity, water, grid);
     }
 }

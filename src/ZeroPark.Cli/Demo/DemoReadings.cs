@@ -12,6 +12,8 @@ public sealed record DemoDay(DateOnly Date, RawPoint[] Points, DemoReplacement? 
 
 public static class DemoReadings
 {
+    /// <summary>The PDU whose register reads 0 once (day 26, 12:00): a suspected reset the demo confirms as a bad reading.</summary>
+    public const string GlitchMeter = "b4_f2_r2_rack020";
     private const long Step = 900;
 
     /// <summary>Generates <see cref="DemoOptions.Days"/> days from <see cref="DemoOptions.StartDate"/>, lazily, one day at a time.
@@ -83,10 +85,14 @@ public static class DemoReadings
                         DemoShape.Diesel => firstMondayTest ? 55 + 5 * rng.NextDouble() : 0,
                         DemoShape.CoolingLoad => it * (1.04 + 0.01 * rng.Gaussian()),
                         DemoShape.Pv => m.Scale * 0.25 * daylight * (0.6 + 0.4 * Math.Sin(2 * Math.PI * (doy - 80) / 365.0)) * (0.7 + 0.3 * rng.NextDouble()),
+                        DemoShape.OutdoorTemperature => tempC + 0.8 * rng.Gaussian(),
+                        DemoShape.OutdoorHumidity => Humidity(doy, hour) + 3 * rng.Gaussian(),
                         _ => 0,
                     };
-                    vals[i] = Math.Round(v, 3);
-                    if (m.Shape is not (DemoShape.UpsOut or DemoShape.Diesel or DemoShape.Pv or DemoShape.Rack or DemoShape.CoolingLoad)) lvLoad[m.Building] += vals[i];
+                    vals[i] = m.Shape == DemoShape.OutdoorHumidity ? Math.Round(Math.Clamp(v, 5, 100), 1)
+                        : m.Shape == DemoShape.OutdoorTemperature ? Math.Round(v, 1) : Math.Round(v, 3);
+                    if (m.Shape is not (DemoShape.UpsOut or DemoShape.Diesel or DemoShape.Pv or DemoShape.Rack or DemoShape.CoolingLoad
+                        or DemoShape.OutdoorTemperature or DemoShape.OutdoorHumidity)) lvLoad[m.Building] += vals[i];
                     if (m.Shape == DemoShape.Pv) pv[m.Building] += vals[i];
                 }
                 // 3. Registers: transformer LV output = LV load − the building's PV; incoming lines = transformer output / 0.99.
@@ -117,7 +123,7 @@ public static class DemoReadings
                         continue;                                   // the replacement stands for this instant's reading
                     }
                     if (Missing(code, day, t - dayStart)) continue;
-                    if (code == "b4_f2_r2_rack020" && day == 25 && t - dayStart == 12 * 3600) v = 0;   // a glitch: flagged, not summed
+                    if (code == GlitchMeter && day == 25 && t - dayStart == 12 * 3600) v = 0;   // a glitch: a suspected reset, confirmed as a bad reading
                     points[n++] = new RawPoint(code, ts, Math.Round(v, 3), n);
                 }
             }
@@ -144,6 +150,11 @@ public static class DemoReadings
     }
 
     private static double SumIt(double[] b) => b[1] + b[2] + b[3] + b[4];
+
+    /// <summary>Outdoor relative humidity (%) of the model, without noise: a continental-monsoon year (dry winters ~35 %, humid summers
+    /// ~70 %), lowest in the afternoon when it is warmest.</summary>
+    internal static double Humidity(int doy, double hour) =>
+        52 - 18 * Math.Cos(2 * Math.PI * (doy - 15) / 365.0) - 12 * Math.Sin(2 * Math.PI * (hour - 9) / 24.0);
 
     /// <summary>A few realistic outages, early so that even a 30-day demo shows them: a PDU offline 6 hours on day 4, a chiller
     /// meter offline on days 11–12, an incoming line one hour on day 21 (and a register glitch on day 26).</summary>

@@ -1,88 +1,39 @@
 using System.Globalization;
+using ZeroPark.Domain;
 
 namespace ZeroPark.Carbon;
 
-/// <summary>Physical dimension of an activity unit; conversions inside a dimension are exact scales, across dimensions they
-/// need a parameter (density L→kg, NCV kg→GJ or Nm³→GJ) that is itself a factor record shown in the trace.</summary>
-public enum ActivityDimension
-{
-    Energy,
-    Mass,
-    LiquidVolume,
-    GasVolume,
-    PassengerDistance,
-    Distance,
-    FreightDistance,
-    Money,
-    Count,
-}
-
-/// <summary>The native units activity data may come in (kept as given; converted only for the calculation).</summary>
+/// <summary>The units activity data may come in: every unit of the one unit table (<see cref="Units"/>) but power and Wh.
+/// Amounts are kept as given (<see cref="Activity.Quantity"/>) and converted only for the calculation.</summary>
 public static class ActivityUnits
 {
-    private static readonly Dictionary<string, (ActivityDimension Dim, double Scale)> Units = new(StringComparer.Ordinal)
-    {
-        // scale = canonical units per unit; canonical: kWh, kg, L, Nm3, pkm, km, tkm, CNY, item
-        ["kWh"] = (ActivityDimension.Energy, 1),
-        ["MWh"] = (ActivityDimension.Energy, 1000),
-        ["GWh"] = (ActivityDimension.Energy, 1_000_000),
-        ["MJ"] = (ActivityDimension.Energy, 1 / 3.6),
-        ["GJ"] = (ActivityDimension.Energy, 1000 / 3.6),
-        ["TJ"] = (ActivityDimension.Energy, 1_000_000 / 3.6),
-        ["g"] = (ActivityDimension.Mass, 0.001),
-        ["kg"] = (ActivityDimension.Mass, 1),
-        ["t"] = (ActivityDimension.Mass, 1000),
-        ["Gg"] = (ActivityDimension.Mass, 1_000_000),
-        ["L"] = (ActivityDimension.LiquidVolume, 1),
-        ["m3"] = (ActivityDimension.LiquidVolume, 1000),
-        ["Nm3"] = (ActivityDimension.GasVolume, 1),
-        ["10^4Nm3"] = (ActivityDimension.GasVolume, 10_000),
-        ["pkm"] = (ActivityDimension.PassengerDistance, 1),
-        ["km"] = (ActivityDimension.Distance, 1),
-        ["tkm"] = (ActivityDimension.FreightDistance, 1),
-        ["CNY"] = (ActivityDimension.Money, 1),
-        ["10^4CNY"] = (ActivityDimension.Money, 10_000),
-        ["item"] = (ActivityDimension.Count, 1),
-    };
+    private static bool ForActivities(Unit u) => u.Dimension != UnitDimension.Power && u.Symbol != "Wh";
 
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["kwh"] = "kWh", ["千瓦时"] = "kWh", ["度"] = "kWh", ["mwh"] = "MWh", ["兆瓦时"] = "MWh", ["gwh"] = "GWh",
-        ["mj"] = "MJ", ["gj"] = "GJ", ["吉焦"] = "GJ", ["tj"] = "TJ",
-        ["千克"] = "kg", ["公斤"] = "kg", ["吨"] = "t", ["tonne"] = "t", ["tonnes"] = "t",
-        ["l"] = "L", ["升"] = "L", ["m³"] = "m3", ["立方米"] = "m3",
-        ["nm³"] = "Nm3", ["nm3"] = "Nm3", ["标方"] = "Nm3", ["万nm3"] = "10^4Nm3", ["万标方"] = "10^4Nm3", ["10^4nm3"] = "10^4Nm3", ["1e4nm3"] = "10^4Nm3",
-        ["p.km"] = "pkm", ["人公里"] = "pkm", ["公里"] = "km", ["t.km"] = "tkm", ["吨公里"] = "tkm",
-        ["元"] = "CNY", ["rmb"] = "CNY", ["cny"] = "CNY", ["万元"] = "10^4CNY",
-        ["个"] = "item", ["台"] = "item", ["pcs"] = "item", ["unit"] = "item",
-    };
+    /// <summary>The activity units' symbols, in table order.</summary>
+    public static IEnumerable<string> All => Units.All.Where(ForActivities).Select(u => u.Symbol);
 
-    public static IEnumerable<string> All => Units.Keys;
+    public static string Normalize(string unit) => Units.Normalize(unit);
 
-    public static string Normalize(string unit)
-    {
-        var u = unit.Trim();
-        return Units.ContainsKey(u) ? u : Aliases.TryGetValue(u, out var a) ? a : u;
-    }
+    public static bool IsKnown(string unit) => Units.TryParse(unit, out var u) && ForActivities(u);
 
-    public static bool IsKnown(string unit) => Units.ContainsKey(Normalize(unit));
+    /// <summary>Parses an activity unit; an unknown one is a <see cref="CarbonException"/> listing the known ones.</summary>
+    public static Unit Parse(string unit) => Units.TryParse(unit, out var u) && ForActivities(u) ? u
+        : throw new CarbonException($"unknown unit '{unit}' (expected one of {string.Join(", ", All)})");
 
-    public static ActivityDimension DimensionOf(string unit) => Info(unit).Dim;
+    public static UnitDimension DimensionOf(string unit) => Parse(unit).Dimension;
 
     /// <summary>Canonical units (kWh, kg, L, Nm3, …) per one <paramref name="unit"/>.</summary>
-    public static double Scale(string unit) => Info(unit).Scale;
-
-    private static (ActivityDimension Dim, double Scale) Info(string unit) => Units.TryGetValue(Normalize(unit), out var i) ? i
-        : throw new CarbonException($"unknown unit '{unit}' (expected one of {string.Join(", ", Units.Keys)})");
+    public static double Scale(string unit) => Parse(unit).ToCanonical;
 
     /// <summary>Exact conversion between two units of one dimension.</summary>
-    public static double Convert(double amount, string from, string to)
-    {
-        var (df, sf) = Info(from);
-        var (dt, st) = Info(to);
-        if (df != dt) throw new CarbonException($"cannot convert {from} to {to} without a parameter");
-        return amount * sf / st;
-    }
+    public static double Convert(double amount, string from, string to) => Convert(amount, Parse(from), Parse(to));
+
+    /// <summary>An activity quantity in <paramref name="to"/> (same dimension).</summary>
+    public static double Convert(Quantity q, Unit to) => Convert(q.Value, q.Unit, to);
+
+    /// <summary>Exact conversion between two units of one dimension.</summary>
+    public static double Convert(double amount, Unit from, Unit to) => from.Dimension == to.Dimension ? amount * from.ToCanonical / to.ToCanonical
+        : throw new CarbonException($"cannot convert {from.Symbol} to {to.Symbol} without a parameter");
 }
 
 /// <summary>Scopes of the GHG Protocol; memo items are outside them (non-Kyoto gases, biogenic CO2).</summary>
@@ -218,6 +169,9 @@ public sealed record Activity
     public double? Density { get; init; }
     /// <summary>NCV (GJ per t, or per 10^4 Nm³ for gases) given with the record; overrides the library default.</summary>
     public double? Ncv { get; init; }
+
+    /// <summary>The amount with its parsed unit; an unknown unit is a <see cref="CarbonException"/> (the activity is then unresolved).</summary>
+    public Quantity Quantity => new(Amount, ActivityUnits.Parse(Unit));
 
     public string Describe() => Amount.ToString("#,0.####", CultureInfo.InvariantCulture) + " " + Unit;
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
+using ZeroPark.Domain;
 
 namespace ZeroPark.Carbon;
 
@@ -38,7 +40,61 @@ public sealed record FactorRecord
     /// <summary>Gas code (CO2, CH4, N2O, …) or <c>CO2e</c> when the value is already CO2-equivalent; empty for parameters.</summary>
     public string Gas { get; init; } = "";
     public required double Value { get; init; }
+
+    /// <summary>The unit as written (<c>kgCO2/kWh</c>, <c>GJ/t</c>, …); parsed once per record (<see cref="EmissionUnit"/>,
+    /// <see cref="ParameterUnit"/>), when the factor library loads.</summary>
     public required string Unit { get; init; }
+
+    /// <summary>Parsed units by record instance (a <c>with</c> copy is a new instance and is parsed anew).</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<FactorRecord, object> Parsed = new();
+
+    /// <summary>Parses <see cref="Unit"/> for the record's kind, once; a bad unit is kept as its error, thrown where the record is used.</summary>
+    public void ParseUnit() => Parsed.GetValue(this, r => r.ParseNow());
+
+    private object ParseNow()
+    {
+        try
+        {
+            return Kind == FactorKind.Emission ? FactorUnit.Parse(Unit) : Carbon.ParameterUnit.Parse(Unit);
+        }
+        catch (CarbonException e)
+        {
+            return e;
+        }
+    }
+
+    private object ParsedUnit => Parsed.GetValue(this, r => r.ParseNow());
+
+    /// <summary>The parsed unit of an emission factor.</summary>
+    [JsonIgnore]
+    public FactorUnit EmissionUnit
+    {
+        get
+        {
+            return ParsedUnit switch
+            {
+                FactorUnit fu => fu,
+                CarbonException e => throw new CarbonException(e.Message),
+                _ => FactorUnit.Parse(Unit),
+            };
+        }
+    }
+
+    /// <summary>The parsed unit of a parameter (NCV, density).</summary>
+    [JsonIgnore]
+    public ParameterUnit ParameterUnit
+    {
+        get
+        {
+            return ParsedUnit switch
+            {
+                ParameterUnit pu => pu,
+                CarbonException e => throw new CarbonException(e.Message),
+                _ => Carbon.ParameterUnit.Parse(Unit),
+            };
+        }
+    }
+
     public FactorLevel Level { get; init; } = FactorLevel.Default;
     /// <summary>Province (北京), grid region (华北), CN for national, a supplier name for supplier-specific, empty for defaults.</summary>
     public string Region { get; init; } = "";
@@ -102,8 +158,8 @@ public static class AccountingMethods
     };
 }
 
-/// <summary>A parsed factor unit: the numerator's mass scale and the basis (denominator) unit.</summary>
-public readonly record struct FactorUnit(double KilogramsPerNumeratorUnit, string NumeratorGas, string Basis)
+/// <summary>A parsed emission factor unit: the numerator's mass scale and gas, and the basis (denominator) unit.</summary>
+public readonly record struct FactorUnit(double KilogramsPerNumeratorUnit, string NumeratorGas, Unit Basis)
 {
     /// <summary>Parses <c>kgCO2/kWh</c>, <c>tCO2/GJ</c>, <c>kgCH4/TJ</c>, <c>kgCO2e/pkm</c>, <c>t/t</c> …</summary>
     public static FactorUnit Parse(string unit)
@@ -118,7 +174,18 @@ public readonly record struct FactorUnit(double KilogramsPerNumeratorUnit, strin
             : num.StartsWith('g') ? (0.001, num[1..])
             : throw new CarbonException($"unit '{unit}': the numerator must start with kg, t or g");
         if (!ActivityUnits.IsKnown(basis)) throw new CarbonException($"unit '{unit}': unknown basis '{basis}' (expected one of {string.Join(", ", ActivityUnits.All)})");
-        return new FactorUnit(scale, rest, basis);
+        return new FactorUnit(scale, rest, ActivityUnits.Parse(basis));
+    }
+}
+
+/// <summary>A parsed parameter unit: <c>GJ/t</c> (NCV) → (GJ, t), <c>kg/L</c> (density) → (kg, L).</summary>
+public readonly record struct ParameterUnit(Unit Numerator, Unit Per)
+{
+    public static ParameterUnit Parse(string unit)
+    {
+        var parts = unit.Split('/', 2, StringSplitOptions.TrimEntries);
+        if (parts.Length != 2) throw new CarbonException($"parameter unit '{unit}': expected <unit>/<unit>, e.g. GJ/t or kg/L");
+        return new ParameterUnit(ActivityUnits.Parse(parts[0]), ActivityUnits.Parse(parts[1]));
     }
 }
 
@@ -127,9 +194,16 @@ public readonly record struct FactorUnit(double KilogramsPerNumeratorUnit, strin
 /// provincial &gt; regional &gt; national &gt; default), then the latest data year, then the latest version. Every choice comes
 /// with the reason and the candidates it beat, for the trace.
 /// </summary>
-public sealed class FactorLibrary(IReadOnlyList<FactorRecord> records)
+public sealed class FactorLibrary
 {
-    public IReadOnlyList<FactorRecord> Records { get; } = records;
+    /// <summary>Loads the records and parses every record's unit once.</summary>
+    public FactorLibrary(IReadOnlyList<FactorRecord> records)
+    {
+        Records = records;
+        foreach (var r in records) r.ParseUnit();
+    }
+
+    public IReadOnlyList<FactorRecord> Records { get; }
 
     /// <summary>Chooses a record. <paramref name="place"/> is where the park is (province, grid region, supplier);
     /// <paramref name="dataset"/> restricts to one dataset (e.g. MEE-NBS vs ETS for electricity).</summary>
@@ -198,4 +272,16 @@ public sealed record Place(string? Province, string? GridRegion, string? Supplie
 }
 
 /// <summary>A chosen factor with why it was chosen and what it beat.</summary>
-public sealed record FactorChoice(FactorRecord Record, string Reason, IReadOnlyList<string> PassedOver);
+public sealed record FactorChoice(FactorRecord Record, string Reason, IReadOnlyList<string> PassedOver)
+{
+    /// <summary>The record as an energy factor in kgCO2e per kWh (its basis must be an energy: kWh, MWh, GJ, …).</summary>
+    public EnergyEmissionFactor EnergyFactor
+    {
+        get
+        {
+            var u = Record.EmissionUnit;
+            if (u.Basis.Dimension != UnitDimension.Energy) throw new CarbonException($"unit '{Record.Unit}' of {Record.Citation} is not per energy");
+            return new EnergyEmissionFactor(Record.Value * u.KilogramsPerNumeratorUnit / u.Basis.ToCanonical);
+        }
+    }
+}

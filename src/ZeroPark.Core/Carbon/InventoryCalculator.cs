@@ -1,4 +1,5 @@
 using System.Globalization;
+using ZeroPark.Domain;
 
 namespace ZeroPark.Carbon;
 
@@ -70,15 +71,15 @@ public static class InventoryCalculator
         lines.AddRange(marketLines);
 
         // Stable order and ids: scope, basis, source, material, space.
-        var ordered = lines.OrderBy(l => l.Scope).ThenBy(l => l.Basis, StringComparer.Ordinal).ThenBy(l => l.Source, StringComparer.Ordinal)
+        var ordered = lines.OrderBy(l => l.Scope).ThenBy(l => l.Basis.Code(), StringComparer.Ordinal).ThenBy(l => l.Source, StringComparer.Ordinal)
             .ThenBy(l => l.Material, StringComparer.Ordinal).ThenBy(l => l.Space ?? "", StringComparer.Ordinal).ThenBy(l => l.Unit, StringComparer.Ordinal)
             .ThenBy(l => l.Factors.Count > 0 ? l.Factors[0].Id : 0)
             .Select((l, i) => l with { Id = "L" + (i + 1).ToString(Inv) }).ToList();
         double Sum(Func<InventoryLine, bool> f) => ordered.Where(f).Sum(l => l.Co2eTonnes);
         var totals = new InventoryTotals(
             Sum(l => l.Scope == GhgScope.Scope1),
-            Sum(l => l.Scope == GhgScope.Scope2 && l.Basis != "market"),
-            Sum(l => l.Scope == GhgScope.Scope2 && l.Basis != "location"),
+            Sum(l => l.Scope == GhgScope.Scope2 && l.Basis != Scope2Basis.Market),
+            Sum(l => l.Scope == GhgScope.Scope2 && l.Basis != Scope2Basis.Location),
             Sum(l => l.Scope == GhgScope.Scope3),
             Sum(l => l.Scope == GhgScope.Memo));
         if (unresolved.Count > 0)
@@ -102,7 +103,7 @@ public static class InventoryCalculator
 
     /// <summary>How one activity is converted: its factors and conversion parameters (chosen for its date). Activities with the
     /// same key are summed into one line.</summary>
-    private sealed record Plan(PlanKind Kind, SourceDef Source, string Material, GhgScope Scope, string Basis, int? Scope3Category,
+    private sealed record Plan(PlanKind Kind, SourceDef Source, string Material, GhgScope Scope, Scope2Basis Basis, int? Scope3Category,
         IReadOnlyList<FactorChoice> Factors, FactorChoice? Density, FactorChoice? Ncv, double? GivenDensity, double? GivenNcv,
         FactorChoice? Residual, string Key, bool EquipmentRule = false);
 
@@ -111,7 +112,7 @@ public static class InventoryCalculator
         var def = Sources.Get(a.Source);
         var material = a.Material.Trim();
         if (material.Length == 0) throw new CarbonException("material is empty");
-        if (!ActivityUnits.IsKnown(a.Unit)) ActivityUnits.Scale(a.Unit);   // throws the unit message
+        var quantity = a.Quantity;   // throws the unit message
         if (a.Amount < 0 && def.Calc != SourceCalc.MassBalance) throw new CarbonException($"amount {a.Amount.ToString(Inv)} is negative");
         int? cat = def.Scope == GhgScope.Scope3 ? a.Scope3Category ?? def.Scope3Category : null;
         if (def.Scope == GhgScope.Scope3 && cat is not (>= 1 and <= 15)) throw new CarbonException($"source '{def.Code}' needs a scope3_category 1–15");
@@ -123,23 +124,23 @@ public static class InventoryCalculator
             case SourceCalc.MassBalance:
                 {
                     ReleasedMaterials.CompositionOf(material);  // validates
-                    if (ActivityUnits.DimensionOf(a.Unit) != ActivityDimension.Mass)
+                    if (quantity.Dimension != UnitDimension.Mass)
                         throw new CarbonException($"unit '{a.Unit}': released gases are recorded by mass (kg, t)");
                     var scope = ReleasedMaterials.IsMemo(material) ? GhgScope.Memo : GhgScope.Scope1;
-                    return new Plan(def.Calc == SourceCalc.Release ? PlanKind.Release : PlanKind.MassBalance, def, material, scope, "", null, [], null, null, null, null, null,
+                    return new Plan(def.Calc == SourceCalc.Release ? PlanKind.Release : PlanKind.MassBalance, def, material, scope, Scope2Basis.None, null, [], null, null, null, null, null,
                         Key(def.Code, material));
                 }
             case SourceCalc.Electricity:
                 {
                     if (!material.Equals("electricity", StringComparison.OrdinalIgnoreCase))
                         throw new CarbonException($"material '{material}': purchased_electricity takes material 'electricity'");
-                    if (ActivityUnits.DimensionOf(a.Unit) != ActivityDimension.Energy) throw new CarbonException($"unit '{a.Unit}': electricity is an energy (kWh, MWh)");
+                    if (quantity.Dimension != UnitDimension.Energy) throw new CarbonException($"unit '{a.Unit}': electricity is an energy (kWh, MWh)");
                     var loc = req.Library.Choose(FactorKind.Emission, "electricity", "CO2", a.Date, req.Method, req.Place, dataset: req.GridDataset)
                               ?? throw new CarbonException($"no {req.GridDataset} electricity factor valid on {a.Date:yyyy-MM-dd} for {Where(req.Place)}; add one (zeropark factors add) or choose another --grid-dataset");
                     // No residual mix recorded for the date: the grid average stands in, and the inventory says so.
                     var residual = req.Residual == ResidualMode.Location ? loc
                         : req.Library.Choose(FactorKind.Emission, "electricity_residual", "CO2", a.Date, req.Method, req.Place) ?? loc;
-                    return new Plan(PlanKind.Electricity, def, "electricity", GhgScope.Scope2, "location", null, [loc], null, null, null, null, residual,
+                    return new Plan(PlanKind.Electricity, def, "electricity", GhgScope.Scope2, Scope2Basis.Location, null, [loc], null, null, null, null, residual,
                         Key(def.Code, loc.Record.Id, residual.Record.Id));
                 }
             default:
@@ -151,7 +152,7 @@ public static class InventoryCalculator
                         factorMaterial = "heat";   // steam is heat (热力) unless a steam factor is recorded
                     var application = def.Application;
                     var factors = ChooseAllGases(req, factorMaterial, a.Date, application);
-                    if (factors.Count == 0 && def.Code == "equipment" && ActivityUnits.DimensionOf(a.Unit) == ActivityDimension.Mass)
+                    if (factors.Count == 0 && def.Code == "equipment" && quantity.Dimension == UnitDimension.Mass)
                     {
                         factors = ChooseAllGases(req, EquipmentSteelMaterial, a.Date, application);
                         equipment = factors.Count > 0;
@@ -160,12 +161,12 @@ public static class InventoryCalculator
                         throw new CarbonException($"no emission factor for material '{factorMaterial}' valid on {a.Date:yyyy-MM-dd} for method {AccountingMethods.Code(req.Method)}" +
                                                   (def.Code == "equipment" ? $" (nor for {EquipmentSteelMaterial}, used for undivisible equipment by mass)" : "") +
                                                   "; add one with zeropark factors add");
-                    var basisDim = ActivityUnits.DimensionOf(FactorUnit.Parse(factors[0].Record.Unit).Basis);
-                    if (factors.Any(f => ActivityUnits.DimensionOf(FactorUnit.Parse(f.Record.Unit).Basis) != basisDim))
+                    var basisDim = factors[0].Record.EmissionUnit.Basis.Dimension;
+                    if (factors.Any(f => f.Record.EmissionUnit.Basis.Dimension != basisDim))
                         throw new CarbonException($"factors of '{factorMaterial}' have bases of different dimensions");
                     var (density, ncv) = ChooseParameters(req, factorMaterial, a, basisDim);
                     var scope = def.Scope;
-                    var basis = scope == GhgScope.Scope2 ? "both" : "";
+                    var basis = scope == GhgScope.Scope2 ? Scope2Basis.Both : Scope2Basis.None;
                     return new Plan(PlanKind.Factor, def, material, scope, basis, cat, factors, density, ncv, a.Density, a.Ncv, null,
                         Key(def.Code, material, string.Join(',', factors.Select(f => f.Record.Id)), density?.Record.Id, ncv?.Record.Id, a.Density, a.Ncv, cat),
                         equipment);
@@ -183,26 +184,26 @@ public static class InventoryCalculator
     }
 
     /// <summary>The density (liquid volume → mass) and NCV (mass or gas volume → energy) the conversion needs, if any.</summary>
-    private static (FactorChoice? Density, FactorChoice? Ncv) ChooseParameters(InventoryRequest req, string material, Activity a, ActivityDimension basis)
+    private static (FactorChoice? Density, FactorChoice? Ncv) ChooseParameters(InventoryRequest req, string material, Activity a, UnitDimension basis)
     {
-        var dim = ActivityUnits.DimensionOf(a.Unit);
+        var dim = a.Quantity.Dimension;
         if (dim == basis) return (null, null);
         FactorChoice? density = null, ncv = null;
-        if (dim == ActivityDimension.LiquidVolume && basis is ActivityDimension.Mass or ActivityDimension.Energy)
+        if (dim == UnitDimension.LiquidVolume && basis is UnitDimension.Mass or UnitDimension.Energy)
         {
             if (a.Density is null)
                 density = req.Library.Choose(FactorKind.Density, material, "", a.Date, req.Method, req.Place)
                           ?? throw new CarbonException($"{a.Unit} of {material} needs a density (kg/L): give density=… in the note or add a density record");
-            dim = ActivityDimension.Mass;
+            dim = UnitDimension.Mass;
         }
-        if (dim is ActivityDimension.Mass or ActivityDimension.GasVolume && basis == ActivityDimension.Energy)
+        if (dim is UnitDimension.Mass or UnitDimension.GasVolume && basis == UnitDimension.Energy)
         {
             var from = dim;
             if (a.Ncv is null)
                 ncv = req.Library.Choose(FactorKind.Ncv, material, "", a.Date, req.Method, req.Place,
-                          accept: r => ActivityUnits.DimensionOf(ParamUnit(r.Unit).Per) == from)
-                      ?? throw new CarbonException($"{a.Unit} of {material} needs a net calorific value (GJ per {(from == ActivityDimension.Mass ? "t" : "10^4Nm3")}) valid on {a.Date:yyyy-MM-dd} for method {AccountingMethods.Code(req.Method)}");
-            dim = ActivityDimension.Energy;
+                          accept: r => r.ParameterUnit.Per.Dimension == from)
+                      ?? throw new CarbonException($"{a.Unit} of {material} needs a net calorific value (GJ per {(from == UnitDimension.Mass ? "t" : "10^4Nm3")}) valid on {a.Date:yyyy-MM-dd} for method {AccountingMethods.Code(req.Method)}");
+            dim = UnitDimension.Energy;
         }
         if (dim != basis)
             throw new CarbonException($"unit '{a.Unit}' cannot be converted to the factor's unit for '{material}' ({basis.ToString().ToLowerInvariant()})");
@@ -214,10 +215,10 @@ public static class InventoryCalculator
     private static InventoryLine FactorLine(InventoryRequest req, Plan p, Activity first, double total, IEnumerable<Activity> acts)
     {
         var trace = new List<string>();
-        var unit = ActivityUnits.Normalize(first.Unit);
+        var unit = first.Quantity.Unit;
         var used = new List<FactorUse>();
         double amount = total;
-        string amountUnit = unit;
+        var amountUnit = unit;
         trace.Add($"activity: {N(total)} {unit} of {p.Material} ({p.Source.Code})");
         if (p.EquipmentRule)
         {
@@ -227,22 +228,22 @@ public static class InventoryCalculator
         }
 
         // Convert to the factor's basis, step by step.
-        var basis = FactorUnit.Parse(p.Factors[0].Record.Unit).Basis;
+        var basis = p.Factors[0].Record.EmissionUnit.Basis;
         if (p.GivenDensity is { } gd || p.Density is not null)
         {
             var d = p.GivenDensity ?? p.Density!.Record.Value;
-            var litres = ActivityUnits.Convert(amount, amountUnit, "L");
+            var litres = ActivityUnits.Convert(amount, amountUnit, Units.Litre);
             var kg = litres * d;
             trace.Add($"{N(litres)} L × {N(d)} kg/L (density{(p.Density is { } dc ? ", " + dc.Record.Citation : ", given with the record")}) = {N(kg)} kg = {N(kg / 1000)} t");
             if (p.Density is { } dd) used.Add(FactorUse.Of(dd, "density"));
             else used.Add(FactorUse.Given("density", d, "kg/L", "activity record"));
             amount = kg / 1000;
-            amountUnit = "t";
+            amountUnit = Units.Parse("t");
         }
         if (p.GivenNcv is { } gn || p.Ncv is not null)
         {
-            var ncvUnit = p.Ncv is { } nc ? nc.Record.Unit : ActivityUnits.DimensionOf(amountUnit) == ActivityDimension.GasVolume ? "GJ/10^4Nm3" : "GJ/t";
-            var (energyUnit, per) = ParamUnit(ncvUnit);
+            var ncvUnit = p.Ncv is { } nc ? nc.Record.Unit : amountUnit.Dimension == UnitDimension.GasVolume ? "GJ/10^4Nm3" : "GJ/t";
+            var (energyUnit, per) = p.Ncv is { } nu ? nu.Record.ParameterUnit : ParameterUnit.Parse(ncvUnit);
             var v = p.GivenNcv ?? p.Ncv!.Record.Value;
             var inPer = ActivityUnits.Convert(amount, amountUnit, per);
             var energy = inPer * v;
@@ -263,8 +264,7 @@ public static class InventoryCalculator
         foreach (var f in p.Factors)
         {
             var r = f.Record;
-            var fu = FactorUnit.Parse(r.Unit);
-            var kg = amount * r.Value * fu.KilogramsPerNumeratorUnit;
+            var kg = amount * r.Value * r.EmissionUnit.KilogramsPerNumeratorUnit;
             var derivation = r.CarbonContent is { } cc && r.OxidationRate is { } of
                 ? $"{N(amount)} {basis} × {N(cc)} tC/{basis} × {N(of)} (oxidation) × 44/12"
                 : $"{N(amount)} {basis} × {N(r.Value)} {r.Unit}";
@@ -281,7 +281,7 @@ public static class InventoryCalculator
         return new InventoryLine
         {
             Id = "", Scope = p.Scope, Basis = p.Basis, IsoCategory = Sources.IsoCategory(p.Scope, p.Scope3Category), Scope3Category = p.Scope3Category,
-            Source = p.Source.Code, Material = p.Material, Activity = total, Unit = unit, Co2eTonnes = co2e, Gases = gases, Factors = used,
+            Source = p.Source.Code, Material = p.Material, Activity = total, Unit = unit.Symbol, Co2eTonnes = co2e, Gases = gases, Factors = used,
             Factor = p.Factors.Count == 1 ? $"{N(main.Value)} {main.Unit}" : string.Join("; ", p.Factors.Select(f => $"{N(f.Record.Value)} {f.Record.Unit}")),
             FactorSource = string.Join("; ", p.Factors.Select(f => f.Record.Citation).Distinct()),
             Formula = FormulaOf(p),
@@ -300,9 +300,9 @@ public static class InventoryCalculator
 
     private static InventoryLine ReleaseLine(InventoryRequest req, Plan p, Activity first, double total, IEnumerable<Activity> acts)
     {
-        var unit = ActivityUnits.Normalize(first.Unit);
-        var kg = ActivityUnits.Convert(total, unit, "kg");
-        return ReleasedLine(req, p.Source.Code, p.Material, total, unit, kg, [$"activity: {N(total)} {unit} of {p.Material} released ({p.Source.Code})"],
+        var unit = first.Quantity.Unit;
+        var kg = ActivityUnits.Convert(total, unit, Units.Kilogram);
+        return ReleasedLine(req, p.Source.Code, p.Material, total, unit.Symbol, kg, [$"activity: {N(total)} {unit} of {p.Material} released ({p.Source.Code})"],
             first.Space, first.System, Origins(acts));
     }
 
@@ -348,7 +348,7 @@ public static class InventoryCalculator
             foreach (var comp in g.GroupBy(a => a.Source).OrderBy(c => Sources.All.ToList().FindIndex(s => s.Code == c.Key)))
             {
                 var def = Sources.Get(comp.Key);
-                var v = comp.Sum(a => ActivityUnits.Convert(a.Amount, a.Unit, "kg"));
+                var v = comp.Sum(a => ActivityUnits.Convert(a.Quantity, Units.Kilogram));
                 kg += def.Sign * v;
                 terms.Add($"{(def.Sign > 0 ? "+" : "−")} {N(v)} ({def.Code})");
             }
@@ -372,12 +372,12 @@ public static class InventoryCalculator
         foreach (var g in electricity.GroupBy(e => (e.Plan.Factors[0].Record.Id, e.Activity.Space, e.Activity.System)))
         {
             var f = g.First().Plan.Factors[0];
-            var kwh = g.Sum(e => ActivityUnits.Convert(e.Activity.Amount, e.Activity.Unit, "kWh"));
-            lines.Add(ElectricityLine("location", kwh, f, g.Select(e => e.Activity), g.First().Activity,
+            var kwh = g.Sum(e => ActivityUnits.Convert(e.Activity.Quantity, Units.KilowattHour));
+            lines.Add(ElectricityLine(Scope2Basis.Location, kwh, f, g.Select(e => e.Activity), g.First().Activity,
                 [$"activity: {N(kwh)} kWh of grid electricity"], "E_CO2 = grid electricity (kWh) × location-based grid factor (kgCO2/kWh) / 1000", req.Gwp));
         }
 
-        var grid = electricity.Sum(e => ActivityUnits.Convert(e.Activity.Amount, e.Activity.Unit, "kWh"));
+        var grid = electricity.Sum(e => ActivityUnits.Convert(e.Activity.Quantity, Units.KilowattHour));
         var remaining = grid;
         var allocations = new List<InstrumentAllocation>();
         foreach (var ins in req.Instruments.OrderBy(i => i.Kind).ThenBy(i => i.CoverFrom).ThenBy(i => i.Id))
@@ -407,7 +407,7 @@ public static class InventoryCalculator
             };
             lines.Add(new InventoryLine
             {
-                Id = "", Scope = GhgScope.Scope2, Basis = "market", IsoCategory = 2, Source = "purchased_electricity", Material = $"electricity ({Instrument.Code(ins.Kind)})",
+                Id = "", Scope = GhgScope.Scope2, Basis = Scope2Basis.Market, IsoCategory = 2, Source = "purchased_electricity", Material = $"electricity ({Instrument.Code(ins.Kind)})",
                 Activity = applied, Unit = "kWh", Co2eTonnes = kg / 1000, Gases = [new GasAmount("CO2", kg, 1, kg / 1000)], Factors = [],
                 Factor = $"{N(ins.FactorKgPerKwh)} kgCO2/kWh", FactorSource = $"contractual instrument #{ins.Id} {ins.Reference}".Trim(),
                 Formula = "E_CO2 = instrument kWh applied × instrument emission rate / 1000", Trace = trace,
@@ -420,7 +420,7 @@ public static class InventoryCalculator
             var uncoveredShare = remaining / grid;
             foreach (var g in electricity.GroupBy(e => (e.Plan.Residual!.Record.Id, e.Activity.Space, e.Activity.System)))
             {
-                var kwh = g.Sum(e => ActivityUnits.Convert(e.Activity.Amount, e.Activity.Unit, "kWh"));
+                var kwh = g.Sum(e => ActivityUnits.Convert(e.Activity.Quantity, Units.KilowattHour));
                 var part = kwh * uncoveredShare;
                 if (part <= 0) continue;
                 var trace = new List<string>
@@ -428,7 +428,7 @@ public static class InventoryCalculator
                     $"grid electricity of the boundary {N(grid)} kWh, covered by instruments {N(covered)} kWh, uncovered {N(remaining)} kWh",
                     $"uncovered share = {N(remaining)} / {N(grid)} = {N(uncoveredShare)}; this line: {N(kwh)} kWh × {N(uncoveredShare)} = {N(part)} kWh",
                 };
-                lines.Add(ElectricityLine("market", part, g.First().Plan.Residual!, g.Select(e => e.Activity), g.First().Activity, trace,
+                lines.Add(ElectricityLine(Scope2Basis.Market, part, g.First().Plan.Residual!, g.Select(e => e.Activity), g.First().Activity, trace,
                     req.Residual == ResidualMode.Residual
                         ? "E_CO2 = uncovered grid electricity (kWh) × residual-mix factor (kgCO2/kWh) / 1000"
                         : "E_CO2 = uncovered grid electricity (kWh) × grid average factor (kgCO2/kWh) / 1000 (no residual mix used: disclose)", req.Gwp));
@@ -444,11 +444,11 @@ public static class InventoryCalculator
         return (lines, new MarketBasedDetail(grid, covered, remaining, residualText, allocations));
     }
 
-    private static InventoryLine ElectricityLine(string basis, double kwh, FactorChoice f, IEnumerable<Activity> acts, Activity first, List<string> trace, string formula, GwpSet gwpSet)
+    private static InventoryLine ElectricityLine(Scope2Basis basis, double kwh, FactorChoice f, IEnumerable<Activity> acts, Activity first, List<string> trace, string formula, GwpSet gwpSet)
     {
         var r = f.Record;
-        var fu = FactorUnit.Parse(r.Unit);
-        var basisAmount = ActivityUnits.Convert(kwh, "kWh", fu.Basis);
+        var fu = r.EmissionUnit;
+        var basisAmount = ActivityUnits.Convert(kwh, Units.KilowattHour, fu.Basis);
         var kg = basisAmount * r.Value * fu.KilogramsPerNumeratorUnit;
         var (gwp, _) = GwpFor(r.Gas, gwpSet);
         trace.Add($"{N(basisAmount)} {fu.Basis} × {N(r.Value)} {r.Unit} = {N(kg)} kg{r.Gas} = {N(kg / 1000)} t ({r.Citation}; {f.Reason})");
@@ -478,14 +478,6 @@ public static class InventoryCalculator
         if (gas.Equals("CO2e", StringComparison.OrdinalIgnoreCase)) return (1, null);
         var g = Gases.Get(gas);
         return g == Gases.Co2 ? (1, null) : (g.GwpOf(set), $"GWP-100 {set} of {g.Code} = {N(g.GwpOf(set))} ({Gases.GwpSource})");
-    }
-
-    /// <summary>Parameter unit "GJ/t" → (GJ, t).</summary>
-    private static (string Numerator, string Per) ParamUnit(string unit)
-    {
-        var parts = unit.Split('/', 2, StringSplitOptions.TrimEntries);
-        if (parts.Length != 2) throw new CarbonException($"parameter unit '{unit}': expected <unit>/<unit>, e.g. GJ/t or kg/L");
-        return (ActivityUnits.Normalize(parts[0]), ActivityUnits.Normalize(parts[1]));
     }
 
     private static IReadOnlyList<string> Origins(IEnumerable<Activity> acts)

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ZeroPark.Domain;
+
 namespace ZeroPark.Carbon;
 
 /// <summary>What the remainder of grid electricity not covered by instruments is multiplied by in the market-based method.</summary>
@@ -8,6 +12,44 @@ public enum ResidualMode
     Residual,
     /// <summary>The location-based grid average (some Chinese guides do this; GHG Protocol asks to disclose it).</summary>
     Location,
+}
+
+/// <summary>The basis of a scope 2 line (GHG Protocol Scope 2 Guidance): location-based, market-based, or both (purchased heat,
+/// steam and cooling, whose one figure counts in both totals); <see cref="None"/> outside scope 2.</summary>
+public enum Scope2Basis
+{
+    None,
+    Location,
+    Market,
+    Both,
+}
+
+public static class Scope2Bases
+{
+    /// <summary>The code results show: "", location, market, both.</summary>
+    public static string Code(this Scope2Basis b) => b switch
+    {
+        Scope2Basis.Location => "location",
+        Scope2Basis.Market => "market",
+        Scope2Basis.Both => "both",
+        _ => "",
+    };
+
+    public static Scope2Basis Parse(string? code) => (code ?? "").Trim().ToLowerInvariant() switch
+    {
+        "" => Scope2Basis.None,
+        "location" => Scope2Basis.Location,
+        "market" => Scope2Basis.Market,
+        "both" => Scope2Basis.Both,
+        _ => throw new CarbonException($"unknown scope 2 basis '{code}' (expected location, market or both)"),
+    };
+
+    /// <summary>JSON as the code string (saved inventories keep their form).</summary>
+    public sealed class JsonConverter : JsonConverter<Scope2Basis>
+    {
+        public override Scope2Basis Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => Parse(reader.GetString());
+        public override void Write(Utf8JsonWriter writer, Scope2Basis value, JsonSerializerOptions options) => writer.WriteStringValue(value.Code());
+    }
 }
 
 /// <summary>Everything an inventory calculation needs; the calculation itself does no I/O.</summary>
@@ -55,15 +97,22 @@ public sealed record InventoryLine
 {
     public required string Id { get; init; }
     public required GhgScope Scope { get; init; }
-    /// <summary>Scope 2 basis: location, market, or both (heat, steam, cooling); empty outside scope 2.</summary>
-    public string Basis { get; init; } = "";
+    /// <summary>Scope 2 basis: location, market, or both (heat, steam, cooling); none outside scope 2. JSON: the code string.</summary>
+    [JsonConverter(typeof(Scope2Bases.JsonConverter))]
+    public Scope2Basis Basis { get; init; }
     public int IsoCategory { get; init; }
     public int? Scope3Category { get; init; }
     public required string Source { get; init; }
     public required string Material { get; init; }
     public required double Activity { get; init; }
     public required string Unit { get; init; }
+    /// <summary>CO2e of the line in tonnes: the figure results store and show (saved inventories and their fingerprints keep it).</summary>
     public required double Co2eTonnes { get; init; }
+
+    /// <summary>CO2e of the line as a quantity.</summary>
+    [JsonIgnore]
+    public Emissions Co2e => Emissions.FromTonnesCo2e(Co2eTonnes);
+
     public required IReadOnlyList<GasAmount> Gases { get; init; }
     public required IReadOnlyList<FactorUse> Factors { get; init; }
     /// <summary>The main factor in words: "0.5366 kgCO2/kWh" or "GWP 1923.5 (AR5)".</summary>
@@ -88,10 +137,19 @@ public sealed record MarketBasedDetail(double GridKwh, double InstrumentKwh, dou
 /// <summary>An activity that could not be turned into emissions, with the reason (the inventory says it is incomplete).</summary>
 public sealed record UnresolvedActivity(string Source, string Material, double Amount, string Unit, DateOnly Date, string Origin, string Reason);
 
+/// <summary>Totals in tonnes CO2e (the stored and shown figures) and as <see cref="Emissions"/> quantities.</summary>
 public sealed record InventoryTotals(double Scope1T, double Scope2LocationT, double Scope2MarketT, double Scope3T, double MemoT)
 {
     public double TotalLocationT => Scope1T + Scope2LocationT + Scope3T;
     public double TotalMarketT => Scope1T + Scope2MarketT + Scope3T;
+
+    [JsonIgnore] public Emissions Scope1 => Emissions.FromTonnesCo2e(Scope1T);
+    [JsonIgnore] public Emissions Scope2Location => Emissions.FromTonnesCo2e(Scope2LocationT);
+    [JsonIgnore] public Emissions Scope2Market => Emissions.FromTonnesCo2e(Scope2MarketT);
+    [JsonIgnore] public Emissions Scope3 => Emissions.FromTonnesCo2e(Scope3T);
+    [JsonIgnore] public Emissions Memo => Emissions.FromTonnesCo2e(MemoT);
+    [JsonIgnore] public Emissions TotalLocation => Emissions.FromTonnesCo2e(TotalLocationT);
+    [JsonIgnore] public Emissions TotalMarket => Emissions.FromTonnesCo2e(TotalMarketT);
 }
 
 /// <summary>A CO2e sum per key of one dimension (scope, category, source, gas, space, system).</summary>
@@ -117,7 +175,7 @@ public sealed record InventoryResult
     {
         // Market-based scope 2 lines would double count scope 2 in every dimension but 'scope'; memo items (R22) are never part
         // of a scope, so they are left out of every dimension but 'scope' (key memo) too.
-        var lines = Lines.Where(l => l.Basis != "market" && l.Scope != GhgScope.Memo);
+        var lines = Lines.Where(l => l.Basis != Scope2Basis.Market && l.Scope != GhgScope.Memo);
         IEnumerable<IGrouping<string, InventoryLine>> groups = dimension switch
         {
             "scope" => Lines.GroupBy(ScopeKey),
@@ -139,8 +197,8 @@ public sealed record InventoryResult
     private static string ScopeKey(InventoryLine l) => l.Scope switch
     {
         GhgScope.Scope1 => "scope1",
-        GhgScope.Scope2 when l.Basis == "market" => "scope2_market",
-        GhgScope.Scope2 when l.Basis == "location" => "scope2_location",
+        GhgScope.Scope2 when l.Basis == Scope2Basis.Market => "scope2_market",
+        GhgScope.Scope2 when l.Basis == Scope2Basis.Location => "scope2_location",
         GhgScope.Scope2 => "scope2_location_and_market",
         GhgScope.Scope3 => "scope3",
         _ => "memo",

@@ -16,6 +16,8 @@ public enum Carrier
     PvGeneration,
     ExportedElectricity,
     ExportedHeat,
+    /// <summary>Outdoor (ambient) air: no quantity, only conditions measured by gauge meters (temperature, humidity).</summary>
+    Ambient,
 }
 
 /// <summary>Physical dimension of a carrier's canonical unit.</summary>
@@ -24,15 +26,19 @@ public enum Dimension
     Energy,
     Volume,
     Mass,
+    /// <summary>No quantity (ambient conditions): only gauge meters.</summary>
+    None,
 }
 
 /// <summary>How a meter reports. Cumulative: register value at an instant. Interval: quantity over the
-/// interval that ends at the timestamp. Power: instantaneous power (kW) at the timestamp.</summary>
+/// interval that ends at the timestamp. Power: instantaneous power (kW) at the timestamp. Gauge: any other instantaneous,
+/// non-additive measurement at the timestamp (temperature °C, relative humidity %); like power, averaged over a bucket, never summed.</summary>
 public enum MeterKind
 {
     Cumulative,
     Interval,
     Power,
+    Gauge,
 }
 
 /// <summary>Where a meter sits in KPI boundaries and whether node sums include it.</summary>
@@ -75,6 +81,7 @@ public static class Codes
         Carrier.PvGeneration => "pv_generation",
         Carrier.ExportedElectricity => "exported_electricity",
         Carrier.ExportedHeat => "exported_heat",
+        Carrier.Ambient => "ambient",
         _ => throw new ArgumentOutOfRangeException(nameof(c)),
     };
 
@@ -83,6 +90,7 @@ public static class Codes
         MeterKind.Cumulative => "cumulative",
         MeterKind.Interval => "interval",
         MeterKind.Power => "power",
+        MeterKind.Gauge => "gauge",
         _ => throw new ArgumentOutOfRangeException(nameof(k)),
     };
 
@@ -110,7 +118,7 @@ public static class Codes
     public static Carrier ParseCarrier(string s) => TryCarrier(s, out var c) ? c
         : throw new ArgumentException($"unknown carrier '{s}' (expected one of {string.Join(", ", Carriers.Select(Of))})");
     public static MeterKind ParseKind(string s) => TryKind(s, out var k) ? k
-        : throw new ArgumentException($"unknown kind '{s}' (expected cumulative, interval or power)");
+        : throw new ArgumentException($"unknown kind '{s}' (expected cumulative, interval, power or gauge)");
     public static MeterRole ParseRole(string s) => TryRole(s, out var r) ? r
         : throw new ArgumentException($"unknown role '{s}' (expected one of {string.Join(", ", Roles.Select(Of))})");
 
@@ -134,6 +142,7 @@ public static class MeterUnits
     {
         Carrier.Water or Carrier.NaturalGas or Carrier.Diesel or Carrier.Gasoline => Dimension.Volume,
         Carrier.Lpg => Dimension.Mass,
+        Carrier.Ambient => Dimension.None,
         _ => Dimension.Energy,
     };
 
@@ -143,48 +152,33 @@ public static class MeterUnits
         Carrier.Water or Carrier.NaturalGas => "m3",
         Carrier.Diesel or Carrier.Gasoline => "L",
         Carrier.Lpg => "kg",
+        Carrier.Ambient => "",
         _ => "kWh",
     };
 
-    /// <summary>Factor that converts a value in <paramref name="unit"/> into the carrier's canonical unit.
-    /// Throws <see cref="ArgumentException"/> naming the unit when it does not fit the carrier.</summary>
+    /// <summary>Factor that converts a value in <paramref name="unit"/> into the carrier's canonical unit (the spelling is parsed by
+    /// the one unit table, <see cref="Units"/>). Water and gas meters take litres, m³ and Nm³ (a meter's m³ is not corrected to
+    /// normal conditions, so 1 Nm³ counts as 1 m³). Throws <see cref="ArgumentException"/> naming the unit when it does not fit the carrier.</summary>
     public static double ToCanonicalFactor(Carrier c, string unit)
     {
-        var u = unit.Trim();
-        double? f = DimensionOf(c) switch
+        if (DimensionOf(c) == Dimension.None)
+            throw new ArgumentException($"carrier {Codes.Of(c)} has no quantity: measure it with a gauge meter (kind gauge, unit °C or %)");
+        double? f = !Units.TryParse(unit, out var u) ? null : (DimensionOf(c), u.Dimension) switch
         {
-            Dimension.Energy => u switch
-            {
-                "kWh" or "kwh" or "千瓦时" or "度" => 1.0,
-                "MWh" or "mwh" or "兆瓦时" => 1000.0,
-                "Wh" or "wh" => 0.001,
-                "GJ" or "gj" => Energy.KilowattHoursPerGigajoule,
-                "MJ" or "mj" => Energy.KilowattHoursPerGigajoule / 1000.0,
-                _ => null,
-            },
-            Dimension.Volume when CanonicalUnit(c) == "m3" => u switch
-            {
-                "m3" or "m³" or "Nm3" or "Nm³" or "立方米" or "方" => 1.0,
-                "L" or "l" or "升" => 0.001,
-                _ => null,
-            },
-            Dimension.Volume => u switch
-            {
-                "L" or "l" or "升" => 1.0,
-                "m3" or "m³" or "立方米" => 1000.0,
-                _ => null,
-            },
-            Dimension.Mass => u switch
-            {
-                "kg" or "千克" or "公斤" => 1.0,
-                "t" or "吨" => 1000.0,
-                _ => null,
-            },
+            (Dimension.Energy, UnitDimension.Energy) => u.ToCanonical,
+            (Dimension.Volume, UnitDimension.LiquidVolume) when CanonicalUnit(c) == "m3" => u.ToCanonical / 1000.0,
+            (Dimension.Volume, UnitDimension.GasVolume) when CanonicalUnit(c) == "m3" => u.ToCanonical,
+            (Dimension.Volume, UnitDimension.LiquidVolume) => u.ToCanonical,
+            (Dimension.Mass, UnitDimension.Mass) => u.ToCanonical,
             _ => null,
         };
         return f ?? throw new ArgumentException(
             $"unit '{unit}' does not fit carrier {Codes.Of(c)} (canonical unit {CanonicalUnit(c)})");
     }
+
+    /// <summary>Factor that converts a power reading in <paramref name="unit"/> to kW.</summary>
+    public static double ToKilowattsFactor(string unit) => Units.TryParse(unit, out var u) && u.Dimension == UnitDimension.Power ? u.ToCanonical
+        : throw new ArgumentException($"unit '{unit}' is not a power unit (kW, MW, W)");
 }
 
 /// <summary>A meter, physical or virtual. Deltas are stored in the carrier's canonical unit: raw value ×
@@ -207,6 +201,9 @@ public sealed record Meter
     public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(15);
     /// <summary>Largest plausible rate in canonical units per hour; larger deltas are flagged as jumps.</summary>
     public double? MaxRatePerHour { get; init; }
+    /// <summary>Cumulative registers: a drop is a normal reset from zero (counted as the new value), not a suspected reset
+    /// awaiting confirmation.</summary>
+    public bool ResetsNormal { get; init; }
     public SpaceId? SpaceId { get; init; }
     public string? SystemCode { get; init; }
     public string? Device { get; init; }
@@ -215,20 +212,49 @@ public sealed record Meter
     public string? Formula { get; init; }
 
     public bool IsVirtual => Formula is not null;
-    public string CanonicalUnit => Kind == MeterKind.Power ? "kW" : MeterUnits.CanonicalUnit(Carrier);
+    public string CanonicalUnit => Kind switch
+    {
+        MeterKind.Power => "kW",
+        MeterKind.Gauge => GaugeUnits.Canonical(Unit),
+        _ => MeterUnits.CanonicalUnit(Carrier),
+    };
     /// <summary>raw value × this = canonical value.</summary>
-    public double ScaleToCanonical => Multiplier * (Kind == MeterKind.Power ? PowerFactor(Unit) : MeterUnits.ToCanonicalFactor(Carrier, Unit));
+    public double ScaleToCanonical => Multiplier * Kind switch
+    {
+        MeterKind.Power => PowerFactor(Unit),
+        MeterKind.Gauge => GaugeUnits.Factor(Unit),
+        _ => MeterUnits.ToCanonicalFactor(Carrier, Unit),
+    };
+
+    /// <summary>Power and gauge meters: a value at an instant, not a quantity over time. Their buckets are averages; they never
+    /// feed node sums, aggregates, formulas, KPIs or carbon.</summary>
+    public bool IsInstantaneous => Kind is MeterKind.Power or MeterKind.Gauge;
 
     /// <summary>Whether sums over space/system nodes include this meter: consumption meters only. Master/check meters and the
     /// facility input boundary are excluded so energy is never counted twice; generation (on-site renewables), exports and
     /// reused heat are not consumption.</summary>
     public bool IsSummable => Role is not (MeterRole.FacilityInput or MeterRole.Check or MeterRole.Export or MeterRole.RenewableOnsite or MeterRole.ReusedHeat);
 
-    private static double PowerFactor(string unit) => unit.Trim() switch
+    private static double PowerFactor(string unit) => MeterUnits.ToKilowattsFactor(unit);
+}
+
+/// <summary>Units of gauge meters (instantaneous, non-additive measurements): temperature in °C and relative humidity in %.</summary>
+public static class GaugeUnits
+{
+    /// <summary>The canonical unit of a gauge unit; throws <see cref="ArgumentException"/> naming the unit when it is not one.</summary>
+    public static string Canonical(string unit) => unit.Trim() switch
     {
-        "kW" or "kw" => 1.0,
-        "MW" or "mw" => 1000.0,
-        "W" or "w" => 0.001,
-        _ => throw new ArgumentException($"unit '{unit}' is not a power unit (kW, MW, W)"),
+        "°C" or "℃" or "degC" or "C" => "°C",
+        "%" or "%RH" or "RH" => "%",
+        _ => throw new ArgumentException($"unit '{unit}' is not a gauge unit (°C or %)"),
     };
+
+    /// <summary>Factor to the canonical unit (the accepted spellings are all the canonical unit itself).</summary>
+    public static double Factor(string unit)
+    {
+        _ = Canonical(unit);
+        return 1.0;
+    }
+
+    public static bool IsGaugeUnit(string unit) => unit.Trim() is "°C" or "℃" or "degC" or "C" or "%" or "%RH" or "RH";
 }

@@ -83,6 +83,7 @@ public readonly record struct Mass(double Kilograms)
 /// <summary>Greenhouse-gas emissions in CO2-equivalent, canonical unit kgCO2e. 1 tCO2e = 1000 kgCO2e.</summary>
 public readonly record struct Emissions(double KilogramsCo2e)
 {
+    public static Emissions Zero => default;
     public static Emissions FromKilogramsCo2e(double v) => new(v);
     public static Emissions FromTonnesCo2e(double v) => new(v * 1000.0);
     public double TonnesCo2e => KilogramsCo2e / 1000.0;

@@ -61,7 +61,11 @@ public sealed record KpiInputs
     /// <summary>Grid electricity emission factor, for CUE (optional).</summary>
     public EnergyEmissionFactor? GridEmissionFactor { get; init; }
 
-    /// <summary>Other emissions caused by data-center energy use (e.g. backup diesel), added to CUE's numerator.</summary>
+    /// <summary>Location-based emissions of the grid electricity, summed day by day with each day's factor (see <see cref="Cue"/>);
+    /// when null, CUE takes <see cref="FacilityInput"/> × <see cref="GridEmissionFactor"/>.</summary>
+    public Emissions? GridEmissions { get; init; }
+
+    /// <summary>On-site combustion for the data centre's energy (e.g. backup diesel), added to CUE's numerator (see <see cref="Cue"/>).</summary>
     public Emissions? OtherEmissions { get; init; }
 
     /// <summary>Heat removed by the cooling system, the cooling load (kWh thermal; Σ chilled_water meters under the <c>cooling</c>

@@ -25,7 +25,7 @@ public static class AggregateRules
     /// power is not additive over time).</summary>
     public static IReadOnlyList<AggregateSpec> For(Meter meter, SpaceId? building)
     {
-        if (meter.IsVirtual || meter.Kind == MeterKind.Power) return [];
+        if (meter.IsVirtual || meter.IsInstantaneous) return [];
         var list = new List<AggregateSpec>();
         SpaceId?[] spaces = building is null ? [null] : [null, building];
         foreach (var s in spaces)

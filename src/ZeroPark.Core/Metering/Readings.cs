@@ -22,8 +22,21 @@ public enum ReadingFlags
     Manual = 64,
     /// <summary>First reading of a cumulative register: the baseline, no delta.</summary>
     First = 128,
+    /// <summary>The cumulative register dropped (no rollover, no recorded replacement): the energy of this interval is
+    /// unknown (delta 0, not summed) until a person confirms what happened; later deltas count from this value.</summary>
+    SuspectedReset = 256,
+    /// <summary>A drop counted as a reset from zero: the delta is the new value (confirmed by a person, or automatic on
+    /// a meter whose resets are normal). Later deltas count from this value.</summary>
+    Reset = 512,
+    /// <summary>Source flag: a person confirmed this drop as a reset from zero.</summary>
+    ResetConfirmed = 1024,
+    /// <summary>Source flag: a person confirmed this reading as bad: not summed and never a base.</summary>
+    BadReading = 2048,
 
-    Excluded = Negative | Jump,
+    /// <summary>Not summed (delta 0) and counted as flagged.</summary>
+    Excluded = Negative | Jump | SuspectedReset | BadReading,
+    /// <summary>Never the base of a later delta.</summary>
+    NotABase = Negative | Jump | BadReading,
 }
 
 /// <summary>
@@ -37,8 +50,9 @@ public readonly record struct StoredReading(long Ts, double Value, double Delta,
 {
     public bool IsExcluded => (Flags & ReadingFlags.Excluded) != 0;
 
-    /// <summary>A reading whose register value can be the base of the next delta.</summary>
-    public bool IsValidBase => !IsExcluded;
+    /// <summary>A reading whose register value can be the base of the next delta (a suspected reset is one: later
+    /// deltas count from the value the register dropped to).</summary>
+    public bool IsValidBase => (Flags & ReadingFlags.NotABase) == 0;
 }
 
 /// <summary>An incoming point for a resolved meter. <see cref="Flags"/> carries source flags (Manual, Estimated).</summary>

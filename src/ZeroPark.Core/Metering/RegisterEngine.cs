@@ -10,7 +10,11 @@ namespace ZeroPark.Metering;
 /// value is reported for the audit log). A real reading supersedes an estimated one silently.</item>
 /// <item>Cumulative registers: delta = (value − base) × multiplier × unit factor, where base is the last reading
 /// that is a valid base. A backwards step is a rollover when wrapping at the register maximum gives a delta below
-/// half the register; otherwise it is flagged <see cref="ReadingFlags.Negative"/> and not summed. A delta above
+/// half the register; otherwise it is a drop: flagged <see cref="ReadingFlags.SuspectedReset"/> (delta 0, not summed, listed
+/// for confirmation), or <see cref="ReadingFlags.Reset"/> (delta = the new value, a reset from zero) when confirmed as a
+/// reset or when the meter's resets are normal. Either way later deltas count from the new value, so the result depends
+/// only on the readings in time order, never on the order they arrived in. A reading confirmed bad
+/// (<see cref="ReadingFlags.BadReading"/>) is not summed and never a base. A delta above
 /// the meter's plausible rate (or above half the register when no rate is set) is flagged
 /// <see cref="ReadingFlags.Jump"/> and not summed. A replacement reading carries the old meter's final value:
 /// its delta is old final − base and the new meter's initial value becomes the next base.</item>
@@ -21,7 +25,9 @@ namespace ZeroPark.Metering;
 /// </summary>
 public static class RegisterEngine
 {
-    private const ReadingFlags SourceFlags = ReadingFlags.Manual | ReadingFlags.Estimated | ReadingFlags.Replacement;
+    private const ReadingFlags SourceFlags = ReadingFlags.Manual | ReadingFlags.Estimated | ReadingFlags.Replacement | ConfirmFlags;
+    /// <summary>A person's confirmation of a drop: kept through recomputation.</summary>
+    public const ReadingFlags ConfirmFlags = ReadingFlags.ResetConfirmed | ReadingFlags.BadReading;
 
     private struct Row
     {
@@ -44,6 +50,21 @@ public static class RegisterEngine
                 return $"value: {p.Value} is not below the register maximum {max}";
         }
         return null;
+    }
+
+    /// <summary>
+    /// Whether an interval reading from <paramref name="start"/> to <paramref name="end"/> (Unix seconds) fits the meter's
+    /// nominal interval: its length may differ by up to 1/720 of it (2 minutes a day, 1.25 s a quarter hour), and an interval
+    /// of whole days is measured on the park's wall clock, so the 23- and 25-hour days of daylight-saving zones fit too.
+    /// </summary>
+    public static bool IntervalFits(Meter meter, ParkClock clock, long start, long end)
+    {
+        var nominal = (long)meter.Interval.TotalSeconds;
+        var tolerance = nominal / 720.0;
+        if (Math.Abs(end - start - nominal) <= tolerance) return true;
+        if (nominal % 86_400 != 0) return false;
+        var wall = (clock.ToLocal(end) - clock.ToLocal(start)).TotalSeconds;
+        return Math.Abs(wall - nominal) <= tolerance;
     }
 
     public static MeterBatchResult Process(Meter meter, MeterContext context, IReadOnlyList<MeterPoint> points)
@@ -91,7 +112,7 @@ public static class RegisterEngine
         for (var i = 0; i < points.Count; i++)
         {
             if (i > 0 && points[i].Ts <= points[i - 1].Ts) return false;
-            if (Validate(meter, points[i]) is not null) return false;
+            if (Validate(meter, points[i]) is not null || (points[i].Flags & ConfirmFlags) != 0) return false;
         }
         return true;
     }
@@ -123,9 +144,11 @@ public static class RegisterEngine
 
         public StoredReading Next(long ts, double value, ReadingFlags source, double? oldFinal)
         {
+            if (meter.Kind != MeterKind.Cumulative) source &= ~ConfirmFlags;
             var (delta, flags) = meter.Kind switch
             {
-                MeterKind.Cumulative => _hasBase ? Cumulative(meter, _scale, _base, ts, value, oldFinal) : (0, ReadingFlags.First),
+                MeterKind.Cumulative when (source & ReadingFlags.BadReading) != 0 => (0, ReadingFlags.None),
+                MeterKind.Cumulative => _hasBase ? Cumulative(meter, _scale, _base, ts, value, oldFinal, source) : (0, ReadingFlags.First),
                 MeterKind.Interval => Interval(meter, _scale, _nominal, value),
                 _ => (value * _scale, ReadingFlags.None),
             };
@@ -170,6 +193,11 @@ public static class RegisterEngine
                     var s = existing[i++];
                     rows.Add(new Row { Ts = s.Ts, Value = s.Value, Source = s.Flags & SourceFlags, OldFinal = s.OldFinal, Stored = s });
                 }
+                else if ((p.Flags & ConfirmFlags) != 0)
+                {
+                    result.Results.Add(new PointResult(p.Index, PointOutcome.Rejected, "ts: no reading at this instant to confirm"));
+                    continue;
+                }
                 else
                 {
                     rows.Add(new Row { Ts = p.Ts, Value = p.Value, Source = p.Flags & SourceFlags, OldFinal = p.OldFinal });
@@ -185,6 +213,13 @@ public static class RegisterEngine
     /// <summary>A point for an instant that already has a row (stored, or earlier in the same batch).</summary>
     private static void Apply(ref Row row, in MeterPoint p, MeterBatchResult result)
     {
+        if ((p.Flags & ConfirmFlags) != 0)
+        {
+            // A person's confirmation of a drop: the value stays, the confirmation replaces any earlier one.
+            row.Source = (row.Source & ~ConfirmFlags) | (p.Flags & ConfirmFlags);
+            result.Results.Add(new PointResult(p.Index, PointOutcome.Accepted));
+            return;
+        }
         var incomingEstimated = (p.Flags & ReadingFlags.Estimated) != 0;
         var rowEstimated = (row.Source & ReadingFlags.Estimated) != 0;
         if (incomingEstimated && !rowEstimated)
@@ -227,13 +262,19 @@ public static class RegisterEngine
                 result.Inserts.Add(now);
                 result.Rollups.Add(Contribution(now, +1));
             }
-            else if (old != now)
+            else
             {
-                result.Updates.Add(now);
-                var a = Contribution(old, -1);
-                var b = Contribution(now, +1);
-                result.Rollups.Add(new RollupChange(now.Ts, a.Sum + b.Sum, 0, a.Flagged + b.Flagged, a.Estimated + b.Estimated));
-                if (k == rows.Count - 1 && !context.ReachesEnd && old.IsValidBase != now.IsValidBase)
+                if (old != now)
+                {
+                    result.Updates.Add(now);
+                    var a = Contribution(old, -1);
+                    var b = Contribution(now, +1);
+                    result.Rollups.Add(new RollupChange(now.Ts, a.Sum + b.Sum, 0, a.Flagged + b.Flagged, a.Estimated + b.Estimated));
+                }
+                // Later readings depend only on the last loaded one when it is a valid base before and after (same instant,
+                // same value): otherwise (a run of readings that are no base, longer than the loaded tail, or a base that
+                // became none) they may change too, whatever the arrival order was.
+                if (k == rows.Count - 1 && !context.ReachesEnd && !(old.IsValidBase && now.IsValidBase))
                     result.NeedsMoreTail = true;
             }
         }
@@ -246,7 +287,8 @@ public static class RegisterEngine
         sign * (r.IsExcluded ? 1 : 0),
         sign * ((r.Flags & ReadingFlags.Estimated) != 0 ? 1 : 0));
 
-    private static (double Delta, ReadingFlags Flags) Cumulative(Meter meter, double scale, in StoredReading b, long ts, double value, double? oldFinal)
+    private static (double Delta, ReadingFlags Flags) Cumulative(Meter meter, double scale, in StoredReading b, long ts, double value, double? oldFinal,
+        ReadingFlags source)
     {
         // On a replacement row, the old meter's final value closes the old register; the row's value starts the new one.
         var end = oldFinal ?? value;
@@ -259,9 +301,17 @@ public static class RegisterEngine
                 diff = end + max - b.Value;
                 flags |= ReadingFlags.Rollover;
             }
+            else if (oldFinal is not null)
+            {
+                // The old register's final value below the base: the replacement's own figures are wrong.
+                return (0, ReadingFlags.Negative);
+            }
             else
             {
-                return (0, ReadingFlags.Negative);
+                // A drop: later deltas count from this value. Counted from zero once confirmed (or when resets are normal).
+                return meter.ResetsNormal || (source & ReadingFlags.ResetConfirmed) != 0
+                    ? (value * scale, ReadingFlags.Reset)
+                    : (0, ReadingFlags.SuspectedReset);
             }
         }
         var delta = diff * scale;

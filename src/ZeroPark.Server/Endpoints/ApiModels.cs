@@ -70,32 +70,35 @@ public sealed record MeterDto
     public string? Device { get; init; }
     public string? Role { get; init; }
     public string? Formula { get; init; }
+    /// <summary>Cumulative meters: a drop is a normal reset from zero (counted as the new value), not a suspected reset.</summary>
+    public bool? ResetsNormal { get; init; }
 
     public static MeterDto From(Meter m, ParkRegistry reg) => new()
     {
         Code = m.Code, Name = m.Name, Carrier = Codes.Of(m.Carrier), Kind = Codes.Of(m.Kind), Unit = m.Unit, RegisterMax = m.RegisterMax,
         Multiplier = m.Multiplier, IntervalMinutes = (int)m.Interval.TotalMinutes, MaxRate = m.MaxRatePerHour,
         Space = m.SpaceId is { } s && reg.SpacesById.TryGetValue(s.Value, out var space) ? space.Code : null,
-        System = m.SystemCode, Device = m.Device, Role = Codes.Of(m.Role), Formula = m.Formula,
+        System = m.SystemCode, Device = m.Device, Role = Codes.Of(m.Role), Formula = m.Formula, ResetsNormal = m.ResetsNormal,
     };
 
     public MeterDraft ToDraft(string code) => new(code, Name ?? "", Carrier ?? "", Kind ?? "", Unit ?? "")
     {
         RegisterMax = RegisterMax, Multiplier = Multiplier ?? 1.0, IntervalMinutes = IntervalMinutes ?? 15, MaxRatePerHour = MaxRate,
         SpaceCode = Space, SystemCode = System, Device = Device, Role = string.IsNullOrWhiteSpace(Role) ? "submeter" : Role, Formula = Formula,
+        ResetsNormal = ResetsNormal ?? false,
     };
 }
 
 /// <summary>A meter as returned: the stored fields plus the canonical unit its deltas and series are in.</summary>
 public sealed record MeterView(
     string Code, string Name, string Carrier, string Kind, string Unit, double? RegisterMax, double Multiplier, int IntervalMinutes,
-    double? MaxRate, string? Space, string? System, string? Device, string Role, string? Formula, string CanonicalUnit, bool Virtual)
+    double? MaxRate, string? Space, string? System, string? Device, string Role, string? Formula, string CanonicalUnit, bool Virtual, bool ResetsNormal)
 {
     public static MeterView From(Meter m, ParkRegistry reg)
     {
         var d = MeterDto.From(m, reg);
         return new(m.Code, m.Name, d.Carrier!, d.Kind!, m.Unit, m.RegisterMax, m.Multiplier, d.IntervalMinutes!.Value, m.MaxRatePerHour, d.Space,
-            m.SystemCode, m.Device, d.Role!, m.Formula, m.CanonicalUnit, m.IsVirtual);
+            m.SystemCode, m.Device, d.Role!, m.Formula, m.CanonicalUnit, m.IsVirtual, m.ResetsNormal);
     }
 }
 
@@ -127,6 +130,15 @@ public sealed record VoidRequest
     public JsonElement? At { get; init; }
     public JsonElement? From { get; init; }
     public JsonElement? To { get; init; }
+    public string? Reason { get; init; }
+}
+
+/// <summary>Confirms what a suspected reset was: <c>resolution</c> = reset, replacement (optional <c>old_final</c>) or bad_reading.</summary>
+public sealed record ResetConfirmationRequest
+{
+    public JsonElement? At { get; init; }
+    public string? Resolution { get; init; }
+    public double? OldFinal { get; init; }
     public string? Reason { get; init; }
 }
 

@@ -218,6 +218,26 @@ internal static class RegistryEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        inPark.MapGet("/reset-suspects", async Task<Ok<IReadOnlyList<ResetSuspect>>> (string park, [FromQuery] string? meter, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.ResetSuspectsAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter.Trim(), ct)))
+            .WithSummary("Suspected resets awaiting confirmation: cumulative registers that dropped (no rollover, no recorded replacement)")
+            .WithDescription("Each: meter, time, the value the register dropped to and the last valid value before it (within 7 days). The drop's energy is not counted until confirmed; later readings count from the new value.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        inPark.MapPost("/meters/{code}/reset-confirmation", async Task<NoContent> (string park, string code, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+            {
+                var body = await json.ReadAsync<ResetConfirmationRequest>(request, ct);
+                var at = Query.Instant(body.At, "at");
+                var resolution = ZeroParkStore.ParseResolution(body.Resolution);
+                await store.ConfirmResetAsync(park, code, at, resolution, body.OldFinal, UserAccess.Actor(request.HttpContext), body.Reason, ct);
+                return TypedResults.NoContent();
+            })
+            .Accepts<ResetConfirmationRequest>("application/json")
+            .WithSummary("Confirm a suspected reset as reset (counted from zero), replacement (old_final: the old register's final value; default the previous reading) or bad_reading; audited as the signed-in user")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         inPark.MapPost("/meters/{code}/fill-gaps", async Task<Ok<IngestResponse>> (string park, string code, [FromQuery(Name = "from")] string? fromDate,
                 [FromQuery(Name = "to")] string? toDate, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ZeroPark.Carbon;
 using ZeroPark.Domain;
+using ZeroPark.EnergyManagement;
 using ZeroPark.Metering;
 
 namespace ZeroPark.Storage.Carbon;
@@ -57,7 +58,7 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
         for (var m = new DateOnly(from.Year, from.Month, 1); m <= to; m = m.AddMonths(1))
             months.Add((m < from ? from : m, m.AddMonths(1).AddDays(-1) > to ? to : m.AddMonths(1).AddDays(-1)));
         var monthly = months.Select(m => (m.Start, Result: Run(m.Start, m.End))).ToList();
-        static IEnumerable<InventoryLine> Counted(InventoryResult r) => r.Lines.Where(l => l.Basis != "market" && l.Scope != GhgScope.Memo);
+        static IEnumerable<InventoryLine> Counted(InventoryResult r) => r.Lines.Where(l => l.Basis != Scope2Basis.Market && l.Scope != GhgScope.Memo);
 
         // Statistics per source (horizontal view).
         var statistics = Counted(whole).GroupBy(l => l.Source).Select(g =>
@@ -83,14 +84,17 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
         double? Setting(string k) => settings.TryGetValue(k, out var v) && double.TryParse(v, NumberStyles.Float, Inv, out var d) ? d : null;
         var itSeries = await store.SeriesAsync(park, SeriesTarget.Node(ctx.SpaceCode, role: MeterRole.ItLoad, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
         var itKwh = itSeries.Total;
-        var energyT = Counted(whole).Where(l => l.Source == "purchased_electricity" || (l.Scope == GhgScope.Scope1 && Sources.Get(l.Source).Calc == SourceCalc.Combustion)).Sum(l => l.Co2eTonnes);
+        // CUE: the one definition (Cue), from the energy-related emission series of the same period, summed over its days.
+        var days = await service.SeriesAsync(park, node, from, to, Granularity.Day, method, gwp, options, ct);
+        var energyT = days.Sum(d => d.TotalT);
+        double? cue = Cue.KilogramsPerKilowattHour(Emissions.FromTonnesCo2e(energyT), Energy.FromKilowattHours(days.Sum(d => d.ItKwh ?? 0)));
         var racks = ctx.SpaceCode is null ? ctx.Registry.Park.RacksInUse : null;
         var pflops = Setting(CarbonService.SettingPflops);
         var revenue = Setting(CarbonService.SettingRevenue);
         var intensity = new List<IntensityMetric>
         {
             new("per_it_kwh", itKwh > 0 ? total * 1000 / itKwh : null, "kgCO2e/kWh", $"all scopes (location-based) / IT energy {itKwh.ToString("#,0", Inv)} kWh"),
-            new("cue", itKwh > 0 ? energyT * 1000 / itKwh : null, "kgCO2e/kWh", "ISO/IEC 30134-8: energy-related CO2e (grid electricity + fuel combustion) / IT energy"),
+            new("cue", cue, "kgCO2e/kWh", Cue.Formula),
             new("per_rack", racks is > 0 ? total / racks.Value : null, "tCO2e/rack", racks is > 0 ? $"{racks} racks in use" : "racks in use are recorded for the park only"),
             new("per_pflops", pflops is > 0 ? total / pflops.Value : null, "tCO2e/PFLOPS", pflops is > 0 ? $"computing capacity {pflops.Value.ToString(Inv)} PFLOPS (setting {CarbonService.SettingPflops})" : $"set {CarbonService.SettingPflops} to compute"),
             new("per_revenue", revenue is > 0 ? total / (revenue.Value / 10_000) : null, "tCO2e/10^4 CNY", revenue is > 0 ? $"revenue {revenue.Value.ToString("#,0", Inv)} CNY (setting {CarbonService.SettingRevenue})" : $"set {CarbonService.SettingRevenue} to compute"),
@@ -110,7 +114,6 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
         }
         if (Setting(CarbonService.SettingBenchmarkCue) is { } bcue)
         {
-            var cue = itKwh > 0 ? energyT * 1000 / itKwh : (double?)null;
             benchmarks.Add(new BenchmarkResult("industry_cue", bcue, cue, "kgCO2e/kWh", cue is { } c ? (c - bcue) / bcue * 100 : null, "configured industry CUE value"));
         }
 
@@ -122,7 +125,6 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
 
         // Regression of daily emissions on daily IT energy.
         RegressionResult? regression = null;
-        var days = await service.SeriesAsync(park, node, from, to, Granularity.Day, method, gwp, ct);
         var points = days.Where(d => d.ItKwh is > 0 && d.GridKwh is not null).Select(d => (X: d.ItKwh!.Value, Y: d.TotalT)).ToList();
         if (points.Count >= 3)
         {
@@ -135,7 +137,7 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
             }
         }
         else notes.Add("regression: fewer than 3 days with both IT energy and grid electricity");
-        notes.Add("regression against outdoor temperature: no temperature series is recorded in ZeroPark yet");
+        notes.Add("regression against outdoor temperature: not computed yet (an outdoor temperature series can be recorded with a gauge meter of carrier ambient, as the demo's weather_temp)");
 
         // Vertical view: each source month by month against the mean of its other months.
         var anomalies = new List<AnomalyItem>();

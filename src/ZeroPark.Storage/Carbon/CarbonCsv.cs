@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ZeroPark.Carbon;
+using ZeroPark.Domain;
 using ZeroPark.Metering;
 using ZeroPark.Storage.Import;
 
@@ -293,20 +294,20 @@ public static class ActivityCsv
             {
                 case SourceCalc.Release or SourceCalc.MassBalance:
                     if (!ReleasedMaterials.IsKnown(material)) problems.Add($"material: '{material}' is not a known gas or refrigerant for {def.Code}");
-                    if (dim != ActivityDimension.Mass) problems.Add($"unit: {def.Code} is recorded by mass (kg, t), not {unit}");
+                    if (dim != UnitDimension.Mass) problems.Add($"unit: {def.Code} is recorded by mass (kg, t), not {unit}");
                     break;
                 case SourceCalc.Electricity:
                     if (!material.Equals("electricity", StringComparison.OrdinalIgnoreCase)) problems.Add("material: purchased_electricity takes 'electricity'");
-                    if (dim != ActivityDimension.Energy) problems.Add($"unit: electricity is an energy (kWh, MWh), not {unit}");
+                    if (dim != UnitDimension.Energy) problems.Add($"unit: electricity is an energy (kWh, MWh), not {unit}");
                     break;
                 case SourceCalc.PurchasedEnergy:
-                    if (dim != ActivityDimension.Energy)
+                    if (dim != UnitDimension.Energy)
                         problems.Add($"unit: {def.Code} is an energy (GJ, kWh); for steam in tonnes convert first: GJ = t × (enthalpy kJ/kg − 83.74) / 1000");
                     break;
                 case SourceCalc.Combustion:
-                    if (dim is not (ActivityDimension.Mass or ActivityDimension.LiquidVolume or ActivityDimension.GasVolume or ActivityDimension.Energy))
+                    if (dim is not (UnitDimension.Mass or UnitDimension.LiquidVolume or UnitDimension.GasVolume or UnitDimension.Energy))
                         problems.Add($"unit: fuel is recorded by mass, volume or energy, not {unit}");
-                    if (dim == ActivityDimension.LiquidVolume && material.Equals("natural_gas", StringComparison.OrdinalIgnoreCase))
+                    if (dim == UnitDimension.LiquidVolume && material.Equals("natural_gas", StringComparison.OrdinalIgnoreCase))
                         problems.Add("unit: natural gas is recorded in Nm3 or 10^4Nm3 (0 °C, 101.325 kPa); correct meter volumes first");
                     break;
             }

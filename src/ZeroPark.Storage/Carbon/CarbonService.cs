@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using ZeroPark.Carbon;
 using ZeroPark.Domain;
+using ZeroPark.EnergyManagement;
 using ZeroPark.Metering;
 
 namespace ZeroPark.Storage.Carbon;
@@ -21,10 +22,15 @@ public sealed record LineChange(string Key, double BeforeT, double AfterT, doubl
 public sealed record InventoryDiff(long? PreviousId, int? PreviousVersion, double Scope1DeltaT, double Scope2LocationDeltaT, double Scope2MarketDeltaT, double Scope3DeltaT,
     double TotalLocationDeltaT, double? TotalChangePct, IReadOnlyList<LineChange> Changes, bool BaseYearRecalculation, string? BaseYearNote);
 
-/// <summary>One bucket of the emission series: grid electricity, IT energy, location-based scope 2 electricity, metered scope 1
-/// fuel, and CUE = (scope 2 electricity + metered scope 1 combustion) / E_IT (ISO/IEC 30134-8).</summary>
+/// <summary>One bucket of the energy-related emission series: grid electricity, IT energy, location-based scope 2 electricity,
+/// on-site stationary combustion from fuel meters and from entered records, their total (CUE's numerator) and CUE
+/// (<see cref="ZeroPark.EnergyManagement.Cue"/>, ISO/IEC 30134-8).</summary>
 public sealed record EmissionBucket(DateTimeOffset Start, DateTimeOffset End, double? GridKwh, double? ItKwh, double Scope2LocationT, double Scope1MeteredT,
-    double TotalT, double? CueKgPerKwh, IReadOnlyList<long> FactorIds);
+    double TotalT, double? CueKgPerKwh, IReadOnlyList<long> FactorIds)
+{
+    /// <summary>On-site stationary combustion from entered activity records dated in the bucket (tCO2e).</summary>
+    public double Scope1RecordedT { get; init; }
+}
 
 /// <summary>
 /// Carbon accounting over the store: gathers activity data (monthly rollups of grid electricity, purchased heat and fuel meters,
@@ -105,7 +111,7 @@ public sealed class CarbonService(ZeroParkStore store)
     public async Task<InventoryDiff> DiffAsync(string park, StoredInventory previous, InventoryResult now, CancellationToken ct = default)
     {
         var before = JsonSerializer.Deserialize<InventoryResult>(previous.ResultJson, CarbonJson.Options)!;
-        static string Key(InventoryLine l) => $"{LineView.ScopeCode(l.Scope)} {l.Basis} {l.Source} {l.Material} {l.Space}".Replace("  ", " ", StringComparison.Ordinal).Trim();
+        static string Key(InventoryLine l) => $"{LineView.ScopeCode(l.Scope)} {l.Basis.Code()} {l.Source} {l.Material} {l.Space}".Replace("  ", " ", StringComparison.Ordinal).Trim();
         var b = before.Lines.GroupBy(Key).ToDictionary(g => g.Key, g => g.ToList());
         var a = now.Lines.GroupBy(Key).ToDictionary(g => g.Key, g => g.ToList());
         var changes = new List<LineChange>();
@@ -170,30 +176,50 @@ public sealed class CarbonService(ZeroParkStore store)
 
     // ------------------------------------------------------------------ emission series and CUE
 
-    /// <summary>Emissions per bucket (hour, day, month, year) from metered energy: grid electricity × the location factor valid on
-    /// the bucket's day, metered fuel at the inventory's per-unit rate; and CUE per bucket.</summary>
+    /// <summary>Energy-related emissions per bucket (hour, day, month, year) and CUE, by the one definition of <see cref="Cue"/>:
+    /// grid electricity × the location-based factor valid on each local day (an hour takes its day's factor; a month or year is
+    /// the sum of its days), plus on-site stationary combustion (<see cref="Cue.CombustionSources"/>) from fuel meters at the
+    /// inventory's per-unit rate of the period and from entered records on their date (in the first hour of that day).
+    /// The energy KPI (<c>…/energy/kpi</c>) and the carbon analysis take their CUE from here, so they agree for a period.</summary>
+    public Task<IReadOnlyList<EmissionBucket>> SeriesAsync(string park, string? node, DateOnly from, DateOnly to, Granularity g, AccountingMethod method,
+        GwpSet gwp, CancellationToken ct = default) => SeriesAsync(park, node, from, to, g, method, gwp, null, ct);
+
+    /// <inheritdoc cref="SeriesAsync(string, string?, DateOnly, DateOnly, Granularity, AccountingMethod, GwpSet, CancellationToken)"/>
     public async Task<IReadOnlyList<EmissionBucket>> SeriesAsync(string park, string? node, DateOnly from, DateOnly to, Granularity g, AccountingMethod method,
-        GwpSet gwp, CancellationToken ct = default)
+        GwpSet gwp, InventoryOptions? options, CancellationToken ct = default)
     {
-        var ctx = await ContextAsync(park, node, from, to, null, ct);
+        if (g == Granularity.QuarterHour) throw new ValidationException("by", "emissions are given per hour, day, month or year");
+        var ctx = await ContextAsync(park, node, from, to, options, ct);
         var space = ctx.SpaceCode;
-        var gridTask = store.SeriesAsync(park, SeriesTarget.Node(space, role: MeterRole.FacilityInput, carrier: Carrier.Electricity), from, to, g, ct);
-        var itTask = store.SeriesAsync(park, SeriesTarget.Node(space, role: MeterRole.ItLoad, carrier: Carrier.Electricity), from, to, g, ct);
+        // Factors are chosen per day: the fine series is hourly or daily, coarser buckets are sums of days.
+        var fine = g == Granularity.Hour ? Granularity.Hour : Granularity.Day;
+        var gridTarget = SeriesTarget.Node(space, role: MeterRole.FacilityInput, carrier: Carrier.Electricity);
+        var itTarget = SeriesTarget.Node(space, role: MeterRole.ItLoad, carrier: Carrier.Electricity);
         var hasGrid = ctx.Registry.MetersById.Values.Any(m => m.Role == MeterRole.FacilityInput && m.Carrier == Carrier.Electricity);
         var hasIt = ctx.Registry.MetersById.Values.Any(m => m.Role == MeterRole.ItLoad);
-        var grid = hasGrid ? await gridTask : null;
-        var it = hasIt ? await itTask : null;
-        if (!hasGrid) await Task.WhenAll(gridTask.ContinueWith(_ => { }, ct));
-        if (!hasIt) await Task.WhenAll(itTask.ContinueWith(_ => { }, ct));
-        // Metered fuel: the inventory's tCO2e per unit for each fuel, spread over the buckets by the fuel meters' series.
-        var inv = Compute(ctx, from, to, method, gwp);
-        var fuelRates = inv.Lines.Where(l => l.Scope == GhgScope.Scope1 && l.Origins.Any(o => o.StartsWith("meter ", StringComparison.Ordinal)) && l.Activity > 0)
-            .GroupBy(l => l.Material).ToDictionary(x => x.Key, x => x.Sum(l => l.Co2eTonnes) / x.Sum(l => l.Activity));
+        var grid = hasGrid ? await store.SeriesAsync(park, gridTarget, from, to, fine, ct) : null;
+        var it = hasIt ? await store.SeriesAsync(park, itTarget, from, to, fine, ct) : null;
+
+        // Combustion: metered fuel at the period's per-unit rate of each fuel, entered records on their date.
+        InventoryResult Run(IEnumerable<Activity> activities, DateOnly a, DateOnly b) => InventoryCalculator.Compute(new InventoryRequest
+        {
+            Boundary = ctx.Boundary, From = a, To = b, Method = method, Gwp = gwp, Place = ctx.Place, Activities = activities.ToList(), Library = ctx.Library,
+            Instruments = ctx.Instruments, InstrumentShare = ctx.InstrumentShare, GridDataset = ctx.GridDataset, Residual = ctx.Residual,
+        });
+        var combustion = ctx.Activities.Where(a => Cue.CountsCombustion(a.Source)).ToList();
+        var fuelRates = Run(combustion.Where(a => a.Meter is not null), from, to).Lines.Where(l => l.Scope == GhgScope.Scope1 && l.Activity > 0)
+            .GroupBy(l => (l.Source, l.Material)).ToDictionary(x => x.Key, x => x.Sum(l => l.Co2eTonnes) / x.Sum(l => l.Activity));
+        var recorded = combustion.Where(a => a.Meter is null).GroupBy(a => a.Date)
+            .Select(x => (Date: x.Key, T: Run(x, x.Key, x.Key).Lines.Where(l => l.Scope == GhgScope.Scope1).Sum(l => l.Co2eTonnes))).ToList();
         var fuelSeries = new List<(double Rate, SeriesResult Series)>();
         foreach (var (carrier, material) in FuelCarriers)
-            if (fuelRates.TryGetValue(material, out var rate) && ctx.Meters.Any(m => m.Carrier == carrier && !m.IsVirtual))
-                fuelSeries.Add((rate, await store.SeriesAsync(park, SeriesTarget.Node(space, role: MeterRole.FuelInput, carrier: carrier), from, to, g, ct)));
-        var result = new List<EmissionBucket>();
+        {
+            if (ctx.Meters.FirstOrDefault(m => m.Carrier == carrier && m.Role == MeterRole.FuelInput && !m.IsVirtual) is not { } meter) continue;
+            if (MeteredSource(meter) is not { } spec || !fuelRates.TryGetValue((spec.Source, material), out var rate)) continue;
+            fuelSeries.Add((rate, await store.SeriesAsync(park, SeriesTarget.Node(space, role: MeterRole.FuelInput, carrier: carrier), from, to, fine, ct)));
+        }
+
+        var rows = new List<EmissionBucket>();
         var buckets = grid?.Buckets ?? it?.Buckets ?? [];
         for (var i = 0; i < buckets.Count; i++)
         {
@@ -202,13 +228,36 @@ public sealed class CarbonService(ZeroParkStore store)
             var f = ctx.Library.Choose(FactorKind.Emission, "electricity", "CO2", day, method, ctx.Place, dataset: ctx.GridDataset);
             double? gridKwh = grid?.Buckets[i].Value;
             double? itKwh = it?.Buckets[i].Value;
-            var s2 = gridKwh is { } gk && f is not null ? gk * f.Record.Value * FactorUnit.Parse(f.Record.Unit).KilogramsPerNumeratorUnit / 1000 : 0;
+            var s2 = gridKwh is { } gk && f is not null ? (Energy.FromKilowattHours(gk) * f.EnergyFactor).TonnesCo2e : 0;
             var s1 = fuelSeries.Sum(fs => (fs.Series.Buckets[i].Value ?? 0) * fs.Rate);
-            var total = s2 + s1;
-            result.Add(new EmissionBucket(b.Start, b.End, gridKwh, itKwh, s2, s1, total, itKwh is > 0 ? total * 1000 / itKwh.Value : null,
-                f is null ? [] : [f.Record.Id]));
+            // An entered record counts in the bucket holding the start of its day.
+            var rec = recorded.Where(r => ctx.Registry.Clock.LocalDate(b.Start.ToUnixTimeSeconds()) == r.Date && (fine == Granularity.Day || IsFirstHourOfDay(ctx, b.Start))).Sum(r => r.T);
+            rows.Add(Bucket(b.Start, b.End, gridKwh, itKwh, s2, s1, rec, f is null ? [] : [f.Record.Id]));
         }
-        return result;
+        if (g is Granularity.Hour or Granularity.Day) return rows;
+
+        // Months and years: the sums of their days.
+        var coarse = await store.SeriesAsync(park, hasGrid ? gridTarget : itTarget, from, to, g, ct);
+        if (!hasGrid && !hasIt) return [];
+        return coarse.Buckets.Select(cb =>
+        {
+            var days = rows.Where(r => r.Start >= cb.Start && r.Start < cb.End).ToList();
+            static double? Sum(IEnumerable<double?> v) => v.Where(x => x is not null).Select(x => x!.Value).DefaultIfEmpty().Aggregate((double?)null, (a, x) => (a ?? 0) + x);
+            return Bucket(cb.Start, cb.End, days.Any(d => d.GridKwh is not null) ? Sum(days.Select(d => d.GridKwh)) : null,
+                days.Any(d => d.ItKwh is not null) ? Sum(days.Select(d => d.ItKwh)) : null,
+                days.Sum(d => d.Scope2LocationT), days.Sum(d => d.Scope1MeteredT), days.Sum(d => d.Scope1RecordedT), days.SelectMany(d => d.FactorIds).Distinct().ToList());
+        }).ToList();
+    }
+
+    private static bool IsFirstHourOfDay(Ctx ctx, DateTimeOffset start) =>
+        ctx.Registry.Clock.LocalDate(start.ToUnixTimeSeconds()) != ctx.Registry.Clock.LocalDate(start.AddHours(-1).ToUnixTimeSeconds());
+
+    private static EmissionBucket Bucket(DateTimeOffset start, DateTimeOffset end, double? gridKwh, double? itKwh, double s2, double s1Metered, double s1Recorded,
+        IReadOnlyList<long> factorIds)
+    {
+        var numerator = Cue.EnergyRelated(Emissions.FromTonnesCo2e(s2), Emissions.FromTonnesCo2e(s1Metered + s1Recorded));
+        var cue = itKwh is { } ik ? Cue.KilogramsPerKilowattHour(numerator, Energy.FromKilowattHours(ik)) : null;
+        return new EmissionBucket(start, end, gridKwh, itKwh, s2, s1Metered, numerator.TonnesCo2e, cue, factorIds) { Scope1RecordedT = s1Recorded };
     }
 
     private static readonly string[] UpstreamElectricity = ["electricity_td_loss", "electricity_upstream"];
@@ -233,7 +282,7 @@ public sealed class CarbonService(ZeroParkStore store)
         var settings = await store.CarbonSettingsAsync(park, ct);
         var library = new FactorLibrary(await store.FactorsAsync(ct));
         var notes = new List<string>();
-        var meters = reg.MetersById.Values.Where(m => !m.IsVirtual && m.Kind != MeterKind.Power && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
+        var meters = reg.MetersById.Values.Where(m => !m.IsVirtual && !m.IsInstantaneous && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
 
         var activities = new List<Activity>();
         var metered = meters.Select(m => (Meter: m, Spec: MeteredSource(m))).Where(x => x.Spec is not null).ToList();
@@ -283,7 +332,7 @@ public sealed class CarbonService(ZeroParkStore store)
         if (space is not null)
         {
             var parkGrid = await store.SeriesAsync(park, SeriesTarget.Node(null, role: MeterRole.FacilityInput, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
-            var mine = activities.Where(a => a.Source == "purchased_electricity").Sum(a => ActivityUnits.Convert(a.Amount, a.Unit, "kWh"));
+            var mine = activities.Where(a => a.Source == "purchased_electricity").Sum(a => ActivityUnits.Convert(a.Quantity, Units.KilowattHour));
             share = parkGrid.Total > 0 ? Math.Min(1, mine / parkGrid.Total) : 0;
         }
         var grid = options?.GridDataset ?? settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS";

@@ -50,7 +50,7 @@ public sealed record InventoryView
 public sealed record LineView(string Id, string Scope, string Basis, int IsoCategory, int? Scope3Category, string Source, string Material, double Activity, string Unit,
     string Factor, string FactorSource, IReadOnlyList<long> FactorIds, double Co2eT, IReadOnlyList<GasAmount> Gases, string? Space, string? System, double? OdsKgCfc11)
 {
-    public static LineView From(InventoryLine l) => new(l.Id, ScopeCode(l.Scope), l.Basis, l.IsoCategory, l.Scope3Category, l.Source, l.Material, l.Activity, l.Unit,
+    public static LineView From(InventoryLine l) => new(l.Id, ScopeCode(l.Scope), l.Basis.Code(), l.IsoCategory, l.Scope3Category, l.Source, l.Material, l.Activity, l.Unit,
         l.Factor, l.FactorSource, l.Factors.Where(f => f.Id > 0).Select(f => f.Id).ToList(), l.Co2eTonnes, l.Gases, l.Space, l.System, l.OdsKgCfc11);
 
     public static string ScopeCode(GhgScope s) => s switch
@@ -69,7 +69,7 @@ public sealed record ExplainView(string Park, long? InventoryId, string Line, st
     IReadOnlyList<GasAmount> Gases, IReadOnlyList<string> Origins)
 {
     public static ExplainView Of(string park, long? id, InventoryResult r, InventoryLine l) => new(park, id, l.Id, AccountingMethods.Code(r.Method), r.Gwp.ToString(),
-        r.From, r.To, LineView.ScopeCode(l.Scope), l.Basis, l.Source, l.Material, l.Activity, l.Unit, l.Co2eTonnes, l.Formula, l.Trace, l.Factors, l.Gases, l.Origins);
+        r.From, r.To, LineView.ScopeCode(l.Scope), l.Basis.Code(), l.Source, l.Material, l.Activity, l.Unit, l.Co2eTonnes, l.Formula, l.Trace, l.Factors, l.Gases, l.Origins);
 }
 
 /// <summary>JSON settings for storing inventory results (round-trips <see cref="InventoryResult"/>).</summary>

@@ -150,7 +150,7 @@ public sealed class AssessmentService(ZeroParkStore store)
         if (factor is null) notes.Add($"carbon saved: no location-based electricity factor valid on {a:yyyy-MM-dd}");
         else
         {
-            var tPerKwh = factor.Record.Value * ZeroPark.Carbon.FactorUnit.Parse(factor.Record.Unit).KilogramsPerNumeratorUnit / 1000;
+            var tPerKwh = factor.Record.Value * factor.Record.EmissionUnit.KilogramsPerNumeratorUnit / 1000;
             row = row with
             {
                 CarbonSavedVsPlanT = savedPlan * tPerKwh, CarbonSavedVsLastYearT = savedLy * tPerKwh,

@@ -148,7 +148,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         var reg = await store.GetRegistryAsync(parkCode, ct);
         var space = NodeSpace(reg, node);
         var sys = CheckSystem(system);
-        var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && m.Kind != MeterKind.Power && m.IsSummable
+        var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && !m.IsInstantaneous && m.IsSummable
                 && (space is null || reg.IsUnder(m.SpaceId, space.Id)) && (sys is null || (m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, sys))))
             .ToList();
         var series = await store.MeterSeriesAsync(reg.Park.Code, meters.Select(m => m.Code).ToList(), from, to, Granularity.Year, ct);
@@ -183,7 +183,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         var reg = await store.GetRegistryAsync(parkCode, ct);
         var space = NodeSpace(reg, node);
         var sys = CheckSystem(system);
-        var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && m.Kind != MeterKind.Power
+        var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && !m.IsInstantaneous
                 && (space is null || reg.IsUnder(m.SpaceId, space.Id)) && (sys is null || (m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, sys))))
             .ToList();
         var baseFrom = from.AddDays(-baselineDays);
@@ -254,7 +254,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
 
     public static IReadOnlyList<Rack> Racks(ParkRegistry reg, Space? under)
     {
-        var it = reg.MetersById.Values.Where(m => m.Role == MeterRole.ItLoad && m.Carrier == Carrier.Electricity && m.Kind != MeterKind.Power
+        var it = reg.MetersById.Values.Where(m => m.Role == MeterRole.ItLoad && m.Carrier == Carrier.Electricity && !m.IsInstantaneous
             && (under is null || reg.IsUnder(m.SpaceId, under.Id))).ToList();
         Space? RackOf(Meter m)
         {
@@ -300,7 +300,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         if (sys is not ("cooling" or "power")) throw new ValidationException("system", $"'system': '{system}' is not cooling or power");
         var reg = await store.GetRegistryAsync(parkCode, ct);
         var space = NodeSpace(reg, node);
-        var meters = reg.MetersById.Values.Where(m => m.Carrier == Carrier.Electricity && m.Kind != MeterKind.Power && m.IsSummable
+        var meters = reg.MetersById.Values.Where(m => m.Carrier == Carrier.Electricity && !m.IsInstantaneous && m.IsSummable
             && m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, sys) && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
         // A virtual meter built from summable meters would count them twice (as node sums decide); leave such meters out.
         meters = meters.Where(m => !m.IsVirtual || LinearFormula.Parse(m.Formula!).Terms.All(t => reg.MetersByCode.TryGetValue(t.Code, out var x) && !x.IsSummable)).ToList();
@@ -502,7 +502,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         foreach (var (code, _) in f.Terms)
         {
             if (!reg.MetersByCode.TryGetValue(code, out var m)) throw new ValidationException(field, $"'{field}': unknown meter '{code}' in park '{reg.Park.Code}'");
-            if (m.Carrier != Carrier.Electricity || m.Kind == MeterKind.Power)
+            if (m.Carrier != Carrier.Electricity || m.IsInstantaneous)
                 throw new ValidationException(field, $"'{field}': meter '{code}' is not an electricity energy meter");
         }
         return f.Terms;

@@ -41,7 +41,7 @@ public static class PlanActuals
         TermsOf(carrier).Where(t => t.Main).Any(t => MetersOf(reg, space, t).Any());
 
     private static IEnumerable<Meter> MetersOf(ParkRegistry reg, Space? space, Term t) => reg.MetersById.Values.Where(m =>
-        m.Role == t.Role && m.Carrier == t.Carrier && m.Kind != MeterKind.Power && (space is null || reg.IsUnder(m.SpaceId, space.Id)));
+        m.Role == t.Role && m.Carrier == t.Carrier && !m.IsInstantaneous && (space is null || reg.IsUnder(m.SpaceId, space.Id)));
 
     /// <summary>The node's consumption per bucket of <paramref name="g"/> over local dates from..to (inclusive); completeness is the
     /// smallest received ÷ expected of the inputs with meters.</summary>

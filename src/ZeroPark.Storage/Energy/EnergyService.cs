@@ -51,8 +51,10 @@ public sealed class EnergyService(ZeroParkStore store)
         var data = await FetchAsync(ctx, KpiDefs.Where(ctx.Has).Select(d => (d.Key, Targets(ctx, d))), ct);
         var boundary = Boundary(ctx);
         var park = ctx.Registry.Park;
-        // CUE: the location-based grid factor the carbon inventory would use (carbon module), on each bucket's first day.
-        var gridFactor = await new Carbon.CarbonService(store).GridFactorsAsync(park.Code, ct);
+        // CUE (one definition, Cue): the carbon module's energy-related emissions per day, summed over each bucket.
+        var carbon = new Carbon.CarbonService(store);
+        var gridFactor = await carbon.GridFactorsAsync(park.Code, ct);
+        var emissionDays = await carbon.SeriesAsync(park.Code, node, from, to, Granularity.Day, ZeroPark.Carbon.AccountingMethod.Ghgp, ZeroPark.Carbon.GwpSet.AR6, ct);
         var rows = new List<KpiRow>(ctx.Buckets.Count);
         for (var i = 0; i < ctx.Buckets.Count; i++)
         {
@@ -82,8 +84,16 @@ public sealed class EnergyService(ZeroParkStore store)
             };
             if (gridFactor(ctx.Registry.Clock.LocalDate(start.ToUnixTimeSeconds())) is { } gf)
             {
-                inputs = inputs with { GridEmissionFactor = new EnergyEmissionFactor(gf.Record.Value * ZeroPark.Carbon.FactorUnit.Parse(gf.Record.Unit).KilogramsPerNumeratorUnit) };
-                notes.Add($"cue: grid electricity × {gf.Record.Value.ToString(Inv)} {gf.Record.Unit} ({gf.Record.Citation}) ÷ IT energy; fuel combustion is in zeropark carbon series");
+                var days = emissionDays.Where(d => d.Start >= start && d.Start < end).ToList();
+                var combustion = Emissions.FromTonnesCo2e(days.Sum(d => d.Scope1MeteredT + d.Scope1RecordedT));
+                inputs = inputs with
+                {
+                    GridEmissionFactor = gf.EnergyFactor,
+                    GridEmissions = days.Any(d => d.GridKwh is not null) ? Emissions.FromTonnesCo2e(days.Sum(d => d.Scope2LocationT)) : null,
+                    OtherEmissions = combustion,
+                };
+                notes.Add($"cue: grid electricity × {gf.Record.Value.ToString(Inv)} {gf.Record.Unit} ({gf.Record.Citation}, the location-based factor of each day) " +
+                          $"+ on-site combustion {combustion.TonnesCo2e.ToString("0.######", Inv)} tCO2e ÷ IT energy ({Cue.Formula})");
             }
             var result = KpiCalculator.Compute(inputs);
             notes.AddRange(result.Notes.Select(n => n.ToString()));
@@ -147,10 +157,10 @@ public sealed class EnergyService(ZeroParkStore store)
     {
         var ctx = await ContextAsync(parkCode, node, from, to, by, ct);
         var reg = ctx.Registry;
-        var grid = ctx.Meters.Where(m => m.Role == MeterRole.FacilityInput && m.Carrier == Carrier.Electricity && m.Kind != MeterKind.Power)
+        var grid = ctx.Meters.Where(m => m.Role == MeterRole.FacilityInput && m.Carrier == Carrier.Electricity && !m.IsInstantaneous)
             .OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
         // Power-system meters that node sums include, by loss class; "other" is what the power node has beyond the classified ones.
-        var lossMeters = ctx.Meters.Where(m => m.Carrier == Carrier.Electricity && m.Kind != MeterKind.Power && m.IsSummable && m.SystemCode is { } s
+        var lossMeters = ctx.Meters.Where(m => m.Carrier == Carrier.Electricity && !m.IsInstantaneous && m.IsSummable && m.SystemCode is { } s
                 && SystemTaxonomy.IsUnder(s, "power") && CountsInNodeSums(reg, m))
             .Select(m => (Meter: m, Class: LossClass(reg, m))).Where(x => x.Class != "other").ToList();
         var children = ChildSystems(ctx, ["cooling", "aux"]);
@@ -297,7 +307,7 @@ public sealed class EnergyService(ZeroParkStore store)
     public async Task<IReadOnlyList<WaterFlow>> WaterFlowAsync(string parkCode, string? node, DateOnly from, DateOnly to, EnergyBucketing by, CancellationToken ct = default)
     {
         var ctx = await ContextAsync(parkCode, node, from, to, by, ct);
-        var water = ctx.Meters.Where(m => m.Carrier == Carrier.Water && m.Kind != MeterKind.Power).ToList();
+        var water = ctx.Meters.Where(m => m.Carrier == Carrier.Water && !m.IsInstantaneous).ToList();
         var inputs = water.Where(m => m.Role == MeterRole.WaterInput).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
         var subs = water.Where(m => m.Role == MeterRole.Submeter && (!m.IsVirtual || CountsInNodeSums(ctx.Registry, m))).ToList();
         static string UseOf(Meter m) => m.SystemCode is { } s ? (s.Split('.') is { Length: > 1 } p ? p[0] + "." + p[1] : s) : "other";
@@ -574,7 +584,7 @@ public sealed class EnergyService(ZeroParkStore store)
         public string? SpaceCode => Space?.Code;
 
         /// <summary>Meters of the node that make up the input.</summary>
-        public IEnumerable<Meter> MetersOf(InputDef d) => Meters.Where(m => m.Kind != MeterKind.Power && d.Carriers.Contains(m.Carrier)
+        public IEnumerable<Meter> MetersOf(InputDef d) => Meters.Where(m => !m.IsInstantaneous && d.Carriers.Contains(m.Carrier)
             && (d.Role is { } r
                 ? m.Role == r
                 : m.IsSummable && m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, d.System!) && CountsInNodeSums(Registry, m)));
@@ -613,7 +623,7 @@ public sealed class EnergyService(ZeroParkStore store)
     /// <summary>The systems one level below <paramref name="parents"/> that have meters counted in the node's sums.</summary>
     private static List<SystemNode> ChildSystems(Ctx ctx, IReadOnlyList<string> parents) => SystemTaxonomy.All
         .Where(n => n.ParentCode is { } p && parents.Contains(p)
-                    && ctx.Meters.Any(m => m.Carrier == Carrier.Electricity && m.Kind != MeterKind.Power && m.IsSummable && m.SystemCode is { } s
+                    && ctx.Meters.Any(m => m.Carrier == Carrier.Electricity && !m.IsInstantaneous && m.IsSummable && m.SystemCode is { } s
                                            && SystemTaxonomy.IsUnder(s, n.Code) && CountsInNodeSums(ctx.Registry, m)))
         .ToList();
 

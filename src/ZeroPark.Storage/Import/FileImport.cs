@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 
@@ -19,8 +20,8 @@ public sealed record MeterImportResult(int Registered, IReadOnlyList<RowError> E
 
 /// <summary>
 /// The one import path for files, shared by <c>zeropark import</c> / <c>zeropark meters import</c>, <c>POST …/import</c> and the web
-/// UI's import page: parse (CSV/XLSX, encodings, column mapping), then ingest the valid rows in batches of <c>batchSize</c>
-/// readings (one transaction each). With a mapping, timestamps without an offset are the park's local time unless the mapping
+/// UI's import page: parse (CSV/XLSX, encodings, column mapping) and, while the file is still being read, ingest the valid rows
+/// in batches of <c>batchSize</c> readings (one transaction each, in file order). With a mapping, timestamps without an offset are the park's local time unless the mapping
 /// names another zone. Valid rows are stored even when others are rejected; corrections are audited with the reason
 /// "file import &lt;file name&gt;".
 /// </summary>
@@ -37,25 +38,61 @@ public static class FileImport
         var reg = await store.GetRegistryAsync(park, ct);
         if (mapping is { TimeZone: null or "" }) mapping = mapping with { TimeZone = reg.Park.TimeZoneId };
         var name = Path.GetFileName(fileName);
-        var parsed = ReadingFileParser.Parse(stream, name, mapping, bytesRead, limits);
-        if (parsed.Points.Count == 0 && parsed.Errors.Count == 1 && parsed.Errors[0] is var only
-            && (only.Line == 0 || only.Reason.StartsWith("header", StringComparison.Ordinal)))
-            return new FileImportResult(0, 0, 0, parsed.Errors, only.Reason);
-        int accepted = 0, duplicates = 0, corrected = 0;
-        var rejected = new List<RowError>(parsed.Errors);
         var size = Math.Max(1, batchSize);
-        var points = parsed.Points;
-        for (var i = 0; i < points.Count; i += size)
+
+        // Parse and store at once: the parser runs on its own thread and hands over batches through a channel of two, so that
+        // reading the file overlaps with storing it and at most a few batches are in memory, whatever the file's size.
+        var channel = Channel.CreateBounded<List<RawPoint>>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        long parsed = 0;
+        // A thread of its own: the parser blocks while the channel is full, and the store's ingest uses the thread pool.
+        var parser = Task.Factory.StartNew(() =>
         {
-            var chunk = points.Skip(i).Take(size).ToList();
-            var sum = await store.IngestAsync(park, chunk, IngestSource.File(name, user) with { Reason = "file import " + name }, ct: ct);
-            accepted += sum.Accepted;
-            duplicates += sum.Duplicates;
-            corrected += sum.Corrected;
-            rejected.AddRange(sum.Rejected);
-            stored?.Invoke(i + chunk.Count, points.Count);
+            try
+            {
+                return ReadingFileParser.ParseStreaming(stream, name, mapping, bytesRead, limits, size, batch =>
+                {
+                    Interlocked.Add(ref parsed, batch.Count);
+                    if (!channel.Writer.TryWrite(batch))
+                        channel.Writer.WriteAsync(batch, stop.Token).AsTask().GetAwaiter().GetResult();
+                });
+            }
+            finally
+            {
+                channel.Writer.Complete();
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        int accepted = 0, duplicates = 0, corrected = 0, done = 0;
+        var rejected = new List<RowError>();
+        var source = IngestSource.File(name, user) with { Reason = "file import " + name };
+        try
+        {
+            await foreach (var chunk in channel.Reader.ReadAllAsync(ct))
+            {
+                var sum = await store.IngestAsync(park, chunk, source, ct: ct);
+                accepted += sum.Accepted;
+                duplicates += sum.Duplicates;
+                corrected += sum.Corrected;
+                rejected.AddRange(sum.Rejected);
+                done += chunk.Count;
+                stored?.Invoke(done, (int)Math.Min(int.MaxValue, Interlocked.Read(ref parsed)));
+            }
         }
+        catch
+        {
+            // Storing failed or was cancelled: stop the parser and let it end before the stream is disposed.
+            await stop.CancelAsync();
+            try { await parser; } catch (Exception) { /* the first failure is the one to report */ }
+            throw;
+        }
+        var result = await parser;
+        if (result.FileError is { } fileError)
+            return new FileImportResult(0, 0, 0, result.Errors, fileError);
+        rejected.AddRange(result.Errors);
         rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
+        // A bulk load: fresh planner statistics, so the dashboards do not wait for autovacuum.
+        if (accepted >= ZeroParkStore.BulkLoadAnalyzeThreshold) await store.AnalyzeAfterBulkLoadAsync(ct);
         return new FileImportResult(accepted, duplicates, corrected, rejected, null);
     }
 

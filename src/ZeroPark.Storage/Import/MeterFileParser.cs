@@ -158,7 +158,7 @@ public static class MeterFileParser
         if (kindText.Length == 0)
             ImportText.Add(ref reason, "kind: empty");
         else if (!(kindOk = Codes.TryKind(kindText, out kind)))
-            ImportText.Add(ref reason, $"kind: '{ImportText.Show(kindText)}' is unknown (expected cumulative, interval or power)");
+            ImportText.Add(ref reason, $"kind: '{ImportText.Show(kindText)}' is unknown (expected cumulative, interval, power or gauge)");
 
         var roleText = Cell("role");
         var role = MeterRole.Submeter;
@@ -175,6 +175,11 @@ public static class MeterFileParser
         {
             if (unit is not ("kW" or "kw" or "MW" or "mw" or "W" or "w"))
                 ImportText.Add(ref reason, $"unit: '{ImportText.Show(unit)}' is not a power unit (kW, MW, W)");
+        }
+        else if (kindOk && kind == MeterKind.Gauge)
+        {
+            if (!GaugeUnits.IsGaugeUnit(unit))
+                ImportText.Add(ref reason, $"unit: '{ImportText.Show(unit)}' is not a gauge unit (°C or %)");
         }
         else if (carrierOk)
         {

@@ -86,7 +86,8 @@ public abstract class ApiTests(ApiServer server)
 
         var codes = await Client.GetJsonAsync("/api/codes");
         Assert.Contains("natural_gas", codes.Items("carriers").Select(c => c.GetString()));
-        Assert.Equal(["cumulative", "interval", "power"], codes.Items("kinds").Select(c => c.GetString()));
+        Assert.Equal(["cumulative", "interval", "power", "gauge"], codes.Items("kinds").Select(c => c.GetString()));
+        Assert.Contains("ambient", codes.Items("carriers").Select(c => c.GetString()));
         Assert.Contains("it_load", codes.Items("roles").Select(c => c.GetString()));
         Assert.Equal("m3", codes.GetProperty("canonical_units").Str("water"));
     }
@@ -674,6 +675,46 @@ public abstract class ApiTests(ApiServer server)
         // Park-wide report: every physical meter, no gap detail.
         var all = await Client.GetJsonAsync($"{park.Url}/quality?from=2025-03-05&to=2025-03-05");
         Assert.Equal(JsonValueKind.Null, Assert.Single(all.Items("meters")).GetProperty("gaps").ValueKind);
+    }
+
+    [Fact]
+    public async Task Suspected_resets_are_listed_confirmed_and_a_meter_can_have_normal_resets()
+    {
+        var park = await NewParkAsync();
+        await CreateMeterAsync(park, "m1");
+        await CreateMeterAsync(park, "m2", extra: ", \"resets_normal\": true");
+        await CreateMeterAsync(park, "iv", kind: "interval");
+        // m1 and m2: 100, 130, drop to 50, 60 at 00:15..01:00. m1: 30 + 0 (suspected) + 10 = 40; m2 (resets normal):
+        // 30 + 50 + 10 = 90.
+        await (await IngestAsync(park, Batch(("m1", "2025-03-10T00:15:00+08:00", 100), ("m1", "2025-03-10T00:30:00+08:00", 130),
+            ("m1", "2025-03-10T00:45:00+08:00", 50), ("m1", "2025-03-10T01:00:00+08:00", 60),
+            ("m2", "2025-03-10T00:15:00+08:00", 100), ("m2", "2025-03-10T00:30:00+08:00", 130),
+            ("m2", "2025-03-10T00:45:00+08:00", 50), ("m2", "2025-03-10T01:00:00+08:00", 60)))).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(40, (await Client.GetJsonAsync($"{park.Url}/series?meter=m1&from=2025-03-10&to=2025-03-10")).Num("total"));
+        Assert.Equal(90, (await Client.GetJsonAsync($"{park.Url}/series?meter=m2&from=2025-03-10&to=2025-03-10")).Num("total"));
+        Assert.True((await Client.GetJsonAsync($"{park.Url}/meters/m2")).GetProperty("resets_normal").GetBoolean());
+
+        var suspect = Assert.Single((await Client.GetJsonAsync($"{park.Url}/reset-suspects")).Items());
+        Assert.Equal(("m1", T("2025-03-10T00:45:00+08:00"), 50.0, 130.0), (suspect.Str("meter"), suspect.Time("at"), suspect.Num("value")!.Value, suspect.Num("previous_value")!.Value));
+        Assert.Empty((await Client.GetJsonAsync($"{park.Url}/reset-suspects?meter=m2")).Items());
+
+        var url = $"{park.Url}/meters/m1/reset-confirmation";
+        await (await Client.PostJsonAsync(url, """{"at": "2025-03-10T00:45:00+08:00", "resolution": "maybe"}""")).ExpectValidationProblemAsync("resolution");
+        await (await Client.PostJsonAsync(url, """{"at": "2025-03-10T00:45:00+08:00", "resolution": "reset", "old_final": 3}""")).ExpectValidationProblemAsync("old_final");
+        await (await Client.PostJsonAsync(url, """{"at": "2025-03-10T00:30:00+08:00", "resolution": "reset"}""")).ExpectProblemAsync(HttpStatusCode.Conflict);
+        await (await Client.PostJsonAsync(url, """{"at": "2025-03-11T00:30:00+08:00", "resolution": "reset"}""")).ExpectProblemAsync(HttpStatusCode.NotFound);
+        await (await Client.PostJsonAsync(url, """{"at": "2025-03-10T00:45:00+08:00", "resolution": "reset", "reason": "vendor cleared it"}""")).ExpectAsync(HttpStatusCode.NoContent);
+        // 30 + 50 (from zero) + 10 = 90; nothing left to confirm; audited as the signed-in user.
+        Assert.Equal(90, (await Client.GetJsonAsync($"{park.Url}/series?meter=m1&from=2025-03-10&to=2025-03-10")).Num("total"));
+        Assert.Empty((await Client.GetJsonAsync($"{park.Url}/reset-suspects")).Items());
+        var audit = Assert.Single((await Client.GetJsonAsync($"{park.Url}/audit")).Items(), a => a.Str("action") == "confirm_reset");
+        Assert.Equal((ApiServer.UserName, "vendor cleared it"), (audit.Str("user"), audit.Str("reason")));
+
+        // Switching m2's setting off recounts it: 40, and its drop is listed.
+        await (await Client.PutJsonAsync($"{park.Url}/meters/m2", """{"resets_normal": false}""")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(40, (await Client.GetJsonAsync($"{park.Url}/series?meter=m2&from=2025-03-10&to=2025-03-10")).Num("total"));
+        Assert.Equal("m2", Assert.Single((await Client.GetJsonAsync($"{park.Url}/reset-suspects")).Items()).Str("meter"));
+        await (await Client.PutJsonAsync($"{park.Url}/meters/iv", """{"resets_normal": true}""")).ExpectValidationProblemAsync("resets_normal");
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         var r = await InventoryAsync();
         // Location-based: (3,120 + 3,360) kWh × 0.5306 / 1000 = 6,480 × 0.5306 / 1000 = 3.438288 t.
         Assert.Equal(3.438288, r.Totals.Scope2LocationT, 1e-9);
-        var line = Assert.Single(r.Lines, l => l.Basis == "location");
+        var line = Assert.Single(r.Lines, l => l.Basis == Scope2Basis.Location);
         Assert.Equal(6_480, line.Activity, 1e-9);
         Assert.Equal("b1", line.Space);
         Assert.Contains(line.Origins, o => o.StartsWith("meter grid: 2 monthly rollups 2025-01…2025-02", StringComparison.Ordinal));
@@ -166,7 +166,7 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         var (storedV1, resultV1) = await Service.LoadAsync(Park, v1.Id);
         Assert.Equal("final", storedV1.Status);
         Assert.Equal(3.438288, resultV1.Totals.Scope2LocationT, 1e-9);
-        Assert.Equal(0.5306, resultV1.Lines.Single(l => l.Basis == "location").Factors[0].Value);
+        Assert.Equal(0.5306, resultV1.Lines.Single(l => l.Basis == Scope2Basis.Location).Factors[0].Value);
 
         // Late data: a diesel delivery recorded afterwards gives version 3; its diff names the new line. With a threshold of 1 %
         // the base year (2025) must be recalculated.

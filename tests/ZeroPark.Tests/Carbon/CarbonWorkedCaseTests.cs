@@ -302,7 +302,7 @@ public sealed class CarbonWorkedCaseTests
             Library = new FactorLibrary(f.Select((x, i) => x with { Id = i + 1 }).ToList()),
             Activities = [A("purchased_electricity", "electricity", 1_000, "kWh", new(2022, 12, 1)), A("purchased_electricity", "electricity", 2_000, "kWh", new(2023, 1, 1))],
         });
-        var location = r.Lines.Where(l => l.Basis == "location").ToList();
+        var location = r.Lines.Where(l => l.Basis == Scope2Basis.Location).ToList();
         Assert.Equal(2, location.Count);
         // December 2022: the 河北 provincial 2022 factor (provincial beats national): 1,000 × 0.7252 = 725.2 kg.
         Assert.Equal(0.7252, location.Single(l => l.Activity == 1_000).Factors[0].Value);

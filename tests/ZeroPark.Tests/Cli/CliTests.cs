@@ -39,6 +39,48 @@ public abstract class CliContract
     }
 
     [Fact]
+    public async Task Suspected_resets_are_listed_and_confirmed_and_resets_normal_is_set()
+    {
+        var db = await InitParkAsync();
+        // pdu1: 100, 130, drop to 50, 60 (00:15..01:00): 30 + 0 (suspected) + 10 = 40.
+        var readings = WriteFile("r.csv", """
+            meter,timestamp,value
+            pdu1,2025-01-01T00:15:00+08:00,100
+            pdu1,2025-01-01T00:30:00+08:00,130
+            pdu1,2025-01-01T00:45:00+08:00,50
+            pdu1,2025-01-01T01:00:00+08:00,60
+            """);
+        var r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", readings);
+        Assert.True(r.ExitCode == 0, r.Err);
+        r = await CliRunner.RunAsync("resets", "list", "--db", db, "--park", "p1", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var row = Assert.Single(JsonDocument.Parse(r.Out).RootElement.EnumerateArray());
+        Assert.Equal(("pdu1", "2025-01-01T00:45:00+08:00", 50.0, 130.0),
+            (row.GetProperty("meter").GetString(), row.GetProperty("at").GetString(), row.GetProperty("value").GetDouble(), row.GetProperty("previous_value").GetDouble()));
+        r = await CliRunner.RunAsync("resets", "confirm", "--db", db, "--park", "p1", "--meter", "pdu1", "--at", "2025-01-01T00:45:00+08:00", "--as", "nonsense");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("resolution", r.Err);
+        r = await CliRunner.RunAsync("resets", "confirm", "--db", db, "--park", "p1", "--meter", "pdu1", "--at", "2025-01-01T00:45:00+08:00", "--as", "replacement",
+            "--old-final", "134", "--user", "alice");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("replacement", r.Out);
+        await using (var store = await ZeroParkStore.OpenAsync(db))
+        {
+            // 30 + (134 − 130) + (60 − 50) = 44.
+            var day = await store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
+            Assert.Equal(44.0, day.Buckets[0].Value);
+            Assert.Empty(await store.ResetSuspectsAsync("p1"));
+            Assert.Contains(await store.AuditLogAsync("p1"), a => a.Action == "confirm_reset" && a.User == "alice");
+        }
+        r = await CliRunner.RunAsync("meters", "set", "--db", db, "--park", "p1", "--meter", "pdu1", "--resets-normal", "true");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("resets_normal = true", r.Out);
+        r = await CliRunner.RunAsync("meters", "set", "--db", db, "--park", "p1", "--meter", "chiller1", "--resets-normal", "true");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("resets_normal", r.Err);
+    }
+
+    [Fact]
     public async Task Keys_are_created_listed_and_revoked_and_a_revoked_key_no_longer_verifies()
     {
         var db = await InitParkAsync();

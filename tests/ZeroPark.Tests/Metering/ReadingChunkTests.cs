@@ -23,6 +23,25 @@ public class ReadingChunkTests
     }
 
     [Fact]
+    public void Flags_above_bit_7_take_a_second_byte_and_old_chunks_read_unchanged()
+    {
+        StoredReading[] readings =
+        [
+            new(1_735_660_800, 100, 0, ReadingFlags.First),
+            new(1_735_661_700, 5, 0, ReadingFlags.SuspectedReset | ReadingFlags.Gap),
+            new(1_735_662_600, 7, 7, ReadingFlags.Reset | ReadingFlags.ResetConfirmed | ReadingFlags.Manual),
+            new(1_735_663_500, 1, 0, ReadingFlags.BadReading | ReadingFlags.Negative | ReadingFlags.Jump),
+        ];
+        var bytes = ReadingChunk.Encode(readings);
+        Assert.Equal(readings, ReadingChunk.Decode(bytes));
+        // 22 (first, as above) + three readings of 2 (varint) + 2 (flag bytes) + 16 = 20 each → 82 bytes.
+        Assert.Equal(22 + 3 * 20, bytes.Length);
+        // A suspected reset with gap (256 + 8): first byte 8 | 6 (the marker) = 14, second byte 256 >> 8 = 1.
+        Assert.Equal((byte)14, bytes[22 + 2]);
+        Assert.Equal((byte)1, bytes[22 + 3]);
+    }
+
+    [Fact]
     public void Merge_replaces_same_instant_and_keeps_time_order()
     {
         var merged = ReadingChunk.Merge([new(10, 1, 0, ReadingFlags.First), new(30, 3, 2, ReadingFlags.None)],

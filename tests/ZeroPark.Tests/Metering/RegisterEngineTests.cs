@@ -44,17 +44,63 @@ public class RegisterEngineTests
     }
 
     [Fact]
-    public void Backwards_step_that_is_no_plausible_rollover_is_flagged_negative_and_not_summed()
+    public void Backwards_step_that_is_no_plausible_rollover_is_a_suspected_reset_and_later_deltas_count_from_it()
     {
-        // 500,000 → 3: wrapping would mean 500,003 kWh in 15 min (> half the register): a reset, flagged.
-        // The next reading 20 is compared with the last valid base 500,000 → still backwards → flagged too.
-        var r = RegisterEngine.Process(Register(max: 1_000_000), MeterContext.Empty, [P(0, T0, 500_000), P(1, T0 + Q, 3), P(2, T0 + 2 * Q, 500_010)]);
-        Assert.Equal(ReadingFlags.Negative, r.Inserts[1].Flags);
+        // 500,000 → 3: wrapping would mean 500,003 kWh in 15 min (> half the register): a drop, a suspected reset (Δ 0,
+        // flagged, not summed). The next reading 20 counts from the new value: 20 − 3 = 17.
+        var r = RegisterEngine.Process(Register(max: 1_000_000), MeterContext.Empty, [P(0, T0, 500_000), P(1, T0 + Q, 3), P(2, T0 + 2 * Q, 20)]);
+        Assert.Equal(ReadingFlags.SuspectedReset, r.Inserts[1].Flags);
         Assert.Equal(0, r.Inserts[1].Delta);
-        // 500,010 − 500,000 (last valid base, the glitch is skipped) = 10
-        Assert.Equal(10, r.Inserts[2].Delta, 9);
-        Assert.Equal(0, r.Rollups.Sum(x => x.Flagged) - 1);
-        Assert.Equal(10, r.Rollups.Sum(x => x.Sum), 9);
+        Assert.Equal(17, r.Inserts[2].Delta, 9);
+        Assert.Equal(1, r.Rollups.Sum(x => x.Flagged));
+        Assert.Equal(17, r.Rollups.Sum(x => x.Sum), 9);
+    }
+
+    [Fact]
+    public void A_drop_does_not_swallow_later_energy()
+    {
+        // 1,000 → 1,200 (Δ200), then an unannounced swap: 5, 60, 317. Later deltas count from 5: 55 + 257 = 312 kWh kept
+        // (the old rule measured them against 1,200 and lost all 312). Total 200 + 312 = 512, one reading flagged.
+        var r = RegisterEngine.Process(Register(), MeterContext.Empty,
+            [P(0, T0, 1_000), P(1, T0 + Q, 1_200), P(2, T0 + 2 * Q, 5), P(3, T0 + 3 * Q, 60), P(4, T0 + 4 * Q, 317)]);
+        Assert.Equal([0, 200, 0, 55, 257], r.Inserts.Select(x => x.Delta));
+        Assert.Equal(ReadingFlags.SuspectedReset, r.Inserts[2].Flags);
+        Assert.Equal(512, r.Rollups.Sum(x => x.Sum), 9);
+        Assert.Equal(1, r.Rollups.Sum(x => x.Flagged));
+    }
+
+    [Fact]
+    public void On_a_meter_whose_resets_are_normal_a_drop_counts_from_zero()
+    {
+        // 1,200 → 5: a reset from zero, Δ 5 (summed, not flagged); 60 − 5 = 55. Total 60.
+        var m = Register() with { ResetsNormal = true };
+        var r = RegisterEngine.Process(m, MeterContext.Empty, [P(0, T0, 1_200), P(1, T0 + Q, 5), P(2, T0 + 2 * Q, 60)]);
+        Assert.Equal([0, 5, 55], r.Inserts.Select(x => x.Delta));
+        Assert.Equal(ReadingFlags.Reset, r.Inserts[1].Flags);
+        Assert.Equal(0, r.Rollups.Sum(x => x.Flagged));
+    }
+
+    [Fact]
+    public void Confirming_a_drop_as_reset_or_as_bad_reading_recomputes_it()
+    {
+        // 110 → 5 (suspected) → 112 (Δ 107 from 5).
+        var stored = RegisterEngine.Process(Register(), MeterContext.Empty, [P(0, T0, 110), P(1, T0 + Q, 5), P(2, T0 + 2 * Q, 112)]).Inserts;
+        Assert.Equal([0, 0, 107], stored.Select(x => x.Delta));
+        var ctx = new MeterContext(null, null, stored, true);
+        // Reset from zero: 5 counts as 5 (flags reset + the confirmation), 112 stays 107: 112 in all.
+        var reset = RegisterEngine.Process(Register(), ctx, [new MeterPoint(T0 + Q, 5, 0, ReadingFlags.ResetConfirmed)]);
+        Assert.Equal(ReadingFlags.Reset | ReadingFlags.ResetConfirmed, reset.Updates.Single().Flags);
+        Assert.Equal(5, reset.Updates.Single().Delta);
+        // Rollups: −0 + 5 summed, one flagged fewer.
+        Assert.Equal((5.0, -1), (reset.Rollups.Sum(x => x.Sum), reset.Rollups.Sum(x => x.Flagged)));
+        // Bad reading: 5 is excluded and no base, so 112 counts from 110: Δ 2 (107 → 2: −105); still one flagged.
+        var bad = RegisterEngine.Process(Register(), ctx, [new MeterPoint(T0 + Q, 5, 0, ReadingFlags.BadReading)]);
+        Assert.Equal([ReadingFlags.BadReading, ReadingFlags.None], bad.Updates.Select(x => x.Flags));
+        Assert.Equal(2, bad.Updates[1].Delta);
+        Assert.Equal((-105.0, 0), (bad.Rollups.Sum(x => x.Sum), bad.Rollups.Sum(x => x.Flagged)));
+        // A confirmation for an instant without a reading is rejected.
+        var none = RegisterEngine.Process(Register(), ctx, [new MeterPoint(T0 + 5 * Q, 5, 0, ReadingFlags.BadReading)]);
+        Assert.Equal(PointOutcome.Rejected, none.Results.Single().Outcome);
     }
 
     [Fact]

@@ -48,6 +48,50 @@ public abstract class BadRowStorageSuite : IAsyncLifetime
         Assert.Equal(40, Assert.Single(day.Buckets).Value);
     }
 
+    /// <summary>Issue 12: 10,000 readings of m1 every 15 minutes from 2025-01-01 00:15 +08:00 (data line k holds the value k), the
+    /// data line 5,000 opening a quote that never closes.</summary>
+    private static MemoryStream LargeFile()
+    {
+        var sb = new StringBuilder("meter,timestamp,value\n");
+        var t0 = DateTimeOffset.Parse("2025-01-01T00:00:00+08:00", CultureInfo.InvariantCulture);
+        for (int k = 1; k <= 10_000; k++)
+            sb.Append(k == 5_000 ? "m1,\"" : "m1,").Append(t0.AddMinutes(15 * k).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture))
+              .Append(',').Append(k).Append('\n');
+        return new MemoryStream(Encoding.UTF8.GetBytes(sb.ToString()));
+    }
+
+    [Fact]
+    public async Task A_large_file_is_stored_in_batches_while_it_is_read_and_a_stray_quote_costs_only_its_line()
+    {
+        var progress = new List<int>();
+
+        var r = await FileImport.ImportReadingsAsync(Store, "p1", LargeFile(), "big.csv", null, "tester", batchSize: 1_000, stored: (done, _) => progress.Add(done));
+
+        Assert.Null(r.FileError);
+        Assert.Equal(9_999, r.Accepted);
+        Assert.Equal(5_001, Assert.Single(r.Rejected).Line);
+        // 9,999 readings in batches of 1,000: stored after 1,000, 2,000, … 9,000 and 9,999.
+        Assert.Equal([.. Enumerable.Range(1, 9).Select(i => i * 1_000), 9_999], progress);
+        // Day 1 holds the readings 1 (00:15) … 96 (24:00): 96 − 1 = 95 kWh. Day 53 (2025-02-22) holds 4,993 … 5,088 (4,992 = 52 × 96),
+        // without 5,000: still 5,088 − 4,992 = 96 kWh, the register delta from the previous day's last reading.
+        var days = await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 2, 22), Granularity.Day);
+        Assert.Equal(95, days.Buckets[0].Value);
+        Assert.Equal(96, days.Buckets[^1].Value);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_file_import_stops_the_reading_and_the_storing()
+    {
+        using var cts = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FileImport.ImportReadingsAsync(Store, "p1", LargeFile(), "big.csv", null, "tester",
+            batchSize: 1_000, stored: (done, _) => { if (done == 2_000) cts.Cancel(); }, ct: cts.Token));
+
+        // The two batches stored before the cancellation stay: readings 1 … 2,000.
+        var latest = await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31), Granularity.Month);
+        Assert.Equal(2_000 - 1, latest.Buckets.Sum(b => b.Value ?? 0));
+    }
+
     [Fact]
     public async Task The_store_itself_refuses_points_before_2000_from_any_caller_and_stores_the_rest()
     {

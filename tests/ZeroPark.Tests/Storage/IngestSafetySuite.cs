@@ -98,18 +98,20 @@ public abstract class IngestSafetySuite : IAsyncLifetime
             P("PDU-A1", "2025-01-01T00:30:00+08:00", 1250), P("PDU-A1", "2025-01-01T00:45:00+08:00", 135),
             P("PDU-A1", "2025-01-01T01:00:00+08:00", 150), P("PDU-A1", "2025-01-01T01:15:00+08:00", 160));
         // Before: 00:00 is the first reading (baseline, Δ 0; it belongs to Dec 31, the day of ts − 1 s).
-        // 00:15 Δ 10; 00:30 Δ 1250 − 110 = 1140; 00:45, 01:00, 01:15 are below the base 1250: flagged negative, not summed.
-        // Hour 00 (00:00, 01:00]: 10 + 1140 = 1150 kWh, 4 readings, 2 flagged; hour 01: 0 kWh, 1 reading, 1 flagged.
-        // Day Jan 1: 1150 kWh, 5 readings, 3 flagged. The IT load node (b1, it_load) sums the same.
+        // 00:15 Δ 10; 00:30 Δ 1250 − 110 = 1140; 00:45 drops below 1250: a suspected reset (Δ 0, flagged, not summed);
+        // later readings count from the new value: 01:00 Δ 150 − 135 = 15, 01:15 Δ 10.
+        // Hour 00 (00:00, 01:00]: 10 + 1140 + 15 = 1165 kWh, 4 readings, 1 flagged; hour 01: 10 kWh, 1 reading, none flagged.
+        // Day Jan 1: 1175 kWh, 5 readings, 1 flagged. The IT load node (b1, it_load) sums the same.
         var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Hour);
-        Assert.Equal([1150.0, 0.0], hours.Buckets.Take(2).Select(b => b.Value ?? 0));
-        Assert.Equal([(4, 2), (1, 1)], hours.Buckets.Take(2).Select(b => (b.Quality.Received, b.Quality.Flagged)));
+        Assert.Equal([1165.0, 10.0], hours.Buckets.Take(2).Select(b => b.Value ?? 0));
+        Assert.Equal([(4, 1), (1, 0)], hours.Buckets.Take(2).Select(b => (b.Quality.Received, b.Quality.Flagged)));
         var day = (await Store.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Day)).Buckets[0];
-        Assert.Equal((1150.0, 5, 3), (day.Value!.Value, day.Quality.Received, day.Quality.Flagged));
+        Assert.Equal((1175.0, 5, 1), (day.Value!.Value, day.Quality.Received, day.Quality.Flagged));
 
         var v = await Store.VoidReadingsAsync("p1", "pdu-a1", DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"),
             "alice", "typo: 1250 for 125");
-        Assert.Equal((1, 3), (v.Voided, v.Recomputed));
+        // Only 00:45 changes (suspected reset Δ 0 → Δ 25); 01:00 and 01:15 already counted from 135.
+        Assert.Equal((1, 1), (v.Voided, v.Recomputed));
         // After: 00:45 Δ 135 − 110 = 25 (a 30-minute interval: gap flag, kept), 01:00 Δ 15, 01:15 Δ 10.
         // Hour 00: 10 + 25 + 15 = 50 kWh, 3 readings, none flagged; hour 01: 10 kWh, 1 reading. Day: 60 kWh, 4 readings.
         hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Hour);

@@ -60,6 +60,56 @@ public abstract partial class OverviewPageTests(ApiServer server)
         Assert.Equal(HttpStatusCode.NotFound, (await c.GetAsync($"/parks/{other}/energy")).StatusCode);
     }
 
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    [Fact]
+    public async Task The_data_page_lists_suspected_resets_and_an_energy_manager_confirms_one()
+    {
+        var park = EnergyTestPark.NewParkCode();
+        await server.Store.CreateParkAsync(new ParkDraft(park, "Reset park"));
+        await server.Store.CreateMetersAsync(park, [new MeterDraft("m1", "M1", "electricity", "cumulative", "kWh")]);
+        // 100, 130, drop to 50, 60 at 00:15..01:00: 30 + 0 (suspected) + 10 = 40.
+        var t = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        await server.Store.IngestAsync(park, [new("m1", t.AddMinutes(15), 100, 1), new("m1", t.AddMinutes(30), 130, 2), new("m1", t.AddMinutes(45), 50, 3), new("m1", t.AddMinutes(60), 60, 4)],
+            new IngestSource("test", "tester"));
+        var viewer = "v" + Guid.NewGuid().ToString("N")[..8];
+        await server.Store.CreateUserAsync(viewer, "reset-page-password", UserRole.Viewer, [park], "test");
+        var manager = "e" + Guid.NewGuid().ToString("N")[..8];
+        await server.Store.CreateUserAsync(manager, "reset-page-password", UserRole.EnergyManager, [park], "test");
+        var url = $"/parks/{park}/data?from=2025-01-01&to=2025-01-01";
+
+        using (var v = await server.SignedInClientAsync(viewer, "reset-page-password"))
+        {
+            var html = await (await v.GetAsync(url)).Content.ReadAsStringAsync();
+            Assert.Contains("data-meter=\"m1\" data-at=\"2025-01-01T00:45:00", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-testid=\"reset-form\"", html, StringComparison.Ordinal);   // a viewer sees, does not confirm
+        }
+        using var c = await server.SignedInClientAsync(manager, "reset-page-password");
+        var page = await (await c.GetAsync(url)).Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"reset-form\"", page, StringComparison.Ordinal);
+        var token = TokenPattern().Match(page).Groups[1].Value;
+        FormUrlEncodedContent Form(string resolution, string oldFinal) => new(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["suspect_meter"] = "m1", ["at"] = "2025-01-01T00:45:00+08:00", ["from"] = "2025-01-01", ["to"] = "2025-01-01",
+            ["resolution"] = resolution, ["old_final"] = oldFinal, ["reason"] = "swap found on site",
+        });
+        var bad = await c.PostAsync($"/parks/{park}/data?handler=Confirm&from=2025-01-01&to=2025-01-01", Form("replacement", "abc"));
+        Assert.True(bad.StatusCode == HttpStatusCode.BadRequest, $"{bad.StatusCode} {bad.Headers.Location}");
+        Assert.Contains("data-testid=\"reset-error\"", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var ok = await c.PostAsync($"/parks/{park}/data?handler=Confirm&from=2025-01-01&to=2025-01-01", Form("replacement", "136"));
+        Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
+        var after = await (await c.GetAsync(ok.Headers.Location!.ToString())).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("data-testid=\"reset-table\"", after, StringComparison.Ordinal);
+        // 30 + (136 − 130) + (60 − 50) = 46, audited as the manager.
+        var day = await server.Store.SeriesAsync(park, SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
+        Assert.Equal(46.0, day.Buckets[0].Value);
+        Assert.Contains(await server.Store.AuditLogAsync(park), a => a.Action == "confirm_reset" && a.User == manager && a.Reason == "swap found on site");
+        // The meter page offers the "resets are normal" setting.
+        var meterPage = await (await c.GetAsync($"/parks/{park}/meters/m1")).Content.ReadAsStringAsync();
+        Assert.Contains("name=\"resets_normal\"", meterPage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_data_page_lists_the_worst_meters_first_with_the_quality_reports_figures_and_a_meters_gaps()
     {

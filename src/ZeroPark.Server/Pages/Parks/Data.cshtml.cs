@@ -22,11 +22,55 @@ public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
     public IReadOnlyDictionary<string, Meter> Meters { get; private set; } = new Dictionary<string, Meter>();
     public MeterQuality? Detail { get; private set; }
     public string? Error { get; private set; }
+    /// <summary>Suspected resets awaiting confirmation (the park's, or the selected meter's).</summary>
+    public IReadOnlyList<ResetSuspect> Suspects { get; private set; } = [];
+    /// <summary>Confirming a suspected reset is the same right as <c>POST …/reset-confirmation</c>.</summary>
+    public bool CanConfirm => Endpoints.UserAccess.Allows(Me.Role, Endpoints.UserAccess.Access.RegistryWrite);
+    public string? ConfirmError { get; private set; }
+    public bool Confirmed { get; private set; }
+
+    /// <summary>Confirms a suspected reset (reset, replacement with an optional old final value, bad reading) as the signed-in user.</summary>
+    public async Task<IActionResult> OnPostConfirmAsync(string park, string? from, string? to, string? q, string? meter, CancellationToken ct)
+    {
+        CurrentPark = await ParkIfVisibleAsync(park, ct);
+        if (CurrentPark is null) return NotFound();
+        if (!CanConfirm) return StatusCode(StatusCodes.Status403Forbidden);
+        var form = Request.Form;
+        try
+        {
+            var code = form["suspect_meter"].ToString();
+            if (!DateTimeOffset.TryParse(form["at"].ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+                throw new ValidationException("at", T("data.reset.badat"));
+            var resolution = ZeroParkStore.ParseResolution(form["resolution"].ToString());
+            double? oldFinal = null;
+            var rawFinal = form["old_final"].ToString().Trim();
+            if (rawFinal.Length > 0)
+            {
+                if (!double.TryParse(rawFinal, NumberStyles.Float, CultureInfo.InvariantCulture, out var f)) throw new ValidationException("old_final", T("data.reset.badnumber"));
+                oldFinal = f;
+            }
+            var reason = form["reason"].ToString().Trim();
+            await Store.ConfirmResetAsync(park, code, at, resolution, oldFinal, Me.Name, reason.Length == 0 ? null : reason, ct);
+        }
+        catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException)
+        {
+            ConfirmError = e is ValidationException v ? DataPageModel.FieldLabel(v.Field) + ": " + v.Message : e.Message;
+            Response.StatusCode = e switch { ValidationException => 400, ConflictException => 409, _ => 404 };
+            var page = await OnGetAsync(park, from, to, q, meter, ct);
+            return page;
+        }
+        return Redirect(Link(meter, from, to, q) + "&confirmed=1");
+    }
+
+    private string Link(string? meter, string? from, string? to, string? q) =>
+        $"/parks/{CurrentPark!.Code}/data?from={Uri.EscapeDataString(from ?? "")}&to={Uri.EscapeDataString(to ?? "")}" + (string.IsNullOrWhiteSpace(q) ? "" : "&q=" + Uri.EscapeDataString(q)) +
+        (string.IsNullOrWhiteSpace(meter) ? "" : "&meter=" + Uri.EscapeDataString(meter));
 
     public async Task<IActionResult> OnGetAsync(string park, string? from, string? to, string? q, string? meter, CancellationToken ct)
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
+        Confirmed = Request.Query.ContainsKey("confirmed");
         var last = await Store.LastReadingAtAsync(park, ct);
         var latest = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         To = Parse(to) ?? latest;
@@ -48,6 +92,7 @@ public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
             if (!reg.MetersByCode.TryGetValue(meter, out var m) || m.IsVirtual) return NotFound();
             Detail = (await Store.DataQualityAsync(park, meter, From, To, ct)).Single();
         }
+        Suspects = await Store.ResetSuspectsAsync(park, Detail?.Meter, ct);
         return Page();
     }
 

@@ -17,7 +17,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
     public const string NewCode = "_new";
 
     public static readonly string[] Fields =
-        ["code", "name", "carrier", "kind", "unit", "register_max", "multiplier", "interval_minutes", "max_rate", "role", "space", "system", "device", "formula"];
+        ["code", "name", "carrier", "kind", "unit", "register_max", "multiplier", "interval_minutes", "max_rate", "resets_normal", "role", "space", "system", "device", "formula"];
 
     public Meter? Meter { get; private set; }
     public bool IsNew { get; private set; }
@@ -49,6 +49,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
             Multiplier = Number("multiplier", Form["multiplier"]) ?? 1.0,
             IntervalMinutes = Integer("interval_minutes", Form["interval_minutes"]) ?? 15,
             MaxRatePerHour = Number("max_rate", Form["max_rate"]),
+            ResetsNormal = Form["resets_normal"] == "true",
             Role = string.IsNullOrEmpty(Form["role"]) ? "submeter" : Form["role"]!,
             SpaceCode = Empty(Form["space"]),
             SystemCode = Empty(Form["system"]),
@@ -149,6 +150,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
         Form.TryAdd("multiplier", m.Multiplier.ToString("R", inv));
         Form.TryAdd("interval_minutes", ((int)m.Interval.TotalMinutes).ToString(inv));
         Form.TryAdd("max_rate", m.MaxRatePerHour?.ToString("R", inv));
+        Form.TryAdd("resets_normal", m.ResetsNormal ? "true" : "false");
         Form.TryAdd("role", Codes.Of(m.Role));
         Form.TryAdd("space", SpaceCode(m.SpaceId));
         Form.TryAdd("system", m.SystemCode);

@@ -95,8 +95,9 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
     /// <summary>The reading's flags as short localized tags (rollover, negative, jump, gap, replacement, estimated, manual, first).</summary>
     public static IEnumerable<string> FlagTags(ReadingFlags f)
     {
-        foreach (var flag in new[] { ReadingFlags.Rollover, ReadingFlags.Negative, ReadingFlags.Jump, ReadingFlags.Gap, ReadingFlags.Replacement, ReadingFlags.Estimated, ReadingFlags.Manual, ReadingFlags.First })
-            if ((f & flag) != 0) yield return T("flag." + flag.ToString().ToLowerInvariant());
+        foreach (var flag in new[] { ReadingFlags.Rollover, ReadingFlags.Negative, ReadingFlags.Jump, ReadingFlags.Gap, ReadingFlags.Replacement, ReadingFlags.Estimated, ReadingFlags.Manual, ReadingFlags.First,
+            ReadingFlags.SuspectedReset, ReadingFlags.Reset, ReadingFlags.ResetConfirmed, ReadingFlags.BadReading })
+            if ((f & flag) != 0) yield return T("flag." + ZeroPark.Storage.ZeroParkStore.FlagName(flag));
     }
 
     public static string? Parse(string? raw) =>

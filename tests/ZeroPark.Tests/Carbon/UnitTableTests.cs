@@ -1,0 +1,77 @@
+using ZeroPark.Carbon;
+using ZeroPark.Domain;
+
+namespace ZeroPark.Tests.CarbonAccounting;
+
+/// <summary>The one unit table: meter units, activity units and factor bases are parsed by <see cref="Units"/>.</summary>
+public sealed class UnitTableTests
+{
+    [Theory]
+    [InlineData("kWh", "kWh")]
+    [InlineData(" 千瓦时 ", "kWh")]
+    [InlineData("度", "kWh")]
+    [InlineData("mwh", "MWh")]
+    [InlineData("吨", "t")]
+    [InlineData("升", "L")]
+    [InlineData("m³", "m3")]
+    [InlineData("万标方", "10^4Nm3")]
+    [InlineData("kw", "kW")]
+    public void Spellings_parse_to_one_unit(string spelling, string symbol) => Assert.Equal(symbol, Units.Parse(spelling).Symbol);
+
+    [Fact]
+    public void Meters_activities_and_factor_bases_share_the_table()
+    {
+        // 1 GJ = 1000 / 3.6 = 277.777… kWh for a heat meter and for an activity alike.
+        Assert.Equal(1000 / 3.6, MeterUnits.ToCanonicalFactor(Carrier.Heat, "GJ"), 12);
+        Assert.Equal(1000 / 3.6, ActivityUnits.Scale("GJ"), 12);
+        // A water meter in litres: 1 L = 0.001 m³; a diesel meter in m³: 1 m³ = 1,000 L; LPG in t: 1,000 kg; power in MW: 1,000 kW.
+        Assert.Equal(0.001, MeterUnits.ToCanonicalFactor(Carrier.Water, "升"), 12);
+        Assert.Equal(1000, MeterUnits.ToCanonicalFactor(Carrier.Diesel, "m3"), 12);
+        Assert.Equal(1000, MeterUnits.ToCanonicalFactor(Carrier.Lpg, "吨"), 12);
+        Assert.Equal(1000, MeterUnits.ToKilowattsFactor("MW"), 12);
+        Assert.Throws<ArgumentException>(() => MeterUnits.ToCanonicalFactor(Carrier.Water, "kWh"));
+        // Power units are not activity units.
+        Assert.Throws<CarbonException>(() => ActivityUnits.Parse("kW"));
+        // A factor basis is a parsed unit: kgCO2/MWh → basis MWh (energy, 1,000 kWh).
+        var fu = FactorUnit.Parse("kgCO2/MWh");
+        Assert.Equal((1.0, "CO2", "MWh", UnitDimension.Energy), (fu.KilogramsPerNumeratorUnit, fu.NumeratorGas, fu.Basis.Symbol, fu.Basis.Dimension));
+    }
+
+    [Fact]
+    public void Activity_amounts_are_quantities_and_factor_units_are_parsed_when_the_library_loads()
+    {
+        var a = new Activity { Date = new DateOnly(2025, 1, 1), Source = "diesel_generator", Material = "diesel", Amount = 2.5, Unit = "吨" };
+        // 2.5 t = 2,500 kg.
+        Assert.Equal(2_500, ActivityUnits.Convert(a.Quantity, Units.Kilogram), 12);
+        Assert.Throws<CarbonException>(() => (a with { Unit = "barrel" }).Quantity);
+
+        var good = new FactorRecord { Dataset = "X", Material = "electricity", Gas = "CO2", Value = 530.6, Unit = "kgCO2/MWh", ValidFrom = new DateOnly(2020, 1, 1) };
+        var bad = good with { Material = "steam", Unit = "kgCO2/barrel" };
+        var ncv = new FactorRecord { Dataset = "X", Kind = FactorKind.Ncv, Material = "diesel", Value = 43, Unit = "GJ/t", ValidFrom = new DateOnly(2020, 1, 1) };
+        _ = new FactorLibrary([good, bad, ncv]);   // a bad unit does not stop the library; it is reported where the record is used
+        Assert.Equal("MWh", good.EmissionUnit.Basis.Symbol);
+        // 530.6 kgCO2/MWh = 0.5306 kgCO2/kWh.
+        Assert.Equal(0.5306, new FactorChoice(good, "", []).EnergyFactor.KilogramsCo2ePerKilowattHour, 12);
+        Assert.Contains("unknown basis 'barrel'", Assert.Throws<CarbonException>(() => bad.EmissionUnit).Message, StringComparison.Ordinal);
+        Assert.Equal(("GJ", "t"), (ncv.ParameterUnit.Numerator.Symbol, ncv.ParameterUnit.Per.Symbol));
+    }
+
+    [Fact]
+    public void Scope2_basis_is_an_enum_written_as_its_code()
+    {
+        Assert.Equal(["", "location", "market", "both"], new[] { Scope2Basis.None, Scope2Basis.Location, Scope2Basis.Market, Scope2Basis.Both }.Select(b => b.Code()));
+        Assert.Equal(Scope2Basis.Market, Scope2Bases.Parse("market"));
+        // Saved inventories keep their JSON: the basis is the code string, and the typed emissions are not written.
+        var line = new InventoryLine
+        {
+            Id = "L1", Scope = GhgScope.Scope2, Basis = Scope2Basis.Location, Source = "purchased_electricity", Material = "electricity", Activity = 1, Unit = "kWh",
+            Co2eTonnes = 0.0005306, Gases = [], Factors = [], Factor = "", FactorSource = "", Formula = "", Trace = [], Origins = [],
+        };
+        var json = System.Text.Json.JsonSerializer.Serialize(line, ZeroPark.Storage.Carbon.CarbonJson.Options);
+        Assert.Contains("\"basis\":\"location\"", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"co2e\":", json, StringComparison.Ordinal);
+        Assert.Equal(Scope2Basis.Location, System.Text.Json.JsonSerializer.Deserialize<InventoryLine>(json, ZeroPark.Storage.Carbon.CarbonJson.Options)!.Basis);
+        // 0.0005306 t = 0.5306 kg.
+        Assert.Equal(0.5306, line.Co2e.KilogramsCo2e, 12);
+    }
+}
