@@ -69,6 +69,12 @@ public abstract partial class ZeroParkStore
     /// Returns the stored records (new or unchanged).</summary>
     public async Task<IReadOnlyList<(FactorRecord Record, string Outcome)>> AddFactorsAsync(IReadOnlyList<FactorRecord> records, string user, CancellationToken ct = default)
     {
+        foreach (var r in records)
+        {
+            TextLimits.Check("dataset", r.Dataset, TextLimits.Name);
+            TextLimits.Check("material", r.Material, TextLimits.Name);
+            TextLimits.Check("note", r.Note, TextLimits.Text);
+        }
         await EnsureBuiltinFactorsAsync(ct);
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -158,6 +164,15 @@ public abstract partial class ZeroParkStore
     /// <summary>Stores activity records. The identity of a record is (date, source, material, unit, scope 3 category, space, note):
     /// the same record again with the same amount is a duplicate (nothing changes), with another amount a correction (audited,
     /// old amount kept in the audit log). Two real deliveries on one day are told apart by their note (e.g. the invoice number).</summary>
+    /// <summary>The first text field of an activity row that is longer than <see cref="TextLimits"/> allows, as a row error reason.</summary>
+    private static string? TooLong(Carbon.ActivityRow r)
+    {
+        foreach (var (field, value, max) in new[] { ("source", r.Source, TextLimits.Name), ("material", r.Material, TextLimits.Name), ("unit", r.Unit, TextLimits.Name),
+                     ("note", r.Note, TextLimits.Text), ("evidence", r.Evidence, TextLimits.Text) })
+            if (value is not null && value.Length > max) return $"{field}: {value.Length} characters; at most {max} are allowed";
+        return null;
+    }
+
     public async Task<ActivityImportResult> ImportActivitiesAsync(string parkCode, IReadOnlyList<Carbon.ActivityRow> rows, IReadOnlyList<RowError> parseErrors,
         string user, CancellationToken ct = default)
     {
@@ -170,6 +185,11 @@ public abstract partial class ZeroParkStore
         var seenInFile = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var r in rows)
         {
+            if (TooLong(r) is { } tooLong)
+            {
+                rejected.Add(new RowError(r.Line, tooLong));
+                continue;
+            }
             if (r.Space is { } s && !reg.SpacesByCode.ContainsKey(s))
             {
                 rejected.Add(new RowError(r.Line, $"space: '{s}' is not a space of park '{parkCode}'"));
@@ -246,6 +266,8 @@ public abstract partial class ZeroParkStore
 
     public async Task<Instrument> AddInstrumentAsync(string parkCode, Instrument i, string user, CancellationToken ct = default)
     {
+        TextLimits.Check("reference", i.Reference, TextLimits.Name);
+        TextLimits.Check("note", i.Note, TextLimits.Text);
         if (i.QuantityKwh <= 0) throw new ValidationException("quantity", "quantity must be positive");
         if (i.FactorKgPerKwh < 0) throw new ValidationException("factor", "factor must not be negative");
         if (i.CoverTo < i.CoverFrom) throw new ValidationException("cover_to", "coverage ends before it starts");
@@ -299,6 +321,7 @@ public abstract partial class ZeroParkStore
 
     public async Task SetCarbonSettingAsync(string parkCode, string key, string? value, string user, CancellationToken ct = default)
     {
+        TextLimits.Check(key, value, TextLimits.Name);
         var reg = await GetRegistryAsync(parkCode, ct);
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -353,6 +376,7 @@ public abstract partial class ZeroParkStore
     /// latest version has the same fingerprint (nothing changed). Versions are never updated, only added.</summary>
     public async Task<(StoredInventory Inventory, bool Created)> SaveInventoryAsync(string parkCode, StoredInventory draft, string user, CancellationToken ct = default)
     {
+        TextLimits.Check("reason", draft.Reason, TextLimits.Text);
         var reg = await GetRegistryAsync(parkCode, ct);
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

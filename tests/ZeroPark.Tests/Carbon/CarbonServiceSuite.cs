@@ -44,6 +44,25 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         Service.ComputeAsync(Park, node, Jan31, Feb1, method, gwp);
 
     [Fact]
+    public async Task Over_long_carbon_texts_are_refused_naming_the_field_and_only_their_row()
+    {
+        // Line 2 is fine; line 3's note has 2,001 characters (the limit is 2,000): only line 3 is refused.
+        var longNote = new string('x', 2001);
+        var r = await ImportAsync($"date,source,material,amount,unit,scope3_category,note\n2025-01-31,diesel_generator,diesel,10,L,,ok\n2025-01-31,diesel_generator,diesel,20,L,,{longNote}\n");
+        Assert.Equal(1, r.Accepted);
+        var e = Assert.Single(r.Rejected);
+        Assert.Equal(3, e.Line);
+        Assert.StartsWith("note: 2001 characters; at most 2000", e.Reason);
+        // An instrument's note, a setting and a factor's material are checked the same way.
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.AddInstrumentAsync(Park, new Instrument
+        {
+            Kind = InstrumentKind.Gec, QuantityKwh = 1000, CoverFrom = Jan31, CoverTo = Feb1, Note = longNote,
+        }, "alice"));
+        Assert.Equal("note", ex.Field);
+        Assert.Equal("target_t", (await Assert.ThrowsAsync<ValidationException>(() => Store.SetCarbonSettingAsync(Park, "target_t", new string('9', 201), "alice"))).Field);
+    }
+
+    [Fact]
     public async Task Stores_seeding_the_shipped_factors_at_once_add_each_record_once()
     {
         // Server and CLI starting on a fresh database at the same moment: each seeds the shipped library; the library's
