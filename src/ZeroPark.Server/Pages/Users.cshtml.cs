@@ -53,7 +53,7 @@ public sealed partial class UsersModel(ZeroParkStore store) : ZpPageModel(store)
         }
         catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException)
         {
-            Error = e.Message;
+            Error = ZeroPark.Server.Web.UiText.M(e.Message);
             Response.StatusCode = e is NotFoundException ? StatusCodes.Status404NotFound : e is ConflictException ? StatusCodes.Status409Conflict : StatusCodes.Status400BadRequest;
         }
         await LoadAsync(ct);

@@ -18,6 +18,10 @@ public abstract class ZpPageModel(ZeroParkStore store) : PageModel
     /// <summary>The park the page is about, if any (highlighted in the navigation).</summary>
     public Park? CurrentPark { get; protected set; }
 
+    /// <summary>An instant in the park's time, as every other time in the UI: the page's park, else the first park the user
+    /// sees; UTC when there is none.</summary>
+    public DateTimeOffset InParkTime(DateTimeOffset t) => (CurrentPark ?? (VisibleParks.Count > 0 ? VisibleParks[0] : null))?.Clock.ToLocalOffset(t.ToUnixTimeSeconds()) ?? t.ToUniversalTime();
+
     protected async Task LoadParksAsync(CancellationToken ct)
     {
         var me = Me;

@@ -209,7 +209,9 @@ public static class WebUi
             var page = context.ActionDescriptor.ViewEnginePath;
             if (context.HttpContext.CurrentUser() is { MustChangePassword: true } && page is not ("/Account/Password" or "/Account/Logout" or "/Account/Login"))
             {
-                context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult("/account/password");
+                var req = context.HttpContext.Request;
+                var back = HttpMethods.IsGet(req.Method) ? "?returnUrl=" + Uri.EscapeDataString(req.PathBase + req.Path + req.QueryString) : "";
+                context.Result = new Microsoft.AspNetCore.Mvc.RedirectResult("/account/password" + back);
                 return;
             }
             await next();

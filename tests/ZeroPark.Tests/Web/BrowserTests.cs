@@ -268,11 +268,13 @@ public sealed class BrowserTests(BrowserFixture fx)
         await user.WaitForURLAsync("**/account/password");
         Assert.Equal(1, await user.GetByTestId("must-change").CountAsync());
         await user.GotoAsync("/parks/" + ParkB);
-        Assert.EndsWith("/account/password", user.Url, StringComparison.Ordinal);   // every page leads here until changed
+        Assert.EndsWith("/account/password?returnUrl=%2Fparks%2F" + ParkB, user.Url, StringComparison.Ordinal);   // every page leads here until changed, remembering where the user was going
         await user.GetByTestId("pw-current").FillAsync("initial password 1");
         await user.GetByTestId("pw-new").FillAsync("my own password 22");
         await user.GetByTestId("pw-repeat").FillAsync("my own password 22");
         await user.GetByTestId("pw-submit").ClickAsync();
+        // Taken on to the page asked for (/parks/bj02, the return URL), with the confirmation there.
+        await user.WaitForURLAsync("**/parks/" + ParkB);
         Assert.Equal(1, await user.GetByTestId("password-done").CountAsync());
         Assert.Equal(200, (await user.GotoAsync("/parks/" + ParkB))!.Status);
         Assert.Equal(404, (await user.GotoAsync("/parks/" + ParkA))!.Status);

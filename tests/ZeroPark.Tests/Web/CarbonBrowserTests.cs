@@ -76,8 +76,13 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         Assert.Contains("生态环境部", trace, StringComparison.Ordinal);
         Assert.Contains(factor.GetProperty("document").GetString()!, trace, StringComparison.Ordinal);
         Assert.Contains("2023-01-01", trace, StringComparison.Ordinal);                                   // validity from
-        Assert.Contains(factor.GetProperty("reason").GetString()!, trace, StringComparison.Ordinal);
-        Assert.Equal(explain.GetProperty("formula").GetString(), await page.GetByTestId("trace-formula").InnerTextAsync());
+        // The API's English reason ("regional factor for 华东, valid 2023-01-01…") in Chinese: {0}因子{1}，有效期 {2}.
+        Assert.StartsWith("regional factor for 华东, valid 2023-01-01", factor.GetProperty("reason").GetString()!, StringComparison.Ordinal);
+        Assert.Contains("区域因子（华东），有效期 2023-01-01", trace, StringComparison.Ordinal);
+        var formula = await page.GetByTestId("trace-formula").InnerTextAsync();
+        Assert.Equal(ZeroPark.Server.Web.MessageCatalog.ToChinese(explain.GetProperty("formula").GetString()!, 0), formula);
+        Assert.StartsWith("E_CO2 = ", formula, StringComparison.Ordinal);
+        Assert.Contains("电网", formula, StringComparison.Ordinal);
         Assert.Equal("AR6", await page.GetByTestId("trace-gwp").InnerTextAsync());
         Assert.Equal("GHG Protocol", await page.GetByTestId("trace-method").InnerTextAsync());
         Assert.Equal("6,480 kWh", await page.GetByTestId("trace-activity").InnerTextAsync());
@@ -198,9 +203,9 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         await errors.WaitForAsync();
         Assert.Equal(["3", "4"], await errors.Locator("tbody tr td:first-child").AllInnerTextsAsync());
         var reasons = await errors.Locator("tbody tr td:nth-child(2)").AllInnerTextsAsync();
-        Assert.Contains("gas: unknown 'XYZ'", reasons[0], StringComparison.Ordinal);
-        Assert.Contains("value: negative", reasons[1], StringComparison.Ordinal);
-        Assert.Contains("valid_from: '2025-13-01' is not a date", reasons[1], StringComparison.Ordinal);
+        Assert.StartsWith("气体：未知“XYZ”", reasons[0], StringComparison.Ordinal);   // gas: unknown 'XYZ' (…), in Chinese
+        Assert.Contains("value：为负", reasons[1], StringComparison.Ordinal);   // value: negative
+        Assert.Contains("valid_from：“2025-13-01”不是日期", reasons[1], StringComparison.Ordinal);   // valid_from: '2025-13-01' is not a date
         Assert.Contains("新增 1", await page.GetByTestId("factors-message").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Single(await fx.Store.FactorsAsync(), r => r.Dataset == "SUPPLIER-CSV");
         await ShotAsync(page, "12b-factors-import-zh", fullPage: false);

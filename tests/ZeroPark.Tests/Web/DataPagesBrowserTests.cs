@@ -80,9 +80,10 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         var rows = page.GetByTestId("rejected-table").Locator("tbody tr");
         Assert.Equal(["3", "4", "6"], await rows.Locator("td:nth-child(1)").AllInnerTextsAsync());
         var reasons = await rows.Locator("td:nth-child(2)").AllInnerTextsAsync();
-        Assert.Equal("value: 'abc' is not a number", reasons[0]);
-        Assert.Equal($"meter: unknown meter code 'nosuch' in park '{ParkA}'", reasons[1]);
-        Assert.StartsWith("timestamp: '2025-02-02 02:00' has no UTC offset", reasons[2], StringComparison.Ordinal);
+        // The Chinese UI shows the reasons in Chinese (the API keeps "value: 'abc' is not a number" etc.).
+        Assert.Equal("读数：“abc”不是数字", reasons[0]);
+        Assert.Equal($"表计：园区“{ParkA}”中没有表计代码“nosuch”", reasons[1]);
+        Assert.StartsWith("timestamp：“2025-02-02 02:00”没有 UTC 偏移", reasons[2], StringComparison.Ordinal);
 
         // The good rows are stored, the correction audited with the signed-in user.
         var chiller = await fx.Store.MeterReadingsAsync(ParkA, "chiller", new DateOnly(2025, 2, 2), new DateOnly(2025, 2, 2));

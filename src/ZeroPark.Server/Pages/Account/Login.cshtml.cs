@@ -36,7 +36,8 @@ public sealed class LoginModel(ZeroParkStore store, TimeProvider clock, SignInTh
         {
             case SignInStatus.Success:
                 await WebUi.SignInAsync(HttpContext, result.User!);
-                if (result.User!.MustChangePassword) return Redirect("/account/password");
+                if (result.User!.MustChangePassword)
+                    return Redirect(WebUi.IsLocalUrl(ReturnUrl) ? "/account/password?returnUrl=" + Uri.EscapeDataString(ReturnUrl!) : "/account/password");
                 return Redirect(WebUi.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
             case SignInStatus.LockedOut:
                 var minutes = (int)Math.Ceiling(Math.Max(1, (result.LockedUntil!.Value - clock.GetUtcNow()).TotalMinutes));

@@ -11,8 +11,10 @@ public sealed class PasswordModel(ZeroParkStore store) : ZpPageModel(store)
     [BindProperty] public string? Current { get; set; }
     [BindProperty] public string? New { get; set; }
     [BindProperty] public string? Repeat { get; set; }
+    /// <summary>Where to go once the password is changed (a local URL; else the start page).</summary>
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    [TempData] public string? Flash { get; set; }
     public string? Error { get; private set; }
-    public bool Done { get; private set; }
 
     public Task OnGetAsync(CancellationToken ct) => LoadParksAsync(ct);
 
@@ -32,7 +34,8 @@ public sealed class PasswordModel(ZeroParkStore store) : ZpPageModel(store)
         await Store.SetPasswordAsync(me.Name, New!, me.Name, mustChangePassword: false, ct);
         var renewed = (await Store.GetUserAsync(me.Name, ct))!;
         await WebUi.SignInAsync(HttpContext, renewed);
-        Done = true;
-        return Page();
+        // On to where the user was going, with a confirmation shown there (the layout shows TempData's Flash once).
+        Flash = T("password.done");
+        return Redirect(WebUi.IsLocalUrl(ReturnUrl) && !ReturnUrl!.StartsWith("/account/", StringComparison.OrdinalIgnoreCase) ? ReturnUrl : "/");
     }
 }

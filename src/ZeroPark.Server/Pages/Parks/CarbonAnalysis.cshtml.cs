@@ -52,7 +52,7 @@ public sealed class CarbonAnalysisModel(ZeroParkStore store) : ZpPageModel(store
         }
         catch (ValidationException e)
         {
-            Error = e.Message;
+            Error = UiText.M(e.Message);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }

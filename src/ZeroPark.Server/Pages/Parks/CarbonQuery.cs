@@ -46,7 +46,7 @@ public sealed record CarbonQuery(DateOnly From, DateOnly To, int? Year, Accounti
         }
         catch (CarbonException e)
         {
-            return (null, e.Message);
+            return (null, ZeroPark.Server.Web.UiText.M(e.Message));
         }
     }
 }

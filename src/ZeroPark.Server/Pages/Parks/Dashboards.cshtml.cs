@@ -41,7 +41,7 @@ public sealed class DashboardsModel(ZeroParkStore store) : ZpPageModel(store)
         }
         catch (ValidationException e)
         {
-            Error = e.Message;
+            Error = UiText.M(e.Message);
             Response.StatusCode = StatusCodes.Status400BadRequest;
             All = await Store.ListDashboardsAsync(Me.Id, park, ct);
             Current = All.Count > 0 ? All[0] : null;

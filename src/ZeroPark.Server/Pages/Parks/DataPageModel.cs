@@ -52,16 +52,16 @@ public abstract class DataPageModel(ZeroParkStore store) : ZpPageModel(store)
         switch (e)
         {
             case ValidationException v:
-                Errors[v.Field] = v.Message;
-                ErrorMessage = T("dm.invalid", FieldLabel(v.Field), v.Message);
+                Errors[v.Field] = UiText.M(v.Message);
+                ErrorMessage = T("dm.invalid", FieldLabel(v.Field), UiText.M(v.Message));
                 Response.StatusCode = StatusCodes.Status400BadRequest;
                 break;
             case ConflictException:
-                ErrorMessage = e.Message;
+                ErrorMessage = UiText.M(e.Message);
                 Response.StatusCode = StatusCodes.Status409Conflict;
                 break;
             default:
-                ErrorMessage = e.Message;
+                ErrorMessage = UiText.M(e.Message);
                 Response.StatusCode = StatusCodes.Status404NotFound;
                 break;
         }

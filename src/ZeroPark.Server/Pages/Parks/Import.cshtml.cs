@@ -80,7 +80,7 @@ public sealed class ImportModel(ZeroParkStore store, ImportLimits limits) : Data
             try { mapping = ColumnMapping.FromJson(json); }
             catch (FormatException e)
             {
-                Invalid("mapping", e.Message);
+                Invalid("mapping", ZeroPark.Server.Web.UiText.M(e.Message));
                 return null;
             }
         }

@@ -235,7 +235,8 @@
               return n + '  ' + nf1.format(x.value / b.total_kwh * 100) + ' %';
             } },
             series: [{ type: 'pie', radius: ['45%', '72%'], center: ['32%', '50%'], label: { show: false }, data: parts }],
-            graphic: [{ type: 'text', left: '32%', top: '50%', style: { text: nf0.format(b.total_kwh) + '\nkWh', textAlign: 'center', textVerticalAlign: 'middle', fill: '#1d2733', fontSize: 14, fontWeight: 600 } }]
+            // the total in the hole, centred on the pie's centre (a title block with textAlign centre is centred on 'left')
+            title: { text: nf0.format(b.total_kwh), subtext: 'kWh', left: '32%', top: 'middle', textAlign: 'center', itemGap: 2, textStyle: { fill: '#1d2733', color: '#1d2733', fontSize: 13, fontWeight: 600 }, subtextStyle: { color: '#5b6775', fontSize: 11 } }
           });
         }
       });
@@ -271,7 +272,7 @@
       grid: { left: 8, right: 16, top: 28, bottom: 6, containLabel: true },
       tooltip: { trigger: 'axis', valueFormatter: function (v) { return v === null || v === undefined ? '—' : (isRatio ? nf3.format(v) : nf0.format(v)) + (unit ? ' ' + unit : ''); } },
       xAxis: { type: 'category', data: x, boundaryGap: !area, axisLabel: { color: '#6b7785' } },
-      yAxis: { type: 'value', name: unit, scale: isRatio, axisLabel: { formatter: function (v) { return isRatio ? v.toFixed(2) : nf0.format(v); } }, splitLine: { lineStyle: { color: '#eef1f4' } } },
+      yAxis: { type: 'value', name: unit, scale: isRatio, minInterval: isRatio ? 0.01 : 0, axisLabel: { formatter: function (v) { return isRatio ? v.toFixed(2) : nf0.format(v); } }, splitLine: { lineStyle: { color: '#eef1f4' } } },
       series: [{ type: 'line', data: y, smooth: true, showSymbol: x.length <= 31, symbolSize: 5, connectNulls: false,
         lineStyle: { width: 2, color: isRatio ? '#2f6fde' : '#0f7b6c' }, itemStyle: { color: isRatio ? '#2f6fde' : '#0f7b6c' },
         areaStyle: area ? { color: 'rgba(15,123,108,0.10)' } : undefined }]

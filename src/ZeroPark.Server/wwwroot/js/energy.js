@@ -11,6 +11,11 @@
   var labels = {};
   var colors = { source: '#0f7b6c', hub: '#2f6fde', load: '#19a88f', loss: '#e0a030', export: '#8e6cc8', unmetered: '#b0b8c2' };
   data.nodes.forEach(function (n) { labels[n.name] = n.label; });
+  // The widest label (name, a value of up to 9 digits and the unit, at 12 px: ~13 px per CJK character, ~7 px otherwise)
+  // decides the right margin, at most 40 % of the chart.
+  var textWidth = function (s) { var w = 0; for (var i = 0; i < s.length; i++) w += s.charCodeAt(i) > 0x2e80 ? 13 : 7; return w; };
+  var widest = data.nodes.reduce(function (m, n) { return Math.max(m, textWidth(n.label || n.name)); }, 0);
+  var labelRoom = Math.min(Math.round(el.clientWidth * 0.4), widest + textWidth('  123,456,789 ' + unit) + 16);
   var chart = echarts.init(el, null, { renderer: 'svg' });
   chart.setOption({
     animation: false,
@@ -24,7 +29,8 @@
     },
     series: [{
       type: 'sankey',
-      left: 10, right: 210, top: 10, bottom: 10,
+      // room on the right for the last column's labels (name + value + unit), so they are not cut at the edge
+      left: 10, right: labelRoom, top: 10, bottom: 10,
       nodeGap: 14,
       emphasis: { focus: 'adjacency' },
       lineStyle: { color: 'gradient', curveness: 0.5, opacity: 0.35 },

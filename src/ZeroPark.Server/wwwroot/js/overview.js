@@ -20,7 +20,7 @@
       xAxis: { type: 'category', data: data.trend.days, axisTick: { alignWithLabel: true } },
       yAxis: [
         { type: 'value', name: 'kWh', axisLabel: { formatter: function (v) { return nf.format(v); } } },
-        { type: 'value', name: 'PUE', scale: true, splitLine: { show: false }, axisLabel: { formatter: function (v) { return v.toFixed(2); } } }
+        { type: 'value', name: 'PUE', scale: true, minInterval: 0.01, splitLine: { show: false }, axisLabel: { formatter: function (v) { return v.toFixed(2); } } }
       ],
       series: [
         { name: data.labels.energy, type: 'bar', data: data.trend.kwh, itemStyle: { color: '#8cc7bd' }, barMaxWidth: 18 },

@@ -1,0 +1,161 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static ZeroPark.Tests.Web.BrowserSteps;
+using static ZeroPark.Tests.Web.WebTestPark;
+
+namespace ZeroPark.Tests.Web;
+
+/// <summary>
+/// With the UI in Chinese, every page shows Chinese: one browser visits every page (each <c>@page</c> route, with park A's data,
+/// so that KPI notes, a carbon trace, carbon analysis notes, an import with rejected rows and an audit log with entries
+/// appear), opens every <c>&lt;details&gt;</c>, and collects the visible text nodes (and titles) that hold an English sentence:
+/// two or more consecutive English words of three letters or more that are not units, codes or proper names
+/// (<see cref="Allowed"/>). The test fails listing every such text with its page.
+/// </summary>
+[Collection(ChineseUiBrowserCollection.Name)]
+public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
+{
+    /// <summary>Every route template of src/ZeroPark.Server/Pages → the URL visited for it (park A, Feb 2025).</summary>
+    private static readonly Dictionary<string, string[]> Routes = new()
+    {
+        ["/"] = ["/"],
+        ["/users"] = ["/users"],
+        ["/audit"] = ["/audit", "/audit?park=" + ParkA],
+        ["/carbon/factors"] = ["/carbon/factors?park=" + ParkA],
+        ["/parks/{park}"] = ["/parks/" + ParkA],
+        ["/parks/{park}/energy"] = [$"/parks/{ParkA}/energy?from=2025-01-31&to=2025-02-01&by=day", $"/parks/{ParkA}/energy?from=2025-01-31&to=2025-02-01&carrier=water"],
+        ["/parks/{park}/energy/cost"] = [$"/parks/{ParkA}/energy/cost?month=2025-02"],
+        ["/parks/{park}/energy/dimensions"] = [$"/parks/{ParkA}/energy/dimensions?month=2025-02"],
+        ["/parks/{park}/energy/plans"] = [$"/parks/{ParkA}/energy/plans"],
+        ["/parks/{park}/carbon"] = [$"/parks/{ParkA}/carbon?year=2025&method=ghgp&gwp=AR6"],
+        ["/parks/{park}/carbon/analysis"] = [$"/parks/{ParkA}/carbon/analysis?from=2025-01-31&to=2025-02-01&by=hour"],
+        ["/parks/{park}/registry"] = [$"/parks/{ParkA}/registry"],
+        ["/parks/{park}/dashboards/{id:long?}"] = [$"/parks/{ParkA}/dashboards"],
+        ["/parks/{park}/data"] = [$"/parks/{ParkA}/data"],
+        ["/parks/{park}/meters"] = [$"/parks/{ParkA}/meters"],
+        ["/parks/{park}/meters/{code}"] = [$"/parks/{ParkA}/meters/chiller", $"/parks/{ParkA}/meters/pdu1"],
+        ["/parks/{park}/readings"] = [$"/parks/{ParkA}/readings?meter=chiller&day=2025-02-01"],
+        ["/parks/{park}/import"] = [$"/parks/{ParkA}/import"],
+        ["/error/{code:int}"] = ["/error/404"],
+        ["/account/denied"] = ["/account/denied"],
+        ["/account/password"] = ["/account/password"],
+        ["/account/login"] = [],   // visited before signing in
+        ["/account/logout"] = [],  // visited last (it signs out)
+    };
+
+    /// <summary>Words that are not English prose: units, codes, standards, proper names and the test park's own data.</summary>
+    private static readonly HashSet<string> Allowed = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "ZeroPark", "kWh", "MWh", "GWh", "PUE", "CUE", "WUE", "CLF", "PLF", "ALF", "ERE", "ERF", "REF", "DCiE", "pPUE", "CER",
+        "tCO2e", "kgCO2e", "tCO2", "kgCO2", "CO2e", "CFC", "ODS", "ODP", "GWP", "IPCC", "GHG", "Protocol", "ISO", "IEC", "GB", "ODCC",
+        "CSV", "XLSX", "TSV", "TXT", "JSON", "API", "CLI", "UTC", "GMT", "PDF", "SVG", "PNG", "ECharts", "Apache", "Telegraf", "RED",
+        "InfluxDB", "Excel", "HFC", "HCFC", "R410A", "R22", "SF6", "CH4", "N2O", "NF3", "PFC", "AR4", "AR5", "AR6", "SAR", "LPG",
+        "GEC", "PPA", "MEE", "NBS", "CNY", "PFLOPS", "Asia", "Shanghai", "Beijing", "Etc", "ghgp", "zeropark", "admin", "setup",
+        "MiB", "KiB",
+    };
+
+    /// <summary>Seeded user data (notes, reasons, names) that is English because a user typed it.</summary>
+    private static readonly string[] SeedData = ["park vehicles", "CRAH top-up", "legacy split unit", "re-read on site", "operator.wang", "chiller",
+        "Energy test park", "Building 1", "Floor 1", "Room 1", "input assumption"];
+
+    [Fact]
+    public async Task Every_page_is_chinese_in_the_chinese_ui()
+    {
+        var pagesDir = Path.Combine(BrowserFixture.ScreenshotDir, "..", "..", "src", "ZeroPark.Server", "Pages");
+        var templates = Directory.EnumerateFiles(pagesDir, "*.cshtml", SearchOption.AllDirectories)
+            .Select(f => PageDirective().Match(File.ReadAllText(f))).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Empty(templates.Except(Routes.Keys));       // a new page must be added to the tour
+
+        var page = await fx.NewPageAsync();
+        var found = new List<string>();
+        await CheckAsync(page, "/account/login", found);
+        await SignInAsync(page, Admin);
+
+        // An import with rejected rows (bad value, unknown meter, no offset), so the rejection reasons are on the page.
+        await page.GotoAsync($"/parks/{ParkA}/import");
+        var csv = "meter,timestamp,value\nchiller,2025-02-02T02:00:00+08:00,abc\nnosuch,2025-02-02T02:00:00+08:00,1\nlight,2025-02-02 02:00,2\n";
+        await page.GetByTestId("import-file").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
+        await page.GetByTestId("import-submit").ClickAsync();
+        await page.GetByTestId("import-result").WaitForAsync();
+        await CheckCurrentAsync(page, "import result", found);
+
+        foreach (var url in Routes.Values.SelectMany(u => u))
+            await CheckAsync(page, url, found);
+
+        // A carbon trace: the first line's formula and steps.
+        await page.GotoAsync($"/parks/{ParkA}/carbon?year=2025&method=ghgp&gwp=AR6");
+        await page.Locator("a[data-testid^='trace-']").First.ClickAsync();
+        await page.GetByTestId("trace").WaitForAsync();
+        await CheckCurrentAsync(page, "carbon trace", found);
+
+        await CheckAsync(page, "/account/logout", found);
+        Assert.True(found.Count == 0, "English texts in the Chinese UI:\n" + string.Join("\n", found.Distinct()));
+    }
+
+    private static async Task CheckAsync(IPage page, string url, List<string> found)
+    {
+        await page.GotoAsync(url);
+        await CheckCurrentAsync(page, url, found);
+    }
+
+    private static async Task CheckCurrentAsync(IPage page, string where, List<string> found)
+    {
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var texts = await page.EvaluateAsync<string[]>("""
+            () => {
+              document.querySelectorAll('details').forEach(d => d.open = true);
+              const out = [];
+              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+              for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                const el = n.parentElement;
+                if (!el || el.closest('script,style,noscript,textarea,[hidden],[translate=no]')) continue;
+                if (!el.checkVisibility()) continue;
+                const t = n.textContent.trim();
+                if (t) out.push(t);
+              }
+              document.querySelectorAll('[title],[placeholder]').forEach(e => { if (e.title) out.push(e.title); });
+              return out;
+            }
+            """);
+        foreach (var t in texts)
+        {
+            var rest = Command().Replace(SeedData.Aggregate(t, (s, d) => s.Replace(d, " ", StringComparison.Ordinal)), " ");
+            // Chinese text (and its punctuation) separates runs: "dataset、material" lists codes, it is not an English sentence.
+            if (NonAscii().Split(rest).Any(IsEnglishSentence)) found.Add($"{where}: {t}");
+        }
+    }
+
+    private static bool IsEnglishSentence(string segment)
+    {
+        var run = 0;
+        foreach (Match w in Token().Matches(segment))
+        {
+            var word = w.Value;
+            var english = word.Length >= 3 && word.All(char.IsAsciiLetter) && !Allowed.Contains(word);
+            run = english ? run + 1 : word.All(char.IsAsciiLetter) && word.Length < 3 ? run : 0;
+            if (run >= 2) return true;
+        }
+        return false;
+    }
+
+    [GeneratedRegex(@"[^\x00-\x7F]+")]
+    private static partial Regex NonAscii();
+
+    /// <summary>A CLI command quoted in a hint (zeropark energy plan set).</summary>
+    [GeneratedRegex(@"zeropark( [a-z][a-z-]*)+")]
+    private static partial Regex Command();
+
+    [GeneratedRegex("^@page\\s+\"([^\"]+)\"", RegexOptions.Multiline)]
+    private static partial Regex PageDirective();
+
+    /// <summary>Words: runs of letters (ASCII or not), digits, '_' and '.', so that codes (cooling_load, b1.f1) and numbers break a run of English words.</summary>
+    [GeneratedRegex(@"[\p{L}\p{N}_.@/-]+")]
+    private static partial Regex Token();
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ChineseUiBrowserCollection : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "chinese-ui-browser";
+}
