@@ -7,8 +7,8 @@ using ZeroPark.Cli.Demo;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 using ParseResult = System.CommandLine.ParseResult;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application;
+using ZeroPark.Application.Readings.Import;
 
 namespace ZeroPark.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server;
 
@@ -71,16 +71,16 @@ public static class ZeroParkServer
     }
 }
 
-/// <summary>Import limits (<see cref="Storage.Import.ImportLimits"/>) from the configuration section <c>ZeroPark:Import</c>
+/// <summary>Import limits (<see cref="Application.Readings.Import.ImportLimits"/>) from the configuration section <c>ZeroPark:Import</c>
 /// (environment: <c>ZeroPark__Import__XlsxMaxExpandedBytes</c> …); unset keys keep their defaults.</summary>
 public static class ImportLimitsConfig
 {
-    public static Storage.Import.ImportLimits Read(IConfiguration configuration)
+    public static Application.Readings.Import.ImportLimits Read(IConfiguration configuration)
     {
-        var limits = configuration.GetSection("ZeroPark:Import").Get<Storage.Import.ImportLimits>() ?? Storage.Import.ImportLimits.Default;
+        var limits = configuration.GetSection("ZeroPark:Import").Get<Application.Readings.Import.ImportLimits>() ?? Application.Readings.Import.ImportLimits.Default;
         if (limits.XlsxMaxExpandedBytes <= 0 || limits.XlsxMaxRows <= 0 || limits.XlsxMaxCells <= 0 || limits.XlsxMaxSharedStrings <= 0
             || limits.XlsxMaxSharedStringChars <= 0 || limits.XlsxMaxSeconds <= 0)
-            throw new Storage.ValidationException("ZeroPark:Import", "import limits must be positive numbers");
+            throw new Application.ValidationException("ZeroPark:Import", "import limits must be positive numbers");
         return limits;
     }
 }

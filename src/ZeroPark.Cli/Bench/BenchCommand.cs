@@ -7,7 +7,7 @@ using Npgsql;
 using NpgsqlTypes;
 using ZeroPark.Cli.Demo;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli.Bench;
 

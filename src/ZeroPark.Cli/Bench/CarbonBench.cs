@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ZeroPark.Carbon;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 
 namespace ZeroPark.Cli.Bench;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 
 namespace ZeroPark.Cli.Bench;
 

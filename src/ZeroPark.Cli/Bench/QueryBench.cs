@@ -1,6 +1,6 @@
 using System.CommandLine;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli.Bench;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli.Bench;
 

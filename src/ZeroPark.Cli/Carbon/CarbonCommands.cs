@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
+using ZeroPark.Application.Export;
 using ParseResult = System.CommandLine.ParseResult;
 
 namespace ZeroPark.Cli.CarbonAccounting;

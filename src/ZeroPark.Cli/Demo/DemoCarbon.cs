@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 
 namespace ZeroPark.Cli.Demo;
 

@@ -1,5 +1,5 @@
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 
 namespace ZeroPark.Cli.Demo;
 

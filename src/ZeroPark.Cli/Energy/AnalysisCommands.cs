@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Cli.EnergyManagement;
 

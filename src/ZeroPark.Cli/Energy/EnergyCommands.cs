@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 using ParseResult = System.CommandLine.ParseResult;
 
 namespace ZeroPark.Cli.EnergyManagement;

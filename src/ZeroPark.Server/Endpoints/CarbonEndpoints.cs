@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Server.Endpoints;
 

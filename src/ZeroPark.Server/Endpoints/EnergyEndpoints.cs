@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Server.Endpoints;
 

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Domain;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Server.Endpoints;
 

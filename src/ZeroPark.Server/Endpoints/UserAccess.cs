@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server.Endpoints;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 
 namespace ZeroPark.Server.Web;
 

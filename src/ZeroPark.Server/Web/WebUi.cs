@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server.Web;
 

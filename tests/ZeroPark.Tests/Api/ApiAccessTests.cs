@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Tests.Api;
 

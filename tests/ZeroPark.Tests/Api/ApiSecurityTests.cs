@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Tests.Api;
 

@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.Api;

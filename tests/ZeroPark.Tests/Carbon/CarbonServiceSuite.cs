@@ -2,8 +2,8 @@ using System.Text;
 using ZeroPark.Carbon;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using ZeroPark.Tests.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 
@@ -55,7 +55,7 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         {
             await Task.WhenAll(stores.Select(s => Task.Run(() => s.EnsureBuiltinFactorsAsync())));
             var factors = await stores[0].FactorsAsync();
-            Assert.Equal(ZeroPark.Storage.Carbon.FactorCsv.Builtin().Count, factors.Count);
+            Assert.Equal(ZeroPark.Application.Carbon.FactorCsv.Builtin().Count, factors.Count);
             Assert.All(factors, f => Assert.Equal(1, f.Version));
         }
         finally

@@ -1,4 +1,4 @@
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 

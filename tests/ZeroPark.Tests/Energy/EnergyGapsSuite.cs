@@ -1,6 +1,6 @@
 using ZeroPark.Metering;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.EnergyManagement;
@@ -305,7 +305,7 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
         Assert.All(aug.Yoy!.ChangePct.Values, Assert.Null);
         HasNote(aug.Notes, "yoy: no data for 2024-08-01..2024-08-31");
         // The CSV/XLSX table carries the comparison columns.
-        var (columns, data) = ZeroPark.Storage.Export.EnergyTables.CostTable([aug]);
+        var (columns, data) = ZeroPark.Application.Export.EnergyTables.CostTable([aug]);
         Assert.Equal(-4.81, data[0][columns.ToList().IndexOf("mom_cost_cny_change_pct")]);
     }
 

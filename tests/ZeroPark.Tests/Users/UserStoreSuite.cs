@@ -1,4 +1,4 @@
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.Infrastructure;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.EnergyManagement;
 
@@ -145,7 +145,7 @@ public abstract partial class CarbonPageTests(ApiServer server)
         Assert.Contains("data-testid=\"version-banner\"", shown, StringComparison.Ordinal);
 
         // Late data: another petrol delivery of 100 L → saving again makes v2 with the diff against v1.
-        var (rows, errors) = ZeroPark.Storage.Carbon.ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(
+        var (rows, errors) = ZeroPark.Application.Carbon.ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(
             "date,source,material,amount,unit,scope3_category,note,evidence,space\n2025-02-01,vehicle,gasoline,100,L,,late delivery,FUEL-LATE,b1\n")));
         Assert.Empty(errors);
         await server.Store.ImportActivitiesAsync(park, rows, [], "test");

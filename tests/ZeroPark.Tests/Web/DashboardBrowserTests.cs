@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.EnergyManagement;
 using static ZeroPark.Tests.Web.BrowserSteps;
 using static ZeroPark.Tests.Web.WebTestPark;

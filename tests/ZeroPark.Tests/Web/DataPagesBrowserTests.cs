@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Playwright;
 using Npgsql;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 using static ZeroPark.Tests.Web.WebTestPark;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 
 namespace ZeroPark.Tests.Web;

@@ -1,7 +1,7 @@
 using System.Text;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using ZeroPark.Tests.EnergyManagement;
 
 namespace ZeroPark.Tests.Web;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Account;

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Carbon;
 using ZeroPark.Metering;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Carbon;

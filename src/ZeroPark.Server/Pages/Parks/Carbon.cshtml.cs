@@ -2,8 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Carbon;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;

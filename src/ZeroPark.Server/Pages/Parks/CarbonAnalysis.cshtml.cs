@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Domain;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Domain;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;

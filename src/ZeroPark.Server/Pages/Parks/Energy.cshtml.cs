@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;
