@@ -33,17 +33,14 @@ public static class ZeroParkServer
     /// <summary>Registers the store (opened and migrated once, at first use) and the API services.</summary>
     public static IServiceCollection AddZeroPark(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
+        var db = configuration["ZeroPark:Db"] is { Length: > 0 } d ? d : "zeropark.db";
+        services.AddZeroParkApplication(db, store =>
         {
-            var db = configuration["ZeroPark:Db"] is { Length: > 0 } d ? d : "zeropark.db";
-            var store = ZeroParkStore.OpenAsync(db, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
             // How far past the server clock a reading may lie (hours, default 24): later readings are refused per row.
             if (configuration["ZeroPark:FutureToleranceHours"] is { Length: > 0 } h)
                 store.FutureTolerance = double.TryParse(h, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours) && hours >= 0 && hours <= 24 * 3660
                     ? TimeSpan.FromHours(hours)
                     : throw new InvalidOperationException($"ZeroPark:FutureToleranceHours: '{h}' is not a number of hours between 0 and 87840");
-            return store;
         });
         services.AddSingleton(ImportLimitsConfig.Read(configuration));
         services.AddProblemDetails();

@@ -29,8 +29,11 @@ public sealed record CarbonAnalysis(string Park, string Boundary, DateOnly From,
 
 /// <summary>Carbon analysis from monthly inventories (location-based scope 2; market-based lines are left out so nothing counts
 /// twice). Every figure is a sum of inventory lines, so it can be traced back with <c>carbon explain</c>.</summary>
-public sealed class CarbonAnalysisService(ZeroParkStore store)
+public sealed class CarbonAnalysisService(ZeroParkStore store, CarbonService carbon)
 {
+    /// <summary>Without dependency injection (tests, tools): its own <see cref="CarbonService"/> over the same store.</summary>
+    public CarbonAnalysisService(ZeroParkStore store) : this(store, new CarbonService(store)) { }
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public async Task<CarbonAnalysis> AnalyseAsync(string park, string? node, DateOnly from, DateOnly to, AccountingMethod method, GwpSet gwp, InventoryOptions? options,
@@ -38,7 +41,7 @@ public sealed class CarbonAnalysisService(ZeroParkStore store)
     {
         if (sensitivityPct is <= 0 or > 100) throw new ValidationException("sensitivity-pct", "must be in (0, 100]");
         if (anomalyPct is <= 0 or > 1000) throw new ValidationException("anomaly-pct", "must be in (0, 1000]");
-        var service = new CarbonService(store);
+        var service = carbon;
         // Monthly rollups are dated by the first day of their month inside the range asked for, so the year before gets its own context.
         var ctx = await service.ContextAsync(park, node, from, to, options, ct);
         var prev = await service.ContextAsync(park, node, from.AddYears(-1), to.AddYears(-1), options, ct);

@@ -51,8 +51,11 @@ public sealed record Assessment(string? Park, string Level, int Year, DateOnly F
 /// in use), actual vs plan and vs the same dates last year, with rankings; and anomalous-area detection on the monthly PUE and WUE
 /// of each node against its own trailing history and against its peers (the other buildings, or the other parks).
 /// </summary>
-public sealed class AssessmentService(ZeroParkStore store)
+public sealed class AssessmentService(ZeroParkStore store, EnergyService energyService, EnergyPlanService plans, Carbon.CarbonService carbon)
 {
+    /// <summary>Without dependency injection (tests, tools): its own energy, plan and carbon services over the same store.</summary>
+    public AssessmentService(ZeroParkStore store) : this(store, new EnergyService(store), new EnergyPlanService(store), new Carbon.CarbonService(store)) { }
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public async Task<Assessment> AssessAsync(string parkCode, int? year, DateOnly? asOf, AnomalyOptions? options = null, CancellationToken ct = default)
@@ -119,7 +122,7 @@ public sealed class AssessmentService(ZeroParkStore store)
     private async Task<(NodeAssessment Row, IReadOnlyList<KpiRow> Months)> NodeAsync(ParkRegistry reg, Space? space, int y, DateOnly from, DateOnly a,
         AnomalyOptions opt, CancellationToken ct)
     {
-        var energy = new EnergyService(store);
+        var energy = energyService;
         var notes = new List<string>();
         var kpi = (await energy.KpiAsync(reg.Park.Code, space?.Code, from, a, EnergyBucketing.Total, ct))[0];
         var months = await energy.KpiAsync(reg.Park.Code, space?.Code, from.AddMonths(-opt.HistoryMonths), a, EnergyBucketing.Month, ct);
@@ -130,7 +133,7 @@ public sealed class AssessmentService(ZeroParkStore store)
         var inUse = racks.Count(r => r.Meters.Any(m => rackSeries[m.Code].Buckets.Any(x => x.Value is > 0)));
         double? intensity = e is { } ev && inUse > 0 ? ev / inUse : null;
         if (inUse == 0) notes.Add("intensity: no rack with IT energy in the period");
-        var progress = await new EnergyPlanService(store).ProgressAsync(reg.Park.Code, space?.Code, "electricity", y, a, ct);
+        var progress = await plans.ProgressAsync(reg.Park.Code, space?.Code, "electricity", y, a, ct);
         double? planToDate = progress.AnnualPlan is null ? null : progress.PlanToDate;
         if (progress.AnnualPlan is null) notes.Add($"plan: no electricity plan for {y}");
         double? savedPlan = planToDate is { } p && e is { } e1 ? p - e1 : null;
@@ -146,7 +149,7 @@ public sealed class AssessmentService(ZeroParkStore store)
             savedLy is { } sl && lastYear.Value is > 0 ? sl / lastYear.Value.Value * 100 : null, null, null, null, null, kpi.Completeness, notes);
         // Carbon saved (issue 3 with the carbon module): the energy saved is grid electricity not bought, at the location-based
         // factor the carbon inventory would use on the as-of date.
-        var factor = await new Carbon.CarbonService(store).GridFactorAsync(reg.Park.Code, a, ct);
+        var factor = await carbon.GridFactorAsync(reg.Park.Code, a, ct);
         if (factor is null) notes.Add($"carbon saved: no location-based electricity factor valid on {a:yyyy-MM-dd}");
         else
         {

@@ -15,8 +15,11 @@ namespace ZeroPark.Application.EnergyManagement;
 /// (electricity); cooling, power and auxiliary = the <c>cooling</c>, <c>power</c> and <c>aux</c> system nodes (summable meters
 /// and virtual loss meters); water = Σ water_input (m³); reused = Σ reused_heat (any energy carrier, kWh).</para>
 /// </summary>
-public sealed class EnergyService(ZeroParkStore store)
+public sealed class EnergyService(ZeroParkStore store, Carbon.CarbonService carbonService)
 {
+    /// <summary>Without dependency injection (tests, tools): its own carbon service over the same store.</summary>
+    public EnergyService(ZeroParkStore store) : this(store, new Carbon.CarbonService(store)) { }
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>One input of the calculations: meters with a KPI role (any of the carriers) or summable meters of a system subtree.</summary>
@@ -52,7 +55,7 @@ public sealed class EnergyService(ZeroParkStore store)
         var boundary = Boundary(ctx);
         var park = ctx.Registry.Park;
         // CUE (one definition, Cue): the carbon module's energy-related emissions per day, summed over each bucket.
-        var carbon = new Carbon.CarbonService(store);
+        var carbon = carbonService;
         var gridFactor = await carbon.GridFactorsAsync(park.Code, ct);
         var emissionDays = await carbon.SeriesAsync(park.Code, node, from, to, Granularity.Day, ZeroPark.Carbon.AccountingMethod.Ghgp, ZeroPark.Carbon.GwpSet.AR6, ct);
         var rows = new List<KpiRow>(ctx.Buckets.Count);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Globalization;
 using ZeroPark.Carbon;
@@ -35,6 +36,7 @@ internal static class CarbonCommands
     public static IEnumerable<Command> Create() => [Activities(), Factors(), Carbon()];
 
     private static Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body) => CliApp.WithStore(pr, body, Db);
+    private static Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, IServiceProvider, Task<int>> body) => CliApp.WithStore(pr, body, Db);
 
     // ------------------------------------------------------------------ activities
 
@@ -212,12 +214,12 @@ internal static class CarbonCommands
         var cmd = new Command("inventory", "GHG inventory of the park or a building for a period: scope 1, scope 2 location- and market-based, scope 3, memo items; " +
                                            "one line per source with activity, factor and factor source (zeropark carbon explain shows the trace)")
             { Db, Park, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, save, reason, User, Format, OutputFile };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
             var format = FormatOf(pr);
             var p = PeriodOf(pr);
             var (method, gwp) = MethodOf(pr);
-            var service = new CarbonService(store);
+            var service = services.GetRequiredService<CarbonService>();
             var park = pr.GetValue(Park)!;
             InventoryView view;
             InventoryDiff? diff = null;
@@ -280,9 +282,9 @@ internal static class CarbonCommands
         var inventory = new Option<long?>("--inventory") { Description = "saved inventory id (zeropark carbon versions)" };
         var cmd = new Command("explain", "the trace of one result line: activity and where it came from, every factor record (source, validity, why chosen), GWP set, " +
                                          "method, formula and each arithmetic step") { Db, Park, line, inventory, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, Format };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
-            var service = new CarbonService(store);
+            var service = services.GetRequiredService<CarbonService>();
             var park = pr.GetValue(Park)!;
             var target = pr.GetValue(line)!.Trim();
             var id = pr.GetValue(inventory);
@@ -355,10 +357,10 @@ internal static class CarbonCommands
         var by = new Option<string>("--by") { Description = "hour | day | month | year", DefaultValueFactory = _ => "day" };
         var cmd = new Command("series", "emissions from metered energy per hour/day/month (grid electricity × the location factor of the day, metered fuel) and CUE")
             { Db, Park, Node, From, To, by, Method, Gwp, Format };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
             var (method, gwp) = MethodOf(pr);
-            var rows = await new CarbonService(store).SeriesAsync(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To), CliApp.ParseBy(pr.GetValue(by)!), method, gwp, ct);
+            var rows = await services.GetRequiredService<CarbonService>().SeriesAsync(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To), CliApp.ParseBy(pr.GetValue(by)!), method, gwp, ct);
             Output.Write(pr.GetValue(Format)!, ["start", "end", "grid_kwh", "it_kwh", "scope2_location_t", "scope1_metered_t", "total_t", "cue_kg_per_kwh"],
                 rows.Select(r => new object?[] { r.Start, r.End, r.GridKwh, r.ItKwh, r.Scope2LocationT, r.Scope1MeteredT, r.TotalT, r.CueKgPerKwh }), json: rows);
             return 0;
@@ -443,11 +445,11 @@ internal static class CarbonCommands
         var cmd = new Command("analysis", "carbon analysis: statistics, monthly trend with YoY, intensity (per IT kWh, rack, PFLOPS, revenue), benchmark vs history/target/industry, " +
                                           "sensitivity, regression against IT load, source comparison and monthly anomalies")
             { Db, Park, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, pct, threshold, Format };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
             var p = PeriodOf(pr);
             var (method, gwp) = MethodOf(pr);
-            var a = await new CarbonAnalysisService(store).AnalyseAsync(pr.GetValue(Park)!, pr.GetValue(Node), p.From, p.To, method, gwp, OptionsOf(pr),
+            var a = await services.GetRequiredService<CarbonAnalysisService>().AnalyseAsync(pr.GetValue(Park)!, pr.GetValue(Node), p.From, p.To, method, gwp, OptionsOf(pr),
                 pr.GetValue(pct), pr.GetValue(threshold), ct);
             if (pr.GetValue(Format) == "json") { Output.WriteJson(a); return 0; }
             var f = pr.GetValue(Format)!;

@@ -43,10 +43,10 @@ internal static class CarbonEndpoints
 
         g.MapGet("/inventory", async Task<Results<Ok<InventoryView>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery] string? year,
                 [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp,
-                [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual, [FromQuery] string? format, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
                 var (a, b) = Period(year, from, to);
-                var r = await new CarbonService(store).ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
+                var r = await carbonService.ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
                 var view = InventoryView.Of(park, r);
                 return IsXlsx(format) ? TypedResults.File(XlsxWriter.ToBytes(CarbonTables.Inventory(view)), XlsxWriter.ContentType, $"{park}-inventory.xlsx") : TypedResults.Ok(view);
             })
@@ -56,10 +56,10 @@ internal static class CarbonEndpoints
 
         g.MapGet("/explain", async (string park, [FromQuery] string? line, [FromQuery] string? node, [FromQuery] string? year, [FromQuery(Name = "from")] string? from,
                 [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset,
-                [FromQuery] string? residual, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery] string? residual, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
                 var (a, b) = Period(year, from, to);
-                var r = await new CarbonService(store).ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
+                var r = await carbonService.ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
                 return TypedResults.Ok(CarbonService.Explain(park, null, r, Required(line, "line")));
             })
             .WithSummary("The trace of one line of a computed inventory: activity and origins, factor records with why they were chosen, GWP, method, formula, steps")
@@ -71,10 +71,10 @@ internal static class CarbonEndpoints
             .WithSummary("Saved inventory versions (drafts and final) with totals; the result JSON is at /inventories/{id}")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/inventories", async (string park, SaveRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+        g.MapPost("/inventories", async (string park, SaveRequest body, HttpContext http, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
                 var (a, b) = Period(body.Year, body.From, body.To);
-                var service = new CarbonService(store);
+                var service = carbonService;
                 var (stored, created, diff) = await service.SaveAsync(park, Node(body.Node), a, b, Method(body.Method), Gwp(body.Gwp), Options(body.GridDataset, body.Residual),
                     body.Reason ?? "", UserAccess.Actor(http), ct);
                 var (_, result) = await service.LoadAsync(park, stored.Id, ct);
@@ -84,16 +84,16 @@ internal static class CarbonEndpoints
             .WithDescription(InventoryParameters)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/inventories/{id:long}", async (string park, long id, ZeroParkStore store, CancellationToken ct) =>
+        g.MapGet("/inventories/{id:long}", async (string park, long id, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
-                var (stored, result) = await new CarbonService(store).LoadAsync(park, id, ct);
+                var (stored, result) = await carbonService.LoadAsync(park, id, ct);
                 return TypedResults.Ok(InventoryView.Of(park, result, stored));
             })
             .WithSummary("A saved inventory version exactly as it was saved").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/inventories/{id:long}/explain/{line}", async (string park, long id, string line, ZeroParkStore store, CancellationToken ct) =>
+        g.MapGet("/inventories/{id:long}/explain/{line}", async (string park, long id, string line, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
-                var (_, result) = await new CarbonService(store).LoadAsync(park, id, ct);
+                var (_, result) = await carbonService.LoadAsync(park, id, ct);
                 return TypedResults.Ok(CarbonService.Explain(park, id, result, line));
             })
             .WithSummary("The trace of one line of a saved inventory version").ProducesProblem(StatusCodes.Status404NotFound);
@@ -104,10 +104,10 @@ internal static class CarbonEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         g.MapGet("/series", async (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? by,
-                [FromQuery] string? method, [FromQuery] string? gwp, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery] string? method, [FromQuery] string? gwp, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
                 var (a, b) = Period(null, from, to);
-                return TypedResults.Ok(await new CarbonService(store).SeriesAsync(park, Node(node), a, b, Query.Granularity(by ?? "day"), Method(method), Gwp(gwp), ct));
+                return TypedResults.Ok(await carbonService.SeriesAsync(park, Node(node), a, b, Query.Granularity(by ?? "day"), Method(method), Gwp(gwp), ct));
             })
             .WithSummary("Emissions from metered energy per hour/day/month/year (grid electricity × location factor of the day, metered fuel) and CUE")
             .WithDescription("from/to local dates (inclusive); by = hour | day (default) | month | year; method, gwp as for /inventory.")
@@ -115,10 +115,10 @@ internal static class CarbonEndpoints
 
         g.MapGet("/analysis", async (string park, [FromQuery] string? node, [FromQuery] string? year, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
                 [FromQuery] string? method, [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual,
-                [FromQuery(Name = "sensitivity_pct")] double? sensitivity, [FromQuery(Name = "anomaly_pct")] double? anomaly, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "sensitivity_pct")] double? sensitivity, [FromQuery(Name = "anomaly_pct")] double? anomaly, ZeroParkStore store, CarbonAnalysisService carbonAnalysisService, CancellationToken ct) =>
             {
                 var (a, b) = Period(year, from, to);
-                return TypedResults.Ok(await new CarbonAnalysisService(store).AnalyseAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual),
+                return TypedResults.Ok(await carbonAnalysisService.AnalyseAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual),
                     sensitivity ?? 10, anomaly ?? 10, ct));
             })
             .WithSummary("Carbon analysis: statistics, trend with YoY, intensity, benchmark, sensitivity, regression on IT load, anomalies")

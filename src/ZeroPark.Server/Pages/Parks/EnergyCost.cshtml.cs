@@ -9,7 +9,7 @@ namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Electricity cost with the park's time-of-use tariffs (the same rows as <c>GET …/energy/cost</c>): the period's total,
 /// per day or month by 尖峰/峰/平/谷, and per subsystem.</summary>
-public sealed partial class EnergyCostModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyCostModel(ZeroParkStore store, EnergyCostService energyCostService) : ZpPageModel(store)
 {
     public DateOnly From { get; private set; }
     public DateOnly To { get; private set; }
@@ -38,8 +38,8 @@ public sealed partial class EnergyCostModel(ZeroParkStore store) : ZpPageModel(s
         HasTariff = (await Store.ListTariffVersionsAsync(park, ct)).Count > 0;
         if (!HasTariff) return Page();
         // The rows and the total are independent: computed concurrently.
-        var rows = new EnergyCostService(Store).CostAsync(park, null, From, To, By == "month" ? EnergyBucketing.Month : EnergyBucketing.Day, ct);
-        var total = new EnergyCostService(Store).CostAsync(park, null, From, To, EnergyBucketing.Total, ct);
+        var rows = energyCostService.CostAsync(park, null, From, To, By == "month" ? EnergyBucketing.Month : EnergyBucketing.Day, ct);
+        var total = energyCostService.CostAsync(park, null, From, To, EnergyBucketing.Total, ct);
         Rows = (await rows).Select(CostRowView.From).ToList();
         Total = (await total).Select(CostRowView.From).Single();
         ChartJson = JsonSerializer.Serialize(new
