@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using ZeroPark.Application.Carbon;
+using ZeroPark.Application.Dashboards;
+using ZeroPark.Application.Users;
 using ZeroPark.Application.EnergyManagement;
 
 namespace ZeroPark.Application;
@@ -22,6 +24,13 @@ public static class ZeroParkApplication
             configure?.Invoke(store);
             return store;
         });
+        // The module stores over the one database object.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Users);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Dashboards);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Tariffs);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Plans);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().BalanceGroups);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Carbon);
         // Energy, then carbon, then what builds on both (the order of the data flow).
         services.AddSingleton<EnergyCostService>();
         services.AddSingleton<EnergyPlanService>();

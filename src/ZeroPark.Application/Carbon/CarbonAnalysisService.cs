@@ -83,7 +83,7 @@ public sealed class CarbonAnalysisService(ZeroParkStore store, CarbonService car
         if (!hasPrevious) notes.Add("trend: no activity data in the year before the period, so no year-on-year comparison");
 
         // Intensity.
-        var settings = await store.CarbonSettingsAsync(park, ct);
+        var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
         double? Setting(string k) => settings.TryGetValue(k, out var v) && double.TryParse(v, NumberStyles.Float, Inv, out var d) ? d : null;
         var itSeries = await store.SeriesAsync(park, SeriesTarget.Node(ctx.SpaceCode, role: MeterRole.ItLoad, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
         var itKwh = itSeries.Total;

@@ -74,10 +74,10 @@ public sealed class CarbonService(ZeroParkStore store)
         GwpSet gwp, InventoryOptions? options, string reason, string user, CancellationToken ct = default)
     {
         var result = await ComputeAsync(park, node, from, to, method, gwp, options, ct);
-        var optText = OptionsText(result, options, await store.CarbonSettingsAsync(park, ct));
+        var optText = OptionsText(result, options, await store.Carbon.CarbonSettingsAsync(park, ct));
         var json = JsonSerializer.Serialize(result, CarbonJson.Options);
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
-        var previous = (await store.InventoriesAsync(park, null, ct))
+        var previous = (await store.Carbon.InventoriesAsync(park, null, ct))
             .Where(i => i.Boundary == result.Boundary && i.From == from && i.To == to && i.Method == AccountingMethods.Code(method) && i.Gwp == gwp.ToString() && i.Options == optText)
             .MaxBy(i => i.Version);
         InventoryDiff? diff = null;
@@ -87,7 +87,7 @@ public sealed class CarbonService(ZeroParkStore store)
             result.Totals.Scope1T, result.Totals.Scope2LocationT, result.Totals.Scope2MarketT, result.Totals.Scope3T, result.Totals.MemoT, json,
             diff is null ? null : JsonSerializer.Serialize(diff, CarbonJson.Options),
             previous is null ? (reason.Length > 0 ? reason : "first version") : (reason.Length > 0 ? reason : "restatement: inputs changed since v" + previous.Version.ToString(Inv)), "", default, null, null);
-        var (saved, created) = await store.SaveInventoryAsync(park, draft, user, ct);
+        var (saved, created) = await store.Carbon.SaveInventoryAsync(park, draft, user, ct);
         return (saved, created, created ? diff : null);
     }
 
@@ -130,7 +130,7 @@ public sealed class CarbonService(ZeroParkStore store)
             if (y.Count == 0) what.Add("line removed");
             if (what.Count > 0 || Math.Abs(bt - at) > 1e-9) changes.Add(new LineChange(key, bt, at, at - bt, what.Count > 0 ? string.Join("; ", what) : "recomputed"));
         }
-        var settings = await store.CarbonSettingsAsync(park, ct);
+        var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
         var tb = before.Totals.TotalLocationT;
         var ta = now.Totals.TotalLocationT;
         double? pct = tb != 0 ? (ta - tb) / tb * 100 : null;
@@ -156,7 +156,7 @@ public sealed class CarbonService(ZeroParkStore store)
 
     public async Task<(StoredInventory Stored, InventoryResult Result)> LoadAsync(string park, long id, CancellationToken ct = default)
     {
-        var s = (await store.InventoriesAsync(park, id, ct)).SingleOrDefault() ?? throw new NotFoundException($"inventory #{id} not found in park '{park}'");
+        var s = (await store.Carbon.InventoriesAsync(park, id, ct)).SingleOrDefault() ?? throw new NotFoundException($"inventory #{id} not found in park '{park}'");
         return (s, JsonSerializer.Deserialize<InventoryResult>(s.ResultJson, CarbonJson.Options)!);
     }
 
@@ -167,8 +167,8 @@ public sealed class CarbonService(ZeroParkStore store)
     public async Task<Func<DateOnly, FactorChoice?>> GridFactorsAsync(string park, CancellationToken ct = default)
     {
         var reg = await store.GetRegistryAsync(park, ct);
-        var settings = await store.CarbonSettingsAsync(park, ct);
-        var library = new FactorLibrary(await store.FactorsAsync(ct));
+        var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
+        var library = new FactorLibrary(await store.Carbon.FactorsAsync(ct));
         var place = new Place(reg.Park.Province, reg.Park.GridRegion);
         var dataset = settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS";
         return day => library.Choose(FactorKind.Emission, "electricity", "CO2", day, AccountingMethod.Ghgp, place, dataset: dataset);
@@ -279,8 +279,8 @@ public sealed class CarbonService(ZeroParkStore store)
         var boundary = string.IsNullOrWhiteSpace(node) ? reg.Park.Code : node.Trim();
         if (boundary != reg.Park.Code && !reg.SpacesByCode.TryGetValue(boundary, out space))
             throw new NotFoundException($"node '{boundary}' not found in park '{reg.Park.Code}' (expected a building, floor or room code, or the park code)");
-        var settings = await store.CarbonSettingsAsync(park, ct);
-        var library = new FactorLibrary(await store.FactorsAsync(ct));
+        var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
+        var library = new FactorLibrary(await store.Carbon.FactorsAsync(ct));
         var notes = new List<string>();
         var meters = reg.MetersById.Values.Where(m => !m.IsVirtual && !m.IsInstantaneous && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
 
@@ -314,7 +314,7 @@ public sealed class CarbonService(ZeroParkStore store)
         foreach (var v in reg.MetersById.Values.Where(m => m.IsVirtual && m.Role == MeterRole.FacilityInput))
             notes.Add($"virtual meter {v.Code} (facility_input) is not used for carbon: the physical meters it is made of are");
 
-        foreach (var a in await store.ActivitiesAsync(park, from, to, ct))
+        foreach (var a in await store.Carbon.ActivitiesAsync(park, from, to, ct))
         {
             if (space is not null && (a.Space is null || !reg.SpacesByCode.TryGetValue(a.Space, out var s) || !reg.IsUnder(s.Id, space.Id))) continue;
             activities.Add(new Activity
@@ -337,7 +337,7 @@ public sealed class CarbonService(ZeroParkStore store)
         }
         var grid = options?.GridDataset ?? settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS";
         var residual = options?.Residual ?? ParseResidual(settings.GetValueOrDefault(SettingResidual)) ?? ResidualMode.Residual;
-        return new Ctx(reg, boundary, space?.Code, new Place(reg.Park.Province, reg.Park.GridRegion), library, activities, await store.InstrumentsAsync(park, ct), share,
+        return new Ctx(reg, boundary, space?.Code, new Place(reg.Park.Province, reg.Park.GridRegion), library, activities, await store.Carbon.InstrumentsAsync(park, ct), share,
             grid, residual, meters, notes);
     }
 

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 using Dapper;
 using ZeroPark.Domain;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Dashboards;
 
 /// <summary>One card of a dashboard. <see cref="Type"/>: <c>kpi</c> (one figure: <see cref="Metric"/> of <see cref="Node"/> over
 /// <see cref="Period"/>), <c>trend</c> (a daily series: a meter, a system under a node, or a KPI metric of a node), <c>ranking</c> (top
@@ -147,7 +147,8 @@ public static class Dashboards
 }
 
 /// <summary>Dashboards: each user's own, per park (table dashboards of migration 006). Callers check that the user may see the park.</summary>
-public abstract partial class ZeroParkStore
+/// <summary>Users' dashboards per park (module <c>Dashboards</c>), over the shared store.</summary>
+public sealed class DashboardStore(ZeroParkStore db)
 {
     private sealed class DashboardRow
     {
@@ -184,8 +185,8 @@ public abstract partial class ZeroParkStore
     /// <summary>The user's dashboards of the park, in their order.</summary>
     public async Task<IReadOnlyList<Dashboard>> ListDashboardsAsync(long userId, string parkCode, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<DashboardRow>($"SELECT {DashboardColumns} FROM dashboards WHERE user_id = @u AND park_id = @p ORDER BY position, id",
             new { u = userId, p = reg.Park.Id.Value });
         return rows.Select(r => ToDashboard(r, reg)).ToList();
@@ -196,8 +197,8 @@ public abstract partial class ZeroParkStore
     {
         if (_dashboards.TryGetValue((userId, parkCode, id), out var known)) return known;
         var generation = _dashboardGeneration.GetValueOrDefault(userId);
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<DashboardRow>($"SELECT {DashboardColumns} FROM dashboards WHERE id = @id AND user_id = @u AND park_id = @p",
             new { id, u = userId, p = reg.Park.Id.Value });
         if (row is null) throw new NotFoundException($"dashboard {id} not found in park '{parkCode}'");
@@ -212,17 +213,17 @@ public abstract partial class ZeroParkStore
     /// <summary>Creates a dashboard, blank or from a shipped template (its cards copied), after the user's others.</summary>
     public async Task<Dashboard> CreateDashboardAsync(long userId, string parkCode, string? name, string? template = null, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var t = string.IsNullOrWhiteSpace(template) ? null : Dashboards.Template(template.Trim());
         var n = string.IsNullOrWhiteSpace(name) && t is not null ? (CurrentCultureIsChinese ? t.NameZh : t.NameEn) : DashboardName(name);
         var cards = Dashboards.Validate(t?.Cards ?? [], reg);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var p = reg.Park.Id.Value;
         var count = await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM dashboards WHERE user_id = @u AND park_id = @p", new { u = userId, p }, tx);
         if (count >= Dashboards.MaxDashboards) throw new ValidationException("name", $"at most {Dashboards.MaxDashboards} dashboards per park; delete one first");
         var pos = await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(position), 0) + 1 FROM dashboards WHERE user_id = @u AND park_id = @p", new { u = userId, p }, tx);
-        var at = Clock.GetUtcNow().ToUnixTimeSeconds();
+        var at = db.Clock.GetUtcNow().ToUnixTimeSeconds();
         var id = await c.ExecuteScalarAsync<long>(
             "INSERT INTO dashboards (user_id, park_id, name, template, position, cards, created_at, updated_at) VALUES (@u, @p, @n, @t, @pos, @cards, @at, @at) RETURNING id",
             new { u = userId, p, n, t = t?.Code, pos, cards = JsonSerializer.Serialize(cards, Dashboards.Json), at }, tx);
@@ -235,21 +236,21 @@ public abstract partial class ZeroParkStore
     /// all one save of the whole list).</summary>
     public async Task<Dashboard> SaveDashboardAsync(long userId, string parkCode, long id, string? name, IReadOnlyList<DashboardCard?>? cards, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var valid = Dashboards.Validate(cards, reg);
         var old = await GetDashboardAsync(userId, parkCode, id, ct);
         var n = name is null ? old.Name : DashboardName(name);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await c.ExecuteAsync("UPDATE dashboards SET name = @n, cards = @cards, updated_at = @at WHERE id = @id AND user_id = @u AND park_id = @p",
-            new { n, cards = JsonSerializer.Serialize(valid, Dashboards.Json), at = Clock.GetUtcNow().ToUnixTimeSeconds(), id, u = userId, p = reg.Park.Id.Value });
+            new { n, cards = JsonSerializer.Serialize(valid, Dashboards.Json), at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), id, u = userId, p = reg.Park.Id.Value });
         ForgetDashboards(userId);
         return await GetDashboardAsync(userId, parkCode, id, ct);
     }
 
     public async Task DeleteDashboardAsync(long userId, string parkCode, long id, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var n = await c.ExecuteAsync("DELETE FROM dashboards WHERE id = @id AND user_id = @u AND park_id = @p", new { id, u = userId, p = reg.Park.Id.Value });
         ForgetDashboards(userId);
         if (n == 0) throw new NotFoundException($"dashboard {id} not found in park '{parkCode}'");

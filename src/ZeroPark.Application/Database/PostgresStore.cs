@@ -34,7 +34,7 @@ public sealed class PostgresStore : ZeroParkStore
         return b.ToString();
     }
 
-    protected override async Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct)
+    protected internal override async Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock(7291, @p)", (NpgsqlConnection)c, (NpgsqlTransaction)tx);
         cmd.Parameters.AddWithValue("p", (int)parkId);

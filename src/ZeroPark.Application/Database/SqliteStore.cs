@@ -41,7 +41,7 @@ public sealed class SqliteStore : ZeroParkStore
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    protected override Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct) => Task.CompletedTask;
+    protected internal override Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct) => Task.CompletedTask;
 
     protected override Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct)
     {

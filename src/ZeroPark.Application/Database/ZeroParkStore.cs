@@ -3,6 +3,10 @@ using System.Reflection;
 using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
+using ZeroPark.Application.Users;
+using ZeroPark.Application.Carbon;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Dashboards;
 
 namespace ZeroPark.Application;
 
@@ -13,17 +17,46 @@ public enum StoreKind
 }
 
 /// <summary>
-/// The ZeroPark store: registry, readings with incremental rollups, audit log. One instance per process and
+/// The ZeroPark store, the one database object of the application layer: connections, dialect, clock, migrations, and
+/// (still as partials in Registry/ and Readings/) the registry, readings with incremental rollups and the audit log. The
+/// other modules' stores (<see cref="Users"/>, <see cref="Dashboards"/>, <see cref="Carbon"/>, …) work over it. One instance per process and
 /// database; thread-safe. SQLite (a file path) is the embedded default; a PostgreSQL connection string
 /// (<c>Host=…;Database=…</c> or <c>postgres://…</c>) selects PostgreSQL. Both run the same SQL except for the
 /// bulk paths (binary COPY on PostgreSQL, multi-row prepared inserts in one transaction on SQLite) and locking.
 /// </summary>
 public abstract partial class ZeroParkStore : IAsyncDisposable
 {
-    protected ZeroParkStore(TimeProvider clock) => Clock = clock;
+    protected ZeroParkStore(TimeProvider clock)
+    {
+        Clock = clock;
+        Users = new UserStore(this);
+        Dashboards = new DashboardStore(this);
+        Carbon = new CarbonStore(this);
+        BalanceGroups = new BalanceGroupStore(this);
+        Plans = new PlanStore(this);
+        Tariffs = new TariffStore(this);
+    }
+
+    /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
+    public UserStore Users { get; }
+
+    /// <summary>Users' dashboards (module <c>Dashboards</c>).</summary>
+    public DashboardStore Dashboards { get; }
+
+    /// <summary>Factors, activities, instruments, carbon settings and saved inventories (module <c>Carbon</c>).</summary>
+    public CarbonStore Carbon { get; }
+
+    /// <summary>Master/sub-meter balance groups of a park (module <c>EnergyManagement</c>).</summary>
+    public BalanceGroupStore BalanceGroups { get; }
+
+    /// <summary>Energy plans per park, node, carrier and month (module <c>EnergyManagement</c>).</summary>
+    public PlanStore Plans { get; }
+
+    /// <summary>Time-of-use tariff versions per park (module <c>EnergyManagement</c>).</summary>
+    public TariffStore Tariffs { get; }
 
     public abstract StoreKind Kind { get; }
-    protected TimeProvider Clock { get; }
+    protected internal TimeProvider Clock { get; }
 
     /// <summary>Opens (and migrates) the store named by <paramref name="db"/>: a file path or a PostgreSQL connection string.</summary>
     public static async Task<ZeroParkStore> OpenAsync(string db, TimeProvider? clock = null, CancellationToken ct = default)

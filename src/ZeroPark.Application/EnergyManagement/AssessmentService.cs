@@ -111,7 +111,7 @@ public sealed class AssessmentService(ZeroParkStore store, EnergyService energyS
     private (DateOnly From, DateOnly AsOf) Period(ParkRegistry reg, int y, DateOnly? asOf)
     {
         var from = new DateOnly(y, 1, 1);
-        var a = asOf ?? store.LocalToday(reg.Park);
+        var a = asOf ?? store.Plans.LocalToday(reg.Park);
         if (a > new DateOnly(y, 12, 31)) a = new DateOnly(y, 12, 31);
         if (a < from) throw new ValidationException("as_of", $"'as_of': {a:yyyy-MM-dd} is before the assessed year {y}");
         return (from, a);

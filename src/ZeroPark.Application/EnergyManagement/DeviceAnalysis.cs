@@ -414,7 +414,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
     {
         CheckRange(from, to);
         var reg = await store.GetRegistryAsync(parkCode, ct);
-        var groups = await store.ListBalanceGroupsAsync(parkCode, ct);
+        var groups = await store.BalanceGroups.ListBalanceGroupsAsync(parkCode, ct);
         if (!string.IsNullOrWhiteSpace(group))
             groups = groups.Where(g => g.Code == group.Trim()).ToList() is { Count: > 0 } one
                 ? one : throw new NotFoundException($"balance group '{group.Trim()}' not found in park '{reg.Park.Code}'");

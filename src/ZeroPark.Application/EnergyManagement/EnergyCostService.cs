@@ -47,7 +47,7 @@ public sealed class EnergyCostService(ZeroParkStore store)
                 throw new NotFoundException($"node '{code}' not found in park '{reg.Park.Code}' (expected a building, floor or room code, or the park code)");
             space = code;
         }
-        var versions = await store.ListTariffVersionsAsync(parkCode, ct);
+        var versions = await store.Tariffs.ListTariffVersionsAsync(parkCode, ct);
         Input[] inputs =
         [
             new("grid", SeriesTarget.Node(space, role: MeterRole.FacilityInput, carrier: Carrier.Electricity), "facility_input (grid incoming) meter"),

@@ -138,12 +138,12 @@ public sealed class EnergyPlanService(ZeroParkStore store)
         var notes = new List<string>();
         var first = new DateOnly(y, 1, 1);
         var last = new DateOnly(y, 12, 31);
-        var a = asOf ?? store.LocalToday(reg.Park);
+        var a = asOf ?? store.Plans.LocalToday(reg.Park);
         if (a > last) a = last;
         var daysInYear = last.DayNumber - first.DayNumber + 1;
 
         // Plans
-        var plans = await store.ListEnergyPlansAsync(parkCode, y, carrier, nodeCode, ct);
+        var plans = await store.Plans.ListEnergyPlansAsync(parkCode, y, carrier, nodeCode, ct);
         var annual = plans.FirstOrDefault(p => p.Month is null)?.Amount;
         var monthly = plans.Where(p => p.Month is not null).ToDictionary(p => p.Month!.Value, p => p.Amount);
         string? annualSource = annual is not null ? "annual" : monthly.Count == 12 ? "sum_of_months" : null;
@@ -249,7 +249,7 @@ public sealed class EnergyPlanService(ZeroParkStore store)
         var by = (basis ?? "last_year").Trim().ToLowerInvariant();
         if (by is not ("last_year" or "racks")) throw new ValidationException("basis", $"'basis': '{basis}' is not last_year or racks");
         var unit = MeterUnits.CanonicalUnit(carrier);
-        var plans = await store.ListEnergyPlansAsync(parkCode, y, carrier, reg.Park.Code, ct);
+        var plans = await store.Plans.ListEnergyPlansAsync(parkCode, y, carrier, reg.Park.Code, ct);
         var parkPlan = plans.FirstOrDefault(p => p.Month is null)?.Amount ?? (plans.Count(p => p.Month is not null) == 12 ? plans.Sum(p => p.Amount) : (double?)null)
             ?? throw new ValidationException("year", $"'year': park '{reg.Park.Code}' has no annual {Codes.Of(carrier)} plan for {y}; set it first " +
                                                      $"(zeropark energy plan set --park {reg.Park.Code} --carrier {Codes.Of(carrier)} --year {y} --amount …)");
@@ -283,7 +283,7 @@ public sealed class EnergyPlanService(ZeroParkStore store)
             notes.Add($"basis: {Num(pv - sum)} {unit} of the park's {y - 1} consumption is metered outside the buildings; the shares are of the buildings' sum, " +
                       "so the building plans still add up to the park plan");
         if (!dryRun)
-            await store.SetEnergyPlansAsync(parkCode, weights.Zip(shares, (w, s) => new PlanWrite(w.B, carrier, y, 0, s.Plan, "decomposed:" + by)).ToList(), user, ct);
+            await store.Plans.SetEnergyPlansAsync(parkCode, weights.Zip(shares, (w, s) => new PlanWrite(w.B, carrier, y, 0, s.Plan, "decomposed:" + by)).ToList(), user, ct);
         return new PlanDecomposition(reg.Park.Code, Codes.Of(carrier), unit, y, parkPlan, by, !dryRun, shares, notes);
     }
 
@@ -332,7 +332,7 @@ public sealed class EnergyPlanService(ZeroParkStore store)
         var shares = weights.Select(x => new PlanShare(x.Park, x.W, x.W / sum, groupPlan * x.W / sum)).ToList();
         if (!dryRun)
             foreach (var s in shares)
-                await store.SetEnergyPlansAsync(s.Node, [new PlanWrite(null, carrier, y, 0, s.Plan, "decomposed:group:" + by)], user, ct);
+                await store.Plans.SetEnergyPlansAsync(s.Node, [new PlanWrite(null, carrier, y, 0, s.Plan, "decomposed:group:" + by)], user, ct);
         var notes = new List<string>
         {
             by switch

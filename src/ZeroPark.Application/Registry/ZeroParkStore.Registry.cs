@@ -627,7 +627,7 @@ public abstract partial class ZeroParkStore
 
     // ---------------------------------------------------------------- audit
 
-    protected async Task AuditAsync(DbConnection c, DbTransaction tx, long? parkId, string user, string action, string entity, string key,
+    protected internal async Task AuditAsync(DbConnection c, DbTransaction tx, long? parkId, string user, string action, string entity, string key,
         string? reason, string? oldValue, string? newValue)
     {
         await c.ExecuteAsync(
@@ -652,5 +652,5 @@ public abstract partial class ZeroParkStore
     private static string Describe(ParkDraft d) => $"name={d.Name} tz={d.TimeZone} climate={d.ClimateZone} region={d.GridRegion} province={d.Province} it_kw={d.DesignItKw} racks={d.RacksInUse}/{d.RacksTotal}";
 
     /// <summary>Takes the park's write lock for the transaction (PostgreSQL advisory lock; SQLite has one writer).</summary>
-    protected abstract Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct);
+    protected internal abstract Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct);
 }

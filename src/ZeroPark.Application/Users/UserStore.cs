@@ -2,13 +2,12 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Dapper;
-using ZeroPark.Application.Users;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Users;
 
 /// <summary>Users, roles, park grants, sign-in with lockout (issue 5). Every change is written to the audit log (entity
 /// <c>user</c>, no park) in the same transaction.</summary>
-public abstract partial class ZeroParkStore
+public sealed class UserStore(ZeroParkStore db)
 {
     /// <summary>Consecutive failed sign-ins that lock an account.</summary>
     public const int MaxFailedSignIns = 5;
@@ -47,7 +46,7 @@ public abstract partial class ZeroParkStore
 
     public async Task<int> CountUsersAsync(CancellationToken ct = default)
     {
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         return await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM users");
     }
 
@@ -58,7 +57,7 @@ public abstract partial class ZeroParkStore
         ValidateUserName(name);
         PasswordHashing.Validate(password, userName: name);
         var hash = PasswordHashing.Hash(password);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         if (await c.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name }) is not null)
             throw new ConflictException($"user '{name}' already exists");
         var parkIds = await ResolveParksAsync(c, parks);
@@ -67,10 +66,10 @@ public abstract partial class ZeroParkStore
             """
             INSERT INTO users (name, password_hash, role, must_change_password, disabled, failed_count, security_stamp, created_at)
             VALUES (@name, @hash, @role, @must, 0, 0, @stamp, @at) RETURNING id
-            """, new { name, hash, role = UserRoles.Code(role), must = mustChangePassword ? 1 : 0, stamp = NewStamp(), at = Clock.GetUtcNow().ToUnixTimeSeconds() }, tx);
+            """, new { name, hash, role = UserRoles.Code(role), must = mustChangePassword ? 1 : 0, stamp = NewStamp(), at = db.Clock.GetUtcNow().ToUnixTimeSeconds() }, tx);
         foreach (var p in parkIds.Values)
             await c.ExecuteAsync("INSERT INTO user_parks (user_id, park_id) VALUES (@id, @p)", new { id, p }, tx);
-        await AuditAsync(c, tx, null, actor, "create", "user", name, null, null, Describe(role, parkIds.Keys));
+        await db.AuditAsync(c, tx, null, actor, "create", "user", name, null, null, Describe(role, parkIds.Keys));
         await tx.CommitAsync(ct);
         return (await GetUserAsync(name, ct))!;
     }
@@ -100,7 +99,7 @@ public abstract partial class ZeroParkStore
 
     public async Task<User?> GetUserAsync(string name, CancellationToken ct = default)
     {
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<UserRow>($"SELECT {UserColumns} FROM users WHERE name = @name", new { name });
         if (row is null) return null;
         var parks = (await c.QueryAsync<string>("SELECT p.code FROM user_parks up JOIN parks p ON p.id = up.park_id WHERE up.user_id = @id ORDER BY p.code", new { row.id })).ToList();
@@ -109,7 +108,7 @@ public abstract partial class ZeroParkStore
 
     public async Task<IReadOnlyList<User>> ListUsersAsync(CancellationToken ct = default)
     {
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<UserRow>($"SELECT {UserColumns} FROM users ORDER BY name");
         var grants = (await c.QueryAsync<(long user_id, string code)>("SELECT up.user_id, p.code FROM user_parks up JOIN parks p ON p.id = up.park_id ORDER BY p.code"))
             .ToLookup(g => g.user_id, g => g.code);
@@ -120,7 +119,7 @@ public abstract partial class ZeroParkStore
     public async Task<User> UpdateUserAsync(string name, UserRole role, IReadOnlyCollection<string> parks, bool disabled, string actor, CancellationToken ct = default)
     {
         var old = await GetUserAsync(name, ct) ?? throw new NotFoundException($"user '{name}' not found");
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var parkIds = await ResolveParksAsync(c, parks);
         if (old.Role == UserRole.Administrator && (role != UserRole.Administrator || disabled))
             await EnsureAnotherAdministratorAsync(c, old.Id);
@@ -130,7 +129,7 @@ public abstract partial class ZeroParkStore
         await c.ExecuteAsync("DELETE FROM user_parks WHERE user_id = @id", new { id = old.Id }, tx);
         foreach (var p in parkIds.Values)
             await c.ExecuteAsync("INSERT INTO user_parks (user_id, park_id) VALUES (@id, @p)", new { id = old.Id, p }, tx);
-        await AuditAsync(c, tx, null, actor, "update", "user", name, null, Describe(old.Role, old.Parks) + (old.Disabled ? " disabled" : ""),
+        await db.AuditAsync(c, tx, null, actor, "update", "user", name, null, Describe(old.Role, old.Parks) + (old.Disabled ? " disabled" : ""),
             Describe(role, parkIds.Keys) + (disabled ? " disabled" : ""));
         await tx.CommitAsync(ct);
         return (await GetUserAsync(name, ct))!;
@@ -142,13 +141,13 @@ public abstract partial class ZeroParkStore
     {
         PasswordHashing.Validate(password, userName: name);
         var hash = PasswordHashing.Hash(password);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var n = await c.ExecuteAsync(
             "UPDATE users SET password_hash = @hash, must_change_password = @must, failed_count = 0, locked_until = NULL, security_stamp = @stamp WHERE name = @name",
             new { hash, must = mustChangePassword ? 1 : 0, stamp = NewStamp(), name }, tx);
         if (n == 0) throw new NotFoundException($"user '{name}' not found");
-        await AuditAsync(c, tx, null, actor, "password", "user", name, actor == name ? "changed by the user" : "set by an administrator", null, null);
+        await db.AuditAsync(c, tx, null, actor, "password", "user", name, actor == name ? "changed by the user" : "set by an administrator", null, null);
         await tx.CommitAsync(ct);
     }
 
@@ -156,7 +155,7 @@ public abstract partial class ZeroParkStore
     /// signed-in user).</summary>
     public async Task<bool> VerifyPasswordAsync(string name, string password, CancellationToken ct = default)
     {
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var hash = await c.ExecuteScalarAsync<string?>("SELECT password_hash FROM users WHERE name = @name", new { name });
         return PasswordHashing.Verify(password, hash ?? DummyHash.Value) && hash is not null;
     }
@@ -164,11 +163,11 @@ public abstract partial class ZeroParkStore
     /// <summary>Ends a lockout before its time.</summary>
     public async Task UnlockUserAsync(string name, string actor, CancellationToken ct = default)
     {
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var n = await c.ExecuteAsync("UPDATE users SET failed_count = 0, locked_until = NULL WHERE name = @name", new { name }, tx);
         if (n == 0) throw new NotFoundException($"user '{name}' not found");
-        await AuditAsync(c, tx, null, actor, "unlock", "user", name, null, null, null);
+        await db.AuditAsync(c, tx, null, actor, "unlock", "user", name, null, null, null);
         await tx.CommitAsync(ct);
     }
 
@@ -176,11 +175,11 @@ public abstract partial class ZeroParkStore
     /// makes every session cookie issued before it invalid at its next request, copies included.</summary>
     public async Task EndSessionsAsync(string name, string? actor = null, CancellationToken ct = default)
     {
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var n = await c.ExecuteAsync("UPDATE users SET security_stamp = @stamp WHERE name = @name", new { stamp = NewStamp(), name }, tx);
         if (n == 0) throw new NotFoundException($"user '{name}' not found");
-        if (actor is not null) await AuditAsync(c, tx, null, actor, "signout", "user", name, null, null, "all sessions ended");
+        if (actor is not null) await db.AuditAsync(c, tx, null, actor, "signout", "user", name, null, null, "all sessions ended");
         await tx.CommitAsync(ct);
     }
 
@@ -196,7 +195,7 @@ public abstract partial class ZeroParkStore
     public async Task<SignInResult> SignInAsync(string name, string password, CancellationToken ct = default)
     {
         long id;
-        await using (var c0 = await OpenConnectionAsync(ct))
+        await using (var c0 = await db.OpenConnectionAsync(ct))
         {
             var found = await c0.ExecuteScalarAsync<long?>("SELECT id FROM users WHERE name = @name", new { name });
             if (found is null)
@@ -210,10 +209,10 @@ public abstract partial class ZeroParkStore
         await gate.WaitAsync(ct);
         try
         {
-            await using var c = await OpenConnectionAsync(ct);
+            await using var c = await db.OpenConnectionAsync(ct);
             var row = await c.QuerySingleOrDefaultAsync<UserRow>($"SELECT {UserColumns} FROM users WHERE id = @id", new { id });
             if (row is null) return new SignInResult(SignInStatus.Invalid, null, null);
-            var now = Clock.GetUtcNow();
+            var now = db.Clock.GetUtcNow();
             var nowSeconds = now.ToUnixTimeSeconds();
             if (row.locked_until is { } until && until > nowSeconds)
                 return new SignInResult(SignInStatus.LockedOut, null, DateTimeOffset.FromUnixTimeSeconds(until));
@@ -254,7 +253,7 @@ public abstract partial class ZeroParkStore
             else if (after.locked_until is { } l)
             {
                 locked = DateTimeOffset.FromUnixTimeSeconds(l);
-                await AuditAsync(c, tx, null, "system", "lock", "user", name, $"{MaxFailedSignIns} failed sign-ins", null, $"locked until {locked.Value:yyyy-MM-dd HH:mm:ss} UTC");
+                await db.AuditAsync(c, tx, null, "system", "lock", "user", name, $"{MaxFailedSignIns} failed sign-ins", null, $"locked until {locked.Value:yyyy-MM-dd HH:mm:ss} UTC");
             }
             await tx.CommitAsync(ct);
             return locked is { } x ? new SignInResult(SignInStatus.LockedOut, null, x) : new SignInResult(SignInStatus.Invalid, null, null);

@@ -190,7 +190,7 @@ internal static partial class EnergyCommands
         var set = new Command("set", "add or replace a balance group (audited)") { Db, Park, code, name, master, sub, tolerance, User };
         set.SetAction((pr, ct) => RunStore(pr, async store =>
         {
-            var g = await store.SetBalanceGroupAsync(pr.GetValue(Park)!, new BalanceGroupDraft(pr.GetValue(code), pr.GetValue(master), pr.GetValue(sub),
+            var g = await store.BalanceGroups.SetBalanceGroupAsync(pr.GetValue(Park)!, new BalanceGroupDraft(pr.GetValue(code), pr.GetValue(master), pr.GetValue(sub),
                 Number(pr.GetValue(tolerance), "tolerance"), pr.GetValue(name)), pr.GetValue(User)!, ct);
             Console.WriteLine($"balance group {g.Code}: {g.Master} vs {g.Sub}, tolerance {Output.Format(g.TolerancePct)} %");
             return 0;
@@ -199,7 +199,7 @@ internal static partial class EnergyCommands
         var list = new Command("list", "the park's balance groups") { Db, Park, format, OutputFile };
         list.SetAction((pr, ct) => RunStore(pr, async store =>
         {
-            var groups = (await store.ListBalanceGroupsAsync(pr.GetValue(Park)!, ct)).Select(BalanceGroupView.From).ToList();
+            var groups = (await store.BalanceGroups.ListBalanceGroupsAsync(pr.GetValue(Park)!, ct)).Select(BalanceGroupView.From).ToList();
             return Emit(pr, format, groups, EnergyTables.BalanceGroups(groups), []);
         }));
         group.Subcommands.Add(set);

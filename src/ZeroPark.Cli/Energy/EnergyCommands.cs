@@ -217,7 +217,7 @@ internal static partial class EnergyCommands
                 throw new ValidationException("from", $"'from': {from} differs from valid_from {inFile} in the file");
             try
             {
-                var v = await store.CreateTariffVersionAsync(pr.GetValue(Park)!, draft with { ValidFrom = from }, pr.GetValue(user)!, ct);
+                var v = await store.Tariffs.CreateTariffVersionAsync(pr.GetValue(Park)!, draft with { ValidFrom = from }, pr.GetValue(user)!, ct);
                 Console.WriteLine($"tariff version valid from {v.ValidFrom:yyyy-MM-dd} added to park '{pr.GetValue(Park)}' ({v.Schedule.Count} schedule lines)");
                 return 0;
             }
@@ -232,7 +232,7 @@ internal static partial class EnergyCommands
         {
             var format = pr.GetValue(listFormat)!.Trim().ToLowerInvariant();
             if (format is not ("table" or "json" or "csv")) throw new ValidationException("format", $"'{format}' is not one of table, json, csv");
-            var versions = (await store.ListTariffVersionsAsync(pr.GetValue(Park)!, ct)).Select(TariffVersionView.From).ToList();
+            var versions = (await store.Tariffs.ListTariffVersionsAsync(pr.GetValue(Park)!, ct)).Select(TariffVersionView.From).ToList();
             if (format == "json") { Output.WriteJson(versions); return 0; }
             static string Schedule(TariffVersionView v) => string.Join("; ", v.Schedule.Select(e =>
                 $"{e.Start:00}-{e.End:00} {e.Period}" + (e.Months is null ? "" : " (months " + string.Join(",", e.Months) + ")")));

@@ -32,7 +32,7 @@ internal static partial class EnergyCommands
         {
             var draft = new PlanDraft(pr.GetValue(node), pr.GetValue(carrier), Int(pr.GetValue(year), "year"), Int(pr.GetValue(month), "month"),
                 Number(pr.GetValue(amount), "amount"), pr.GetValue(unit));
-            var p = await store.SetEnergyPlanAsync(pr.GetValue(Park)!, draft, pr.GetValue(User)!, ct);
+            var p = await store.Plans.SetEnergyPlanAsync(pr.GetValue(Park)!, draft, pr.GetValue(User)!, ct);
             Console.WriteLine($"plan {p.Node} {ZeroPark.Domain.Codes.Of(p.Carrier)} {PlanRules.PeriodCode(p.Year, p.Month)}: {Output.Format(Math.Round(p.Amount, 3))} {p.Unit}");
             return 0;
         }));
@@ -44,7 +44,7 @@ internal static partial class EnergyCommands
         list.SetAction((pr, ct) => RunStore(pr, async store =>
         {
             var c = pr.GetValue(listCarrier) is { Length: > 0 } cc ? PlanRules.ParseCarrier(cc) : (ZeroPark.Domain.Carrier?)null;
-            var plans = (await store.ListEnergyPlansAsync(pr.GetValue(Park)!, Int(pr.GetValue(listYear), "year"), c, pr.GetValue(node), ct))
+            var plans = (await store.Plans.ListEnergyPlansAsync(pr.GetValue(Park)!, Int(pr.GetValue(listYear), "year"), c, pr.GetValue(node), ct))
                 .Select(EnergyPlanView.From).ToList();
             return Emit(pr, listFormat, plans, EnergyTables.Plans(plans), []);
         }));

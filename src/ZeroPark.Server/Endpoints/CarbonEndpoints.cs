@@ -67,7 +67,7 @@ internal static class CarbonEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/inventories", async (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.InventoriesAsync(park, null, ct)).Select(i => i with { ResultJson = "", DiffJson = null }).ToList()))
+                TypedResults.Ok((await store.Carbon.InventoriesAsync(park, null, ct)).Select(i => i with { ResultJson = "", DiffJson = null }).ToList()))
             .WithSummary("Saved inventory versions (drafts and final) with totals; the result JSON is at /inventories/{id}")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -99,7 +99,7 @@ internal static class CarbonEndpoints
             .WithSummary("The trace of one line of a saved inventory version").ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPost("/inventories/{id:long}/finalize", async (string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" }))
+                TypedResults.Ok((await store.Carbon.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" }))
             .WithSummary("Mark a saved version final (it never changes; later changes become new versions)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
@@ -131,7 +131,7 @@ internal static class CarbonEndpoints
                 var (text, error) = await RequestBody.ReadTextAsync(request, ct);
                 if (error is not null) return error;
                 var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
-                var r = await store.ImportActivitiesAsync(park, rows, errors, UserAccess.Actor(request.HttpContext), ct);
+                var r = await store.Carbon.ImportActivitiesAsync(park, rows, errors, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Ok(new ActivityImportResponse(r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
             })
             .DocumentBody(null, "text/csv")
@@ -141,11 +141,11 @@ internal static class CarbonEndpoints
         g.MapGet("/activities", async (string park, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, ZeroParkStore store, CancellationToken ct) =>
             {
                 var (a, b) = Period(null, from, to);
-                return TypedResults.Ok(await store.ActivitiesAsync(park, a, b, ct));
+                return TypedResults.Ok(await store.Carbon.ActivitiesAsync(park, a, b, ct));
             })
             .WithSummary("Activity records of a period with who entered them").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/instruments", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.InstrumentsAsync(park, ct)))
+        g.MapGet("/instruments", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Carbon.InstrumentsAsync(park, ct)))
             .WithSummary("Contractual instruments (GEC, green power, supplier rates)").ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPost("/instruments", async (string park, InstrumentRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
@@ -158,7 +158,7 @@ internal static class CarbonEndpoints
                     "kwh" => body.Quantity,
                     var x => throw new ValidationException("unit", $"unit '{x}' is not certificates (gec only), MWh or kWh"),
                 };
-                return TypedResults.Ok(await store.AddInstrumentAsync(park, new Instrument
+                return TypedResults.Ok(await store.Carbon.AddInstrumentAsync(park, new Instrument
                 {
                     Kind = kind, QuantityKwh = kwh, FactorKgPerKwh = body.Factor ?? 0, CoverFrom = Query.Date(body.CoverFrom, "cover_from"), CoverTo = Query.Date(body.CoverTo, "cover_to"),
                     Region = body.Region ?? "", Reference = body.Reference, Note = body.Note ?? "",
@@ -167,15 +167,15 @@ internal static class CarbonEndpoints
             .WithSummary("Record a contractual instrument (1 GEC = 1 MWh); a reference is recorded once")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
-        g.MapGet("/settings", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.CarbonSettingsAsync(park, ct)))
+        g.MapGet("/settings", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Carbon.CarbonSettingsAsync(park, ct)))
             .WithSummary("Carbon settings of the park: " + string.Join(", ", CarbonService.SettingKeys));
 
         g.MapPut("/settings/{key}", async (string park, string key, [FromQuery] string? value, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
                 if (!CarbonService.SettingKeys.Contains(key)) throw new ValidationException("key", $"unknown setting '{key}' (known: {string.Join(", ", CarbonService.SettingKeys)})");
                 if (key == CarbonService.SettingResidual) CarbonService.ParseResidual(value);
-                await store.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), UserAccess.Actor(http), ct);
-                return TypedResults.Ok(await store.CarbonSettingsAsync(park, ct));
+                await store.Carbon.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), UserAccess.Actor(http), ct);
+                return TypedResults.Ok(await store.Carbon.CarbonSettingsAsync(park, ct));
             })
             .WithSummary("Set (or with no value remove) a carbon setting").ProducesValidationProblem();
 
@@ -184,7 +184,7 @@ internal static class CarbonEndpoints
                 ZeroParkStore store, CancellationToken ct) =>
             {
                 DateOnly? on = validOn is null ? null : Query.Date(validOn, "valid_on");
-                var all = await store.FactorsAsync(ct);
+                var all = await store.Carbon.FactorsAsync(ct);
                 var latest = all.GroupBy(r => r.Key).ToDictionary(x => x.Key, x => x.Max(r => r.Version));
                 var list = all.Where(r => latest[r.Key] == r.Version && (material is null || r.Material.Equals(material, StringComparison.OrdinalIgnoreCase))
                                           && (dataset is null || r.Dataset.Equals(dataset, StringComparison.OrdinalIgnoreCase)) && (on is null || r.ValidOn(on.Value))).ToList();
@@ -200,7 +200,7 @@ internal static class CarbonEndpoints
                 var (text, error) = await RequestBody.ReadTextAsync(request, ct);
                 if (error is not null) return error;
                 var (records, errors) = FactorCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
-                var stored = await store.AddFactorsAsync(records, UserAccess.Actor(request.HttpContext), ct);
+                var stored = await store.Carbon.AddFactorsAsync(records, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Ok(new FactorImportResponse(stored.Select(x => new FactorImportOutcome(x.Record.Id, x.Record.Version, x.Outcome, x.Record.Key)).ToList(),
                     errors.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
             })

@@ -94,7 +94,7 @@ internal static class EnergyEndpoints
         tariffs.MapPost("", async Task<Created<TariffVersionView>> (string park, HttpRequest request, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await new ApiJson(options.Value.SerializerOptions).ReadAsync<TariffDraft>(request, ct);
-                var v = await store.CreateTariffVersionAsync(park, body, UserAccess.Actor(request.HttpContext), ct);
+                var v = await store.Tariffs.CreateTariffVersionAsync(park, body, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Created($"/api/parks/{park}/tariffs", TariffVersionView.From(v));
             })
             .Accepts<TariffDraft>("application/json")
@@ -105,7 +105,7 @@ internal static class EnergyEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         tariffs.MapGet("", async Task<Ok<List<TariffVersionView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListTariffVersionsAsync(park, ct)).Select(TariffVersionView.From).ToList()))
+                TypedResults.Ok((await store.Tariffs.ListTariffVersionsAsync(park, ct)).Select(TariffVersionView.From).ToList()))
             .WithSummary("Tariff versions of the park, oldest valid_from first")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

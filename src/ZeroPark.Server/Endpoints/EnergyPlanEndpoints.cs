@@ -34,7 +34,7 @@ internal static class EnergyPlanEndpoints
             {
                 var xlsx = IsXlsx(format);
                 var c = string.IsNullOrWhiteSpace(carrier) ? (Carrier?)null : PlanRules.ParseCarrier(carrier);
-                var plans = (await store.ListEnergyPlansAsync(park, OptionalInt(year, "year"), c, Blank(node), ct)).Select(EnergyPlanView.From).ToList();
+                var plans = (await store.Plans.ListEnergyPlansAsync(park, OptionalInt(year, "year"), c, Blank(node), ct)).Select(EnergyPlanView.From).ToList();
                 return xlsx ? File("plans", park, EnergyTables.Plans(plans)) : TypedResults.Ok(plans);
             })
             .WithSummary("Energy plans of the park and its buildings (annual: month null; monthly: 1–12), optionally for one year, carrier and node")
@@ -45,7 +45,7 @@ internal static class EnergyPlanEndpoints
         g.MapPut("/plans", async Task<Ok<EnergyPlanView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<PlanDraft>(request, ct);
-                return TypedResults.Ok(EnergyPlanView.From(await store.SetEnergyPlanAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
+                return TypedResults.Ok(EnergyPlanView.From(await store.Plans.SetEnergyPlanAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
             })
             .Accepts<PlanDraft>("application/json")
             .WithSummary("Set (insert or replace) a plan: {node (park or building code; default the park), carrier, year, month (1–12; null or 0 = annual), " +
@@ -208,14 +208,14 @@ internal static class EnergyPlanEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/balance-groups", async Task<Ok<List<BalanceGroupView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListBalanceGroupsAsync(park, ct)).Select(BalanceGroupView.From).ToList()))
+                TypedResults.Ok((await store.BalanceGroups.ListBalanceGroupsAsync(park, ct)).Select(BalanceGroupView.From).ToList()))
             .WithSummary("The park's stored master/sub-meter balance groups")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPut("/balance-groups", async Task<Ok<BalanceGroupView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<BalanceGroupDraft>(request, ct);
-                return TypedResults.Ok(BalanceGroupView.From(await store.SetBalanceGroupAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
+                return TypedResults.Ok(BalanceGroupView.From(await store.BalanceGroups.SetBalanceGroupAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
             })
             .Accepts<BalanceGroupDraft>("application/json")
             .WithSummary("Add or replace a balance group {code, name, master, sub, tolerance_pct (default 2)}; audited as user 'api'")

@@ -104,7 +104,7 @@ internal static class UserAccess
                     return TypedResults.Problem($"too many sign-in attempts for this account: try again in {wait} s", statusCode: StatusCodes.Status429TooManyRequests,
                         title: "Too many requests", extensions: new Dictionary<string, object?> { ["retry_after"] = wait });
                 }
-                var r = await store.SignInAsync(body.User.Trim(), body.Password, ct);
+                var r = await store.Users.SignInAsync(body.User.Trim(), body.Password, ct);
                 switch (r.Status)
                 {
                     case SignInStatus.Success:

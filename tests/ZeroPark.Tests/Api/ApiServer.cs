@@ -73,7 +73,7 @@ public abstract class ApiServer : IAsyncLifetime
         Database = NewDatabase();
         _factory = new ZeroParkApiFactory(Database, Clock, Settings);
         Client = _factory.CreateClient();
-        await Store.CreateUserAsync(UserName, Password, UserRole.Administrator, [], "test");
+        await Store.Users.CreateUserAsync(UserName, Password, UserRole.Administrator, [], "test");
         Client = await SignedInClientAsync(UserName, Password);
     }
 

@@ -101,7 +101,7 @@ public abstract class CarbonAccessTests(ApiServer server)
     private async Task<HttpClient> UserAsync(ZeroPark.Application.Users.UserRole role, params string[] parks)
     {
         _last = "c" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(_last, Pw, role, parks, "test");
+        await server.Store.Users.CreateUserAsync(_last, Pw, role, parks, "test");
         return await server.SignedInClientAsync(_last, Pw);
     }
 

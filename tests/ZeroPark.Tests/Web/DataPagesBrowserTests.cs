@@ -21,7 +21,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
     private async Task<string> UserAsync(UserRole role, params string[] parks)
     {
         var name = role.ToString().ToLowerInvariant() + "." + Guid.NewGuid().ToString("N")[..6];
-        await fx.Store.CreateUserAsync(name, Pw, role, parks, "test");
+        await fx.Store.Users.CreateUserAsync(name, Pw, role, parks, "test");
         return name;
     }
 

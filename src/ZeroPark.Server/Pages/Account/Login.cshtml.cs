@@ -31,7 +31,7 @@ public sealed class LoginModel(ZeroParkStore store, TimeProvider clock, SignInTh
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
-        var result = await store.SignInAsync(UserName.Trim(), Password, ct);
+        var result = await store.Users.SignInAsync(UserName.Trim(), Password, ct);
         switch (result.Status)
         {
             case SignInStatus.Success:

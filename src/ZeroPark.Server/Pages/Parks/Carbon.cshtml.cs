@@ -53,7 +53,7 @@ public sealed class CarbonModel(ZeroParkStore store, CarbonService carbonService
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
-        Versions = (await Store.InventoriesAsync(park, null, ct)).OrderByDescending(i => i.Id).ToList();
+        Versions = (await Store.Carbon.InventoriesAsync(park, null, ct)).OrderByDescending(i => i.Id).ToList();
         Message = msg switch { "saved" => T("carbon.saved"), "unchanged" => T("carbon.unchanged"), "finalized" => T("carbon.finalizeddone"), _ => null };
         var service = carbonService;
         InventoryResult result;
@@ -156,7 +156,7 @@ public sealed class CarbonModel(ZeroParkStore store, CarbonService carbonService
         if (!CanWrite) return StatusCode(StatusCodes.Status403Forbidden);
         try
         {
-            await Store.FinalizeInventoryAsync(park, id, Me.Name, ct);
+            await Store.Carbon.FinalizeInventoryAsync(park, id, Me.Name, ct);
         }
         catch (ConflictException)
         {

@@ -35,7 +35,7 @@ public sealed partial class EnergyCostModel(ZeroParkStore store, EnergyCostServi
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        HasTariff = (await Store.ListTariffVersionsAsync(park, ct)).Count > 0;
+        HasTariff = (await Store.Tariffs.ListTariffVersionsAsync(park, ct)).Count > 0;
         if (!HasTariff) return Page();
         // The rows and the total are independent: computed concurrently.
         var rows = energyCostService.CostAsync(park, null, From, To, By == "month" ? EnergyBucketing.Month : EnergyBucketing.Day, ct);

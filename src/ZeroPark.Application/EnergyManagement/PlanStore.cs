@@ -6,10 +6,11 @@ using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Application.EnergyManagement;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.EnergyManagement;
 
 /// <summary>Energy plans of a park and its buildings (table energy_plans of migration 004_plans).</summary>
-public abstract partial class ZeroParkStore
+/// <summary>Energy plans per park, node, carrier and month (module <c>EnergyManagement</c>).</summary>
+public sealed class PlanStore(ZeroParkStore db)
 {
     private sealed class PlanRow
     {
@@ -18,12 +19,12 @@ public abstract partial class ZeroParkStore
     }
 
     /// <summary>The local date "today" in the park's time zone (the store's clock).</summary>
-    public DateOnly LocalToday(Park park) => park.Clock.LocalDate(Clock.GetUtcNow().ToUnixTimeSeconds());
+    public DateOnly LocalToday(Park park) => park.Clock.LocalDate(db.Clock.GetUtcNow().ToUnixTimeSeconds());
 
     /// <summary>Sets one plan (inserts it or replaces the amount of the same node, carrier, year and month), audited.</summary>
     public async Task<EnergyPlan> SetEnergyPlanAsync(string parkCode, PlanDraft draft, string user = "system", CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var w = PlanRules.Validate(reg, draft);
         await SetEnergyPlansAsync(parkCode, [w], user, ct);
         return (await ListEnergyPlansAsync(parkCode, w.Year, w.Carrier, w.Building?.Code ?? reg.Park.Code, ct)).Single(p => (p.Month ?? 0) == w.Month);
@@ -33,11 +34,11 @@ public abstract partial class ZeroParkStore
     /// the old and new amount.</summary>
     public async Task SetEnergyPlansAsync(string parkCode, IReadOnlyList<PlanWrite> plans, string user = "system", CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var parkId = reg.Park.Id.Value;
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var at = Clock.GetUtcNow().ToUnixTimeSeconds();
+        var at = db.Clock.GetUtcNow().ToUnixTimeSeconds();
         foreach (var w in plans)
         {
             var space = w.Building?.Id.Value;
@@ -56,7 +57,7 @@ public abstract partial class ZeroParkStore
                     new { id = old.id, amount = w.Amount, basis = w.Basis, at, user }, tx);
             var key = $"{w.Building?.Code ?? reg.Park.Code}/{carrier}/{PlanRules.PeriodCode(w.Year, w.Month)}";
             var unit = MeterUnits.CanonicalUnit(w.Carrier);
-            await AuditAsync(c, tx, parkId, user, old is null ? "create" : "update", "energy_plan", key, null,
+            await db.AuditAsync(c, tx, parkId, user, old is null ? "create" : "update", "energy_plan", key, null,
                 old is null ? null : $"{old.amount.ToString(CultureInfo.InvariantCulture)} {unit} ({old.basis})",
                 $"{w.Amount.ToString(CultureInfo.InvariantCulture)} {unit} ({w.Basis})");
         }
@@ -68,9 +69,9 @@ public abstract partial class ZeroParkStore
     public async Task<IReadOnlyList<EnergyPlan>> ListEnergyPlansAsync(string parkCode, int? year = null, Carrier? carrier = null, string? node = null,
         CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var building = node is null ? null : PlanRules.Building(reg, node);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<PlanRow>(
             "SELECT id, space_id, carrier, year, month, amount, basis, updated_at, updated_by FROM energy_plans WHERE park_id = @p " +
             (year is null ? "" : " AND year = @year") + (carrier is null ? "" : " AND carrier = @carrier") +

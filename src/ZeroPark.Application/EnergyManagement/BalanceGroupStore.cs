@@ -4,10 +4,11 @@ using System.Globalization;
 using Dapper;
 using ZeroPark.Application.EnergyManagement;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.EnergyManagement;
 
 /// <summary>Master/sub-meter balance groups of a park (table balance_groups of migration 004_plans).</summary>
-public abstract partial class ZeroParkStore
+/// <summary>Master/sub-meter balance groups of a park (module <c>EnergyManagement</c>).</summary>
+public sealed class BalanceGroupStore(ZeroParkStore db)
 {
     private sealed class BalanceGroupRow
     {
@@ -21,7 +22,7 @@ public abstract partial class ZeroParkStore
         TextLimits.Check("name", draft.Name, TextLimits.Name);
         TextLimits.Check("master", draft.Master, TextLimits.Text);
         TextLimits.Check("sub", draft.Sub, TextLimits.Text);
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var code = (draft.Code ?? "").Trim();
         if (code.Length == 0 || code.Length > 64 || code.Any(char.IsWhiteSpace))
             throw new ValidationException("code", "'code' is required: 1–64 characters without spaces");
@@ -29,12 +30,12 @@ public abstract partial class ZeroParkStore
         DeviceAnalysisService.Formula(reg, draft.Sub, "sub");
         var tolerance = draft.TolerancePct ?? DeviceAnalysisService.DefaultTolerancePct;
         if (!double.IsFinite(tolerance) || tolerance < 0) throw new ValidationException("tolerance_pct", "'tolerance_pct' must be a percentage ≥ 0");
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var p = reg.Park.Id.Value;
         var old = await c.QueryFirstOrDefaultAsync<BalanceGroupRow>(
             "SELECT id, code, name, master, sub, tolerance_pct, updated_at, updated_by FROM balance_groups WHERE park_id = @p AND code = @code", new { p, code }, tx);
-        var args = new { p, code, name = draft.Name, master = draft.Master!.Trim(), sub = draft.Sub!.Trim(), tolerance, at = Clock.GetUtcNow().ToUnixTimeSeconds(), user };
+        var args = new { p, code, name = draft.Name, master = draft.Master!.Trim(), sub = draft.Sub!.Trim(), tolerance, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), user };
         if (old is null)
             await c.ExecuteAsync("INSERT INTO balance_groups (park_id, code, name, master, sub, tolerance_pct, updated_at, updated_by) " +
                                  "VALUES (@p, @code, @name, @master, @sub, @tolerance, @at, @user)", args, tx);
@@ -42,7 +43,7 @@ public abstract partial class ZeroParkStore
             await c.ExecuteAsync("UPDATE balance_groups SET name = @name, master = @master, sub = @sub, tolerance_pct = @tolerance, updated_at = @at, updated_by = @user " +
                                  "WHERE park_id = @p AND code = @code", args, tx);
         static string Describe(string master, string sub, double tol) => $"{master} vs {sub} (tolerance {tol.ToString(CultureInfo.InvariantCulture)} %)";
-        await AuditAsync(c, tx, p, user, old is null ? "create" : "update", "balance_group", code, null,
+        await db.AuditAsync(c, tx, p, user, old is null ? "create" : "update", "balance_group", code, null,
             old is null ? null : Describe(old.master, old.sub, old.tolerance_pct), Describe(args.master, args.sub, tolerance));
         await tx.CommitAsync(ct);
         return (await ListBalanceGroupsAsync(parkCode, ct)).Single(g => g.Code == code);
@@ -50,8 +51,8 @@ public abstract partial class ZeroParkStore
 
     public async Task<IReadOnlyList<BalanceGroup>> ListBalanceGroupsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<BalanceGroupRow>(
             "SELECT id, code, name, master, sub, tolerance_pct, updated_at, updated_by FROM balance_groups WHERE park_id = @p", new { p = reg.Park.Id.Value });
         return rows.Select(r => new BalanceGroup(r.code, r.name, r.master, r.sub, r.tolerance_pct, reg.Clock.ToLocalOffset(r.updated_at), r.updated_by))

@@ -5,10 +5,11 @@ using System.Text.Json;
 using Dapper;
 using ZeroPark.Application.EnergyManagement;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.EnergyManagement;
 
 /// <summary>Time-of-use tariff versions of a park (tables of migration 002_tariffs).</summary>
-public abstract partial class ZeroParkStore
+/// <summary>Time-of-use tariff versions per park (module <c>EnergyManagement</c>).</summary>
+public sealed class TariffStore(ZeroParkStore db)
 {
     private sealed class TariffVersionRow
     {
@@ -30,15 +31,15 @@ public abstract partial class ZeroParkStore
     public async Task<TariffVersion> CreateTariffVersionAsync(string parkCode, TariffDraft draft, string user = "system", CancellationToken ct = default)
     {
         var (validFrom, name, prices, schedule) = TariffRules.Validate(draft);
-        var park = await GetParkAsync(parkCode, ct);
+        var park = await db.GetParkAsync(parkCode, ct);
         var from = validFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         if (await c.ExecuteScalarAsync<long?>("SELECT id FROM tariff_versions WHERE park_id = @p AND valid_from = @from", new { p = park.Id.Value, from }, tx) is not null)
             throw new ConflictException($"valid_from: park '{park.Code}' already has a tariff version valid from {from}");
         var id = await c.ExecuteScalarAsync<long>(
             "INSERT INTO tariff_versions (park_id, valid_from, name, currency, created_at, created_by) VALUES (@p, @from, @name, @cur, @at, @user) RETURNING id",
-            new { p = park.Id.Value, from, name, cur = TariffRules.Currency, at = Clock.GetUtcNow().ToUnixTimeSeconds(), user }, tx);
+            new { p = park.Id.Value, from, name, cur = TariffRules.Currency, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), user }, tx);
         foreach (var (period, price) in prices)
             await c.ExecuteAsync("INSERT INTO tariff_prices (version_id, period, price) VALUES (@id, @period, @price)",
                 new { id, period = TouPeriods.Code(period), price }, tx);
@@ -55,7 +56,7 @@ public abstract partial class ZeroParkStore
             prices = prices.ToDictionary(p => TouPeriods.Code(p.Key), p => p.Value),
             schedule = schedule.Select(e => new { start = e.Start, end = e.End, period = TouPeriods.Code(e.Period), months = e.Months }),
         });
-        await AuditAsync(c, tx, park.Id.Value, user, "create", "tariff", from, null, null, description);
+        await db.AuditAsync(c, tx, park.Id.Value, user, "create", "tariff", from, null, null, description);
         await tx.CommitAsync(ct);
         return (await ListTariffVersionsAsync(parkCode, ct)).Single(v => v.Id == id);
     }
@@ -63,8 +64,8 @@ public abstract partial class ZeroParkStore
     /// <summary>The park's tariff versions, oldest valid_from first.</summary>
     public async Task<IReadOnlyList<TariffVersion>> ListTariffVersionsAsync(string parkCode, CancellationToken ct = default)
     {
-        var park = await GetParkAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var park = await db.GetParkAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var versions = (await c.QueryAsync<TariffVersionRow>("SELECT id, valid_from, name, currency, created_at, created_by FROM tariff_versions WHERE park_id = @p",
             new { p = park.Id.Value })).ToList();
         if (versions.Count == 0) return [];

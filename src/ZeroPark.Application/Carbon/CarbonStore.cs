@@ -5,7 +5,7 @@ using ZeroPark.Carbon;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Carbon;
 
 /// <summary>An activity record as stored, with who entered it and when.</summary>
 public sealed record StoredActivity(long Id, DateOnly Date, string Source, string Material, double Amount, string Unit, int? Scope3Category, string Note,
@@ -19,7 +19,8 @@ public sealed record StoredInventory(long Id, string Boundary, DateOnly From, Da
     string Fingerprint, double Scope1T, double Scope2LocationT, double Scope2MarketT, double Scope3T, double MemoT, string ResultJson, string? DiffJson,
     string Reason, string CreatedBy, DateTimeOffset CreatedAt, string? FinalizedBy, DateTimeOffset? FinalizedAt);
 
-public abstract partial class ZeroParkStore
+/// <summary>Factors, activities, instruments, carbon settings and saved inventories (module <c>Carbon</c>).</summary>
+public sealed class CarbonStore(ZeroParkStore db)
 {
     private volatile bool _factorsSeeded;
 
@@ -33,11 +34,11 @@ public abstract partial class ZeroParkStore
     public async Task EnsureBuiltinFactorsAsync(CancellationToken ct = default)
     {
         if (_factorsSeeded) return;
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         // Two processes opening a fresh store at once (server and CLI) would both insert version 1: the library's lock
         // serialises them, and the second one then finds the records and adds nothing.
-        await LockParkAsync(c, tx, FactorLibraryLock, ct);
+        await db.LockParkAsync(c, tx, FactorLibraryLock, ct);
         // Compared with the latest *shipped* version of each key: a user's own version of a shipped record is never undone by a
         // restart; a shipped record whose published value changed in a new ZeroPark release becomes the next version.
         var all = await LoadFactorsAsync(c, tx);
@@ -60,7 +61,7 @@ public abstract partial class ZeroParkStore
     public async Task<IReadOnlyList<FactorRecord>> FactorsAsync(CancellationToken ct = default)
     {
         await EnsureBuiltinFactorsAsync(ct);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         return await LoadFactorsAsync(c, null);
     }
 
@@ -70,9 +71,9 @@ public abstract partial class ZeroParkStore
     public async Task<IReadOnlyList<(FactorRecord Record, string Outcome)>> AddFactorsAsync(IReadOnlyList<FactorRecord> records, string user, CancellationToken ct = default)
     {
         await EnsureBuiltinFactorsAsync(ct);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await LockParkAsync(c, tx, FactorLibraryLock, ct);
+        await db.LockParkAsync(c, tx, FactorLibraryLock, ct);
         var latest = (await LoadFactorsAsync(c, tx)).GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Version)!);
         var result = new List<(FactorRecord, string)>();
         foreach (var r in records)
@@ -82,14 +83,14 @@ public abstract partial class ZeroParkStore
                 if (SameContent(old, r)) { result.Add((old, "unchanged")); continue; }
                 var added = await InsertFactorAsync(c, tx, r with { Version = old.Version + 1 }, user, builtin: false);
                 latest[r.Key] = added;
-                await AuditAsync(c, tx, null, user, "update", "factor", r.Key, null, $"#{old.Id} v{old.Version} {old.Value} {old.Unit}", $"#{added.Id} v{added.Version} {added.Value} {added.Unit}");
+                await db.AuditAsync(c, tx, null, user, "update", "factor", r.Key, null, $"#{old.Id} v{old.Version} {old.Value} {old.Unit}", $"#{added.Id} v{added.Version} {added.Value} {added.Unit}");
                 result.Add((added, "new_version"));
             }
             else
             {
                 var added = await InsertFactorAsync(c, tx, r with { Version = 1 }, user, builtin: false);
                 latest[r.Key] = added;
-                await AuditAsync(c, tx, null, user, "create", "factor", r.Key, null, null, $"#{added.Id} v1 {added.Value} {added.Unit}");
+                await db.AuditAsync(c, tx, null, user, "create", "factor", r.Key, null, null, $"#{added.Id} v1 {added.Value} {added.Unit}");
                 result.Add((added, "added"));
             }
         }
@@ -111,7 +112,7 @@ public abstract partial class ZeroParkStore
                 dataset = r.Dataset, kind = Carbon.FactorCsv.Code(r.Kind), material = r.Material, gas = r.Gas, value = r.Value, unit = r.Unit,
                 level = Carbon.FactorCsv.Code(r.Level), region = r.Region, application = r.Application, methods = r.Methods, publisher = r.Publisher,
                 document = r.Document, datayear = r.DataYear, validfrom = D(r.ValidFrom), validto = r.ValidTo is { } t ? D(t) : null, cc = r.CarbonContent,
-                of = r.OxidationRate, note = r.Note, version = r.Version, builtin = builtin ? 1 : 0, at = Clock.GetUtcNow().ToUnixTimeSeconds(), user,
+                of = r.OxidationRate, note = r.Note, version = r.Version, builtin = builtin ? 1 : 0, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), user,
             }, tx);
         return r with { Id = id, CreatedBy = user };
     }
@@ -161,12 +162,12 @@ public abstract partial class ZeroParkStore
     public async Task<ActivityImportResult> ImportActivitiesAsync(string parkCode, IReadOnlyList<Carbon.ActivityRow> rows, IReadOnlyList<RowError> parseErrors,
         string user, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var rejected = parseErrors.ToList();
         int accepted = 0, duplicates = 0, corrected = 0;
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
+        await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
         var seenInFile = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var r in rows)
         {
@@ -184,13 +185,13 @@ public abstract partial class ZeroParkStore
             seenInFile[key] = r.Line;
             var old = await c.QuerySingleOrDefaultAsync<(long id, double amount)?>(
                 "SELECT id, amount FROM carbon_activities WHERE park_id = @p AND natural_key = @k", new { p = reg.Park.Id.Value, k = key }, tx);
-            var now = Clock.GetUtcNow().ToUnixTimeSeconds();
+            var now = db.Clock.GetUtcNow().ToUnixTimeSeconds();
             if (old is { } o)
             {
                 if (o.amount.Equals(r.Amount)) { duplicates++; continue; }
                 await c.ExecuteAsync("UPDATE carbon_activities SET amount = @a, evidence = @e, density = @d, ncv = @n, updated_at = @at, updated_by = @u WHERE id = @id",
                     new { a = r.Amount, e = r.Evidence, d = r.Density, n = r.Ncv, at = now, u = user, id = o.id }, tx);
-                await AuditAsync(c, tx, reg.Park.Id.Value, user, "correct", "activity", $"#{o.id} {D(r.Date)} {r.Source} {r.Material}", "activity import",
+                await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "correct", "activity", $"#{o.id} {D(r.Date)} {r.Source} {r.Material}", "activity import",
                     $"{o.amount.ToString(CultureInfo.InvariantCulture)} {r.Unit}", $"{r.Amount.ToString(CultureInfo.InvariantCulture)} {r.Unit}");
                 corrected++;
                 continue;
@@ -208,7 +209,7 @@ public abstract partial class ZeroParkStore
             accepted++;
         }
         if (accepted + corrected > 0)
-            await AuditAsync(c, tx, reg.Park.Id.Value, user, "import", "activities", parkCode, null, null, $"accepted={accepted} corrected={corrected} duplicates={duplicates} rejected={rejected.Count}");
+            await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "import", "activities", parkCode, null, null, $"accepted={accepted} corrected={corrected} duplicates={duplicates} rejected={rejected.Count}");
         await tx.CommitAsync(ct);
         return new ActivityImportResult(accepted, duplicates, corrected, rejected.OrderBy(e => e.Line).ToList());
     }
@@ -234,8 +235,8 @@ public abstract partial class ZeroParkStore
 
     public async Task<IReadOnlyList<StoredActivity>> ActivitiesAsync(string parkCode, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<ActivityDbRow>(
             "SELECT * FROM carbon_activities WHERE park_id = @p AND date >= @f AND date <= @t ORDER BY date, id", new { p = reg.Park.Id.Value, f = D(from), t = D(to) });
         return rows.Select(r => new StoredActivity(r.Id, P(r.Date), r.Source, r.Material, r.Amount, r.Unit, r.Scope3_Category is { } x ? (int)x : null, r.Note,
@@ -251,8 +252,8 @@ public abstract partial class ZeroParkStore
         if (i.CoverTo < i.CoverFrom) throw new ValidationException("cover_to", "coverage ends before it starts");
         if (i.Kind != InstrumentKind.SupplierRate && i.FactorKgPerKwh != 0) throw new ValidationException("factor", "certificates and green power carry 0 kgCO2/kWh");
         if (string.IsNullOrWhiteSpace(i.Reference)) throw new ValidationException("reference", "reference (certificate serial or contract number) is required: it is what stops an instrument being counted twice");
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var exists = await c.ExecuteScalarAsync<long?>("SELECT id FROM carbon_instruments WHERE park_id = @p AND kind = @k AND reference = @r",
             new { p = reg.Park.Id.Value, k = Instrument.Code(i.Kind), r = i.Reference.Trim() }, tx);
@@ -265,9 +266,9 @@ public abstract partial class ZeroParkStore
             new
             {
                 p = reg.Park.Id.Value, k = Instrument.Code(i.Kind), q = i.QuantityKwh, f = i.FactorKgPerKwh, cf = D(i.CoverFrom), ct = D(i.CoverTo), region = i.Region.Trim(),
-                r = i.Reference.Trim(), note = i.Note, at = Clock.GetUtcNow().ToUnixTimeSeconds(), u = user,
+                r = i.Reference.Trim(), note = i.Note, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user,
             }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "instrument", $"{Instrument.Code(i.Kind)} {i.Reference}", null, null,
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "instrument", $"{Instrument.Code(i.Kind)} {i.Reference}", null, null,
             $"{i.QuantityKwh.ToString(CultureInfo.InvariantCulture)} kWh {D(i.CoverFrom)}…{D(i.CoverTo)}");
         await tx.CommitAsync(ct);
         return i with { Id = id, Reference = i.Reference.Trim(), Region = i.Region.Trim() };
@@ -275,8 +276,8 @@ public abstract partial class ZeroParkStore
 
     public async Task<IReadOnlyList<Instrument>> InstrumentsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long id, string kind, double q, double f, string cf, string ct, string region, string reference, string note)>(
             "SELECT id, kind, quantity_kwh, factor_kg_per_kwh, cover_from, cover_to, region, reference, note FROM carbon_instruments WHERE park_id = @p ORDER BY id",
             new { p = reg.Park.Id.Value });
@@ -291,22 +292,22 @@ public abstract partial class ZeroParkStore
 
     public async Task<IReadOnlyDictionary<string, string>> CarbonSettingsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(string key, string value)>("SELECT key, value FROM carbon_settings WHERE park_id = @p", new { p = reg.Park.Id.Value });
         return rows.ToDictionary(r => r.key, r => r.value, StringComparer.Ordinal);
     }
 
     public async Task SetCarbonSettingAsync(string parkCode, string key, string? value, string user, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var old = await c.ExecuteScalarAsync<string?>("SELECT value FROM carbon_settings WHERE park_id = @p AND key = @k", new { p = reg.Park.Id.Value, k = key }, tx);
         await c.ExecuteAsync("DELETE FROM carbon_settings WHERE park_id = @p AND key = @k", new { p = reg.Park.Id.Value, k = key }, tx);
         if (value is not null)
             await c.ExecuteAsync("INSERT INTO carbon_settings (park_id, key, value) VALUES (@p, @k, @v)", new { p = reg.Park.Id.Value, k = key, v = value }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "carbon_setting", key, null, old, value);
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "carbon_setting", key, null, old, value);
         await tx.CommitAsync(ct);
     }
 
@@ -340,8 +341,8 @@ public abstract partial class ZeroParkStore
 
     public async Task<IReadOnlyList<StoredInventory>> InventoriesAsync(string parkCode, long? id = null, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<InventoryDbRow>(
             "SELECT * FROM carbon_inventories WHERE park_id = @p AND (@id IS NULL OR id = @id) ORDER BY id", new { p = reg.Park.Id.Value, id });
         return rows.Select(r => new StoredInventory(r.Id, r.Boundary, P(r.Period_From), P(r.Period_To), r.Method, r.Gwp, r.Options, (int)r.Version, r.Status,
@@ -353,10 +354,10 @@ public abstract partial class ZeroParkStore
     /// latest version has the same fingerprint (nothing changed). Versions are never updated, only added.</summary>
     public async Task<(StoredInventory Inventory, bool Created)> SaveInventoryAsync(string parkCode, StoredInventory draft, string user, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
+        await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
         var keyArgs = new { p = reg.Park.Id.Value, b = draft.Boundary, f = D(draft.From), t = D(draft.To), m = draft.Method, g = draft.Gwp, o = draft.Options };
         var latest = await c.QuerySingleOrDefaultAsync<(long id, long version, string fingerprint)?>(
             """
@@ -380,9 +381,9 @@ public abstract partial class ZeroParkStore
             {
                 keyArgs.p, keyArgs.b, keyArgs.f, keyArgs.t, keyArgs.m, keyArgs.g, keyArgs.o, v = version, fp = draft.Fingerprint, s1 = draft.Scope1T, s2l = draft.Scope2LocationT,
                 s2m = draft.Scope2MarketT, s3 = draft.Scope3T, memo = draft.MemoT, result = draft.ResultJson, diff = draft.DiffJson, reason = draft.Reason,
-                at = Clock.GetUtcNow().ToUnixTimeSeconds(), u = user,
+                at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user,
             }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "inventory", $"#{id} {draft.Boundary} {D(draft.From)}…{D(draft.To)} {draft.Method} {draft.Gwp} v{version}",
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "inventory", $"#{id} {draft.Boundary} {D(draft.From)}…{D(draft.To)} {draft.Method} {draft.Gwp} v{version}",
             draft.Reason, null, $"scope1={draft.Scope1T:0.###} scope2_location={draft.Scope2LocationT:0.###} scope2_market={draft.Scope2MarketT:0.###} scope3={draft.Scope3T:0.###}");
         await tx.CommitAsync(ct);
         return ((await InventoriesAsync(parkCode, id, ct))[0], true);
@@ -391,14 +392,14 @@ public abstract partial class ZeroParkStore
     /// <summary>Finalizes a saved version: from then on it is what was reported; later changes make new versions.</summary>
     public async Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var inv = (await InventoriesAsync(parkCode, id, ct)).SingleOrDefault() ?? throw new NotFoundException($"inventory #{id} not found in park '{parkCode}'");
         if (inv.Status == "final") throw new ConflictException($"inventory #{id} is already final (since {inv.FinalizedAt:yyyy-MM-dd HH:mm} by {inv.FinalizedBy})");
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("UPDATE carbon_inventories SET status = 'final', finalized_at = @at, finalized_by = @u WHERE id = @id AND park_id = @p",
-            new { at = Clock.GetUtcNow().ToUnixTimeSeconds(), u = user, id, p = reg.Park.Id.Value }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "finalize", "inventory", $"#{id}", null, "draft", "final");
+            new { at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user, id, p = reg.Park.Id.Value }, tx);
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "finalize", "inventory", $"#{id}", null, "draft", "final");
         await tx.CommitAsync(ct);
         return (await InventoriesAsync(parkCode, id, ct))[0];
     }
