@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -7,8 +8,8 @@ using ZeroPark.Cli.Demo;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 using ParseResult = System.CommandLine.ParseResult;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application;
+using ZeroPark.Application.Readings.Import;
 
 namespace ZeroPark.Cli;
 
@@ -67,14 +68,25 @@ public static class CliApp
         }
     }
 
+    /// <summary>The CLI's composition root: the same <see cref="ZeroParkApplication.AddZeroParkApplication"/> as the web server.</summary>
+    internal static ServiceProvider BuildServices(string db, Action<ZeroParkStore>? configure = null) =>
+        new ServiceCollection().AddZeroParkApplication(db, configure).BuildServiceProvider();
+
     /// <summary>Runs a command body with the store open, mapping ZeroPark's exceptions to one-line errors.</summary>
-    internal static async Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body, Option<string>? db = null)
+    internal static Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body, Option<string>? db = null) =>
+        WithStore(pr, (store, _) => body(store), db);
+
+    /// <summary>Runs a command body with the store open and the application services at hand (<paramref name="body"/> gets
+    /// both), mapping ZeroPark's exceptions to one-line errors.</summary>
+    internal static async Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, IServiceProvider, Task<int>> body, Option<string>? db = null)
     {
         try
         {
-            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(db ?? Db)!);
-            if (pr.GetValue(FutureToleranceOpt) is { } hours) store.FutureTolerance = FutureTolerance(hours);
-            return await body(store);
+            await using var services = BuildServices(pr.GetValue(db ?? Db)!, store =>
+            {
+                if (pr.GetValue(FutureToleranceOpt) is { } hours) store.FutureTolerance = FutureTolerance(hours);
+            });
+            return await body(services.GetRequiredService<ZeroParkStore>(), services);
         }
         catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or FileNotFoundException
                                        or System.Data.Common.DbException or ZeroPark.Carbon.CarbonException)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli;
 
@@ -25,7 +25,7 @@ internal static class UserCommands
         add.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
         {
             var password = ReadPassword();
-            var u = await store.CreateUserAsync(pr.GetValue(Name)!, password, UserRoles.Parse(pr.GetValue(role)), pr.GetValue(parks) ?? [], pr.GetValue(By)!,
+            var u = await store.Users.CreateUserAsync(pr.GetValue(Name)!, password, UserRoles.Parse(pr.GetValue(role)), pr.GetValue(parks) ?? [], pr.GetValue(By)!,
                 pr.GetValue(mustChange), ct);
             Console.WriteLine($"created user '{u.Name}' ({UserRoles.Code(u.Role)}; parks: {ParksText(u)})");
             return 0;
@@ -34,7 +34,7 @@ internal static class UserCommands
         var list = new Command("list", "list users, roles, granted parks and lockouts") { CliApp.Db, Format };
         list.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
         {
-            var users = await store.ListUsersAsync(ct);
+            var users = await store.Users.ListUsersAsync(ct);
             Output.Write(pr.GetValue(Format)!, ["user", "role", "parks", "disabled", "locked_until", "last_sign_in", "created_at"],
                 users.Select(u => new object?[] { u.Name, UserRoles.Code(u.Role), ParksText(u), u.Disabled, u.LockedUntil, u.LastSignIn, u.CreatedAt }));
             return 0;
@@ -43,7 +43,7 @@ internal static class UserCommands
         var passwd = new Command("passwd", "set a user's password (read from standard input); also ends a lockout") { CliApp.Db, Name, mustChange, By };
         passwd.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
         {
-            await store.SetPasswordAsync(pr.GetValue(Name)!, ReadPassword(), pr.GetValue(By)!, pr.GetValue(mustChange), ct);
+            await store.Users.SetPasswordAsync(pr.GetValue(Name)!, ReadPassword(), pr.GetValue(By)!, pr.GetValue(mustChange), ct);
             Console.WriteLine($"password of '{pr.GetValue(Name)}' set");
             return 0;
         }));
@@ -51,7 +51,7 @@ internal static class UserCommands
         var unlock = new Command("unlock", "end a user's lockout now") { CliApp.Db, Name, By };
         unlock.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
         {
-            await store.UnlockUserAsync(pr.GetValue(Name)!, pr.GetValue(By)!, ct);
+            await store.Users.UnlockUserAsync(pr.GetValue(Name)!, pr.GetValue(By)!, ct);
             Console.WriteLine($"unlocked '{pr.GetValue(Name)}'");
             return 0;
         }));
@@ -59,7 +59,7 @@ internal static class UserCommands
         var signout = new Command("signout", "end every session of a user now (e.g. a lost laptop or a copied cookie); audited") { CliApp.Db, Name, By };
         signout.SetAction((pr, ct) => CliApp.WithStore(pr, async store =>
         {
-            await store.EndSessionsAsync(pr.GetValue(Name)!, pr.GetValue(By)!, ct);
+            await store.Users.EndSessionsAsync(pr.GetValue(Name)!, pr.GetValue(By)!, ct);
             Console.WriteLine($"ended every session of '{pr.GetValue(Name)}'");
             return 0;
         }));

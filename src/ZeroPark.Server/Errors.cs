@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server;
 

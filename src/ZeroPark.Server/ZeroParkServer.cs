@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server;
 
@@ -33,17 +33,14 @@ public static class ZeroParkServer
     /// <summary>Registers the store (opened and migrated once, at first use) and the API services.</summary>
     public static IServiceCollection AddZeroPark(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp =>
+        var db = configuration["ZeroPark:Db"] is { Length: > 0 } d ? d : "zeropark.db";
+        services.AddZeroParkApplication(db, store =>
         {
-            var db = configuration["ZeroPark:Db"] is { Length: > 0 } d ? d : "zeropark.db";
-            var store = ZeroParkStore.OpenAsync(db, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
             // How far past the server clock a reading may lie (hours, default 24): later readings are refused per row.
             if (configuration["ZeroPark:FutureToleranceHours"] is { Length: > 0 } h)
                 store.FutureTolerance = double.TryParse(h, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours) && hours >= 0 && hours <= 24 * 3660
                     ? TimeSpan.FromHours(hours)
                     : throw new InvalidOperationException($"ZeroPark:FutureToleranceHours: '{h}' is not a number of hours between 0 and 87840");
-            return store;
         });
         services.AddSingleton(ImportLimitsConfig.Read(configuration));
         services.AddProblemDetails();
@@ -71,16 +68,16 @@ public static class ZeroParkServer
     }
 }
 
-/// <summary>Import limits (<see cref="Storage.Import.ImportLimits"/>) from the configuration section <c>ZeroPark:Import</c>
+/// <summary>Import limits (<see cref="Application.Readings.Import.ImportLimits"/>) from the configuration section <c>ZeroPark:Import</c>
 /// (environment: <c>ZeroPark__Import__XlsxMaxExpandedBytes</c> …); unset keys keep their defaults.</summary>
 public static class ImportLimitsConfig
 {
-    public static Storage.Import.ImportLimits Read(IConfiguration configuration)
+    public static Application.Readings.Import.ImportLimits Read(IConfiguration configuration)
     {
-        var limits = configuration.GetSection("ZeroPark:Import").Get<Storage.Import.ImportLimits>() ?? Storage.Import.ImportLimits.Default;
+        var limits = configuration.GetSection("ZeroPark:Import").Get<Application.Readings.Import.ImportLimits>() ?? Application.Readings.Import.ImportLimits.Default;
         if (limits.XlsxMaxExpandedBytes <= 0 || limits.XlsxMaxRows <= 0 || limits.XlsxMaxCells <= 0 || limits.XlsxMaxSharedStrings <= 0
             || limits.XlsxMaxSharedStringChars <= 0 || limits.XlsxMaxSeconds <= 0)
-            throw new Storage.ValidationException("ZeroPark:Import", "import limits must be positive numbers");
+            throw new Application.ValidationException("ZeroPark:Import", "import limits must be positive numbers");
         return limits;
     }
 }

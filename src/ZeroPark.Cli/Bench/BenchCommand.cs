@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -7,7 +8,7 @@ using Npgsql;
 using NpgsqlTypes;
 using ZeroPark.Cli.Demo;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli.Bench;
 
@@ -118,7 +119,8 @@ internal static class BenchCommand
             // Each day goes through ZeroPark and then into the bare table before the next day is generated, so both see the
             // same machine. Run one after the other (--sequential), a drift in the machine's speed during the run moved the
             // ratio by ten points or more: the bare COPY measured 2.0 to 3.45 M rows/s within one hour on this shared machine.
-            await using var store = await ZeroParkStore.OpenAsync(zpDb, ct: ct);
+            await using var services = CliApp.BuildServices(zpDb);
+            var store = services.GetRequiredService<ZeroParkStore>();
             await demo.CreateRegistryAsync(store, ct);
             long readings = 0;
             var codes = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -173,7 +175,7 @@ internal static class BenchCommand
             var to = options.StartDate.AddDays(options.Days - 1);
             var (monthStart, monthEnd, weekStart, weekEnd) = QueryBench.Windows(from, to);
             var park = demo.Options.ParkCode;
-            var zp = QueryBench.Calls(store, park, from, to, ct);
+            var zp = QueryBench.Calls(services, park, from, to, ct);
             var (ys, ye) = clock.Range(from, to);
             var (ms, me) = clock.Range(monthStart, monthEnd);
             var (ws, we) = clock.Range(weekStart, weekEnd);
@@ -190,8 +192,8 @@ internal static class BenchCommand
             await baseline.DisposeAsync();
 
             // ---- energy management over the whole period (no baseline: these are ZeroPark's own features)
-            var energyFigures = await EnergyBench.RunAsync(store, park, from, to, runs, log, ct);
-            var carbonFigures = await CarbonBench.RunAsync(store, park, from, to, runs, log, ct);
+            var energyFigures = await EnergyBench.RunAsync(services, park, from, to, runs, log, ct);
+            var carbonFigures = await CarbonBench.RunAsync(services, park, from, to, runs, log, ct);
             return new BenchResult(storeName, demo.PhysicalMeters, options.Days, readings,
                 Math.Round(ingestPerS), Math.Round(baselinePerS), Math.Round(ingestPerS / baselinePerS, 3), figures) { Energy = energyFigures, Carbon = carbonFigures };
         }

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using ZeroPark.Carbon;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 
 namespace ZeroPark.Cli.Bench;
 
@@ -16,18 +17,18 @@ internal static class CarbonBench
 {
     public static Command Create() => ServiceBench.Create("carbon", "time carbon inventory, emissions series and analysis over an existing store (warm medians)", Calls);
 
-    public static Task<Dictionary<string, double>> RunAsync(ZeroParkStore store, string park, DateOnly from, DateOnly to, int runs, TextWriter log, CancellationToken ct) =>
-        ServiceBench.TimeAsync("carbon", Calls(store, park, from, to, ct), runs, log);
+    public static Task<Dictionary<string, double>> RunAsync(IServiceProvider services, string park, DateOnly from, DateOnly to, int runs, TextWriter log, CancellationToken ct) =>
+        ServiceBench.TimeAsync("carbon", Calls(services, park, from, to, ct), runs, log);
 
-    private static IReadOnlyDictionary<string, Func<Task>> Calls(ZeroParkStore store, string park, DateOnly from, DateOnly to, CancellationToken ct)
+    private static IReadOnlyDictionary<string, Func<Task>> Calls(IServiceProvider services, string park, DateOnly from, DateOnly to, CancellationToken ct)
     {
         return new Dictionary<string, Func<Task>>
         {
-            ["inventory_ghgp_ar6"] = () => new CarbonService(store).ComputeAsync(park, null, from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, ct),
-            ["inventory_cn_guideline_sar"] = () => new CarbonService(store).ComputeAsync(park, null, from, to, AccountingMethod.CnGuideline, GwpSet.SAR, null, ct),
-            ["inventory_building"] = () => new CarbonService(store).ComputeAsync(park, "b1", from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, ct),
-            ["emissions_by_day"] = () => new CarbonService(store).SeriesAsync(park, null, from, to, Granularity.Day, AccountingMethod.Ghgp, GwpSet.AR6, ct),
-            ["analysis"] = () => new CarbonAnalysisService(store).AnalyseAsync(park, null, from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, ct: ct),
+            ["inventory_ghgp_ar6"] = () => services.GetRequiredService<CarbonService>().ComputeAsync(park, null, from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, ct),
+            ["inventory_cn_guideline_sar"] = () => services.GetRequiredService<CarbonService>().ComputeAsync(park, null, from, to, AccountingMethod.CnGuideline, GwpSet.SAR, null, ct),
+            ["inventory_building"] = () => services.GetRequiredService<CarbonService>().ComputeAsync(park, "b1", from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, ct),
+            ["emissions_by_day"] = () => services.GetRequiredService<CarbonService>().SeriesAsync(park, null, from, to, Granularity.Day, AccountingMethod.Ghgp, GwpSet.AR6, ct),
+            ["analysis"] = () => services.GetRequiredService<CarbonAnalysisService>().AnalyseAsync(park, null, from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, ct: ct),
         };
     }
 }

@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using ZeroPark.Cli.Demo;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli.Bench;
 

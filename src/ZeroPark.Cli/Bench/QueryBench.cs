@@ -1,6 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli.Bench;
 
@@ -15,8 +16,9 @@ internal static class QueryBench
 {
     public static Command Create() => ServiceBench.Create("queries", "time the dashboard queries Q1–Q5 over an existing store (warm medians)", Calls);
 
-    public static IReadOnlyDictionary<string, Func<Task>> Calls(ZeroParkStore store, string park, DateOnly from, DateOnly to, CancellationToken ct)
+    public static IReadOnlyDictionary<string, Func<Task>> Calls(IServiceProvider services, string park, DateOnly from, DateOnly to, CancellationToken ct)
     {
+        var store = services.GetRequiredService<ZeroParkStore>();
         var (monthStart, monthEnd, weekStart, weekEnd) = Windows(from, to);
         string[] systems = ["it", "cooling", "power", "aux"];
         return new Dictionary<string, Func<Task>>

@@ -1,7 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli.Bench;
 
@@ -12,8 +13,9 @@ namespace ZeroPark.Cli.Bench;
 /// </summary>
 internal static class ServiceBench
 {
-    /// <summary>The calls of one benchmark over a store, park and local-date range.</summary>
-    public delegate IReadOnlyDictionary<string, Func<Task>> Calls(ZeroParkStore store, string park, DateOnly from, DateOnly to, CancellationToken ct);
+    /// <summary>The calls of one benchmark over the application's services (store and services from the composition root), a park and
+    /// a local-date range.</summary>
+    public delegate IReadOnlyDictionary<string, Func<Task>> Calls(IServiceProvider services, string park, DateOnly from, DateOnly to, CancellationToken ct);
 
     public static Command Create(string name, string description, Calls calls)
     {
@@ -25,10 +27,11 @@ internal static class ServiceBench
         var cmd = new Command(name, description) { db, park, from, to, runs };
         cmd.SetAction(async (pr, ct) =>
         {
-            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(db)!, null, ct);
+            await using var services = CliApp.BuildServices(pr.GetValue(db)!);
+            services.GetRequiredService<ZeroParkStore>();   // open and migrate before timing, as before
             var f = DateOnly.ParseExact(pr.GetValue(from)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
             var t = DateOnly.ParseExact(pr.GetValue(to)!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var figures = await TimeAsync(name, calls(store, pr.GetValue(park)!, f, t, ct), Math.Max(1, pr.GetValue(runs)), Console.Error);
+            var figures = await TimeAsync(name, calls(services, pr.GetValue(park)!, f, t, ct), Math.Max(1, pr.GetValue(runs)), Console.Error);
             foreach (var (call, ms) in figures) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name} {call}: {ms:0.0} ms"));
             return 0;
         });

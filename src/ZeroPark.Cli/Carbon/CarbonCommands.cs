@@ -1,9 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Globalization;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
+using ZeroPark.Application.Export;
 using ParseResult = System.CommandLine.ParseResult;
 
 namespace ZeroPark.Cli.CarbonAccounting;
@@ -35,6 +36,7 @@ internal static class CarbonCommands
     public static IEnumerable<Command> Create() => [Activities(), Factors(), Carbon()];
 
     private static Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body) => CliApp.WithStore(pr, body, Db);
+    private static Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, IServiceProvider, Task<int>> body) => CliApp.WithStore(pr, body, Db);
 
     // ------------------------------------------------------------------ activities
 
@@ -50,7 +52,7 @@ internal static class CarbonCommands
             IReadOnlyList<ActivityRow> rows;
             IReadOnlyList<ZeroPark.Metering.RowError> errors;
             await using (var s = f.OpenRead()) (rows, errors) = ActivityCsv.Parse(s);
-            var r = await store.ImportActivitiesAsync(pr.GetValue(Park)!, rows, errors, pr.GetValue(User)!, ct);
+            var r = await store.Carbon.ImportActivitiesAsync(pr.GetValue(Park)!, rows, errors, pr.GetValue(User)!, ct);
             if (pr.GetValue(Format) == "json")
                 Output.WriteJson(new { accepted = r.Accepted, duplicates = r.Duplicates, corrected = r.Corrected, rejected = r.Rejected.Select(e => new { line = e.Line, reason = e.Reason }) });
             else
@@ -63,7 +65,7 @@ internal static class CarbonCommands
         var list = new Command("list", "activity records of a period") { Db, Park, From, To, Format };
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var rows = await store.ActivitiesAsync(pr.GetValue(Park)!, CliApp.Date(pr, From), CliApp.Date(pr, To), ct);
+            var rows = await store.Carbon.ActivitiesAsync(pr.GetValue(Park)!, CliApp.Date(pr, From), CliApp.Date(pr, To), ct);
             Output.Write(pr.GetValue(Format)!, ["id", "date", "source", "material", "amount", "unit", "scope3_category", "space", "note", "evidence", "by"],
                 rows.Select(a => new object?[] { a.Id, a.Date.ToString("yyyy-MM-dd", Inv), a.Source, a.Material, a.Amount, a.Unit, a.Scope3Category, a.Space, a.Note, a.Evidence, a.CreatedBy }));
             return 0;
@@ -104,7 +106,7 @@ internal static class CarbonCommands
             IReadOnlyList<FactorRecord> records;
             IReadOnlyList<ZeroPark.Metering.RowError> errors;
             await using (var s = f.OpenRead()) (records, errors) = FactorCsv.Parse(s);
-            var stored = await store.AddFactorsAsync(records, pr.GetValue(User)!, ct);
+            var stored = await store.Carbon.AddFactorsAsync(records, pr.GetValue(User)!, ct);
             if (pr.GetValue(Format) == "json")
                 Output.WriteJson(new { stored = stored.Select(x => new { id = x.Record.Id, version = x.Record.Version, outcome = x.Outcome, key = x.Record.Key }), rejected = errors.Select(e => new { line = e.Line, reason = e.Reason }) });
             else
@@ -141,7 +143,7 @@ internal static class CarbonCommands
             var csv = string.Join(',', FactorCsv.Columns) + "\n" + string.Join(',', FactorCsv.Columns.Select(c => CsvEscape(pr.GetValue(fields[c]) ?? ""))) + "\n";
             var (records, errors) = FactorCsv.Parse(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)));
             if (errors.Count > 0) throw new ValidationException("factor", errors[0].Reason);
-            var (r, outcome) = (await store.AddFactorsAsync(records, pr.GetValue(User)!, ct))[0];
+            var (r, outcome) = (await store.Carbon.AddFactorsAsync(records, pr.GetValue(User)!, ct))[0];
             Console.WriteLine($"{outcome}: #{r.Id} v{r.Version} {r.Dataset} {r.Material} {r.Gas} {r.Value.ToString(Inv)} {r.Unit} valid {FactorLibrary.Period(r)}");
             return 0;
         }));
@@ -152,7 +154,7 @@ internal static class CarbonCommands
     {
         DateOnly? on = validOn is null ? null
             : DateOnly.TryParseExact(validOn, "yyyy-MM-dd", Inv, DateTimeStyles.None, out var d) ? d : throw new ValidationException("valid-on", $"'{validOn}' is not a date (YYYY-MM-DD)");
-        var all = await store.FactorsAsync(ct);
+        var all = await store.Carbon.FactorsAsync(ct);
         var latest = all.GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Max(r => r.Version));
         return all.Where(r => (allVersions || latest[r.Key] == r.Version)
                               && (material is null || r.Material.Equals(material, StringComparison.OrdinalIgnoreCase))
@@ -212,12 +214,12 @@ internal static class CarbonCommands
         var cmd = new Command("inventory", "GHG inventory of the park or a building for a period: scope 1, scope 2 location- and market-based, scope 3, memo items; " +
                                            "one line per source with activity, factor and factor source (zeropark carbon explain shows the trace)")
             { Db, Park, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, save, reason, User, Format, OutputFile };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
             var format = FormatOf(pr);
             var p = PeriodOf(pr);
             var (method, gwp) = MethodOf(pr);
-            var service = new CarbonService(store);
+            var service = services.GetRequiredService<CarbonService>();
             var park = pr.GetValue(Park)!;
             InventoryView view;
             InventoryDiff? diff = null;
@@ -280,9 +282,9 @@ internal static class CarbonCommands
         var inventory = new Option<long?>("--inventory") { Description = "saved inventory id (zeropark carbon versions)" };
         var cmd = new Command("explain", "the trace of one result line: activity and where it came from, every factor record (source, validity, why chosen), GWP set, " +
                                          "method, formula and each arithmetic step") { Db, Park, line, inventory, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, Format };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
-            var service = new CarbonService(store);
+            var service = services.GetRequiredService<CarbonService>();
             var park = pr.GetValue(Park)!;
             var target = pr.GetValue(line)!.Trim();
             var id = pr.GetValue(inventory);
@@ -328,7 +330,7 @@ internal static class CarbonCommands
         var cmd = new Command("versions", "saved inventory versions (drafts and final), newest last, with their totals and why they were made") { Db, Park, Format };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var list = await store.InventoriesAsync(pr.GetValue(Park)!, null, ct);
+            var list = await store.Carbon.InventoriesAsync(pr.GetValue(Park)!, null, ct);
             Output.Write(pr.GetValue(Format)!, ["id", "boundary", "from", "to", "method", "gwp", "version", "status", "scope1_t", "scope2_location_t", "scope2_market_t", "scope3_t", "reason", "created_by", "created_at"],
                 list.Select(i => new object?[] { i.Id, i.Boundary, i.From.ToString("yyyy-MM-dd", Inv), i.To.ToString("yyyy-MM-dd", Inv), i.Method, i.Gwp, i.Version, i.Status, i.Scope1T, i.Scope2LocationT,
                     i.Scope2MarketT, i.Scope3T, i.Reason, i.CreatedBy, i.CreatedAt }));
@@ -343,7 +345,7 @@ internal static class CarbonCommands
         var cmd = new Command("finalize", "mark a saved inventory version final: it never changes; later changes become new versions with a diff") { Db, Park, id, User };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var i = await store.FinalizeInventoryAsync(pr.GetValue(Park)!, pr.GetValue(id), pr.GetValue(User)!, ct);
+            var i = await store.Carbon.FinalizeInventoryAsync(pr.GetValue(Park)!, pr.GetValue(id), pr.GetValue(User)!, ct);
             Console.WriteLine($"inventory #{i.Id} version {i.Version} is final");
             return 0;
         }));
@@ -355,10 +357,10 @@ internal static class CarbonCommands
         var by = new Option<string>("--by") { Description = "hour | day | month | year", DefaultValueFactory = _ => "day" };
         var cmd = new Command("series", "emissions from metered energy per hour/day/month (grid electricity × the location factor of the day, metered fuel) and CUE")
             { Db, Park, Node, From, To, by, Method, Gwp, Format };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
             var (method, gwp) = MethodOf(pr);
-            var rows = await new CarbonService(store).SeriesAsync(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To), CliApp.ParseBy(pr.GetValue(by)!), method, gwp, ct);
+            var rows = await services.GetRequiredService<CarbonService>().SeriesAsync(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To), CliApp.ParseBy(pr.GetValue(by)!), method, gwp, ct);
             Output.Write(pr.GetValue(Format)!, ["start", "end", "grid_kwh", "it_kwh", "scope2_location_t", "scope1_metered_t", "total_t", "cue_kg_per_kwh"],
                 rows.Select(r => new object?[] { r.Start, r.End, r.GridKwh, r.ItKwh, r.Scope2LocationT, r.Scope1MeteredT, r.TotalT, r.CueKgPerKwh }), json: rows);
             return 0;
@@ -390,7 +392,7 @@ internal static class CarbonCommands
                 var u => throw new ValidationException("unit", $"'{u}' is not certificates, MWh or kWh"),
             };
             static DateOnly D(string s, string f) => DateOnly.TryParseExact(s, "yyyy-MM-dd", Inv, DateTimeStyles.None, out var d) ? d : throw new ValidationException(f, $"'{s}' is not a date (YYYY-MM-DD)");
-            var i = await store.AddInstrumentAsync(pr.GetValue(Park)!, new Instrument
+            var i = await store.Carbon.AddInstrumentAsync(pr.GetValue(Park)!, new Instrument
             {
                 Kind = k, QuantityKwh = kwh, FactorKgPerKwh = pr.GetValue(factor), CoverFrom = D(pr.GetValue(cf)!, "cover-from"), CoverTo = D(pr.GetValue(ctOpt)!, "cover-to"),
                 Region = pr.GetValue(region)!, Reference = pr.GetValue(reference)!, Note = pr.GetValue(note)!,
@@ -401,7 +403,7 @@ internal static class CarbonCommands
         var list = new Command("list", "contractual instruments of the park") { Db, Park, Format };
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var rows = await store.InstrumentsAsync(pr.GetValue(Park)!, ct);
+            var rows = await store.Carbon.InstrumentsAsync(pr.GetValue(Park)!, ct);
             Output.Write(pr.GetValue(Format)!, ["id", "kind", "quantity_kwh", "factor_kg_per_kwh", "cover_from", "cover_to", "region", "reference", "note"],
                 rows.Select(i => new object?[] { i.Id, Instrument.Code(i.Kind), i.QuantityKwh, i.FactorKgPerKwh, i.CoverFrom.ToString("yyyy-MM-dd", Inv), i.CoverTo.ToString("yyyy-MM-dd", Inv), i.Region, i.Reference, i.Note }));
             return 0;
@@ -427,9 +429,9 @@ internal static class CarbonCommands
                 if (key == CarbonService.SettingResidual) CarbonService.ParseResidual(value);
                 else if (key != CarbonService.SettingGridDataset && value.Length > 0 && !double.TryParse(value, NumberStyles.Float, Inv, out _))
                     throw new ValidationException("set", $"{key}: '{value}' is not a number");
-                await store.SetCarbonSettingAsync(park, key, value.Length == 0 ? null : value, pr.GetValue(User)!, ct);
+                await store.Carbon.SetCarbonSettingAsync(park, key, value.Length == 0 ? null : value, pr.GetValue(User)!, ct);
             }
-            var s = await store.CarbonSettingsAsync(park, ct);
+            var s = await store.Carbon.CarbonSettingsAsync(park, ct);
             Output.Write(pr.GetValue(Format)!, ["key", "value"], CarbonService.SettingKeys.Select(k => new object?[] { k, s.GetValueOrDefault(k) }));
             return 0;
         }));
@@ -443,11 +445,11 @@ internal static class CarbonCommands
         var cmd = new Command("analysis", "carbon analysis: statistics, monthly trend with YoY, intensity (per IT kWh, rack, PFLOPS, revenue), benchmark vs history/target/industry, " +
                                           "sensitivity, regression against IT load, source comparison and monthly anomalies")
             { Db, Park, Node, Year, FromOpt, ToOpt, Method, Gwp, GridDataset, Residual, pct, threshold, Format };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
             var p = PeriodOf(pr);
             var (method, gwp) = MethodOf(pr);
-            var a = await new CarbonAnalysisService(store).AnalyseAsync(pr.GetValue(Park)!, pr.GetValue(Node), p.From, p.To, method, gwp, OptionsOf(pr),
+            var a = await services.GetRequiredService<CarbonAnalysisService>().AnalyseAsync(pr.GetValue(Park)!, pr.GetValue(Node), p.From, p.To, method, gwp, OptionsOf(pr),
                 pr.GetValue(pct), pr.GetValue(threshold), ct);
             if (pr.GetValue(Format) == "json") { Output.WriteJson(a); return 0; }
             var f = pr.GetValue(Format)!;

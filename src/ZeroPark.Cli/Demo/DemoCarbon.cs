@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 
 namespace ZeroPark.Cli.Demo;
 
@@ -72,21 +72,21 @@ internal static class DemoCarbon
         }
         Add(new DateOnly(first.Year, 7, 8), "refrigerant_leak", "R22", 4, "kg", "legacy office split unit", "WO-R22-1", "b1");
         Add(new DateOnly(first.Year, 10, 16), "sf6_leak", "SF6", 1.5, "kg", "110 kV GIS annual top-up", "GIS-2025-10", "b1");
-        await store.AddFactorsAsync(Factors, "demo", ct);
+        await store.Carbon.AddFactorsAsync(Factors, "demo", ct);
         var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString())));
         if (errors.Count > 0) throw new InvalidOperationException("demo activities: " + string.Join("; ", errors.Select(e => $"line {e.Line}: {e.Reason}")));
-        await store.ImportActivitiesAsync(park, rows, [], "demo", ct);
+        await store.Carbon.ImportActivitiesAsync(park, rows, [], "demo", ct);
 
-        await store.AddInstrumentAsync(park, new Instrument
+        await store.Carbon.AddInstrumentAsync(park, new Instrument
         {
             Kind = InstrumentKind.GreenPower, QuantityKwh = 2_000_000 * demo.Options.Days / 365.0, CoverFrom = first, CoverTo = last, Region = "华北",
             Reference = $"GP-{park}-{first:yyyy}", Note = "绿电交易 (demo)",
         }, "demo", ct);
-        await store.AddInstrumentAsync(park, new Instrument
+        await store.Carbon.AddInstrumentAsync(park, new Instrument
         {
             Kind = InstrumentKind.Gec, QuantityKwh = 1_000 * 1_000 * demo.Options.Days / 365.0, CoverFrom = first, CoverTo = last,
             Reference = $"GEC-{park}-{first:yyyy}-0001…1000", Note = "绿证 (demo)",
         }, "demo", ct);
-        await store.SetCarbonSettingAsync(park, CarbonService.SettingBaseYear, first.Year.ToString(CultureInfo.InvariantCulture), "demo", ct);
+        await store.Carbon.SetCarbonSettingAsync(park, CarbonService.SettingBaseYear, first.Year.ToString(CultureInfo.InvariantCulture), "demo", ct);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Cli.Demo;
 

@@ -1,6 +1,6 @@
 using ZeroPark.Domain;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 
 namespace ZeroPark.Cli.Demo;
 
@@ -46,7 +46,7 @@ internal static class DemoPlans
             .Select(g => new PlanWrite(null, g.Key.Carrier, year, g.Key.Month, g.Sum(w => w.Amount), "demo")).ToList();
         parkWrites.AddRange(parkWrites.GroupBy(w => w.Carrier).Select(g => new PlanWrite(null, g.Key, year, 0, g.Sum(w => w.Amount), "demo")).ToList());
         writes.AddRange(parkWrites);
-        await store.SetEnergyPlansAsync(demo.Options.ParkCode, writes, "demo", ct);
+        await store.Plans.SetEnergyPlansAsync(demo.Options.ParkCode, writes, "demo", ct);
     }
 
     /// <summary>Expected electricity (E_DC, kWh), make-up water (m³) and grid electricity (the incoming lines, kWh) per building (1–4)

@@ -1,5 +1,5 @@
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 
 namespace ZeroPark.Cli.Demo;
 
@@ -30,10 +30,10 @@ internal static class DemoTariff
     {
         var first = demo.Options.StartDate;
         var last = first.AddDays(demo.Options.Days - 1);
-        await store.CreateTariffVersionAsync(demo.Options.ParkCode, Draft(first, "大工业分时电价 1–10 kV（演示，示意价格）", 0.62, 0.99, 0.245, 1.19), "demo", ct);
+        await store.Tariffs.CreateTariffVersionAsync(demo.Options.ParkCode, Draft(first, "大工业分时电价 1–10 kV（演示，示意价格）", 0.62, 0.99, 0.245, 1.19), "demo", ct);
         var next = new DateOnly(first.Year + 1, 1, 1);
         if (next <= last)
-            await store.CreateTariffVersionAsync(demo.Options.ParkCode, Draft(next, $"大工业分时电价 1–10 kV {next.Year}（演示，示意价格）", 0.60, 0.96, 0.238, 1.15), "demo", ct);
+            await store.Tariffs.CreateTariffVersionAsync(demo.Options.ParkCode, Draft(next, $"大工业分时电价 1–10 kV {next.Year}（演示，示意价格）", 0.60, 0.96, 0.238, 1.15), "demo", ct);
     }
 
     private static TariffDraft Draft(DateOnly from, string name, double flat, double peak, double valley, double criticalPeak) =>

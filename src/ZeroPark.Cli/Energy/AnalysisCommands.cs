@@ -1,8 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Cli.EnergyManagement;
 
@@ -39,7 +40,7 @@ internal static partial class EnergyCommands
             "last year (energy saved) with rankings; anomalous buildings whose monthly PUE or WUE deviates from their own history or from their peers; " +
             "--all-parks does the same with every park as one node")
             { Db, park, allParks, year, asOf, k, pct, peer, history, format, OutputFile };
-        cmd.SetAction((pr, ct) => RunStore(pr, async store =>
+        cmd.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
             var d = new AnomalyOptions();
             var options = new AnomalyOptions(Number(pr.GetValue(k), "k") ?? d.K, Number(pr.GetValue(pct), "deviation-pct") ?? d.DeviationPct,
@@ -47,7 +48,7 @@ internal static partial class EnergyCommands
             var code = pr.GetValue(park);
             var all = pr.GetValue(allParks);
             if (all == !string.IsNullOrWhiteSpace(code)) throw new ValidationException("park", "give either --park CODE or --all-parks");
-            var service = new AssessmentService(store);
+            var service = services.GetRequiredService<AssessmentService>();
             var y = Int(pr.GetValue(year), "year");
             var at = OptionalDate(pr.GetValue(asOf), "as-of");
             var a = AssessmentView.From(all ? await service.AssessParksAsync(y, at, options, ct: ct) : await service.AssessAsync(code!, y, at, options, ct));
@@ -84,9 +85,9 @@ internal static partial class EnergyCommands
         var format = FormatOption();
         var cmd = new Command("top", "top-N meters (devices) by energy over the period, under a node and system, ranked per group, with their share of the group")
             { Db, Park, Node, SystemOption, Carrier, From, To, n, group, format, OutputFile };
-        cmd.SetAction((pr, ct) => RunStore(pr, async store =>
+        cmd.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
-            var rows = (await new DeviceAnalysisService(store).TopAsync(pr.GetValue(Park)!, pr.GetValue(Node), pr.GetValue(SystemOption), CarrierOf(pr),
+            var rows = (await services.GetRequiredService<DeviceAnalysisService>().TopAsync(pr.GetValue(Park)!, pr.GetValue(Node), pr.GetValue(SystemOption), CarrierOf(pr),
                 CliApp.Date(pr, From), CliApp.Date(pr, To), Int(pr.GetValue(n), "n") ?? 10, pr.GetValue(group), ct)).Select(RankedDeviceView.From).ToList();
             return Emit(pr, format, rows, EnergyTables.Top(rows), []);
         }));
@@ -100,9 +101,9 @@ internal static partial class EnergyCommands
         var format = FormatOption();
         var cmd = new Command("warnings", "high-consumption warnings: meters whose average daily energy over the period exceeds their own trailing baseline by the threshold")
             { Db, Park, Node, SystemOption, Carrier, From, To, baseline, threshold, format, OutputFile };
-        cmd.SetAction((pr, ct) => RunStore(pr, async store =>
+        cmd.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
-            var rows = (await new DeviceAnalysisService(store).WarningsAsync(pr.GetValue(Park)!, pr.GetValue(Node), pr.GetValue(SystemOption), CarrierOf(pr),
+            var rows = (await services.GetRequiredService<DeviceAnalysisService>().WarningsAsync(pr.GetValue(Park)!, pr.GetValue(Node), pr.GetValue(SystemOption), CarrierOf(pr),
                 CliApp.Date(pr, From), CliApp.Date(pr, To), Int(pr.GetValue(baseline), "baseline-days") ?? 28, Number(pr.GetValue(threshold), "threshold") ?? 20, ct))
                 .Select(WarningView.From).ToList();
             var code = Emit(pr, format, rows, EnergyTables.Warnings(rows), []);
@@ -118,9 +119,9 @@ internal static partial class EnergyCommands
         var format = FormatOption();
         var cmd = new Command("racks", "IT energy per rack (a rack space, or an it_load meter outside rack spaces) per day, ISO week, month or in total")
             { Db, Park, Node, From, To, by, format, OutputFile };
-        cmd.SetAction((pr, ct) => RunStore(pr, async store =>
+        cmd.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
-            var rows = (await new DeviceAnalysisService(store).RacksAsync(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To),
+            var rows = (await services.GetRequiredService<DeviceAnalysisService>().RacksAsync(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To),
                 AnalysisBuckets.Parse(pr.GetValue(by)), ct)).Select(RackEnergyView.From).ToList();
             return Emit(pr, format, rows, EnergyTables.Racks(rows), []);
         }));
@@ -136,9 +137,9 @@ internal static partial class EnergyCommands
             "cooling energy by equipment type or power-system losses by device type (transformer, UPS, HVDC) and by voltage level (10 kV, 0.4 kV) per bucket " +
             "with rankings; devices ranked within each type")
             { Db, Park, Node, system, From, To, by, format, OutputFile };
-        cmd.SetAction((pr, ct) => RunStore(pr, async store =>
+        cmd.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
-            var e = EquipmentView.From(await new DeviceAnalysisService(store).EquipmentAsync(pr.GetValue(Park)!, pr.GetValue(Node), pr.GetValue(system)!,
+            var e = EquipmentView.From(await services.GetRequiredService<DeviceAnalysisService>().EquipmentAsync(pr.GetValue(Park)!, pr.GetValue(Node), pr.GetValue(system)!,
                 CliApp.Date(pr, From), CliApp.Date(pr, To), AnalysisBuckets.Parse(pr.GetValue(by)), ct));
             var sheets = EnergyTables.Equipment(e);
             var code = Emit(pr, format, e, sheets, []);
@@ -162,9 +163,9 @@ internal static partial class EnergyCommands
         var cmd = new Command("balance", "master/sub-meter balance check (data quality): master − Σ sub meters, kWh and % of the master per bucket, flagged above " +
                                          "the tolerance; for the stored balance groups (energy balance-group) or ad hoc with --master and --sub")
             { Db, Park, master, sub, group, From, To, by, tolerance, format, OutputFile };
-        cmd.SetAction((pr, ct) => RunStore(pr, async store =>
+        cmd.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
-            var service = new DeviceAnalysisService(store);
+            var service = services.GetRequiredService<DeviceAnalysisService>();
             var (from, to, bucketing) = (CliApp.Date(pr, From), CliApp.Date(pr, To), AnalysisBuckets.Parse(pr.GetValue(by)));
             var reports = await service.BalanceChecksAsync(pr.GetValue(Park)!, pr.GetValue(master), pr.GetValue(sub), pr.GetValue(group),
                 Number(pr.GetValue(tolerance), "tolerance"), from, to, bucketing, ct);
@@ -189,7 +190,7 @@ internal static partial class EnergyCommands
         var set = new Command("set", "add or replace a balance group (audited)") { Db, Park, code, name, master, sub, tolerance, User };
         set.SetAction((pr, ct) => RunStore(pr, async store =>
         {
-            var g = await store.SetBalanceGroupAsync(pr.GetValue(Park)!, new BalanceGroupDraft(pr.GetValue(code), pr.GetValue(master), pr.GetValue(sub),
+            var g = await store.BalanceGroups.SetBalanceGroupAsync(pr.GetValue(Park)!, new BalanceGroupDraft(pr.GetValue(code), pr.GetValue(master), pr.GetValue(sub),
                 Number(pr.GetValue(tolerance), "tolerance"), pr.GetValue(name)), pr.GetValue(User)!, ct);
             Console.WriteLine($"balance group {g.Code}: {g.Master} vs {g.Sub}, tolerance {Output.Format(g.TolerancePct)} %");
             return 0;
@@ -198,7 +199,7 @@ internal static partial class EnergyCommands
         var list = new Command("list", "the park's balance groups") { Db, Park, format, OutputFile };
         list.SetAction((pr, ct) => RunStore(pr, async store =>
         {
-            var groups = (await store.ListBalanceGroupsAsync(pr.GetValue(Park)!, ct)).Select(BalanceGroupView.From).ToList();
+            var groups = (await store.BalanceGroups.ListBalanceGroupsAsync(pr.GetValue(Park)!, ct)).Select(BalanceGroupView.From).ToList();
             return Emit(pr, format, groups, EnergyTables.BalanceGroups(groups), []);
         }));
         group.Subcommands.Add(set);

@@ -1,8 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Globalization;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 using ParseResult = System.CommandLine.ParseResult;
 
 namespace ZeroPark.Cli.EnergyManagement;
@@ -165,7 +166,7 @@ internal static partial class EnergyCommands
         cmd.SetAction((pr, ct) => Run(pr, async (_, q) =>
         {
             // --by month adds mom / yoy, --by year adds yoy (PeriodComparison).
-            var rows = await PeriodComparison.CostAsync(new EnergyCostService(q.Store), q.Park, q.Node, q.From, q.To, q.By, ct);
+            var rows = await PeriodComparison.CostAsync(q.Services.GetRequiredService<EnergyCostService>(), q.Park, q.Node, q.From, q.To, q.By, ct);
             if (q.Format == "json") { Output.WriteJson(rows); return 0; }
             if (q.Format == "xlsx") return Xlsx(q, rows.Count, EnergyTables.Cost(rows));
             if (q.Format == "csv") { var (columns, data) = EnergyTables.CostTable(rows); Output.Write(q.Format, columns, data); return 0; }
@@ -216,7 +217,7 @@ internal static partial class EnergyCommands
                 throw new ValidationException("from", $"'from': {from} differs from valid_from {inFile} in the file");
             try
             {
-                var v = await store.CreateTariffVersionAsync(pr.GetValue(Park)!, draft with { ValidFrom = from }, pr.GetValue(user)!, ct);
+                var v = await store.Tariffs.CreateTariffVersionAsync(pr.GetValue(Park)!, draft with { ValidFrom = from }, pr.GetValue(user)!, ct);
                 Console.WriteLine($"tariff version valid from {v.ValidFrom:yyyy-MM-dd} added to park '{pr.GetValue(Park)}' ({v.Schedule.Count} schedule lines)");
                 return 0;
             }
@@ -231,7 +232,7 @@ internal static partial class EnergyCommands
         {
             var format = pr.GetValue(listFormat)!.Trim().ToLowerInvariant();
             if (format is not ("table" or "json" or "csv")) throw new ValidationException("format", $"'{format}' is not one of table, json, csv");
-            var versions = (await store.ListTariffVersionsAsync(pr.GetValue(Park)!, ct)).Select(TariffVersionView.From).ToList();
+            var versions = (await store.Tariffs.ListTariffVersionsAsync(pr.GetValue(Park)!, ct)).Select(TariffVersionView.From).ToList();
             if (format == "json") { Output.WriteJson(versions); return 0; }
             static string Schedule(TariffVersionView v) => string.Join("; ", v.Schedule.Select(e =>
                 $"{e.Start:00}-{e.End:00} {e.Period}" + (e.Months is null ? "" : " (months " + string.Join(",", e.Months) + ")")));
@@ -258,10 +259,12 @@ internal static partial class EnergyCommands
 
     /// <summary>Opens the store and runs the body, with the error mapping of <see cref="Run"/>.</summary>
     private static Task<int> RunStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body) => CliApp.WithStore(pr, body, Db);
+    private static Task<int> RunStore(ParseResult pr, Func<ZeroParkStore, IServiceProvider, Task<int>> body) => CliApp.WithStore(pr, body, Db);
 
     private sealed record Query(string Park, string? Node, DateOnly From, DateOnly To, EnergyBucketing By, string Format, string? Output)
     {
         public ZeroParkStore Store { get; init; } = null!;
+        public IServiceProvider Services { get; init; } = null!;
     }
 
     /// <summary>Opens the store, parses the common options and runs the body; ZeroPark's exceptions become one line on standard
@@ -275,8 +278,8 @@ internal static partial class EnergyCommands
             var output = pr.GetValue(OutputFile);
             if (format == "xlsx" && string.IsNullOrWhiteSpace(output)) throw new ValidationException("output", "--format xlsx needs --output FILE");
             var q = new Query(pr.GetValue(Park)!, pr.GetValue(Node), CliApp.Date(pr, From), CliApp.Date(pr, To), EnergyBuckets.Parse(pr.GetValue(By)), format, output);
-            await using var store = await ZeroParkStore.OpenAsync(pr.GetValue(Db)!);
-            return await body(new EnergyService(store), q with { Store = store });
+            await using var services = CliApp.BuildServices(pr.GetValue(Db)!);
+            return await body(services.GetRequiredService<EnergyService>(), q with { Store = services.GetRequiredService<ZeroParkStore>(), Services = services });
         }
         catch (Exception e) when (e is ValidationException or NotFoundException or ConflictException or ArgumentException or FormatException or System.Data.Common.DbException)
         {

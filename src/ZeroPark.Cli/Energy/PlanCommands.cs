@@ -1,8 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Globalization;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 using ParseResult = System.CommandLine.ParseResult;
 
 namespace ZeroPark.Cli.EnergyManagement;
@@ -31,7 +32,7 @@ internal static partial class EnergyCommands
         {
             var draft = new PlanDraft(pr.GetValue(node), pr.GetValue(carrier), Int(pr.GetValue(year), "year"), Int(pr.GetValue(month), "month"),
                 Number(pr.GetValue(amount), "amount"), pr.GetValue(unit));
-            var p = await store.SetEnergyPlanAsync(pr.GetValue(Park)!, draft, pr.GetValue(User)!, ct);
+            var p = await store.Plans.SetEnergyPlanAsync(pr.GetValue(Park)!, draft, pr.GetValue(User)!, ct);
             Console.WriteLine($"plan {p.Node} {ZeroPark.Domain.Codes.Of(p.Carrier)} {PlanRules.PeriodCode(p.Year, p.Month)}: {Output.Format(Math.Round(p.Amount, 3))} {p.Unit}");
             return 0;
         }));
@@ -43,7 +44,7 @@ internal static partial class EnergyCommands
         list.SetAction((pr, ct) => RunStore(pr, async store =>
         {
             var c = pr.GetValue(listCarrier) is { Length: > 0 } cc ? PlanRules.ParseCarrier(cc) : (ZeroPark.Domain.Carrier?)null;
-            var plans = (await store.ListEnergyPlansAsync(pr.GetValue(Park)!, Int(pr.GetValue(listYear), "year"), c, pr.GetValue(node), ct))
+            var plans = (await store.Plans.ListEnergyPlansAsync(pr.GetValue(Park)!, Int(pr.GetValue(listYear), "year"), c, pr.GetValue(node), ct))
                 .Select(EnergyPlanView.From).ToList();
             return Emit(pr, listFormat, plans, EnergyTables.Plans(plans), []);
         }));
@@ -53,9 +54,9 @@ internal static partial class EnergyCommands
         var progress = new Command("progress",
             "actual vs plan per month, cumulative progress, plan to date and the projected year-end (actual to date + last year's same months, else the run rate)")
             { Db, Park, node, carrier, year, asOf, progressFormat, OutputFile };
-        progress.SetAction((pr, ct) => RunStore(pr, async store =>
+        progress.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
-            var p = PlanProgressView.From(await new EnergyPlanService(store).ProgressAsync(pr.GetValue(Park)!, pr.GetValue(node), pr.GetValue(carrier),
+            var p = PlanProgressView.From(await services.GetRequiredService<EnergyPlanService>().ProgressAsync(pr.GetValue(Park)!, pr.GetValue(node), pr.GetValue(carrier),
                 Int(pr.GetValue(year), "year"), OptionalDate(pr.GetValue(asOf), "as-of"), ct));
             var format = CheckFormat(pr, progressFormat);
             if (format == "table")
@@ -81,9 +82,9 @@ internal static partial class EnergyCommands
         var decompose = new Command("decompose",
             "split the park's annual plan across its buildings in proportion to each building's actual consumption of the previous year (or its racks) and store the building plans")
             { Db, Park, carrier, year, basis, dryRun, User, decomposeFormat, OutputFile };
-        decompose.SetAction((pr, ct) => RunStore(pr, async store =>
+        decompose.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
-            var d = PlanDecompositionView.From(await new EnergyPlanService(store).DecomposeAsync(pr.GetValue(Park)!, pr.GetValue(carrier),
+            var d = PlanDecompositionView.From(await services.GetRequiredService<EnergyPlanService>().DecomposeAsync(pr.GetValue(Park)!, pr.GetValue(carrier),
                 Int(pr.GetValue(year), "year"), pr.GetValue(dryRun), pr.GetValue(User)!, pr.GetValue(basis), ct));
             var code = Emit(pr, decomposeFormat, d, EnergyTables.PlanDecomposition(d), d.Notes);
             if (CheckFormat(pr, decomposeFormat) == "table")
@@ -99,13 +100,13 @@ internal static partial class EnergyCommands
         var group = new Command("decompose-group",
             "split a group's annual plan across data centers (parks) in proportion to last year's consumption, racks or design IT capacity and store each park's annual plan")
             { Db, carrier, year, groupAmount, groupUnit, parks, groupBasis, dryRun, User, groupFormat, OutputFile };
-        group.SetAction((pr, ct) => RunStore(pr, async store =>
+        group.SetAction((pr, ct) => RunStore(pr, async (store, services) =>
         {
             var text = pr.GetValue(groupAmount)!.Trim();
             if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var amount))
                 throw new ValidationException("amount", $"'amount': '{text}' is not a number");
             var codes = pr.GetValue(parks)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-            var d = GroupPlanDecompositionView.From(await new EnergyPlanService(store).DecomposeGroupAsync(codes, pr.GetValue(carrier), Int(pr.GetValue(year), "year"),
+            var d = GroupPlanDecompositionView.From(await services.GetRequiredService<EnergyPlanService>().DecomposeGroupAsync(codes, pr.GetValue(carrier), Int(pr.GetValue(year), "year"),
                 amount, pr.GetValue(groupUnit), pr.GetValue(dryRun), pr.GetValue(User)!, pr.GetValue(groupBasis), ct));
             var code = Emit(pr, groupFormat, d, EnergyTables.GroupPlanDecomposition(d), d.Notes);
             if (CheckFormat(pr, groupFormat) == "table")

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Server.Endpoints;
 
@@ -43,10 +43,10 @@ internal static class CarbonEndpoints
 
         g.MapGet("/inventory", async Task<Results<Ok<InventoryView>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery] string? year,
                 [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp,
-                [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual, [FromQuery] string? format, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
                 var (a, b) = Period(year, from, to);
-                var r = await new CarbonService(store).ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
+                var r = await carbonService.ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
                 var view = InventoryView.Of(park, r);
                 return IsXlsx(format) ? TypedResults.File(XlsxWriter.ToBytes(CarbonTables.Inventory(view)), XlsxWriter.ContentType, $"{park}-inventory.xlsx") : TypedResults.Ok(view);
             })
@@ -56,10 +56,10 @@ internal static class CarbonEndpoints
 
         g.MapGet("/explain", async (string park, [FromQuery] string? line, [FromQuery] string? node, [FromQuery] string? year, [FromQuery(Name = "from")] string? from,
                 [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset,
-                [FromQuery] string? residual, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery] string? residual, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
                 var (a, b) = Period(year, from, to);
-                var r = await new CarbonService(store).ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
+                var r = await carbonService.ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
                 return TypedResults.Ok(CarbonService.Explain(park, null, r, Required(line, "line")));
             })
             .WithSummary("The trace of one line of a computed inventory: activity and origins, factor records with why they were chosen, GWP, method, formula, steps")
@@ -67,14 +67,14 @@ internal static class CarbonEndpoints
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/inventories", async (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.InventoriesAsync(park, null, ct)).Select(i => i with { ResultJson = "", DiffJson = null }).ToList()))
+                TypedResults.Ok((await store.Carbon.InventoriesAsync(park, null, ct)).Select(i => i with { ResultJson = "", DiffJson = null }).ToList()))
             .WithSummary("Saved inventory versions (drafts and final) with totals; the result JSON is at /inventories/{id}")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/inventories", async (string park, SaveRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+        g.MapPost("/inventories", async (string park, SaveRequest body, HttpContext http, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
                 var (a, b) = Period(body.Year, body.From, body.To);
-                var service = new CarbonService(store);
+                var service = carbonService;
                 var (stored, created, diff) = await service.SaveAsync(park, Node(body.Node), a, b, Method(body.Method), Gwp(body.Gwp), Options(body.GridDataset, body.Residual),
                     body.Reason ?? "", UserAccess.Actor(http), ct);
                 var (_, result) = await service.LoadAsync(park, stored.Id, ct);
@@ -84,30 +84,30 @@ internal static class CarbonEndpoints
             .WithDescription(InventoryParameters)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/inventories/{id:long}", async (string park, long id, ZeroParkStore store, CancellationToken ct) =>
+        g.MapGet("/inventories/{id:long}", async (string park, long id, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
-                var (stored, result) = await new CarbonService(store).LoadAsync(park, id, ct);
+                var (stored, result) = await carbonService.LoadAsync(park, id, ct);
                 return TypedResults.Ok(InventoryView.Of(park, result, stored));
             })
             .WithSummary("A saved inventory version exactly as it was saved").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/inventories/{id:long}/explain/{line}", async (string park, long id, string line, ZeroParkStore store, CancellationToken ct) =>
+        g.MapGet("/inventories/{id:long}/explain/{line}", async (string park, long id, string line, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
-                var (_, result) = await new CarbonService(store).LoadAsync(park, id, ct);
+                var (_, result) = await carbonService.LoadAsync(park, id, ct);
                 return TypedResults.Ok(CarbonService.Explain(park, id, result, line));
             })
             .WithSummary("The trace of one line of a saved inventory version").ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPost("/inventories/{id:long}/finalize", async (string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" }))
+                TypedResults.Ok((await store.Carbon.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" }))
             .WithSummary("Mark a saved version final (it never changes; later changes become new versions)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         g.MapGet("/series", async (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? by,
-                [FromQuery] string? method, [FromQuery] string? gwp, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery] string? method, [FromQuery] string? gwp, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
             {
                 var (a, b) = Period(null, from, to);
-                return TypedResults.Ok(await new CarbonService(store).SeriesAsync(park, Node(node), a, b, Query.Granularity(by ?? "day"), Method(method), Gwp(gwp), ct));
+                return TypedResults.Ok(await carbonService.SeriesAsync(park, Node(node), a, b, Query.Granularity(by ?? "day"), Method(method), Gwp(gwp), ct));
             })
             .WithSummary("Emissions from metered energy per hour/day/month/year (grid electricity × location factor of the day, metered fuel) and CUE")
             .WithDescription("from/to local dates (inclusive); by = hour | day (default) | month | year; method, gwp as for /inventory.")
@@ -115,10 +115,10 @@ internal static class CarbonEndpoints
 
         g.MapGet("/analysis", async (string park, [FromQuery] string? node, [FromQuery] string? year, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
                 [FromQuery] string? method, [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual,
-                [FromQuery(Name = "sensitivity_pct")] double? sensitivity, [FromQuery(Name = "anomaly_pct")] double? anomaly, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "sensitivity_pct")] double? sensitivity, [FromQuery(Name = "anomaly_pct")] double? anomaly, ZeroParkStore store, CarbonAnalysisService carbonAnalysisService, CancellationToken ct) =>
             {
                 var (a, b) = Period(year, from, to);
-                return TypedResults.Ok(await new CarbonAnalysisService(store).AnalyseAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual),
+                return TypedResults.Ok(await carbonAnalysisService.AnalyseAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual),
                     sensitivity ?? 10, anomaly ?? 10, ct));
             })
             .WithSummary("Carbon analysis: statistics, trend with YoY, intensity, benchmark, sensitivity, regression on IT load, anomalies")
@@ -131,7 +131,7 @@ internal static class CarbonEndpoints
                 var (text, error) = await RequestBody.ReadTextAsync(request, ct);
                 if (error is not null) return error;
                 var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
-                var r = await store.ImportActivitiesAsync(park, rows, errors, UserAccess.Actor(request.HttpContext), ct);
+                var r = await store.Carbon.ImportActivitiesAsync(park, rows, errors, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Ok(new ActivityImportResponse(r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
             })
             .DocumentBody(null, "text/csv")
@@ -141,11 +141,11 @@ internal static class CarbonEndpoints
         g.MapGet("/activities", async (string park, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, ZeroParkStore store, CancellationToken ct) =>
             {
                 var (a, b) = Period(null, from, to);
-                return TypedResults.Ok(await store.ActivitiesAsync(park, a, b, ct));
+                return TypedResults.Ok(await store.Carbon.ActivitiesAsync(park, a, b, ct));
             })
             .WithSummary("Activity records of a period with who entered them").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/instruments", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.InstrumentsAsync(park, ct)))
+        g.MapGet("/instruments", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Carbon.InstrumentsAsync(park, ct)))
             .WithSummary("Contractual instruments (GEC, green power, supplier rates)").ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPost("/instruments", async (string park, InstrumentRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
@@ -158,7 +158,7 @@ internal static class CarbonEndpoints
                     "kwh" => body.Quantity,
                     var x => throw new ValidationException("unit", $"unit '{x}' is not certificates (gec only), MWh or kWh"),
                 };
-                return TypedResults.Ok(await store.AddInstrumentAsync(park, new Instrument
+                return TypedResults.Ok(await store.Carbon.AddInstrumentAsync(park, new Instrument
                 {
                     Kind = kind, QuantityKwh = kwh, FactorKgPerKwh = body.Factor ?? 0, CoverFrom = Query.Date(body.CoverFrom, "cover_from"), CoverTo = Query.Date(body.CoverTo, "cover_to"),
                     Region = body.Region ?? "", Reference = body.Reference, Note = body.Note ?? "",
@@ -167,15 +167,15 @@ internal static class CarbonEndpoints
             .WithSummary("Record a contractual instrument (1 GEC = 1 MWh); a reference is recorded once")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
-        g.MapGet("/settings", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.CarbonSettingsAsync(park, ct)))
+        g.MapGet("/settings", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Carbon.CarbonSettingsAsync(park, ct)))
             .WithSummary("Carbon settings of the park: " + string.Join(", ", CarbonService.SettingKeys));
 
         g.MapPut("/settings/{key}", async (string park, string key, [FromQuery] string? value, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
                 if (!CarbonService.SettingKeys.Contains(key)) throw new ValidationException("key", $"unknown setting '{key}' (known: {string.Join(", ", CarbonService.SettingKeys)})");
                 if (key == CarbonService.SettingResidual) CarbonService.ParseResidual(value);
-                await store.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), UserAccess.Actor(http), ct);
-                return TypedResults.Ok(await store.CarbonSettingsAsync(park, ct));
+                await store.Carbon.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), UserAccess.Actor(http), ct);
+                return TypedResults.Ok(await store.Carbon.CarbonSettingsAsync(park, ct));
             })
             .WithSummary("Set (or with no value remove) a carbon setting").ProducesValidationProblem();
 
@@ -184,7 +184,7 @@ internal static class CarbonEndpoints
                 ZeroParkStore store, CancellationToken ct) =>
             {
                 DateOnly? on = validOn is null ? null : Query.Date(validOn, "valid_on");
-                var all = await store.FactorsAsync(ct);
+                var all = await store.Carbon.FactorsAsync(ct);
                 var latest = all.GroupBy(r => r.Key).ToDictionary(x => x.Key, x => x.Max(r => r.Version));
                 var list = all.Where(r => latest[r.Key] == r.Version && (material is null || r.Material.Equals(material, StringComparison.OrdinalIgnoreCase))
                                           && (dataset is null || r.Dataset.Equals(dataset, StringComparison.OrdinalIgnoreCase)) && (on is null || r.ValidOn(on.Value))).ToList();
@@ -200,7 +200,7 @@ internal static class CarbonEndpoints
                 var (text, error) = await RequestBody.ReadTextAsync(request, ct);
                 if (error is not null) return error;
                 var (records, errors) = FactorCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
-                var stored = await store.AddFactorsAsync(records, UserAccess.Actor(request.HttpContext), ct);
+                var stored = await store.Carbon.AddFactorsAsync(records, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Ok(new FactorImportResponse(stored.Select(x => new FactorImportOutcome(x.Record.Id, x.Record.Version, x.Outcome, x.Record.Key)).ToList(),
                     errors.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
             })

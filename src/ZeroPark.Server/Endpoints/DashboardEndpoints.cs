@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server.Endpoints;
 
@@ -18,7 +18,7 @@ internal static class DashboardEndpoints
         static long Me(HttpContext ctx) => ctx.CurrentUser()!.Id;
 
         g.MapGet("", async Task<Ok<List<DashboardView>>> (string park, HttpContext ctx, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListDashboardsAsync(Me(ctx), park, ct)).Select(DashboardView.From).ToList()))
+                TypedResults.Ok((await store.Dashboards.ListDashboardsAsync(Me(ctx), park, ct)).Select(DashboardView.From).ToList()))
             .WithSummary("The signed-in user's dashboards of the park, in their order, with their cards")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -29,7 +29,7 @@ internal static class DashboardEndpoints
         g.MapPost("", async Task<Created<DashboardView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<NewDashboardBody>(request, ct);
-                var d = await store.CreateDashboardAsync(Me(request.HttpContext), park, body.Name, body.Template, ct);
+                var d = await store.Dashboards.CreateDashboardAsync(Me(request.HttpContext), park, body.Name, body.Template, ct);
                 return TypedResults.Created($"/api/parks/{park}/dashboards/{d.Id}", DashboardView.From(d));
             })
             .Accepts<NewDashboardBody>("application/json")
@@ -38,14 +38,14 @@ internal static class DashboardEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/{id:long}", async Task<Ok<DashboardView>> (string park, long id, HttpContext ctx, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok(DashboardView.From(await store.GetDashboardAsync(Me(ctx), park, id, ct))))
+                TypedResults.Ok(DashboardView.From(await store.Dashboards.GetDashboardAsync(Me(ctx), park, id, ct))))
             .WithSummary("One of the signed-in user's dashboards")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPut("/{id:long}", async Task<Ok<DashboardView>> (string park, long id, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<SaveDashboardBody>(request, ct);
-                return TypedResults.Ok(DashboardView.From(await store.SaveDashboardAsync(Me(request.HttpContext), park, id, body.Name, body.Cards, ct)));
+                return TypedResults.Ok(DashboardView.From(await store.Dashboards.SaveDashboardAsync(Me(request.HttpContext), park, id, body.Name, body.Cards, ct)));
             })
             .Accepts<SaveDashboardBody>("application/json")
             .WithSummary("Replace the dashboard's cards (in order: add, remove and reorder by saving the whole list) and optionally its name; " +
@@ -55,7 +55,7 @@ internal static class DashboardEndpoints
 
         g.MapDelete("/{id:long}", async Task<NoContent> (string park, long id, HttpContext ctx, ZeroParkStore store, CancellationToken ct) =>
             {
-                await store.DeleteDashboardAsync(Me(ctx), park, id, ct);
+                await store.Dashboards.DeleteDashboardAsync(Me(ctx), park, id, ct);
                 return TypedResults.NoContent();
             })
             .WithSummary("Delete one of the signed-in user's dashboards")

@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Server.Endpoints;
 
@@ -26,11 +26,11 @@ internal static class EnergyEndpoints
         var g = api.MapGroup("/parks/{park}/energy").WithTags("Energy");
 
         g.MapGet("/kpi", async Task<Results<Ok<List<KpiRowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, EnergyService energyService, CancellationToken ct) =>
             {
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
                 var xlsx = IsXlsx(format);
-                var rows = await PeriodComparison.KpiAsync(new EnergyService(store), park, Node(node), from, to, bucketing, ct);
+                var rows = await PeriodComparison.KpiAsync(energyService, park, Node(node), from, to, bucketing, ct);
                 return xlsx ? Xlsx("kpi", park, EnergyTables.Kpi(rows)) : TypedResults.Ok(rows);
             })
             .WithSummary("Data-center KPIs per local-time bucket: PUE (GB 40879 R), CLF, PLF, ALF + unmetered remainder, WUE, ERF, ERE, REF, DCiE, pPUE, " +
@@ -42,7 +42,7 @@ internal static class EnergyEndpoints
 
         g.MapGet("/breakdown", async Task<Results<Ok<List<BreakdownCompareView>>, FileContentHttpResult>> (string park, [FromQuery] string? node,
                 [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? detail,
-                [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery] string? format, ZeroParkStore store, EnergyService energyService, CancellationToken ct) =>
             {
                 var xlsx = IsXlsx(format);
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
@@ -52,7 +52,7 @@ internal static class EnergyEndpoints
                     "true" or "1" => true,
                     _ => throw new ValidationException("detail", $"'detail': '{detail}' is not true or false"),
                 };
-                var rows = await BreakdownComparison.BreakdownAsync(new EnergyService(store), park, Node(node), from, to, bucketing, withDetail, ct);
+                var rows = await BreakdownComparison.BreakdownAsync(energyService, park, Node(node), from, to, bucketing, withDetail, ct);
                 return xlsx ? Xlsx("breakdown", park, EnergyTables.Breakdown(rows)) : TypedResults.Ok(rows);
             })
             .WithSummary("Energy per subsystem (IT, cooling, power losses, auxiliary) and the unmetered remainder per bucket; detail=true adds systems one level below; " +
@@ -62,11 +62,11 @@ internal static class EnergyEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/flow", async Task<Results<Ok<List<FlowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? carrier, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? carrier, [FromQuery] string? format, ZeroParkStore store, EnergyService energyService, CancellationToken ct) =>
             {
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
                 var xlsx = IsXlsx(format);
-                var flows = await new EnergyService(store).FlowViewsAsync(park, Node(node), from, to, bucketing, carrier, ct);
+                var flows = await energyService.FlowViewsAsync(park, Node(node), from, to, bucketing, carrier, ct);
                 return xlsx ? Xlsx("flow", park, EnergyTables.Flow(flows)) : TypedResults.Ok(flows);
             })
             .WithSummary("Energy-flow (Sankey) nodes and links per bucket: grid lines and on-site PV → power distribution → IT, cooling, auxiliary, " +
@@ -77,11 +77,11 @@ internal static class EnergyEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/cost", async Task<Results<Ok<List<CostRowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, EnergyCostService energyCostService, CancellationToken ct) =>
             {
                 var (from, to, bucketing) = Parse(fromDate, toDate, by);
                 var xlsx = IsXlsx(format);
-                var rows = await PeriodComparison.CostAsync(new EnergyCostService(store), park, Node(node), from, to, bucketing, ct);
+                var rows = await PeriodComparison.CostAsync(energyCostService, park, Node(node), from, to, bucketing, ct);
                 return xlsx ? Xlsx("cost", park, EnergyTables.Cost(rows)) : TypedResults.Ok(rows);
             })
             .WithSummary("Electricity cost with time-of-use tariffs (尖峰/峰/平/谷): grid energy and cost per period, total cost, average price (CNY/kWh) and cost " +
@@ -94,7 +94,7 @@ internal static class EnergyEndpoints
         tariffs.MapPost("", async Task<Created<TariffVersionView>> (string park, HttpRequest request, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await new ApiJson(options.Value.SerializerOptions).ReadAsync<TariffDraft>(request, ct);
-                var v = await store.CreateTariffVersionAsync(park, body, UserAccess.Actor(request.HttpContext), ct);
+                var v = await store.Tariffs.CreateTariffVersionAsync(park, body, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Created($"/api/parks/{park}/tariffs", TariffVersionView.From(v));
             })
             .Accepts<TariffDraft>("application/json")
@@ -105,7 +105,7 @@ internal static class EnergyEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         tariffs.MapGet("", async Task<Ok<List<TariffVersionView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListTariffVersionsAsync(park, ct)).Select(TariffVersionView.From).ToList()))
+                TypedResults.Ok((await store.Tariffs.ListTariffVersionsAsync(park, ct)).Select(TariffVersionView.From).ToList()))
             .WithSummary("Tariff versions of the park, oldest valid_from first")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Domain;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Server.Endpoints;
 
@@ -34,7 +34,7 @@ internal static class EnergyPlanEndpoints
             {
                 var xlsx = IsXlsx(format);
                 var c = string.IsNullOrWhiteSpace(carrier) ? (Carrier?)null : PlanRules.ParseCarrier(carrier);
-                var plans = (await store.ListEnergyPlansAsync(park, OptionalInt(year, "year"), c, Blank(node), ct)).Select(EnergyPlanView.From).ToList();
+                var plans = (await store.Plans.ListEnergyPlansAsync(park, OptionalInt(year, "year"), c, Blank(node), ct)).Select(EnergyPlanView.From).ToList();
                 return xlsx ? File("plans", park, EnergyTables.Plans(plans)) : TypedResults.Ok(plans);
             })
             .WithSummary("Energy plans of the park and its buildings (annual: month null; monthly: 1–12), optionally for one year, carrier and node")
@@ -45,7 +45,7 @@ internal static class EnergyPlanEndpoints
         g.MapPut("/plans", async Task<Ok<EnergyPlanView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<PlanDraft>(request, ct);
-                return TypedResults.Ok(EnergyPlanView.From(await store.SetEnergyPlanAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
+                return TypedResults.Ok(EnergyPlanView.From(await store.Plans.SetEnergyPlanAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
             })
             .Accepts<PlanDraft>("application/json")
             .WithSummary("Set (insert or replace) a plan: {node (park or building code; default the park), carrier, year, month (1–12; null or 0 = annual), " +
@@ -54,10 +54,10 @@ internal static class EnergyPlanEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/plans/progress", async Task<Results<Ok<PlanProgressView>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery] string? carrier,
-                [FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? format, ZeroParkStore store, EnergyPlanService energyPlanService, CancellationToken ct) =>
             {
                 var xlsx = IsXlsx(format);
-                var p = PlanProgressView.From(await new EnergyPlanService(store).ProgressAsync(park, Blank(node), carrier, OptionalInt(year, "year"),
+                var p = PlanProgressView.From(await energyPlanService.ProgressAsync(park, Blank(node), carrier, OptionalInt(year, "year"),
                     string.IsNullOrWhiteSpace(asOf) ? null : Query.Date(asOf, "as_of"), ct));
                 return xlsx ? File("plan-progress", park, EnergyTables.PlanProgress(p)) : TypedResults.Ok(p);
             })
@@ -67,10 +67,10 @@ internal static class EnergyPlanEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/plans/decompose", async Task<Ok<PlanDecompositionView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+        g.MapPost("/plans/decompose", async Task<Ok<PlanDecompositionView>> (string park, HttpRequest request, ZeroParkStore store, EnergyPlanService energyPlanService, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<DecomposeRequest>(request, ct);
-                return TypedResults.Ok(PlanDecompositionView.From(await new EnergyPlanService(store).DecomposeAsync(park, body.Carrier, body.Year, body.DryRun ?? false, UserAccess.Actor(request.HttpContext), body.Basis, ct)));
+                return TypedResults.Ok(PlanDecompositionView.From(await energyPlanService.DecomposeAsync(park, body.Carrier, body.Year, body.DryRun ?? false, UserAccess.Actor(request.HttpContext), body.Basis, ct)));
             })
             .Accepts<DecomposeRequest>("application/json")
             .WithSummary("Split the park's annual plan {carrier, year} across its buildings in proportion to their actual consumption of the previous year " +
@@ -78,7 +78,7 @@ internal static class EnergyPlanEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/energy/plans/decompose-group", async Task<Ok<GroupPlanDecompositionView>> (HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+        api.MapPost("/energy/plans/decompose-group", async Task<Ok<GroupPlanDecompositionView>> (HttpRequest request, ZeroParkStore store, EnergyPlanService energyPlanService, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<GroupDecomposeRequest>(request, ct);
                 var user = request.HttpContext.CurrentUser()!;
@@ -87,7 +87,7 @@ internal static class EnergyPlanEndpoints
                     : (await store.ListParksAsync(ct)).Where(p => user.CanSee(p.Code)).Select(p => p.Code).ToList();
                 foreach (var p in parks)
                     if (!user.CanSee(p.Trim())) throw new NotFoundException($"park '{p.Trim()}' not found");
-                return TypedResults.Ok(GroupPlanDecompositionView.From(await new EnergyPlanService(store).DecomposeGroupAsync(parks, body.Carrier, body.Year, body.Amount,
+                return TypedResults.Ok(GroupPlanDecompositionView.From(await energyPlanService.DecomposeGroupAsync(parks, body.Carrier, body.Year, body.Amount,
                     body.Unit, body.DryRun ?? false, UserAccess.Actor(request.HttpContext), body.Basis, ct)));
             })
             .WithTags("Energy")
@@ -99,14 +99,14 @@ internal static class EnergyPlanEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         async Task<Results<Ok<AssessmentView>, FileContentHttpResult>> Assess(string? park, string? year, string? asOf, string? k, string? deviationPct,
-            string? peerPct, string? historyMonths, string? format, HttpContext http, ZeroParkStore store, CancellationToken ct)
+            string? peerPct, string? historyMonths, string? format, HttpContext http, AssessmentService assessmentService, CancellationToken ct)
         {
             var xlsx = IsXlsx(format);
             var d = new AnomalyOptions();
             var options = new AnomalyOptions(Number(k, "k") ?? d.K, Number(deviationPct, "deviation_pct") ?? d.DeviationPct,
                 Number(peerPct, "peer_deviation_pct") ?? d.PeerDeviationPct, OptionalInt(historyMonths, "history_months") ?? d.HistoryMonths);
             var at = string.IsNullOrWhiteSpace(asOf) ? (DateOnly?)null : Query.Date(asOf, "as_of");
-            var service = new AssessmentService(store);
+            var service = assessmentService;
             var a = AssessmentView.From(park is null
                 ? await service.AssessParksAsync(OptionalInt(year, "year"), at, options, http.CurrentUser()!.CanSee, ct)
                 : await service.AssessAsync(park, OptionalInt(year, "year"), at, options, ct));
@@ -117,8 +117,8 @@ internal static class EnergyPlanEndpoints
 
         g.MapGet("/assess", (string park, [FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? k,
                 [FromQuery(Name = "deviation_pct")] string? deviationPct, [FromQuery(Name = "peer_deviation_pct")] string? peerPct,
-                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-                Assess(park, year, asOf, k, deviationPct, peerPct, historyMonths, format, http, store, ct))
+                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, HttpContext http, AssessmentService assessment, CancellationToken ct) =>
+                Assess(park, year, asOf, k, deviationPct, peerPct, historyMonths, format, http, assessment, ct))
             .WithSummary("Comprehensive assessment of the buildings (1 January .. as_of): PUE, WUE, kWh per rack in use, saved vs plan and vs last year, rankings; " +
                          "anomalous monthly PUE/WUE vs the building's own history (≥ deviation_pct % and ≥ k σ) or its peers' median (≥ peer_deviation_pct %)")
             .WithDescription(assessParameters + Xlsx)
@@ -127,8 +127,8 @@ internal static class EnergyPlanEndpoints
 
         api.MapGet("/energy/assess", ([FromQuery] string? year, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? k,
                 [FromQuery(Name = "deviation_pct")] string? deviationPct, [FromQuery(Name = "peer_deviation_pct")] string? peerPct,
-                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-                Assess(null, year, asOf, k, deviationPct, peerPct, historyMonths, format, http, store, ct))
+                [FromQuery(Name = "history_months")] string? historyMonths, [FromQuery] string? format, HttpContext http, AssessmentService assessment, CancellationToken ct) =>
+                Assess(null, year, asOf, k, deviationPct, peerPct, historyMonths, format, http, assessment, ct))
             .WithTags("Energy")
             .WithSummary("The same assessment across every park the user sees (each park one node, its totals), parks ranked against each other")
             .WithDescription(assessParameters + Xlsx)
@@ -136,10 +136,10 @@ internal static class EnergyPlanEndpoints
 
         g.MapGet("/top", async Task<Results<Ok<List<RankedDeviceView>>, FileContentHttpResult>> (string park, [FromQuery(Name = "from")] string? fromDate,
                 [FromQuery(Name = "to")] string? toDate, [FromQuery] string? node, [FromQuery] string? system, [FromQuery] string? carrier, [FromQuery] string? n,
-                [FromQuery] string? group, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery] string? group, [FromQuery] string? format, ZeroParkStore store, DeviceAnalysisService deviceAnalysisService, CancellationToken ct) =>
             {
                 var xlsx = IsXlsx(format);
-                var rows = (await new DeviceAnalysisService(store).TopAsync(park, Blank(node), Blank(system), Query.Carrier(carrier) ?? Carrier.Electricity,
+                var rows = (await deviceAnalysisService.TopAsync(park, Blank(node), Blank(system), Query.Carrier(carrier) ?? Carrier.Electricity,
                     Query.Date(fromDate, "from"), Query.Date(toDate, "to"), Query.Int(n, "n", 10, 1, 1000), group, ct)).Select(RankedDeviceView.From).ToList();
                 return xlsx ? File("top", park, EnergyTables.Top(rows)) : TypedResults.Ok(rows);
             })
@@ -150,10 +150,10 @@ internal static class EnergyPlanEndpoints
 
         g.MapGet("/warnings", async Task<Results<Ok<List<WarningView>>, FileContentHttpResult>> (string park, [FromQuery(Name = "from")] string? fromDate,
                 [FromQuery(Name = "to")] string? toDate, [FromQuery] string? node, [FromQuery] string? system, [FromQuery] string? carrier,
-                [FromQuery(Name = "baseline_days")] string? baselineDays, [FromQuery] string? threshold, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "baseline_days")] string? baselineDays, [FromQuery] string? threshold, [FromQuery] string? format, ZeroParkStore store, DeviceAnalysisService deviceAnalysisService, CancellationToken ct) =>
             {
                 var xlsx = IsXlsx(format);
-                var rows = (await new DeviceAnalysisService(store).WarningsAsync(park, Blank(node), Blank(system), Query.Carrier(carrier) ?? Carrier.Electricity,
+                var rows = (await deviceAnalysisService.WarningsAsync(park, Blank(node), Blank(system), Query.Carrier(carrier) ?? Carrier.Electricity,
                     Query.Date(fromDate, "from"), Query.Date(toDate, "to"), Query.Int(baselineDays, "baseline_days", 28, 1, 366), Number(threshold, "threshold") ?? 20, ct))
                     .Select(WarningView.From).ToList();
                 return xlsx ? File("warnings", park, EnergyTables.Warnings(rows)) : TypedResults.Ok(rows);
@@ -165,10 +165,10 @@ internal static class EnergyPlanEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/racks", async Task<Results<Ok<List<RackEnergyView>>, FileContentHttpResult>> (string park, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? node, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? node, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, DeviceAnalysisService deviceAnalysisService, CancellationToken ct) =>
             {
                 var xlsx = IsXlsx(format);
-                var rows = (await new DeviceAnalysisService(store).RacksAsync(park, Blank(node), Query.Date(fromDate, "from"), Query.Date(toDate, "to"),
+                var rows = (await deviceAnalysisService.RacksAsync(park, Blank(node), Query.Date(fromDate, "from"), Query.Date(toDate, "to"),
                     AnalysisBuckets.Parse(by), ct)).Select(RackEnergyView.From).ToList();
                 return xlsx ? File("racks", park, EnergyTables.Racks(rows)) : TypedResults.Ok(rows);
             })
@@ -178,10 +178,10 @@ internal static class EnergyPlanEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/equipment", async Task<Results<Ok<EquipmentView>, FileContentHttpResult>> (string park, [FromQuery] string? system, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? node, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? node, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, DeviceAnalysisService deviceAnalysisService, CancellationToken ct) =>
             {
                 var xlsx = IsXlsx(format);
-                var e = EquipmentView.From(await new DeviceAnalysisService(store).EquipmentAsync(park, Blank(node), system ?? "", Query.Date(fromDate, "from"),
+                var e = EquipmentView.From(await deviceAnalysisService.EquipmentAsync(park, Blank(node), system ?? "", Query.Date(fromDate, "from"),
                     Query.Date(toDate, "to"), AnalysisBuckets.Parse(by), ct));
                 return xlsx ? File("equipment", park, EnergyTables.Equipment(e)) : TypedResults.Ok(e);
             })
@@ -193,10 +193,10 @@ internal static class EnergyPlanEndpoints
 
         g.MapGet("/balance", async Task<Results<Ok<List<BalanceView>>, FileContentHttpResult>> (string park, [FromQuery] string? master, [FromQuery] string? sub,
                 [FromQuery] string? group, [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by,
-                [FromQuery] string? tolerance, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct) =>
+                [FromQuery] string? tolerance, [FromQuery] string? format, ZeroParkStore store, DeviceAnalysisService deviceAnalysisService, CancellationToken ct) =>
             {
                 var xlsx = IsXlsx(format);
-                var reports = await new DeviceAnalysisService(store).BalanceChecksAsync(park, master, sub, group, Number(tolerance, "tolerance"),
+                var reports = await deviceAnalysisService.BalanceChecksAsync(park, master, sub, group, Number(tolerance, "tolerance"),
                     Query.Date(fromDate, "from"), Query.Date(toDate, "to"), AnalysisBuckets.Parse(by), ct);
                 var views = reports.Select(BalanceView.From).ToList();
                 return xlsx ? File("balance", park, EnergyTables.Balance(views)) : TypedResults.Ok(views);
@@ -208,14 +208,14 @@ internal static class EnergyPlanEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/balance-groups", async Task<Ok<List<BalanceGroupView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListBalanceGroupsAsync(park, ct)).Select(BalanceGroupView.From).ToList()))
+                TypedResults.Ok((await store.BalanceGroups.ListBalanceGroupsAsync(park, ct)).Select(BalanceGroupView.From).ToList()))
             .WithSummary("The park's stored master/sub-meter balance groups")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPut("/balance-groups", async Task<Ok<BalanceGroupView>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<BalanceGroupDraft>(request, ct);
-                return TypedResults.Ok(BalanceGroupView.From(await store.SetBalanceGroupAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
+                return TypedResults.Ok(BalanceGroupView.From(await store.BalanceGroups.SetBalanceGroupAsync(park, body, UserAccess.Actor(request.HttpContext), ct)));
             })
             .Accepts<BalanceGroupDraft>("application/json")
             .WithSummary("Add or replace a balance group {code, name, master, sub, tolerance_pct (default 2)}; audited as user 'api'")

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application;
+using ZeroPark.Application.Readings.Import;
 
 namespace ZeroPark.Server.Endpoints;
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 using ZeroPark.Server.Web;
 

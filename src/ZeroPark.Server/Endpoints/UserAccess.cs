@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server.Endpoints;
 
@@ -106,7 +106,7 @@ internal static class UserAccess
                     return TypedResults.Problem($"too many sign-in attempts for this account: try again in {wait} s", statusCode: StatusCodes.Status429TooManyRequests,
                         title: "Too many requests", extensions: new Dictionary<string, object?> { ["retry_after"] = wait });
                 }
-                var r = await store.SignInAsync(body.User.Trim(), body.Password, ct);
+                var r = await store.Users.SignInAsync(body.User.Trim(), body.Password, ct);
                 switch (r.Status)
                 {
                     case SignInStatus.Success:

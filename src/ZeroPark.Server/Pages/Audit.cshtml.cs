@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server.Pages;
 

@@ -1,5 +1,5 @@
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages;

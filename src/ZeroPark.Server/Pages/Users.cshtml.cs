@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages;
@@ -23,25 +23,25 @@ public sealed partial class UsersModel(ZeroParkStore store) : ZpPageModel(store)
 
     public Task<IActionResult> OnPostCreateAsync(CancellationToken ct) => Run(async () =>
     {
-        var u = await Store.CreateUserAsync(Name?.Trim() ?? "", Password ?? "", UserRoles.Parse(Role), Parks, Me.Name, mustChangePassword: true, ct);
+        var u = await Store.Users.CreateUserAsync(Name?.Trim() ?? "", Password ?? "", UserRoles.Parse(Role), Parks, Me.Name, mustChangePassword: true, ct);
         return T("users.created", u.Name);
     }, ct);
 
     public Task<IActionResult> OnPostUpdateAsync(CancellationToken ct) => Run(async () =>
     {
-        var u = await Store.UpdateUserAsync(Name ?? "", UserRoles.Parse(Role), Parks, Disabled, Me.Name, ct);
+        var u = await Store.Users.UpdateUserAsync(Name ?? "", UserRoles.Parse(Role), Parks, Disabled, Me.Name, ct);
         return T("users.updated", u.Name);
     }, ct);
 
     public Task<IActionResult> OnPostUnlockAsync(CancellationToken ct) => Run(async () =>
     {
-        await Store.UnlockUserAsync(Name ?? "", Me.Name, ct);
+        await Store.Users.UnlockUserAsync(Name ?? "", Me.Name, ct);
         return T("users.unlocked", Name);
     }, ct);
 
     public Task<IActionResult> OnPostResetAsync(CancellationToken ct) => Run(async () =>
     {
-        await Store.SetPasswordAsync(Name ?? "", Password ?? "", Me.Name, mustChangePassword: true, ct);
+        await Store.Users.SetPasswordAsync(Name ?? "", Password ?? "", Me.Name, mustChangePassword: true, ct);
         return T("users.resetdone", Name);
     }, ct);
 
@@ -63,6 +63,6 @@ public sealed partial class UsersModel(ZeroParkStore store) : ZpPageModel(store)
     private async Task LoadAsync(CancellationToken ct)
     {
         await LoadParksAsync(ct);
-        Users = await Store.ListUsersAsync(ct);
+        Users = await Store.Users.ListUsersAsync(ct);
     }
 }

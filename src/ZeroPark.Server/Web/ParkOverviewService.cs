@@ -1,6 +1,6 @@
 using ZeroPark.Domain;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 
 namespace ZeroPark.Server.Web;
 
@@ -18,7 +18,7 @@ public sealed record OverviewSplit(string Code, double? Kwh, double? Share);
 public sealed record ParkOverview(Park Park, DateOnly AsOf, bool AsOfIsLatest, DateTimeOffset? LastReading, OverviewPeriod Day, OverviewPeriod Month,
     OverviewPeriod Year, IReadOnlyList<OverviewTrendPoint> Trend, IReadOnlyList<OverviewSplit> Split, double? SplitTotalKwh);
 
-public sealed class ParkOverviewService(ZeroParkStore store)
+public sealed class ParkOverviewService(ZeroParkStore store, EnergyService energyService)
 {
     public const int TrendDays = 30;
 
@@ -28,7 +28,7 @@ public sealed class ParkOverviewService(ZeroParkStore store)
         var last = await store.LastReadingAtAsync(parkCode, ct);
         var latestDay = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(park.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         var asOf = day ?? latestDay;
-        var energy = new EnergyService(store);
+        var energy = energyService;
 
         async Task<OverviewPeriod> Period(DateOnly from)
         {

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using ZeroPark.Storage.Export;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Server.Web;
 

@@ -43,7 +43,7 @@ public static class UiText
 
     public static string DateTime(DateTimeOffset t) => t.ToString(IsChinese ? "yyyy-MM-dd HH:mm:ss" : "d MMM yyyy HH:mm:ss", CultureInfo.CurrentCulture) + " (UTC" + t.ToString("zzz", CultureInfo.InvariantCulture) + ")";
 
-    public static string Role(ZeroPark.Storage.UserRole r) => T("role." + ZeroPark.Storage.UserRoles.Code(r));
+    public static string Role(ZeroPark.Application.Users.UserRole r) => T("role." + ZeroPark.Application.Users.UserRoles.Code(r));
 
     /// <summary>The text of <paramref name="key"/>, or <paramref name="fallback"/> when there is none (codes the UI has no name for yet).</summary>
     public static string TOr(string key, string fallback) => Texts.ContainsKey(key) ? T(key) : fallback;

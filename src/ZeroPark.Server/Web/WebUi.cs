@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server.Web;
 
@@ -169,7 +169,7 @@ public static class WebUi
         var name = ctx.CurrentUser()?.Name;
         if (name is not null)
         {
-            try { await ctx.RequestServices.GetRequiredService<ZeroParkStore>().EndSessionsAsync(name, ct: ctx.RequestAborted); }
+            try { await ctx.RequestServices.GetRequiredService<UserStore>().EndSessionsAsync(name, ct: ctx.RequestAborted); }
             catch (NotFoundException) { /* removed meanwhile: nothing to end */ }
         }
         await ctx.SignOutAsync(Scheme);
@@ -179,7 +179,7 @@ public static class WebUi
     {
         var name = ctx.Principal?.Identity?.Name;
         var store = ctx.HttpContext.RequestServices.GetRequiredService<ZeroParkStore>();
-        var user = name is null ? null : await store.GetUserAsync(name, ctx.HttpContext.RequestAborted);
+        var user = name is null ? null : await store.Users.GetUserAsync(name, ctx.HttpContext.RequestAborted);
         if (user is null || user.Disabled || user.SecurityStamp != ctx.Principal?.FindFirst(StampClaim)?.Value)
         {
             ctx.RejectPrincipal();
@@ -223,9 +223,9 @@ public static class WebUi
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            if (await store.EnsureFirstAdministratorAsync(cancellationToken) is not { } secret) return;
+            if (await store.Users.EnsureFirstAdministratorAsync(cancellationToken) is not { } secret) return;
             Console.WriteLine("----------------------------------------------------------------------");
-            Console.WriteLine($"ZeroPark: no users yet. First administrator created: user '{ZeroParkStore.FirstAdministratorName}',");
+            Console.WriteLine($"ZeroPark: no users yet. First administrator created: user '{UserStore.FirstAdministratorName}',");
             Console.WriteLine($"one-time password: {secret}");
             Console.WriteLine("Sign in and choose a new password; this password is not shown again.");
             Console.WriteLine("----------------------------------------------------------------------");

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Tests.Api;
 
@@ -25,7 +25,7 @@ public abstract class ApiAccessTests(ApiServer server)
     private async Task<HttpClient> UserAsync(UserRole role, params string[] parks)
     {
         var name = "u" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(name, Pw, role, parks, "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, role, parks, "test");
         return await server.SignedInClientAsync(name, Pw);
     }
 
@@ -46,7 +46,7 @@ public abstract class ApiAccessTests(ApiServer server)
     public async Task Sign_in_sets_an_http_only_lax_cookie_and_wrong_passwords_lock_the_account()
     {
         var name = "s" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
         using var c = server.NewClient();
         var ok = await c.PostJsonAsync("/api/session", JsonSerializer.Serialize(new { user = name, password = Pw }));
         var body = await ok.ExpectAsync(HttpStatusCode.OK);
@@ -102,7 +102,7 @@ public abstract class ApiAccessTests(ApiServer server)
         await (await entry.PostJsonAsync($"/api/parks/{a}/spaces", """{"code": "b9", "name": "B9"}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
 
         var manager = "m" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(manager, Pw, UserRole.EnergyManager, [a], "test");
+        await server.Store.Users.CreateUserAsync(manager, Pw, UserRole.EnergyManager, [a], "test");
         using var mc = await server.SignedInClientAsync(manager, Pw);
         await (await mc.PostJsonAsync($"/api/parks/{a}/spaces", """{"code": "b9", "name": "B9"}""")).ExpectAsync(HttpStatusCode.Created);
         await (await mc.PostJsonAsync("/api/parks", """{"code": "m9", "name": "M9"}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
@@ -164,10 +164,10 @@ public abstract class ApiAccessTests(ApiServer server)
     {
         var (a, _, _) = await TwoParksAsync();
         var name = "g" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(name, Pw, UserRole.Viewer, [a], "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, UserRole.Viewer, [a], "test");
         using var c = await server.SignedInClientAsync(name, Pw);
         await c.GetJsonAsync($"/api/parks/{a}/meters");
-        await server.Store.UpdateUserAsync(name, UserRole.Viewer, [], disabled: false, "test");
+        await server.Store.Users.UpdateUserAsync(name, UserRole.Viewer, [], disabled: false, "test");
         await (await c.GetAsync($"/api/parks/{a}/meters")).ExpectProblemAsync(HttpStatusCode.Unauthorized);   // the stamp changed
         using var again = await server.SignedInClientAsync(name, Pw);
         await (await again.GetAsync($"/api/parks/{a}/meters")).ExpectProblemAsync(HttpStatusCode.NotFound);     // no longer granted

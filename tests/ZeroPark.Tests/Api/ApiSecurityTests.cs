@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Microsoft.AspNetCore.Http;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Tests.Api;
 
@@ -32,7 +32,7 @@ public abstract class ApiSecurityTests(ApiServer server)
     public async Task A_key_writes_a_manual_entry_as_the_key_even_when_the_body_names_an_administrator()
     {
         var (a, key) = await ParkAsync();
-        await server.Store.CreateUserAsync(NewName("root"), Pw, UserRole.Administrator, [], "test");
+        await server.Store.Users.CreateUserAsync(NewName("root"), Pw, UserRole.Administrator, [], "test");
         using var gateway = server.NewClient();
         var r = await gateway.PostJsonAsync($"/api/parks/{a}/readings/manual",
             """{"meter": "m1", "ts": "2025-01-01T00:00:00+08:00", "value": 10, "user": "root1", "reason": "read on site"}""", key);
@@ -47,7 +47,7 @@ public abstract class ApiSecurityTests(ApiServer server)
     public async Task Sign_out_ends_a_copied_session_cookie_and_so_do_password_and_role_changes()
     {
         var name = NewName("u");
-        await server.Store.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
 
         async Task<string> CookieAsync()
         {
@@ -73,12 +73,12 @@ public abstract class ApiSecurityTests(ApiServer server)
 
         // A password change ends it.
         cookie = await CookieAsync();
-        await server.Store.SetPasswordAsync(name, Pw, "test");
+        await server.Store.Users.SetPasswordAsync(name, Pw, "test");
         Assert.Equal(HttpStatusCode.Unauthorized, await WithCookieAsync(HttpMethod.Get, cookie));
 
         // A role change ends it.
         cookie = await CookieAsync();
-        await server.Store.UpdateUserAsync(name, UserRole.Auditor, [], false, "test");
+        await server.Store.Users.UpdateUserAsync(name, UserRole.Auditor, [], false, "test");
         Assert.Equal(HttpStatusCode.Unauthorized, await WithCookieAsync(HttpMethod.Get, cookie));
     }
 
@@ -86,20 +86,20 @@ public abstract class ApiSecurityTests(ApiServer server)
     public async Task Thirty_parallel_wrong_passwords_check_exactly_five_and_lock_once_and_the_right_password_stays_out()
     {
         var name = NewName("l");
-        await server.Store.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
-        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => server.Store.SignInAsync(name, "wrong password " + i))));
+        await server.Store.Users.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => Task.Run(() => server.Store.Users.SignInAsync(name, "wrong password " + i))));
         // 5 guesses are checked: the first 4 answer "invalid", the 5th locks; the other 25 find the lock: 4 + 26 = 30.
         Assert.Equal(4, results.Count(r => r.Status == SignInStatus.Invalid));
         Assert.Equal(26, results.Count(r => r.Status == SignInStatus.LockedOut));
         Assert.Single(await server.Store.AuditLogAsync(null, 1000), e => e.Action == "lock" && e.EntityKey == name);
-        Assert.Equal(SignInStatus.LockedOut, (await server.Store.SignInAsync(name, Pw)).Status);
+        Assert.Equal(SignInStatus.LockedOut, (await server.Store.Users.SignInAsync(name, Pw)).Status);
     }
 
     [Fact]
     public async Task An_old_pbkdf2_hash_signs_in_and_is_replaced_by_argon2id()
     {
         var name = NewName("h");
-        await server.Store.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
         await using (var c = await server.Store.OpenConnectionAsync())
             await c.ExecuteAsync("UPDATE users SET password_hash = @h WHERE name = @name", new { h = PasswordHashing.HashPbkdf2(Pw), name });
         using var client = await server.SignedInClientAsync(name, Pw);
@@ -109,7 +109,7 @@ public abstract class ApiSecurityTests(ApiServer server)
             Assert.StartsWith("$argon2id$v=19$", hash);
         }
         using var again = await server.SignedInClientAsync(name, Pw);
-        Assert.Equal(SignInStatus.Invalid, (await server.Store.SignInAsync(name, "not the password")).Status);
+        Assert.Equal(SignInStatus.Invalid, (await server.Store.Users.SignInAsync(name, "not the password")).Status);
     }
 
     [Theory]
@@ -121,10 +121,10 @@ public abstract class ApiSecurityTests(ApiServer server)
     [InlineData("5678901234", "consecutive")]       // '0' after '9' continues the run
     public async Task Common_and_trivial_passwords_are_refused(string password, string why)
     {
-        var ex = await Assert.ThrowsAsync<ValidationException>(() => server.Store.CreateUserAsync(NewName("p"), password, UserRole.Viewer, [], "test"));
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => server.Store.Users.CreateUserAsync(NewName("p"), password, UserRole.Viewer, [], "test"));
         Assert.Equal("password", ex.Field);
         Assert.Contains(why, ex.Message, StringComparison.Ordinal);
-        await server.Store.CreateUserAsync(NewName("p"), "correct horse battery", UserRole.Viewer, [], "test");
+        await server.Store.Users.CreateUserAsync(NewName("p"), "correct horse battery", UserRole.Viewer, [], "test");
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public abstract class ApiSecurityTests(ApiServer server)
     public async Task X_forwarded_proto_from_an_unconfigured_proxy_is_ignored_by_default()
     {
         var name = NewName("f");
-        await server.Store.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
         var ctx = await Raw.SignInAsync(server, "127.0.0.1", name, Pw, forwardedProto: "https");
         Assert.Equal(200, ctx.Response.StatusCode);
         Assert.DoesNotContain("secure", Raw.SessionCookie(ctx), StringComparison.OrdinalIgnoreCase);
@@ -264,8 +264,8 @@ public sealed class ApiRateLimitAndProxyTests(LimitedApiServer server) : IClassF
     {
         var name = "v" + Guid.NewGuid().ToString("N")[..8];
         var other = "o" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
-        await server.Store.CreateUserAsync(other, Pw, UserRole.Viewer, [], "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
+        await server.Store.Users.CreateUserAsync(other, Pw, UserRole.Viewer, [], "test");
         // 3 attempts per account per minute, each from another address (so the per-client limit of 4 is not what stops them).
         for (var i = 0; i < 3; i++)
             Assert.Equal(401, (await Raw.SignInAsync(server, $"10.3.0.{i + 1}", name, "wrong password " + i)).Response.StatusCode);
@@ -289,7 +289,7 @@ public sealed class ApiRateLimitAndProxyTests(LimitedApiServer server) : IClassF
     public async Task The_session_cookie_is_secure_behind_a_configured_tls_proxy_only()
     {
         var name = "p" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, UserRole.Viewer, [], "test");
         var trusted = await Raw.SignInAsync(server, "10.9.9.9", name, Pw, forwardedProto: "https");
         Assert.Equal(200, trusted.Response.StatusCode);
         Assert.Contains("secure", Raw.SessionCookie(trusted), StringComparison.OrdinalIgnoreCase);

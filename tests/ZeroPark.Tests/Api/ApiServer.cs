@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.Api;
@@ -73,7 +73,7 @@ public abstract class ApiServer : IAsyncLifetime
         Database = NewDatabase();
         _factory = new ZeroParkApiFactory(Database, Clock, Settings);
         Client = _factory.CreateClient();
-        await Store.CreateUserAsync(UserName, Password, UserRole.Administrator, [], "test");
+        await Store.Users.CreateUserAsync(UserName, Password, UserRole.Administrator, [], "test");
         Client = await SignedInClientAsync(UserName, Password);
     }
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.EnergyManagement;
 
@@ -98,10 +98,10 @@ public abstract class CarbonAccessTests(ApiServer server)
 
     private string _last = "";
 
-    private async Task<HttpClient> UserAsync(ZeroPark.Storage.UserRole role, params string[] parks)
+    private async Task<HttpClient> UserAsync(ZeroPark.Application.Users.UserRole role, params string[] parks)
     {
         _last = "c" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(_last, Pw, role, parks, "test");
+        await server.Store.Users.CreateUserAsync(_last, Pw, role, parks, "test");
         return await server.SignedInClientAsync(_last, Pw);
     }
 
@@ -113,16 +113,16 @@ public abstract class CarbonAccessTests(ApiServer server)
         const string csv = "date,source,material,amount,unit,scope3_category,note\n2025-02-01,sf6_leak,SF6,1,kg,,GIS\n";
         var factor = "dataset,material,gas,value,unit,valid_from\nMY,steel,CO2e,2,tCO2e/t,2020-01-01\n";
 
-        using var entry = await UserAsync(ZeroPark.Storage.UserRole.DataEntry, park);
+        using var entry = await UserAsync(ZeroPark.Application.Users.UserRole.DataEntry, park);
         await (await entry.PostAsync($"/api/parks/{park}/carbon/activities", new StringContent(csv, Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
         await (await entry.PostAsync("/api/carbon/factors", new StringContent(factor, Encoding.UTF8, "text/csv"))).ExpectProblemAsync(HttpStatusCode.Forbidden);
         await (await entry.PostJsonAsync($"/api/parks/{park}/carbon/inventories", """{"year":"2025"}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
 
-        using var viewer = await UserAsync(ZeroPark.Storage.UserRole.Viewer, park);
+        using var viewer = await UserAsync(ZeroPark.Application.Users.UserRole.Viewer, park);
         await viewer.GetJsonAsync($"/api/parks/{park}/carbon/inventory?year=2025");
         await (await viewer.PostAsync($"/api/parks/{park}/carbon/activities", new StringContent(csv, Encoding.UTF8, "text/csv"))).ExpectProblemAsync(HttpStatusCode.Forbidden);
 
-        using var accountant = await UserAsync(ZeroPark.Storage.UserRole.CarbonAccountant, park);
+        using var accountant = await UserAsync(ZeroPark.Application.Users.UserRole.CarbonAccountant, park);
         var accountantName = _last;
         await (await accountant.PostAsync("/api/carbon/factors", new StringContent(factor, Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
         var saved = await (await accountant.PostJsonAsync($"/api/parks/{park}/carbon/inventories", """{"year":"2025"}""")).ExpectAsync(HttpStatusCode.OK);
@@ -132,7 +132,7 @@ public abstract class CarbonAccessTests(ApiServer server)
 
         var otherPark = EnergyTestPark.NewParkCode();
         await using (var store = await ZeroParkStore.OpenAsync(server.Database)) await EnergyTestPark.SeedAsync(store, otherPark);
-        using var other = await UserAsync(ZeroPark.Storage.UserRole.CarbonAccountant, otherPark);
+        using var other = await UserAsync(ZeroPark.Application.Users.UserRole.CarbonAccountant, otherPark);
         await (await other.GetAsync($"/api/parks/{park}/carbon/inventory?year=2025")).ExpectProblemAsync(HttpStatusCode.NotFound);
         using var anonymous = server.NewClient();
         await (await anonymous.GetAsync($"/api/parks/{park}/carbon/inventory?year=2025")).ExpectProblemAsync(HttpStatusCode.Unauthorized);

@@ -2,8 +2,8 @@ using System.Text;
 using ZeroPark.Carbon;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using ZeroPark.Tests.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 
@@ -37,7 +37,7 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
     private async Task<ActivityImportResult> ImportAsync(string csv, string user = "alice")
     {
         var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
-        return await Store.ImportActivitiesAsync(Park, rows, errors, user);
+        return await Store.Carbon.ImportActivitiesAsync(Park, rows, errors, user);
     }
 
     private Task<InventoryResult> InventoryAsync(AccountingMethod method = AccountingMethod.Ghgp, GwpSet gwp = GwpSet.AR6, string? node = null) =>
@@ -54,12 +54,12 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         Assert.Equal(3, e.Line);
         Assert.StartsWith("note: 2001 characters; at most 2000", e.Reason);
         // An instrument's note, a setting and a factor's material are checked the same way.
-        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.AddInstrumentAsync(Park, new Instrument
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Carbon.AddInstrumentAsync(Park, new Instrument
         {
             Kind = InstrumentKind.Gec, QuantityKwh = 1000, CoverFrom = Jan31, CoverTo = Feb1, Note = longNote,
         }, "alice"));
         Assert.Equal("note", ex.Field);
-        Assert.Equal("target_t", (await Assert.ThrowsAsync<ValidationException>(() => Store.SetCarbonSettingAsync(Park, "target_t", new string('9', 201), "alice"))).Field);
+        Assert.Equal("target_t", (await Assert.ThrowsAsync<ValidationException>(() => Store.Carbon.SetCarbonSettingAsync(Park, "target_t", new string('9', 201), "alice"))).Field);
     }
 
     [Fact]
@@ -72,9 +72,9 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         for (var i = 0; i < 3; i++) stores.Add(await ZeroParkStore.OpenAsync(db));
         try
         {
-            await Task.WhenAll(stores.Select(s => Task.Run(() => s.EnsureBuiltinFactorsAsync())));
-            var factors = await stores[0].FactorsAsync();
-            Assert.Equal(ZeroPark.Storage.Carbon.FactorCsv.Builtin().Count, factors.Count);
+            await Task.WhenAll(stores.Select(s => Task.Run(() => s.Carbon.EnsureBuiltinFactorsAsync())));
+            var factors = await stores[0].Carbon.FactorsAsync();
+            Assert.Equal(ZeroPark.Application.Carbon.FactorCsv.Builtin().Count, factors.Count);
             Assert.All(factors, f => Assert.Equal(1, f.Version));
         }
         finally
@@ -154,9 +154,9 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         Assert.True(created1);
         Assert.Null(diff1);
         Assert.Equal(1, v1.Version);
-        var final = await Store.FinalizeInventoryAsync(Park, v1.Id, "alice");
+        var final = await Store.Carbon.FinalizeInventoryAsync(Park, v1.Id, "alice");
         Assert.Equal("final", final.Status);
-        await Assert.ThrowsAsync<ConflictException>(() => Store.FinalizeInventoryAsync(Park, v1.Id, "alice"));
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Carbon.FinalizeInventoryAsync(Park, v1.Id, "alice"));
 
         // Nothing changed: no new version.
         var (same, createdSame, _) = await Service.SaveAsync(Park, null, Jan31, Feb1, AccountingMethod.Ghgp, GwpSet.AR6, null, "", "alice");
@@ -164,12 +164,12 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         Assert.Equal(v1.Id, same.Id);
 
         // The national 2023 factor is revised to 0.5400: a new version of the same record (the old one stays).
-        var old = (await Store.FactorsAsync()).Single(f => f.Dataset == "MEE-NBS" && f.DataYear == 2023 && f.Level == FactorLevel.National);
-        var added = await Store.AddFactorsAsync([old with { Id = 0, Value = 0.5400, Note = "revised" }], "carol");
+        var old = (await Store.Carbon.FactorsAsync()).Single(f => f.Dataset == "MEE-NBS" && f.DataYear == 2023 && f.Level == FactorLevel.National);
+        var added = await Store.Carbon.AddFactorsAsync([old with { Id = 0, Value = 0.5400, Note = "revised" }], "carol");
         Assert.Equal(("new_version", 2), (added[0].Outcome, added[0].Record.Version));
-        Assert.Contains(await Store.FactorsAsync(), f => f.Id == old.Id);
+        Assert.Contains(await Store.Carbon.FactorsAsync(), f => f.Id == old.Id);
 
-        await Store.SetCarbonSettingAsync(Park, CarbonService.SettingBaseYear, "2025", "alice");
+        await Store.Carbon.SetCarbonSettingAsync(Park, CarbonService.SettingBaseYear, "2025", "alice");
         var (v2, created2, diff) = await Service.SaveAsync(Park, null, Jan31, Feb1, AccountingMethod.Ghgp, GwpSet.AR6, null, "", "alice");
         Assert.True(created2);
         Assert.Equal(2, v2.Version);
@@ -189,24 +189,24 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
 
         // Late data: a diesel delivery recorded afterwards gives version 3; its diff names the new line. With a threshold of 1 %
         // the base year (2025) must be recalculated.
-        await Store.SetCarbonSettingAsync(Park, CarbonService.SettingThreshold, "1", "alice");
+        await Store.Carbon.SetCarbonSettingAsync(Park, CarbonService.SettingThreshold, "1", "alice");
         await ImportAsync("date,source,material,amount,unit,scope3_category,note\n2025-02-01,diesel_generator,diesel,10,t,,late invoice\n");
         var (v3, _, diff3) = await Service.SaveAsync(Park, null, Jan31, Feb1, AccountingMethod.Ghgp, GwpSet.AR6, null, "late diesel invoice", "alice");
         Assert.Equal(3, v3.Version);
         Assert.Equal("late diesel invoice", v3.Reason);
         Assert.Contains(diff3!.Changes, c => c.Key.Contains("diesel_generator", StringComparison.Ordinal) && c.What.Contains("new line", StringComparison.Ordinal));
         Assert.True(diff3.BaseYearRecalculation);
-        Assert.Equal(3, (await Store.InventoriesAsync(Park)).Count);
+        Assert.Equal(3, (await Store.Carbon.InventoriesAsync(Park)).Count);
     }
 
     [Fact]
     public async Task Market_based_uses_the_parks_instruments_and_a_building_gets_its_share()
     {
-        await Store.AddInstrumentAsync(Park, new Instrument
+        await Store.Carbon.AddInstrumentAsync(Park, new Instrument
         {
             Kind = InstrumentKind.Gec, QuantityKwh = 2_000, CoverFrom = Jan31, CoverTo = Feb1, Reference = "GEC-0001…0002",
         }, "alice");
-        await Assert.ThrowsAsync<ConflictException>(() => Store.AddInstrumentAsync(Park, new Instrument
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Carbon.AddInstrumentAsync(Park, new Instrument
         {
             Kind = InstrumentKind.Gec, QuantityKwh = 2_000, CoverFrom = Jan31, CoverTo = Feb1, Reference = "GEC-0001…0002",
         }, "alice"));
@@ -223,7 +223,7 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
     public async Task Scope3_category3_follows_metered_grid_electricity_once_a_factor_exists()
     {
         Assert.Equal(0, (await InventoryAsync()).Totals.Scope3T);
-        await Store.AddFactorsAsync([new FactorRecord
+        await Store.Carbon.AddFactorsAsync([new FactorRecord
         {
             Dataset = "MY", Material = "electricity_td_loss", Gas = "CO2e", Value = 0.03, Unit = "kgCO2e/kWh", ValidFrom = new DateOnly(2020, 1, 1),
         }], "carol");

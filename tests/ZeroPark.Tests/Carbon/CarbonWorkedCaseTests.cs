@@ -1,5 +1,5 @@
 using ZeroPark.Carbon;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application.Carbon;
 
 namespace ZeroPark.Tests.CarbonAccounting;
 

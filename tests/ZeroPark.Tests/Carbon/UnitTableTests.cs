@@ -67,10 +67,10 @@ public sealed class UnitTableTests
             Id = "L1", Scope = GhgScope.Scope2, Basis = Scope2Basis.Location, Source = "purchased_electricity", Material = "electricity", Activity = 1, Unit = "kWh",
             Co2eTonnes = 0.0005306, Gases = [], Factors = [], Factor = "", FactorSource = "", Formula = "", Trace = [], Origins = [],
         };
-        var json = System.Text.Json.JsonSerializer.Serialize(line, ZeroPark.Storage.Carbon.CarbonJson.Options);
+        var json = System.Text.Json.JsonSerializer.Serialize(line, ZeroPark.Application.Carbon.CarbonJson.Options);
         Assert.Contains("\"basis\":\"location\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("\"co2e\":", json, StringComparison.Ordinal);
-        Assert.Equal(Scope2Basis.Location, System.Text.Json.JsonSerializer.Deserialize<InventoryLine>(json, ZeroPark.Storage.Carbon.CarbonJson.Options)!.Basis);
+        Assert.Equal(Scope2Basis.Location, System.Text.Json.JsonSerializer.Deserialize<InventoryLine>(json, ZeroPark.Application.Carbon.CarbonJson.Options)!.Basis);
         // 0.0005306 t = 0.5306 kg.
         Assert.Equal(0.5306, line.Co2e.KilogramsCo2e, 12);
     }

@@ -1,6 +1,6 @@
 using ZeroPark.Domain;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.EnergyManagement;
@@ -32,7 +32,7 @@ public abstract class AnalysisSuite : IAsyncLifetime
     [Fact]
     public async Task Assessment_ranks_buildings_and_reports_energy_saved_vs_plan_and_last_year()
     {
-        await Store.SetEnergyPlanAsync(Park, new PlanDraft(null, "electricity", 2025, null, 1_460_000));
+        await Store.Plans.SetEnergyPlanAsync(Park, new PlanDraft(null, "electricity", 2025, null, 1_460_000));
         await new EnergyPlanService(Store).DecomposeAsync(Park, "electricity", 2025, false, "tester");   // b1, b2 584,000; b3 292,000
         var a = await new AssessmentService(Store).AssessAsync(Park, 2025, new DateOnly(2025, 6, 30));
         Assert.Equal((new DateOnly(2025, 1, 1), new DateOnly(2025, 6, 30)), (a.From, a.AsOf));
@@ -238,9 +238,9 @@ public abstract class AnalysisSuite : IAsyncLifetime
     [Fact]
     public async Task Stored_balance_groups_are_checked_each_with_its_own_tolerance()
     {
-        await Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-ups", "b1_ups_in", "b1_ups_out", Name: "UPS"), "alice");   // default tolerance 2 %
-        await Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-tx", "b1_in", "b1_tx", 2.5), "alice");
-        var groups = await Store.ListBalanceGroupsAsync(Park);
+        await Store.BalanceGroups.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-ups", "b1_ups_in", "b1_ups_out", Name: "UPS"), "alice");   // default tolerance 2 %
+        await Store.BalanceGroups.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-tx", "b1_in", "b1_tx", 2.5), "alice");
+        var groups = await Store.BalanceGroups.ListBalanceGroupsAsync(Park);
         Assert.Equal([("b1-tx", 2.5, "alice"), ("b1-ups", 2.0, "alice")], groups.Select(g => (g.Code, g.TolerancePct, g.UpdatedBy)));
         // June: transformer 900 / 39,000 = 2.307692 % ≤ 2.5 → not flagged; UPS (1,050 − 1,000) × 30 = 1,500 / 31,500 = 4.761905 % > 2 → flagged.
         var reports = await Devices.BalanceChecksAsync(Park, null, null, null, null, Jun1, Jun30, AnalysisBucketing.Month, default);
@@ -255,12 +255,12 @@ public abstract class AnalysisSuite : IAsyncLifetime
         Assert.Equal("sub", (await Assert.ThrowsAsync<ValidationException>(() =>
             Devices.BalanceChecksAsync(Park, "b1_in", null, null, null, Jun1, Jun30, AnalysisBucketing.Total, default))).Field);
         // Replacing a group is audited with the old and new definition; bad formulas name the field.
-        await Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-tx", "b1_in", "b1_tx", 3), "bob");
+        await Store.BalanceGroups.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-tx", "b1_in", "b1_tx", 3), "bob");
         var audit = (await Store.AuditLogAsync(Park)).First(a => a.Entity == "balance_group");
         Assert.Equal(("update", "b1-tx", "bob", "b1_in vs b1_tx (tolerance 2.5 %)", "b1_in vs b1_tx (tolerance 3 %)"),
             (audit.Action, audit.EntityKey, audit.User, audit.OldValue, audit.NewValue));
-        Assert.Equal("master", (await Assert.ThrowsAsync<ValidationException>(() => Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("x", "b1_in -", "b1_tx")))).Field);
-        Assert.Equal("code", (await Assert.ThrowsAsync<ValidationException>(() => Store.SetBalanceGroupAsync(Park, new BalanceGroupDraft("a b", "b1_in", "b1_tx")))).Field);
+        Assert.Equal("master", (await Assert.ThrowsAsync<ValidationException>(() => Store.BalanceGroups.SetBalanceGroupAsync(Park, new BalanceGroupDraft("x", "b1_in -", "b1_tx")))).Field);
+        Assert.Equal("code", (await Assert.ThrowsAsync<ValidationException>(() => Store.BalanceGroups.SetBalanceGroupAsync(Park, new BalanceGroupDraft("a b", "b1_in", "b1_tx")))).Field);
     }
 }
 

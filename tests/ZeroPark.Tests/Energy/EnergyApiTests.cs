@@ -1,5 +1,5 @@
 using System.Net;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 
 namespace ZeroPark.Tests.EnergyManagement;

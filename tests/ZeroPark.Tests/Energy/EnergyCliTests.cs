@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.EnergyManagement;

@@ -1,6 +1,6 @@
 using System.Net;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 
 namespace ZeroPark.Tests.EnergyManagement;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.EnergyManagement;
@@ -68,8 +68,8 @@ public abstract class EnergyGapsCliSuite
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
             await TariffTestData.CreateCostParkAsync(store, park);
-            await store.CreateTariffVersionAsync(park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
-            await store.CreateTariffVersionAsync(park, TariffTestData.Draft(TariffTestData.JsonB, "2025-07-15"), "tester");
+            await store.Tariffs.CreateTariffVersionAsync(park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
+            await store.Tariffs.CreateTariffVersionAsync(park, TariffTestData.Draft(TariffTestData.JsonB, "2025-07-15"), "tester");
             await TariffTestData.SeedDaysAsync(store, park, [new DateOnly(2025, 7, 1), new DateOnly(2025, 7, 2), new DateOnly(2025, 8, 1), new DateOnly(2025, 8, 2)]);
         }
         var cost = Csv(await CliAsync("energy", "cost", "--db", db, "--park", park, "--from", "2025-08-01", "--to", "2025-08-31", "--by", "month", "--format", "csv"));

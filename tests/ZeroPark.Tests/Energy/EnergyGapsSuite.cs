@@ -1,6 +1,6 @@
 using ZeroPark.Metering;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.EnergyManagement;
@@ -285,8 +285,8 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
     {
         const string park = "c1";
         await TariffTestData.CreateCostParkAsync(Store, park);
-        await Store.CreateTariffVersionAsync(park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
-        await Store.CreateTariffVersionAsync(park, TariffTestData.Draft(TariffTestData.JsonB, "2025-07-15"), "tester");
+        await Store.Tariffs.CreateTariffVersionAsync(park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
+        await Store.Tariffs.CreateTariffVersionAsync(park, TariffTestData.Draft(TariffTestData.JsonB, "2025-07-15"), "tester");
         await TariffTestData.SeedDaysAsync(Store, park, [new DateOnly(2025, 7, 1), new DateOnly(2025, 7, 2), new DateOnly(2025, 8, 1), new DateOnly(2025, 8, 2)]);
         // A July/August day: valley 828, flat 1,032, peak 575, critical peak 241 kWh (2,676 kWh).
         // July 1–2, version A: 828 × 0.30 + 1,032 × 0.65 + 575 × 1.05 + 241 × 1.30 = 248.40 + 670.80 + 603.75 + 313.30 = 1,836.25 a day → 3,672.50.
@@ -305,7 +305,7 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
         Assert.All(aug.Yoy!.ChangePct.Values, Assert.Null);
         HasNote(aug.Notes, "yoy: no data for 2024-08-01..2024-08-31");
         // The CSV/XLSX table carries the comparison columns.
-        var (columns, data) = ZeroPark.Storage.Export.EnergyTables.CostTable([aug]);
+        var (columns, data) = ZeroPark.Application.Export.EnergyTables.CostTable([aug]);
         Assert.Equal(-4.81, data[0][columns.ToList().IndexOf("mom_cost_cny_change_pct")]);
     }
 
@@ -329,7 +329,7 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
         Assert.Equal(500_000, d.Parks[1].Plan, 6);
         Assert.True(d.Applied);
         // Stored as each park's annual plan, basis decomposed:group:last_year.
-        var stored = Assert.Single(await Store.ListEnergyPlansAsync("g2", 2025, ZeroPark.Domain.Carrier.Electricity, "g2"));
+        var stored = Assert.Single(await Store.Plans.ListEnergyPlansAsync("g2", 2025, ZeroPark.Domain.Carrier.Electricity, "g2"));
         Assert.Equal((500_000.0, "decomposed:group:last_year", (int?)null), (stored.Amount, stored.Basis, stored.Month));
         // ... and can be split across p1's buildings: 1,500,000 × 512,400 / 1,281,000 = 600,000 for b1 and b2, 300,000 for b3.
         var buildings = await service.DecomposeAsync("p1", "electricity", 2025, true, "tester");

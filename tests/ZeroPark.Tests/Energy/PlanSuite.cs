@@ -1,6 +1,6 @@
 using ZeroPark.Domain;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.EnergyManagement;
@@ -27,7 +27,7 @@ public abstract class PlanSuite : IAsyncLifetime
     private static void Near(double expected, double? actual, double tolerance = 1e-6) => EnergyAssert.Near(expected, actual, tolerance);
 
     private Task<EnergyPlan> SetAsync(string? node, string carrier, int? month, double amount, string? unit = null, string user = "planner") =>
-        Store.SetEnergyPlanAsync(Park, new PlanDraft(node, carrier, 2025, month, amount, unit), user);
+        Store.Plans.SetEnergyPlanAsync(Park, new PlanDraft(node, carrier, 2025, month, amount, unit), user);
 
     [Fact]
     public async Task Plans_are_set_replaced_listed_and_audited()
@@ -44,13 +44,13 @@ public abstract class PlanSuite : IAsyncLifetime
         Assert.Equal(jan.Id, again.Id);
         Near(44_000, again.Amount);
 
-        var all = await Store.ListEnergyPlansAsync(Park);
+        var all = await Store.Plans.ListEnergyPlansAsync(Park);
         Assert.Equal(3, all.Count);
         Assert.Equal([(Park, "electricity", (int?)null), ("b1", "electricity", 1), ("b1", "water", null)],
             all.Select(x => (x.Node, Codes.Of(x.Carrier), x.Month)));
-        Assert.Single(await Store.ListEnergyPlansAsync(Park, 2025, Carrier.Water));
-        Assert.Equal(2, (await Store.ListEnergyPlansAsync(Park, node: "b1")).Count);
-        Assert.Empty(await Store.ListEnergyPlansAsync(Park, 2024));
+        Assert.Single(await Store.Plans.ListEnergyPlansAsync(Park, 2025, Carrier.Water));
+        Assert.Equal(2, (await Store.Plans.ListEnergyPlansAsync(Park, node: "b1")).Count);
+        Assert.Empty(await Store.Plans.ListEnergyPlansAsync(Park, 2024));
 
         var audit = (await Store.AuditLogAsync(Park)).Where(a => a.Entity == "energy_plan").ToList();
         Assert.Equal(4, audit.Count);
@@ -72,10 +72,10 @@ public abstract class PlanSuite : IAsyncLifetime
     [InlineData("b1-f1", "electricity", 2025, null, 1.0, null, "node")]
     public async Task Invalid_plans_name_the_field(string? node, string? carrier, int? year, int? month, double? amount, string? unit, string field)
     {
-        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.SetEnergyPlanAsync(Park, new PlanDraft(node, carrier, year, month, amount, unit)));
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Plans.SetEnergyPlanAsync(Park, new PlanDraft(node, carrier, year, month, amount, unit)));
         Assert.Equal(field, ex.Field);
-        await Assert.ThrowsAsync<NotFoundException>(() => Store.SetEnergyPlanAsync(Park, new PlanDraft("b9", "electricity", 2025, null, 1)));
-        Assert.Empty(await Store.ListEnergyPlansAsync(Park));
+        await Assert.ThrowsAsync<NotFoundException>(() => Store.Plans.SetEnergyPlanAsync(Park, new PlanDraft("b9", "electricity", 2025, null, 1)));
+        Assert.Empty(await Store.Plans.ListEnergyPlansAsync(Park));
     }
 
     [Fact]
@@ -160,10 +160,10 @@ public abstract class PlanSuite : IAsyncLifetime
         Near(0.4, preview.Buildings[1].Share);
         Near(584_000, preview.Buildings[0].Plan);
         Near(292_000, preview.Buildings[2].Plan);
-        Assert.Single(await Store.ListEnergyPlansAsync(Park));            // a dry run stores nothing
+        Assert.Single(await Store.Plans.ListEnergyPlansAsync(Park));            // a dry run stores nothing
         var applied = await Plans.DecomposeAsync(Park, "electricity", 2025, false, "planner");
         Assert.True(applied.Applied);
-        var b3 = Assert.Single(await Store.ListEnergyPlansAsync(Park, 2025, Carrier.Electricity, "b3"));
+        var b3 = Assert.Single(await Store.Plans.ListEnergyPlansAsync(Park, 2025, Carrier.Electricity, "b3"));
         Near(292_000, b3.Amount);
         Assert.Equal("decomposed:last_year", b3.Basis);
         // Gas has no building meters: no basis to share it, the error names the building.
@@ -175,7 +175,7 @@ public abstract class PlanSuite : IAsyncLifetime
         var racks = await Plans.DecomposeAsync(Park, "natural_gas", 2025, false, "planner", "racks");
         Assert.Equal([1_200.0, 1_200, 600], racks.Buildings.Select(b => b.Plan));
         Assert.Equal([2.0, 2, 1], racks.Buildings.Select(b => b.Weight));
-        Assert.Equal("decomposed:racks", Assert.Single(await Store.ListEnergyPlansAsync(Park, 2025, Carrier.NaturalGas, "b2")).Basis);
+        Assert.Equal("decomposed:racks", Assert.Single(await Store.Plans.ListEnergyPlansAsync(Park, 2025, Carrier.NaturalGas, "b2")).Basis);
         Assert.Equal("basis", (await Assert.ThrowsAsync<ValidationException>(() => Plans.DecomposeAsync(Park, "natural_gas", 2025, true, "planner", "area"))).Field);
     }
 
@@ -185,7 +185,7 @@ public abstract class PlanSuite : IAsyncLifetime
         await Store.CreateSpaceAsync(Park, new SpaceDraft("b9", "empty building", null));
         await SetAsync("b9", "water", null, 10);
         await Assert.ThrowsAsync<ConflictException>(() => Store.DeleteSpaceAsync(Park, "b9"));
-        Assert.Single(await Store.ListEnergyPlansAsync(Park, node: "b9"));
+        Assert.Single(await Store.Plans.ListEnergyPlansAsync(Park, node: "b9"));
     }
 }
 

@@ -1,5 +1,5 @@
 using ZeroPark.Metering;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Tests.EnergyManagement;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.EnergyManagement;

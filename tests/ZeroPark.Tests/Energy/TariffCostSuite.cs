@@ -1,5 +1,5 @@
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.EnergyManagement;
@@ -29,17 +29,17 @@ public abstract class TariffCostSuite : IAsyncLifetime
     {
         await TariffTestData.CreateCostParkAsync(Store, Park);
         await TariffTestData.SeedDaysAsync(Store, Park, [Jul14, Jul15]);
-        if (versionA) await Store.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
-        if (versionB) await Store.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonB, "2025-07-15"), "tester");
+        if (versionA) await Store.Tariffs.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
+        if (versionB) await Store.Tariffs.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonB, "2025-07-15"), "tester");
     }
 
     [Fact]
     public async Task Tariff_versions_are_stored_listed_in_date_order_and_never_overwritten()
     {
         await TariffTestData.CreateCostParkAsync(Store, Park);
-        await Store.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonB, "2025-07-15"), "tester");
-        await Store.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
-        var list = await Store.ListTariffVersionsAsync(Park);
+        await Store.Tariffs.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonB, "2025-07-15"), "tester");
+        await Store.Tariffs.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
+        var list = await Store.Tariffs.ListTariffVersionsAsync(Park);
         Assert.Equal([new DateOnly(2025, 7, 1), new DateOnly(2025, 7, 15)], list.Select(v => v.ValidFrom));
         var a = list[0];
         Assert.Equal("test 10kV A", a.Name);
@@ -56,10 +56,10 @@ public abstract class TariffCostSuite : IAsyncLifetime
         Assert.Equal(TouPeriod.Peak, a.PeriodAt(7, 19));
         Assert.Equal(TouPeriod.Valley, a.PeriodAt(1, 0));
         Assert.Equal(TouPeriod.Flat, a.PeriodAt(1, 23));
-        var ex = await Assert.ThrowsAsync<ConflictException>(() => Store.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-15"), "tester"));
+        var ex = await Assert.ThrowsAsync<ConflictException>(() => Store.Tariffs.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-15"), "tester"));
         Assert.Contains("2025-07-15", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(2, (await Store.ListTariffVersionsAsync(Park)).Count);
-        await Assert.ThrowsAsync<NotFoundException>(() => Store.ListTariffVersionsAsync("nopark"));
+        Assert.Equal(2, (await Store.Tariffs.ListTariffVersionsAsync(Park)).Count);
+        await Assert.ThrowsAsync<NotFoundException>(() => Store.Tariffs.ListTariffVersionsAsync("nopark"));
     }
 
     [Theory]
@@ -83,9 +83,9 @@ public abstract class TariffCostSuite : IAsyncLifetime
     public async Task Invalid_tariffs_name_the_field(string json, string? validFrom, string field)
     {
         await TariffTestData.CreateCostParkAsync(Store, Park);
-        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.CreateTariffVersionAsync(Park, TariffDraft.FromJson(json) with { ValidFrom = validFrom }, "tester"));
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Tariffs.CreateTariffVersionAsync(Park, TariffDraft.FromJson(json) with { ValidFrom = validFrom }, "tester"));
         Assert.Equal(field, ex.Field);
-        Assert.Empty(await Store.ListTariffVersionsAsync(Park));
+        Assert.Empty(await Store.Tariffs.ListTariffVersionsAsync(Park));
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public abstract class TariffCostSuite : IAsyncLifetime
         var row = Assert.Single(await Cost.CostAsync(Park, null, Jul14, Jul14, EnergyBucketing.Day));
         Assert.Null(row.Cost);
         HasNote(row.Notes, "the park has no tariff version");
-        await Store.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
+        await Store.Tariffs.CreateTariffVersionAsync(Park, TariffTestData.Draft(TariffTestData.JsonA, "2025-07-01"), "tester");
         // Jul 14 and 15 with data for the 14th only: the 15th has no readings (null energy, 0 % complete), nothing is extrapolated.
         var rows = await Cost.CostAsync(Park, null, Jul14, Jul15, EnergyBucketing.Day);
         Near(1836.25, rows[0].Cost);

@@ -1,4 +1,4 @@
-using ZeroPark.Storage.Export;
+using ZeroPark.Application.Export;
 
 namespace ZeroPark.Tests.EnergyManagement;
 

@@ -1,5 +1,5 @@
 using ZeroPark.Metering;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application.Readings.Import;
 
 namespace ZeroPark.Tests.Import;
 

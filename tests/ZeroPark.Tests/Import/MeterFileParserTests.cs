@@ -1,7 +1,7 @@
 using System.Text;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application.Readings.Import;
 
 namespace ZeroPark.Tests.Import;
 

@@ -5,7 +5,7 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using ZeroPark.Metering;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application.Readings.Import;
 
 namespace ZeroPark.Tests.Import;
 

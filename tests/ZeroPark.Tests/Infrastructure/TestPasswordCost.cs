@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Tests.Infrastructure;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application;
+using ZeroPark.Application.Readings.Import;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.Storage;

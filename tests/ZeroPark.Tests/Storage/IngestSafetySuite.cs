@@ -1,7 +1,7 @@
 using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using ZeroPark.Metering;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application;
+using ZeroPark.Application.Readings.Import;
 using ZeroPark.Tests.EnergyManagement;
 using ZeroPark.Tests.Infrastructure;
 

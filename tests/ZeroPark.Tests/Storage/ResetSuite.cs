@@ -2,7 +2,7 @@ using Dapper;
 using System.Globalization;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.Storage;

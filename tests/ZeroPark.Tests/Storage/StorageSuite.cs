@@ -1,6 +1,6 @@
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 
 namespace ZeroPark.Tests.Storage;

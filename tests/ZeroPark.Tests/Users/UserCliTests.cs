@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Cli;
 using ZeroPark.Tests.Infrastructure;
 
@@ -42,7 +42,7 @@ public abstract class UserCliContract
 
         // The password really is the one from standard input, and the creation is audited with --by.
         await using var store = await ZeroParkStore.OpenAsync(db);
-        Assert.Equal(SignInStatus.Success, (await store.SignInAsync("zhang", "s3cret-enough-pw")).Status);
+        Assert.Equal(SignInStatus.Success, (await store.Users.SignInAsync("zhang", "s3cret-enough-pw")).Status);
         Assert.Contains(await store.AuditLogAsync(null), a => a.Entity == "user" && a.EntityKey == "zhang" && a.User == "ops" && a.Action == "create");
     }
 
@@ -76,8 +76,8 @@ public abstract class UserCliContract
         Assert.True(r.ExitCode == 0, r.Err);
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
-            for (var i = 0; i < ZeroParkStore.MaxFailedSignIns; i++) await store.SignInAsync("op", "wrong");
-            Assert.Equal(SignInStatus.LockedOut, (await store.SignInAsync("op", "first password 1")).Status);
+            for (var i = 0; i < UserStore.MaxFailedSignIns; i++) await store.Users.SignInAsync("op", "wrong");
+            Assert.Equal(SignInStatus.LockedOut, (await store.Users.SignInAsync("op", "first password 1")).Status);
         }
         r = await CliRunner.RunAsync("users", "unlock", "--db", db, "--user", "op");
         Assert.True(r.ExitCode == 0, r.Err);
@@ -85,8 +85,8 @@ public abstract class UserCliContract
         Assert.True(r.ExitCode == 0, r.Err);
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
-            Assert.Equal(SignInStatus.Invalid, (await store.SignInAsync("op", "first password 1")).Status);
-            Assert.Equal(SignInStatus.Success, (await store.SignInAsync("op", "second password 2")).Status);
+            Assert.Equal(SignInStatus.Invalid, (await store.Users.SignInAsync("op", "first password 1")).Status);
+            Assert.Equal(SignInStatus.Success, (await store.Users.SignInAsync("op", "second password 2")).Status);
         }
     }
 
@@ -100,13 +100,13 @@ public abstract class UserCliContract
         r = await CliRunner.RunWithInputAsync("first password 1\n", "users", "add", "--db", db, "--user", "op", "--role", "viewer");
         Assert.True(r.ExitCode == 0, r.Err);
         string stamp;
-        await using (var store = await ZeroParkStore.OpenAsync(db)) stamp = (await store.GetUserAsync("op"))!.SecurityStamp;
+        await using (var store = await ZeroParkStore.OpenAsync(db)) stamp = (await store.Users.GetUserAsync("op"))!.SecurityStamp;
         r = await CliRunner.RunAsync("users", "signout", "--db", db, "--user", "op", "--by", "ops");
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("ended every session of 'op'", r.Out);
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
-            Assert.NotEqual(stamp, (await store.GetUserAsync("op"))!.SecurityStamp);   // every cookie carries the old stamp: all rejected
+            Assert.NotEqual(stamp, (await store.Users.GetUserAsync("op"))!.SecurityStamp);   // every cookie carries the old stamp: all rejected
             Assert.Contains(await store.AuditLogAsync(null), a => a.Action == "signout" && a.EntityKey == "op" && a.User == "ops");
         }
     }

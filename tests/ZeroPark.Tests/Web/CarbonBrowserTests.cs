@@ -125,7 +125,7 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
 
         // … and a forged POST with a valid antiforgery token of this session (taken from the sign-out form) is refused by the server.
         var token = await page.Locator("input[name=__RequestVerificationToken]").First.GetAttributeAsync("value");
-        var before = (await fx.Store.FactorsAsync()).Count;
+        var before = (await fx.Store.Carbon.FactorsAsync()).Count;
         var form = new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = token!, ["Form.Dataset"] = "FORGED", ["Form.Material"] = "electricity", ["Form.Gas"] = "CO2", ["Form.Value"] = "0.1",
@@ -140,8 +140,8 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         var noToken = await page.Context.APIRequest.PostAsync("/carbon/factors?handler=Add",
             new APIRequestContextOptions { Form = FormOf(page, form.Where(kv => kv.Key != "__RequestVerificationToken").ToDictionary()) });
         Assert.Equal(400, noToken.Status);
-        Assert.Equal(before, (await fx.Store.FactorsAsync()).Count);
-        Assert.DoesNotContain(await fx.Store.InventoriesAsync(ParkA), i => i.CreatedBy == ViewerA);
+        Assert.Equal(before, (await fx.Store.Carbon.FactorsAsync()).Count);
+        Assert.DoesNotContain(await fx.Store.Carbon.InventoriesAsync(ParkA), i => i.CreatedBy == ViewerA);
     }
 
     private static IFormData FormOf(IPage page, Dictionary<string, string> fields)
@@ -172,7 +172,7 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-from").FillAsync("2025-01-01");
         await page.GetByTestId("f-submit").ClickAsync();
         Assert.Contains("新增", await page.GetByTestId("factors-message").InnerTextAsync(), StringComparison.Ordinal);
-        var added = (await fx.Store.FactorsAsync()).Single(r => r.Dataset == "SUPPLIER-UI");
+        var added = (await fx.Store.Carbon.FactorsAsync()).Single(r => r.Dataset == "SUPPLIER-UI");
         Assert.Equal(0.4321, added.Value);
         Assert.Equal(Accountant, added.CreatedBy);
         await page.GetByTestId("factor-search").FillAsync("SUPPLIER-UI");
@@ -190,7 +190,7 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-from").FillAsync("2025-01-01");
         await page.GetByTestId("f-submit").ClickAsync();
         Assert.Contains("value: 'zero point four' is not a number", await page.GetByTestId("factors-error").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.DoesNotContain(await fx.Store.FactorsAsync(), r => r.Dataset == "SUPPLIER-UI-2");
+        Assert.DoesNotContain(await fx.Store.Carbon.FactorsAsync(), r => r.Dataset == "SUPPLIER-UI-2");
 
         // CSV import: the good row is kept, each bad row is listed with its line and reason.
         var csv = "dataset,kind,material,gas,value,unit,level,region,valid_from,publisher\n" +
@@ -207,7 +207,7 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         Assert.Contains("value：为负", reasons[1], StringComparison.Ordinal);   // value: negative
         Assert.Contains("valid_from：“2025-13-01”不是日期", reasons[1], StringComparison.Ordinal);   // valid_from: '2025-13-01' is not a date
         Assert.Contains("新增 1", await page.GetByTestId("factors-message").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Single(await fx.Store.FactorsAsync(), r => r.Dataset == "SUPPLIER-CSV");
+        Assert.Single(await fx.Store.Carbon.FactorsAsync(), r => r.Dataset == "SUPPLIER-CSV");
         await ShotAsync(page, "12b-factors-import-zh", fullPage: false);
 
         // Versions: save the inventory, then finalize it.
@@ -215,11 +215,11 @@ public sealed class CarbonBrowserTests(BrowserFixture fx)
         await page.GetByTestId("save-reason").FillAsync("2025 年度盘查（界面测试）");
         await page.GetByTestId("save-version").ClickAsync();
         await page.GetByTestId("version-banner").WaitForAsync();
-        var saved = (await fx.Store.InventoriesAsync(ParkA)).Where(i => i.CreatedBy == Accountant).MaxBy(i => i.Id)!;
+        var saved = (await fx.Store.Carbon.InventoriesAsync(ParkA)).Where(i => i.CreatedBy == Accountant).MaxBy(i => i.Id)!;
         Assert.Equal("draft", saved.Status);
         await page.GetByTestId($"finalize-{saved.Id}").ClickAsync();
         Assert.Contains("已定稿", await page.GetByTestId("version-banner").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal("final", (await fx.Store.InventoriesAsync(ParkA, saved.Id)).Single().Status);
+        Assert.Equal("final", (await fx.Store.Carbon.InventoriesAsync(ParkA, saved.Id)).Single().Status);
         await ShotAsync(page, "13-carbon-version-zh");
 
         // The accountant's own audit log shows the factor changes (the library belongs to no park) …

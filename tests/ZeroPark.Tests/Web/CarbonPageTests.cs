@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.EnergyManagement;
 
@@ -31,8 +31,8 @@ public abstract partial class CarbonPageTests(ApiServer server)
         await WebTestPark.SeedCarbonAsync(server.Store, park);
         var viewer = "cv" + Guid.NewGuid().ToString("N")[..8];
         var accountant = "ca" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(viewer, Pw, UserRole.Viewer, [park], "test");
-        await server.Store.CreateUserAsync(accountant, Pw, UserRole.CarbonAccountant, [park], "test");
+        await server.Store.Users.CreateUserAsync(viewer, Pw, UserRole.Viewer, [park], "test");
+        await server.Store.Users.CreateUserAsync(accountant, Pw, UserRole.CarbonAccountant, [park], "test");
         return (park, await server.SignedInClientAsync(viewer, Pw), await server.SignedInClientAsync(accountant, Pw));
     }
 
@@ -115,18 +115,18 @@ public abstract partial class CarbonPageTests(ApiServer server)
         var vt = await TokenAsync(v, "/carbon/factors");                                      // the sign-out form's token
         Assert.Equal(HttpStatusCode.Forbidden, (await PostFormAsync(v, "/carbon/factors?handler=Add", Factor(vt, "0.5"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostFormAsync(v, $"/parks/{park}/carbon?handler=Save", ("__RequestVerificationToken", vt), ("year", "2025"))).StatusCode);
-        Assert.DoesNotContain(await server.Store.FactorsAsync(), r => r.Dataset == dataset);
+        Assert.DoesNotContain(await server.Store.Carbon.FactorsAsync(), r => r.Dataset == dataset);
 
         var at = await TokenAsync(a, "/carbon/factors");
         Assert.Equal(HttpStatusCode.BadRequest, (await PostFormAsync(a, "/carbon/factors?handler=Add", Factor(at, "abc"))).StatusCode);
         var ok = await PostFormAsync(a, "/carbon/factors?handler=Add", Factor(at, "0.5"));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Contains("data-testid=\"factors-message\"", await ok.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var stored = Assert.Single(await server.Store.FactorsAsync(), r => r.Dataset == dataset);
+        var stored = Assert.Single(await server.Store.Carbon.FactorsAsync(), r => r.Dataset == dataset);
         Assert.Equal(0.5, stored.Value);
         var again = await PostFormAsync(a, "/carbon/factors?handler=Add", Factor(at, "0.45"));       // same key: a new version
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        Assert.Equal([1, 2], (await server.Store.FactorsAsync()).Where(r => r.Dataset == dataset).Select(r => r.Version).Order().ToList());
+        Assert.Equal([1, 2], (await server.Store.Carbon.FactorsAsync()).Where(r => r.Dataset == dataset).Select(r => r.Version).Order().ToList());
         var audit = await server.Store.AuditLogAsync(null, 1000);
         Assert.Contains(audit, e => e.Entity == "factor" && e.Action == "create" && e.EntityKey.StartsWith(dataset + "|", StringComparison.Ordinal) && e.User != "" && e.NewValue!.Contains("0.5", StringComparison.Ordinal));
         Assert.Contains(audit, e => e.Entity == "factor" && e.Action == "update" && e.EntityKey.StartsWith(dataset + "|", StringComparison.Ordinal));
@@ -136,21 +136,21 @@ public abstract partial class CarbonPageTests(ApiServer server)
 
         var save = await PostFormAsync(a, $"/parks/{park}/carbon?handler=Save", ("__RequestVerificationToken", at), ("year", "2025"), ("Reason", "annual"));
         Assert.Equal(HttpStatusCode.Redirect, save.StatusCode);
-        var inventory = Assert.Single(await server.Store.InventoriesAsync(park));
+        var inventory = Assert.Single(await server.Store.Carbon.InventoriesAsync(park));
         Assert.Equal("draft", inventory.Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostFormAsync(v, $"/parks/{park}/carbon?handler=Finalize&id={inventory.Id}", ("__RequestVerificationToken", vt))).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(a, $"/parks/{park}/carbon?handler=Finalize&id={inventory.Id}", ("__RequestVerificationToken", at))).StatusCode);
-        Assert.Equal("final", (await server.Store.InventoriesAsync(park, inventory.Id)).Single().Status);
+        Assert.Equal("final", (await server.Store.Carbon.InventoriesAsync(park, inventory.Id)).Single().Status);
         var shown = await (await v.GetAsync($"/parks/{park}/carbon?version={inventory.Id}")).Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"version-banner\"", shown, StringComparison.Ordinal);
 
         // Late data: another petrol delivery of 100 L → saving again makes v2 with the diff against v1.
-        var (rows, errors) = ZeroPark.Storage.Carbon.ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(
+        var (rows, errors) = ZeroPark.Application.Carbon.ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(
             "date,source,material,amount,unit,scope3_category,note,evidence,space\n2025-02-01,vehicle,gasoline,100,L,,late delivery,FUEL-LATE,b1\n")));
         Assert.Empty(errors);
-        await server.Store.ImportActivitiesAsync(park, rows, [], "test");
+        await server.Store.Carbon.ImportActivitiesAsync(park, rows, [], "test");
         Assert.Equal(HttpStatusCode.Redirect, (await PostFormAsync(a, $"/parks/{park}/carbon?handler=Save", ("__RequestVerificationToken", at), ("year", "2025"))).StatusCode);
-        var v2 = (await server.Store.InventoriesAsync(park)).Single(i => i.Version == 2);
+        var v2 = (await server.Store.Carbon.InventoriesAsync(park)).Single(i => i.Version == 2);
         var diffPage = await (await v.GetAsync($"/parks/{park}/carbon?version={v2.Id}")).Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"diff-table\"", diffPage, StringComparison.Ordinal);
         Assert.Contains("activity 120 → 220 L", diffPage, StringComparison.Ordinal);       // the vehicle line: 120 L + 100 L

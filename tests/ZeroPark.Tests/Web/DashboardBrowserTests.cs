@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Playwright;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.EnergyManagement;
 using static ZeroPark.Tests.Web.BrowserSteps;
 using static ZeroPark.Tests.Web.WebTestPark;
@@ -29,13 +29,13 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
         Assert.Equal(0, await page.Locator("[data-testid=card][data-ready=error]").CountAsync());
     }
 
-    private static async Task<long> UserIdAsync(ZeroParkStore store, string name) => (await store.GetUserAsync(name))!.Id;
+    private static async Task<long> UserIdAsync(ZeroParkStore store, string name) => (await store.Users.GetUserAsync(name))!.Id;
 
     [Fact]
     public async Task A_dashboard_from_a_template_gets_a_new_card_that_is_there_after_a_reload_and_reordering_and_removal_persist()
     {
         var me = await UserIdAsync(fx.Store, ViewerA);
-        foreach (var old in await fx.Store.ListDashboardsAsync(me, ParkA)) await fx.Store.DeleteDashboardAsync(me, ParkA, old.Id);
+        foreach (var old in await fx.Store.Dashboards.ListDashboardsAsync(me, ParkA)) await fx.Store.Dashboards.DeleteDashboardAsync(me, ParkA, old.Id);
         var page = await fx.NewPageAsync();
         var errors = Errors(page);
         await SignInAsync(page, ViewerA);                                  // every role keeps its own dashboards
@@ -75,7 +75,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
         Assert.Equal(9, await cards.CountAsync());
         Assert.Equal("1号楼制冷趋势", await cards.Nth(8).GetByTestId("card-title").InnerTextAsync());
         Assert.Equal(1, await cards.Nth(8).Locator(".dchart svg").CountAsync());
-        var stored = Assert.Single(await fx.Store.ListDashboardsAsync(me, ParkA));
+        var stored = Assert.Single(await fx.Store.Dashboards.ListDashboardsAsync(me, ParkA));
         var added = stored.Cards[^1];
         Assert.Equal(("trend", "b1", "cooling", "7d", "1号楼制冷趋势"), (added.Type, added.Node, added.System, added.Period, added.Title));
 
@@ -89,7 +89,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
         var ids = new List<string>();
         for (var i = 0; i < await cards.CountAsync(); i++) ids.Add((await cards.Nth(i).GetAttributeAsync("data-card-id"))!);
         Assert.Equal(["c2", "c3", "c4", "c5", "c6", "c7", added.Id, "c8"], ids);
-        Assert.Equal(ids, (await fx.Store.GetDashboardAsync(me, ParkA, stored.Id)).Cards.Select(c => c.Id));
+        Assert.Equal(ids, (await fx.Store.Dashboards.GetDashboardAsync(me, ParkA, stored.Id)).Cards.Select(c => c.Id));
         Assert.Empty(errors);
     }
 
@@ -100,8 +100,8 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
         var errors = Errors(page);
         await SignInAsync(page, Admin);
         var me = await UserIdAsync(fx.Store, Admin);
-        var d = await fx.Store.CreateDashboardAsync(me, ParkA, "制冷", "cooling");
-        await fx.Store.SaveDashboardAsync(me, ParkA, d.Id, null, [.. d.Cards, new DashboardCard("s1", "sankey", Period: "7d")]);
+        var d = await fx.Store.Dashboards.CreateDashboardAsync(me, ParkA, "制冷", "cooling");
+        await fx.Store.Dashboards.SaveDashboardAsync(me, ParkA, d.Id, null, [.. d.Cards, new DashboardCard("s1", "sankey", Period: "7d")]);
         await page.GotoAsync($"/parks/{ParkA}/dashboards/{d.Id}");
         await ReadyAsync(page);
         var sankey = page.Locator("[data-card-id=s1]");
@@ -158,7 +158,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
         await ShotAsync(page, "25-energy-plans-zh");
 
         // Cost: park B gets a tariff; the page's total equals the API's.
-        await fx.Store.CreateTariffVersionAsync(ParkB, TariffTestData.Draft(TariffTestData.JsonA, "2025-01-01"), "setup");
+        await fx.Store.Tariffs.CreateTariffVersionAsync(ParkB, TariffTestData.Draft(TariffTestData.JsonA, "2025-01-01"), "setup");
         await page.GotoAsync($"/parks/{ParkB}/energy/cost?from=2025-01-31&to=2025-02-01&by=day");
         await page.WaitForSelectorAsync("#cost-chart svg");
         using (var cost = JsonDocument.Parse(await (await page.Context.APIRequest.GetAsync($"/api/parks/{ParkB}/energy/cost?from=2025-01-31&to=2025-02-01&by=total")).TextAsync()))
@@ -182,8 +182,8 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
     public async Task A_viewer_of_park_a_cannot_open_park_b_dashboards_nor_another_users_dashboard_in_pages_or_api()
     {
         var admin = await UserIdAsync(fx.Store, Admin);
-        var bDash = await fx.Store.CreateDashboardAsync(admin, ParkB, "B", "pue");
-        var aDash = await fx.Store.CreateDashboardAsync(admin, ParkA, "A admin", "pue");
+        var bDash = await fx.Store.Dashboards.CreateDashboardAsync(admin, ParkB, "B", "pue");
+        var aDash = await fx.Store.Dashboards.CreateDashboardAsync(admin, ParkA, "A admin", "pue");
         var page = await fx.NewPageAsync();
         await SignInAsync(page, ViewerA);
         Assert.Equal(200, (await page.GotoAsync($"/parks/{ParkA}/dashboards"))!.Status);
@@ -198,7 +198,7 @@ public sealed class DashboardBrowserTests(BrowserFixture fx)
         Assert.Equal(404, (await api.DeleteAsync($"/api/parks/{ParkA}/dashboards/{aDash.Id}")).Status);
         Assert.Equal(404, (await api.PostAsync($"/api/parks/{ParkB}/dashboards", new() { DataObject = new { template = "pue" } })).Status);
         Assert.Equal(404, (await api.GetAsync($"/api/parks/{ParkB}/energy/flow?from=2025-02-01&to=2025-02-01&by=total")).Status);
-        Assert.Equal(7, (await fx.Store.GetDashboardAsync(admin, ParkA, aDash.Id)).Cards.Count);    // untouched
+        Assert.Equal(7, (await fx.Store.Dashboards.GetDashboardAsync(admin, ParkA, aDash.Id)).Cards.Count);    // untouched
 
         // Its own through the API: created, a bad card refused naming it, listed.
         var created = await api.PostAsync($"/api/parks/{ParkA}/dashboards", new() { DataObject = new { name = "API" } });

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Playwright;
 using Npgsql;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Infrastructure;
 using static ZeroPark.Tests.Web.WebTestPark;
 
@@ -21,7 +21,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
     private async Task<string> UserAsync(UserRole role, params string[] parks)
     {
         var name = role.ToString().ToLowerInvariant() + "." + Guid.NewGuid().ToString("N")[..6];
-        await fx.Store.CreateUserAsync(name, Pw, role, parks, "test");
+        await fx.Store.Users.CreateUserAsync(name, Pw, role, parks, "test");
         return name;
     }
 

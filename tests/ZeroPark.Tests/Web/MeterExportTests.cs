@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.EnergyManagement;
 
@@ -25,7 +25,7 @@ public abstract partial class MeterExportTests(ApiServer server)
         var park = EnergyTestPark.NewParkCode();
         await EnergyTestPark.SeedAsync(server.Store, park);
         var viewer = "mv" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(viewer, "meter-export-password", UserRole.Viewer, [park], "test");
+        await server.Store.Users.CreateUserAsync(viewer, "meter-export-password", UserRole.Viewer, [park], "test");
         using var c = await server.SignedInClientAsync(viewer, "meter-export-password");
 
         var url = $"/parks/{park}/meters?carrier=electricity";

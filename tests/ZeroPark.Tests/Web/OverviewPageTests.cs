@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.EnergyManagement;
 
@@ -22,7 +22,7 @@ public abstract partial class OverviewPageTests(ApiServer server)
         var other = EnergyTestPark.NewParkCode();
         await EnergyTestPark.CreateAsync(server.Store, other);
         var viewer = "o" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(viewer, "overview-password", UserRole.Viewer, [park], "test");
+        await server.Store.Users.CreateUserAsync(viewer, "overview-password", UserRole.Viewer, [park], "test");
         using var c = await server.SignedInClientAsync(viewer, "overview-password");
 
         var page = await c.GetAsync($"/parks/{park}");
@@ -74,9 +74,9 @@ public abstract partial class OverviewPageTests(ApiServer server)
         await server.Store.IngestAsync(park, [new("m1", t.AddMinutes(15), 100, 1), new("m1", t.AddMinutes(30), 130, 2), new("m1", t.AddMinutes(45), 50, 3), new("m1", t.AddMinutes(60), 60, 4)],
             new IngestSource("test", "tester"));
         var viewer = "v" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(viewer, "reset-page-password", UserRole.Viewer, [park], "test");
+        await server.Store.Users.CreateUserAsync(viewer, "reset-page-password", UserRole.Viewer, [park], "test");
         var manager = "e" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(manager, "reset-page-password", UserRole.EnergyManager, [park], "test");
+        await server.Store.Users.CreateUserAsync(manager, "reset-page-password", UserRole.EnergyManager, [park], "test");
         var url = $"/parks/{park}/data?from=2025-01-01&to=2025-01-01";
 
         using (var v = await server.SignedInClientAsync(viewer, "reset-page-password"))
@@ -116,7 +116,7 @@ public abstract partial class OverviewPageTests(ApiServer server)
         var park = EnergyTestPark.NewParkCode();
         await EnergyTestPark.SeedAsync(server.Store, park, skip: (meter, hour) => meter == "chiller" && hour is 10 or 11);
         var viewer = "d" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(viewer, "data-page-password", UserRole.Viewer, [park], "test");
+        await server.Store.Users.CreateUserAsync(viewer, "data-page-password", UserRole.Viewer, [park], "test");
         using var c = await server.SignedInClientAsync(viewer, "data-page-password");
 
         var html = await (await c.GetAsync($"/parks/{park}/data?from=2025-01-31&to=2025-02-01")).Content.ReadAsStringAsync();

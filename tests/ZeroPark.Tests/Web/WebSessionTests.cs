@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 
 namespace ZeroPark.Tests.Web;
@@ -26,18 +26,18 @@ public sealed partial class WebSessionTests(SqliteApiServer server) : IClassFixt
     private async Task<string> NewUserAsync(UserRole role = UserRole.Viewer)
     {
         var name = "w" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateUserAsync(name, Pw, role, [], "test");
+        await server.Store.Users.CreateUserAsync(name, Pw, role, [], "test");
         return name;
     }
 
     [Fact]
     public async Task The_first_start_without_users_created_an_administrator_who_must_change_the_one_time_password()
     {
-        var admin = await server.Store.GetUserAsync(ZeroParkStore.FirstAdministratorName);
+        var admin = await server.Store.Users.GetUserAsync(UserStore.FirstAdministratorName);
         Assert.NotNull(admin);
         Assert.Equal(UserRole.Administrator, admin!.Role);
         Assert.True(admin.MustChangePassword);
-        Assert.Contains(await server.Store.AuditLogAsync(null), a => a.Action == "create" && a.EntityKey == ZeroParkStore.FirstAdministratorName && a.User == "system");
+        Assert.Contains(await server.Store.AuditLogAsync(null), a => a.Action == "create" && a.EntityKey == UserStore.FirstAdministratorName && a.User == "system");
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed partial class WebSessionTests(SqliteApiServer server) : IClassFixt
         var r = await PostFormAsync(c, "/account/login", ("UserName", name), ("Password", Pw));
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.DoesNotContain(r.Headers.TryGetValues("Set-Cookie", out var v) ? v : [], h => h.StartsWith("zp_session=", StringComparison.Ordinal));
-        Assert.Null((await server.Store.GetUserAsync(name))!.LastSignIn);
+        Assert.Null((await server.Store.Users.GetUserAsync(name))!.LastSignIn);
     }
 
     [Fact]
@@ -123,18 +123,18 @@ public sealed partial class WebSessionTests(SqliteApiServer server) : IClassFixt
         var token = await TokenAsync(c, "/users");
         var r = await PostFormAsync(c, "/users?handler=Update", ("Name", target), ("Role", "auditor"), ("Parks", park), ("__RequestVerificationToken", token));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        var u = (await server.Store.GetUserAsync(target))!;
+        var u = (await server.Store.Users.GetUserAsync(target))!;
         Assert.Equal((UserRole.Auditor, park), (u.Role, u.Parks.Single()));
 
-        for (var i = 0; i < ZeroParkStore.MaxFailedSignIns; i++) await server.Store.SignInAsync(target, "wrong password");
-        Assert.NotNull((await server.Store.GetUserAsync(target))!.LockedUntil);
+        for (var i = 0; i < UserStore.MaxFailedSignIns; i++) await server.Store.Users.SignInAsync(target, "wrong password");
+        Assert.NotNull((await server.Store.Users.GetUserAsync(target))!.LockedUntil);
         r = await PostFormAsync(c, "/users?handler=Unlock", ("Name", target), ("__RequestVerificationToken", token));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        Assert.Null((await server.Store.GetUserAsync(target))!.LockedUntil);
+        Assert.Null((await server.Store.Users.GetUserAsync(target))!.LockedUntil);
 
         r = await PostFormAsync(c, "/users?handler=Reset", ("Name", target), ("Password", "reset by admin 1"), ("__RequestVerificationToken", token));
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
-        var reset = await server.Store.SignInAsync(target, "reset by admin 1");
+        var reset = await server.Store.Users.SignInAsync(target, "reset by admin 1");
         Assert.True(reset.User!.MustChangePassword);
 
         r = await PostFormAsync(c, "/users?handler=Create", ("Name", "bad name"), ("Role", "viewer"), ("Password", "long enough pw"), ("__RequestVerificationToken", token));
@@ -154,7 +154,7 @@ public sealed partial class WebSessionTests(SqliteApiServer server) : IClassFixt
         var vt = await TokenAsync(v, "/");
         r = await PostFormAsync(v, "/users?handler=Create", ("Name", "sneaky"), ("Role", "administrator"), ("Password", "long enough pw"), ("__RequestVerificationToken", vt));
         Assert.StartsWith("/account/denied", r.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
-        Assert.Null(await server.Store.GetUserAsync("sneaky"));
+        Assert.Null(await server.Store.Users.GetUserAsync("sneaky"));
     }
 
     [Fact]

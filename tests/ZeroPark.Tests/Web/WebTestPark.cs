@@ -1,7 +1,7 @@
 using System.Text;
 using ZeroPark.Carbon;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using ZeroPark.Tests.EnergyManagement;
 
 namespace ZeroPark.Tests.Web;
@@ -25,12 +25,12 @@ internal static class WebTestPark
     {
         await SeedParkAsync(store, ParkA, "上海一号数据中心园区", "华东", "上海");
         await SeedParkAsync(store, ParkB, "北京二号数据中心园区", "华北", "北京");
-        await store.CreateUserAsync(Admin, Password, UserRole.Administrator, [], "setup");
-        await store.CreateUserAsync(ViewerA, Password, UserRole.Viewer, [ParkA], "setup");
-        await store.CreateUserAsync(Auditor, Password, UserRole.Auditor, [ParkA], "setup");
-        await store.CreateUserAsync(LockMe, Password, UserRole.Viewer, [ParkA], "setup");
-        await store.CreateUserAsync(Fresh, Password, UserRole.EnergyManager, [ParkB], "setup", mustChangePassword: true);
-        await store.CreateUserAsync(Accountant, Password, UserRole.CarbonAccountant, [ParkA], "setup");
+        await store.Users.CreateUserAsync(Admin, Password, UserRole.Administrator, [], "setup");
+        await store.Users.CreateUserAsync(ViewerA, Password, UserRole.Viewer, [ParkA], "setup");
+        await store.Users.CreateUserAsync(Auditor, Password, UserRole.Auditor, [ParkA], "setup");
+        await store.Users.CreateUserAsync(LockMe, Password, UserRole.Viewer, [ParkA], "setup");
+        await store.Users.CreateUserAsync(Fresh, Password, UserRole.EnergyManager, [ParkB], "setup", mustChangePassword: true);
+        await store.Users.CreateUserAsync(Accountant, Password, UserRole.CarbonAccountant, [ParkA], "setup");
         await SeedCarbonAsync(store, ParkA);
     }
 
@@ -57,8 +57,8 @@ internal static class WebTestPark
             """;
         var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
         Assert.Empty(errors);
-        await store.ImportActivitiesAsync(park, rows, [], "setup");
-        await store.AddInstrumentAsync(park, new Instrument
+        await store.Carbon.ImportActivitiesAsync(park, rows, [], "setup");
+        await store.Carbon.AddInstrumentAsync(park, new Instrument
         {
             Kind = InstrumentKind.Gec, QuantityKwh = 2_000, CoverFrom = new DateOnly(2025, 1, 1), CoverTo = new DateOnly(2025, 12, 31), Reference = "GEC-2025-0001…0002",
             Note = "绿证",

@@ -1,4 +1,4 @@
-using ZeroPark.Storage;
+using ZeroPark.Application;
 
 namespace ZeroPark.Server.Pages.Account;
 

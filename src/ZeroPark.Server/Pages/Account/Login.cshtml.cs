@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Account;
@@ -31,7 +31,7 @@ public sealed class LoginModel(ZeroParkStore store, TimeProvider clock, SignInTh
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return Page();
         }
-        var result = await store.SignInAsync(UserName.Trim(), Password, ct);
+        var result = await store.Users.SignInAsync(UserName.Trim(), Password, ct);
         switch (result.Status)
         {
             case SignInStatus.Success:

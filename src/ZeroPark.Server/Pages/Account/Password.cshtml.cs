@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Account;
@@ -22,7 +22,7 @@ public sealed class PasswordModel(ZeroParkStore store) : ZpPageModel(store)
     {
         await LoadParksAsync(ct);
         var me = Me;
-        if (string.IsNullOrEmpty(Current) || !await Store.VerifyPasswordAsync(me.Name, Current, ct)) Error = T("password.wrong");
+        if (string.IsNullOrEmpty(Current) || !await Store.Users.VerifyPasswordAsync(me.Name, Current, ct)) Error = T("password.wrong");
         else if (!string.Equals(New, Repeat, StringComparison.Ordinal)) Error = T("password.mismatch");
         else if (string.Equals(New, Current, StringComparison.Ordinal)) Error = T("password.same");
         else if (New is null || New.Length < PasswordHashing.MinimumLength) Error = T("password.short");
@@ -31,8 +31,8 @@ public sealed class PasswordModel(ZeroParkStore store) : ZpPageModel(store)
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        await Store.SetPasswordAsync(me.Name, New!, me.Name, mustChangePassword: false, ct);
-        var renewed = (await Store.GetUserAsync(me.Name, ct))!;
+        await Store.Users.SetPasswordAsync(me.Name, New!, me.Name, mustChangePassword: false, ct);
+        var renewed = (await Store.Users.GetUserAsync(me.Name, ct))!;
         await WebUi.SignInAsync(HttpContext, renewed);
         // On to where the user was going, with a confirmation shown there (the layout shows TempData's Flash once).
         Flash = T("password.done");

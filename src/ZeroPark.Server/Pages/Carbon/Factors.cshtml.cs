@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Carbon;
 using ZeroPark.Metering;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Carbon;
@@ -73,7 +73,7 @@ public sealed class FactorsModel(ZeroParkStore store) : ZpPageModel(store), IExp
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        var all = await Store.FactorsAsync(ct);
+        var all = await Store.Carbon.FactorsAsync(ct);
         var latest = all.GroupBy(r => r.Key).Select(g => g.MaxBy(r => r.Version)!).ToList();
         LatestCount = latest.Count;
         Materials = latest.Select(r => r.Material).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
@@ -140,7 +140,7 @@ public sealed class FactorsModel(ZeroParkStore store) : ZpPageModel(store), IExp
         }
         else
         {
-            Outcomes = await Store.AddFactorsAsync(records, Me.Name, ct);
+            Outcomes = await Store.Carbon.AddFactorsAsync(records, Me.Name, ct);
             Message = T("factors.added", string.Join(", ", Outcomes.Select(o => $"#{o.Record.Id} v{o.Record.Version} ({T("factors.outcome." + o.Outcome)})")));
             Form = new FactorForm();
             ModelState.Clear();
@@ -166,7 +166,7 @@ public sealed class FactorsModel(ZeroParkStore store) : ZpPageModel(store), IExp
             ms.Position = 0;
             var (records, errors) = FactorCsv.Parse(ms);
             RowErrors = errors;
-            Outcomes = records.Count > 0 ? await Store.AddFactorsAsync(records, Me.Name, ct) : [];
+            Outcomes = records.Count > 0 ? await Store.Carbon.AddFactorsAsync(records, Me.Name, ct) : [];
             Message = T("factors.imported", file.FileName, Outcomes.Count(o => o.Outcome == "added"), Outcomes.Count(o => o.Outcome == "new_version"),
                 Outcomes.Count(o => o.Outcome == "unchanged"), errors.Count);
         }

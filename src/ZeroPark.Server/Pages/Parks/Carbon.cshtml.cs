@@ -2,8 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Carbon;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;
@@ -15,7 +15,7 @@ namespace ZeroPark.Server.Pages.Parks;
 /// versions (<c>version</c>) with their diff; saving and finalizing are for administrators and carbon accountants (checked here,
 /// not only hidden).
 /// </summary>
-public sealed class CarbonModel(ZeroParkStore store) : ZpPageModel(store), IExportsTables
+public sealed class CarbonModel(ZeroParkStore store, CarbonService carbonService) : ZpPageModel(store), IExportsTables
 {
     /// <summary>The dimensions shown as subtotal tables (InventoryView.Dimensions without scope and material).</summary>
     public static readonly string[] SubtotalDimensions = ["iso_category", "scope3_category", "source", "gas", "space", "system"];
@@ -53,9 +53,9 @@ public sealed class CarbonModel(ZeroParkStore store) : ZpPageModel(store), IExpo
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
-        Versions = (await Store.InventoriesAsync(park, null, ct)).OrderByDescending(i => i.Id).ToList();
+        Versions = (await Store.Carbon.InventoriesAsync(park, null, ct)).OrderByDescending(i => i.Id).ToList();
         Message = msg switch { "saved" => T("carbon.saved"), "unchanged" => T("carbon.unchanged"), "finalized" => T("carbon.finalizeddone"), _ => null };
-        var service = new CarbonService(Store);
+        var service = carbonService;
         InventoryResult result;
         if (version is { } id)
         {
@@ -145,7 +145,7 @@ public sealed class CarbonModel(ZeroParkStore store) : ZpPageModel(store), IExpo
         if (!CanWrite) return StatusCode(StatusCodes.Status403Forbidden);
         var (q, error) = await CarbonQuery.ReadAsync(Store, CurrentPark, year, from, to, method, gwp, ct);
         if (q is null) return BadRequest(error ?? "");
-        var (stored, created, _) = await new CarbonService(Store).SaveAsync(park, null, q.From, q.To, q.Method, q.Gwp, null, Reason?.Trim() ?? "", Me.Name, ct);
+        var (stored, created, _) = await carbonService.SaveAsync(park, null, q.From, q.To, q.Method, q.Gwp, null, Reason?.Trim() ?? "", Me.Name, ct);
         return Redirect($"/parks/{park}/carbon?version={stored.Id}&msg={(created ? "saved" : "unchanged")}");
     }
 
@@ -156,7 +156,7 @@ public sealed class CarbonModel(ZeroParkStore store) : ZpPageModel(store), IExpo
         if (!CanWrite) return StatusCode(StatusCodes.Status403Forbidden);
         try
         {
-            await Store.FinalizeInventoryAsync(park, id, Me.Name, ct);
+            await Store.Carbon.FinalizeInventoryAsync(park, id, Me.Name, ct);
         }
         catch (ConflictException)
         {

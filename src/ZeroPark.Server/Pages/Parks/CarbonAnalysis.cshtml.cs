@@ -3,8 +3,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Domain;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Carbon;
+using ZeroPark.Application;
+using ZeroPark.Application.Carbon;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;
@@ -15,7 +15,7 @@ namespace ZeroPark.Server.Pages.Parks;
 /// intensity, benchmarks, sensitivity, statistics per source and anomalies. Without a period: the year to date of the newest
 /// reading.
 /// </summary>
-public sealed class CarbonAnalysisModel(ZeroParkStore store) : ZpPageModel(store), IExportsTables
+public sealed class CarbonAnalysisModel(ZeroParkStore store, CarbonService carbonService, CarbonAnalysisService carbonAnalysisService) : ZpPageModel(store), IExportsTables
 {
     /// <summary>Hourly series at most this many days (744 buckets).</summary>
     public const int MaxHourDays = 31;
@@ -47,8 +47,8 @@ public sealed class CarbonAnalysisModel(ZeroParkStore store) : ZpPageModel(store
         }
         try
         {
-            Analysis = await new CarbonAnalysisService(Store).AnalyseAsync(park, null, Query.From, Query.To, Query.Method, Query.Gwp, null, 10, 10, ct);
-            Series = await new CarbonService(Store).SeriesAsync(park, null, Query.From, Query.To, By == "hour" ? Granularity.Hour : Granularity.Day, Query.Method, Query.Gwp, ct);
+            Analysis = await carbonAnalysisService.AnalyseAsync(park, null, Query.From, Query.To, Query.Method, Query.Gwp, null, 10, 10, ct);
+            Series = await carbonService.SeriesAsync(park, null, Query.From, Query.To, By == "hour" ? Granularity.Hour : Granularity.Day, Query.Method, Query.Gwp, ct);
         }
         catch (ValidationException e)
         {

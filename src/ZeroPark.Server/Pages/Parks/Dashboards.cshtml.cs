@@ -3,7 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Domain;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;
@@ -23,7 +23,7 @@ public sealed class DashboardsModel(ZeroParkStore store) : ZpPageModel(store)
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
-        All = await Store.ListDashboardsAsync(Me.Id, park, ct);
+        All = await Store.Dashboards.ListDashboardsAsync(Me.Id, park, ct);
         Current = id is { } i ? All.FirstOrDefault(d => d.Id == i) : All.Count > 0 ? All[0] : null;
         if (id is not null && Current is null) return NotFound();
         if (Current is not null) await BuildConfigAsync(park, ct);
@@ -36,14 +36,14 @@ public sealed class DashboardsModel(ZeroParkStore store) : ZpPageModel(store)
         if (CurrentPark is null) return NotFound();
         try
         {
-            var d = await Store.CreateDashboardAsync(Me.Id, park, name, template, ct);
+            var d = await Store.Dashboards.CreateDashboardAsync(Me.Id, park, name, template, ct);
             return Redirect($"/parks/{park}/dashboards/{d.Id}");
         }
         catch (ValidationException e)
         {
             Error = UiText.M(e.Message);
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            All = await Store.ListDashboardsAsync(Me.Id, park, ct);
+            All = await Store.Dashboards.ListDashboardsAsync(Me.Id, park, ct);
             Current = All.Count > 0 ? All[0] : null;
             if (Current is not null) await BuildConfigAsync(park, ct);
             return Page();
@@ -54,7 +54,7 @@ public sealed class DashboardsModel(ZeroParkStore store) : ZpPageModel(store)
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
-        await Store.DeleteDashboardAsync(Me.Id, park, id, ct);
+        await Store.Dashboards.DeleteDashboardAsync(Me.Id, park, id, ct);
         return Redirect($"/parks/{park}/dashboards");
     }
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Domain;
 using ZeroPark.Server.Endpoints;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Server.Web;
 using static ZeroPark.Server.Web.UiText;
 

@@ -2,15 +2,15 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Energy analysis of a period: the KPI rows per day or month (the same rows as <c>GET …/energy/kpi</c>) and the energy
 /// flow of the whole period as a Sankey diagram (the same as <c>GET …/energy/flow?by=total</c>).</summary>
-public sealed partial class EnergyModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyModel(ZeroParkStore store, EnergyService energyService) : ZpPageModel(store)
 {
     /// <summary>The longest period the page shows (one row per day at most 366 rows).</summary>
     public const int MaxDays = 366;
@@ -45,7 +45,7 @@ public sealed partial class EnergyModel(ZeroParkStore store) : ZpPageModel(store
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        var energy = new EnergyService(Store);
+        var energy = energyService;
         Rows = (await energy.KpiAsync(park, null, From, To, By == "month" ? EnergyBucketing.Month : EnergyBucketing.Day, ct)).Select(KpiRowView.From).ToList();
         if (Carrier == "water")
         {

@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Electricity cost with the park's time-of-use tariffs (the same rows as <c>GET …/energy/cost</c>): the period's total,
 /// per day or month by 尖峰/峰/平/谷, and per subsystem.</summary>
-public sealed partial class EnergyCostModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyCostModel(ZeroParkStore store, EnergyCostService energyCostService) : ZpPageModel(store)
 {
     public DateOnly From { get; private set; }
     public DateOnly To { get; private set; }
@@ -35,11 +35,11 @@ public sealed partial class EnergyCostModel(ZeroParkStore store) : ZpPageModel(s
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        HasTariff = (await Store.ListTariffVersionsAsync(park, ct)).Count > 0;
+        HasTariff = (await Store.Tariffs.ListTariffVersionsAsync(park, ct)).Count > 0;
         if (!HasTariff) return Page();
         // The rows and the total are independent: computed concurrently.
-        var rows = new EnergyCostService(Store).CostAsync(park, null, From, To, By == "month" ? EnergyBucketing.Month : EnergyBucketing.Day, ct);
-        var total = new EnergyCostService(Store).CostAsync(park, null, From, To, EnergyBucketing.Total, ct);
+        var rows = energyCostService.CostAsync(park, null, From, To, By == "month" ? EnergyBucketing.Month : EnergyBucketing.Day, ct);
+        var total = energyCostService.CostAsync(park, null, From, To, EnergyBucketing.Total, ct);
         Rows = (await rows).Select(CostRowView.From).ToList();
         Total = (await total).Select(CostRowView.From).Single();
         ChartJson = JsonSerializer.Serialize(new

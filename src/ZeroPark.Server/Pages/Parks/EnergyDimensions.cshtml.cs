@@ -3,15 +3,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Domain;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Energy of one month (cut at the latest day with data) by subsystem, by building or by device, each with the previous
 /// month (环比) and the same month a year earlier (同比) over the same local dates (<see cref="BreakdownComparison.Shift"/>), ranked.</summary>
-public sealed partial class EnergyDimensionsModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyDimensionsModel(ZeroParkStore store, DeviceAnalysisService deviceAnalysisService, EnergyService energyService) : ZpPageModel(store)
 {
     /// <summary>One ranked line: current, previous month and last year's energy (kWh) and the changes in percent.</summary>
     public sealed record Line(string Key, string Name, string? Detail, double? Current, double? Mom, double? Yoy, double? SharePct)
@@ -48,7 +48,7 @@ public sealed partial class EnergyDimensionsModel(ZeroParkStore store) : ZpPageM
         if (To > latest && From <= latest) To = latest;      // the month so far
         MomRange = BreakdownComparison.Shift(From, To, 1);
         YoyRange = BreakdownComparison.Shift(From, To, 12);
-        var energy = new EnergyService(Store);
+        var energy = energyService;
         switch (Dim)
         {
             case "subsystem":
@@ -73,7 +73,7 @@ public sealed partial class EnergyDimensionsModel(ZeroParkStore store) : ZpPageM
                 var buildings = (await Store.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
                 // Each building's three periods are independent: computed concurrently (one service each).
                 async Task<double?> Total(string node, (DateOnly From, DateOnly To) range) =>
-                    (await new EnergyService(Store).KpiAsync(park, node, range.From, range.To, EnergyBucketing.Total, ct)).Single().Kpis.Total?.KilowattHours;
+                    (await energyService.KpiAsync(park, node, range.From, range.To, EnergyBucketing.Total, ct)).Single().Kpis.Total?.KilowattHours;
                 var tasks = buildings.Select(b => (b, cur: Total(b.Code, (From, To)), mom: Total(b.Code, MomRange), yoy: Total(b.Code, YoyRange))).ToList();
                 await Task.WhenAll(tasks.SelectMany(t => new[] { t.cur, t.mom, t.yoy }));
                 var lines = new List<Line>();
@@ -86,9 +86,9 @@ public sealed partial class EnergyDimensionsModel(ZeroParkStore store) : ZpPageM
             }
             default:
             {
-                var devices = new DeviceAnalysisService(Store);
+                var devices = deviceAnalysisService;
                 async Task<Dictionary<string, double?>> All((DateOnly From, DateOnly To) range) =>
-                    (await new DeviceAnalysisService(Store).TopAsync(park, null, System, Carrier.Electricity, range.From, range.To, 1000, null, ct)).ToDictionary(d => d.Energy.Meter, d => d.Energy.Value);
+                    (await deviceAnalysisService.TopAsync(park, null, System, Carrier.Electricity, range.From, range.To, 1000, null, ct)).ToDictionary(d => d.Energy.Meter, d => d.Energy.Value);
                 var momTask = All(MomRange);
                 var yoyTask = All(YoyRange);
                 var top = await devices.TopAsync(park, null, System, Carrier.Electricity, From, To, 20, null, ct);

@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using ZeroPark.Storage;
-using ZeroPark.Storage.EnergyManagement;
+using ZeroPark.Application;
+using ZeroPark.Application.EnergyManagement;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;
 
 /// <summary>Plan vs actual of a year and carrier (the same progress as <c>GET …/energy/plans/progress</c>): the park's months with
 /// cumulative plan and actual and the projected year-end, and each building's progress.</summary>
-public sealed partial class EnergyPlansModel(ZeroParkStore store) : ZpPageModel(store)
+public sealed partial class EnergyPlansModel(ZeroParkStore store, EnergyPlanService energyPlanService) : ZpPageModel(store)
 {
     public static readonly IReadOnlyList<string> Carriers = ["electricity", "water", "natural_gas"];
     public int Year { get; private set; }
@@ -27,7 +27,7 @@ public sealed partial class EnergyPlansModel(ZeroParkStore store) : ZpPageModel(
         var asOf = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : (DateOnly?)null;
         Year = year is >= 2000 and <= 2100 ? year.Value : asOf?.Year ?? System.DateTime.UtcNow.Year;
         DateOnly? a = asOf is { } d && d.Year == Year ? d : null;
-        var plans = new EnergyPlanService(Store);
+        var plans = energyPlanService;
         Park = PlanProgressView.From(await plans.ProgressAsync(park, null, Carrier, Year, a, ct));
         var buildings = (await Store.ListSpacesAsync(park, ct)).Where(s => s.Level == ZeroPark.Domain.SpaceLevel.Building).ToList();
         var list = new List<(string, string, PlanProgressView)>();

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
-using ZeroPark.Storage;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application;
+using ZeroPark.Application.Readings.Import;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;

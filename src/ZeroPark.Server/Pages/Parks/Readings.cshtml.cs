@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using ZeroPark.Server.Web;
 using static ZeroPark.Server.Web.UiText;
 
@@ -130,7 +130,7 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
     {
         foreach (var flag in new[] { ReadingFlags.Rollover, ReadingFlags.Negative, ReadingFlags.Jump, ReadingFlags.Gap, ReadingFlags.Replacement, ReadingFlags.Estimated, ReadingFlags.Manual, ReadingFlags.First,
             ReadingFlags.SuspectedReset, ReadingFlags.SuspectedBadReading, ReadingFlags.Reset, ReadingFlags.ResetConfirmed, ReadingFlags.BadReading })
-            if ((f & flag) != 0) yield return T("flag." + ZeroPark.Storage.ZeroParkStore.FlagName(flag));
+            if ((f & flag) != 0) yield return T("flag." + ZeroPark.Application.ZeroParkStore.FlagName(flag));
     }
 
     public static string? Parse(string? raw) =>

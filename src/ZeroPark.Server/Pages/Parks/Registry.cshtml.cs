@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using ZeroPark.Domain;
-using ZeroPark.Storage;
+using ZeroPark.Application;
 using static ZeroPark.Server.Web.UiText;
 
 namespace ZeroPark.Server.Pages.Parks;

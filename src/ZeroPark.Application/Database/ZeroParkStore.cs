@@ -1,0 +1,162 @@
+using System.Data.Common;
+using System.Reflection;
+using Dapper;
+using ZeroPark.Domain;
+using ZeroPark.Metering;
+using ZeroPark.Application.Users;
+using ZeroPark.Application.Carbon;
+using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Dashboards;
+
+namespace ZeroPark.Application;
+
+public enum StoreKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The ZeroPark store, the one database object of the application layer: connections, dialect, clock, migrations, and
+/// (still as partials in Registry/ and Readings/) the registry, readings with incremental rollups and the audit log. The
+/// other modules' stores (<see cref="Users"/>, <see cref="Dashboards"/>, <see cref="Carbon"/>, …) work over it. One instance per process and
+/// database; thread-safe. SQLite (a file path) is the embedded default; a PostgreSQL connection string
+/// (<c>Host=…;Database=…</c> or <c>postgres://…</c>) selects PostgreSQL. Both run the same SQL except for the
+/// bulk paths (binary COPY on PostgreSQL, multi-row prepared inserts in one transaction on SQLite) and locking.
+/// </summary>
+public abstract partial class ZeroParkStore : IAsyncDisposable
+{
+    protected ZeroParkStore(TimeProvider clock)
+    {
+        Clock = clock;
+        Users = new UserStore(this);
+        Dashboards = new DashboardStore(this);
+        Carbon = new CarbonStore(this);
+        BalanceGroups = new BalanceGroupStore(this);
+        Plans = new PlanStore(this);
+        Tariffs = new TariffStore(this);
+    }
+
+    /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
+    public UserStore Users { get; }
+
+    /// <summary>Users' dashboards (module <c>Dashboards</c>).</summary>
+    public DashboardStore Dashboards { get; }
+
+    /// <summary>Factors, activities, instruments, carbon settings and saved inventories (module <c>Carbon</c>).</summary>
+    public CarbonStore Carbon { get; }
+
+    /// <summary>Master/sub-meter balance groups of a park (module <c>EnergyManagement</c>).</summary>
+    public BalanceGroupStore BalanceGroups { get; }
+
+    /// <summary>Energy plans per park, node, carrier and month (module <c>EnergyManagement</c>).</summary>
+    public PlanStore Plans { get; }
+
+    /// <summary>Time-of-use tariff versions per park (module <c>EnergyManagement</c>).</summary>
+    public TariffStore Tariffs { get; }
+
+    public abstract StoreKind Kind { get; }
+    protected internal TimeProvider Clock { get; }
+
+    /// <summary>Opens (and migrates) the store named by <paramref name="db"/>: a file path or a PostgreSQL connection string.</summary>
+    public static async Task<ZeroParkStore> OpenAsync(string db, TimeProvider? clock = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(db);
+        clock ??= TimeProvider.System;
+        ZeroParkStore store = IsPostgres(db) ? new PostgresStore(db, clock) : new SqliteStore(db, clock);
+        await store.MigrateAsync(ct);
+        return store;
+    }
+
+    public static bool IsPostgres(string db) =>
+        db.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) ||
+        db.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) ||
+        db.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+
+    protected internal abstract DbConnection CreateConnection();
+
+    public async Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default)
+    {
+        var c = CreateConnection();
+        await c.OpenAsync(ct);
+        await OnOpenedAsync(c, ct);
+        return c;
+    }
+
+    protected virtual Task OnOpenedAsync(DbConnection connection, CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>Applies the embedded versioned migrations (<c>Migrations/{provider}/NNN_name.sql</c>) not yet applied.</summary>
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var c = await OpenConnectionAsync(ct);
+        await c.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+        var applied = (await c.QueryAsync<long>("SELECT version FROM schema_version")).ToHashSet();
+        var provider = Kind == StoreKind.Sqlite ? "sqlite" : "postgres";
+        var asm = typeof(ZeroParkStore).Assembly;
+        var prefix = $"ZeroPark.Application.Database.Migrations.{provider}.";
+        var seen = new HashSet<int>();
+        foreach (var name in asm.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            var file = name[prefix.Length..];
+            var version = int.Parse(file[..file.IndexOf('_', StringComparison.Ordinal)].TrimStart('_'), System.Globalization.CultureInfo.InvariantCulture);
+            // Two migrations with one number would leave the second unapplied without a word: refuse to start instead.
+            if (!seen.Add(version)) throw new InvalidOperationException($"two {provider} migrations are numbered {version}; renumber one ({file})");
+            if (applied.Contains(version)) continue;
+            var sql = await ReadResourceAsync(asm, name);
+            await using var tx = await c.BeginTransactionAsync(ct);
+            await c.ExecuteAsync(sql, transaction: tx);
+            if (version == HourBlocksVersion) await ConvertHourRollupsAsync(c, tx);
+            await c.ExecuteAsync("INSERT INTO schema_version (version, name, applied_at) VALUES (@v, @n, @at)",
+                new { v = version, n = file, at = Clock.GetUtcNow().ToUnixTimeSeconds() }, tx);
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    private const int HourBlocksVersion = 7;
+
+    /// <summary>Migration 7: moves the rows of <c>rollup_hour</c> (one per series-hour) into <c>rollup_hours</c> blocks (one per
+    /// series and park-local day, see <see cref="HourBlock"/>), series by series, and drops <c>rollup_hour</c>.</summary>
+    private static async Task ConvertHourRollupsAsync(DbConnection c, DbTransaction tx)
+    {
+        var zones = (await c.QueryAsync<(long Series, string Zone)>(
+            "SELECT m.id, p.time_zone FROM meters m JOIN parks p ON p.id = m.park_id UNION ALL SELECT -a.id, p.time_zone FROM aggregates a JOIN parks p ON p.id = a.park_id",
+            transaction: tx)).ToDictionary(x => x.Series, x => x.Zone);
+        var series = (await c.QueryAsync<long>("SELECT DISTINCT series_id FROM rollup_hour", transaction: tx)).ToList();
+        foreach (var s in series)
+        {
+            // A series without a park (cannot happen through the store) is bucketed in UTC+8, the default zone.
+            var clock = ParkClock.For(zones.GetValueOrDefault(s, "Asia/Shanghai"));
+            var rows = await c.QueryAsync<(long Bucket, double Sum, long N, long NFlag, long NEst)>(
+                "SELECT bucket, sum, n, nflag, nest FROM rollup_hour WHERE series_id = @s ORDER BY bucket", new { s }, tx);
+            var blocks = new SortedDictionary<int, List<HourSlot>>();
+            foreach (var r in rows)
+            {
+                var day = clock.BucketKeys(r.Bucket).Day;
+                if (!blocks.TryGetValue(day, out var list)) blocks[day] = list = [];
+                list.Add(new HourSlot(r.Bucket, r.Sum, (int)r.N, (int)r.NFlag, (int)r.NEst));
+            }
+            await c.ExecuteAsync("INSERT INTO rollup_hours (series_id, day, data) VALUES (@s, @day, @data)",
+                blocks.Select(b => new { s, day = b.Key, data = HourBlock.Encode(b.Value) }), tx);
+        }
+        await c.ExecuteAsync("DROP TABLE rollup_hour", transaction: tx);
+    }
+
+    public async Task<int> SchemaVersionAsync()
+    {
+        await using var c = await OpenConnectionAsync();
+        return await c.ExecuteScalarAsync<int>("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    }
+
+    private static async Task<string> ReadResourceAsync(Assembly asm, string name)
+    {
+        await using var s = asm.GetManifestResourceStream(name)!;
+        using var r = new StreamReader(s);
+        return await r.ReadToEndAsync();
+    }
+
+    public virtual ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
+}

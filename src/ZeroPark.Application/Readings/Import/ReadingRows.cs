@@ -1,0 +1,129 @@
+using ZeroPark.Metering;
+
+namespace ZeroPark.Application.Readings.Import;
+
+/// <summary>Turns rows into points and errors. Valid points are handed to <see cref="ReadingSink"/> in batches of
+/// <see cref="ReadingSink.BatchSize"/> as soon as a batch is full (streaming); errors are kept.</summary>
+internal sealed class ReadingRows(ReadingColumns cols, ReadingSettings settings, ReadingSink sink)
+{
+    private const int MaxCachedCodes = 100_000;
+
+    private List<RawPoint> _points = [];
+    public List<RowError> Errors { get; } = [];
+
+    private readonly ReadingColumns _cols = cols;
+    private readonly ReadingSettings _settings = settings;
+    private readonly Dictionary<string, string> _codes = new(StringComparer.Ordinal);
+
+    /// <summary>Fields of the header row: a row with a non-empty field beyond them is rejected (the field has no column,
+    /// so it would silently be dropped; with a decimal comma it is usually the decimals of an unquoted value).</summary>
+    public int HeaderFields { get; set; } = int.MaxValue;
+
+    /// <summary>The file uses a decimal comma and the comma as delimiter (the error for extra fields says so).</summary>
+    public bool DecimalCommaHint { get; set; }
+
+    /// <summary>Hands over the last, partial batch; the errors.</summary>
+    public List<RowError> Finish()
+    {
+        if (_points.Count > 0)
+            sink.Batch(_points);
+        _points = [];
+        return Errors;
+    }
+
+    public void Process<T>(int line, T f) where T : IRowFields, allows ref struct
+    {
+        if (f.IsBlank())
+            return;
+        if (f.Count < _cols.MinFields)
+        {
+            Errors.Add(new RowError(line, $"row has {f.Count} field{(f.Count == 1 ? "" : "s")}, expected at least {_cols.MinFields}"));
+            return;
+        }
+        if (f.Count > HeaderFields)
+        {
+            for (int i = HeaderFields; i < f.Count; i++)
+            {
+                if (f.Get(i).IsWhiteSpace())
+                    continue;
+                Errors.Add(new RowError(line, DecimalCommaHint
+                    ? $"row has {f.Count} fields, the header has {HeaderFields} (with decimal_comma, quote the values or use ';' as the delimiter)"
+                    : $"row has {f.Count} fields, the header has {HeaderFields}: field {i + 1} ('{ImportText.Show(f.Get(i).Trim())}') has no column; the row is not stored (add a header for it or remove it)"));
+                return;
+            }
+        }
+
+        string? reason = null;
+
+        string? code = null;
+        var meter = f.Field(_cols.Meter);
+        if (meter.IsEmpty)
+            ImportText.Add(ref reason, "meter: empty");
+        else
+            code = Code(meter);
+
+        var time = _settings.Time;
+        var tsText = f.Field(_cols.Timestamp);
+        var tsError = f.IsNumber(_cols.Timestamp)
+            ? time.FromExcelSerial(tsText, "timestamp", out var ts)
+            : time.Read(tsText, "timestamp", out ts);
+        tsError ??= TimestampReader.Early(ts, tsText, "timestamp");
+        ImportText.Add(ref reason, tsError);
+
+        DateTimeOffset? start = null;
+        var startText = f.Field(_cols.Start);
+        if (!startText.IsEmpty)
+        {
+            var startError = f.IsNumber(_cols.Start)
+                ? time.FromExcelSerial(startText, "start", out var s)
+                : time.Read(startText, "start", out s);
+            startError ??= TimestampReader.Early(s, startText, "start");
+            if (startError is not null)
+                ImportText.Add(ref reason, startError);
+            else if (tsError is null && s >= ts)
+                ImportText.Add(ref reason, $"start: '{ImportText.Show(startText)}' is not before the timestamp '{ImportText.Show(tsText)}'");
+            else
+                start = s;
+        }
+
+        double value = 0;
+        var valueText = f.Field(_cols.Value);
+        if (valueText.IsEmpty)
+            ImportText.Add(ref reason, "value: empty");
+        else if (!ImportText.TryNumber(valueText, _settings.DecimalComma && !f.IsNumber(_cols.Value), out value))
+            ImportText.Add(ref reason, $"value: '{ImportText.Show(valueText)}' is not a number");
+        else if (!double.IsFinite(value))
+            ImportText.Add(ref reason, $"value: '{ImportText.Show(valueText)}' is not a finite number");
+
+        if (reason is not null)
+            Errors.Add(new RowError(line, reason));
+        else
+        {
+            _points.Add(new RawPoint(code!, ts, value, line) { IntervalStart = start });
+            if (_points.Count >= sink.BatchSize)
+            {
+                sink.Batch(_points);
+                _points = [];
+            }
+        }
+    }
+
+    private string Code(ReadOnlySpan<char> raw)
+    {
+        if (_codes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(raw, out var cached))
+            return cached;
+        var s = raw.ToString();
+        var code = _settings.CodeMap is { } map && map.TryGetValue(s, out var mapped) ? mapped : s;
+        if (_codes.Count < MaxCachedCodes)
+            _codes[s] = code;
+        return code;
+    }
+}
+
+/// <summary>Where a parse puts its valid points: <paramref name="batch"/> receives lists of up to <paramref name="batchSize"/>
+/// points in file order (each list is the receiver's to keep).</summary>
+internal sealed class ReadingSink(int batchSize, Action<List<RawPoint>> batch)
+{
+    public int BatchSize { get; } = Math.Max(1, batchSize);
+    public void Batch(List<RawPoint> points) => batch(points);
+}

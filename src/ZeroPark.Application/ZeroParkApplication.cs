@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using ZeroPark.Application.Carbon;
+using ZeroPark.Application.Dashboards;
+using ZeroPark.Application.Users;
+using ZeroPark.Application.EnergyManagement;
+
+namespace ZeroPark.Application;
+
+/// <summary>The composition root of the application layer, used by the web server (<c>AddZeroPark</c>) and the CLI alike:
+/// the clock, the store and every application service, as singletons.</summary>
+public static class ZeroParkApplication
+{
+    /// <summary>Registers the application layer over the database named by <paramref name="db"/> (a SQLite file path or a
+    /// PostgreSQL connection string). The store is opened and migrated once, at first use; <paramref name="configure"/> runs
+    /// on it then (e.g. to set <see cref="ZeroParkStore.FutureTolerance"/>). The clock is the system clock; register another
+    /// <see cref="TimeProvider"/> after this call to replace it (tests do).</summary>
+    public static IServiceCollection AddZeroParkApplication(this IServiceCollection services, string db, Action<ZeroParkStore>? configure = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(db);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var store = ZeroParkStore.OpenAsync(db, sp.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
+            configure?.Invoke(store);
+            return store;
+        });
+        // The module stores over the one database object.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Users);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Dashboards);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Tariffs);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Plans);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().BalanceGroups);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Carbon);
+        // Energy, then carbon, then what builds on both (the order of the data flow).
+        services.AddSingleton<EnergyCostService>();
+        services.AddSingleton<EnergyPlanService>();
+        services.AddSingleton<DeviceAnalysisService>();
+        services.AddSingleton<CarbonService>();
+        services.AddSingleton<CarbonAnalysisService>();
+        services.AddSingleton<EnergyService>();
+        services.AddSingleton<AssessmentService>();
+        return services;
+    }
+}

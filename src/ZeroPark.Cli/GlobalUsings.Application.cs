@@ -1,0 +1,2 @@
+global using ZeroPark.Application.Users;
+global using ZeroPark.Application.Dashboards;
