@@ -98,14 +98,9 @@ public static class MessageCatalog
     /// <summary>An argument: a nested text, a code with a display name (carrier, system, role, …), or as it is.</summary>
     private static string Argument(string value, int depth)
     {
-        foreach (var prefix in CodePrefixes)
-            if (UiText.TryT(prefix + value) is { } name) return name;
-        if (ZeroPark.Carbon.Sources.TryGet(value, out var source)) return source.NameZh;
+        if (value.Length > 0 && UiText.CodeName(value) is { } name) return name;
         return ToChinese(value, depth + 1);
     }
-
-    /// <summary>UI text key prefixes under which codes have display names.</summary>
-    private static readonly string[] CodePrefixes = ["code."];
 
     /// <summary>Whether <paramref name="text"/> has a Chinese rendering (used by tests).</summary>
     internal static bool Knows(string text) => !ReferenceEquals(ToChinese(text, 0), text) || text.Length == 0;
