@@ -162,7 +162,7 @@ public static class CliApp
 
     private static Command Meters()
     {
-        var file = new Argument<FileInfo>("file") { Description = "CSV: code,name,carrier,kind,unit,register_max,multiplier,space,system,role[,interval_minutes,max_rate,device,formula]" };
+        var file = new Argument<FileInfo>("file") { Description = "CSV: code,name,carrier,kind,unit,register_max,multiplier,space,system,role[,interval_minutes,max_rate,device,formula,resets_normal]" };
         var import = new Command("import", "register meters from a CSV file (all or nothing; every bad row is listed)") { Db, ParkOpt, file, UserOpt };
         import.SetAction((pr, ct) => WithStore(pr, async store =>
         {
@@ -200,7 +200,16 @@ public static class CliApp
             Console.WriteLine($"meter {m.Code}: resets_normal = {(m.ResetsNormal ? "true" : "false")}");
             return 0;
         }));
-        return new Command("meters", "meter registry") { import, list, set };
+        var oneMeter = new Option<string?>("--meter") { Description = "one meter only (default: every physical meter of the park)" };
+        var recompute = new Command("recompute", "run the engine again over stored readings in time order (deltas, flags, rollups, suspected resets), e.g. for readings stored under older rules; audited")
+            { Db, ParkOpt, oneMeter, UserOpt };
+        recompute.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            foreach (var r in await store.RecomputeReadingsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(oneMeter), pr.GetValue(UserOpt)!, ct))
+                Console.WriteLine($"meter {r.Meter}: {r.Changed} reading(s) changed");
+            return 0;
+        }));
+        return new Command("meters", "meter registry") { import, list, set, recompute };
     }
 
     private static Command Import()

@@ -163,7 +163,8 @@ public abstract partial class ZeroParkStore
     }
 
     private async Task<(int Accepted, int Duplicates, int Corrected)> ApplyAsync(ParkRegistry reg, Dictionary<long, List<MeterPoint>> byMeter,
-        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct, bool wholeHistory = false)
+        IngestSource source, int rejectedBefore, Action<int, PointResult> onResult, bool reportAccepted, CancellationToken ct, bool wholeHistory = false,
+        System.Runtime.CompilerServices.StrongBox<int>? changed = null)
     {
         if (byMeter.Count == 0 && rejectedBefore == 0) return (0, 0, 0);
         var isSqlite = Kind == StoreKind.Sqlite;
@@ -180,6 +181,7 @@ public abstract partial class ZeroParkStore
             var batch = await PrepareAsync(c, tx, reg, byMeter, source, states, rejectedBefore, onResult, reportAccepted, ct, wholeHistory);
             await WriteAsync(c, tx, batch, states, ct);
             await tx.CommitAsync(ct);
+            if (changed is not null) changed.Value = batch.Changed;
             IngestTimings.Mark("log+commit");
             return (batch.Accepted, batch.Duplicates, batch.Corrected);
         }
@@ -197,6 +199,8 @@ public abstract partial class ZeroParkStore
         public IngestSource Source { get; } = source;
         public MeterWork[] Work { get; } = work;
         public int Accepted, Duplicates, Corrected, Rejected;
+        /// <summary>Stored readings whose value, delta or flags changed.</summary>
+        public int Changed;
         public List<(string Action, string Target, string? Old, string New)> Audits { get; } = [];
         /// <summary>States of meters whose batch was newer than everything stored (known without reading back).</summary>
         public List<MeterState> NewStates { get; } = [];
@@ -228,7 +232,8 @@ public abstract partial class ZeroParkStore
             foreach (var p in pts) { minTs = Math.Min(minTs, p.Ts); maxTs = Math.Max(maxTs, p.Ts); }
             // Whole history (a meter's reset rule changed): every stored reading is recomputed.
             if (wholeHistory) (minTs, maxTs) = (1, long.MaxValue);
-            var fast = !wholeHistory && (state.MeterId == 0 || minTs > state.Last.Ts);
+            // A drop as the latest reading waits for the next one (the glitch rule): it is recomputed with the batch.
+            var fast = !wholeHistory && (state.MeterId == 0 || (minTs > state.Last.Ts && !IsOpenDrop(state.Last)));
             var ctx = fast
                 ? (state.MeterId == 0 ? MeterContext.Empty : new MeterContext(state.Last, state.Base, [], true))
                 : await LoadContextAsync(c, tx, clock, meterId, minTs, maxTs, 8, ct);
@@ -291,6 +296,10 @@ public abstract partial class ZeroParkStore
                     resolution += " old_final=" + final.ToString("R", CultureInfo.InvariantCulture);
                 batch.Audits.Add(("confirm_reset", $"{meter.Code}@{Iso(clock, item.MinTs)}", "suspected_reset", resolution));
             }
+            batch.Changed += result.Updates.Count;
+            // A recomputation of a meter's whole history (its reset rule changed, or readings stored under older rules).
+            if (source.Kind == "recompute" && item.State.MeterId != 0)
+                batch.Audits.Add(("recompute", meter.Code, null, $"{result.Updates.Count} readings changed"));
             if (source.Kind is "manual" or "replacement")
             {
                 foreach (var r in result.Inserts)
@@ -337,16 +346,18 @@ public abstract partial class ZeroParkStore
     /// an updated one that no longer is (confirmed, or no drop any more) is removed.</summary>
     private static async Task WriteResetSuspectsAsync(DbConnection c, DbTransaction tx, MeterWork[] work)
     {
+        foreach (var m in work)
+            if (m.Meter.Kind == MeterKind.Cumulative) await WriteResetSuspectsAsync(c, tx, m.MeterId, m.Result!.Inserts, m.Result.Updates);
+    }
+
+    private static async Task WriteResetSuspectsAsync(DbConnection c, DbTransaction tx, long meterId, List<StoredReading> inserts, List<StoredReading> updates)
+    {
         var add = new List<object>();
         var remove = new List<object>();
-        foreach (var m in work)
-        {
-            if (m.Meter.Kind != MeterKind.Cumulative) continue;
-            foreach (var r in m.Result!.Inserts)
-                if ((r.Flags & ReadingFlags.SuspectedReset) != 0) add.Add(new { meter = m.MeterId, ts = r.Ts, value = r.Value });
-            foreach (var r in m.Result.Updates)
-                ((r.Flags & ReadingFlags.SuspectedReset) != 0 ? add : remove).Add(new { meter = m.MeterId, ts = r.Ts, value = r.Value });
-        }
+        foreach (var r in inserts)
+            if ((r.Flags & ReadingFlags.Suspect) != 0) add.Add(new { meter = meterId, ts = r.Ts, value = r.Value });
+        foreach (var r in updates)
+            ((r.Flags & ReadingFlags.Suspect) != 0 ? add : remove).Add(new { meter = meterId, ts = r.Ts, value = r.Value });
         if (remove.Count > 0) await c.ExecuteAsync("DELETE FROM reset_suspects WHERE meter_id = @meter AND ts = @ts", remove, tx);
         if (add.Count > 0)
             await c.ExecuteAsync("INSERT INTO reset_suspects (meter_id, ts, value) VALUES (@meter, @ts, @value) ON CONFLICT (meter_id, ts) DO UPDATE SET value = excluded.value", add, tx);
@@ -747,8 +758,15 @@ public abstract partial class ZeroParkStore
         }
         // Stopping at the first valid base after the batch leaves ReachesEnd false (conservative): if that reading's validity
         // changes, the engine asks for a longer tail and this runs again.
+        // A drop just before the batch is decided by the reading after it (the glitch rule): it is recomputed with the batch.
+        if (before is { } b && IsOpenDrop(b)) return await LoadContextAsync(c, tx, clock, meterId, b.Ts, maxTs, tail, ct);
         return new MeterContext(before, baseBefore, existing, reachesEnd);
     }
+
+    /// <summary>A drop that no person confirmed: whether it stays a suspected (or automatic) reset or is a suspected bad
+    /// reading depends on the reading after it.</summary>
+    private static bool IsOpenDrop(in StoredReading r) =>
+        (r.Flags & (ReadingFlags.SuspectedReset | ReadingFlags.SuspectedBadReading | ReadingFlags.Reset)) != 0 && (r.Flags & RegisterEngine.ConfirmFlags) == 0;
 
     /// <summary>A table of encoded day blocks keyed by (key, local day), each with its reading count <c>n</c>: meter-day reading
     /// chunks (<see cref="ReadingChunk"/>) or series-day hourly rollups (<see cref="HourBlock"/>), which also carry the day's

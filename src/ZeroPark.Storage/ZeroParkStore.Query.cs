@@ -391,7 +391,7 @@ public abstract partial class ZeroParkStore
 
     public static string FlagNames(ReadingFlags f) =>
         f == ReadingFlags.None ? "" : string.Join(",", Enum.GetValues<ReadingFlags>()
-            .Where(x => x != ReadingFlags.None && x != ReadingFlags.Excluded && x != ReadingFlags.NotABase && (f & x) == x).Select(FlagName));
+            .Where(x => x != ReadingFlags.None && x != ReadingFlags.Excluded && x != ReadingFlags.NotABase && x != ReadingFlags.Suspect && (f & x) == x).Select(FlagName));
 
     /// <summary>A flag's name in reports and the API: <c>suspected_reset</c>, <c>reset_confirmed</c>, <c>bad_reading</c>, <c>negative</c>…</summary>
     public static string FlagName(ReadingFlags x) => x switch
@@ -399,6 +399,7 @@ public abstract partial class ZeroParkStore
         ReadingFlags.SuspectedReset => "suspected_reset",
         ReadingFlags.ResetConfirmed => "reset_confirmed",
         ReadingFlags.BadReading => "bad_reading",
+        ReadingFlags.SuspectedBadReading => "suspected_bad_reading",
         _ => x.ToString().ToLowerInvariant(),
     };
 

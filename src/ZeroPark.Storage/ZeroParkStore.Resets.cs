@@ -5,8 +5,10 @@ using ZeroPark.Metering;
 namespace ZeroPark.Storage;
 
 /// <summary>A cumulative register's drop awaiting confirmation: the reading at <see cref="At"/> (value <see cref="Value"/>)
-/// is below <see cref="PreviousValue"/>, the last valid reading before it within 7 days (null when there is none).</summary>
-public sealed record ResetSuspect(string Meter, string Name, DateTimeOffset At, double Value, double? PreviousValue);
+/// is below <see cref="PreviousValue"/>, the last valid reading before it within 7 days (null when there is none).
+/// <see cref="Suspected"/> is <c>reset</c> (the register stayed low) or <c>bad_reading</c> (the next reading came back to at
+/// least <see cref="PreviousValue"/>: a one-off glitch, already left out of the sums).</summary>
+public sealed record ResetSuspect(string Meter, string Name, DateTimeOffset At, double Value, double? PreviousValue, string Suspected = "reset");
 
 /// <summary>How a person resolves a suspected reset.</summary>
 public enum ResetResolution
@@ -49,11 +51,12 @@ public abstract partial class ZeroParkStore
         foreach (var (id, ts, value) in rows)
         {
             var m = reg.MetersById[id];
-            var before = await ReadRangeAsync(c, null, reg.Clock, id, ts - 7 * 86400, ts - 1);
+            var before = await ReadRangeAsync(c, null, reg.Clock, id, ts - 7 * 86400, ts);
+            var bad = before.Count > 0 && before[^1].Ts == ts && (before[^1].Flags & ReadingFlags.SuspectedBadReading) != 0;
             double? prev = null;
             for (var k = before.Count - 1; k >= 0; k--)
-                if (before[k].IsValidBase) { prev = before[k].Value; break; }
-            list.Add(new ResetSuspect(m.Code, m.Name, reg.Clock.ToLocalOffset(ts), value, prev));
+                if (before[k].Ts < ts && before[k].IsValidBase) { prev = before[k].Value; break; }
+            list.Add(new ResetSuspect(m.Code, m.Name, reg.Clock.ToLocalOffset(ts), value, prev, bad ? "bad_reading" : "reset"));
         }
         return list;
     }
@@ -81,7 +84,7 @@ public abstract partial class ZeroParkStore
             for (var k = before.Count - 1; k >= 0; k--)
                 if (before[k].IsValidBase) { previous = before[k].Value; break; }
         }
-        const ReadingFlags drop = ReadingFlags.SuspectedReset | ReadingFlags.Reset | ReadingFlags.BadReading;
+        const ReadingFlags drop = ReadingFlags.SuspectedReset | ReadingFlags.SuspectedBadReading | ReadingFlags.Reset | ReadingFlags.BadReading;
         if ((reading.Flags & drop) == 0)
             throw new ConflictException($"the reading of meter '{meterCode}' at {at:yyyy-MM-dd'T'HH:mm:sszzz} is not a suspected reset");
         if (resolution == ResetResolution.Replacement)
@@ -119,11 +122,37 @@ public abstract partial class ZeroParkStore
     }
 
     /// <summary>Recomputes every stored reading of a meter (its reset rule changed), with the rollups, in one transaction.</summary>
-    public async Task RecomputeMeterAsync(string parkCode, string meterCode, string user, CancellationToken ct = default)
+    public async Task RecomputeMeterAsync(string parkCode, string meterCode, string user, CancellationToken ct = default) =>
+        await RecomputeReadingsAsync(parkCode, meterCode, user, ct);
+
+    /// <summary>
+    /// Runs the engine again over the stored history of one meter (or every physical meter of the park), in time order: deltas,
+    /// flags, rollups (by difference), meter state and the suspected-reset list are rewritten under the current rules, e.g. for
+    /// readings stored before drops became suspected resets (old <c>negative</c> flags). One transaction per meter, each audited
+    /// as <c>recompute</c> (key: the meter code; new value: how many readings changed). Confirmations are kept.
+    /// </summary>
+    public async Task<IReadOnlyList<RecomputeResult>> RecomputeReadingsAsync(string parkCode, string? meterCode, string user, CancellationToken ct = default)
     {
         var reg = await GetRegistryAsync(parkCode, ct);
-        var m = reg.Meter(meterCode);
-        var byMeter = new Dictionary<long, List<MeterPoint>> { [m.Id.Value] = [] };
-        await ApplyAsync(reg, byMeter, new IngestSource("recompute", user), 0, (_, _) => { }, reportAccepted: false, ct, wholeHistory: true);
+        IEnumerable<Meter> meters;
+        if (meterCode is null) meters = reg.MetersByCode.Values.Where(m => !m.IsVirtual).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        else
+        {
+            var one = reg.Meter(meterCode);
+            if (one.IsVirtual) throw new ValidationException("meter", $"meter '{one.Code}' is virtual (computed by formula); it has no readings");
+            meters = [one];
+        }
+        var list = new List<RecomputeResult>();
+        foreach (var m in meters)
+        {
+            var changed = new System.Runtime.CompilerServices.StrongBox<int>();
+            var byMeter = new Dictionary<long, List<MeterPoint>> { [m.Id.Value] = [] };
+            await ApplyAsync(reg, byMeter, new IngestSource("recompute", user), 0, (_, _) => { }, reportAccepted: false, ct, wholeHistory: true, changed);
+            list.Add(new RecomputeResult(m.Code, changed.Value));
+        }
+        return list;
     }
 }
+
+/// <summary>What <see cref="ZeroParkStore.RecomputeReadingsAsync"/> did to one meter: how many stored readings changed.</summary>
+public sealed record RecomputeResult(string Meter, int Changed);

@@ -51,7 +51,9 @@ public abstract partial class ZeroParkStore
             if (!states.ContainsKey(id)) return new VoidResult(m.Code, 0, null, null, 0);
             // The reading and the valid base before the range (the tail is read below, whole).
             var ctx = await LoadContextAsync(c, tx, clock, id, fromTs, toTs, 0, ct);
-            var firstDay = clock.BucketKeys(fromTs - 1).Day;
+            // A drop just before the range is decided by the reading after it (the glitch rule): it is run again with the tail.
+            var redoFrom = ctx.Existing.Count > 0 && ctx.Existing[0].Ts < fromTs ? ctx.Existing[0].Ts : fromTs;
+            var firstDay = clock.BucketKeys(redoFrom - 1).Day;
             var days = new SortedDictionary<int, List<StoredReading>>();
             foreach (var (day, data) in await c.QueryAsync<(int Day, byte[] Data)>(
                          "SELECT day, data FROM readings WHERE meter_id = @id AND day >= @firstDay ORDER BY day", new { id, firstDay }, tx))
@@ -61,32 +63,21 @@ public abstract partial class ZeroParkStore
             foreach (var rs in days.Values)
                 foreach (var r in rs)
                 {
-                    if (r.Ts < fromTs) continue;
-                    (r.Ts <= toTs ? voided : tail).Add(r);
+                    if (r.Ts < redoFrom) continue;
+                    (r.Ts >= fromTs && r.Ts <= toTs ? voided : tail).Add(r);
                 }
             if (voided.Count == 0) return new VoidResult(m.Code, 0, null, null, 0);
 
-            // Every later reading, run again through the engine from the reading before the range, as if it arrived now.
-            const ReadingFlags sourceFlags = ReadingFlags.Manual | ReadingFlags.Estimated | ReadingFlags.Replacement;
-            var points = tail.Select((r, i) => new MeterPoint(r.Ts, r.Value, i, r.Flags & sourceFlags, r.OldFinal)).ToList();
-            var context = ctx.Before is null ? MeterContext.Empty : new MeterContext(ctx.Before, ctx.BaseBefore, [], true);
-            var result = RegisterEngine.Process(m, context, points);
-            if (result.AcceptedPoints is null && result.Results.FirstOrDefault(r => r.Outcome == PointOutcome.Rejected) is { Reason: { } why } )
-                throw new ConflictException($"meter '{m.Code}': a later reading could not be recomputed ({why}); nothing was voided");
-            var now = result.Inserts;
-            if (now.Count != tail.Count) throw new InvalidOperationException("the recomputed tail does not match the stored one");
+            // Every later reading (and a drop just before the range), run again through the engine from the reading before,
+            // with its source flags and confirmations: the engine reports the readings that change and their rollup difference.
+            var result = RegisterEngine.Process(m, new MeterContext(ctx.Before, ctx.BaseBefore, tail, true), []);
+            var now = result.Updates;
 
-            // Rollups: out with the voided readings, out with each changed later reading, in with its recomputed self.
+            // Rollups: out with the voided readings, and each changed later reading's difference.
             var changes = new List<RollupChange>();
-            foreach (var r in voided) changes.Add(Contribution(r, -1));
-            var recomputed = 0;
-            for (var i = 0; i < tail.Count; i++)
-            {
-                if (tail[i] == now[i]) continue;
-                recomputed++;
-                changes.Add(Contribution(tail[i], -1));
-                changes.Add(Contribution(now[i], +1));
-            }
+            foreach (var r in voided) changes.Add(RegisterEngine.Contribution(r, -1));
+            changes.AddRange(result.Rollups);
+            var recomputed = now.Count;
             changes.Sort((a, b) => a.Ts.CompareTo(b.Ts));
             var hours = new Dictionary<(long Series, int Day), List<HourSlot>>();
             var month = new Dictionary<(long, long), RollupAcc>();
@@ -106,7 +97,7 @@ public abstract partial class ZeroParkStore
                 foreach (var r in rs)
                 {
                     if (r.Ts >= fromTs && r.Ts <= toTs) { changed = true; continue; }
-                    var n = r.Ts > toTs && byTs.TryGetValue(r.Ts, out var x) ? x : r;
+                    var n = byTs.TryGetValue(r.Ts, out var x) ? x : r;
                     changed |= n != r;
                     kept.Add(n);
                 }
@@ -116,6 +107,8 @@ public abstract partial class ZeroParkStore
             }
             if (rewrite.Count > 0) await WriteBlobsAsync(c, tx, BlobTable.Readings, [], rewrite, ct);
 
+            await c.ExecuteAsync("DELETE FROM reset_suspects WHERE meter_id = @id AND ts >= @fromTs AND ts <= @toTs", new { id, fromTs, toTs }, tx);
+            if (m.Kind == MeterKind.Cumulative) await WriteResetSuspectsAsync(c, tx, id, [], now);
             if (await ReadStateAsync(c, tx, id, ct) is { } state) await UpsertStatesAsync(c, tx, [state], states, ct);
             else await c.ExecuteAsync("DELETE FROM meter_state WHERE meter_id = @id", new { id }, tx);
 
@@ -131,13 +124,4 @@ public abstract partial class ZeroParkStore
             if (isSqlite) _writeGate.Release();
         }
     }
-
-    /// <summary>A stored reading's share of its rollups: the same rule as the register engine's (excluded readings count
-    /// but add nothing; estimated ones are counted apart).</summary>
-    private static RollupChange Contribution(in StoredReading r, int sign) => new(
-        r.Ts,
-        sign * (r.IsExcluded ? 0 : r.Delta),
-        sign,
-        sign * (r.IsExcluded ? 1 : 0),
-        sign * ((r.Flags & ReadingFlags.Estimated) != 0 ? 1 : 0));
 }

@@ -32,11 +32,17 @@ public enum ReadingFlags
     ResetConfirmed = 1024,
     /// <summary>Source flag: a person confirmed this reading as bad: not summed and never a base.</summary>
     BadReading = 2048,
+    /// <summary>A drop that the very next reading undid: the register came back to at least the value before the drop at a
+    /// plausible rate (a one-off glitch). Not summed, never a base (the next reading counts from the value before the drop),
+    /// listed for confirmation like a suspected reset.</summary>
+    SuspectedBadReading = 4096,
 
     /// <summary>Not summed (delta 0) and counted as flagged.</summary>
-    Excluded = Negative | Jump | SuspectedReset | BadReading,
+    Excluded = Negative | Jump | SuspectedReset | BadReading | SuspectedBadReading,
     /// <summary>Never the base of a later delta.</summary>
-    NotABase = Negative | Jump | BadReading,
+    NotABase = Negative | Jump | BadReading | SuspectedBadReading,
+    /// <summary>Listed for a person's confirmation.</summary>
+    Suspect = SuspectedReset | SuspectedBadReading,
 }
 
 /// <summary>

@@ -25,7 +25,8 @@ namespace ZeroPark.Metering;
 /// </summary>
 public static class RegisterEngine
 {
-    private const ReadingFlags SourceFlags = ReadingFlags.Manual | ReadingFlags.Estimated | ReadingFlags.Replacement | ConfirmFlags;
+    /// <summary>The flags a reading brings with it (the others are computed): kept through recomputation.</summary>
+    public const ReadingFlags SourceFlags = ReadingFlags.Manual | ReadingFlags.Estimated | ReadingFlags.Replacement | ConfirmFlags;
     /// <summary>A person's confirmation of a drop: kept through recomputation.</summary>
     public const ReadingFlags ConfirmFlags = ReadingFlags.ResetConfirmed | ReadingFlags.BadReading;
 
@@ -123,17 +124,27 @@ public static class RegisterEngine
     {
         result.AcceptAll(points);
         var walk = new Walk(meter, context);
+        var now = new StoredReading[points.Count];
         for (var k = 0; k < points.Count; k++)
         {
             var p = points[k];
-            var now = walk.Next(p.Ts, p.Value, p.Flags & SourceFlags, p.OldFinal);
-            result.Inserts.Add(now);
-            result.Rollups.Add(Contribution(now, +1));
+            now[k] = walk.Next(p.Ts, p.Value, p.Flags & SourceFlags, p.OldFinal, out var revised);
+            if (revised is { } r) now[k - 1] = r;
+        }
+        foreach (var r in now)
+        {
+            result.Inserts.Add(r);
+            result.Rollups.Add(Contribution(r, +1));
         }
     }
 
     /// <summary>Rows in time order turned into stored readings: each row's delta and quality flags come from the register
     /// base before it (the last valid one) and the previous row's instant, starting from what the context knows.</summary>
+    /// <remarks>The glitch rule looks one reading ahead: a drop (<see cref="ReadingFlags.SuspectedReset"/>, or an automatic
+    /// <see cref="ReadingFlags.Reset"/> on a meter whose resets are normal; never a confirmed one) whose very next reading is back
+    /// at or above the base before the drop at a plausible rate (measured from that base it is neither a drop nor a jump) is
+    /// revised to <see cref="ReadingFlags.SuspectedBadReading"/> and the next reading counts from the base before the drop.
+    /// The revision is handed back through <c>revised</c>: it replaces the row just before.</remarks>
     private struct Walk(Meter meter, MeterContext context)
     {
         private readonly double _scale = meter.ScaleToCanonical;
@@ -141,10 +152,29 @@ public static class RegisterEngine
         private long _prevTs = context.Before?.Ts ?? long.MinValue;
         private bool _hasBase = context.BaseBefore is not null;
         private StoredReading _base = context.BaseBefore.GetValueOrDefault();
+        /// <summary>The previous row is an unconfirmed drop: <see cref="_drop"/>, with the base before it in <see cref="_preDrop"/>.</summary>
+        private bool _pending;
+        private StoredReading _drop, _preDrop;
 
-        public StoredReading Next(long ts, double value, ReadingFlags source, double? oldFinal)
+        /// <summary>True when the last row is a drop whose status depends on the next row.</summary>
+        public readonly bool Pending => _pending;
+
+        public StoredReading Next(long ts, double value, ReadingFlags source, double? oldFinal, out StoredReading? revised)
         {
             if (meter.Kind != MeterKind.Cumulative) source &= ~ConfirmFlags;
+            revised = null;
+            if (_pending && (source & (ConfirmFlags | ReadingFlags.Replacement)) == 0)
+            {
+                var (_, back) = Cumulative(meter, _scale, _preDrop, ts, value, null, source);
+                if ((back & (ReadingFlags.SuspectedReset | ReadingFlags.Reset | ReadingFlags.Jump | ReadingFlags.Negative)) == 0)
+                {
+                    // A one-off glitch: the drop is a suspected bad reading, this one counts from the base before it.
+                    revised = _drop with { Delta = 0, Flags = (_drop.Flags & ~(ReadingFlags.SuspectedReset | ReadingFlags.Reset)) | ReadingFlags.SuspectedBadReading };
+                    _base = _preDrop;
+                }
+            }
+            _pending = false;
+            var before = _base;
             var (delta, flags) = meter.Kind switch
             {
                 MeterKind.Cumulative when (source & ReadingFlags.BadReading) != 0 => (0, ReadingFlags.None),
@@ -159,6 +189,12 @@ public static class RegisterEngine
             {
                 _base = now;
                 _hasBase = true;
+            }
+            if (meter.Kind == MeterKind.Cumulative && (source & ConfirmFlags) == 0 && (flags & (ReadingFlags.SuspectedReset | ReadingFlags.Reset)) != 0)
+            {
+                _pending = true;
+                _drop = now;
+                _preDrop = before;
             }
             return now;
         }
@@ -253,10 +289,17 @@ public static class RegisterEngine
     private static void Recompute(Meter meter, MeterContext context, List<Row> rows, MeterBatchResult result)
     {
         var walk = new Walk(meter, context);
+        var computed = new StoredReading[rows.Count];
         for (var k = 0; k < rows.Count; k++)
         {
             var row = rows[k];
-            var now = walk.Next(row.Ts, row.Value, row.Source, row.OldFinal);
+            computed[k] = walk.Next(row.Ts, row.Value, row.Source, row.OldFinal, out var revised);
+            if (revised is { } r) computed[k - 1] = r;
+        }
+        for (var k = 0; k < rows.Count; k++)
+        {
+            var row = rows[k];
+            var now = computed[k];
             if (row.Stored is not { } old)
             {
                 result.Inserts.Add(now);
@@ -272,15 +315,17 @@ public static class RegisterEngine
                     result.Rollups.Add(new RollupChange(now.Ts, a.Sum + b.Sum, 0, a.Flagged + b.Flagged, a.Estimated + b.Estimated));
                 }
                 // Later readings depend only on the last loaded one when it is a valid base before and after (same instant,
-                // same value): otherwise (a run of readings that are no base, longer than the loaded tail, or a base that
-                // became none) they may change too, whatever the arrival order was.
-                if (k == rows.Count - 1 && !context.ReachesEnd && !(old.IsValidBase && now.IsValidBase))
+                // same value) and no drop whose fate the next reading decides: otherwise (a run of readings that are no base,
+                // longer than the loaded tail, a base that became none, a drop) they may change too, whatever the arrival order was.
+                if (k == rows.Count - 1 && !context.ReachesEnd && (!(old.IsValidBase && now.IsValidBase) || walk.Pending))
                     result.NeedsMoreTail = true;
             }
         }
     }
 
-    private static RollupChange Contribution(in StoredReading r, int sign) => new(
+    /// <summary>A stored reading's share of its rollups (sum, count, flagged, estimated): excluded readings count but add
+    /// nothing; estimated ones are counted apart. The one rule for every path that changes rollups (ingest, void).</summary>
+    public static RollupChange Contribution(in StoredReading r, int sign) => new(
         r.Ts,
         sign * (r.IsExcluded ? 0 : r.Delta),
         sign,

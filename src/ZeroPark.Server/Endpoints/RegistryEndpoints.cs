@@ -218,6 +218,12 @@ internal static class RegistryEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
+        inPark.MapPost("/recompute", async Task<Ok<IReadOnlyList<RecomputeResult>>> (string park, [FromQuery] string? meter, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
+                TypedResults.Ok(await store.RecomputeReadingsAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter, UserAccess.Actor(request.HttpContext), ct)))
+            .WithSummary("Recompute stored readings (one ?meter= or all physical meters) under the current rules: deltas, flags, rollups, suspected resets; audited; administrators only")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         inPark.MapGet("/reset-suspects", async Task<Ok<IReadOnlyList<ResetSuspect>>> (string park, [FromQuery] string? meter, ZeroParkStore store, CancellationToken ct) =>
                 TypedResults.Ok(await store.ResetSuspectsAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter.Trim(), ct)))
             .WithSummary("Suspected resets awaiting confirmation: cumulative registers that dropped (no rollover, no recorded replacement)")

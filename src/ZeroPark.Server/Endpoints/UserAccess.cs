@@ -66,6 +66,8 @@ internal static class UserAccess
             return pattern.EndsWith("/audit", StringComparison.Ordinal) ? Access.Audit : Access.Read;
         if (pattern.EndsWith("/replacement", StringComparison.Ordinal) || pattern.EndsWith("/fill-gaps", StringComparison.Ordinal)) return Access.DataWrite;
         if (pattern is "/api/parks" && HttpMethods.IsPost(ctx.Request.Method)) return Access.Admin;
+        // Rewriting a park's whole stored history under the current rules is an administrator's decision.
+        if (pattern.EndsWith("/recompute", StringComparison.Ordinal)) return Access.Admin;
         // A user's own dashboards are the user's view, not park data: every role keeps its own.
         if (pattern.Contains("/dashboards", StringComparison.Ordinal)) return Access.Read;
         if (pattern.EndsWith("/carbon/activities", StringComparison.Ordinal)) return Access.CarbonData;

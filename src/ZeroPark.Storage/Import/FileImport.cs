@@ -108,7 +108,7 @@ public static class FileImport
         var drafts = rows.Select(r => new MeterDraft(r.Code, r.Name, Codes.Of(r.Carrier), Codes.Of(r.Kind), r.Unit)
         {
             RegisterMax = r.RegisterMax, Multiplier = r.Multiplier, SpaceCode = r.SpaceCode, SystemCode = r.SystemCode, Role = Codes.Of(r.Role),
-            IntervalMinutes = r.IntervalMinutes, MaxRatePerHour = r.MaxRatePerHour, Device = r.Device, Formula = r.Formula,
+            IntervalMinutes = r.IntervalMinutes, MaxRatePerHour = r.MaxRatePerHour, Device = r.Device, Formula = r.Formula, ResetsNormal = r.ResetsNormal,
         }).ToList();
         await store.CreateMetersAsync(park, [.. drafts.Where(d => d.Formula is null), .. drafts.Where(d => d.Formula is not null)], user, ct);
         return new MeterImportResult(drafts.Count, []);

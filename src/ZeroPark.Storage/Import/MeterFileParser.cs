@@ -20,11 +20,13 @@ public sealed record MeterRow(
     int IntervalMinutes,
     double? MaxRatePerHour,
     string? Device,
-    string? Formula);
+    string? Formula,
+    bool ResetsNormal = false);
 
 /// <summary>
 /// Reads a meter registry CSV: header <c>code,name,carrier,kind,unit,register_max,multiplier,space,system,role</c>
-/// with optional <c>interval_minutes</c>, <c>max_rate</c>, <c>device</c>, <c>formula</c>. <c>code</c>,
+/// with optional <c>interval_minutes</c>, <c>max_rate</c>, <c>device</c>, <c>formula</c>, <c>resets_normal</c>
+/// (true/false, 1/0, 是/否; empty = false; cumulative meters only). <c>code</c>,
 /// <c>carrier</c>, <c>kind</c> and <c>unit</c> are required columns; the others may be left out. Column order is
 /// free, header names are case-insensitive; an unknown or repeated column is a header error (so a misspelt column
 /// is never silently ignored). UTF-8 (BOM optional) or GBK; comma, semicolon or tab delimited.
@@ -39,7 +41,7 @@ public static class MeterFileParser
     private static readonly string[] Known =
     [
         "code", "name", "carrier", "kind", "unit", "register_max", "multiplier", "space", "system", "role",
-        "interval_minutes", "max_rate", "device", "formula",
+        "interval_minutes", "max_rate", "device", "formula", "resets_normal",
     ];
 
     /// <summary>Accepted alternative spellings of column names.</summary>
@@ -214,6 +216,22 @@ public static class MeterFileParser
         var device = Cell("device");
         var formula = Cell("formula");
 
+        var resetsText = Cell("resets_normal").Trim();
+        var resetsNormal = false;
+        switch (resetsText.ToLowerInvariant())
+        {
+            case "" or "false" or "0" or "否":
+                break;
+            case "true" or "1" or "是":
+                resetsNormal = true;
+                if (kindOk && kind != MeterKind.Cumulative)
+                    ImportText.Add(ref reason, $"resets_normal: applies to cumulative meters only (this one is {Codes.Of(kind)})");
+                break;
+            default:
+                ImportText.Add(ref reason, $"resets_normal: '{ImportText.Show(resetsText)}' must be true or false (1/0, 是/否)");
+                break;
+        }
+
         if (codeOk)
             seen[code] = f.Line;
         if (reason is not null)
@@ -221,7 +239,7 @@ public static class MeterFileParser
 
         row = new MeterRow(
             f.Line, code, name, carrier, kind, unit, registerMax, multiplier,
-            NullIfEmpty(space), NullIfEmpty(system), role, interval, maxRate, NullIfEmpty(device), NullIfEmpty(formula));
+            NullIfEmpty(space), NullIfEmpty(system), role, interval, maxRate, NullIfEmpty(device), NullIfEmpty(formula), resetsNormal);
         return null;
     }
 

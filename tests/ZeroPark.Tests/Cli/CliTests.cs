@@ -81,6 +81,73 @@ public abstract class CliContract
     }
 
     [Fact]
+    public async Task Void_removes_a_reading_or_a_range_with_a_reason_and_recomputes_the_rest()
+    {
+        var db = await InitParkAsync();
+        // pdu1: 100, 1250 (a typo for 125), 135, 150 at 00:15..01:00: Δ 1150, then 135 a drop (Δ 0), 150 − 135 = 15: 1165.
+        var readings = WriteFile("r.csv", """
+            meter,timestamp,value
+            pdu1,2025-01-01T00:15:00+08:00,100
+            pdu1,2025-01-01T00:30:00+08:00,1250
+            pdu1,2025-01-01T00:45:00+08:00,135
+            pdu1,2025-01-01T01:00:00+08:00,150
+            """);
+        var r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", readings);
+        Assert.True(r.ExitCode == 0, r.Err);
+        async Task<double?> Day()
+        {
+            await using var store = await ZeroParkStore.OpenAsync(db);
+            return (await store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day)).Buckets[0].Value;
+        }
+        Assert.Equal(1165.0, await Day());
+        r = await CliRunner.RunAsync("void", "--db", db, "--park", "p1", "--meter", "pdu1", "--at", "2025-01-01T00:30:00+08:00", "--reason", " ");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("reason", r.Err);
+        r = await CliRunner.RunAsync("void", "--db", db, "--park", "p1", "--meter", "pdu1", "--at", "2025-01-01T00:30:00+08:00", "--reason", "typo", "--user", "alice");
+        Assert.True(r.ExitCode == 0, r.Err);
+        // 135 is now measured from 100 (Δ 35, no longer a drop); 150 stays Δ 15: 50.
+        Assert.Contains("voided 1 reading(s) of 'pdu1' (2025-01-01T00:30:00+08:00 .. 2025-01-01T00:30:00+08:00); later readings recomputed: 1", r.Out);
+        Assert.Equal(50.0, await Day());
+        // A range: 00:40..01:00 holds 135 and 150; nothing is left after 100: 0.
+        r = await CliRunner.RunAsync("void", "--db", db, "--park", "p1", "--meter", "pdu1", "--from", "2025-01-01T00:40:00+08:00", "--to", "2025-01-01T01:00:00+08:00", "--reason", "test");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("voided 2 reading(s)", r.Out);
+        Assert.Equal(0.0, await Day() ?? 0);
+        r = await CliRunner.RunAsync("void", "--db", db, "--park", "p1", "--meter", "pdu1", "--at", "2025-01-01T00:30:00+08:00", "--reason", "again");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Contains("nothing voided", r.Out);
+        await using (var store = await ZeroParkStore.OpenAsync(db))
+            Assert.Equal(2, (await store.AuditLogAsync("p1")).Count(a => a.Action == "void" && a.Entity == "reading"));   // the empty third void is not audited
+    }
+
+    [Fact]
+    public async Task Meters_recompute_reruns_the_engine_over_one_or_all_meters_and_is_audited()
+    {
+        var db = await InitParkAsync();
+        var readings = WriteFile("r.csv", """
+            meter,timestamp,value
+            pdu1,2025-01-01T00:15:00+08:00,100
+            pdu1,2025-01-01T00:30:00+08:00,110
+            """);
+        var r = await CliRunner.RunAsync("import", "--db", db, "--park", "p1", readings);
+        Assert.True(r.ExitCode == 0, r.Err);
+        r = await CliRunner.RunAsync("meters", "recompute", "--db", db, "--park", "p1", "--meter", "pdu1", "--user", "alice");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal("meter pdu1: 0 reading(s) changed", r.Out.Trim());
+        // Every physical meter of the park (main, pdu1, chiller1), in code order.
+        r = await CliRunner.RunAsync("meters", "recompute", "--db", db, "--park", "p1");
+        Assert.True(r.ExitCode == 0, r.Err);
+        Assert.Equal(["meter chiller1: 0 reading(s) changed", "meter main: 0 reading(s) changed", "meter pdu1: 0 reading(s) changed"],
+            r.Out.Trim().Split('\n').Select(l => l.Trim()));
+        r = await CliRunner.RunAsync("meters", "recompute", "--db", db, "--park", "p1", "--meter", "nope");
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("nope", r.Err);
+        await using var store = await ZeroParkStore.OpenAsync(db);
+        // Audited for the meter with readings only: twice.
+        Assert.Equal(["pdu1", "pdu1"], (await store.AuditLogAsync("p1")).Where(a => a.Action == "recompute").Select(a => a.EntityKey));
+    }
+
+    [Fact]
     public async Task Keys_are_created_listed_and_revoked_and_a_revoked_key_no_longer_verifies()
     {
         var db = await InitParkAsync();

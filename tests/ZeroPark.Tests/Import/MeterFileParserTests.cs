@@ -13,6 +13,29 @@ public class MeterFileParserTests
         MeterFileParser.Parse(new MemoryStream(Encoding.UTF8.GetBytes(csv)));
 
     [Fact]
+    public void The_optional_resets_normal_column_takes_true_false_1_0_and_是_否()
+    {
+        var (rows, errors) = Parse("""
+            code,carrier,kind,unit,resets_normal
+            a,electricity,cumulative,kWh,true
+            b,electricity,cumulative,kWh,0
+            c,electricity,cumulative,kWh,是
+            d,electricity,cumulative,kWh,否
+            e,electricity,cumulative,kWh,
+            f,electricity,cumulative,kWh,TRUE
+            g,electricity,cumulative,kWh,maybe
+            h,electricity,interval,kWh,1
+            """);
+        Assert.Equal([("a", true), ("b", false), ("c", true), ("d", false), ("e", false), ("f", true)], rows.Select(r => (r.Code, r.ResetsNormal)));
+        // Lines 8 and 9 (the header is line 1): a word that is no yes/no, and an interval meter.
+        Assert.Equal([8, 9], errors.Select(e => e.Line));
+        Assert.Contains("resets_normal: 'maybe' must be true or false", errors[0].Reason);
+        Assert.Contains("resets_normal: applies to cumulative meters only", errors[1].Reason);
+        // Without the column every meter's drops are suspected resets.
+        Assert.False(Parse("code,carrier,kind,unit\nm1,water,cumulative,m3\n").Rows.Single().ResetsNormal);
+    }
+
+    [Fact]
     public void Valid_rows_are_read_with_defaults_for_empty_cells()
     {
         var (rows, errors) = Parse(Header + "\n"

@@ -81,23 +81,47 @@ public class RegisterEngineTests
     }
 
     [Fact]
+    public void A_drop_undone_by_the_next_reading_is_a_suspected_bad_reading()
+    {
+        // 110 → 5 → 112: the next reading is back at ≥ 110 (no rate set): 5 is a suspected bad reading (Δ 0, flagged, no base),
+        // 112 counts from 110: Δ 2. Then 120: Δ 8. Total 10, one flagged.
+        var r = RegisterEngine.Process(Register(), MeterContext.Empty, [P(0, T0, 110), P(1, T0 + Q, 5), P(2, T0 + 2 * Q, 112), P(3, T0 + 3 * Q, 120)]);
+        Assert.Equal([0, 0, 2, 8], r.Inserts.Select(x => x.Delta));
+        Assert.Equal(ReadingFlags.SuspectedBadReading, r.Inserts[1].Flags);
+        Assert.Equal((10.0, 1), (r.Rollups.Sum(x => x.Sum), r.Rollups.Sum(x => x.Flagged)));
+        // The same on a meter whose resets are normal: 1,200 → 5 → 1,210 is no reset from zero (that would be 5 + 1,205).
+        var n = RegisterEngine.Process(Register() with { ResetsNormal = true }, MeterContext.Empty, [P(0, T0, 1_200), P(1, T0 + Q, 5), P(2, T0 + 2 * Q, 1_210)]);
+        Assert.Equal([0, 0, 10], n.Inserts.Select(x => x.Delta));
+        Assert.Equal(ReadingFlags.SuspectedBadReading, n.Inserts[1].Flags);
+        // Rate window (max 40 kWh/h): 125 is 15 kWh above 110 in 30 min = 30 kWh/h: a glitch; 131 is 42 kWh/h: not one, so
+        // 5 stays a suspected reset and 131 − 5 = 126 in 15 min (504 kWh/h) is a jump.
+        var ok = RegisterEngine.Process(Register(maxRate: 40), MeterContext.Empty, [P(0, T0, 110), P(1, T0 + Q, 5), P(2, T0 + 2 * Q, 125)]);
+        Assert.Equal((ReadingFlags.SuspectedBadReading, 15.0), (ok.Inserts[1].Flags, ok.Inserts[2].Delta));
+        var fast = RegisterEngine.Process(Register(maxRate: 40), MeterContext.Empty, [P(0, T0, 110), P(1, T0 + Q, 5), P(2, T0 + 2 * Q, 131)]);
+        Assert.Equal([ReadingFlags.SuspectedReset, ReadingFlags.Jump], fast.Inserts.Skip(1).Select(x => x.Flags));
+        // Only the very next reading decides: 110 → 5 → 60 → 115 keeps the reset (60 < 110): 55 + 55 = 110.
+        var stay = RegisterEngine.Process(Register(), MeterContext.Empty, [P(0, T0, 110), P(1, T0 + Q, 5), P(2, T0 + 2 * Q, 60), P(3, T0 + 3 * Q, 115)]);
+        Assert.Equal([0, 0, 55, 55], stay.Inserts.Select(x => x.Delta));
+        Assert.Equal(ReadingFlags.SuspectedReset, stay.Inserts[1].Flags);
+    }
+
+    [Fact]
     public void Confirming_a_drop_as_reset_or_as_bad_reading_recomputes_it()
     {
-        // 110 → 5 (suspected) → 112 (Δ 107 from 5).
+        // 110 → 5 (suspected bad reading: the next is back) → 112 (Δ 2 from 110).
         var stored = RegisterEngine.Process(Register(), MeterContext.Empty, [P(0, T0, 110), P(1, T0 + Q, 5), P(2, T0 + 2 * Q, 112)]).Inserts;
-        Assert.Equal([0, 0, 107], stored.Select(x => x.Delta));
+        Assert.Equal([0, 0, 2], stored.Select(x => x.Delta));
         var ctx = new MeterContext(null, null, stored, true);
-        // Reset from zero: 5 counts as 5 (flags reset + the confirmation), 112 stays 107: 112 in all.
+        // Overridden as a reset from zero: 5 counts as 5 (flags reset + the confirmation), 112 counts from 5: 107. 112 in all.
         var reset = RegisterEngine.Process(Register(), ctx, [new MeterPoint(T0 + Q, 5, 0, ReadingFlags.ResetConfirmed)]);
-        Assert.Equal(ReadingFlags.Reset | ReadingFlags.ResetConfirmed, reset.Updates.Single().Flags);
-        Assert.Equal(5, reset.Updates.Single().Delta);
-        // Rollups: −0 + 5 summed, one flagged fewer.
-        Assert.Equal((5.0, -1), (reset.Rollups.Sum(x => x.Sum), reset.Rollups.Sum(x => x.Flagged)));
-        // Bad reading: 5 is excluded and no base, so 112 counts from 110: Δ 2 (107 → 2: −105); still one flagged.
+        Assert.Equal([ReadingFlags.Reset | ReadingFlags.ResetConfirmed, ReadingFlags.None], reset.Updates.Select(x => x.Flags));
+        Assert.Equal([5.0, 107.0], reset.Updates.Select(x => x.Delta));
+        // Rollups: +5 and 2 → 107 (+105) summed, one flagged fewer.
+        Assert.Equal((110.0, -1), (reset.Rollups.Sum(x => x.Sum), reset.Rollups.Sum(x => x.Flagged)));
+        // Confirmed bad: 5 is bad_reading instead of suspected bad; 112 stays Δ 2. Sums unchanged, still one flagged.
         var bad = RegisterEngine.Process(Register(), ctx, [new MeterPoint(T0 + Q, 5, 0, ReadingFlags.BadReading)]);
-        Assert.Equal([ReadingFlags.BadReading, ReadingFlags.None], bad.Updates.Select(x => x.Flags));
-        Assert.Equal(2, bad.Updates[1].Delta);
-        Assert.Equal((-105.0, 0), (bad.Rollups.Sum(x => x.Sum), bad.Rollups.Sum(x => x.Flagged)));
+        Assert.Equal([ReadingFlags.BadReading], bad.Updates.Select(x => x.Flags));
+        Assert.Equal((0.0, 0), (bad.Rollups.Sum(x => x.Sum), bad.Rollups.Sum(x => x.Flagged)));
         // A confirmation for an instant without a reading is rejected.
         var none = RegisterEngine.Process(Register(), ctx, [new MeterPoint(T0 + 5 * Q, 5, 0, ReadingFlags.BadReading)]);
         Assert.Equal(PointOutcome.Rejected, none.Results.Single().Outcome);

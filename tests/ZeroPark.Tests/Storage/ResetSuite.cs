@@ -1,3 +1,4 @@
+using Dapper;
 using System.Globalization;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
@@ -103,13 +104,141 @@ public abstract class ResetSuite : IAsyncLifetime
     [Fact]
     public async Task Confirming_a_bad_reading_measures_the_next_one_from_the_reading_before()
     {
-        // 110, 120, 5 (a glitch), 130, 140: suspected at 5, then 130 − 5 = 125: 0 + 10 + 0 + 125 + 10 = 145.
+        // 110, 120, 5 (a glitch), 130, 140: the next reading after the drop, 130, is back above 120 (no rate set): 5 is a
+        // suspected bad reading already, 130 − 120 = 10: 0 + 10 + 0 + 10 + 10 = 30, one flagged, listed as a bad reading.
         await Ingest(Series("m1", 110, 120, 5, 130, 140));
-        Assert.Equal((145.0, 1), await Day("m1"));
+        Assert.Equal((30.0, 1), await Day("m1"));
+        Assert.Equal("bad_reading", Assert.Single(await Store.ResetSuspectsAsync("p1")).Suspected);
         await Store.ConfirmResetAsync("p1", "m1", At(3), ResetResolution.BadReading, null, "alice", null);
         // 5 is bad (not summed, still counted as flagged), 130 − 120 = 10: 0 + 10 + 0 + 10 + 10 = 30.
         Assert.Equal((30.0, 1), await Day("m1"));
         Assert.Empty(await Store.ResetSuspectsAsync("p1"));
+    }
+
+    private async Task<ReadingFlags> FlagsAt(string meter, int i) =>
+        (await Store.MeterReadingsAsync("p1", meter, Jan1, Jan1)).Single(r => r.Ts == At(i).ToUnixTimeSeconds()).Flags;
+
+    [Fact]
+    public async Task A_one_off_glitch_is_a_suspected_bad_reading_in_any_arrival_order()
+    {
+        await Store.CreateMetersAsync("p1", [new MeterDraft("m3", "M3", "electricity", "cumulative", "kWh")]);
+        // 110 → 5 → 112: the reading after the drop is back at 112 ≥ 110, so 5 is a suspected bad reading (Δ 0, flagged, not a
+        // base) and 112 counts from 110: 0 + 0 + 2 = 2 kWh, one flagged (the drop rule alone counted 112 − 5 = 107).
+        // m1 in one batch; m2 with the drop stored first (its fate decided when 112 comes); m3 with 5 arriving last.
+        await Ingest(Series("m1", 110, 5, 112));
+        await Ingest(Series("m2", 110, 5));
+        Assert.Equal((0.0, 1), await Day("m2"));                       // 110 then a suspected reset (Δ 0)
+        Assert.Equal("reset", Assert.Single(await Store.ResetSuspectsAsync("p1", "m2")).Suspected);
+        await Ingest(Series("m2", 110, 5, 112)[2..]);
+        var m3 = Series("m3", 110, 5, 112);
+        await Ingest([m3[0], m3[2]]);
+        Assert.Equal((2.0, 0), await Day("m3"));                       // 110 → 112 without the glitch
+        await Ingest([m3[1]]);
+        foreach (var m in new[] { "m1", "m2", "m3" })
+        {
+            Assert.Equal((2.0, 1), await Day(m));
+            Assert.Equal(2.0, await Month(m));
+            Assert.Equal(ReadingFlags.SuspectedBadReading, await FlagsAt(m, 2));
+            var r3 = (await Store.MeterReadingsAsync("p1", m, Jan1, Jan1))[2];
+            Assert.Equal((ReadingFlags.None, 2.0), (r3.Flags, r3.Delta));
+        }
+        // Still listed, as a suspected bad reading, with the value before the drop.
+        Assert.Equal([("m1", 5.0, (double?)110, "bad_reading"), ("m2", 5, 110, "bad_reading"), ("m3", 5, 110, "bad_reading")],
+            (await Store.ResetSuspectsAsync("p1")).Select(x => (x.Meter, x.Value, x.PreviousValue, x.Suspected)));
+        // A person overrides: it was a reset after all. 5 counts from zero (Δ 5) and 112 from 5 (Δ 107): 112, nothing flagged.
+        await Store.ConfirmResetAsync("p1", "m1", At(2), ResetResolution.Reset, null, "alice", "vendor cleared it");
+        Assert.Equal((112.0, 0), await Day("m1"));
+        Assert.DoesNotContain(await Store.ResetSuspectsAsync("p1"), x => x.Meter == "m1");
+    }
+
+    [Fact]
+    public async Task A_drop_that_stays_low_or_comes_back_too_fast_keeps_the_reset_rule()
+    {
+        await Store.CreateMetersAsync("p1", [new MeterDraft("rated", "Rated", "electricity", "cumulative", "kWh") { MaxRatePerHour = 40 }]);
+        // m1: 110 → 5 → 60: 60 < 110, a real reset: 60 − 5 = 55, the drop flagged.
+        await Ingest(Series("m1", 110, 5, 60));
+        Assert.Equal((55.0, 1), await Day("m1"));
+        Assert.Equal(ReadingFlags.SuspectedReset, await FlagsAt("m1", 2));
+        // rated (40 kWh/h): 110 → 5 → 125 at 00:15, 00:30, 00:45: from 110, 15 kWh in 30 min = 30 kWh/h ≤ 40: a glitch, Δ 15.
+        await Ingest(Series("rated", 110, 5, 125));
+        Assert.Equal((15.0, 1), await Day("rated"));
+        // Then 5 at 01:00 (another drop) and 131 at 01:15 (a later batch): from 125, 6 kWh in 30 min = 12 kWh/h ≤ 40: a glitch
+        // again: 15 + 6 = 21, two flagged.
+        var more = Series("rated", 110, 5, 125, 5, 131);
+        await Ingest(more[3..]);
+        Assert.Equal((21.0, 2), await Day("rated"));
+        // m2: 110 → 5 → 131 on a 40 kWh/h meter would be 21 kWh in 30 min = 42 kWh/h > 40 from 110: not a glitch (the drop stays
+        // a suspected reset) and 131 − 5 = 126 in 15 min is a jump: 0 kWh, two flagged.
+        await Store.UpdateMeterAsync("p1", "m2", new MeterDraft("m2", "M2", "electricity", "cumulative", "kWh") { MaxRatePerHour = 40 }, "alice");
+        await Ingest(Series("m2", 110, 5, 131));
+        Assert.Equal((0.0, 2), await Day("m2"));
+        Assert.Equal(ReadingFlags.SuspectedReset, await FlagsAt("m2", 2));
+        Assert.Equal(ReadingFlags.Jump, await FlagsAt("m2", 3));
+    }
+
+    [Fact]
+    public async Task Voiding_the_return_makes_the_glitch_a_suspected_reset_again()
+    {
+        await Ingest(Series("m1", 110, 5, 112));
+        Assert.Equal((2.0, 1), await Day("m1"));
+        await Store.VoidReadingsAsync("p1", "m1", At(3), At(3), "alice", "test");
+        // 110 → 5 and nothing after it: the drop is a suspected reset (Δ 0), listed as such.
+        Assert.Equal((0.0, 1), await Day("m1"));
+        Assert.Equal(ReadingFlags.SuspectedReset, await FlagsAt("m1", 2));
+        Assert.Equal("reset", Assert.Single(await Store.ResetSuspectsAsync("p1")).Suspected);
+        // Voiding the glitch itself: 110 → 112 at 30 minutes (gap flag), Δ 2; nothing left to confirm.
+        await Ingest(Series("m2", 110, 5, 112));
+        await Store.VoidReadingsAsync("p1", "m2", At(2), At(2), "alice", "glitch");
+        Assert.Equal((2.0, 0), await Day("m2"));
+        Assert.DoesNotContain(await Store.ResetSuspectsAsync("p1"), x => x.Meter == "m2");
+    }
+
+    [Fact]
+    public async Task Recompute_turns_a_history_stored_under_the_old_drop_rule_into_the_new_rule_state()
+    {
+        await Store.CreateMetersAsync("p1",
+        [
+            new MeterDraft("old", "Old", "electricity", "cumulative", "kWh") { MaxRatePerHour = 100 },
+            new MeterDraft("ref", "Ref", "electricity", "cumulative", "kWh") { MaxRatePerHour = 100 },
+        ]);
+        // The history 110, 120, 50, 60 as the old rule stored it: 50 and 60 both below the base 120, both flagged negative (Δ 0,
+        // counted as flagged): 10 kWh, two flagged. Built by storing 110, 120, 5000, 6000 (5000 and 6000 are jumps on a
+        // 100 kWh/h meter: the same rollup contributions, Δ 0 and flagged) and rewriting the chunk and state as the old rule had them.
+        await Ingest(Series("old", 110, 120, 5_000, 6_000));
+        var id = (await Store.GetRegistryAsync("p1")).Meter("old").Id.Value;
+        await using (var c = await Store.OpenConnectionAsync())
+        {
+            var (day, data) = await c.QuerySingleAsync<(long Day, byte[] Data)>("SELECT day, data FROM readings WHERE meter_id = @id", new { id });
+            var old = ReadingChunk.Decode(data).Select(r => r.Ts == At(3).ToUnixTimeSeconds() ? r with { Value = 50, Delta = 0, Flags = ReadingFlags.Negative }
+                : r.Ts == At(4).ToUnixTimeSeconds() ? r with { Value = 60, Delta = 0, Flags = ReadingFlags.Negative } : r).ToList();
+            await c.ExecuteAsync("UPDATE readings SET data = @data WHERE meter_id = @id AND day = @day", new { data = ReadingChunk.Encode(old), id, day });
+            await c.ExecuteAsync("UPDATE meter_state SET last_value = 60, last_flags = 2 WHERE meter_id = @id", new { id });
+        }
+        Assert.Equal((10.0, 2), await Day("old"));
+        Assert.Empty(await Store.ResetSuspectsAsync("p1"));
+        // The same readings under the current rule: 50 a suspected reset (Δ 0), 60 − 50 = 10 (40 kWh/h): 20 kWh, one flagged.
+        await Ingest(Series("ref", 110, 120, 50, 60));
+        Assert.Equal((20.0, 1), await Day("ref"));
+
+        var done = await Store.RecomputeReadingsAsync("p1", "old", "admin");
+        Assert.Equal([("old", 2)], done.Select(d => (d.Meter, d.Changed)));
+        // Now old is in ref's state: readings, hours, day, month, suspects, latest reading.
+        Assert.Equal((await Store.MeterReadingsAsync("p1", "ref", Jan1, Jan1)).Select(r => (r.Ts, r.Value, r.Delta, r.Flags)),
+            (await Store.MeterReadingsAsync("p1", "old", Jan1, Jan1)).Select(r => (r.Ts, r.Value, r.Delta, r.Flags)));
+        Assert.Equal((20.0, 1), await Day("old"));
+        Assert.Equal(20.0, await Month("old"));
+        var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("old"), Jan1, Jan1, Granularity.Hour);
+        // All four readings (00:15 … 01:00) close intervals in the hour 00:00–01:00: 10 + 10, one flagged.
+        Assert.Equal((20.0, 4, 1), (hours.Buckets[0].Value!.Value, hours.Buckets[0].Quality.Received, hours.Buckets[0].Quality.Flagged));
+        Assert.Equal([("old", 50.0, (double?)120), ("ref", 50, 120)], (await Store.ResetSuspectsAsync("p1")).Select(x => (x.Meter, x.Value, x.PreviousValue)));
+        Assert.Equal(60.0, (await Store.LatestReadingsAsync("p1")).Single(l => l.Meter == "old").Value);
+        // The park's total follows: 20 + 20.
+        Assert.Equal(40.0, (await Store.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
+        var audit = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "recompute");
+        Assert.Equal(("admin", "old", "2 readings changed"), (audit.User, audit.EntityKey, audit.NewValue));
+        // Every meter again: nothing changes any more; the meters with readings are audited.
+        Assert.All(await Store.RecomputeReadingsAsync("p1", null, "admin"), d => Assert.Equal(0, d.Changed));
+        Assert.Equal(3, (await Store.AuditLogAsync("p1")).Count(a => a.Action == "recompute"));
     }
 
     [Fact]

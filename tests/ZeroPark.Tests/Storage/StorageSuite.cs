@@ -107,14 +107,15 @@ public abstract class StorageSuite : IAsyncLifetime
     [Fact]
     public async Task Rollover_and_replacement_are_counted_and_a_drop_is_a_suspected_reset()
     {
-        // main (6-digit): 999,990 → 10 (rollover, Δ20) → 5 (drop: suspected reset, Δ0, flagged) → 30 (Δ25 from 5)
+        // main (6-digit): 999,990 → 10 (rollover, Δ20) → 5 (drop: suspected reset, Δ0, flagged) → 9 (stays below 10, so the
+        // drop stays a suspected reset: Δ4 from 5)
         await Ingest(P("main", "2025-01-01T00:00:00+08:00", 999_990), P("main", "2025-01-01T00:15:00+08:00", 10),
-            P("main", "2025-01-01T00:30:00+08:00", 5), P("main", "2025-01-01T00:45:00+08:00", 30));
-        // replacement at 01:00: old meter final 50 (Δ20), new meter starts at 0; 01:15 → 7 (Δ7)
+            P("main", "2025-01-01T00:30:00+08:00", 5), P("main", "2025-01-01T00:45:00+08:00", 9));
+        // replacement at 01:00: old meter final 50 (Δ 50 − 9 = 41), new meter starts at 0; 01:15 → 7 (Δ7)
         await Store.ReplaceMeterAsync("p1", "main", DateTimeOffset.Parse("2025-01-01T01:00:00+08:00"), 50, 0, "tech", "meter swap");
         await Ingest(P("main", "2025-01-01T01:15:00+08:00", 7));
         var day = await Store.SeriesAsync("p1", SeriesTarget.Meter("main"), Jan1, Jan1, Granularity.Day);
-        Assert.Equal(20 + 25 + 20 + 7, day.Buckets[0].Value);
+        Assert.Equal(20 + 4 + 41 + 7, day.Buckets[0].Value);
         Assert.Equal(1, day.Buckets[0].Quality.Flagged);
         var q = (await Store.DataQualityAsync("p1", "main", Jan1, Jan1)).Single();
         Assert.Contains(q.FlaggedReadings!, f => f.Flags.Contains("suspected_reset"));

@@ -140,6 +140,43 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task An_energy_manager_voids_a_mistyped_reading_with_a_reason_and_sees_what_was_voided()
+    {
+        // A park of its own: v1 (cumulative, hourly) 100, 1250 (a typo for 125), 135 on 2025-01-10 at 10:00, 11:00, 12:00.
+        var park = "v" + Guid.NewGuid().ToString("N")[..6];
+        await fx.Store.CreateParkAsync(new ParkDraft(park, "Void park"));
+        await fx.Store.CreateMetersAsync(park, [new MeterDraft("v1", "V1", "electricity", "cumulative", "kWh") { IntervalMinutes = 60 }]);
+        DateTimeOffset At(int h) => new(2025, 1, 10, h, 0, 0, TimeSpan.FromHours(8));
+        await fx.Store.IngestAsync(park, [new ZeroPark.Metering.RawPoint("v1", At(10), 100, 1), new ZeroPark.Metering.RawPoint("v1", At(11), 1250, 2),
+            new ZeroPark.Metering.RawPoint("v1", At(12), 135, 3)], new IngestSource("test", "gateway"));
+
+        // A data-entry operator corrects readings but does not void them: no form.
+        var entry = await SignedInAsync(await UserAsync(UserRole.DataEntry, park));
+        await entry.GotoAsync($"/parks/{park}/readings?meter=v1&day=2025-01-10");
+        Assert.Equal(0, await entry.GetByTestId("void-form").CountAsync());
+
+        var manager = await UserAsync(UserRole.EnergyManager, park);
+        var page = await SignedInAsync(manager);
+        await page.GotoAsync($"/parks/{park}/readings?meter=v1&day=2025-01-10");
+        Assert.Equal(3, await page.GetByTestId("day-readings").Locator("tbody tr").CountAsync());
+        await page.GetByTestId("f-void_from").FillAsync("2025-01-10T11:00");
+        await page.GetByTestId("f-void_reason").FillAsync("抄表录入错误：应为 125");
+        await page.GetByTestId("void-submit").ClickAsync();
+        var result = page.GetByTestId("void-result");
+        await result.WaitForAsync();
+        Assert.Equal("1", await result.GetAttributeAsync("data-voided"));
+        var text = await result.InnerTextAsync();
+        Assert.Contains("已作废 1 条读数（v1）", text, StringComparison.Ordinal);
+        Assert.Contains("重算后续读数 1 条", text, StringComparison.Ordinal);
+        Assert.Equal(2, await page.GetByTestId("day-readings").Locator("tbody tr").CountAsync());
+        await ShotAsync(page, "23-void-reading-zh");
+        // 135 − 100 = 35 kWh over the day; the void is audited as the manager, with the reason.
+        var day = await fx.Store.SeriesAsync(park, SeriesTarget.Meter("v1"), new DateOnly(2025, 1, 10), new DateOnly(2025, 1, 10), ZeroPark.Domain.Granularity.Day);
+        Assert.Equal(35.0, day.Buckets[0].Value);
+        Assert.Contains(await fx.Store.AuditLogAsync(park), a => a.Action == "void" && a.User == manager && a.Reason == "抄表录入错误：应为 125");
+    }
+
+    [Fact]
     public async Task A_viewer_sees_the_registry_without_forms_and_a_forged_post_is_refused()
     {
         var page = await SignedInAsync(await UserAsync(UserRole.Viewer, ParkA));
@@ -170,6 +207,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         Assert.Equal(403, await PostAsync($"/parks/{ParkA}/registry?handler=Space", new() { ["space_code"] = "x9", ["space_name"] = "X9" }));
         Assert.Equal(403, await PostAsync($"/parks/{ParkA}/meters/chiller?handler=Save", new() { ["name"] = "Hacked", ["carrier"] = "electricity", ["kind"] = "interval", ["unit"] = "kWh" }));
         Assert.Equal(403, await PostAsync($"/parks/{ParkA}/readings", new() { ["meter"] = "chiller", ["at"] = "2025-02-01T10:00", ["value"] = "1", ["reason"] = "x" }));
+        Assert.Equal(403, await PostAsync($"/parks/{ParkA}/readings?handler=Void", new() { ["void_meter"] = "chiller", ["void_from"] = "2025-02-01T10:00", ["void_reason"] = "x" }));
         Assert.Equal(403, await PostAsync($"/parks/{ParkA}/meters/chiller?handler=Fill", new() { ["fill_from"] = "2025-02-01", ["fill_to"] = "2025-02-01" }));
         Assert.Equal(403, await PostAsync($"/parks/{ParkA}/import", new() { ["what"] = "readings" }));
         Assert.Equal("上海一号数据中心园区", (await fx.Store.GetParkAsync(ParkA)).Name);

@@ -69,6 +69,39 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
         return Page();
     }
 
+    /// <summary>What the void form removed (shown as the confirmation), or null.</summary>
+    public VoidResult? Voided { get; private set; }
+
+    /// <summary>Voids one reading (<c>void_from</c>) or an inclusive range (<c>void_from</c>..<c>void_to</c>) of the selected
+    /// meter with a mandatory reason (the store's <c>VoidReadingsAsync</c>, as <c>zeropark void</c> and the API): administrators
+    /// and energy managers only, as the API route.</summary>
+    public async Task<IActionResult> OnPostVoidAsync(string park, CancellationToken ct)
+    {
+        if (!await LoadAsync(park, ct)) return NotFound();
+        if (!CanEditRegistry) return Forbidden();
+        foreach (var f in new[] { "void_meter", "void_from", "void_to", "void_reason" }) Form[f] = Request.Form[f].ToString().Trim();
+        var code = Form["void_meter"] ?? "";
+        if (!Registry.MetersByCode.TryGetValue(code, out var m) || m.IsVirtual) Invalid("void_meter", T("rd.unknownmeter", code));
+        var from = LocalInstant("void_from", Form["void_from"]);
+        var to = string.IsNullOrWhiteSpace(Form["void_to"]) ? from : LocalInstant("void_to", Form["void_to"]);
+        if (string.IsNullOrWhiteSpace(Form["void_reason"])) Invalid("void_reason", T("dm.reasonrequired"));
+        if (Errors.Count == 0)
+        {
+            try
+            {
+                Voided = await Store.VoidReadingsAsync(park, code, from!.Value, to!.Value, Me.Name, Form["void_reason"]!, ct);
+                Form["void_reason"] = null;
+            }
+            catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException)
+            {
+                Show(e);
+            }
+        }
+        var dayText = from is { } t ? Park.Clock.LocalDate(t.ToUnixTimeSeconds() - 1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+        await ShowMeterAsync(park, code, dayText, ct);
+        return Page();
+    }
+
     private async Task ShowMeterAsync(string park, string? meter, string? day, CancellationToken ct)
     {
         if (UserRoles.ReadsAudit(Me.Role))
@@ -96,7 +129,7 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
     public static IEnumerable<string> FlagTags(ReadingFlags f)
     {
         foreach (var flag in new[] { ReadingFlags.Rollover, ReadingFlags.Negative, ReadingFlags.Jump, ReadingFlags.Gap, ReadingFlags.Replacement, ReadingFlags.Estimated, ReadingFlags.Manual, ReadingFlags.First,
-            ReadingFlags.SuspectedReset, ReadingFlags.Reset, ReadingFlags.ResetConfirmed, ReadingFlags.BadReading })
+            ReadingFlags.SuspectedReset, ReadingFlags.SuspectedBadReading, ReadingFlags.Reset, ReadingFlags.ResetConfirmed, ReadingFlags.BadReading })
             if ((f & flag) != 0) yield return T("flag." + ZeroPark.Storage.ZeroParkStore.FlagName(flag));
     }
 
