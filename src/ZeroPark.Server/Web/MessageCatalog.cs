@@ -65,14 +65,16 @@ public static class MessageCatalog
         if (english.Length == 0 || depth > 4) return english;
         var (exact, patterns) = Table.Value;
         if (exact.TryGetValue(english, out var zh)) return zh;
-        // Specific formats first; a list of problems joined by "; " part by part; the bare "{0}: {1}" (field: reason) last.
-        if (Match(english, patterns, depth, generic: false) is { } specific) return specific;
+        // A list of problems joined by "; " part by part when every part has a rendering (so that a format starting with a
+        // placeholder, "{0}: '{1}' is not a date", does not swallow the list); then the specific formats; the bare
+        // "{0}: {1}" (field: reason) last.
         if (english.Contains("; ", StringComparison.Ordinal))
         {
             var parts = english.Split("; ");
             var zhParts = parts.Select(p => ToChinese(p, depth + 1)).ToArray();
             if (zhParts.Where((z, i) => !ReferenceEquals(z, parts[i])).Count() == parts.Length) return string.Join("；", zhParts);
         }
+        if (Match(english, patterns, depth, generic: false) is { } specific) return specific;
         return Match(english, patterns, depth, generic: true) ?? english;
     }
 
@@ -98,14 +100,9 @@ public static class MessageCatalog
     /// <summary>An argument: a nested text, a code with a display name (carrier, system, role, …), or as it is.</summary>
     private static string Argument(string value, int depth)
     {
-        foreach (var prefix in CodePrefixes)
-            if (UiText.TryT(prefix + value) is { } name) return name;
-        if (ZeroPark.Carbon.Sources.TryGet(value, out var source)) return source.NameZh;
+        if (value.Length > 0 && UiText.CodeName(value) is { } name) return name;
         return ToChinese(value, depth + 1);
     }
-
-    /// <summary>UI text key prefixes under which codes have display names.</summary>
-    private static readonly string[] CodePrefixes = ["code."];
 
     /// <summary>Whether <paramref name="text"/> has a Chinese rendering (used by tests).</summary>
     internal static bool Knows(string text) => !ReferenceEquals(ToChinese(text, 0), text) || text.Length == 0;

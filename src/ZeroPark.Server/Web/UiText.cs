@@ -58,8 +58,33 @@ public static class UiText
     /// <summary>A machine-written note or reason object (its English <c>ToString()</c>) in the request's language.</summary>
     public static string M(object? english) => MessageCatalog.Translate(english?.ToString());
 
-    /// <summary>A code (carrier, system, role, plan period, …) by its display name (<c>code.&lt;code&gt;</c>), or the code itself.</summary>
-    public static string Code(string? code) => code is null ? "" : TryT("code." + code) ?? code;
+    /// <summary>A code (carrier, system, role, plan period, flag, …) by its display name, or the code itself when it has none:
+    /// <c>code.&lt;code&gt;</c>, then the families with their own keys (carrier., kind., mrole., role., flag., audit.a.), then
+    /// the system taxonomy and the carbon sources (which carry their Chinese and English names). A list of flags
+    /// ("gap, negative") is named part by part.</summary>
+    public static string Code(string? code)
+    {
+        if (string.IsNullOrEmpty(code)) return "";
+        if (CodeName(code) is { } name) return name;
+        if (code.Contains(',', StringComparison.Ordinal))
+        {
+            var parts = code.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            return string.Join(IsChinese ? "、" : ", ", parts.Select(p => CodeName(p) ?? p));
+        }
+        return code;
+    }
+
+    /// <summary>The display name of <paramref name="code"/>, or null.</summary>
+    public static string? CodeName(string code)
+    {
+        foreach (var prefix in CodeFamilies)
+            if (TryT(prefix + code) is { } name) return name;
+        if (ZeroPark.Domain.SystemTaxonomy.IsKnown(code)) { var n = ZeroPark.Domain.SystemTaxonomy.Get(code); return IsChinese ? n.NameZh : n.NameEn; }
+        if (ZeroPark.Carbon.Sources.TryGet(code, out var s)) return IsChinese ? s.NameZh : s.NameEn;
+        return null;
+    }
+
+    private static readonly string[] CodeFamilies = ["code.", "carrier.", "kind.", "mrole.", "role.", "flag.", "audit.a."];
 
     public static string Lang => IsChinese ? "zh-CN" : "en";
 }

@@ -55,6 +55,18 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
         "MiB", "KiB",
     };
 
+    /// <summary>snake_case identifiers that may be shown as they are: field names a user types into an import file's header
+    /// or the API (quoted in hints), and seeded user data.</summary>
+    private static readonly HashSet<string> AllowedCodes = new(StringComparer.Ordinal)
+    {
+        // column, mapping and setting names a user types (import and factor file headers, --mapping keys, carbon settings)
+        "time_zone", "meter_code_map", "valid_from", "computing_pflops", "revenue_cny",
+        // a carrier and a factor material as written in a meter file or the factor library, quoted in notes
+        "chilled_water", "electricity_residual",
+        // the test park's (and the demo's) meter codes
+        "tx_loss", "tx_lv", "ups_in", "ups_out", "ups_loss", "weather_temp",
+    };
+
     /// <summary>Seeded user data (notes, reasons, names) that is English because a user typed it.</summary>
     private static readonly string[] SeedData = ["park vehicles", "CRAH top-up", "legacy split unit", "re-read on site", "operator.wang", "chiller",
         "Energy test park", "Building 1", "Floor 1", "Room 1", "input assumption"];
@@ -114,12 +126,20 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
                 const t = n.textContent.trim();
                 if (t) out.push(t);
               }
-              document.querySelectorAll('[title],[placeholder]').forEach(e => { if (e.title) out.push(e.title); });
+              // Tooltips (marked with a leading \u0001): checked for English sentences, and they may show a raw code.
+              document.querySelectorAll('[title]').forEach(e => { if (e.title) out.push('\u0001' + e.title); });
               return out;
             }
             """);
-        foreach (var t in texts)
+        foreach (var text in texts)
         {
+            var tooltip = text.StartsWith('\u0001');
+            var t = tooltip ? text[1..] : text;
+            // A raw snake_case code (cooling_load, suspected_reset) in visible text: codes are shown by their display name
+            // (UiText.Code), the identifier itself only inside translate="no" (a monospace suffix) or a tooltip.
+            if (!tooltip)
+                foreach (Match c in SnakeCode().Matches(Command().Replace(t, " ")))
+                    if (!AllowedCodes.Contains(c.Value)) found.Add($"{where}: raw code '{c.Value}' in: {t}");
             var rest = Command().Replace(SeedData.Aggregate(t, (s, d) => s.Replace(d, " ", StringComparison.Ordinal)), " ");
             // Chinese text (and its punctuation) separates runs: "dataset、material" lists codes, it is not an English sentence.
             if (NonAscii().Split(rest).Any(IsEnglishSentence)) found.Add($"{where}: {t}");
@@ -138,6 +158,10 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
         }
         return false;
     }
+
+    /// <summary>A snake_case code: lower-case words joined by '_' (not part of a dotted or hyphenated name, a path or an e-mail).</summary>
+    [GeneratedRegex(@"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-]|\.\w)")]
+    private static partial Regex SnakeCode();
 
     [GeneratedRegex(@"[^\x00-\x7F]+")]
     private static partial Regex NonAscii();

@@ -237,13 +237,13 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-racks_total").FillAsync("12");
         await page.GetByTestId("f-racks_in_use").FillAsync("15");
         await page.GetByTestId("park-save").ClickAsync();
-        Assert.Equal("must be between 0 and racks_total", await page.GetByTestId("err-racks_in_use").InnerTextAsync());
+        Assert.Equal("须在 0 与机架总数（racks_total）之间", await page.GetByTestId("err-racks_in_use").InnerTextAsync());
         Assert.Contains("在用机架数", await page.GetByTestId("dm-error").InnerTextAsync(), StringComparison.Ordinal);
         await ShotAsync(page, "23-registry-error-zh");
         Assert.Equal(9, (await fx.Store.GetParkAsync(ParkA)).RacksInUse);
         await page.GetByTestId("f-design_it_kw").FillAsync("-5");
         await page.GetByTestId("park-save").ClickAsync();
-        Assert.Equal("must not be negative", await page.GetByTestId("err-design_it_kw").InnerTextAsync());
+        Assert.Equal("不能为负数", await page.GetByTestId("err-design_it_kw").InnerTextAsync());
         Assert.Contains("设计 IT 容量", await page.GetByTestId("dm-error").InnerTextAsync(), StringComparison.Ordinal);
         await page.GetByTestId("f-design_it_kw").FillAsync("250");
         await page.GetByTestId("f-racks_in_use").FillAsync("10");
@@ -268,7 +268,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-space_code").FillAsync("B1 R2!");
         await page.GetByTestId("f-space_name").FillAsync("Bad");
         await page.GetByTestId("space-add").ClickAsync();
-        Assert.Contains("must be lowercase letters", await page.GetByTestId("err-space_code").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("只能包含小写字母", await page.GetByTestId("err-space_code").InnerTextAsync(), StringComparison.Ordinal);
         await ShotAsync(page, "24-registry-zh");
 
         // A virtual meter: a formula naming an unknown meter is refused under the formula field; then created.
@@ -282,7 +282,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-role").SelectOptionAsync("check");
         await page.GetByTestId("f-formula").FillAsync("chiller + crah2");
         await page.GetByTestId("meter-save").ClickAsync();
-        Assert.Contains("unknown meter 'crah2'", await page.GetByTestId("err-formula").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("不存在的表计“crah2”", await page.GetByTestId("err-formula").InnerTextAsync(), StringComparison.Ordinal);
         await page.GetByTestId("f-formula").FillAsync("chiller + crah");
         await page.GetByTestId("meter-save").ClickAsync();
         await page.WaitForURLAsync($"**/parks/{ParkA}/meters/cooling_total?saved=true");
