@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using ZeroPark.Domain;
 using ZeroPark.EnergyManagement;
 using ZeroPark.Server.Web;
-using ZeroPark.Storage.Import;
+using ZeroPark.Application.Readings.Import;
 
 namespace ZeroPark.Tests.Web;
 
