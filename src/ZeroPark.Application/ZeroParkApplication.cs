@@ -37,6 +37,8 @@ public static class ZeroParkApplication
         services.AddSingleton<DeviceAnalysisService>();
         services.AddSingleton<CarbonService>();
         services.AddSingleton<CarbonAnalysisService>();
+        // The energy KPI's CUE numerator: an energy-side interface the carbon module implements (energy does not call carbon).
+        services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
         return services;

@@ -38,7 +38,7 @@ public sealed record EmissionBucket(DateTimeOffset Start, DateTimeOffset End, do
 /// Saved inventories are versions: a changed factor, correction or late data gives a new version with a diff; a finalized
 /// version never changes.
 /// </summary>
-public sealed class CarbonService(ZeroParkStore store)
+public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.EnergyManagement.ICueEmissionSource
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -168,7 +168,7 @@ public sealed class CarbonService(ZeroParkStore store)
     {
         var reg = await store.GetRegistryAsync(park, ct);
         var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
-        var library = new FactorLibrary(await store.Carbon.FactorsAsync(ct));
+        var library = await store.Carbon.LibraryAsync(ct);
         var place = new Place(reg.Park.Province, reg.Park.GridRegion);
         var dataset = settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS";
         return day => library.Choose(FactorKind.Emission, "electricity", "CO2", day, AccountingMethod.Ghgp, place, dataset: dataset);
@@ -190,15 +190,52 @@ public sealed class CarbonService(ZeroParkStore store)
     {
         if (g == Granularity.QuarterHour) throw new ValidationException("by", "emissions are given per hour, day, month or year");
         var ctx = await ContextAsync(park, node, from, to, options, ct);
-        var space = ctx.SpaceCode;
         // Factors are chosen per day: the fine series is hourly or daily, coarser buckets are sums of days.
         var fine = g == Granularity.Hour ? Granularity.Hour : Granularity.Day;
+        var (rows, hasGrid, hasIt) = await FineRowsAsync(ctx, park, from, to, fine, method, gwp, withIt: true, ct);
+        if (g is Granularity.Hour or Granularity.Day) return rows;
+
+        // Months and years: the sums of their days.
+        var gridTarget = SeriesTarget.Node(ctx.SpaceCode, role: MeterRole.FacilityInput, carrier: Carrier.Electricity);
+        var itTarget = SeriesTarget.Node(ctx.SpaceCode, role: MeterRole.ItLoad, carrier: Carrier.Electricity);
+        var coarse = await store.SeriesAsync(park, hasGrid ? gridTarget : itTarget, from, to, g, ct);
+        if (!hasGrid && !hasIt) return [];
+        return coarse.Buckets.Select(cb =>
+        {
+            var days = rows.Where(r => r.Start >= cb.Start && r.Start < cb.End).ToList();
+            static double? Sum(IEnumerable<double?> v) => v.Where(x => x is not null).Select(x => x!.Value).DefaultIfEmpty().Aggregate((double?)null, (a, x) => (a ?? 0) + x);
+            return Bucket(cb.Start, cb.End, days.Any(d => d.GridKwh is not null) ? Sum(days.Select(d => d.GridKwh)) : null,
+                days.Any(d => d.ItKwh is not null) ? Sum(days.Select(d => d.ItKwh)) : null,
+                days.Sum(d => d.Scope2LocationT), days.Sum(d => d.Scope1MeteredT), days.Sum(d => d.Scope1RecordedT), days.SelectMany(d => d.FactorIds).Distinct().ToList());
+        }).ToList();
+    }
+
+    /// <summary>CUE's numerator per local day for the energy KPI (<see cref="ZeroPark.Application.EnergyManagement.ICueEmissionSource"/>):
+    /// the same days as <see cref="SeriesAsync(string, string?, DateOnly, DateOnly, Granularity, AccountingMethod, GwpSet, CancellationToken)"/>
+    /// by day (GHG Protocol, AR6, the park's settings), from a context holding only what CUE needs: the factor library, the
+    /// fuel meters and the combustion records (no purchased-energy meter series, no instruments, no IT series).</summary>
+    public async Task<ZeroPark.Application.EnergyManagement.CueEmissions> CueDailyAsync(string park, string? node, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        var ctx = await ContextAsync(park, node, from, to, null, ct, cueOnly: true);
+        var (rows, _, _) = await FineRowsAsync(ctx, park, from, to, Granularity.Day, AccountingMethod.Ghgp, GwpSet.AR6, withIt: false, ct);
+        var library = ctx.Library;
+        var place = ctx.Place;
+        var dataset = ctx.GridDataset;
+        return new(day => library.Choose(FactorKind.Emission, "electricity", "CO2", day, AccountingMethod.Ghgp, place, dataset: dataset),
+            rows.Select(r => new ZeroPark.Application.EnergyManagement.CueDay(r.Start, r.GridKwh is not null, r.Scope2LocationT, r.Scope1MeteredT + r.Scope1RecordedT)).ToList());
+    }
+
+    /// <summary>The hourly or daily rows: grid × the day's factor, metered and recorded combustion, IT energy (<paramref name="withIt"/>).</summary>
+    private async Task<(List<EmissionBucket> Rows, bool HasGrid, bool HasIt)> FineRowsAsync(Ctx ctx, string park, DateOnly from, DateOnly to, Granularity fine,
+        AccountingMethod method, GwpSet gwp, bool withIt, CancellationToken ct)
+    {
+        var space = ctx.SpaceCode;
         var gridTarget = SeriesTarget.Node(space, role: MeterRole.FacilityInput, carrier: Carrier.Electricity);
         var itTarget = SeriesTarget.Node(space, role: MeterRole.ItLoad, carrier: Carrier.Electricity);
         var hasGrid = ctx.Registry.MetersById.Values.Any(m => m.Role == MeterRole.FacilityInput && m.Carrier == Carrier.Electricity);
         var hasIt = ctx.Registry.MetersById.Values.Any(m => m.Role == MeterRole.ItLoad);
         var grid = hasGrid ? await store.SeriesAsync(park, gridTarget, from, to, fine, ct) : null;
-        var it = hasIt ? await store.SeriesAsync(park, itTarget, from, to, fine, ct) : null;
+        var it = hasIt && (withIt || !hasGrid) ? await store.SeriesAsync(park, itTarget, from, to, fine, ct) : null;
 
         // Combustion: metered fuel at the period's per-unit rate of each fuel, entered records on their date.
         InventoryResult Run(IEnumerable<Activity> activities, DateOnly a, DateOnly b) => InventoryCalculator.Compute(new InventoryRequest
@@ -232,21 +269,9 @@ public sealed class CarbonService(ZeroParkStore store)
             var s1 = fuelSeries.Sum(fs => (fs.Series.Buckets[i].Value ?? 0) * fs.Rate);
             // An entered record counts in the bucket holding the start of its day.
             var rec = recorded.Where(r => ctx.Registry.Clock.LocalDate(b.Start.ToUnixTimeSeconds()) == r.Date && (fine == Granularity.Day || IsFirstHourOfDay(ctx, b.Start))).Sum(r => r.T);
-            rows.Add(Bucket(b.Start, b.End, gridKwh, itKwh, s2, s1, rec, f is null ? [] : [f.Record.Id]));
+            rows.Add(Bucket(b.Start, b.End, gridKwh, withIt ? itKwh : null, s2, s1, rec, f is null ? [] : [f.Record.Id]));
         }
-        if (g is Granularity.Hour or Granularity.Day) return rows;
-
-        // Months and years: the sums of their days.
-        var coarse = await store.SeriesAsync(park, hasGrid ? gridTarget : itTarget, from, to, g, ct);
-        if (!hasGrid && !hasIt) return [];
-        return coarse.Buckets.Select(cb =>
-        {
-            var days = rows.Where(r => r.Start >= cb.Start && r.Start < cb.End).ToList();
-            static double? Sum(IEnumerable<double?> v) => v.Where(x => x is not null).Select(x => x!.Value).DefaultIfEmpty().Aggregate((double?)null, (a, x) => (a ?? 0) + x);
-            return Bucket(cb.Start, cb.End, days.Any(d => d.GridKwh is not null) ? Sum(days.Select(d => d.GridKwh)) : null,
-                days.Any(d => d.ItKwh is not null) ? Sum(days.Select(d => d.ItKwh)) : null,
-                days.Sum(d => d.Scope2LocationT), days.Sum(d => d.Scope1MeteredT), days.Sum(d => d.Scope1RecordedT), days.SelectMany(d => d.FactorIds).Distinct().ToList());
-        }).ToList();
+        return (rows, hasGrid, hasIt);
     }
 
     private static bool IsFirstHourOfDay(Ctx ctx, DateTimeOffset start) =>
@@ -270,7 +295,9 @@ public sealed class CarbonService(ZeroParkStore store)
     internal sealed record Ctx(ParkRegistry Registry, string Boundary, string? SpaceCode, Place Place, FactorLibrary Library, List<Activity> Activities,
         IReadOnlyList<Instrument> Instruments, double InstrumentShare, string GridDataset, ResidualMode Residual, IReadOnlyList<Meter> Meters, List<string> Notes);
 
-    internal async Task<Ctx> ContextAsync(string park, string? node, DateOnly from, DateOnly to, InventoryOptions? options, CancellationToken ct)
+    /// <param name="cueOnly">Only what CUE's numerator needs: metered activity of combustion sources (<see cref="Cue.CombustionSources"/>),
+    /// combustion records, no instruments and no boundary share (they touch market-based scope 2 only).</param>
+    internal async Task<Ctx> ContextAsync(string park, string? node, DateOnly from, DateOnly to, InventoryOptions? options, CancellationToken ct, bool cueOnly = false)
     {
         if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
         if (to.DayNumber - from.DayNumber > 366 * 20) throw new ValidationException("to", "range is longer than 20 years");
@@ -280,12 +307,12 @@ public sealed class CarbonService(ZeroParkStore store)
         if (boundary != reg.Park.Code && !reg.SpacesByCode.TryGetValue(boundary, out space))
             throw new NotFoundException($"node '{boundary}' not found in park '{reg.Park.Code}' (expected a building, floor or room code, or the park code)");
         var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
-        var library = new FactorLibrary(await store.Carbon.FactorsAsync(ct));
+        var library = await store.Carbon.LibraryAsync(ct);
         var notes = new List<string>();
         var meters = reg.MetersById.Values.Where(m => !m.IsVirtual && !m.IsInstantaneous && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
 
         var activities = new List<Activity>();
-        var metered = meters.Select(m => (Meter: m, Spec: MeteredSource(m))).Where(x => x.Spec is not null).ToList();
+        var metered = meters.Select(m => (Meter: m, Spec: MeteredSource(m))).Where(x => x.Spec is not null && (!cueOnly || Cue.CountsCombustion(x.Spec.Value.Source))).ToList();
         var tasks = metered.Select(x => (x.Meter, x.Spec!.Value, Task: store.SeriesAsync(park, SeriesTarget.Meter(x.Meter.Code), from, to, Granularity.Month, ct))).ToList();
         await Task.WhenAll(tasks.Select(t => t.Task));
         foreach (var (m, spec, task) in tasks)
@@ -316,6 +343,7 @@ public sealed class CarbonService(ZeroParkStore store)
 
         foreach (var a in await store.Carbon.ActivitiesAsync(park, from, to, ct))
         {
+            if (cueOnly && !Cue.CountsCombustion(a.Source)) continue;
             if (space is not null && (a.Space is null || !reg.SpacesByCode.TryGetValue(a.Space, out var s) || !reg.IsUnder(s.Id, space.Id))) continue;
             activities.Add(new Activity
             {
@@ -329,7 +357,7 @@ public sealed class CarbonService(ZeroParkStore store)
 
         // Instruments belong to the park; a building gets its share of them by its share of the park's grid electricity.
         var share = 1.0;
-        if (space is not null)
+        if (space is not null && !cueOnly)
         {
             var parkGrid = await store.SeriesAsync(park, SeriesTarget.Node(null, role: MeterRole.FacilityInput, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
             var mine = activities.Where(a => a.Source == "purchased_electricity").Sum(a => ActivityUnits.Convert(a.Quantity, Units.KilowattHour));
@@ -337,7 +365,7 @@ public sealed class CarbonService(ZeroParkStore store)
         }
         var grid = options?.GridDataset ?? settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS";
         var residual = options?.Residual ?? ParseResidual(settings.GetValueOrDefault(SettingResidual)) ?? ResidualMode.Residual;
-        return new Ctx(reg, boundary, space?.Code, new Place(reg.Park.Province, reg.Park.GridRegion), library, activities, await store.Carbon.InstrumentsAsync(park, ct), share,
+        return new Ctx(reg, boundary, space?.Code, new Place(reg.Park.Province, reg.Park.GridRegion), library, activities, cueOnly ? [] : await store.Carbon.InstrumentsAsync(park, ct), share,
             grid, residual, meters, notes);
     }
 

@@ -65,6 +65,23 @@ public sealed class CarbonStore(ZeroParkStore db)
         return await LoadFactorsAsync(c, null);
     }
 
+    private sealed class FactorStamp { public long N { get; set; } public long MaxId { get; set; } }
+
+    private volatile Tuple<long, long, ZeroPark.Carbon.FactorLibrary>? _library;
+
+    /// <summary>The factor library, read again only when the table changed: records are only ever added (a new value is a new
+    /// version row), so the count and the highest id identify the library's version, also across processes sharing the store.</summary>
+    public async Task<ZeroPark.Carbon.FactorLibrary> LibraryAsync(CancellationToken ct = default)
+    {
+        await EnsureBuiltinFactorsAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
+        var stamp = await c.QuerySingleAsync<FactorStamp>("SELECT COUNT(*) AS N, COALESCE(MAX(id), 0) AS MaxId FROM carbon_factors");
+        if (_library is { } cached && cached.Item1 == stamp.N && cached.Item2 == stamp.MaxId) return cached.Item3;
+        var library = new ZeroPark.Carbon.FactorLibrary(await LoadFactorsAsync(c, null));
+        _library = Tuple.Create(stamp.N, stamp.MaxId, library);
+        return library;
+    }
+
     /// <summary>Adds factor records: a record whose key (dataset, kind, material, gas, level, region, application, valid-from)
     /// exists becomes its next version (the old version stays for the results that used it); identical content is skipped.
     /// Returns the stored records (new or unchanged).</summary>

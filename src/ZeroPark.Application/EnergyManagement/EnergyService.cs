@@ -15,9 +15,9 @@ namespace ZeroPark.Application.EnergyManagement;
 /// (electricity); cooling, power and auxiliary = the <c>cooling</c>, <c>power</c> and <c>aux</c> system nodes (summable meters
 /// and virtual loss meters); water = Σ water_input (m³); reused = Σ reused_heat (any energy carrier, kWh).</para>
 /// </summary>
-public sealed class EnergyService(ZeroParkStore store, Carbon.CarbonService carbonService)
+public sealed class EnergyService(ZeroParkStore store, ICueEmissionSource cueSource)
 {
-    /// <summary>Without dependency injection (tests, tools): its own carbon service over the same store.</summary>
+    /// <summary>Without dependency injection (tests, tools): the carbon module's CUE source over the same store.</summary>
     public EnergyService(ZeroParkStore store) : this(store, new Carbon.CarbonService(store)) { }
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -54,10 +54,10 @@ public sealed class EnergyService(ZeroParkStore store, Carbon.CarbonService carb
         var data = await FetchAsync(ctx, KpiDefs.Where(ctx.Has).Select(d => (d.Key, Targets(ctx, d))), ct);
         var boundary = Boundary(ctx);
         var park = ctx.Registry.Park;
-        // CUE (one definition, Cue): the carbon module's energy-related emissions per day, summed over each bucket.
-        var carbon = carbonService;
-        var gridFactor = await carbon.GridFactorsAsync(park.Code, ct);
-        var emissionDays = await carbon.SeriesAsync(park.Code, node, from, to, Granularity.Day, ZeroPark.Carbon.AccountingMethod.Ghgp, ZeroPark.Carbon.GwpSet.AR6, ct);
+        // CUE (one definition, Cue): grid electricity × each day's location factor + combustion per day, summed over each bucket.
+        var cue = await cueSource.CueDailyAsync(park.Code, node, from, to, ct);
+        var gridFactor = cue.GridFactor;
+        var emissionDays = cue.Days;
         var rows = new List<KpiRow>(ctx.Buckets.Count);
         for (var i = 0; i < ctx.Buckets.Count; i++)
         {
@@ -88,11 +88,11 @@ public sealed class EnergyService(ZeroParkStore store, Carbon.CarbonService carb
             if (gridFactor(ctx.Registry.Clock.LocalDate(start.ToUnixTimeSeconds())) is { } gf)
             {
                 var days = emissionDays.Where(d => d.Start >= start && d.Start < end).ToList();
-                var combustion = Emissions.FromTonnesCo2e(days.Sum(d => d.Scope1MeteredT + d.Scope1RecordedT));
+                var combustion = Emissions.FromTonnesCo2e(days.Sum(d => d.CombustionT));
                 inputs = inputs with
                 {
                     GridEmissionFactor = gf.EnergyFactor,
-                    GridEmissions = days.Any(d => d.GridKwh is not null) ? Emissions.FromTonnesCo2e(days.Sum(d => d.Scope2LocationT)) : null,
+                    GridEmissions = days.Any(d => d.HasGrid) ? Emissions.FromTonnesCo2e(days.Sum(d => d.GridLocationT)) : null,
                     OtherEmissions = combustion,
                 };
                 notes.Add($"cue: grid electricity × {gf.Record.Value.ToString(Inv)} {gf.Record.Unit} ({gf.Record.Citation}, the location-based factor of each day) " +
