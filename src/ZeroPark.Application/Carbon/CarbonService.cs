@@ -217,18 +217,17 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
     public async Task<ZeroPark.Application.EnergyManagement.CueEmissions> CueDailyAsync(string park, string? node, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         var ctx = await ContextAsync(park, node, from, to, null, ct, cueOnly: true);
-        var (rows, _, _) = await FineRowsAsync(ctx, park, from, to, Granularity.Day, AccountingMethod.Ghgp, GwpSet.AR6, withIt: false, ct);
-        var library = ctx.Library;
-        var place = ctx.Place;
-        var dataset = ctx.GridDataset;
-        return new(day => library.Choose(FactorKind.Emission, "electricity", "CO2", day, AccountingMethod.Ghgp, place, dataset: dataset),
+        var choose = GridChooser(ctx, AccountingMethod.Ghgp);
+        var (rows, _, _) = await FineRowsAsync(ctx, park, from, to, Granularity.Day, AccountingMethod.Ghgp, GwpSet.AR6, withIt: false, ct, choose);
+        return new(choose,
             rows.Select(r => new ZeroPark.Application.EnergyManagement.CueDay(r.Start, r.GridKwh is not null, r.Scope2LocationT, r.Scope1MeteredT + r.Scope1RecordedT)).ToList());
     }
 
     /// <summary>The hourly or daily rows: grid × the day's factor, metered and recorded combustion, IT energy (<paramref name="withIt"/>).</summary>
     private async Task<(List<EmissionBucket> Rows, bool HasGrid, bool HasIt)> FineRowsAsync(Ctx ctx, string park, DateOnly from, DateOnly to, Granularity fine,
-        AccountingMethod method, GwpSet gwp, bool withIt, CancellationToken ct)
+        AccountingMethod method, GwpSet gwp, bool withIt, CancellationToken ct, Func<DateOnly, FactorChoice?>? choose = null)
     {
+        choose ??= GridChooser(ctx, method);
         var space = ctx.SpaceCode;
         var gridTarget = SeriesTarget.Node(space, role: MeterRole.FacilityInput, carrier: Carrier.Electricity);
         var itTarget = SeriesTarget.Node(space, role: MeterRole.ItLoad, carrier: Carrier.Electricity);
@@ -262,7 +261,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         {
             var b = buckets[i];
             var day = ctx.Registry.Clock.LocalDate(b.Start.ToUnixTimeSeconds());
-            var f = ctx.Library.Choose(FactorKind.Emission, "electricity", "CO2", day, method, ctx.Place, dataset: ctx.GridDataset);
+            var f = choose(day);
             double? gridKwh = grid?.Buckets[i].Value;
             double? itKwh = it?.Buckets[i].Value;
             var s2 = gridKwh is { } gk && f is not null ? (Energy.FromKilowattHours(gk) * f.EnergyFactor).TonnesCo2e : 0;
@@ -272,6 +271,15 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
             rows.Add(Bucket(b.Start, b.End, gridKwh, withIt ? itKwh : null, s2, s1, rec, f is null ? [] : [f.Record.Id]));
         }
         return (rows, hasGrid, hasIt);
+    }
+
+    /// <summary>The location-based grid factor of a day, chosen once per day (an hourly series asks 24 times; one request only,
+    /// not thread-safe).</summary>
+    private static Func<DateOnly, FactorChoice?> GridChooser(Ctx ctx, AccountingMethod method)
+    {
+        var memo = new Dictionary<DateOnly, FactorChoice?>();
+        return day => memo.TryGetValue(day, out var f) ? f
+            : memo[day] = ctx.Library.Choose(FactorKind.Emission, "electricity", "CO2", day, method, ctx.Place, dataset: ctx.GridDataset);
     }
 
     private static bool IsFirstHourOfDay(Ctx ctx, DateTimeOffset start) =>
