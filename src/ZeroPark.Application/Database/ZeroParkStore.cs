@@ -7,6 +7,7 @@ using ZeroPark.Application.Users;
 using ZeroPark.Application.Carbon;
 using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Application.Dashboards;
+using ZeroPark.Application.Registry;
 
 namespace ZeroPark.Application;
 
@@ -35,6 +36,8 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         BalanceGroups = new BalanceGroupStore(this);
         Plans = new PlanStore(this);
         Tariffs = new TariffStore(this);
+        ApiKeys = new ApiKeyStore(this);
+        Audit = new AuditStore(this);
     }
 
     /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
@@ -54,6 +57,12 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>Time-of-use tariff versions per park (module <c>EnergyManagement</c>).</summary>
     public TariffStore Tariffs { get; }
+
+    /// <summary>Gateway API keys per park (module <c>Registry</c>).</summary>
+    public ApiKeyStore ApiKeys { get; }
+
+    /// <summary>The audit log, read side (module <c>Registry</c>).</summary>
+    public AuditStore Audit { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }

@@ -82,7 +82,7 @@ internal static class QueryEndpoints
             {
                 var max = Query.Int(limit, "limit", 200, 1, 10_000);
                 await store.GetParkAsync(park, ct);
-                return TypedResults.Ok(await store.AuditLogAsync(park, max, ct));
+                return TypedResults.Ok(await store.Audit.AuditLogAsync(park, max, ct));
             })
             .WithSummary("The park's audit log, newest first (registry changes, corrections with old and new value, manual entries)")
             .ProducesValidationProblem()

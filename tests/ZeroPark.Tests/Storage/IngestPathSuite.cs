@@ -96,7 +96,7 @@ public abstract class IngestPathSuite : IAsyncLifetime
         var s = await Ingest(P("pdu1", "2025-01-01T23:30:00+08:00", 112), P("pdu1", "2025-01-02T00:30:00+08:00", 134));
         Assert.Equal((1, 1), (s.Accepted, s.Corrected));
         Assert.Equal([0.0, 12.0, 3.0, 6.0], (await Values(SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.QuarterHour))[^4..]);
-        var entry = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "correct");
+        var entry = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "correct");
         Assert.Equal(("110", "112"), (entry.OldValue, entry.NewValue));
         // Late data: pdu2 Jan 2 00:00 → 45, before its first reading. It belongs to Jan 1 (23:00 hour), a day pdu2 had no
         // block for, while the IT aggregate's Jan 1 block exists. 00:00 becomes pdu2's first reading (Δ 0) and 00:15 gets

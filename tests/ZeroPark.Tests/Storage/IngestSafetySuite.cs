@@ -129,7 +129,7 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         var r45 = readings.Single(r => r.Value == 135);
         Assert.Equal(25, r45.Delta);
         Assert.True((r45.Flags & ReadingFlags.Gap) != 0);
-        var audit = (await Store.AuditLogAsync("p1")).First(a => a.Action == "void");
+        var audit = (await Store.Audit.AuditLogAsync("p1")).First(a => a.Action == "void");
         Assert.Equal(("alice", "typo: 1250 for 125", "PDU-A1@2025-01-01T00:30:00+08:00"), (audit.User, audit.Reason, audit.EntityKey));
         Assert.Contains("2025-01-01T00:30:00+08:00=1250", audit.OldValue);
         // Voiding again finds nothing; a reason is required.

@@ -91,7 +91,7 @@ public abstract class ResetSuite : IAsyncLifetime
         var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal(80.0, hours.Buckets[1].Value);
         Assert.Empty(await Store.ResetSuspectsAsync("p1"));
-        var audit = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "confirm_reset");
+        var audit = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "confirm_reset");
         Assert.Equal(("alice", "register cleared by the vendor", "suspected_reset", "reset"), (audit.User, audit.Reason, audit.OldValue, audit.NewValue));
         Assert.StartsWith("m1@2025-01-01T01:15:00", audit.EntityKey);
         var r = (await Store.MeterReadingsAsync("p1", "m1", Jan1, Jan1))[4];
@@ -234,11 +234,11 @@ public abstract class ResetSuite : IAsyncLifetime
         Assert.Equal(60.0, (await Store.LatestReadingsAsync("p1")).Single(l => l.Meter == "old").Value);
         // The park's total follows: 20 + 20.
         Assert.Equal(40.0, (await Store.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
-        var audit = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "recompute");
+        var audit = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "recompute");
         Assert.Equal(("admin", "old", "2 readings changed"), (audit.User, audit.EntityKey, audit.NewValue));
         // Every meter again: nothing changes any more; the meters with readings are audited.
         Assert.All(await Store.RecomputeReadingsAsync("p1", null, "admin"), d => Assert.Equal(0, d.Changed));
-        Assert.Equal(3, (await Store.AuditLogAsync("p1")).Count(a => a.Action == "recompute"));
+        Assert.Equal(3, (await Store.Audit.AuditLogAsync("p1")).Count(a => a.Action == "recompute"));
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public abstract class ResetSuite : IAsyncLifetime
         await Ingest(Series("m1", 100, 110, 120, 130, 50, 60));
         await Store.ConfirmResetAsync("p1", "m1", At(5), ResetResolution.Replacement, 135, "alice", null);
         Assert.Equal((45.0, 0), await Day("m1"));
-        var audit = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "confirm_reset");
+        var audit = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "confirm_reset");
         Assert.Equal("replacement old_final=135", audit.NewValue);
         var r = (await Store.MeterReadingsAsync("p1", "m1", Jan1, Jan1))[4];
         Assert.Equal((ReadingFlags.Replacement | ReadingFlags.Manual, 5.0, (double?)135), (r.Flags, r.Delta, r.OldFinal));
@@ -282,7 +282,7 @@ public abstract class ResetSuite : IAsyncLifetime
         Assert.Equal((90.0, 0), await Day("m1"));
         Assert.Equal(90.0, await Month("m1"));
         Assert.Empty(await Store.ResetSuspectsAsync("p1"));
-        Assert.Contains(await Store.AuditLogAsync("p1"), a => a.Action == "update" && a.NewValue!.Contains("resets_normal=True"));
+        Assert.Contains(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "update" && a.NewValue!.Contains("resets_normal=True"));
         // And off again: 40, the suspect is back.
         await Store.UpdateMeterAsync("p1", "m1", new MeterDraft("m1", "M1", "electricity", "cumulative", "kWh"), "alice");
         Assert.Equal((40.0, 1), await Day("m1"));

@@ -84,7 +84,7 @@ public abstract class StorageSuite : IAsyncLifetime
         Assert.Equal(8, hours.Buckets[1].Value);                    // [00:15, 00:30): 120 − 112
         day = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(20, day.Buckets[0].Value);
-        var audit = await Store.AuditLogAsync("p1");
+        var audit = await Store.Audit.AuditLogAsync("p1");
         var entry = Assert.Single(audit, a => a.Action == "correct");
         Assert.Equal(("110", "112", "tester"), (entry.OldValue, entry.NewValue, entry.User));
     }
@@ -121,7 +121,7 @@ public abstract class StorageSuite : IAsyncLifetime
         Assert.Contains(q.FlaggedReadings!, f => f.Flags.Contains("suspected_reset"));
         Assert.Contains(q.FlaggedReadings!, f => f.Flags.Contains("rollover"));
         Assert.Contains(q.FlaggedReadings!, f => f.Flags.Contains("replacement"));
-        Assert.Contains(await Store.AuditLogAsync("p1"), a => a.Action == "replace" && a.Reason == "meter swap");
+        Assert.Contains(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "replace" && a.Reason == "meter swap");
     }
 
     [Fact]
@@ -213,7 +213,7 @@ public abstract class StorageSuite : IAsyncLifetime
     {
         await Assert.ThrowsAsync<ValidationException>(() => Store.ManualEntryAsync("p1", "water", DateTimeOffset.Parse("2025-01-01T08:00:00+08:00"), 12, "ann", ""));
         await Store.ManualEntryAsync("p1", "water", DateTimeOffset.Parse("2025-01-01T08:00:00+08:00"), 12, "ann", "monthly hand reading");
-        var e = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "manual_entry");
+        var e = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "manual_entry");
         Assert.Equal(("ann", "monthly hand reading", "12"), (e.User, e.Reason, e.NewValue));
     }
 

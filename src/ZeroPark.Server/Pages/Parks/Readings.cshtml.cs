@@ -105,7 +105,7 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
     private async Task ShowMeterAsync(string park, string? meter, string? day, CancellationToken ct)
     {
         if (UserRoles.ReadsAudit(Me.Role))
-            Recent = (await Store.AuditLogAsync(park, 200, ct)).Where(a => a.Entity == "reading").Take(RecentChanges).ToList();
+            Recent = (await Store.Audit.AuditLogAsync(park, 200, ct)).Where(a => a.Entity == "reading").Take(RecentChanges).ToList();
         if (string.IsNullOrWhiteSpace(meter) || !Registry.MetersByCode.TryGetValue(meter.Trim(), out var m) || m.IsVirtual) return;
         Selected = m;
         var latest = (await Store.LatestReadingsAsync(park, ct)).FirstOrDefault(l => l.Meter == m.Code);
