@@ -317,7 +317,7 @@ public static class CliApp
                 ? SeriesTarget.Meter(m)
                 : SeriesTarget.Node(pr.GetValue(space), pr.GetValue(system), pr.GetValue(role) is { } r ? (Codes.TryRole(r, out var rr) ? rr : throw new ValidationException("role", $"unknown role '{r}'")) : null,
                     Codes.TryCarrier(pr.GetValue(carrier)!, out var c) ? c : throw new ValidationException("carrier", $"unknown carrier '{pr.GetValue(carrier)}'"));
-            var res = await store.SeriesAsync(pr.GetValue(ParkOpt)!, target, Date(pr, FromOpt), Date(pr, ToOpt), ParseBy(pr.GetValue(by)!), ct);
+            var res = await store.Queries.SeriesAsync(pr.GetValue(ParkOpt)!, target, Date(pr, FromOpt), Date(pr, ToOpt), ParseBy(pr.GetValue(by)!), ct);
             var rows = res.Buckets.Select(b => new object?[] { b.Start, b.End, b.Value, res.Unit, b.Quality.Label, Math.Round(b.Quality.Completeness * 100, 2) }).ToList();
             Output.Write(pr.GetValue(FormatOpt)!, ["start", "end", "value", "unit", "quality", "completeness"], rows,
                 pr.GetValue(FormatOpt) == "json" ? res.Buckets.Select(b => new
@@ -337,7 +337,7 @@ public static class CliApp
         var cmd = new Command("quality", "data-quality report per meter: completeness %, gaps, flagged readings, last reading") { Db, ParkOpt, meter, FromOpt, ToOpt, FormatOpt };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var q = await store.DataQualityAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter), Date(pr, FromOpt), Date(pr, ToOpt), ct);
+            var q = await store.Queries.DataQualityAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter), Date(pr, FromOpt), Date(pr, ToOpt), ct);
             if (pr.GetValue(FormatOpt) == "json") { Output.WriteJson(q); return 0; }
             Output.Write(pr.GetValue(FormatOpt)!, ["meter", "expected", "received", "completeness_%", "flagged", "estimated", "last_reading", "last_value"],
                 q.Select(x => new object?[] { x.Meter, x.Expected, x.Received, x.CompletenessPercent, x.Flagged, x.Estimated, x.LastReadingAt, x.LastValue }));
@@ -356,7 +356,7 @@ public static class CliApp
         var cmd = new Command("latest", "latest reading of every meter") { Db, ParkOpt, FormatOpt };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var l = await store.LatestReadingsAsync(pr.GetValue(ParkOpt)!, ct);
+            var l = await store.Queries.LatestReadingsAsync(pr.GetValue(ParkOpt)!, ct);
             Output.Write(pr.GetValue(FormatOpt)!, ["meter", "at", "value"], l.OrderBy(x => x.Meter, StringComparer.Ordinal).Select(x => new object?[] { x.Meter, x.At, x.Value }));
             return 0;
         }));

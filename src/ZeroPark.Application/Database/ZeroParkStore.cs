@@ -7,6 +7,7 @@ using ZeroPark.Application.Users;
 using ZeroPark.Application.Carbon;
 using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Application.Dashboards;
+using ZeroPark.Application.Readings;
 using ZeroPark.Application.Registry;
 
 namespace ZeroPark.Application;
@@ -38,6 +39,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         Tariffs = new TariffStore(this);
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
+        Queries = new ReadingQueries(this);
     }
 
     /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
@@ -63,6 +65,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>The audit log, read side (module <c>Registry</c>).</summary>
     public AuditStore Audit { get; }
+
+    /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
+    public ReadingQueries Queries { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }

@@ -67,7 +67,7 @@ public abstract class CliContract
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
             // 30 + (134 − 130) + (60 − 50) = 44.
-            var day = await store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
+            var day = await store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
             Assert.Equal(44.0, day.Buckets[0].Value);
             Assert.Empty(await store.ResetSuspectsAsync("p1"));
             Assert.Contains(await store.Audit.AuditLogAsync("p1"), a => a.Action == "confirm_reset" && a.User == "alice");
@@ -97,7 +97,7 @@ public abstract class CliContract
         async Task<double?> Day()
         {
             await using var store = await ZeroParkStore.OpenAsync(db);
-            return (await store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day)).Buckets[0].Value;
+            return (await store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day)).Buckets[0].Value;
         }
         Assert.Equal(1165.0, await Day());
         r = await CliRunner.RunAsync("void", "--db", db, "--park", "p1", "--meter", "pdu1", "--at", "2025-01-01T00:30:00+08:00", "--reason", " ");

@@ -171,7 +171,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         Assert.Equal(2, await page.GetByTestId("day-readings").Locator("tbody tr").CountAsync());
         await ShotAsync(page, "23-void-reading-zh");
         // 135 − 100 = 35 kWh over the day; the void is audited as the manager, with the reason.
-        var day = await fx.Store.SeriesAsync(park, SeriesTarget.Meter("v1"), new DateOnly(2025, 1, 10), new DateOnly(2025, 1, 10), ZeroPark.Domain.Granularity.Day);
+        var day = await fx.Store.Queries.SeriesAsync(park, SeriesTarget.Meter("v1"), new DateOnly(2025, 1, 10), new DateOnly(2025, 1, 10), ZeroPark.Domain.Granularity.Day);
         Assert.Equal(35.0, day.Buckets[0].Value);
         Assert.Contains(await fx.Store.Audit.AuditLogAsync(park), a => a.Action == "void" && a.User == manager && a.Reason == "抄表录入错误：应为 125");
     }
