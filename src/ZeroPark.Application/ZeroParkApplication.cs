@@ -31,6 +31,9 @@ public static class ZeroParkApplication
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Plans);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().BalanceGroups);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Carbon);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().ApiKeys);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Audit);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Queries);
         // Energy, then carbon, then what builds on both (the order of the data flow).
         services.AddSingleton<EnergyCostService>();
         services.AddSingleton<EnergyPlanService>();

@@ -128,7 +128,7 @@ public static class CliApp
                 ClimateZone = pr.GetValue(climate)!, GridRegion = pr.GetValue(region), Province = pr.GetValue(province),
                 DesignItKw = pr.GetValue(itKw), RacksTotal = pr.GetValue(racks), RacksInUse = pr.GetValue(racksUsed),
             }, Environment.UserName, ct);
-            var key = await store.CreateApiKeyAsync(park.Code, "default", Environment.UserName, ct);
+            var key = await store.ApiKeys.CreateApiKeyAsync(park.Code, "default", Environment.UserName, ct);
             Console.WriteLine($"created park '{park.Code}' ({park.Name}, {park.TimeZoneId}) in {store.Kind.ToString().ToLowerInvariant()} store");
             Console.WriteLine($"gateway API key (shown once): {key}");
             return 0;
@@ -317,7 +317,7 @@ public static class CliApp
                 ? SeriesTarget.Meter(m)
                 : SeriesTarget.Node(pr.GetValue(space), pr.GetValue(system), pr.GetValue(role) is { } r ? (Codes.TryRole(r, out var rr) ? rr : throw new ValidationException("role", $"unknown role '{r}'")) : null,
                     Codes.TryCarrier(pr.GetValue(carrier)!, out var c) ? c : throw new ValidationException("carrier", $"unknown carrier '{pr.GetValue(carrier)}'"));
-            var res = await store.SeriesAsync(pr.GetValue(ParkOpt)!, target, Date(pr, FromOpt), Date(pr, ToOpt), ParseBy(pr.GetValue(by)!), ct);
+            var res = await store.Queries.SeriesAsync(pr.GetValue(ParkOpt)!, target, Date(pr, FromOpt), Date(pr, ToOpt), ParseBy(pr.GetValue(by)!), ct);
             var rows = res.Buckets.Select(b => new object?[] { b.Start, b.End, b.Value, res.Unit, b.Quality.Label, Math.Round(b.Quality.Completeness * 100, 2) }).ToList();
             Output.Write(pr.GetValue(FormatOpt)!, ["start", "end", "value", "unit", "quality", "completeness"], rows,
                 pr.GetValue(FormatOpt) == "json" ? res.Buckets.Select(b => new
@@ -337,7 +337,7 @@ public static class CliApp
         var cmd = new Command("quality", "data-quality report per meter: completeness %, gaps, flagged readings, last reading") { Db, ParkOpt, meter, FromOpt, ToOpt, FormatOpt };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var q = await store.DataQualityAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter), Date(pr, FromOpt), Date(pr, ToOpt), ct);
+            var q = await store.Queries.DataQualityAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter), Date(pr, FromOpt), Date(pr, ToOpt), ct);
             if (pr.GetValue(FormatOpt) == "json") { Output.WriteJson(q); return 0; }
             Output.Write(pr.GetValue(FormatOpt)!, ["meter", "expected", "received", "completeness_%", "flagged", "estimated", "last_reading", "last_value"],
                 q.Select(x => new object?[] { x.Meter, x.Expected, x.Received, x.CompletenessPercent, x.Flagged, x.Estimated, x.LastReadingAt, x.LastValue }));
@@ -356,7 +356,7 @@ public static class CliApp
         var cmd = new Command("latest", "latest reading of every meter") { Db, ParkOpt, FormatOpt };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var l = await store.LatestReadingsAsync(pr.GetValue(ParkOpt)!, ct);
+            var l = await store.Queries.LatestReadingsAsync(pr.GetValue(ParkOpt)!, ct);
             Output.Write(pr.GetValue(FormatOpt)!, ["meter", "at", "value"], l.OrderBy(x => x.Meter, StringComparer.Ordinal).Select(x => new object?[] { x.Meter, x.At, x.Value }));
             return 0;
         }));
@@ -476,13 +476,13 @@ public static class CliApp
         var create = new Command("create", "create a gateway API key for a park (printed once)") { Db, ParkOpt, name, UserOpt };
         create.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            Console.WriteLine(await store.CreateApiKeyAsync(pr.GetValue(ParkOpt)!, pr.GetValue(name)!, pr.GetValue(UserOpt)!, ct));
+            Console.WriteLine(await store.ApiKeys.CreateApiKeyAsync(pr.GetValue(ParkOpt)!, pr.GetValue(name)!, pr.GetValue(UserOpt)!, ct));
             return 0;
         }));
         var list = new Command("list", "list a park's gateway API keys (id, name, created; the keys themselves are never stored)") { Db, ParkOpt, FormatOpt };
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var keys = await store.ListApiKeysAsync(pr.GetValue(ParkOpt)!, ct);
+            var keys = await store.ApiKeys.ListApiKeysAsync(pr.GetValue(ParkOpt)!, ct);
             Output.Write(pr.GetValue(FormatOpt)!, ["id", "name", "created_at"],
                 keys.Select(k => new object?[] { k.Id, k.Name, k.CreatedAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) }));
             return 0;
@@ -491,7 +491,7 @@ public static class CliApp
         var revoke = new Command("revoke", "revoke a gateway API key: requests with it are refused (401) from then on; audited") { Db, ParkOpt, id, UserOpt };
         revoke.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            await store.RevokeApiKeyAsync(pr.GetValue(ParkOpt)!, pr.GetValue(id), pr.GetValue(UserOpt)!, ct);
+            await store.ApiKeys.RevokeApiKeyAsync(pr.GetValue(ParkOpt)!, pr.GetValue(id), pr.GetValue(UserOpt)!, ct);
             Console.WriteLine($"revoked API key {pr.GetValue(id)}");
             return 0;
         }));
@@ -505,7 +505,7 @@ public static class CliApp
         var cmd = new Command("audit", "audit log: who changed what and when") { Db, park, limit, FormatOpt };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var a = await store.AuditLogAsync(pr.GetValue(park), pr.GetValue(limit), ct);
+            var a = await store.Audit.AuditLogAsync(pr.GetValue(park), pr.GetValue(limit), ct);
             Output.Write(pr.GetValue(FormatOpt)!, ["at", "park", "user", "action", "entity", "key", "reason", "old", "new"],
                 a.Select(x => new object?[] { x.At, x.Park, x.User, x.Action, x.Entity, x.EntityKey, x.Reason, x.OldValue, x.NewValue }));
             return 0;
@@ -532,7 +532,7 @@ public static class CliApp
             var sw = System.Diagnostics.Stopwatch.StartNew();
             long total = 0;
             await demo.CreateRegistryAsync(store, ct);
-            var key = await store.CreateApiKeyAsync(demo.Options.ParkCode, "demo-gateway", "demo", ct);
+            var key = await store.ApiKeys.CreateApiKeyAsync(demo.Options.ParkCode, "demo-gateway", "demo", ct);
             async Task Load(Action<int> dayDone)
             {
                 foreach (var d in DemoReadings.Generate(demo))

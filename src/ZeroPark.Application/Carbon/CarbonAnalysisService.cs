@@ -85,7 +85,7 @@ public sealed class CarbonAnalysisService(ZeroParkStore store, CarbonService car
         // Intensity.
         var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
         double? Setting(string k) => settings.TryGetValue(k, out var v) && double.TryParse(v, NumberStyles.Float, Inv, out var d) ? d : null;
-        var itSeries = await store.SeriesAsync(park, SeriesTarget.Node(ctx.SpaceCode, role: MeterRole.ItLoad, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
+        var itSeries = await store.Queries.SeriesAsync(park, SeriesTarget.Node(ctx.SpaceCode, role: MeterRole.ItLoad, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
         var itKwh = itSeries.Total;
         // CUE: the one definition (Cue), from the energy-related emission series of the same period, summed over its days.
         var days = await service.SeriesAsync(park, node, from, to, Granularity.Day, method, gwp, options, ct);

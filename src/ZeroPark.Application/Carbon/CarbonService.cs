@@ -198,7 +198,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         // Months and years: the sums of their days.
         var gridTarget = SeriesTarget.Node(ctx.SpaceCode, role: MeterRole.FacilityInput, carrier: Carrier.Electricity);
         var itTarget = SeriesTarget.Node(ctx.SpaceCode, role: MeterRole.ItLoad, carrier: Carrier.Electricity);
-        var coarse = await store.SeriesAsync(park, hasGrid ? gridTarget : itTarget, from, to, g, ct);
+        var coarse = await store.Queries.SeriesAsync(park, hasGrid ? gridTarget : itTarget, from, to, g, ct);
         if (!hasGrid && !hasIt) return [];
         return coarse.Buckets.Select(cb =>
         {
@@ -233,8 +233,8 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         var itTarget = SeriesTarget.Node(space, role: MeterRole.ItLoad, carrier: Carrier.Electricity);
         var hasGrid = ctx.Registry.MetersById.Values.Any(m => m.Role == MeterRole.FacilityInput && m.Carrier == Carrier.Electricity);
         var hasIt = ctx.Registry.MetersById.Values.Any(m => m.Role == MeterRole.ItLoad);
-        var grid = hasGrid ? await store.SeriesAsync(park, gridTarget, from, to, fine, ct) : null;
-        var it = hasIt && (withIt || !hasGrid) ? await store.SeriesAsync(park, itTarget, from, to, fine, ct) : null;
+        var grid = hasGrid ? await store.Queries.SeriesAsync(park, gridTarget, from, to, fine, ct) : null;
+        var it = hasIt && (withIt || !hasGrid) ? await store.Queries.SeriesAsync(park, itTarget, from, to, fine, ct) : null;
 
         // Combustion: metered fuel at the period's per-unit rate of each fuel, entered records on their date.
         InventoryResult Run(IEnumerable<Activity> activities, DateOnly a, DateOnly b) => InventoryCalculator.Compute(new InventoryRequest
@@ -252,7 +252,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         {
             if (ctx.Meters.FirstOrDefault(m => m.Carrier == carrier && m.Role == MeterRole.FuelInput && !m.IsVirtual) is not { } meter) continue;
             if (MeteredSource(meter) is not { } spec || !fuelRates.TryGetValue((spec.Source, material), out var rate)) continue;
-            fuelSeries.Add((rate, await store.SeriesAsync(park, SeriesTarget.Node(space, role: MeterRole.FuelInput, carrier: carrier), from, to, fine, ct)));
+            fuelSeries.Add((rate, await store.Queries.SeriesAsync(park, SeriesTarget.Node(space, role: MeterRole.FuelInput, carrier: carrier), from, to, fine, ct)));
         }
 
         var rows = new List<EmissionBucket>();
@@ -321,7 +321,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
 
         var activities = new List<Activity>();
         var metered = meters.Select(m => (Meter: m, Spec: MeteredSource(m))).Where(x => x.Spec is not null && (!cueOnly || Cue.CountsCombustion(x.Spec.Value.Source))).ToList();
-        var tasks = metered.Select(x => (x.Meter, x.Spec!.Value, Task: store.SeriesAsync(park, SeriesTarget.Meter(x.Meter.Code), from, to, Granularity.Month, ct))).ToList();
+        var tasks = metered.Select(x => (x.Meter, x.Spec!.Value, Task: store.Queries.SeriesAsync(park, SeriesTarget.Meter(x.Meter.Code), from, to, Granularity.Month, ct))).ToList();
         await Task.WhenAll(tasks.Select(t => t.Task));
         foreach (var (m, spec, task) in tasks)
         {
@@ -367,7 +367,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         var share = 1.0;
         if (space is not null && !cueOnly)
         {
-            var parkGrid = await store.SeriesAsync(park, SeriesTarget.Node(null, role: MeterRole.FacilityInput, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
+            var parkGrid = await store.Queries.SeriesAsync(park, SeriesTarget.Node(null, role: MeterRole.FacilityInput, carrier: Carrier.Electricity), from, to, Granularity.Year, ct);
             var mine = activities.Where(a => a.Source == "purchased_electricity").Sum(a => ActivityUnits.Convert(a.Quantity, Units.KilowattHour));
             share = parkGrid.Total > 0 ? Math.Min(1, mine / parkGrid.Total) : 0;
         }

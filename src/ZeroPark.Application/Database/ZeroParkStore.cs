@@ -7,6 +7,8 @@ using ZeroPark.Application.Users;
 using ZeroPark.Application.Carbon;
 using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Application.Dashboards;
+using ZeroPark.Application.Readings;
+using ZeroPark.Application.Registry;
 
 namespace ZeroPark.Application;
 
@@ -35,6 +37,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         BalanceGroups = new BalanceGroupStore(this);
         Plans = new PlanStore(this);
         Tariffs = new TariffStore(this);
+        ApiKeys = new ApiKeyStore(this);
+        Audit = new AuditStore(this);
+        Queries = new ReadingQueries(this);
     }
 
     /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
@@ -54,6 +59,15 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>Time-of-use tariff versions per park (module <c>EnergyManagement</c>).</summary>
     public TariffStore Tariffs { get; }
+
+    /// <summary>Gateway API keys per park (module <c>Registry</c>).</summary>
+    public ApiKeyStore ApiKeys { get; }
+
+    /// <summary>The audit log, read side (module <c>Registry</c>).</summary>
+    public AuditStore Audit { get; }
+
+    /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
+    public ReadingQueries Queries { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }

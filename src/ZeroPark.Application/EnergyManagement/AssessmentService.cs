@@ -129,7 +129,7 @@ public sealed class AssessmentService(ZeroParkStore store, EnergyService energyS
         var inputs = kpi.Kpis.Inputs;
         var e = kpi.Kpis.Total?.KilowattHours;
         var racks = DeviceAnalysisService.Racks(reg, space);
-        var rackSeries = await store.MeterSeriesAsync(reg.Park.Code, racks.SelectMany(r => r.Meters).Select(m => m.Code).ToList(), from, a, Granularity.Year, ct);
+        var rackSeries = await store.Queries.MeterSeriesAsync(reg.Park.Code, racks.SelectMany(r => r.Meters).Select(m => m.Code).ToList(), from, a, Granularity.Year, ct);
         var inUse = racks.Count(r => r.Meters.Any(m => rackSeries[m.Code].Buckets.Any(x => x.Value is > 0)));
         double? intensity = e is { } ev && inUse > 0 ? ev / inUse : null;
         if (inUse == 0) notes.Add("intensity: no rack with IT energy in the period");

@@ -96,7 +96,7 @@ public sealed record BalanceReport(string? Group, string? Name, string Master, s
 /// <summary>
 /// The device dimension of energy analysis: top-N meters, high-consumption warnings, IT energy per rack, cooling energy by
 /// equipment type and power-system losses by device type, and master/sub-meter balance checks. Every figure comes from the
-/// meters' daily rollups (<see cref="ZeroParkStore.MeterSeriesAsync"/>), never from raw readings.
+/// meters' daily rollups (<see cref="ZeroPark.Application.Readings.ReadingQueries.MeterSeriesAsync"/>), never from raw readings.
 /// </summary>
 public sealed class DeviceAnalysisService(ZeroParkStore store)
 {
@@ -151,7 +151,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && !m.IsInstantaneous && m.IsSummable
                 && (space is null || reg.IsUnder(m.SpaceId, space.Id)) && (sys is null || (m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, sys))))
             .ToList();
-        var series = await store.MeterSeriesAsync(reg.Park.Code, meters.Select(m => m.Code).ToList(), from, to, Granularity.Year, ct);
+        var series = await store.Queries.MeterSeriesAsync(reg.Park.Code, meters.Select(m => m.Code).ToList(), from, to, Granularity.Year, ct);
         var energies = meters.Select(m => { var (v, c) = Sum(series[m.Code]); return Describe(reg, m, v, c); }).Where(e => e.Value is not null).ToList();
         string GroupOf(DeviceEnergy e) => g switch
         {
@@ -188,7 +188,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
             .ToList();
         var baseFrom = from.AddDays(-baselineDays);
         var baseTo = from.AddDays(-1);
-        var series = await store.MeterSeriesAsync(reg.Park.Code, meters.Select(m => m.Code).ToList(), baseFrom, to, Granularity.Day, ct);
+        var series = await store.Queries.MeterSeriesAsync(reg.Park.Code, meters.Select(m => m.Code).ToList(), baseFrom, to, Granularity.Day, ct);
         var warnings = new List<ConsumptionWarning>();
         foreach (var m in meters)
         {
@@ -222,7 +222,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         var space = NodeSpace(reg, node);
         var racks = Racks(reg, space);
         var codes = racks.SelectMany(r => r.Meters).Select(m => m.Code).ToList();
-        var series = await store.MeterSeriesAsync(reg.Park.Code, codes, from, to, Granularity.Day, ct);
+        var series = await store.Queries.MeterSeriesAsync(reg.Park.Code, codes, from, to, Granularity.Day, ct);
         var rows = new List<RackEnergy>();
         var ranges = AnalysisBuckets.Ranges(from, to, by);
         var clock = reg.Clock;
@@ -316,7 +316,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
                       "a virtual loss meter by the system of the meters it subtracts (ups_in − ups_out is a UPS loss); else 'other'");
         else if (meters.Any(m => m.SystemCode == "cooling"))
             notes.Add("cooling: meters attached to 'cooling' itself have no equipment type and are listed as 'cooling'");
-        var series = await store.MeterSeriesAsync(reg.Park.Code, meters.Select(m => m.Code).ToList(), from, to, Granularity.Day, ct);
+        var series = await store.Queries.MeterSeriesAsync(reg.Park.Code, meters.Select(m => m.Code).ToList(), from, to, Granularity.Day, ct);
         var byType = meters.GroupBy(TypeOf).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         var clock = reg.Clock;
         var types = new List<EquipmentTypeEnergy>();
@@ -448,7 +448,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         var masterTerms = Formula(reg, master, "master");
         var subTerms = Formula(reg, sub, "sub");
         var codes = masterTerms.Concat(subTerms).Select(t => t.Code).Distinct(StringComparer.Ordinal).ToList();
-        var series = await store.MeterSeriesAsync(reg.Park.Code, codes, from, to, Granularity.Day, ct);
+        var series = await store.Queries.MeterSeriesAsync(reg.Park.Code, codes, from, to, Granularity.Day, ct);
         var clock = reg.Clock;
         var rows = new List<BalanceRow>();
         foreach (var (f, t) in AnalysisBuckets.Ranges(from, to, by))

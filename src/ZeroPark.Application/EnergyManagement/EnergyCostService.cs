@@ -23,7 +23,7 @@ public sealed record CostRow(DateTimeOffset Start, DateTimeOffset End, string No
     IReadOnlyList<string> Notes);
 
 /// <summary>
-/// Electricity cost with time-of-use tariffs. From the HOURLY series (local-hour buckets of <see cref="ZeroParkStore.SeriesAsync"/>)
+/// Electricity cost with time-of-use tariffs. From the HOURLY series (local-hour buckets of <see cref="ZeroPark.Application.Readings.ReadingQueries.SeriesAsync"/>)
 /// of the node's grid input (Σ facility_input) and of each subsystem (IT = Σ it_load, cooling, power losses, auxiliary = the system
 /// nodes): cost = Σ over hours of hour energy × price of the hour's period (by local hour and month) under the tariff version in
 /// effect on that local date. Hours without readings are not priced (no extrapolation; completeness says how much is missing).
@@ -56,7 +56,7 @@ public sealed class EnergyCostService(ZeroParkStore store)
             new("power", SeriesTarget.Node(space, system: "power", carrier: Carrier.Electricity), "electricity meter in system 'power' (losses)"),
             new("aux", SeriesTarget.Node(space, system: "aux", carrier: Carrier.Electricity), "electricity meter in system 'aux'"),
         ];
-        var tasks = inputs.Select(i => store.SeriesAsync(reg.Park.Code, i.Target, from, to, Granularity.Hour, ct)).ToArray();
+        var tasks = inputs.Select(i => store.Queries.SeriesAsync(reg.Park.Code, i.Target, from, to, Granularity.Hour, ct)).ToArray();
         var series = await Task.WhenAll(tasks);
 
         var clock = reg.Clock;

@@ -49,7 +49,7 @@ public static class PlanActuals
         DateOnly to, Granularity g, CancellationToken ct = default)
     {
         var terms = TermsOf(carrier).Where(t => MetersOf(reg, space, t).Any()).ToList();
-        var results = await Task.WhenAll(terms.Select(t => store.SeriesAsync(reg.Park.Code, SeriesTarget.Node(space?.Code, role: t.Role, carrier: t.Carrier), from, to, g, ct)));
+        var results = await Task.WhenAll(terms.Select(t => store.Queries.SeriesAsync(reg.Park.Code, SeriesTarget.Node(space?.Code, role: t.Role, carrier: t.Carrier), from, to, g, ct)));
         var buckets = reg.Clock.Buckets(from, to, g);
         var cells = new List<ActualCell>(buckets.Count);
         for (var i = 0; i < buckets.Count; i++)

@@ -9,7 +9,7 @@ namespace ZeroPark.Application.EnergyManagement;
 /// <summary>
 /// Energy management queries of a park or of one of its spaces (building, floor, room) over local dates from..to (both
 /// inclusive): KPIs (<see cref="KpiAsync"/>), the split by subsystem (<see cref="BreakdownAsync"/>) and the energy flow
-/// (<see cref="FlowAsync"/>). Every energy comes from <see cref="ZeroParkStore.SeriesAsync"/> over role and system nodes, so
+/// (<see cref="FlowAsync"/>). Every energy comes from <see cref="ZeroPark.Application.Readings.ReadingQueries.SeriesAsync"/> over role and system nodes, so
 /// from the pre-aggregated rollups; virtual loss meters are included the way node sums include them.
 /// <para>Inputs: E_grid = Σ facility_input, on-site renewable = Σ renewable_onsite, export = Σ export, E_IT = Σ it_load
 /// (electricity); cooling, power and auxiliary = the <c>cooling</c>, <c>power</c> and <c>aux</c> system nodes (summable meters
@@ -321,7 +321,7 @@ public sealed class EnergyService(ZeroParkStore store, ICueEmissionSource cueSou
         var uses = useBySub.Keys.Concat(useByInput.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var codes = inputs.Concat(subs).Select(m => m.Code).Distinct().ToList();
         IReadOnlyDictionary<string, SeriesResult> series = codes.Count == 0 ? new Dictionary<string, SeriesResult>()
-            : await store.MeterSeriesAsync(ctx.Registry.Park.Code, codes, from, to, GranularityOf(by), ct);
+            : await store.Queries.MeterSeriesAsync(ctx.Registry.Park.Code, codes, from, to, GranularityOf(by), ct);
         var flows = new List<WaterFlow>(ctx.Buckets.Count);
         for (var i = 0; i < ctx.Buckets.Count; i++)
         {
@@ -555,7 +555,7 @@ public sealed class EnergyService(ZeroParkStore store, ICueEmissionSource cueSou
     }
 
     /// <summary>Whether node sums include the meter: physical meters always; a virtual meter only when all the physical meters it
-    /// expands to are left out of node sums (as <see cref="ZeroParkStore.SeriesAsync"/> decides), else it would count them twice.</summary>
+    /// expands to are left out of node sums (as <see cref="ZeroPark.Application.Readings.ReadingQueries.SeriesAsync"/> decides), else it would count them twice.</summary>
     private static bool CountsInNodeSums(ParkRegistry reg, Meter m)
     {
         if (!m.IsVirtual) return true;
@@ -638,7 +638,7 @@ public sealed class EnergyService(ZeroParkStore store, ICueEmissionSource cueSou
     {
         var g = GranularityOf(ctx.By);
         var list = specs.ToList();
-        var tasks = list.SelectMany(s => s.Targets.Select(t => (s.Key, Task: store.SeriesAsync(ctx.Registry.Park.Code, t, ctx.From, ctx.To, g, ct)))).ToList();
+        var tasks = list.SelectMany(s => s.Targets.Select(t => (s.Key, Task: store.Queries.SeriesAsync(ctx.Registry.Park.Code, t, ctx.From, ctx.To, g, ct)))).ToList();
         await Task.WhenAll(tasks.Select(t => t.Task));
         var data = new Dictionary<string, Cell[]>(StringComparer.Ordinal);
         foreach (var (key, _) in list) data[key] = new Cell[ctx.Buckets.Count];

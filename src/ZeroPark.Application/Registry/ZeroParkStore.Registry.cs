@@ -571,60 +571,6 @@ public abstract partial class ZeroParkStore
     /// <summary>The rollup tables (the daily rollup is part of <c>rollup_hours</c>, read through the <c>rollup_day</c> view).</summary>
     internal static readonly string[] RollupTables = ["rollup_hours", "rollup_month"];
 
-    // ---------------------------------------------------------------- API keys
-
-    /// <summary>Creates a gateway API key for the park and returns it; only its SHA-256 hash is stored.</summary>
-    public async Task<string> CreateApiKeyAsync(string parkCode, string name, string user = "system", CancellationToken ct = default)
-    {
-        TextLimits.Check("name", name, TextLimits.Name);
-        var park = await GetParkAsync(parkCode, ct);
-        var key = "zp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        await using var c = await OpenConnectionAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        await c.ExecuteAsync("INSERT INTO api_keys (park_id, name, key_hash, created_at) VALUES (@p, @name, @h, @at)",
-            new { p = park.Id.Value, name, h = HashKey(key), at = Clock.GetUtcNow().ToUnixTimeSeconds() }, tx);
-        await AuditAsync(c, tx, park.Id.Value, user, "create", "api_key", name, null, null, null);
-        await tx.CommitAsync(ct);
-        return key;
-    }
-
-    /// <summary>The park's gateway API keys, oldest first: id, name and creation time in the park's local time (the keys
-    /// themselves are not stored, only their hashes).</summary>
-    public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string parkCode, CancellationToken ct = default)
-    {
-        var park = await GetParkAsync(parkCode, ct);
-        var clock = park.Clock;
-        await using var c = await OpenConnectionAsync(ct);
-        var rows = await c.QueryAsync<(long id, string name, long created_at)>(
-            "SELECT id, name, created_at FROM api_keys WHERE park_id = @p ORDER BY id", new { p = park.Id.Value });
-        return rows.Select(r => new ApiKeyInfo(r.id, r.name, clock.ToLocalOffset(r.created_at))).ToList();
-    }
-
-    /// <summary>Revokes (deletes) key <paramref name="id"/> of the park: requests with it get 401 from then on. Audited.</summary>
-    public async Task RevokeApiKeyAsync(string parkCode, long id, string user = "system", CancellationToken ct = default)
-    {
-        var park = await GetParkAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var name = await c.ExecuteScalarAsync<string?>("SELECT name FROM api_keys WHERE id = @id AND park_id = @p", new { id, p = park.Id.Value }, tx)
-            ?? throw new NotFoundException($"API key {id} not found in park '{park.Code}' (zeropark keys list shows the park's keys)");
-        await c.ExecuteAsync("DELETE FROM api_keys WHERE id = @id", new { id }, tx);
-        await AuditAsync(c, tx, park.Id.Value, user, "revoke", "api_key", $"{name} (id {id})", null, null, null);
-        await tx.CommitAsync(ct);
-    }
-
-    /// <summary>The name of the key if <paramref name="key"/> is a valid key of the park, else null.</summary>
-    public async Task<string?> VerifyApiKeyAsync(string parkCode, string? key, CancellationToken ct = default)
-    {
-        if (string.IsNullOrEmpty(key)) return null;
-        await using var c = await OpenConnectionAsync(ct);
-        return await c.ExecuteScalarAsync<string?>(
-            "SELECT k.name FROM api_keys k JOIN parks p ON p.id = k.park_id WHERE p.code = @code AND k.key_hash = @h",
-            new { code = parkCode, h = HashKey(key) });
-    }
-
-    private static string HashKey(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
     // ---------------------------------------------------------------- audit
 
     protected internal async Task AuditAsync(DbConnection c, DbTransaction tx, long? parkId, string user, string action, string entity, string key,
@@ -633,20 +579,6 @@ public abstract partial class ZeroParkStore
         await c.ExecuteAsync(
             "INSERT INTO audit_log (at, park_id, user_name, action, entity, entity_key, reason, old_value, new_value) VALUES (@at, @parkId, @user, @action, @entity, @key, @reason, @oldValue, @newValue)",
             new { at = Clock.GetUtcNow().ToUnixTimeSeconds(), parkId, user, action, entity, key, reason, oldValue, newValue }, tx);
-    }
-
-    public async Task<IReadOnlyList<AuditEntry>> AuditLogAsync(string? parkCode, int limit = 200, CancellationToken ct = default)
-    {
-        await using var c = await OpenConnectionAsync(ct);
-        var rows = await c.QueryAsync<(long id, long at, string? park, string? time_zone, string user_name, string action, string entity, string entity_key, string? reason, string? old_value, string? new_value)>(
-            """
-            SELECT a.id, a.at, p.code, p.time_zone, a.user_name, a.action, a.entity, a.entity_key, a.reason, a.old_value, a.new_value
-            FROM audit_log a LEFT JOIN parks p ON p.id = a.park_id
-            WHERE @park IS NULL OR p.code = @park ORDER BY a.id DESC LIMIT @limit
-            """, new { park = parkCode, limit });
-        // Times in the park's local time (UTC for entries that belong to no park).
-        return rows.Select(r => new AuditEntry(r.id, r.time_zone is { } tz ? ParkClock.For(tz).ToLocalOffset(r.at) : DateTimeOffset.FromUnixTimeSeconds(r.at),
-            r.park, r.user_name, r.action, r.entity, r.entity_key, r.reason, r.old_value, r.new_value)).ToList();
     }
 
     private static string Describe(ParkDraft d) => $"name={d.Name} tz={d.TimeZone} climate={d.ClimateZone} region={d.GridRegion} province={d.Province} it_kw={d.DesignItKw} racks={d.RacksInUse}/{d.RacksTotal}";

@@ -23,15 +23,15 @@ internal static class QueryBench
         string[] systems = ["it", "cooling", "power", "aux"];
         return new Dictionary<string, Func<Task>>
         {
-            ["Q1"] = async () => { foreach (var sys in systems) await store.SeriesAsync(park, SeriesTarget.Node(system: sys), from, to, Granularity.Day, ct); },
+            ["Q1"] = async () => { foreach (var sys in systems) await store.Queries.SeriesAsync(park, SeriesTarget.Node(system: sys), from, to, Granularity.Day, ct); },
             ["Q2"] = async () =>
             {
-                await store.SeriesAsync(park, SeriesTarget.Node(role: MeterRole.FacilityInput), from, to, Granularity.Month, ct);
-                await store.SeriesAsync(park, SeriesTarget.Node(role: MeterRole.ItLoad), from, to, Granularity.Month, ct);
+                await store.Queries.SeriesAsync(park, SeriesTarget.Node(role: MeterRole.FacilityInput), from, to, Granularity.Month, ct);
+                await store.Queries.SeriesAsync(park, SeriesTarget.Node(role: MeterRole.ItLoad), from, to, Granularity.Month, ct);
             },
-            ["Q3"] = async () => await store.TopMetersAsync(park, monthStart, monthEnd, 10, ct: ct),
-            ["Q4"] = async () => await store.LatestReadingsAsync(park, ct),
-            ["Q5"] = async () => await store.SeriesAsync(park, SeriesTarget.Node(space: "b1", system: "cooling"), weekStart, weekEnd, Granularity.Hour, ct),
+            ["Q3"] = async () => await store.Queries.TopMetersAsync(park, monthStart, monthEnd, 10, ct: ct),
+            ["Q4"] = async () => await store.Queries.LatestReadingsAsync(park, ct),
+            ["Q5"] = async () => await store.Queries.SeriesAsync(park, SeriesTarget.Node(space: "b1", system: "cooling"), weekStart, weekEnd, Granularity.Hour, ct),
         };
     }
 

@@ -33,7 +33,7 @@ internal static class ApiKeyAuth
                 if (key is null)
                     return Unauthorized(ctx, code, "an API key is required: send 'X-Api-Key: <key>' or 'Authorization: Token <key>'");
                 var store = ctx.RequestServices.GetRequiredService<ZeroParkStore>();
-                var name = await store.VerifyApiKeyAsync(code, key, ctx.RequestAborted);
+                var name = await store.ApiKeys.VerifyApiKeyAsync(code, key, ctx.RequestAborted);
                 if (name is null)
                     return Unauthorized(ctx, code, $"the API key is not valid for park '{code}'");
                 ctx.Items[UserItem] = "key:" + name;

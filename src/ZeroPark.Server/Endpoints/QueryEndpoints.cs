@@ -36,7 +36,7 @@ internal static class QueryEndpoints
                     target = SeriesTarget.Node(string.IsNullOrWhiteSpace(space) ? null : space.Trim(), string.IsNullOrWhiteSpace(system) ? null : system.Trim(),
                         roleCode, carrierCode ?? Domain.Carrier.Electricity);
                 }
-                var s = await store.SeriesAsync(park, target, from, to, granularity, ct);
+                var s = await store.Queries.SeriesAsync(park, target, from, to, granularity, ct);
                 var buckets = s.Buckets.Select(b => new BucketView(b.Start, b.End, b.Value, s.Unit, QualityLabel.From(b.Quality))).ToList();
                 return TypedResults.Ok(new SeriesView(s.Target, s.Unit, Query.Name(s.Granularity), buckets, s.Total));
             })
@@ -52,7 +52,7 @@ internal static class QueryEndpoints
             {
                 var from = Query.Date(fromDate, "from");
                 var to = Query.Date(toDate, "to");
-                var report = await store.DataQualityAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter.Trim(), from, to, ct);
+                var report = await store.Queries.DataQualityAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter.Trim(), from, to, ct);
                 return TypedResults.Ok(new QualityView(park, from, to, report));
             })
             .WithSummary("Data quality: expected vs received readings, completeness, flagged/estimated readings; gaps for one meter")
@@ -60,7 +60,7 @@ internal static class QueryEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapGet("/latest", async Task<Ok<List<LatestReading>>> (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.LatestReadingsAsync(park, ct)).OrderBy(r => r.Meter, StringComparer.Ordinal).ToList()))
+                TypedResults.Ok((await store.Queries.LatestReadingsAsync(park, ct)).OrderBy(r => r.Meter, StringComparer.Ordinal).ToList()))
             .WithSummary("Latest reading of every meter that has readings")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -72,7 +72,7 @@ internal static class QueryEndpoints
                 var count = Query.Int(n, "n", 10, 1, 1000);
                 var c = Query.Carrier(carrier) ?? Domain.Carrier.Electricity;
                 var sys = Query.SystemCode(system);
-                return TypedResults.Ok(await store.TopMetersAsync(park, from, to, count, c, sys, ct));
+                return TypedResults.Ok(await store.Queries.TopMetersAsync(park, from, to, count, c, sys, ct));
             })
             .WithSummary("The n summable meters with the largest totals over local dates from..to (inclusive)")
             .ProducesValidationProblem()
@@ -82,7 +82,7 @@ internal static class QueryEndpoints
             {
                 var max = Query.Int(limit, "limit", 200, 1, 10_000);
                 await store.GetParkAsync(park, ct);
-                return TypedResults.Ok(await store.AuditLogAsync(park, max, ct));
+                return TypedResults.Ok(await store.Audit.AuditLogAsync(park, max, ct));
             })
             .WithSummary("The park's audit log, newest first (registry changes, corrections with old and new value, manual entries)")
             .ProducesValidationProblem()

@@ -264,7 +264,7 @@ internal static class RegistryEndpoints
                 var body = await json.ReadAsync<ApiKeyRequest>(request, ct);
                 if (string.IsNullOrWhiteSpace(body.Name)) throw new ValidationException("name", "'name' is required (e.g. the gateway it is for)");
                 var name = body.Name.Trim();
-                var key = await store.CreateApiKeyAsync(park, name, UserAccess.Actor(request.HttpContext), ct);
+                var key = await store.ApiKeys.CreateApiKeyAsync(park, name, UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Created((string?)null, new ApiKeyCreated(park, name, key));
             })
             .Accepts<ApiKeyRequest>("application/json")
@@ -272,12 +272,12 @@ internal static class RegistryEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         inPark.MapGet("/api-keys", async (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListApiKeysAsync(park, ct)).Select(k => new ApiKeyView(k.Id, k.Name, k.CreatedAt)).ToList()))
+                TypedResults.Ok((await store.ApiKeys.ListApiKeysAsync(park, ct)).Select(k => new ApiKeyView(k.Id, k.Name, k.CreatedAt)).ToList()))
             .WithSummary("The park's gateway API keys: id, name, creation time (the keys themselves are never stored)")
             .ProducesProblem(StatusCodes.Status404NotFound);
         inPark.MapDelete("/api-keys/{id:long}", async Task<NoContent> (string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
-                await store.RevokeApiKeyAsync(park, id, UserAccess.Actor(http), ct);
+                await store.ApiKeys.RevokeApiKeyAsync(park, id, UserAccess.Actor(http), ct);
                 return TypedResults.NoContent();
             })
             .WithSummary("Revoke a gateway API key: requests with it get 401 from then on; audited as the signed-in user")

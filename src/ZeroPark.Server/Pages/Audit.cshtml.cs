@@ -19,18 +19,18 @@ public sealed partial class AuditModel(ZeroParkStore store) : ZpPageModel(store)
             CurrentPark = VisibleParks.FirstOrDefault(p => p.Code == park);
             if (CurrentPark is null) return NotFound();
             Park = park;
-            Entries = await Store.AuditLogAsync(park, Limit, ct);
+            Entries = await Store.Audit.AuditLogAsync(park, Limit, ct);
         }
         else if (Me.SeesAllParks)
         {
-            Entries = await Store.AuditLogAsync(null, Limit, ct);
+            Entries = await Store.Audit.AuditLogAsync(null, Limit, ct);
         }
         else
         {
             var all = new List<AuditEntry>();
-            foreach (var p in VisibleParks) all.AddRange(await Store.AuditLogAsync(p.Code, Limit, ct));
+            foreach (var p in VisibleParks) all.AddRange(await Store.Audit.AuditLogAsync(p.Code, Limit, ct));
             // The factor library belongs to no park and every role reads it: its changes are shown to every role that reads the log.
-            all.AddRange((await Store.AuditLogAsync(null, Limit, ct)).Where(e => e.Park is null && e.Entity == "factor"));
+            all.AddRange((await Store.Audit.AuditLogAsync(null, Limit, ct)).Where(e => e.Park is null && e.Entity == "factor"));
             Entries = all.OrderByDescending(e => e.Id).Take(Limit).ToList();
         }
         return Page();

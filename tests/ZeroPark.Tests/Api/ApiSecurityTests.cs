@@ -91,7 +91,7 @@ public abstract class ApiSecurityTests(ApiServer server)
         // 5 guesses are checked: the first 4 answer "invalid", the 5th locks; the other 25 find the lock: 4 + 26 = 30.
         Assert.Equal(4, results.Count(r => r.Status == SignInStatus.Invalid));
         Assert.Equal(26, results.Count(r => r.Status == SignInStatus.LockedOut));
-        Assert.Single(await server.Store.AuditLogAsync(null, 1000), e => e.Action == "lock" && e.EntityKey == name);
+        Assert.Single(await server.Store.Audit.AuditLogAsync(null, 1000), e => e.Action == "lock" && e.EntityKey == name);
         Assert.Equal(SignInStatus.LockedOut, (await server.Store.Users.SignInAsync(name, Pw)).Status);
     }
 

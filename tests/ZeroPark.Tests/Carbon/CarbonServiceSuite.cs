@@ -130,7 +130,7 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
         // A corrected amount is a correction, audited with the old value.
         var fix = await ImportAsync("date,source,material,amount,unit,scope3_category,note,evidence\n2025-01-31,diesel_generator,diesel,1200,L,,test run,INV-1b\n", "bob");
         Assert.Equal((0, 0, 1), (fix.Accepted, fix.Duplicates, fix.Corrected));
-        var audit = await Store.AuditLogAsync(Park);
+        var audit = await Store.Audit.AuditLogAsync(Park);
         Assert.Contains(audit, a => a.Action == "correct" && a.Entity == "activity" && a.OldValue == "1000 L" && a.NewValue == "1200 L" && a.User == "bob");
 
         var inv = await InventoryAsync(AccountingMethod.CnGuideline, GwpSet.SAR);

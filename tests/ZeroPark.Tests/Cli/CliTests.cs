@@ -67,10 +67,10 @@ public abstract class CliContract
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
             // 30 + (134 − 130) + (60 − 50) = 44.
-            var day = await store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
+            var day = await store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
             Assert.Equal(44.0, day.Buckets[0].Value);
             Assert.Empty(await store.ResetSuspectsAsync("p1"));
-            Assert.Contains(await store.AuditLogAsync("p1"), a => a.Action == "confirm_reset" && a.User == "alice");
+            Assert.Contains(await store.Audit.AuditLogAsync("p1"), a => a.Action == "confirm_reset" && a.User == "alice");
         }
         r = await CliRunner.RunAsync("meters", "set", "--db", db, "--park", "p1", "--meter", "pdu1", "--resets-normal", "true");
         Assert.True(r.ExitCode == 0, r.Err);
@@ -97,7 +97,7 @@ public abstract class CliContract
         async Task<double?> Day()
         {
             await using var store = await ZeroParkStore.OpenAsync(db);
-            return (await store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day)).Buckets[0].Value;
+            return (await store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day)).Buckets[0].Value;
         }
         Assert.Equal(1165.0, await Day());
         r = await CliRunner.RunAsync("void", "--db", db, "--park", "p1", "--meter", "pdu1", "--at", "2025-01-01T00:30:00+08:00", "--reason", " ");
@@ -117,7 +117,7 @@ public abstract class CliContract
         Assert.True(r.ExitCode == 0, r.Err);
         Assert.Contains("nothing voided", r.Out);
         await using (var store = await ZeroParkStore.OpenAsync(db))
-            Assert.Equal(2, (await store.AuditLogAsync("p1")).Count(a => a.Action == "void" && a.Entity == "reading"));   // the empty third void is not audited
+            Assert.Equal(2, (await store.Audit.AuditLogAsync("p1")).Count(a => a.Action == "void" && a.Entity == "reading"));   // the empty third void is not audited
     }
 
     [Fact]
@@ -144,7 +144,7 @@ public abstract class CliContract
         Assert.Contains("nope", r.Err);
         await using var store = await ZeroParkStore.OpenAsync(db);
         // Audited for the meter with readings only: twice.
-        Assert.Equal(["pdu1", "pdu1"], (await store.AuditLogAsync("p1")).Where(a => a.Action == "recompute").Select(a => a.EntityKey));
+        Assert.Equal(["pdu1", "pdu1"], (await store.Audit.AuditLogAsync("p1")).Where(a => a.Action == "recompute").Select(a => a.EntityKey));
     }
 
     [Fact]
@@ -166,9 +166,9 @@ public abstract class CliContract
         Assert.True(r.ExitCode == 0, r.Err);
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
-            Assert.Null(await store.VerifyApiKeyAsync("p1", key));
-            Assert.Equal(["default"], (await store.ListApiKeysAsync("p1")).Select(k => k.Name));
-            var audit = (await store.AuditLogAsync("p1")).First(a => a.Action == "revoke");
+            Assert.Null(await store.ApiKeys.VerifyApiKeyAsync("p1", key));
+            Assert.Equal(["default"], (await store.ApiKeys.ListApiKeysAsync("p1")).Select(k => k.Name));
+            var audit = (await store.Audit.AuditLogAsync("p1")).First(a => a.Action == "revoke");
             Assert.Equal(("alice", "api_key", $"telegraf-b1 (id {id})"), (audit.User, audit.Entity, audit.EntityKey));
         }
         // Again (no such key of the park any more): a clear error and a non-zero exit code.

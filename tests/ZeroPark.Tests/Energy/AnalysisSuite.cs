@@ -256,7 +256,7 @@ public abstract class AnalysisSuite : IAsyncLifetime
             Devices.BalanceChecksAsync(Park, "b1_in", null, null, null, Jun1, Jun30, AnalysisBucketing.Total, default))).Field);
         // Replacing a group is audited with the old and new definition; bad formulas name the field.
         await Store.BalanceGroups.SetBalanceGroupAsync(Park, new BalanceGroupDraft("b1-tx", "b1_in", "b1_tx", 3), "bob");
-        var audit = (await Store.AuditLogAsync(Park)).First(a => a.Entity == "balance_group");
+        var audit = (await Store.Audit.AuditLogAsync(Park)).First(a => a.Entity == "balance_group");
         Assert.Equal(("update", "b1-tx", "bob", "b1_in vs b1_tx (tolerance 2.5 %)", "b1_in vs b1_tx (tolerance 3 %)"),
             (audit.Action, audit.EntityKey, audit.User, audit.OldValue, audit.NewValue));
         Assert.Equal("master", (await Assert.ThrowsAsync<ValidationException>(() => Store.BalanceGroups.SetBalanceGroupAsync(Park, new BalanceGroupDraft("x", "b1_in -", "b1_tx")))).Field);

@@ -141,8 +141,8 @@ public abstract class EnergyServiceSuite : IAsyncLifetime
         await EnergyTestPark.SeedAsync(Store, Park);
         // ups_loss = ups_in − ups_out = 105 − 100 = 5 kWh/h and tx_loss = grid − tx_lv = 130 − 127 = 3 kWh/h, both built from
         // meters node sums leave out (check / facility_input), so the power system node is exactly their sum: 24 × 8 = 192.
-        var upsLoss = await Store.SeriesAsync(Park, SeriesTarget.Meter("ups_loss"), Jan31, Jan31, Granularity.Day);
-        var txLoss = await Store.SeriesAsync(Park, SeriesTarget.Meter("tx_loss"), Jan31, Jan31, Granularity.Day);
+        var upsLoss = await Store.Queries.SeriesAsync(Park, SeriesTarget.Meter("ups_loss"), Jan31, Jan31, Granularity.Day);
+        var txLoss = await Store.Queries.SeriesAsync(Park, SeriesTarget.Meter("tx_loss"), Jan31, Jan31, Granularity.Day);
         Near(120, upsLoss.Total);
         Near(72, txLoss.Total);
         var row = Assert.Single(await Service.KpiAsync(Park, null, Jan31, Jan31, EnergyBucketing.Day));

@@ -52,7 +52,7 @@ public abstract class PlanSuite : IAsyncLifetime
         Assert.Equal(2, (await Store.Plans.ListEnergyPlansAsync(Park, node: "b1")).Count);
         Assert.Empty(await Store.Plans.ListEnergyPlansAsync(Park, 2024));
 
-        var audit = (await Store.AuditLogAsync(Park)).Where(a => a.Entity == "energy_plan").ToList();
+        var audit = (await Store.Audit.AuditLogAsync(Park)).Where(a => a.Entity == "energy_plan").ToList();
         Assert.Equal(4, audit.Count);
         var update = audit.First();   // newest first
         Assert.Equal(("update", "b1/electricity/2025-01", "boss", "45000 kWh (manual)", "44000 kWh (manual)"),

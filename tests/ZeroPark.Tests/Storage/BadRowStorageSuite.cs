@@ -44,7 +44,7 @@ public abstract class BadRowStorageSuite : IAsyncLifetime
         Assert.Equal([4, 5, 7], r.Rejected.Select(e => e.Line));
         Assert.Contains("before 2000-01-01T00:00:00Z", r.Rejected[0].Reason);
         // Day total: 140 − 100 = 40 kWh.
-        var day = await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Granularity.Day);
+        var day = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Granularity.Day);
         Assert.Equal(40, Assert.Single(day.Buckets).Value);
     }
 
@@ -74,7 +74,7 @@ public abstract class BadRowStorageSuite : IAsyncLifetime
         Assert.Equal([.. Enumerable.Range(1, 9).Select(i => i * 1_000), 9_999], progress);
         // Day 1 holds the readings 1 (00:15) … 96 (24:00): 96 − 1 = 95 kWh. Day 53 (2025-02-22) holds 4,993 … 5,088 (4,992 = 52 × 96),
         // without 5,000: still 5,088 − 4,992 = 96 kWh, the register delta from the previous day's last reading.
-        var days = await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 2, 22), Granularity.Day);
+        var days = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 2, 22), Granularity.Day);
         Assert.Equal(95, days.Buckets[0].Value);
         Assert.Equal(96, days.Buckets[^1].Value);
     }
@@ -88,7 +88,7 @@ public abstract class BadRowStorageSuite : IAsyncLifetime
             batchSize: 1_000, stored: (done, _) => { if (done == 2_000) cts.Cancel(); }, ct: cts.Token));
 
         // The two batches stored before the cancellation stay: readings 1 … 2,000.
-        var latest = await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31), Granularity.Month);
+        var latest = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31), Granularity.Month);
         Assert.Equal(2_000 - 1, latest.Buckets.Sum(b => b.Value ?? 0));
     }
 
@@ -104,7 +104,7 @@ public abstract class BadRowStorageSuite : IAsyncLifetime
         Assert.Equal(1, s.Accepted);
         Assert.Equal([2, 3], s.Rejected.Select(e => e.Line));
         Assert.Equal("timestamp: 1970-01-01T00:00:00+00:00 is before 2000-01-01T00:00:00Z, the earliest instant ZeroPark stores", s.Rejected[0].Reason);
-        Assert.Equal(100, Assert.Single(await Store.LatestReadingsAsync("p1")).Value);
+        Assert.Equal(100, Assert.Single(await Store.Queries.LatestReadingsAsync("p1")).Value);
 
         var manual = await Assert.ThrowsAsync<ValidationException>(() => Store.ManualEntryAsync("p1", "m1", DateTimeOffset.UnixEpoch, 1, "tester", "typo"));
         Assert.Equal("ts", manual.Field);

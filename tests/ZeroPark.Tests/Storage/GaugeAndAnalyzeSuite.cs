@@ -51,7 +51,7 @@ public abstract class GaugeAndAnalyzeSuite : IAsyncLifetime
         Assert.Equal("%", reg.Meter("rh_out").CanonicalUnit);
 
         // Hours: 00–01 = (−2 + 1 + 4) / 3 = 1; 01–02 = (10 + 20) / 2 = 15; 02–03 has no reading.
-        var hours = await _store.SeriesAsync("g1", SeriesTarget.Meter("t_out"), Jan1, Jan1, Granularity.Hour);
+        var hours = await _store.Queries.SeriesAsync("g1", SeriesTarget.Meter("t_out"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal("°C", hours.Unit);
         Assert.Equal(1, hours.Buckets[0].Value!.Value, 9);
         Assert.Equal(15, hours.Buckets[1].Value!.Value, 9);
@@ -62,17 +62,17 @@ public abstract class GaugeAndAnalyzeSuite : IAsyncLifetime
         {
             var from = g == Granularity.Day ? Jan1 : g == Granularity.Month ? new DateOnly(2025, 1, 1) : new DateOnly(2025, 1, 1);
             var to = g == Granularity.Day ? Jan1 : g == Granularity.Month ? new DateOnly(2025, 1, 31) : new DateOnly(2025, 12, 31);
-            var series = await _store.SeriesAsync("g1", SeriesTarget.Meter("t_out"), from, to, g);
+            var series = await _store.Queries.SeriesAsync("g1", SeriesTarget.Meter("t_out"), from, to, g);
             Assert.Equal(6.6, series.Buckets[0].Value!.Value, 9);
         }
         // Humidity: (40 + 50) / 2 = 45 %.
-        var rh = await _store.SeriesAsync("g1", SeriesTarget.Meter("rh_out"), Jan1, Jan1, Granularity.Day);
+        var rh = await _store.Queries.SeriesAsync("g1", SeriesTarget.Meter("rh_out"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(45, rh.Buckets[0].Value!.Value, 9);
 
         // Node sums: the park's electricity is the IT meter's 5 + 5 = 10 kWh; an 'ambient' node has no quantity to sum.
-        var park = await _store.SeriesAsync("g1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day);
+        var park = await _store.Queries.SeriesAsync("g1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day);
         Assert.Equal(10, park.Total, 9);
-        var ambient = await _store.SeriesAsync("g1", SeriesTarget.Node(carrier: Carrier.Ambient), Jan1, Jan1, Granularity.Day);
+        var ambient = await _store.Queries.SeriesAsync("g1", SeriesTarget.Node(carrier: Carrier.Ambient), Jan1, Jan1, Granularity.Day);
         Assert.Null(ambient.Buckets[0].Value);
     }
 

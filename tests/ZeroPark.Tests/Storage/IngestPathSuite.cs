@@ -38,7 +38,7 @@ public abstract class IngestPathSuite : IAsyncLifetime
     private Task<IngestSummary> Ingest(params RawPoint[] points) => Store.IngestAsync("p1", points, new IngestSource("test", "tester"));
 
     private async Task<double?[]> Values(SeriesTarget target, DateOnly from, DateOnly to, Granularity g) =>
-        (await Store.SeriesAsync("p1", target, from, to, g)).Buckets.Select(b => b.Value).ToArray();
+        (await Store.Queries.SeriesAsync("p1", target, from, to, g)).Buckets.Select(b => b.Value).ToArray();
 
     // Batch 1: pdu1 Jan 1 23:15 → 100, 23:30 → 110.
     // Batch 2 mixes an existing chunk and new ones: pdu1 23:45 → 115 and Jan 2 00:00 → 121 go into pdu1's Jan 1 chunk (a
@@ -60,7 +60,7 @@ public abstract class IngestPathSuite : IAsyncLifetime
         var q = await Values(SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.QuarterHour);
         Assert.Equal([0.0, 10.0, 5.0, 6.0], q[^4..]);
         // Hours: pdu1 Jan 1 23:00 = 10 + 5 + 6 = 21 from 4 readings; Jan 2 00:00 = 130 − 121 = 9.
-        var h1 = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan2, Granularity.Hour);
+        var h1 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan2, Granularity.Hour);
         Assert.Equal((21.0, 4), (h1.Buckets[23].Value!.Value, h1.Buckets[23].Quality.Received));
         Assert.Equal((9.0, 1), (h1.Buckets[24].Value!.Value, h1.Buckets[24].Quality.Received));
         // pdu2 Jan 2 00:00: 58 − 50 = 8 (00:15 is its first reading).
@@ -82,7 +82,7 @@ public abstract class IngestPathSuite : IAsyncLifetime
         // Same figures as after the first send (see the test above): nothing doubled.
         var it = await Values(SeriesTarget.Node(system: "it"), Jan1, Jan2, Granularity.Hour);
         Assert.Equal((21.0, 17.0), (it[23], it[24]));
-        var h1 = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Hour);
+        var h1 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal((21.0, 4), (h1.Buckets[23].Value!.Value, h1.Buckets[23].Quality.Received));
     }
 
@@ -96,17 +96,17 @@ public abstract class IngestPathSuite : IAsyncLifetime
         var s = await Ingest(P("pdu1", "2025-01-01T23:30:00+08:00", 112), P("pdu1", "2025-01-02T00:30:00+08:00", 134));
         Assert.Equal((1, 1), (s.Accepted, s.Corrected));
         Assert.Equal([0.0, 12.0, 3.0, 6.0], (await Values(SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.QuarterHour))[^4..]);
-        var entry = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "correct");
+        var entry = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "correct");
         Assert.Equal(("110", "112"), (entry.OldValue, entry.NewValue));
         // Late data: pdu2 Jan 2 00:00 → 45, before its first reading. It belongs to Jan 1 (23:00 hour), a day pdu2 had no
         // block for, while the IT aggregate's Jan 1 block exists. 00:00 becomes pdu2's first reading (Δ 0) and 00:15 gets
         // 50 − 45 = 5: pdu2 Jan 2 00:00 hour = 5 + 8 = 13 from its 2 readings (00:15, 00:30).
         Assert.Equal(1, (await Ingest(P("pdu2", "2025-01-02T00:00:00+08:00", 45))).Accepted);
-        var h2 = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu2"), Jan1, Jan2, Granularity.Hour);
+        var h2 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu2"), Jan1, Jan2, Granularity.Hour);
         Assert.Equal((0.0, 1), (h2.Buckets[23].Value!.Value, h2.Buckets[23].Quality.Received));
         Assert.Equal((13.0, 2), (h2.Buckets[24].Value!.Value, h2.Buckets[24].Quality.Received));
         // IT: Jan 1 23:00 = 21 + 0 from 4 + 1 readings; Jan 2 00:00 = 13 + 13 = 26. Days 21 and 26; month 47.
-        var it = await Store.SeriesAsync("p1", SeriesTarget.Node(system: "it"), Jan1, Jan2, Granularity.Hour);
+        var it = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(system: "it"), Jan1, Jan2, Granularity.Hour);
         Assert.Equal((21.0, 5), (it.Buckets[23].Value!.Value, it.Buckets[23].Quality.Received));
         Assert.Equal(26.0, it.Buckets[24].Value);
         Assert.Equal([21.0, 26.0], await Values(SeriesTarget.Node(system: "it"), Jan1, Jan2, Granularity.Day));
@@ -134,10 +134,10 @@ public abstract class IngestPathSuite : IAsyncLifetime
         }
         await Store.MigrateAsync();
         Assert.Equal(11, await Store.SchemaVersionAsync()); // 10 (meter codes) and 11 (reset_suspects) stayed applied
-        var h = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan2, Granularity.Hour);
+        var h = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan2, Granularity.Hour);
         Assert.Equal((21.0, 4, 1), (h.Buckets[23].Value!.Value, h.Buckets[23].Quality.Received, h.Buckets[23].Quality.Flagged));
         Assert.Equal((9.0, 1), (h.Buckets[24].Value!.Value, h.Buckets[24].Quality.Received));
-        var d = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, jan3, Granularity.Day);
+        var d = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, jan3, Granularity.Day);
         Assert.Equal([21.0, 9.0, 5.0], d.Buckets.Select(b => b.Value!.Value));
         Assert.Equal([(4, 1, 0), (1, 0, 0), (1, 0, 1)], d.Buckets.Select(b => (b.Quality.Received, b.Quality.Flagged, b.Quality.Estimated)));
         await using (var c = await Store.OpenConnectionAsync())
@@ -159,10 +159,10 @@ public abstract class IngestPathSuite : IAsyncLifetime
             P("pdu1", "2025-01-01T22:45:00+08:00", 109), P("pdu1", "2025-01-01T23:00:00+08:00", 111))).Accepted);
         Assert.Equal(1, (await Ingest(P("pdu1", "2025-01-01T22:30:00+08:00", 106))).Accepted);
         Assert.Equal(1, (await Ingest(P("pdu1", "2025-01-01T22:45:00+08:00", 108))).Corrected);
-        var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Hour);
+        var hours = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal((0.0, 1), (hours.Buckets[21].Value!.Value, hours.Buckets[21].Quality.Received));
         Assert.Equal((11.0, 4), (hours.Buckets[22].Value!.Value, hours.Buckets[22].Quality.Received));
-        var day = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
+        var day = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
         Assert.Equal((11.0, 5), (day.Buckets[0].Value!.Value, day.Buckets[0].Quality.Received));
         // The same through the IT aggregate (pdu1 is its only member with readings), and in the stored row itself.
         Assert.Equal([11.0], await Values(SeriesTarget.Node(system: "it"), Jan1, Jan1, Granularity.Day));

@@ -58,9 +58,9 @@ public abstract class IngestSafetySuite : IAsyncLifetime
             P("pdu-a1", "2025-01-01T00:15:00+08:00", 5, 4), P("nope", "2025-01-01T00:15:00+08:00", 5, 5));
         Assert.Equal(4, s.Accepted);
         Assert.Equal(5, Assert.Single(s.Rejected).Line);
-        Assert.Equal(25, (await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
-        Assert.Equal(25, (await Store.SeriesAsync("p1", SeriesTarget.Meter("M1"), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
-        Assert.Contains(await Store.LatestReadingsAsync("p1"), l => l.Meter == "M1" && l.Value == 125);
+        Assert.Equal(25, (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("m1"), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
+        Assert.Equal(25, (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("M1"), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
+        Assert.Contains(await Store.Queries.LatestReadingsAsync("p1"), l => l.Meter == "M1" && l.Value == 125);
         // Update through another spelling keeps the stored code.
         var updated = await Store.UpdateMeterAsync("p1", "pdu-a1", new MeterDraft("pdu-a1", "PDU A1 renamed", "electricity", "cumulative", "kWh") { Role = "it_load", SystemCode = "it", SpaceCode = "b1" });
         Assert.Equal("PDU-A1", updated.Code);
@@ -81,7 +81,7 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         Assert.Equal([3, 4, 5], s.Rejected.Select(r => r.Line));
         Assert.All(s.Rejected, r => Assert.StartsWith("timestamp: ", r.Reason));
         Assert.Contains("2031-01-11T08:00:00+08:00", s.Rejected[1].Reason);
-        Assert.Equal(new DateTimeOffset(2025, 1, 11, 0, 0, 0, TimeSpan.Zero), Assert.Single(await Store.LatestReadingsAsync("p1")).At);
+        Assert.Equal(new DateTimeOffset(2025, 1, 11, 0, 0, 0, TimeSpan.Zero), Assert.Single(await Store.Queries.LatestReadingsAsync("p1")).At);
         // The tolerance is configurable: with none, 1 s past the clock is refused.
         Store.FutureTolerance = TimeSpan.Zero;
         var z = await Ingest(P("PDU-A1", "2025-01-10T00:00:00Z", 1, 1), P("PDU-A1", "2025-01-10T00:00:01Z", 2, 2));
@@ -102,10 +102,10 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         // later readings count from the new value: 01:00 Δ 150 − 135 = 15, 01:15 Δ 10.
         // Hour 00 (00:00, 01:00]: 10 + 1140 + 15 = 1165 kWh, 4 readings, 1 flagged; hour 01: 10 kWh, 1 reading, none flagged.
         // Day Jan 1: 1175 kWh, 5 readings, 1 flagged. The IT load node (b1, it_load) sums the same.
-        var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Hour);
+        var hours = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal([1165.0, 10.0], hours.Buckets.Take(2).Select(b => b.Value ?? 0));
         Assert.Equal([(4, 1), (1, 0)], hours.Buckets.Take(2).Select(b => (b.Quality.Received, b.Quality.Flagged)));
-        var day = (await Store.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Day)).Buckets[0];
+        var day = (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Day)).Buckets[0];
         Assert.Equal((1175.0, 5, 1), (day.Value!.Value, day.Quality.Received, day.Quality.Flagged));
 
         var v = await Store.VoidReadingsAsync("p1", "pdu-a1", DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"),
@@ -114,22 +114,22 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         Assert.Equal((1, 1), (v.Voided, v.Recomputed));
         // After: 00:45 Δ 135 − 110 = 25 (a 30-minute interval: gap flag, kept), 01:00 Δ 15, 01:15 Δ 10.
         // Hour 00: 10 + 25 + 15 = 50 kWh, 3 readings, none flagged; hour 01: 10 kWh, 1 reading. Day: 60 kWh, 4 readings.
-        hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Hour);
+        hours = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal([50.0, 10.0], hours.Buckets.Take(2).Select(b => b.Value ?? 0));
         Assert.Equal([(3, 0), (1, 0)], hours.Buckets.Take(2).Select(b => (b.Quality.Received, b.Quality.Flagged)));
-        day = (await Store.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Day)).Buckets[0];
+        day = (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Day)).Buckets[0];
         Assert.Equal((60.0, 4, 0), (day.Value!.Value, day.Quality.Received, day.Quality.Flagged));
-        var month = await Store.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, new DateOnly(2025, 1, 31), Granularity.Month);
+        var month = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, new DateOnly(2025, 1, 31), Granularity.Month);
         Assert.Equal(60, month.Buckets[0].Value);
         // The aggregate series the meter feeds (building b1, role it_load) follows.
-        var node = await Store.SeriesAsync("p1", SeriesTarget.Node("b1", role: MeterRole.ItLoad), Jan1, Jan1, Granularity.Day);
+        var node = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node("b1", role: MeterRole.ItLoad), Jan1, Jan1, Granularity.Day);
         Assert.Equal(60, node.Buckets[0].Value);
         var readings = await Store.MeterReadingsAsync("p1", "PDU-A1", Jan1, Jan1);
         Assert.DoesNotContain(readings, r => r.Value == 1250);
         var r45 = readings.Single(r => r.Value == 135);
         Assert.Equal(25, r45.Delta);
         Assert.True((r45.Flags & ReadingFlags.Gap) != 0);
-        var audit = (await Store.AuditLogAsync("p1")).First(a => a.Action == "void");
+        var audit = (await Store.Audit.AuditLogAsync("p1")).First(a => a.Action == "void");
         Assert.Equal(("alice", "typo: 1250 for 125", "PDU-A1@2025-01-01T00:30:00+08:00"), (audit.User, audit.Reason, audit.EntityKey));
         Assert.Contains("2025-01-01T00:30:00+08:00=1250", audit.OldValue);
         // Voiding again finds nothing; a reason is required.
@@ -143,16 +143,16 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         // Accepted under a generous tolerance (10 years), then voided: the meter's latest goes back to 2025.
         Store.FutureTolerance = TimeSpan.FromDays(3650);
         await Ingest(P("M1", "2025-01-01T00:15:00+08:00", 100), P("M1", "2025-01-01T00:30:00+08:00", 110), P("M1", "2031-06-01T00:00:00+08:00", 130));
-        Assert.Equal(2031, Assert.Single(await Store.LatestReadingsAsync("p1")).At.Year);
+        Assert.Equal(2031, Assert.Single(await Store.Queries.LatestReadingsAsync("p1")).At.Year);
         var v = await Store.VoidReadingsAsync("p1", "M1", DateTimeOffset.Parse("2030-01-01T00:00:00+08:00"), DateTimeOffset.Parse("2031-12-31T00:00:00+08:00"), "bob", "mistyped year");
         Assert.Equal((1, 0), (v.Voided, v.Recomputed));
-        var latest = Assert.Single(await Store.LatestReadingsAsync("p1"));
+        var latest = Assert.Single(await Store.Queries.LatestReadingsAsync("p1"));
         Assert.Equal((DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), 110.0), (latest.At, latest.Value));
         // 2031-05 (the day of ts − 1 s is May 31): the voided Δ 130 − 110 = 20 is gone from the month.
-        var may = await Store.SeriesAsync("p1", SeriesTarget.Meter("M1"), new DateOnly(2031, 5, 1), new DateOnly(2031, 5, 31), Granularity.Month);
+        var may = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("M1"), new DateOnly(2031, 5, 1), new DateOnly(2031, 5, 31), Granularity.Month);
         Assert.Equal(0, may.Buckets[0].Value ?? 0);
         // Jan 2025 keeps Δ 10.
-        Assert.Equal(10, (await Store.SeriesAsync("p1", SeriesTarget.Meter("M1"), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
+        Assert.Equal(10, (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("M1"), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
     }
 }
 

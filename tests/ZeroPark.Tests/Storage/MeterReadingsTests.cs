@@ -53,7 +53,7 @@ public abstract partial class MeterReadingsTests : IAsyncLifetime
         Assert.Equal((1, 1, 1, (string?)null), (r.Accepted, r.Duplicates, r.Corrected, r.FileError));
         var bad = Assert.Single(r.Rejected);
         Assert.Equal((3, $"meter: unknown meter code 'nosuch' in park '{Park}'"), (bad.Line, bad.Reason));
-        var corrected = Assert.Single(await _store.AuditLogAsync(Park), a => a.Action == "correct" && a.User == "op.li");
+        var corrected = Assert.Single(await _store.Audit.AuditLogAsync(Park), a => a.Action == "correct" && a.User == "op.li");
         Assert.Equal(("light@2025-02-01T13:00:00+08:00", "file import export.csv", "2", "3"), (corrected.EntityKey, corrected.Reason, corrected.OldValue, corrected.NewValue));
 
         // A file that cannot be read at all: one error naming the file, nothing stored.
@@ -73,7 +73,7 @@ public abstract partial class MeterReadingsTests
         Assert.Equal(("b1-r1", "101 机房", ZeroPark.Domain.SpaceLevel.Room), (s.Code, s.Name, s.Level));
         var reg = await _store.GetRegistryAsync(Park);
         Assert.Equal(s.Id, reg.Meter("pdu1").SpaceId);
-        var a = Assert.Single(await _store.AuditLogAsync(Park), e => e.Entity == "space" && e.Action == "update");
+        var a = Assert.Single(await _store.Audit.AuditLogAsync(Park), e => e.Entity == "space" && e.Action == "update");
         Assert.Equal(("li.wei", "b1-r1", "Room 1", "101 机房"), (a.User, a.EntityKey, a.OldValue, a.NewValue));
         Assert.Equal("name", (await Assert.ThrowsAsync<ValidationException>(() => _store.RenameSpaceAsync(Park, "b1-r1", "  ", "li.wei"))).Field);
         await Assert.ThrowsAsync<NotFoundException>(() => _store.RenameSpaceAsync(Park, "b9", "X", "li.wei"));

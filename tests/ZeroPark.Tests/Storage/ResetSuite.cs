@@ -43,12 +43,12 @@ public abstract class ResetSuite : IAsyncLifetime
 
     private async Task<(double Sum, int Flagged)> Day(string meter)
     {
-        var b = (await Store.SeriesAsync("p1", SeriesTarget.Meter(meter), Jan1, Jan1, Granularity.Day)).Buckets[0];
+        var b = (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter(meter), Jan1, Jan1, Granularity.Day)).Buckets[0];
         return (b.Value ?? 0, b.Quality.Flagged);
     }
 
     private async Task<double> Month(string meter) =>
-        (await Store.SeriesAsync("p1", SeriesTarget.Meter(meter), Jan1, Jan1, Granularity.Month)).Buckets[0].Value ?? 0;
+        (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter(meter), Jan1, Jan1, Granularity.Month)).Buckets[0].Value ?? 0;
 
     private static readonly double[] Eight = [100, 110, 120, 130, 50, 60, 70, 80];
 
@@ -88,10 +88,10 @@ public abstract class ResetSuite : IAsyncLifetime
         // 50 + 10 + 10 + 10 = 80.
         Assert.Equal((110.0, 0), await Day("m1"));
         Assert.Equal(110.0, await Month("m1"));
-        var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("m1"), Jan1, Jan1, Granularity.Hour);
+        var hours = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("m1"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal(80.0, hours.Buckets[1].Value);
         Assert.Empty(await Store.ResetSuspectsAsync("p1"));
-        var audit = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "confirm_reset");
+        var audit = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "confirm_reset");
         Assert.Equal(("alice", "register cleared by the vendor", "suspected_reset", "reset"), (audit.User, audit.Reason, audit.OldValue, audit.NewValue));
         Assert.StartsWith("m1@2025-01-01T01:15:00", audit.EntityKey);
         var r = (await Store.MeterReadingsAsync("p1", "m1", Jan1, Jan1))[4];
@@ -227,18 +227,18 @@ public abstract class ResetSuite : IAsyncLifetime
             (await Store.MeterReadingsAsync("p1", "old", Jan1, Jan1)).Select(r => (r.Ts, r.Value, r.Delta, r.Flags)));
         Assert.Equal((20.0, 1), await Day("old"));
         Assert.Equal(20.0, await Month("old"));
-        var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("old"), Jan1, Jan1, Granularity.Hour);
+        var hours = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("old"), Jan1, Jan1, Granularity.Hour);
         // All four readings (00:15 … 01:00) close intervals in the hour 00:00–01:00: 10 + 10, one flagged.
         Assert.Equal((20.0, 4, 1), (hours.Buckets[0].Value!.Value, hours.Buckets[0].Quality.Received, hours.Buckets[0].Quality.Flagged));
         Assert.Equal([("old", 50.0, (double?)120), ("ref", 50, 120)], (await Store.ResetSuspectsAsync("p1")).Select(x => (x.Meter, x.Value, x.PreviousValue)));
-        Assert.Equal(60.0, (await Store.LatestReadingsAsync("p1")).Single(l => l.Meter == "old").Value);
+        Assert.Equal(60.0, (await Store.Queries.LatestReadingsAsync("p1")).Single(l => l.Meter == "old").Value);
         // The park's total follows: 20 + 20.
-        Assert.Equal(40.0, (await Store.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
-        var audit = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "recompute");
+        Assert.Equal(40.0, (await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
+        var audit = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "recompute");
         Assert.Equal(("admin", "old", "2 readings changed"), (audit.User, audit.EntityKey, audit.NewValue));
         // Every meter again: nothing changes any more; the meters with readings are audited.
         Assert.All(await Store.RecomputeReadingsAsync("p1", null, "admin"), d => Assert.Equal(0, d.Changed));
-        Assert.Equal(3, (await Store.AuditLogAsync("p1")).Count(a => a.Action == "recompute"));
+        Assert.Equal(3, (await Store.Audit.AuditLogAsync("p1")).Count(a => a.Action == "recompute"));
     }
 
     [Fact]
@@ -249,7 +249,7 @@ public abstract class ResetSuite : IAsyncLifetime
         await Ingest(Series("m1", 100, 110, 120, 130, 50, 60));
         await Store.ConfirmResetAsync("p1", "m1", At(5), ResetResolution.Replacement, 135, "alice", null);
         Assert.Equal((45.0, 0), await Day("m1"));
-        var audit = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "confirm_reset");
+        var audit = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "confirm_reset");
         Assert.Equal("replacement old_final=135", audit.NewValue);
         var r = (await Store.MeterReadingsAsync("p1", "m1", Jan1, Jan1))[4];
         Assert.Equal((ReadingFlags.Replacement | ReadingFlags.Manual, 5.0, (double?)135), (r.Flags, r.Delta, r.OldFinal));
@@ -282,7 +282,7 @@ public abstract class ResetSuite : IAsyncLifetime
         Assert.Equal((90.0, 0), await Day("m1"));
         Assert.Equal(90.0, await Month("m1"));
         Assert.Empty(await Store.ResetSuspectsAsync("p1"));
-        Assert.Contains(await Store.AuditLogAsync("p1"), a => a.Action == "update" && a.NewValue!.Contains("resets_normal=True"));
+        Assert.Contains(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "update" && a.NewValue!.Contains("resets_normal=True"));
         // And off again: 40, the suspect is back.
         await Store.UpdateMeterAsync("p1", "m1", new MeterDraft("m1", "M1", "electricity", "cumulative", "kWh"), "alice");
         Assert.Equal((40.0, 1), await Day("m1"));
@@ -326,15 +326,15 @@ public abstract class ResetSuite : IAsyncLifetime
         // 3 received then read as 150 %, capped); 71 hourly intervals.
         var from = new DateOnly(2025, 3, 29);
         var to = new DateOnly(2025, 3, 31);
-        var q = await Store.DataQualityAsync("de", null, from, to);
+        var q = await Store.Queries.DataQualityAsync("de", null, from, to);
         Assert.Equal((3, 3, 100.0), q.Where(x => x.Meter == "d").Select(x => (x.Expected, x.Received, x.CompletenessPercent)).Single());
         Assert.Equal(71, q.Single(x => x.Meter == "h").Expected);
         // The series' day buckets agree: one expected reading each, the 23-hour day included.
-        var days = await Store.SeriesAsync("de", SeriesTarget.Meter("d"), from, to, Granularity.Day);
+        var days = await Store.Queries.SeriesAsync("de", SeriesTarget.Meter("d"), from, to, Granularity.Day);
         Assert.Equal([1, 1, 1], days.Buckets.Select(b => b.Quality.Expected));
         Assert.Equal([24.0, 23.0, 24.0], days.Buckets.Select(b => b.Value!.Value));
         // Oct 25..27: 24 + 25 + 24 = 73 h: 73 / 24 = 3.04 → 3.
-        Assert.Equal(3, (await Store.DataQualityAsync("de", "d", new DateOnly(2025, 10, 25), new DateOnly(2025, 10, 27))).Single().Expected);
+        Assert.Equal(3, (await Store.Queries.DataQualityAsync("de", "d", new DateOnly(2025, 10, 25), new DateOnly(2025, 10, 27))).Single().Expected);
     }
 }
 

@@ -62,7 +62,7 @@ public abstract class StorageSuite : IAsyncLifetime
         // Δ at 00:00 = 10 covers [23:45, 00:00) of Dec 31; Δ at 00:15 = 15 covers [00:00, 00:15) of Jan 1.
         var s = await Ingest(P("pdu1", "2024-12-31T23:45:00+08:00", 100), P("pdu1", "2025-01-01T00:00:00+08:00", 110), P("pdu1", "2025-01-01T00:15:00+08:00", 125));
         Assert.Equal(3, s.Accepted);
-        var days = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2024, 12, 31), Jan1, Granularity.Day);
+        var days = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2024, 12, 31), Jan1, Granularity.Day);
         Assert.Equal([10.0, 15.0], days.Buckets.Select(b => b.Value!.Value));
         Assert.Equal(DateTimeOffset.Parse("2025-01-01T00:00:00+08:00"), days.Buckets[1].Start);
         Assert.Equal("kWh", days.Unit);
@@ -75,16 +75,16 @@ public abstract class StorageSuite : IAsyncLifetime
         Assert.Equal(3, (await Ingest(batch)).Accepted);
         var replay = await Ingest(batch);
         Assert.Equal((0, 3, 0), (replay.Accepted, replay.Duplicates, replay.Corrected));
-        var day = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
+        var day = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(20, day.Buckets[0].Value);                     // 120 − 100, not doubled by the replay
         var corr = await Ingest(P("pdu1", "2025-01-01T00:15:00+08:00", 112));
         Assert.Equal(1, corr.Corrected);
-        var hours = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.QuarterHour);
+        var hours = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.QuarterHour);
         Assert.Equal(12, hours.Buckets[0].Value);                   // [00:00, 00:15): 112 − 100
         Assert.Equal(8, hours.Buckets[1].Value);                    // [00:15, 00:30): 120 − 112
-        day = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
+        day = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(20, day.Buckets[0].Value);
-        var audit = await Store.AuditLogAsync("p1");
+        var audit = await Store.Audit.AuditLogAsync("p1");
         var entry = Assert.Single(audit, a => a.Action == "correct");
         Assert.Equal(("110", "112", "tester"), (entry.OldValue, entry.NewValue, entry.User));
     }
@@ -96,9 +96,9 @@ public abstract class StorageSuite : IAsyncLifetime
         await Ingest(P("pdu2", "2025-01-01T01:00:00+08:00", 122), P("pdu2", "2025-01-01T00:00:00+08:00", 100));
         await Ingest(P("pdu2", "2025-01-01T00:30:00+08:00", 109));
         await Ingest(P("pdu2", "2025-01-01T00:15:00+08:00", 104), P("pdu2", "2025-01-01T00:45:00+08:00", 115));
-        var q = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu2"), Jan1, Jan1, Granularity.QuarterHour);
+        var q = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu2"), Jan1, Jan1, Granularity.QuarterHour);
         Assert.Equal([4.0, 5.0, 6.0, 7.0], q.Buckets.Take(4).Select(b => b.Value!.Value));
-        var h = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu2"), Jan1, Jan1, Granularity.Hour);
+        var h = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu2"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal(22, h.Buckets[0].Value);                       // 122 − 100
         Assert.Equal(4, h.Buckets[0].Quality.Received);
         Assert.Equal(0, h.Buckets[0].Quality.Flagged);
@@ -114,14 +114,14 @@ public abstract class StorageSuite : IAsyncLifetime
         // replacement at 01:00: old meter final 50 (Δ 50 − 9 = 41), new meter starts at 0; 01:15 → 7 (Δ7)
         await Store.ReplaceMeterAsync("p1", "main", DateTimeOffset.Parse("2025-01-01T01:00:00+08:00"), 50, 0, "tech", "meter swap");
         await Ingest(P("main", "2025-01-01T01:15:00+08:00", 7));
-        var day = await Store.SeriesAsync("p1", SeriesTarget.Meter("main"), Jan1, Jan1, Granularity.Day);
+        var day = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("main"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(20 + 4 + 41 + 7, day.Buckets[0].Value);
         Assert.Equal(1, day.Buckets[0].Quality.Flagged);
-        var q = (await Store.DataQualityAsync("p1", "main", Jan1, Jan1)).Single();
+        var q = (await Store.Queries.DataQualityAsync("p1", "main", Jan1, Jan1)).Single();
         Assert.Contains(q.FlaggedReadings!, f => f.Flags.Contains("suspected_reset"));
         Assert.Contains(q.FlaggedReadings!, f => f.Flags.Contains("rollover"));
         Assert.Contains(q.FlaggedReadings!, f => f.Flags.Contains("replacement"));
-        Assert.Contains(await Store.AuditLogAsync("p1"), a => a.Action == "replace" && a.Reason == "meter swap");
+        Assert.Contains(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "replace" && a.Reason == "meter swap");
     }
 
     [Fact]
@@ -150,21 +150,21 @@ public abstract class StorageSuite : IAsyncLifetime
         }
         await Ingest([.. pts]);
         await Ingest(P("pdu1", "2025-01-01T00:00:00+08:00", 0), P("pdu1", "2025-01-01T01:00:00+08:00", 380));
-        var cooling = await Store.SeriesAsync("p1", SeriesTarget.Node(system: "cooling"), Jan1, Jan1, Granularity.Day);
+        var cooling = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(system: "cooling"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(48, cooling.Total);                                                   // 40 + 8
-        var coolingB1 = await Store.SeriesAsync("p1", SeriesTarget.Node(space: "b1", system: "cooling"), Jan1, Jan1, Granularity.Hour);
+        var coolingB1 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b1", system: "cooling"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal(40, coolingB1.Buckets[0].Value);
-        var power = await Store.SeriesAsync("p1", SeriesTarget.Node(system: "power"), Jan1, Jan1, Granularity.Day);
+        var power = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(system: "power"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(20, power.Total);                                                     // only the virtual loss; check meters excluded
-        var loss = await Store.SeriesAsync("p1", SeriesTarget.Meter("ups_loss"), Jan1, Jan1, Granularity.Hour);
+        var loss = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("ups_loss"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal(20, loss.Buckets[0].Value);
-        var it = await Store.SeriesAsync("p1", SeriesTarget.Node(role: MeterRole.ItLoad), Jan1, Jan1, Granularity.Month);
+        var it = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(role: MeterRole.ItLoad), Jan1, Jan1, Granularity.Month);
         Assert.Equal(380, it.Total);
-        var all = await Store.SeriesAsync("p1", SeriesTarget.Node(space: "b1"), Jan1, Jan1, Granularity.Day);
+        var all = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b1"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(40 + 20 + 380, all.Total);                                            // chiller + UPS loss + pdu1
-        var itSystem = await Store.SeriesAsync("p1", SeriesTarget.Node(system: "it"), Jan1, Jan1, Granularity.Day);
+        var itSystem = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(system: "it"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(380, itSystem.Total);   // not 760: the virtual IT total (pdu1 + pdu2) is not added on top of the PDUs
-        var itVirtual = await Store.SeriesAsync("p1", SeriesTarget.Meter("it_total"), Jan1, Jan1, Granularity.Day);
+        var itVirtual = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("it_total"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(380, itVirtual.Total);
     }
 
@@ -180,20 +180,20 @@ public abstract class StorageSuite : IAsyncLifetime
             pts.Add(new RawPoint("pdu1", t0.AddMinutes(15 * i), 1000 + 10 * i, i + 1));
         }
         await Ingest([.. pts]);
-        var q = (await Store.DataQualityAsync("p1", "pdu1", Jan1, Jan1)).Single();
+        var q = (await Store.Queries.DataQualityAsync("p1", "pdu1", Jan1, Jan1)).Single();
         // readings with ts in (00:00, 24:00]: 96 − 3 = 93 of 96 expected
         Assert.Equal((96, 93), (q.Expected, q.Received));
         var gap = Assert.Single(q.Gaps!);
         Assert.Equal((t0.AddMinutes(120), t0.AddMinutes(165)), (gap.Start, gap.End));   // [02:00, 02:45) has no readings closing it
-        var before = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Hour);
+        var before = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal(40, before.Buckets[2].Value);   // 02:00–03:00: the 03:00 reading closes the gap, Δ = 40 all in this hour
         Assert.Equal("partial", before.Buckets[2].Quality.Label);
         var fill = await Store.FillGapsAsync("p1", "pdu1", Jan1, Jan1, "tester");
         Assert.Equal(3, fill.Accepted);
-        var after = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.QuarterHour);
+        var after = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.QuarterHour);
         Assert.Equal([10.0, 10.0, 10.0, 10.0], after.Buckets.Skip(8).Take(4).Select(b => b.Value!.Value));
         Assert.Equal("estimated", after.Buckets[9].Quality.Label);
-        var day = await Store.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
+        var day = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(960, day.Buckets[0].Value);     // unchanged by filling: 96 × 10
     }
 
@@ -202,9 +202,9 @@ public abstract class StorageSuite : IAsyncLifetime
     {
         await Ingest(P("pdu1", "2025-01-01T00:00:00+08:00", 0), P("pdu1", "2025-01-02T00:00:00+08:00", 500),
             P("pdu2", "2025-01-01T00:00:00+08:00", 0), P("pdu2", "2025-01-02T00:00:00+08:00", 700));
-        var latest = await Store.LatestReadingsAsync("p1");
+        var latest = await Store.Queries.LatestReadingsAsync("p1");
         Assert.Equal(700, latest.Single(l => l.Meter == "pdu2").Value);
-        var top = await Store.TopMetersAsync("p1", new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 31), 10);
+        var top = await Store.Queries.TopMetersAsync("p1", new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 31), 10);
         Assert.Equal(["pdu2", "pdu1"], top.Select(t => t.Meter));
     }
 
@@ -213,7 +213,7 @@ public abstract class StorageSuite : IAsyncLifetime
     {
         await Assert.ThrowsAsync<ValidationException>(() => Store.ManualEntryAsync("p1", "water", DateTimeOffset.Parse("2025-01-01T08:00:00+08:00"), 12, "ann", ""));
         await Store.ManualEntryAsync("p1", "water", DateTimeOffset.Parse("2025-01-01T08:00:00+08:00"), 12, "ann", "monthly hand reading");
-        var e = Assert.Single(await Store.AuditLogAsync("p1"), a => a.Action == "manual_entry");
+        var e = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "manual_entry");
         Assert.Equal(("ann", "monthly hand reading", "12"), (e.User, e.Reason, e.NewValue));
     }
 
@@ -233,12 +233,12 @@ public abstract class StorageSuite : IAsyncLifetime
     public async Task Reattaching_a_meter_rebuilds_the_aggregates()
     {
         await Ingest(P("chiller1", "2025-01-01T00:15:00+08:00", 10));
-        var b2Before = await Store.SeriesAsync("p1", SeriesTarget.Node(space: "b2", system: "cooling"), Jan1, Jan1, Granularity.Day);
+        var b2Before = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b2", system: "cooling"), Jan1, Jan1, Granularity.Day);
         Assert.Null(b2Before.Buckets[0].Value);
         await Store.UpdateMeterAsync("p1", "chiller1", new MeterDraft("chiller1", "Chiller 1", "electricity", "interval", "kWh") { SystemCode = "cooling.chiller", SpaceCode = "b2" });
-        var b2 = await Store.SeriesAsync("p1", SeriesTarget.Node(space: "b2", system: "cooling"), Jan1, Jan1, Granularity.Day);
+        var b2 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b2", system: "cooling"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(10, b2.Total);
-        var b1 = await Store.SeriesAsync("p1", SeriesTarget.Node(space: "b1", system: "cooling"), Jan1, Jan1, Granularity.Day);
+        var b1 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b1", system: "cooling"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(0, b1.Total);
     }
     [Fact]
@@ -263,11 +263,11 @@ public abstract class StorageSuite : IAsyncLifetime
         ]);
         await Store.CreateMetersAsync("p1", [new MeterDraft("b2_it", "B2 IT load", "electricity", "interval", "kWh") { Role = "it_load", SpaceCode = "b2", Formula = "srv1 + srv2" }]);
         await Ingest(P("pv", "2025-01-01T12:15:00+08:00", 50), P("srv1", "2025-01-01T12:15:00+08:00", 7), P("srv2", "2025-01-01T12:15:00+08:00", 5));
-        var all = await Store.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day);
+        var all = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day);
         Assert.Equal(12, all.Total);                  // 7 + 5; the 50 kWh generated are not consumption
-        var pv = await Store.SeriesAsync("p1", SeriesTarget.Node(role: MeterRole.RenewableOnsite), Jan1, Jan1, Granularity.Day);
+        var pv = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(role: MeterRole.RenewableOnsite), Jan1, Jan1, Granularity.Day);
         Assert.Equal(50, pv.Total);
-        var itB2 = await Store.SeriesAsync("p1", SeriesTarget.Node(space: "b2", role: MeterRole.ItLoad), Jan1, Jan1, Granularity.Day);
+        var itB2 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b2", role: MeterRole.ItLoad), Jan1, Jan1, Granularity.Day);
         Assert.Equal(12, itB2.Total);                 // the virtual IT meter over two sub-meters, counted once
     }
 

@@ -43,7 +43,7 @@ public abstract class UserCliContract
         // The password really is the one from standard input, and the creation is audited with --by.
         await using var store = await ZeroParkStore.OpenAsync(db);
         Assert.Equal(SignInStatus.Success, (await store.Users.SignInAsync("zhang", "s3cret-enough-pw")).Status);
-        Assert.Contains(await store.AuditLogAsync(null), a => a.Entity == "user" && a.EntityKey == "zhang" && a.User == "ops" && a.Action == "create");
+        Assert.Contains(await store.Audit.AuditLogAsync(null), a => a.Entity == "user" && a.EntityKey == "zhang" && a.User == "ops" && a.Action == "create");
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public abstract class UserCliContract
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
             Assert.NotEqual(stamp, (await store.Users.GetUserAsync("op"))!.SecurityStamp);   // every cookie carries the old stamp: all rejected
-            Assert.Contains(await store.AuditLogAsync(null), a => a.Action == "signout" && a.EntityKey == "op" && a.User == "ops");
+            Assert.Contains(await store.Audit.AuditLogAsync(null), a => a.Action == "signout" && a.EntityKey == "op" && a.User == "ops");
         }
     }
 }

@@ -55,7 +55,7 @@ public abstract class UserStoreSuite : IAsyncLifetime
         // The default (outside tests) is 64 MiB, 3 passes: 64 × 1024 KiB = 65,536 KiB.
         Assert.Equal(new Argon2Cost(65_536, 3, 1), Argon2Cost.Default);
 
-        var entry = Assert.Single(await Store.AuditLogAsync(null), a => a.Entity == "user" && a.EntityKey == "li.wei");
+        var entry = Assert.Single(await Store.Audit.AuditLogAsync(null), a => a.Entity == "user" && a.EntityKey == "li.wei");
         Assert.Equal(("create", "root", "role=viewer parks=pa"), (entry.Action, entry.User, entry.NewValue));
     }
 
@@ -105,7 +105,7 @@ public abstract class UserStoreSuite : IAsyncLifetime
         Assert.Equal(SignInStatus.LockedOut, fifth.Status);
         Assert.Equal(Clock.Now + TimeSpan.FromMinutes(15), fifth.LockedUntil);
         Assert.Equal(SignInStatus.LockedOut, (await Store.Users.SignInAsync("op", Pw)).Status);   // locked: the right password does not help
-        Assert.Single(await Store.AuditLogAsync(null), a => a.Action == "lock" && a.EntityKey == "op");
+        Assert.Single(await Store.Audit.AuditLogAsync(null), a => a.Action == "lock" && a.EntityKey == "op");
 
         Clock.Now += TimeSpan.FromMinutes(14);
         Assert.Equal(SignInStatus.LockedOut, (await Store.Users.SignInAsync("op", Pw)).Status);
@@ -146,9 +146,9 @@ public abstract class UserStoreSuite : IAsyncLifetime
         await Store.Users.UpdateUserAsync("op", UserRole.EnergyManager, ["pa", "pb"], disabled: true, "root");
         Assert.Equal(SignInStatus.Disabled, (await Store.Users.SignInAsync("op", "a brand new secret")).Status);
 
-        var log = (await Store.AuditLogAsync(null)).Where(a => a.Entity == "user" && a.EntityKey == "op").Select(a => a.Action).Reverse().ToList();
+        var log = (await Store.Audit.AuditLogAsync(null)).Where(a => a.Entity == "user" && a.EntityKey == "op").Select(a => a.Action).Reverse().ToList();
         Assert.Equal(["create", "lock", "unlock", "update", "password", "update"], log);
-        var update = (await Store.AuditLogAsync(null)).First(a => a.Action == "update" && a.EntityKey == "op" && a.NewValue!.EndsWith("disabled", StringComparison.Ordinal));
+        var update = (await Store.Audit.AuditLogAsync(null)).First(a => a.Action == "update" && a.EntityKey == "op" && a.NewValue!.EndsWith("disabled", StringComparison.Ordinal));
         Assert.Equal("role=energy_manager parks=pa,pb", update.OldValue);
     }
 

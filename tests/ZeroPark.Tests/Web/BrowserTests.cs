@@ -74,7 +74,7 @@ public sealed class BrowserTests(BrowserFixture fx)
         await SignInAsync(page, LockMe, Password);
         Assert.Contains("账户已锁定", await page.GetByTestId("login-error").InnerTextAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "zp_session");
-        Assert.Contains(await fx.Store.AuditLogAsync(null), a => a.Action == "lock" && a.EntityKey == LockMe);
+        Assert.Contains(await fx.Store.Audit.AuditLogAsync(null), a => a.Action == "lock" && a.EntityKey == LockMe);
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class BrowserTests(BrowserFixture fx)
         Assert.Contains("zhao.min", await page.GetByTestId("users-message").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("能源管理员", await page.GetByTestId("user-zhao.min").InnerTextAsync(), StringComparison.Ordinal);
         await ShotAsync(page, "07-users-zh");
-        Assert.Contains(await fx.Store.AuditLogAsync(null), a => a.Action == "create" && a.EntityKey == "zhao.min" && a.User == Admin);
+        Assert.Contains(await fx.Store.Audit.AuditLogAsync(null), a => a.Action == "create" && a.EntityKey == "zhao.min" && a.User == Admin);
 
         var user = await fx.NewPageAsync();
         await SignInAsync(user, "zhao.min", "initial password 1");

@@ -127,7 +127,7 @@ public abstract partial class CarbonPageTests(ApiServer server)
         var again = await PostFormAsync(a, "/carbon/factors?handler=Add", Factor(at, "0.45"));       // same key: a new version
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal([1, 2], (await server.Store.Carbon.FactorsAsync()).Where(r => r.Dataset == dataset).Select(r => r.Version).Order().ToList());
-        var audit = await server.Store.AuditLogAsync(null, 1000);
+        var audit = await server.Store.Audit.AuditLogAsync(null, 1000);
         Assert.Contains(audit, e => e.Entity == "factor" && e.Action == "create" && e.EntityKey.StartsWith(dataset + "|", StringComparison.Ordinal) && e.User != "" && e.NewValue!.Contains("0.5", StringComparison.Ordinal));
         Assert.Contains(audit, e => e.Entity == "factor" && e.Action == "update" && e.EntityKey.StartsWith(dataset + "|", StringComparison.Ordinal));
         Assert.All(audit.Where(e => e.Entity == "factor" && e.EntityKey.StartsWith(dataset + "|", StringComparison.Ordinal)), e => Assert.StartsWith("ca", e.User, StringComparison.Ordinal));

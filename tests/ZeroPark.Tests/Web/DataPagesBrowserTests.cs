@@ -90,7 +90,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         Assert.Equal([(0, 30.0), (1, 30.0)], chiller.Select(r => ((int)((r.Ts - chiller[0].Ts) / 3600), r.Value)));   // 00:00 (seeded) and 01:00 (imported)
         var light = await fx.Store.MeterReadingsAsync(ParkA, "light", new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1));
         Assert.Equal(2.5, light.Single(r => r.Ts == new DateTimeOffset(2025, 2, 1, 12, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeSeconds()).Value);
-        Assert.Contains(await fx.Store.AuditLogAsync(ParkA), a => a.Action == "correct" && a.EntityKey == "light@2025-02-01T12:00:00+08:00" && a.User == entry
+        Assert.Contains(await fx.Store.Audit.AuditLogAsync(ParkA), a => a.Action == "correct" && a.EntityKey == "light@2025-02-01T12:00:00+08:00" && a.User == entry
                                                                  && a.OldValue == "2" && a.NewValue == "2.5");
 
         // A file the parser cannot read at all is one error naming the file, nothing stored.
@@ -171,9 +171,9 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         Assert.Equal(2, await page.GetByTestId("day-readings").Locator("tbody tr").CountAsync());
         await ShotAsync(page, "23-void-reading-zh");
         // 135 − 100 = 35 kWh over the day; the void is audited as the manager, with the reason.
-        var day = await fx.Store.SeriesAsync(park, SeriesTarget.Meter("v1"), new DateOnly(2025, 1, 10), new DateOnly(2025, 1, 10), ZeroPark.Domain.Granularity.Day);
+        var day = await fx.Store.Queries.SeriesAsync(park, SeriesTarget.Meter("v1"), new DateOnly(2025, 1, 10), new DateOnly(2025, 1, 10), ZeroPark.Domain.Granularity.Day);
         Assert.Equal(35.0, day.Buckets[0].Value);
-        Assert.Contains(await fx.Store.AuditLogAsync(park), a => a.Action == "void" && a.User == manager && a.Reason == "抄表录入错误：应为 125");
+        Assert.Contains(await fx.Store.Audit.AuditLogAsync(park), a => a.Action == "void" && a.User == manager && a.Reason == "抄表录入错误：应为 125");
     }
 
     [Fact]
@@ -287,7 +287,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("meter-save").ClickAsync();
         await page.WaitForURLAsync($"**/parks/{ParkA}/meters/cooling_total?saved=true");
         Assert.Equal("chiller + crah", await page.GetByTestId("meter-formula").InnerTextAsync());
-        var audit = await fx.Store.AuditLogAsync(ParkA);
+        var audit = await fx.Store.Audit.AuditLogAsync(ParkA);
         Assert.Contains(audit, a => a.Entity == "meter" && a.EntityKey == "cooling_total" && a.Action == "create" && a.User == name);
         Assert.Contains(audit, a => a.Entity == "park" && a.Action == "update" && a.User == name);
         Assert.Contains(audit, a => a.Entity == "space" && a.EntityKey == "b1-r2" && a.Action == "create" && a.User == name);
@@ -322,11 +322,11 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-new_initial").FillAsync("0");
         await page.GetByTestId("replace-save").ClickAsync();
         Assert.Equal("必须填写原因（写入审计日志）", await page.GetByTestId("err-reason").InnerTextAsync());   // nothing recorded without a reason
-        Assert.DoesNotContain(await fx.Store.AuditLogAsync(ParkA), a => a.Action == "replace");
+        Assert.DoesNotContain(await fx.Store.Audit.AuditLogAsync(ParkA), a => a.Action == "replace");
         await page.GetByTestId("f-replace-reason").FillAsync("PDU 电表更换");
         await page.GetByTestId("replace-save").ClickAsync();
         Assert.Contains("2,920 kWh", await page.GetByTestId("dm-message").InnerTextAsync(), StringComparison.Ordinal);
-        var replaced = Assert.Single(await fx.Store.AuditLogAsync(ParkA), a => a.Action == "replace");
+        var replaced = Assert.Single(await fx.Store.Audit.AuditLogAsync(ParkA), a => a.Action == "replace");
         Assert.Equal((entry, "PDU 电表更换", "pdu1@2025-02-02T00:30:00+08:00", "2920", "0"), (replaced.User, replaced.Reason, replaced.EntityKey, replaced.OldValue, replaced.NewValue));
 
         // crah (interval, 5 kWh/h) misses 01:00 and 02:00 on Feb 2: filling writes the two estimated readings.
@@ -354,7 +354,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-reason").FillAsync("补录");
         await page.GetByTestId("entry-save").ClickAsync();
         Assert.Equal("accepted", await page.GetByTestId("entry-result").GetAttributeAsync("data-outcome"));
-        Assert.Contains(await fx.Store.AuditLogAsync(ParkA), a => a.Action == "manual_entry" && a.User == entry && a.Reason == "补录" && a.EntityKey == "crah@2025-02-02T04:00:00+08:00");
+        Assert.Contains(await fx.Store.Audit.AuditLogAsync(ParkA), a => a.Action == "manual_entry" && a.User == entry && a.Reason == "补录" && a.EntityKey == "crah@2025-02-02T04:00:00+08:00");
     }
 
     [Fact]

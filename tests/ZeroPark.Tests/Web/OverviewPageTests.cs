@@ -102,9 +102,9 @@ public abstract partial class OverviewPageTests(ApiServer server)
         var after = await (await c.GetAsync(ok.Headers.Location!.ToString())).Content.ReadAsStringAsync();
         Assert.DoesNotContain("data-testid=\"reset-table\"", after, StringComparison.Ordinal);
         // 30 + (136 − 130) + (60 − 50) = 46, audited as the manager.
-        var day = await server.Store.SeriesAsync(park, SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
+        var day = await server.Store.Queries.SeriesAsync(park, SeriesTarget.Meter("m1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
         Assert.Equal(46.0, day.Buckets[0].Value);
-        Assert.Contains(await server.Store.AuditLogAsync(park), a => a.Action == "confirm_reset" && a.User == manager && a.Reason == "swap found on site");
+        Assert.Contains(await server.Store.Audit.AuditLogAsync(park), a => a.Action == "confirm_reset" && a.User == manager && a.Reason == "swap found on site");
         // The meter page offers the "resets are normal" setting.
         var meterPage = await (await c.GetAsync($"/parks/{park}/meters/m1")).Content.ReadAsStringAsync();
         Assert.Contains("name=\"resets_normal\"", meterPage, StringComparison.Ordinal);

@@ -37,7 +37,7 @@ public sealed partial class WebSessionTests(SqliteApiServer server) : IClassFixt
         Assert.NotNull(admin);
         Assert.Equal(UserRole.Administrator, admin!.Role);
         Assert.True(admin.MustChangePassword);
-        Assert.Contains(await server.Store.AuditLogAsync(null), a => a.Action == "create" && a.EntityKey == UserStore.FirstAdministratorName && a.User == "system");
+        Assert.Contains(await server.Store.Audit.AuditLogAsync(null), a => a.Action == "create" && a.EntityKey == UserStore.FirstAdministratorName && a.User == "system");
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed partial class WebSessionTests(SqliteApiServer server) : IClassFixt
         Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         Assert.Contains("data-testid=\"users-error\"", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var log = (await server.Store.AuditLogAsync(null)).Where(a => a.EntityKey == target && a.User == admin).Select(a => a.Action).ToList();
+        var log = (await server.Store.Audit.AuditLogAsync(null)).Where(a => a.EntityKey == target && a.User == admin).Select(a => a.Action).ToList();
         Assert.Equal(["password", "unlock", "update"], log);
 
         // A non-administrator gets 403 for the page and for its forms.

@@ -36,7 +36,7 @@ public sealed class CarbonAnalysisModel(ZeroParkStore store, CarbonService carbo
         if (Query is not null && string.IsNullOrWhiteSpace(year) && string.IsNullOrWhiteSpace(from) && string.IsNullOrWhiteSpace(to))
         {
             // The year to date: up to the day of the newest reading.
-            var last = await Store.LastReadingAtAsync(park, ct);
+            var last = await Store.Queries.LastReadingAtAsync(park, ct);
             if (last is { } l) Query = Query with { Year = null, To = DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) };
         }
         if (Query is not null && By == "hour" && Query.To.DayNumber - Query.From.DayNumber + 1 > MaxHourDays) Error = T("carbon.hourrange", MaxHourDays);

@@ -40,7 +40,7 @@ public sealed record CarbonQuery(DateOnly From, DateOnly To, int? Year, Accounti
                     return (null, T("carbon.badrange"));
                 return (new CarbonQuery(a, b, null, m, g), null);
             }
-            var last = await store.LastReadingAtAsync(park.Code, ct);
+            var last = await store.Queries.LastReadingAtAsync(park.Code, ct);
             var latest = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(park.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
             return (new CarbonQuery(new DateOnly(latest.Year, 1, 1), new DateOnly(latest.Year, 12, 31), latest.Year, m, g), null);
         }

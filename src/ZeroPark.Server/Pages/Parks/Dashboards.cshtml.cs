@@ -60,7 +60,7 @@ public sealed class DashboardsModel(ZeroParkStore store) : ZpPageModel(store)
 
     private async Task BuildConfigAsync(string park, CancellationToken ct)
     {
-        var last = await Store.LastReadingAtAsync(park, ct);
+        var last = await Store.Queries.LastReadingAtAsync(park, ct);
         AsOf = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark!.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         var spaces = await Store.ListSpacesAsync(park, ct);
         ConfigJson = JsonSerializer.Serialize(new

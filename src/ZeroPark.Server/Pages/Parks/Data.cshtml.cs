@@ -71,7 +71,7 @@ public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
         Confirmed = Request.Query.ContainsKey("confirmed");
-        var last = await Store.LastReadingAtAsync(park, ct);
+        var last = await Store.Queries.LastReadingAtAsync(park, ct);
         var latest = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         To = Parse(to) ?? latest;
         From = Parse(from) ?? To.AddDays(-6);
@@ -84,13 +84,13 @@ public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
         }
         var reg = await Store.GetRegistryAsync(park, ct);
         Meters = reg.MetersByCode;
-        All = await Store.DataQualityAsync(park, null, From, To, ct);
+        All = await Store.Queries.DataQualityAsync(park, null, From, To, ct);
         Shown = All.Where(m => Query is null || m.Meter.Contains(Query, StringComparison.OrdinalIgnoreCase) || m.Name.Contains(Query, StringComparison.OrdinalIgnoreCase))
             .OrderBy(m => m.CompletenessPercent).ThenByDescending(m => m.Flagged).ThenBy(m => m.Meter, StringComparer.Ordinal).Take(MaxRows).ToList();
         if (!string.IsNullOrWhiteSpace(meter))
         {
             if (!reg.MetersByCode.TryGetValue(meter, out var m) || m.IsVirtual) return NotFound();
-            Detail = (await Store.DataQualityAsync(park, meter, From, To, ct)).Single();
+            Detail = (await Store.Queries.DataQualityAsync(park, meter, From, To, ct)).Single();
         }
         Suspects = await Store.ResetSuspectsAsync(park, Detail?.Meter, ct);
         return Page();

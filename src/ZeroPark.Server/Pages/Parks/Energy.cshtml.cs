@@ -32,7 +32,7 @@ public sealed partial class EnergyModel(ZeroParkStore store, EnergyService energ
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
-        var last = await Store.LastReadingAtAsync(park, ct);
+        var last = await Store.Queries.LastReadingAtAsync(park, ct);
         var latest = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         Latest = latest;
         Carrier = carrier is "water" ? "water" : "electricity";

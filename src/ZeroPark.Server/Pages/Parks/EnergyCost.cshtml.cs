@@ -24,7 +24,7 @@ public sealed partial class EnergyCostModel(ZeroParkStore store, EnergyCostServi
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
-        var last = await Store.LastReadingAtAsync(park, ct);
+        var last = await Store.Queries.LastReadingAtAsync(park, ct);
         var latest = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         To = Parse(to) ?? latest;
         From = Parse(from) ?? new DateOnly(To.Year, To.Month, 1);

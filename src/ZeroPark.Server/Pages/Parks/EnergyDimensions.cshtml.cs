@@ -40,7 +40,7 @@ public sealed partial class EnergyDimensionsModel(ZeroParkStore store, DeviceAna
         if (CurrentPark is null) return NotFound();
         Dim = dim is "space" or "device" ? dim : "subsystem";
         System = string.IsNullOrWhiteSpace(system) || !SystemTaxonomy.IsKnown(system) ? null : system;
-        var last = await Store.LastReadingAtAsync(park, ct);
+        var last = await Store.Queries.LastReadingAtAsync(park, ct);
         var latest = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         var first = DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var m) ? m : new DateOnly(latest.Year, latest.Month, 1);
         From = first;

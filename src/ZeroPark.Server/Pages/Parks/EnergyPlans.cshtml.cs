@@ -23,7 +23,7 @@ public sealed partial class EnergyPlansModel(ZeroParkStore store, EnergyPlanServ
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
         Carrier = carrier is { } c && Carriers.Contains(c) ? c : "electricity";
-        var last = await Store.LastReadingAtAsync(park, ct);
+        var last = await Store.Queries.LastReadingAtAsync(park, ct);
         var asOf = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : (DateOnly?)null;
         Year = year is >= 2000 and <= 2100 ? year.Value : asOf?.Year ?? System.DateTime.UtcNow.Year;
         DateOnly? a = asOf is { } d && d.Year == Year ? d : null;

@@ -139,7 +139,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
         }
         if (!Registry.MetersByCode.TryGetValue(code, out var m)) return false;
         Meter = m;
-        Latest = (await Store.LatestReadingsAsync(park, ct)).FirstOrDefault(l => l.Meter == code);
+        Latest = (await Store.Queries.LatestReadingsAsync(park, ct)).FirstOrDefault(l => l.Meter == code);
         var inv = CultureInfo.InvariantCulture;
         Form.TryAdd("code", m.Code);
         Form.TryAdd("name", m.Name);

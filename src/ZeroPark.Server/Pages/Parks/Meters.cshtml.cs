@@ -40,7 +40,7 @@ public sealed partial class MetersModel(ZeroParkStore store) : DataPageModel(sto
             .OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
         Matching = all.Count;
         Shown = all.Take(MaxRows).ToList();
-        Latest = (await Store.LatestReadingsAsync(park, ct)).ToDictionary(l => l.Meter, StringComparer.Ordinal);
+        Latest = (await Store.Queries.LatestReadingsAsync(park, ct)).ToDictionary(l => l.Meter, StringComparer.Ordinal);
         return Page();
     }
 

@@ -105,10 +105,10 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
     private async Task ShowMeterAsync(string park, string? meter, string? day, CancellationToken ct)
     {
         if (UserRoles.ReadsAudit(Me.Role))
-            Recent = (await Store.AuditLogAsync(park, 200, ct)).Where(a => a.Entity == "reading").Take(RecentChanges).ToList();
+            Recent = (await Store.Audit.AuditLogAsync(park, 200, ct)).Where(a => a.Entity == "reading").Take(RecentChanges).ToList();
         if (string.IsNullOrWhiteSpace(meter) || !Registry.MetersByCode.TryGetValue(meter.Trim(), out var m) || m.IsVirtual) return;
         Selected = m;
-        var latest = (await Store.LatestReadingsAsync(park, ct)).FirstOrDefault(l => l.Meter == m.Code);
+        var latest = (await Store.Queries.LatestReadingsAsync(park, ct)).FirstOrDefault(l => l.Meter == m.Code);
         var fallback = latest is { } l ? Park.Clock.LocalDate(l.At.ToUnixTimeSeconds() - 1) : Park.Clock.LocalDate(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         ShownDay = DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : fallback;
         DayReadings = await Store.MeterReadingsAsync(park, m.Code, ShownDay, ShownDay, ct);
@@ -130,7 +130,7 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
     {
         foreach (var flag in new[] { ReadingFlags.Rollover, ReadingFlags.Negative, ReadingFlags.Jump, ReadingFlags.Gap, ReadingFlags.Replacement, ReadingFlags.Estimated, ReadingFlags.Manual, ReadingFlags.First,
             ReadingFlags.SuspectedReset, ReadingFlags.SuspectedBadReading, ReadingFlags.Reset, ReadingFlags.ResetConfirmed, ReadingFlags.BadReading })
-            if ((f & flag) != 0) yield return T("flag." + ZeroPark.Application.ZeroParkStore.FlagName(flag));
+            if ((f & flag) != 0) yield return T("flag." + ZeroPark.Application.Readings.ReadingQueries.FlagName(flag));
     }
 
     public static string? Parse(string? raw) =>

@@ -4,57 +4,11 @@ using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Readings;
 
-/// <summary>What a series query is about: one meter (physical or virtual), or a sum over a node — a space (park when
-/// null), optionally narrowed to a system subtree or a KPI role, for one carrier.</summary>
-public abstract record SeriesTarget
-{
-    public sealed record MeterTarget(string Code) : SeriesTarget;
-
-    public sealed record NodeTarget(string? SpaceCode, string? SystemCode, MeterRole? Role, Carrier Carrier) : SeriesTarget;
-
-    public static SeriesTarget Meter(string code) => new MeterTarget(code);
-
-    public static SeriesTarget Node(string? space = null, string? system = null, MeterRole? role = null, Carrier carrier = Carrier.Electricity) =>
-        new NodeTarget(space, system, role, carrier);
-}
-
-/// <summary>Data quality of a bucket: readings received vs expected, flagged (not summed) and estimated readings.
-/// <see cref="Completeness"/> is received ÷ expected, capped at 1.</summary>
-public sealed record BucketQuality(int Received, int Expected, int Flagged, int Estimated)
-{
-    public double Completeness => Expected == 0 ? 1 : Math.Min(1.0, (double)Received / Expected);
-
-    /// <summary>good (complete, nothing flagged or estimated), estimated, flagged, partial or missing.</summary>
-    public string Label => Received == 0 ? "missing"
-        : Received < Expected ? "partial"
-        : Flagged > 0 ? "flagged"
-        : Estimated > 0 ? "estimated"
-        : "good";
-}
-
-/// <summary>One bucket [Start, End) of a series in the park's local time. Value is null when no reading covers it.</summary>
-public sealed record SeriesBucket(DateTimeOffset Start, DateTimeOffset End, double? Value, BucketQuality Quality);
-
-public sealed record SeriesResult(string Target, string Unit, Granularity Granularity, IReadOnlyList<SeriesBucket> Buckets)
-{
-    public double Total => Buckets.Sum(b => b.Value ?? 0);
-}
-
-public sealed record Gap(DateTimeOffset Start, DateTimeOffset End);
-
-public sealed record FlaggedReading(DateTimeOffset Timestamp, double Value, string Flags);
-
-/// <summary>Data-quality report of one meter over a local-date range.</summary>
-public sealed record MeterQuality(string Meter, string Name, int Expected, int Received, double CompletenessPercent, int Flagged, int Estimated,
-    IReadOnlyList<Gap>? Gaps, IReadOnlyList<FlaggedReading>? FlaggedReadings, DateTimeOffset? LastReadingAt, double? LastValue);
-
-public sealed record LatestReading(string Meter, DateTimeOffset At, double Value);
-
-public sealed record MeterTotal(string Meter, string Name, double Value, string Unit);
-
-public abstract partial class ZeroParkStore
+/// <summary>The read side of readings (module <c>Readings</c>): series of meters and nodes from rollups or raw readings,
+/// the series of many meters at once, top meters, latest readings, data quality and the park's newest reading.</summary>
+public sealed class ReadingQueries(ZeroParkStore db)
 {
     /// <summary>A resolved series: rollup series ids with coefficients, and the expected reading rate per second.</summary>
     private sealed record Plan(string Description, string Unit, List<(long Series, double Coef)> Terms, double ExpectedPerSecond,
@@ -143,7 +97,7 @@ public abstract partial class ZeroParkStore
         if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
         if (g == Granularity.QuarterHour && to.DayNumber - from.DayNumber > 31) throw new ValidationException("by", "15-minute series are limited to 31 days; use hour or day");
         if (to.DayNumber - from.DayNumber > 366 * 20) throw new ValidationException("to", "range is longer than 20 years");
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var plan = PlanFor(reg, target);
         var clock = reg.Clock;
         var buckets = clock.Buckets(from, to, g);
@@ -152,7 +106,7 @@ public abstract partial class ZeroParkStore
         var flagged = new int[buckets.Count];
         var estimated = new int[buckets.Count];
         var has = new bool[buckets.Count];
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         if (g == Granularity.QuarterHour)
         {
             var (start, end) = clock.Range(from, to);
@@ -160,7 +114,7 @@ public abstract partial class ZeroParkStore
             for (var i = 0; i < buckets.Count; i++) index[buckets[i].Start] = i;
             foreach (var (meter, coef) in plan.Physical)
             {
-                foreach (var (ts, _, delta, f, _) in await ReadRangeAsync(c, null, clock, meter, start, end))
+                foreach (var (ts, _, delta, f, _) in await ZeroParkStore.ReadRangeAsync(c, null, clock, meter, start, end))
                 {
                     var key = (ts - 1) - Mod(ts - 1, 900);
                     if (!index.TryGetValue(key, out var i)) continue;
@@ -296,8 +250,8 @@ public abstract partial class ZeroParkStore
     /// <summary>Latest reading of every physical meter of the park (from the per-meter state, no reading scan).</summary>
     public async Task<IReadOnlyList<LatestReading>> LatestReadingsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await GetRegistryAsync(parkCode, ct);
-        await using var c = await OpenConnectionAsync(ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long meter_id, long last_ts, double last_value)>(
             "SELECT s.meter_id, s.last_ts, s.last_value FROM meter_state s JOIN meters m ON m.id = s.meter_id WHERE m.park_id = @p", new { p = reg.Park.Id.Value });
         return rows.Select(r => new LatestReading(reg.MetersById[r.meter_id].Code, reg.Clock.ToLocalOffset(r.last_ts), r.last_value)).ToList();
@@ -309,7 +263,7 @@ public abstract partial class ZeroParkStore
         string? system = null, CancellationToken ct = default)
     {
         if (to < from) throw new ValidationException("to", "'to' is before 'from'");
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var ids = reg.MetersById.Values.Where(m => !m.IsVirtual && m.Carrier == carrier && !m.IsInstantaneous && m.IsSummable
                 && (system is null || (m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, system))))
             .Select(m => m.Id.Value).ToList();
@@ -318,7 +272,7 @@ public abstract partial class ZeroParkStore
         var (table, lo, hi) = wholeMonths
             ? ("rollup_month", (long)ParkClock.MonthKey(from), (long)ParkClock.MonthKey(to))
             : ("rollup_day", (long)from.DayNumber, (long)to.DayNumber);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long series_id, double total)>(
             $"SELECT series_id, SUM(sum) AS total FROM {table} WHERE series_id IN ({string.Join(",", ids)}) AND bucket >= @lo AND bucket <= @hi GROUP BY series_id ORDER BY total DESC LIMIT @n",
             new { lo, hi, n });
@@ -332,14 +286,14 @@ public abstract partial class ZeroParkStore
     public async Task<IReadOnlyList<MeterQuality>> DataQualityAsync(string parkCode, string? meterCode, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         if (to < from) throw new ValidationException("to", "'to' is before 'from'");
-        var reg = await GetRegistryAsync(parkCode, ct);
+        var reg = await db.GetRegistryAsync(parkCode, ct);
         var meters = meterCode is null
             ? reg.MetersById.Values.Where(m => !m.IsVirtual).OrderBy(m => m.Code, StringComparer.Ordinal).ToList()
             : [reg.Meter(meterCode)];
         if (meters.Any(m => m.IsVirtual)) throw new ValidationException("meter", $"meter '{meterCode}' is virtual; ask for its components");
         var clock = reg.Clock;
         var (start, end) = clock.Range(from, to);
-        await using var c = await OpenConnectionAsync(ct);
+        await using var c = await db.OpenConnectionAsync(ct);
         var counts = new Dictionary<long, (long n, long nflag, long nest)>();
         var idList = string.Join(",", meters.Select(m => m.Id.Value));
         // Whole months from the month rollup, the cut months' days from the day rollup.
@@ -376,7 +330,7 @@ public abstract partial class ZeroParkStore
             IReadOnlyList<FlaggedReading>? flaggedReadings = null;
             if (meterCode is not null)
             {
-                var readings = await ReadRangeAsync(c, null, clock, m.Id.Value, start, end);
+                var readings = await ZeroParkStore.ReadRangeAsync(c, null, clock, m.Id.Value, start, end);
                 gaps = Gaps(m, clock, start, end, readings);
                 const ReadingFlags notable = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement | ReadingFlags.Estimated | ReadingFlags.Reset;
                 flaggedReadings = readings.Where(r => (r.Flags & notable) != 0).Take(1000)
@@ -418,5 +372,106 @@ public abstract partial class ZeroParkStore
         }
         if (end - prev >= step) gaps.Add(new Gap(clock.ToLocalOffset(prev), clock.ToLocalOffset(end)));
         return gaps;
+    }
+
+    /// <summary>
+    /// The series of many meters at once (physical or virtual; energy and volume meters, not power meters) over local dates
+    /// from..to (inclusive) by hour, day, month or year: the same buckets and values as <see cref="SeriesAsync"/> per meter, read
+    /// with one query per rollup table for all of them (device rankings, warnings, per-rack energy, balance checks).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, SeriesResult>> MeterSeriesAsync(string parkCode, IReadOnlyCollection<string> meterCodes, DateOnly from,
+        DateOnly to, Granularity g, CancellationToken ct = default)
+    {
+        if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
+        if (g == Granularity.QuarterHour) throw new ValidationException("by", "meter series in bulk are by hour, day, month or year");
+        if (to.DayNumber - from.DayNumber > 366 * 20) throw new ValidationException("to", "range is longer than 20 years");
+        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var clock = reg.Clock;
+        var buckets = clock.Buckets(from, to, g);
+        var codes = meterCodes.Distinct(StringComparer.Ordinal).ToList();
+        var plans = codes.Select(code =>
+        {
+            var p = PlanFor(reg, SeriesTarget.Meter(code));
+            if (p.Average) throw new ValidationException("meter", $"meter '{code}' measures {p.Unit} at instants (a power or gauge meter); ask for energy meters");
+            return p;
+        }).ToList();
+        // series id → (meter index, coefficient)
+        var users = new Dictionary<long, List<(int Meter, double Coef)>>();
+        for (var k = 0; k < plans.Count; k++)
+            foreach (var (s, coef) in plans[k].Terms)
+            {
+                if (!users.TryGetValue(s, out var l)) users[s] = l = [];
+                l.Add((k, coef));
+            }
+        var n = buckets.Count;
+        var values = new double[codes.Count, n];
+        var received = new int[codes.Count, n];
+        var flagged = new int[codes.Count, n];
+        var estimated = new int[codes.Count, n];
+        var has = new bool[codes.Count, n];
+        var (hourKeys, dayKeys, monthKeys) = RollupKeys(clock, buckets, g);
+        if (users.Count > 0)
+        {
+            await using var c = await db.OpenConnectionAsync(ct);
+            await ReadHourRollupsAsync(c, clock, hourKeys, users.Keys, (s, i, slot) =>
+            {
+                foreach (var (k, coef) in users[s])
+                {
+                    values[k, i] += coef * slot.Sum;
+                    received[k, i] += slot.N;
+                    flagged[k, i] += slot.NFlag;
+                    estimated[k, i] += slot.NEst;
+                    has[k, i] = true;
+                }
+            }, ct);
+            foreach (var (table, keys) in new[] { ("rollup_day", dayKeys), ("rollup_month", monthKeys) })
+            {
+                if (keys.Count == 0) continue;
+                var index = new Dictionary<long, int>(keys.Count);
+                foreach (var (key, i) in keys) index[key] = i;
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = $"SELECT series_id, bucket, sum, n, nflag, nest FROM {table} WHERE series_id IN ({string.Join(",", users.Keys.Select(k => k.ToString(CultureInfo.InvariantCulture)))}) " +
+                                  "AND bucket >= @lo AND bucket <= @hi";
+                var p1 = cmd.CreateParameter(); p1.ParameterName = "lo"; p1.Value = keys.Min(k => k.Key); cmd.Parameters.Add(p1);
+                var p2 = cmd.CreateParameter(); p2.ParameterName = "hi"; p2.Value = keys.Max(k => k.Key); cmd.Parameters.Add(p2);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct))
+                {
+                    if (!index.TryGetValue(r.GetInt64(1), out var i)) continue;
+                    foreach (var (k, coef) in users[r.GetInt64(0)])
+                    {
+                        values[k, i] += coef * r.GetDouble(2);
+                        received[k, i] += (int)r.GetInt64(3);
+                        flagged[k, i] += (int)r.GetInt64(4);
+                        estimated[k, i] += (int)r.GetInt64(5);
+                        has[k, i] = true;
+                    }
+                }
+            }
+        }
+        var result = new Dictionary<string, SeriesResult>(StringComparer.Ordinal);
+        for (var k = 0; k < codes.Count; k++)
+        {
+            var list = new List<SeriesBucket>(n);
+            for (var i = 0; i < n; i++)
+            {
+                var b = buckets[i];
+                var expected = (int)Math.Round((b.End - b.Start) * plans[k].ExpectedPerSecond);
+                list.Add(new SeriesBucket(clock.ToLocalOffset(b.Start), clock.ToLocalOffset(b.End), has[k, i] ? values[k, i] : null,
+                    new BucketQuality(received[k, i], expected, flagged[k, i], estimated[k, i])));
+            }
+            result[codes[k]] = new SeriesResult(plans[k].Description, plans[k].Unit, g, list);
+        }
+        return result;
+    }
+
+    /// <summary>The instant of the newest reading of any meter of the park (from the per-meter state), or null when it has none.</summary>
+    public async Task<DateTimeOffset?> LastReadingAtAsync(string parkCode, CancellationToken ct = default)
+    {
+        var park = await db.GetParkAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
+        var last = await c.ExecuteScalarAsync<long?>(
+            "SELECT MAX(s.last_ts) FROM meter_state s JOIN meters m ON m.id = s.meter_id WHERE m.park_id = @id", new { id = park.Id.Value });
+        return last is { } t ? park.Clock.ToLocalOffset(t) : null;
     }
 }
