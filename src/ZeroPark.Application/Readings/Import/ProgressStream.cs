@@ -1,17 +1,13 @@
 namespace ZeroPark.Application.Readings.Import;
 
 /// <summary>A read-only pass-through stream that reports the bytes read so far every 64 KiB (never going back).</summary>
-internal sealed class ProgressStream(Stream inner, IProgress<long>? progress) : Stream
+internal sealed class ProgressStream(Stream inner, IProgress<long>? progress) : ForwardReadStream
 {
     private const long Step = 1 << 16;
     private long _count;
     private long _reported;
     private long _next = Step;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position
     {
         get => _count;
@@ -39,11 +35,6 @@ internal sealed class ProgressStream(Stream inner, IProgress<long>? progress) : 
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int Advance(int n)
     {

@@ -361,19 +361,10 @@ internal static class XlsxSheet
     }
 
     /// <summary>A part's decompressed stream, counted against the budget.</summary>
-    private sealed class CountingStream(Stream inner, Budget budget) : Stream
+    private sealed class CountingStream(Stream inner, Budget budget) : ForwardReadStream
     {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
         public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
         public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {
