@@ -48,6 +48,8 @@ public static class ZeroParkApplication
         // Neutrality: the ledger, neutrality rate and T/CA305 offsets, targets, 24×7 matching, reduction measures (over carbon and energy).
         services.AddSingleton<ZeroPark.Application.Neutrality.NeutralityService>();
         services.AddSingleton<ZeroPark.Application.Neutrality.MeasureService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.TargetService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.MatchingService>();
         return services;
     }
 }

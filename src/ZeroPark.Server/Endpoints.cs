@@ -26,6 +26,7 @@ public static partial class ZeroParkEndpoints
         signedIn.MapEnergyEndpoints();
         signedIn.MapEnergyPlanEndpoints(json);
         signedIn.MapCarbonEndpoints();
+        signedIn.MapNeutralityEndpoints(json);
         signedIn.MapDashboardEndpoints(json);
         app.MapIngestEndpoints(json);
         return app;

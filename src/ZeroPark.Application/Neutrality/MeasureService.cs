@@ -15,7 +15,8 @@ public sealed record MeasureReport(ReductionMeasure Measure, BaselineFit? Model,
 
 /// <summary>
 /// Reduction measures (ODCC whitepaper §五(二)5 碳减排): each measure's boundary energy per day is modelled over its baseline period as
-/// intercept + a × IT energy (+ b × cooling degrees above 18 °C where the park has an outdoor temperature gauge); after the measure starts,
+/// intercept + a × IT energy (+ b × the daily mean outdoor temperature where the park has a temperature gauge: a data center cools all year, so
+/// its cooling energy follows the temperature over the whole range, not only above a degree-day base); after the measure starts,
 /// the model's prediction from the same day's drivers minus what was measured is the saving (avoided energy, IPMVP style). tCO2e with
 /// the location-based grid factor of each day, CNY at the measure's price per kWh. The next year's forecast is the mean daily saving so
 /// far × 365.
@@ -23,7 +24,6 @@ public sealed record MeasureReport(ReductionMeasure Measure, BaselineFit? Model,
 public sealed class MeasureService(ZeroParkStore store, CarbonService carbon)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
-    public const double CoolingBaseC = 18;
 
     /// <summary>Creates a measure (the one call the optimisation module's accepted suggestions use).</summary>
     public Task<ReductionMeasure> CreateAsync(string park, MeasureDraft draft, string user, CancellationToken ct = default) =>
@@ -61,15 +61,15 @@ public sealed class MeasureService(ZeroParkStore store, CarbonService carbon)
         {
             var ts = await store.Queries.SeriesAsync(park, SeriesTarget.Meter(gauge.Code), from, end, Granularity.Day, ct);
             temp = ts.Buckets.Select(x => x.Value).ToArray();
-            notes.Add($"outdoor temperature from gauge {gauge.Code}: cooling degrees above {CoolingBaseC} °C (daily mean)");
+            notes.Add($"outdoor temperature from gauge {gauge.Code} (daily mean °C)");
         }
         else notes.Add(m.UseTemperature ? "no outdoor temperature gauge in the park: the baseline is normalised by IT energy only" : "baseline normalised by IT energy only (temperature off)");
-        var drivers = temp is null ? new[] { "it_kwh" } : ["it_kwh", "cooling_degrees"];
+        var drivers = temp is null ? new[] { "it_kwh" } : ["it_kwh", "outdoor_temp_c"];
         IReadOnlyList<double>? X(int i)
         {
             if (i >= it.Buckets.Count || it.Buckets[i].Value is not { } itv) return null;
             if (temp is null) return [itv];
-            return i < temp.Length && temp[i] is { } t ? [itv, Math.Max(0, t - CoolingBaseC)] : null;
+            return i < temp.Length && temp[i] is { } t ? [itv, t] : null;
         }
         var baseDays = m.BaselineTo.DayNumber - from.DayNumber + 1;
         var ys = new List<double>();
