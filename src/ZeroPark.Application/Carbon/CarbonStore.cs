@@ -194,7 +194,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task<ActivityImportResult> ImportActivitiesAsync(string parkCode, IReadOnlyList<Carbon.ActivityRow> rows, IReadOnlyList<RowError> parseErrors,
         string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var rejected = parseErrors.ToList();
         int accepted = 0, duplicates = 0, corrected = 0;
         await using var c = await db.OpenConnectionAsync(ct);
@@ -272,7 +272,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<StoredActivity>> ActivitiesAsync(string parkCode, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<ActivityDbRow>(
             "SELECT * FROM carbon_activities WHERE park_id = @p AND date >= @f AND date <= @t ORDER BY date, id", new { p = reg.Park.Id.Value, f = D(from), t = D(to) });
@@ -310,7 +310,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyDictionary<string, string>> CarbonSettingsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(string key, string value)>("SELECT key, value FROM carbon_settings WHERE park_id = @p", new { p = reg.Park.Id.Value });
         return rows.ToDictionary(r => r.key, r => r.value, StringComparer.Ordinal);
@@ -319,7 +319,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task SetCarbonSettingAsync(string parkCode, string key, string? value, string user, CancellationToken ct = default)
     {
         TextLimits.Check(key, value, TextLimits.Name);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var old = await c.ExecuteScalarAsync<string?>("SELECT value FROM carbon_settings WHERE park_id = @p AND key = @k", new { p = reg.Park.Id.Value, k = key }, tx);
@@ -360,7 +360,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<StoredInventory>> InventoriesAsync(string parkCode, long? id = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<InventoryDbRow>(
             "SELECT * FROM carbon_inventories WHERE park_id = @p AND (@id IS NULL OR id = @id) ORDER BY id", new { p = reg.Park.Id.Value, id });
@@ -374,7 +374,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task<(StoredInventory Inventory, bool Created)> SaveInventoryAsync(string parkCode, StoredInventory draft, string user, CancellationToken ct = default)
     {
         TextLimits.Check("reason", draft.Reason, TextLimits.Text);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
@@ -412,7 +412,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     /// <summary>Finalizes a saved version: from then on it is what was reported; later changes make new versions.</summary>
     public async Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var inv = (await InventoriesAsync(parkCode, id, ct)).SingleOrDefault() ?? throw new NotFoundException($"inventory #{id} not found in park '{parkCode}'");
         if (inv.Status == "final") throw new ConflictException($"inventory #{id} is already final (since {inv.FinalizedAt:yyyy-MM-dd HH:mm} by {inv.FinalizedBy})");
         await using var c = await db.OpenConnectionAsync(ct);

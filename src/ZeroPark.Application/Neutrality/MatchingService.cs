@@ -22,7 +22,7 @@ public sealed class MatchingService(ZeroParkStore store)
     {
         if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
         if (to.DayNumber - from.DayNumber > 366) throw new ValidationException("to", "24×7 matching covers at most 367 days at a time");
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var notes = new List<string>();
         var grid = await store.Queries.SeriesAsync(park, SeriesTarget.Node(null, role: MeterRole.FacilityInput), from, to, Granularity.Hour, ct);
         var hasPv = reg.MetersById.Values.Any(m => m.Role == MeterRole.RenewableOnsite && m.Carrier == Carrier.Electricity);

@@ -40,7 +40,7 @@ public sealed class MeasureService(ZeroParkStore store, CarbonService carbon)
 
     private async Task<MeasureReport> ReportOneAsync(string park, ReductionMeasure m, DateOnly asOf, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var notes = new List<string>();
         var end = asOf < m.Start ? m.BaselineTo : asOf;
         var from = m.BaselineFrom;

@@ -114,7 +114,7 @@ public sealed class NeutralityService(ZeroParkStore store, CarbonService carbon)
         }
 
         // Rooftop PV: measured, day by day, with each day's grid factor.
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var pvMeters = reg.MetersById.Values.Where(m => m.Role == MeterRole.RenewableOnsite && m.Carrier == Carrier.Electricity && !m.IsVirtual).ToList();
         if (pvMeters.Count > 0)
         {

@@ -188,7 +188,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
     public async Task<LedgerImportResult> ImportAsync(string parkCode, IReadOnlyList<LedgerRow> rows, IReadOnlyList<RowError> parseErrors, string user,
         CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var today = LocalToday(reg.Park);
         var rejected = parseErrors.ToList();
         var ids = new List<long>();
@@ -269,7 +269,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
     /// are already used for market-based scope 2 elsewhere), retiring an expired certificate, a use the kind does not allow.</summary>
     public async Task<LedgerClaim> ClaimAsync(string parkCode, long instrumentId, ClaimDraft claim, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
@@ -300,7 +300,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
     /// <summary>Retires an allocated claim (allocated → retired), audited; an expired certificate is refused.</summary>
     public async Task<LedgerClaim> RetireAsync(string parkCode, long claimId, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
@@ -322,7 +322,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
     /// <summary>Releases an allocated (not retired) claim: its quantity returns to the holding. Audited.</summary>
     public async Task ReleaseAsync(string parkCode, long claimId, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var claim = await c.QuerySingleOrDefaultAsync<ClaimRow>("SELECT * FROM ledger_claims WHERE id = @id AND park_id = @p", new { id = claimId, p = reg.Park.Id.Value }, tx)
@@ -340,7 +340,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
     /// <summary>The park's instruments with their claims and evidence (newest first).</summary>
     public async Task<IReadOnlyList<LedgerInstrument>> InstrumentsAsync(string parkCode, long? id = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var args = new { p = reg.Park.Id.Value, id };
         var rows = await c.QueryAsync<InstrumentRow>("SELECT * FROM ledger_instruments WHERE park_id = @p AND (@id IS NULL OR id = @id) ORDER BY id DESC", args);
@@ -399,7 +399,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
         TextLimits.Check("file", name, TextLimits.Name);
         if (content.Length == 0) throw new ValidationException("file", $"'{name}' is empty");
         if (content.Length > MaxEvidenceBytes) throw new ValidationException("file", $"'{name}' is {content.Length} bytes; at most {MaxEvidenceBytes} are stored");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var ins = await InstrumentAsync(parkCode, instrumentId, ct);
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
         await using var c = await db.OpenConnectionAsync(ct);
@@ -416,7 +416,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
 
     public async Task<(EvidenceInfo Info, byte[] Content)> EvidenceAsync(string parkCode, long evidenceId, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<EvidenceRow>(
             "SELECT id, instrument_id, file_name, content_type, size, sha256, uploaded_at, uploaded_by FROM ledger_evidence WHERE id = @id AND park_id = @p",
@@ -430,7 +430,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
     /// <summary>Replaces the hourly profile of a green power trade (kWh per hour starting at each instant), audited.</summary>
     public async Task<int> SetProfileAsync(string parkCode, long instrumentId, IReadOnlyList<(DateTimeOffset Hour, double Kwh)> hours, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var ins = await InstrumentAsync(parkCode, instrumentId, ct);
         if (ins.OffsetKind != OffsetKind.GreenPower) throw new ValidationException("instrument", $"{ins.Label}: only a green power trade has an hourly profile");
         if (hours.Any(h => h.Kwh < 0 || double.IsNaN(h.Kwh))) throw new ValidationException("kwh", "hourly energy must not be negative");
@@ -460,7 +460,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
     public async Task<LedgerImportResult> ImportPricesAsync(string parkCode, IReadOnlyList<(int Line, OffsetKind Kind, DateOnly Date, double Price, double? Available, string Source)> quotes,
         IReadOnlyList<RowError> parseErrors, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var rejected = parseErrors.ToList();
         var ids = new List<long>();
         await using var c = await db.OpenConnectionAsync(ct);
@@ -487,7 +487,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<PriceQuote>> PricesAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long id, string kind, string d, double price, double? available, string source)>(
             "SELECT id, kind, price_date, unit_price_cny, available, source FROM ledger_prices WHERE park_id = @p ORDER BY kind, price_date, source", new { p = reg.Park.Id.Value });
@@ -531,7 +531,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
         if (!(value >= 0) || double.IsInfinity(value)) throw new ValidationException("value", "must be a number ≥ 0");
         if (kind == "neutrality_rate" && value > 10) throw new ValidationException("value", $"{N(value)}: a neutrality rate is a share (0.75 = 75 %)");
         TextLimits.Check("note", note, TextLimits.Text);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var f = Month(from, "from") ?? $"{LocalToday(reg.Park):yyyy-MM}";
         var t = Month(to, "to");
         if (t is not null && string.CompareOrdinal(t, f) < 0) throw new ValidationException("to", $"{t} is before {f}");
@@ -551,7 +551,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<NeutralityTarget>> TargetsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long id, string kind, string every, double value, string f, string? t, string note, long at, string by)>(
             "SELECT id, kind, every, value, valid_from, valid_to, note, created_at, created_by FROM neutrality_targets WHERE park_id = @p ORDER BY kind, every, valid_from", new { p = reg.Park.Id.Value });
@@ -560,7 +560,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
 
     public async Task DeleteTargetAsync(string parkCode, long id, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var t = (await TargetsAsync(parkCode, ct)).SingleOrDefault(x => x.Id == id) ?? throw new NotFoundException($"target #{id} not found in park '{parkCode}'");
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -591,7 +591,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
     /// <summary>Registers a reduction measure (the call t18's accepted suggestions use); audited. The boundary is meter or node (space) codes of the park.</summary>
     public async Task<ReductionMeasure> AddMeasureAsync(string parkCode, MeasureDraft d, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var code = (d.Code ?? "").Trim();
         if (code.Length == 0) throw new ValidationException("code", "a measure needs a code");
         TextLimits.Check("code", code, TextLimits.Code);
@@ -628,7 +628,7 @@ public sealed class NeutralityStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<ReductionMeasure>> MeasuresAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<MeasureRow>("SELECT * FROM reduction_measures WHERE park_id = @p ORDER BY code", new { p = reg.Park.Id.Value });
         return rows.Select(r => new ReductionMeasure(r.id, r.code, r.name, r.category, r.boundary.Split(',', StringSplitOptions.RemoveEmptyEntries), P(r.baseline_from)!.Value,

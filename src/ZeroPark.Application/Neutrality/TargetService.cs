@@ -29,7 +29,7 @@ public sealed class TargetService(ZeroParkStore store, CarbonService carbon, Neu
     public async Task<TargetProgress> ProgressAsync(string park, int year, DateOnly? asOf = null, CancellationToken ct = default)
     {
         if (year < 2000 || year > 2100) throw new ValidationException("year", $"{year} is not a year between 2000 and 2100");
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var today = asOf ?? store.Neutrality.LocalToday(reg.Park);
         var elapsed = today.Year > year ? 12 : today.Year < year ? 0 : today.Month - 1 + (today.AddDays(1).Day == 1 ? 1 : 0);
         var targets = await store.Neutrality.TargetsAsync(park, ct);

@@ -124,7 +124,7 @@ internal static partial class NeutralityCommands
         var report = new Command("report", "reduction report: baseline model, measured saving to date (kWh, tCO2e, CNY), next year's forecast") { Db, Park, only, asOf, reportFormat, OutputFile };
         report.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
-            var reg = await store.GetRegistryAsync(pr.GetValue(Park)!, ct);
+            var reg = await store.Registry.GetRegistryAsync(pr.GetValue(Park)!, ct);
             var r = await services.GetRequiredService<MeasureService>().ReportAsync(pr.GetValue(Park)!, OptionalDate(pr.GetValue(asOf), "as-of") ?? store.Neutrality.LocalToday(reg.Park), pr.GetValue(only), ct);
             return Emit(pr, reportFormat, r, [new XlsxSheet("reduction", ["code", "name", "r2", "baseline_days", "reporting_days", "baseline_kwh", "actual_kwh", "saving_kwh", "saving_pct", "saving_t", "saving_cny", "forecast_kwh", "forecast_t", "forecast_cny"],
                 r.Select(x => new object?[] { x.Measure.Code, x.Measure.Name, x.Model?.RSquared, x.BaselineDays, x.ReportingDays, x.BaselineToDateKwh, x.ActualKwh, x.SavingKwh, x.SavingPct, x.SavingT, x.SavingCny, x.ForecastKwh, x.ForecastT, x.ForecastCny }).ToList())],

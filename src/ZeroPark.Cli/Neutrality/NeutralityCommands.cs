@@ -231,7 +231,7 @@ internal static partial class NeutralityCommands
         var cmd = new Command("value", "value of the holdings (bought, not retired) at the latest imported prices, beside what was paid") { Db, Park, asOf, format, OutputFile };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var reg = await store.GetRegistryAsync(pr.GetValue(Park)!, ct);
+            var reg = await store.Registry.GetRegistryAsync(pr.GetValue(Park)!, ct);
             var v = await store.Neutrality.HoldingsAsync(pr.GetValue(Park)!, OptionalDate(pr.GetValue(asOf), "as-of") ?? store.Neutrality.LocalToday(reg.Park), ct);
             return Emit(pr, format, v, [new XlsxSheet("holdings", ["kind", "held", "unit", "price_cny", "price_date", "value_cny", "book_value_cny"],
                 v.Lines.Select(l => new object?[] { l.Kind, l.HeldQuantity, l.Unit, l.UnitPriceCny, l.PriceDate?.ToString("yyyy-MM-dd", Inv), l.ValueCny, l.BookValueCny }).ToList())],

@@ -46,16 +46,16 @@ internal static class NeutralityEndpoints
 {
     public const long MaxUploadBytes = NeutralityStore.MaxEvidenceBytes;
 
-    public static void MapNeutralityEndpoints(this IEndpointRouteBuilder api, ApiJson json)
+    public static void MapNeutralityEndpoints(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/parks/{park}/carbon").WithTags("Neutrality");
         g.MapGet("/offsets", ListLedgerAsync).WithSummary("The instruments ledger with claims and evidence; format = json (default) | csv | xlsx").ProducesProblem(StatusCodes.Status404NotFound);
-        g.MapPost("/offsets", (string park, HttpRequest r, ZeroParkStore s, CancellationToken ct) => AddInstrumentAsync(park, r, s, json, ct))
+        g.MapPost("/offsets", AddInstrumentAsync)
             .Accepts<LedgerRequest>("application/json").WithSummary("Record one instrument (with claim_from/claim_to: retired against that period); guarded like the import")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         g.MapPost("/offsets/import", ImportLedgerAsync).DocumentBody(null, "text/csv", multipart: true)
             .WithSummary("Import instruments (CSV or XLSX: kind,quantity,unit,serial_from,serial_to,vintage,claim_from,claim_to[,…]); refused rows with line and reason, valid rows kept");
-        g.MapPost("/offsets/{id:long}/claims", (string park, long id, HttpRequest r, ZeroParkStore s, CancellationToken ct) => ClaimAsync(park, id, r, s, json, ct))
+        g.MapPost("/offsets/{id:long}/claims", ClaimAsync)
             .Accepts<ClaimRequest>("application/json").WithSummary("Allocate (retire = true: retire at once) part or all of an instrument to the park, a building or tenant:NAME for a period")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         g.MapPost("/offsets/claims/{claim:long}/retire", RetireAsync).WithSummary("Retire an allocated claim (an expired certificate is refused)")
@@ -64,9 +64,9 @@ internal static class NeutralityEndpoints
         g.MapPost("/offsets/{id:long}/evidence", AddEvidenceAsync).DocumentBody(null, "application/octet-stream", multipart: true)
             .WithSummary("Upload an evidence file (multipart, or the raw body with ?name=FILE); stored with its SHA-256, audited");
         g.MapGet("/offsets/evidence/{evidence:long}", GetEvidenceAsync).WithSummary("Download an evidence file").ProducesProblem(StatusCodes.Status404NotFound);
-        g.MapPut("/offsets/{id:long}/profile", (string park, long id, HttpRequest r, ZeroParkStore s, CancellationToken ct) => SetProfileAsync(park, id, r, s, json, ct))
+        g.MapPut("/offsets/{id:long}/profile", SetProfileAsync)
             .Accepts<List<ProfileHour>>("application/json").WithSummary("Replace a green power trade's hourly delivery profile [{hour, kwh}] (24×7 matching)");
-        g.MapGet("/prices", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Neutrality.PricesAsync(park, ct)))
+        g.MapGet("/prices", PricesAsync)
             .WithSummary("Imported market prices per instrument kind");
         g.MapPost("/prices/import", ImportPricesAsync).DocumentBody(null, "text/csv", multipart: true).WithSummary("Import a price list (CSV or XLSX: kind,date,price_cny[,available,source])");
         g.MapGet("/holdings", HoldingsAsync).WithSummary("Value of the holdings (bought, not retired) at the latest prices on or before as_of, beside what was paid");
@@ -75,8 +75,8 @@ internal static class NeutralityEndpoints
                          "tca305_offset_score, scope1_uncovered_t, flags, breakdown by kind and instrument")
             .WithDescription("from, to = local dates; method = ghgp | iso14064 | cn-guideline; gwp = SAR | AR4 | AR5 | AR6").ProducesValidationProblem();
         g.MapGet("/neutrality/months", MonthsAsync).WithSummary("Neutrality of each month of a year (up to today)");
-        g.MapGet("/targets", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Neutrality.TargetsAsync(park, ct))).WithSummary("The park's targets");
-        g.MapPut("/targets", (string park, HttpRequest r, ZeroParkStore s, CancellationToken ct) => SetTargetAsync(park, r, s, json, ct))
+        g.MapGet("/targets", TargetsAsync).WithSummary("The park's targets");
+        g.MapPut("/targets", SetTargetAsync)
             .Accepts<TargetRequest>("application/json").WithSummary("Set a target {kind: neutrality_rate | emission_budget | cue, every: month | year, value, from YYYY-MM, to}").ProducesValidationProblem();
         g.MapDelete("/targets/{id:long}", DeleteTargetAsync).WithSummary("Delete a target");
         g.MapGet("/targets/progress", ProgressAsync).WithSummary("Each month against its targets, to date, and the projected year end (last year's monthly shape)");
@@ -84,12 +84,18 @@ internal static class NeutralityEndpoints
         g.MapGet("/matching", MatchingAsync).WithSummary("24×7: hourly matched share of green supply against load, uncovered hours (from, to local dates; at most 367 days)");
 
         var e = api.MapGroup("/parks/{park}/energy").WithTags("Neutrality");
-        e.MapGet("/measures", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Neutrality.MeasuresAsync(park, ct)))
+        e.MapGet("/measures", MeasuresAsync)
             .WithSummary("The register of reduction measures");
-        e.MapPost("/measures", (string park, HttpRequest r, MeasureService m, CancellationToken ct) => AddMeasureAsync(park, r, m, json, ct))
+        e.MapPost("/measures", AddMeasureAsync)
             .Accepts<MeasureRequest>("application/json").WithSummary("Register a reduction measure (boundary: meter or node codes; baseline period; start)").ProducesValidationProblem();
         e.MapGet("/measures/report", MeasureReportAsync).WithSummary("Reduction report: baseline model, measured saving to date (kWh, tCO2e, CNY), next year's forecast");
     }
+
+    private static async Task<IResult> PricesAsync(string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Neutrality.PricesAsync(park, ct));
+
+    private static async Task<IResult> TargetsAsync(string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Neutrality.TargetsAsync(park, ct));
+
+    private static async Task<IResult> MeasuresAsync(string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Neutrality.MeasuresAsync(park, ct));
 
     private static async Task<IResult> ListLedgerAsync(string park, [FromQuery] string? format, [FromQuery] string? kind, ZeroParkStore store, CancellationToken ct)
     {
@@ -179,7 +185,7 @@ internal static class NeutralityEndpoints
 
     private static async Task<IResult> HoldingsAsync(string park, [FromQuery(Name = "as_of")] string? asOf, ZeroParkStore store, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         return TypedResults.Ok(await store.Neutrality.HoldingsAsync(park, Opt(asOf, "as_of") ?? store.Neutrality.LocalToday(reg.Park), ct));
     }
 
@@ -189,7 +195,7 @@ internal static class NeutralityEndpoints
 
     private static async Task<IResult> MonthsAsync(string park, [FromQuery] int? year, ZeroParkStore store, NeutralityService service, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var today = store.Neutrality.LocalToday(reg.Park);
         return TypedResults.Ok(await service.MonthsAsync(park, year ?? today.Year, today, ct: ct));
     }
@@ -208,7 +214,7 @@ internal static class NeutralityEndpoints
 
     private static async Task<IResult> ProgressAsync(string park, [FromQuery] int? year, [FromQuery(Name = "as_of")] string? asOf, ZeroParkStore store, TargetService targets, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var day = Opt(asOf, "as_of") ?? store.Neutrality.LocalToday(reg.Park);
         return TypedResults.Ok(await targets.ProgressAsync(park, year ?? day.Year, day, ct));
     }
@@ -216,7 +222,7 @@ internal static class NeutralityEndpoints
     private static async Task<IResult> MixAsync(string park, [FromQuery] int? year, [FromQuery] double? rate, [FromQuery(Name = "as_of")] string? asOf, ZeroParkStore store,
         TargetService targets, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var day = Opt(asOf, "as_of") ?? store.Neutrality.LocalToday(reg.Park);
         return TypedResults.Ok(await targets.MixAsync(park, year ?? day.Year, rate, day, ct));
     }
@@ -235,7 +241,7 @@ internal static class NeutralityEndpoints
     private static async Task<IResult> MeasureReportAsync(string park, [FromQuery(Name = "as_of")] string? asOf, [FromQuery] string? code, ZeroParkStore store, MeasureService measures,
         CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         return TypedResults.Ok(await measures.ReportAsync(park, Opt(asOf, "as_of") ?? store.Neutrality.LocalToday(reg.Park), string.IsNullOrWhiteSpace(code) ? null : code, ct));
     }
 

@@ -31,7 +31,7 @@ public abstract class NeutralityStoreSuite : IAsyncLifetime
     {
         Store = await ZeroParkStore.OpenAsync(NewDatabase());
         await EnergyTestPark.SeedAsync(Store, Park);
-        await Store.CreateParkAsync(new ParkDraft(Other, "Other park"));
+        await Store.Registry.CreateParkAsync(new ParkDraft(Other, "Other park"));
     }
 
     public async Task DisposeAsync() => await Store.DisposeAsync();
