@@ -42,6 +42,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
     }
 
     /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
@@ -77,6 +78,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
+
+    /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
+    public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }
