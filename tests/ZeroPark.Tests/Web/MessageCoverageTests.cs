@@ -43,7 +43,7 @@ public sealed partial class MessageCoverageTests
         // guards against programming errors and corrupt storage (an internal error, never a message to a user)
         "R must be a finite number", "hours must be distinct and in time order", "hour instants before 1970 are not supported", "hour block",
         "reading chunk", "flags {0} do not fit a reading chunk", "corrupt {0}: varint too long", "at least one sheet is required",
-        "range end {0} is before its start {1}",
+        "range end {0} is before its start {1}", "load, supply and hours must have the same length", "12 months expected",
         // build and start-up errors for the operator (server log and console)
         "builtin-factors.csv is not embedded", "common-passwords.txt is not embedded", "two {0} migrations are numbered {1}; renumber one ({2})",
         "Argon2 memory: 8 KiB per lane .. 4 GiB",
