@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ZeroPark.Application.Carbon;
 using ZeroPark.Application.Dashboards;
 using ZeroPark.Application.Users;
@@ -44,6 +45,10 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
+        // Evaluations (T/CA305, T/BFIA 043, green computing); S_DC from the neutrality module once it registers an IOffsetRatioSource.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Evaluations);
+        services.TryAddSingleton<Evaluations.IOffsetRatioSource, Evaluations.NoOffsetRatioSource>();
+        services.AddSingleton<Evaluations.EvaluationService>();
         return services;
     }
 }
