@@ -45,7 +45,7 @@ public static class Bfia043
 {
     /// <summary>§6.1.2 formula (1): S = 35 − 10 × R, clamped to [0, 25] (表A.1 gives 25 points; the clamp is this project's
     /// reading, as in worked case WC-31: R = 3.6 → 0).</summary>
-    public static decimal RatioScore(decimal r) => Math.Clamp(35m - 10m * r, 0m, 25m);
+    public static decimal RatioScore(decimal r) => Scoring.Norm(Math.Clamp(35m - 10m * r, 0m, 25m));
 
     /// <summary>表B.2 bands, lower bound inclusive.</summary>
     public static (int Stars, string Zh) Star(decimal total)
@@ -87,7 +87,7 @@ public static class Bfia043
             }
         }
         var groups = Bfia043Catalogue.Groups.Select(g => (g.Zh, g.En, g.Max, items.Where(i => i.Item.GroupZh == g.Zh).Sum(i => i.Points))).ToList();
-        var total = items.Sum(i => i.Points);
+        var total = Scoring.Norm(items.Sum(i => i.Points));
         var (stars, star) = Star(total);
         var ratioScore = items[0].Points;
         var whatIfs = new List<WhatIf>();

@@ -100,4 +100,7 @@ public static class Scoring
     }
 
     public static string Fmt(decimal v) => v.ToString("0.####", Inv);
+
+    /// <summary>The value without trailing zeros (30 − 13.0 is 17, not 17.0, in JSON and on the page).</summary>
+    public static decimal Norm(decimal v) => v / 1.000000000000000000000000000000000m;
 }

@@ -63,14 +63,14 @@ public static class Tca305
     public static bool IsExisting(DateOnly commissioned, int year) => commissioned.AddYears(3) < new DateOnly(year, 12, 31);
 
     /// <summary>附录C 高效用电: 30 − 10 × PUE, at most 20 (PUE 1.0), never below 0; 0 when the PUE limit is not met.</summary>
-    public static decimal PueScore(decimal pue, decimal limit) => pue > limit ? 0m : Math.Clamp(30m - 10m * pue, 0m, 20m);
+    public static decimal PueScore(decimal pue, decimal limit) => pue > limit ? 0m : Scoring.Norm(Math.Clamp(30m - 10m * pue, 0m, 20m));
 
     /// <summary>附录C IT 负载率: ≥ 60 % → 2, 40 % ≤ rate &lt; 60 % → 1, below 40 % → 0 (the source's "70% &gt; 使用率 ≥ 40%" overlaps
     /// the first band; read as 60 %, as in worked case WC-29).</summary>
     public static decimal ItLoadScore(decimal rate) => rate >= 0.60m ? 2m : rate >= 0.40m ? 1m : 0m;
 
     /// <summary>附表F/G: S_DC × 40, at most 40 (S_DC ≥ 100 %), never below 0.</summary>
-    public static decimal OffsetScore(decimal ratio) => Math.Clamp(ratio * Tca305Catalogue.OffsetPoints, 0m, Tca305Catalogue.OffsetPoints);
+    public static decimal OffsetScore(decimal ratio) => Scoring.Norm(Math.Clamp(ratio * Tca305Catalogue.OffsetPoints, 0m, Tca305Catalogue.OffsetPoints));
 
     /// <summary>§7 bands; below 60 → none (不达标(无等级)).</summary>
     public static (string Code, string Zh) Grade(decimal total)
@@ -159,9 +159,9 @@ public static class Tca305
                     break;
             }
         }
-        var tech = items.Sum(i => i.Points);
+        var tech = Scoring.Norm(items.Sum(i => i.Points));
         var offsetScore = x.OffsetRatio is { } sdc ? OffsetScore(sdc) : 0m;
-        var total = offsetScore + tech;
+        var total = Scoring.Norm(offsetScore + tech);
         var (code, zh) = vetoed ? ("failed", Tca305Catalogue.FailedZh) : Grade(total);
         if (x.Wue is { } ww && ww == Tca305Catalogue.WaterFullScoreBelow)
             notes.Add("WUE exactly 1.4 L/kWh: the standard defines < 1.4 (5 points) and > 1.4 (0–2); exactly 1.4 is scored as > 1.4");

@@ -22,8 +22,9 @@ internal static class EvalTestPark
 {
     public const string Park = "ev";
 
-    public static async Task CreateAsync(ZeroParkStore store, int hours = 8760)
+    public static async Task CreateAsync(ZeroParkStore store, string? code = null, int hours = 8760)
     {
+        var Park = code ?? EvalTestPark.Park;
         await store.CreateParkAsync(new ParkDraft(Park, "Evaluation park")
         {
             ClimateZone = "cold", CommissioningDate = new DateOnly(2020, 1, 1), DesignItKw = 100, RacksTotal = 10, RacksInUse = 8, Province = "河北",
