@@ -45,6 +45,11 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
         return new YearData(park, rows.Count > 0 ? rows[0] : null, inputs ?? saved?.Inputs ?? new EvaluationInputs(), saved, evidence);
     }
 
+    /// <summary>How complete the year's PUE inputs are: the lower of the facility input's and the IT load's completeness (the other
+    /// subsystems do not enter PUE); null without a KPI row.</summary>
+    private static double? PueCompleteness(KpiRow? row) =>
+        row is null ? null : row.Quality.Where(q => q.Input is "facility_input" or "it").Select(q => q.Completeness).DefaultIfEmpty(0).Min();
+
     private static Dictionary<string, ItemEntry> Entries(EvaluationInputs inputs, IReadOnlyList<EvidenceFile> evidence) =>
         inputs.Items.ToDictionary(kv => kv.Key, kv => new ItemEntry
         {
@@ -71,7 +76,7 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
         var reg = await store.GetRegistryAsync(parkCode, ct);
         var k = d.Kpi?.Kpis;
         return (view, new Tca305ReportFacts(d.Park.Name, d.Park.Province, d.Park.DesignItCapacity?.Kilowatts, d.Park.RacksTotal, d.Park.RacksInUse,
-            k?.Total?.KilowattHours, k?.Inputs.It?.KilowattHours, k?.Inputs.Water?.CubicMetres, reg.MetersByCode.Count, d.Kpi?.Completeness));
+            k?.Total?.KilowattHours, k?.Inputs.It?.KilowattHours, k?.Inputs.Water?.CubicMetres, reg.MetersByCode.Count, PueCompleteness(d.Kpi)));
     }
 
     private async Task<(Tca305View View, YearData Data)> Tca305CoreAsync(string parkCode, int year, EvaluationInputs? inputs, CancellationToken ct)
@@ -89,7 +94,7 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
             if (d.Evidence.Any(e => e.Item == "offset_ratio")) { ratio = declared; source = "declared"; }
             else notes.Add("offset ratio declared without evidence: attach a file to item 'offset_ratio'");
         }
-        if (d.Kpi is { Completeness: < 0.999 } row) notes.Add($"the year's data is {row.Completeness:P1} complete: T/CA305 asks for 12 months of measured PUE");
+        if (PueCompleteness(d.Kpi) is double pc && pc < 0.999) notes.Add($"the year's data is {pc.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)} complete: T/CA305 asks for 12 months of measured PUE");
         var r = Checked(() => Tca305.Evaluate(new Tca305Input
         {
             Year = year, ClimateZone = d.Park.ClimateZone, Commissioned = d.Park.CommissioningDate,
@@ -101,7 +106,7 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
         {
             Park = d.Park.Code, Year = year, ClimateZone = Park.ClimateZoneCode(d.Park.ClimateZone),
             Commissioned = d.Park.CommissioningDate?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-            Age = r.Existing ? "existing" : "new", AgeAssumed = r.AgeAssumed, Pue = r.Pue, PueLimit = r.PueLimit, PueScore = r.PueScore, PueCompleteness = d.Kpi?.Completeness,
+            Age = r.Existing ? "existing" : "new", AgeAssumed = r.AgeAssumed, Pue = r.Pue, PueLimit = r.PueLimit, PueScore = r.PueScore, PueCompleteness = PueCompleteness(d.Kpi),
             Wue = r.Wue, WueLimit = r.WueLimit, ItLoadRate = r.ItLoadRate,
             Constraints = r.Requirements.Select(q => new ConstraintView(q.Requirement.Code, q.Requirement.NameZh, q.Requirement.NameEn, q.Requirement.Clause, q.Passed, q.Status,
                 q.Value, q.Detail, ItemView.Src(q.Requirement.Source), q.Requirement.RuleZh, d.Inputs.Items.GetValueOrDefault(q.Requirement.Code)?.Note,
@@ -147,10 +152,10 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
         var k = d.Kpi?.Kpis;
         var r = Checked(() => Bfia043.Evaluate(new Bfia043Input { Year = year, R = Scoring.Dec(k?.Pue), Metering = metering, Entries = Entries(d.Inputs, d.Evidence) }));
         var notes = r.Notes.ToList();
-        if (d.Kpi is { Completeness: < 0.999 } row) notes.Add($"the year's data is {row.Completeness:P1} complete: R per GB 40879 formula (5) is a full-year ratio");
+        if (PueCompleteness(d.Kpi) is double rc && rc < 0.999) notes.Add($"the year's data is {rc.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)} complete: R per GB 40879 formula (5) is a full-year ratio");
         return new Bfia043View
         {
-            Park = d.Park.Code, Year = year, R = r.R, RCompleteness = d.Kpi?.Completeness, RatioScore = r.RatioScore,
+            Park = d.Park.Code, Year = year, R = r.R, RCompleteness = PueCompleteness(d.Kpi), RatioScore = r.RatioScore,
             Gb40879Grade = k?.Pue is { } p ? Gb40879.Code(Gb40879.Grade(p)) : null,
             Items = r.Items.Select(i => ItemView.From(i, d.Inputs, d.Evidence)).ToList(),
             Groups = r.Groups.Select(g => new GroupView(g.Zh, g.En, g.Max, g.Score)).ToList(),
