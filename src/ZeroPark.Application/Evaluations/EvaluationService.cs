@@ -38,7 +38,7 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
     private async Task<YearData> LoadAsync(string parkCode, string standard, int year, EvaluationInputs? inputs, CancellationToken ct)
     {
         EvaluationStore.CheckYear(year);
-        var park = await store.GetParkAsync(parkCode, ct);
+        var park = await store.Registry.GetParkAsync(parkCode, ct);
         var saved = await Saved.GetAsync(parkCode, standard, year, ct);
         var evidence = await Saved.ListEvidenceAsync(parkCode, standard, year, ct);
         var rows = await energy.KpiAsync(parkCode, null, new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), EnergyBucketing.Year, ct);
@@ -73,7 +73,7 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
     public async Task<(Tca305View View, Tca305ReportFacts Facts)> Tca305ReportAsync(string parkCode, int year, CancellationToken ct = default)
     {
         var (view, d) = await Tca305CoreAsync(parkCode, year, null, ct);
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var k = d.Kpi?.Kpis;
         return (view, new Tca305ReportFacts(d.Park.Name, d.Park.Province, d.Park.DesignItCapacity?.Kilowatts, d.Park.RacksTotal, d.Park.RacksInUse,
             k?.Total?.KilowattHours, k?.Inputs.It?.KilowattHours, k?.Inputs.Water?.CubicMetres, reg.MetersByCode.Count, PueCompleteness(d.Kpi)));
@@ -128,7 +128,7 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
     /// air conditioning (cooling) and auxiliary/生活 (aux) meters.</summary>
     public async Task<MeteringCheck> MeteringCheckAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var meters = reg.MetersByCode.Values.ToList();
         bool Sys(string prefix) => meters.Any(m => m.SystemCode is { } s && (s == prefix || s.StartsWith(prefix + ".", StringComparison.Ordinal)));
         var carriers = new List<string>();

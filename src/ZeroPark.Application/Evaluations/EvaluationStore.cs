@@ -76,7 +76,7 @@ public sealed class EvaluationStore(ZeroParkStore db)
 
     public async Task<SavedEvaluation?> GetAsync(string parkCode, string standard, int year, CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var r = await c.QuerySingleOrDefaultAsync<Row>("SELECT * FROM evaluations WHERE park_id = @p AND standard = @standard AND year = @year",
             new { p = park.Id.Value, standard = CheckStandard(standard), year = CheckYear(year) });
@@ -86,7 +86,7 @@ public sealed class EvaluationStore(ZeroParkStore db)
     /// <summary>The park's saved evaluations of one standard (or all), by year.</summary>
     public async Task<IReadOnlyList<SavedEvaluation>> ListAsync(string parkCode, string? standard = null, CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<Row>("SELECT * FROM evaluations WHERE park_id = @p" + (standard is null ? "" : " AND standard = @standard") + " ORDER BY standard, year",
             new { p = park.Id.Value, standard = standard is null ? null : CheckStandard(standard) });
@@ -102,7 +102,7 @@ public sealed class EvaluationStore(ZeroParkStore db)
         TextLimits.Check("evaluator", evaluator, TextLimits.Name);
         if (string.IsNullOrWhiteSpace(evaluator)) throw new ValidationException("evaluator", "the evaluator's name is required");
         foreach (var (k, v) in inputs.Items) TextLimits.Check($"items.{k}.note", v.Note, TextLimits.Text);
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await UpsertAsync(c, tx, park.Id.Value, standard, year, JsonSerializer.Serialize(inputs, Json), resultJson, total, grade, evaluator, user);
@@ -143,7 +143,7 @@ public sealed class EvaluationStore(ZeroParkStore db)
         TextLimits.Check("file", name, TextLimits.Name);
         if (content.Length == 0) throw new ValidationException("file", $"'{name}' is empty");
         if (content.LongLength > MaxEvidenceBytes) throw new ValidationException("file", $"'{name}' is {content.LongLength} bytes, more than {MaxEvidenceBytes} (20 MiB)");
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
         var at = db.Clock.GetUtcNow().ToUnixTimeSeconds();
         await using var c = await db.OpenConnectionAsync(ct);
@@ -162,7 +162,7 @@ public sealed class EvaluationStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<EvidenceFile>> ListEvidenceAsync(string parkCode, string standard, int year, CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<EvidenceRow>(
             "SELECT e.id, e.item, e.file_name, e.content_type, e.sha256, e.size, e.uploaded_at, e.uploaded_by FROM evaluation_evidence e " +
@@ -174,7 +174,7 @@ public sealed class EvaluationStore(ZeroParkStore db)
     /// <summary>One evidence file with its content (only of the given park).</summary>
     public async Task<(EvidenceFile File, byte[] Content)> GetEvidenceAsync(string parkCode, long id, CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var r = await c.QuerySingleOrDefaultAsync<EvidenceRow>(
             "SELECT e.id, e.item, e.file_name, e.content_type, e.sha256, e.size, e.uploaded_at, e.uploaded_by FROM evaluation_evidence e " +

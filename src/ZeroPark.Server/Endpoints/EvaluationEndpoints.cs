@@ -18,19 +18,17 @@ internal static class EvaluationEndpoints
 {
     private const string Standards = "standard = tca305 | bfia043 | gcp; year = YYYY (local 1 January … 31 December).";
 
-    public static void MapEvaluationEndpoints(this IEndpointRouteBuilder api, ApiJson json)
+    public static void MapEvaluationEndpoints(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/parks/{park}/evaluations").WithTags("Evaluations");
         g.MapGet("/{standard}/{year:int}", GetAsync)
             .WithSummary("An evaluation of a year, computed from the park's data, registry, offset ratio and the saved evaluator inputs")
             .WithDescription(Standards + " format = json (default) | xlsx.").ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        g.MapPost("/{standard}/{year:int}/preview", (string park, string standard, int year, HttpRequest request, EvaluationService service, CancellationToken ct) =>
-                PreviewAsync(park, standard, year, request, json, service, ct))
+        g.MapPost("/{standard}/{year:int}/preview", PreviewAsync)
             .Accepts<EvaluationInputs>("application/json")
             .WithSummary("The evaluation with the given inputs, not saved (what-ifs: change a score, a declaration, the declared offset ratio or the weights)")
             .WithDescription(Standards).ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        g.MapPut("/{standard}/{year:int}", (string park, string standard, int year, HttpRequest request, EvaluationService service, CancellationToken ct) =>
-                SaveAsync(park, standard, year, request, json, service, ct))
+        g.MapPut("/{standard}/{year:int}", SaveAsync)
             .Accepts<SaveEvaluationRequest>("application/json")
             .WithSummary("Save the year's evaluation: {evaluator, inputs: {items: {code: {score | checked | declared, note}}, declared_offset_ratio, weights, " +
                          "compute_capacity_tflops}}; the result is computed and stored with the inputs (audited)")

@@ -25,14 +25,14 @@ internal static class EvalTestPark
     public static async Task CreateAsync(ZeroParkStore store, string? code = null, int hours = 8760)
     {
         var Park = code ?? EvalTestPark.Park;
-        await store.CreateParkAsync(new ParkDraft(Park, "Evaluation park")
+        await store.Registry.CreateParkAsync(new ParkDraft(Park, "Evaluation park")
         {
             ClimateZone = "cold", CommissioningDate = new DateOnly(2020, 1, 1), DesignItKw = 100, RacksTotal = 10, RacksInUse = 8, Province = "河北",
         });
-        await store.CreateSpaceAsync(Park, new SpaceDraft("b1", "Building 1", null));
+        await store.Registry.CreateSpaceAsync(Park, new SpaceDraft("b1", "Building 1", null));
         static MeterDraft M(string code, string kind, string system, string role = "submeter", string carrier = "electricity", string unit = "kWh") =>
             new(code, code, carrier, kind, unit) { IntervalMinutes = 60, SystemCode = system, Role = role, SpaceCode = "b1" };
-        await store.CreateMetersAsync(Park,
+        await store.Registry.CreateMetersAsync(Park,
         [
             M("grid", "cumulative", "power.distribution", "facility_input"),
             M("it", "cumulative", "it.server", "it_load"),
@@ -52,7 +52,7 @@ internal static class EvalTestPark
             points.Add(new RawPoint("it", t, 500 + 60.0 * h, ++line));
             points.Add(new RawPoint("water", t, Math.Round(10 + 0.072 * h, 6), ++line));
         }
-        var s = await store.IngestAsync(Park, points, new IngestSource("test", "tester"));
+        var s = await store.Readings.IngestAsync(Park, points, new IngestSource("test", "tester"));
         Assert.Empty(s.Rejected);
     }
 }

@@ -147,7 +147,7 @@ public abstract class EvaluationSuite : IAsyncLifetime
         Assert.Equal(3, v.Choices.Count);
 
         // Without the UPS meter the 分级 check fails.
-        await Store.DeleteMeterAsync(Park, "ups");
+        await Store.Registry.DeleteMeterAsync(Park, "ups");
         var m = await s.MeteringCheckAsync(Park);
         Assert.False(m.Passed);
         Assert.Contains("UPS (power.ups)", m.MissingLevels);
@@ -196,8 +196,8 @@ public abstract class EvaluationSuite : IAsyncLifetime
     public async Task Park_attributes_update_changes_the_limits()
     {
         // Commissioned 2023-06-01 → within three years at the end of 2025 (cold: PUE 1.25) → PUE 1.3 fails.
-        var p = await Store.GetParkAsync(Park);
-        await Store.UpdateParkAsync(Park, new ParkDraft(Park, p.Name) { ClimateZone = "cold", CommissioningDate = new DateOnly(2023, 6, 1), DesignItKw = 100, RacksTotal = 10, RacksInUse = 8 });
+        var p = await Store.Registry.GetParkAsync(Park);
+        await Store.Registry.UpdateParkAsync(Park, new ParkDraft(Park, p.Name) { ClimateZone = "cold", CommissioningDate = new DateOnly(2023, 6, 1), DesignItKw = 100, RacksTotal = 10, RacksInUse = 8 });
         var v = await Service().Tca305Async(Park, 2025);
         Assert.Equal(("new", 1.25m, 1.4m), (v.Age, v.PueLimit, v.WueLimit));
         Assert.False(v.Constraints.Single(c => c.Name == "pue").Passed);
