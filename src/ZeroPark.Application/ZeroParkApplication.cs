@@ -39,6 +39,7 @@ public static class ZeroParkApplication
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().ApiKeys);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Audit);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Queries);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Neutrality);
         // Energy, then carbon, then what builds on both (the order of the data flow).
         services.AddSingleton<EnergyCostService>();
         services.AddSingleton<EnergyPlanService>();
@@ -49,9 +50,14 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
-        // Evaluations (T/CA305, T/BFIA 043, green computing); S_DC from the neutrality module once it registers an IOffsetRatioSource.
+        // Neutrality: the ledger, neutrality rate and T/CA305 offsets, targets, 24×7 matching, reduction measures (over carbon and energy).
+        services.AddSingleton<ZeroPark.Application.Neutrality.NeutralityService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.MeasureService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.TargetService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.MatchingService>();
+        // Evaluations (T/CA305, T/BFIA 043, green computing); T/CA305's S_DC from the neutrality ledger.
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Evaluations);
-        services.TryAddSingleton<Evaluations.IOffsetRatioSource, Evaluations.NoOffsetRatioSource>();
+        services.TryAddSingleton<Evaluations.IOffsetRatioSource, Evaluations.NeutralityOffsetRatioSource>();
         services.AddSingleton<Evaluations.EvaluationService>();
         return services;
     }

@@ -42,6 +42,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
         Evaluations = new Evaluations.EvaluationStore(this);
     }
 
@@ -78,6 +79,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
+
+    /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
+    public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
 
     /// <summary>Saved evaluations (T/CA305, T/BFIA 043, green computing) and their evidence (module <c>Evaluations</c>).</summary>
     public Evaluations.EvaluationStore Evaluations { get; }

@@ -130,6 +130,29 @@ public abstract class EvaluationSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Tca305_takes_S_DC_from_the_neutrality_ledger()
+    {
+        // 100 t CCER retired for 2025: 附表F coefficient 2 → 200 t weighted; the park has no scope 1 (no fuel), so S_DC = 200 / C_yw,
+        // C_yw being the location-based emissions of the year's 683,280 kWh that the neutrality report states.
+        await Store.Neutrality.AddInstrumentAsync(Park, new ZeroPark.Application.Neutrality.LedgerDraft
+        {
+            Kind = ZeroPark.Neutrality.OffsetKind.Ccer, Quantity = 100, Claim = new ZeroPark.Application.Neutrality.ClaimDraft(null, new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31)),
+        }, "alice");
+        var neutrality = new ZeroPark.Application.Neutrality.NeutralityService(Store, new ZeroPark.Application.Carbon.CarbonService(Store));
+        var report = await neutrality.ComputeAsync(Park, new DateOnly(2025, 1, 1), new DateOnly(2025, 12, 31));
+        Assert.True(report.EmissionsT > 0);
+        var inputs = await DeclareAllAsync(2025);
+        var v = await Service(new NeutralityOffsetRatioSource(neutrality)).Tca305Async(Park, 2025, inputs);
+        Assert.Equal("neutrality", v.OffsetSource);
+        Assert.Equal(200 / report.EmissionsT, (double)v.OffsetRatio!.Value, 9);
+        Assert.Equal(Math.Min(40, 200 / report.EmissionsT * 40), (double)v.OffsetScore, 9);
+        Assert.True(v.Constraints.Single(c => c.Name == "scope1_offset").Passed);
+        // 2024 has no claims: the ledger answers "unknown" and the declared ratio (no 2024 evidence) does not count either.
+        var y24 = await Service(new NeutralityOffsetRatioSource(neutrality)).Tca305Async(Park, 2024, inputs);
+        Assert.Null(y24.OffsetRatio);
+    }
+
+    [Fact]
     public async Task Bfia043_scores_R_and_checks_the_registry()
     {
         var s = Service();
