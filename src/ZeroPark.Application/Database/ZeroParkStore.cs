@@ -43,6 +43,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
         Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
+        Evaluations = new Evaluations.EvaluationStore(this);
     }
 
     /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
@@ -81,6 +82,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
     public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
+
+    /// <summary>Saved evaluations (T/CA305, T/BFIA 043, green computing) and their evidence (module <c>Evaluations</c>).</summary>
+    public Evaluations.EvaluationStore Evaluations { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }
