@@ -44,6 +44,8 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
+        // Reports: sealed inventories, report generation and archive, disclosure packs, schedules.
+        Reports.ReportsModule.Register(services);
         return services;
     }
 }
