@@ -98,9 +98,9 @@ internal static class CarbonEndpoints
             })
             .WithSummary("The trace of one line of a saved inventory version").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/inventories/{id:long}/finalize", async (string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.Carbon.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" }))
-            .WithSummary("Mark a saved version final (it never changes; later changes become new versions)")
+        g.MapPost("/inventories/{id:long}/finalize", async (string park, long id, HttpContext http, ZeroPark.Application.Reports.SealService seals, CancellationToken ct) =>
+                TypedResults.Ok((await seals.FinalizeAsync(park, id, UserAccess.Actor(http), ct)).Inventory with { ResultJson = "" }))
+            .WithSummary("Mark a saved version final and seal it (it never changes; later changes become new versions; GET /api/parks/{park}/seals verifies)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         g.MapGet("/series", async (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? by,
