@@ -9,5 +9,6 @@ public static class ReportsModule
     {
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Reports);
         services.AddSingleton<SealService>();
+        services.AddSingleton<ReportService>();
     }
 }
