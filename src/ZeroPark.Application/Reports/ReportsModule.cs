@@ -10,5 +10,10 @@ public static class ReportsModule
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Reports);
         services.AddSingleton<SealService>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<DisclosureService>();
+        // The working-day calendar and the e-mail channel belong to the alerts module: these defaults stand in until it lands.
+        services.AddSingleton<IReportCalendar, WeekdayCalendar>();
+        services.AddSingleton<IReportDelivery, ArchiveOnlyDelivery>();
+        services.AddSingleton<ReportScheduler>();
     }
 }

@@ -139,3 +139,86 @@ internal static partial class ReportCommands
         return cmd;
     }
 }
+
+internal static partial class ReportCommands
+{
+    static partial void AddMore(List<Command> commands)
+    {
+        commands.Add(Disclosure());
+        commands.Add(Schedule());
+        commands.Add(RunSchedules());
+    }
+
+    private static Command Disclosure()
+    {
+        var year = new Option<int>("--year") { Description = "the year", Required = true };
+        var format = new Option<string>("--format") { Description = "table | json | xlsx (xlsx needs --output)", DefaultValueFactory = _ => "table" };
+        var output = new Option<string?>("--output") { Description = "file to write (xlsx or json)" };
+        var cmd = new Command("disclosure", "disclosure pack of a year: GRI 302/303/305, IFRS S2 / TCFD, SASB TC-SI-130a, CDP, EU 2024/1364, China key energy-using units; " +
+                                            "each metric with value, unit, period, method and source, or why it is missing") { Db, Park, year, format, output };
+        cmd.SetAction((pr, ct) => WithStore(pr, async (_, services) =>
+        {
+            var pack = await services.GetRequiredService<DisclosureService>().PackAsync(pr.GetValue(Park)!, pr.GetValue(year), ct);
+            switch (pr.GetValue(format))
+            {
+                case "xlsx":
+                    var path = pr.GetValue(output) ?? throw new ValidationException("output", "output: --format xlsx needs --output FILE");
+                    await File.WriteAllBytesAsync(path, DisclosureService.Xlsx(pack), ct);
+                    Console.WriteLine($"{path}: {pack.Complete} of {pack.Total} metrics complete");
+                    break;
+                case "json":
+                    if (pr.GetValue(output) is { } jp) await File.WriteAllTextAsync(jp, System.Text.Json.JsonSerializer.Serialize(pack, Output.Json), ct);
+                    else Output.WriteJson(pack);
+                    break;
+                default:
+                    foreach (var f in pack.Frameworks)
+                    {
+                        Console.WriteLine($"{f.Name}: {f.Complete} of {f.Total} complete");
+                        foreach (var m in f.Metrics)
+                            Console.WriteLine($"  {m.Code,-22} {(m.Value is { } v ? v.ToString("#,0.###", Inv) + " " + m.Unit : "— missing: " + m.Missing)}");
+                    }
+                    foreach (var n in pack.Notes) Console.WriteLine("note: " + n);
+                    break;
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command Schedule()
+    {
+        var kind = new Option<string?>("--kind") { Description = "monthly_energy (every month) | ghg_inventory (every quarter or year)" };
+        var every = new Option<string?>("--every") { Description = "month | quarter | year" };
+        var lang = new Option<string>("--lang") { Description = "zh (default) | en", DefaultValueFactory = _ => "zh" };
+        var to = new Option<string?>("--to") { Description = "e-mail recipients, comma-separated" };
+        var remove = new Option<long?>("--remove") { Description = "remove the schedule with this id" };
+        var cmd = new Command("schedule", "list, add (--kind --every [--to]) or remove (--remove ID) scheduled reports; they are generated on the first working day after each period")
+            { Db, Park, kind, every, lang, to, remove, User, Format };
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, _) =>
+        {
+            var park = pr.GetValue(Park)!;
+            if (pr.GetValue(remove) is { } id) await store.Reports.RemoveScheduleAsync(park, id, pr.GetValue(User)!, ct);
+            else if (pr.GetValue(kind) is { } k)
+                await store.Reports.AddScheduleAsync(park, k, pr.GetValue(every) ?? throw new ValidationException("every", "every: required with --kind"), pr.GetValue(lang)!,
+                    (pr.GetValue(to) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), pr.GetValue(User)!, ct);
+            var list = await store.Reports.SchedulesAsync(park, ct);
+            Output.Write(pr.GetValue(Format)!, ["id", "kind", "every", "lang", "recipients", "last_period", "created_by"],
+                list.Select(s => new object?[] { s.Id, s.Kind, s.Every, s.Lang, string.Join(",", s.Recipients), s.LastPeriod, s.CreatedBy }), list);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Command RunSchedules()
+    {
+        var cmd = new Command("run-schedules", "generate every due scheduled report of every park now (for cron; the server runs this every 15 minutes)") { Db };
+        cmd.SetAction((pr, ct) => WithStore(pr, async (_, services) =>
+        {
+            var runs = await services.GetRequiredService<ReportScheduler>().RunDueAsync(ct);
+            foreach (var r in runs) Console.WriteLine($"{r.Park} schedule #{r.ScheduleId} {r.Kind} {r.Period}: {(r.ReportId is { } id ? $"report #{id}, " : "")}{r.Outcome}");
+            if (runs.Count == 0) Console.WriteLine("nothing due");
+            return runs.Any(r => r.ReportId is null) ? 3 : 0;
+        }));
+        return cmd;
+    }
+}
