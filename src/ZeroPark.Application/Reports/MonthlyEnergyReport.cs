@@ -20,7 +20,7 @@ public static class MonthlyEnergyReport
     public static async Task<Input> GatherAsync(ZeroParkStore store, EnergyService energy, EnergyCostService cost, EnergyPlanService plans, string park, DateOnly month,
         string lang, string user, DateTimeOffset now, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var first = new DateOnly(month.Year, month.Month, 1);
         var last = first.AddMonths(1).AddDays(-1);
         var kpi = (await PeriodComparison.KpiAsync(energy, park, null, first, last, EnergyBucketing.Month, ct)).Single();

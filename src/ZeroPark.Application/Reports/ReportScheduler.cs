@@ -45,7 +45,7 @@ public sealed class ReportScheduler(ZeroParkStore store, ReportService reports, 
         var runs = new List<ScheduleRun>();
         foreach (var park in await store.Reports.ParksWithSchedulesAsync(ct))
         {
-            var reg = await store.GetRegistryAsync(park, ct);
+            var reg = await store.Registry.GetRegistryAsync(park, ct);
             var today = reg.Clock.LocalDate(store.Clock.GetUtcNow().ToUnixTimeSeconds());
             foreach (var s in await store.Reports.SchedulesAsync(park, ct))
             {

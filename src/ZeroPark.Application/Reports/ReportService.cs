@@ -25,7 +25,7 @@ public sealed class ReportService(ZeroParkStore store, CarbonService carbon, Sea
         var kind = ReportKinds.Parse(req.Kind);
         var lang = ReportKinds.Lang(req.Lang);
         var now = store.Clock.GetUtcNow();
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         now = reg.Clock.ToLocalOffset(now.ToUnixTimeSeconds());
         ReportDocument doc;
         if (kind == ReportKinds.GhgInventory)

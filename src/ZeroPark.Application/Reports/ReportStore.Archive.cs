@@ -36,7 +36,7 @@ public sealed partial class ReportStore
     public async Task<ArchivedReport> ArchiveAsync(string parkCode, ReportDocument doc, string html, byte[]? pdf, byte[]? xlsx, long elapsedMs, long? scheduleId,
         CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(
@@ -57,7 +57,7 @@ public sealed partial class ReportStore
 
     public async Task<IReadOnlyList<ArchivedReport>> ReportsAsync(string parkCode, long? id = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<ArchiveRow>(
             """
@@ -73,7 +73,7 @@ public sealed partial class ReportStore
     /// <summary>One format of an archived report: html (text as UTF-8), pdf or xlsx; null when it was not generated.</summary>
     public async Task<byte[]?> ReportFileAsync(string parkCode, long id, string format, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var column = format switch { "html" => "html", "pdf" => "pdf", "xlsx" => "xlsx", _ => throw new ValidationException("format", $"format: '{format}' is not html, pdf or xlsx") };
         await using var c = await db.OpenConnectionAsync(ct);
         if (!await c.ExecuteScalarAsync<bool>("SELECT COUNT(*) > 0 FROM report_archive WHERE park_id = @p AND id = @id", new { p = reg.Park.Id.Value, id }))
@@ -87,7 +87,7 @@ public sealed partial class ReportStore
 
     public async Task<ReportTemplate> TemplateAsync(string parkCode, string kind, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var row = await c.QuerySingleOrDefaultAsync<(string title, string logo, string sections, string updated_by)?>(
             "SELECT title, logo, sections, updated_by FROM report_templates WHERE park_id = @p AND kind = @k", new { p = reg.Park.Id.Value, k = kind });
@@ -106,7 +106,7 @@ public sealed partial class ReportStore
         var unknown = t.Sections.Where(s => !known.Contains(s)).ToList();
         if (unknown.Count > 0) throw new ValidationException("sections", $"sections: {string.Join(", ", unknown)} not a section of {t.Kind} (sections: {string.Join(", ", known)})");
         if (t.Sections.Count == 0) throw new ValidationException("sections", "sections: choose at least one");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("DELETE FROM report_templates WHERE park_id = @p AND kind = @k", new { p = reg.Park.Id.Value, k = t.Kind }, tx);

@@ -23,7 +23,7 @@ public sealed partial class ReportStore
         lang = ReportKinds.Lang(lang);
         var bad = recipients.FirstOrDefault(r => !Email.IsMatch(r));
         if (bad is not null) throw new ValidationException("recipients", $"recipients: '{bad}' is not an e-mail address");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var exists = await c.ExecuteScalarAsync<long?>("SELECT id FROM report_schedules WHERE park_id = @p AND kind = @k AND every = @e AND lang = @l",
@@ -39,7 +39,7 @@ public sealed partial class ReportStore
 
     public async Task<IReadOnlyList<ReportScheduleRecord>> SchedulesAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long id, string kind, string every, string lang, string recipients, string? last_period, string created_by)>(
             "SELECT id, kind, every, lang, recipients, last_period, created_by FROM report_schedules WHERE park_id = @p ORDER BY id", new { p = reg.Park.Id.Value });
@@ -48,7 +48,7 @@ public sealed partial class ReportStore
 
     public async Task RemoveScheduleAsync(string parkCode, long id, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         if (await c.ExecuteAsync("DELETE FROM report_schedules WHERE park_id = @p AND id = @id", new { p = reg.Park.Id.Value, id }, tx) == 0)

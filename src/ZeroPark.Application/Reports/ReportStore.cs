@@ -29,7 +29,7 @@ public sealed partial class ReportStore(ZeroParkStore db)
     /// <summary>The park's seals in chain order.</summary>
     public async Task<IReadOnlyList<SealRecord>> SealsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         return (await c.QueryAsync<SealRow>("SELECT * FROM inventory_seals WHERE park_id = @p ORDER BY seq", new { p = reg.Park.Id.Value })).Select(Map).ToList();
     }

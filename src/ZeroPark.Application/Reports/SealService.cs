@@ -51,7 +51,7 @@ public sealed class SealService(ZeroParkStore store, CarbonService carbon)
         var json = JsonSerializer.Serialize(fresh, CarbonJson.Options);
         if (SealDocument.Sha256(json) != inv.Fingerprint)
             throw new ConflictException($"inventory #{id} v{inv.Version} is not what the store computes now (its inputs changed since it was saved): save a new version and finalize that");
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         SealRecord? sealRecord = null;
         // The document is built before the transaction (its reads use their own connections); it is the final version's.
         var doc = await DocumentAsync(park, inv with { Status = "final" }, SealDocument.Parse(""), forSealing: true, ct);
@@ -164,7 +164,7 @@ public sealed class SealService(ZeroParkStore store, CarbonService carbon)
     {
         var seals = await store.Reports.SealsAsync(park, ct);
         var inventories = (await store.Carbon.InventoriesAsync(park, null, ct)).ToDictionary(i => i.Id);
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var checks = new List<SealCheck>();
         var prev = SealDocument.Genesis;
         var sealedDocs = new Dictionary<long, SealDocument?>();

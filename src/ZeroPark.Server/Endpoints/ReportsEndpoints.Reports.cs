@@ -17,21 +17,20 @@ internal static partial class ReportsEndpoints
 
     public sealed record ScheduleBody(string Kind, string Every, string? Lang, IReadOnlyList<string>? Recipients);
 
-    static partial void MapReports(IEndpointRouteBuilder api, ApiJson json)
+    static partial void MapReports(IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/parks/{park}/reports").WithTags("Reports");
         g.MapGet("", ListReports).WithSummary("The report archive of the park, newest first (kind, language, period, data versions, seal, time taken)");
-        g.MapPost("", (string park, HttpRequest request, HttpContext http, ReportService service, CancellationToken ct) => GenerateReport(park, request, http, service, json, ct))
+        g.MapPost("", GenerateReport)
             .WithSummary("Generate a report and archive it: kind = ghg_inventory (inventory = id, or year) | monthly_energy (month = YYYY-MM); lang = zh | en; pdf, xlsx (default true)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         g.MapGet("/{id:long}", GetReport).WithSummary("One archived report").ProducesProblem(StatusCodes.Status404NotFound);
         g.MapGet("/{id:long}/file", GetReportFile).WithSummary("One format of an archived report: format = html | pdf | xlsx").ProducesProblem(StatusCodes.Status404NotFound);
         g.MapGet("/templates/{kind}", GetTemplate).WithSummary("The park's template of a report kind: title, logo (data URI), sections");
-        g.MapPut("/templates/{kind}", (string park, string kind, HttpRequest request, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-                PutTemplate(park, kind, request, http, store, json, ct))
+        g.MapPut("/templates/{kind}", PutTemplate)
             .WithSummary("Change the template: title (empty = default), logo (data:image/png|jpeg|svg+xml;base64,…), sections (codes, in the report's order)").ProducesValidationProblem();
         g.MapGet("/schedules", ListSchedules).WithSummary("Scheduled reports of the park");
-        g.MapPost("/schedules", (string park, HttpRequest request, HttpContext http, ZeroParkStore store, CancellationToken ct) => AddSchedule(park, request, http, store, json, ct))
+        g.MapPost("/schedules", AddSchedule)
             .WithSummary("Schedule a report: kind monthly_energy every month, or ghg_inventory every quarter | year; generated on the first working day after the period; recipients = e-mail addresses")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         g.MapDelete("/schedules/{id:long}", RemoveSchedule).WithSummary("Remove a schedule").ProducesProblem(StatusCodes.Status404NotFound);

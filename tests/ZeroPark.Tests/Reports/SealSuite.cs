@@ -122,7 +122,7 @@ public abstract class SealSuite : IAsyncLifetime
     public async Task A_rollup_changed_is_named()
     {
         await SealedAsync();
-        var reg = await Store.GetRegistryAsync(Park);
+        var reg = await Store.Registry.GetRegistryAsync(Park);
         // January's grid rollup 3,120 kWh + 1,000 = 4,120 kWh.
         await SqlAsync("UPDATE rollup_month SET sum = sum + 1000 WHERE series_id = @s AND bucket = @b",
             new { s = reg.Meter("grid").Id.Value, b = (long)ParkClock.MonthKey(new DateOnly(2025, 1, 1)) });
