@@ -22,6 +22,7 @@ public static partial class ZeroParkEndpoints
         signedIn.MapEnergyEndpoints();
         signedIn.MapEnergyPlanEndpoints();
         signedIn.MapCarbonEndpoints();
+        signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
         signedIn.MapReportsEndpoints();
         app.MapIngestEndpoints();

@@ -42,6 +42,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
         Reports = new Reports.ReportStore(this);
     }
 
@@ -78,6 +79,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
+
+    /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
+    public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
 
     /// <summary>Seals of finalized inventories, the report archive, templates and schedules (module <c>Reports</c>).</summary>
     public Reports.ReportStore Reports { get; }
