@@ -59,6 +59,8 @@ public static class ZeroParkApplication
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Evaluations);
         services.TryAddSingleton<Evaluations.IOffsetRatioSource, Evaluations.NeutralityOffsetRatioSource>();
         services.AddSingleton<Evaluations.EvaluationService>();
+        // Reports: sealed inventories, report generation and archive, disclosure packs, schedules.
+        Reports.ReportsModule.Register(services);
         return services;
     }
 }

@@ -57,6 +57,7 @@ public static class CliApp
         foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in NeutralityCli.NeutralityCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(Evaluations.EvaluationCommands.Create());
+        foreach (var c in Reports.ReportCommands.Create()) root.Subcommands.Add(c);
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -25,6 +25,7 @@ public static partial class ZeroParkEndpoints
         signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
         signedIn.MapEvaluationEndpoints();
+        signedIn.MapReportsEndpoints();
         app.MapIngestEndpoints();
         return app;
     }

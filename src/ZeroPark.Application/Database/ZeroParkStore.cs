@@ -44,6 +44,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         Queries = new ReadingQueries(this);
         Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
         Evaluations = new Evaluations.EvaluationStore(this);
+        Reports = new Reports.ReportStore(this);
     }
 
     /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
@@ -85,6 +86,8 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>Saved evaluations (T/CA305, T/BFIA 043, green computing) and their evidence (module <c>Evaluations</c>).</summary>
     public Evaluations.EvaluationStore Evaluations { get; }
+    /// <summary>Seals of finalized inventories, the report archive, templates and schedules (module <c>Reports</c>).</summary>
+    public Reports.ReportStore Reports { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }
