@@ -40,7 +40,17 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        SupplyChain = new global::ZeroPark.Application.SupplyChain.SupplyChainStore(this);
+        Carbon.AddParkFactorSource(SupplyChain);
+        Governance = new global::ZeroPark.Application.Governance.GovernanceStore(this);
     }
+
+    /// <summary>Product footprints, suppliers and their green grades (module <c>SupplyChain</c>); its footprints are supplier-level
+    /// factors of the park's carbon inventories.</summary>
+    public global::ZeroPark.Application.SupplyChain.SupplyChainStore SupplyChain { get; }
+
+    /// <summary>Low-carbon activities, the governance organisation and personal carbon accounts (module <c>Governance</c>).</summary>
+    public global::ZeroPark.Application.Governance.GovernanceStore Governance { get; }
 
     /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
     public UserStore Users { get; }
