@@ -142,6 +142,21 @@ public sealed class FootprintTests
     }
 
     [Fact]
+    public void An_xlsx_footprint_workbook_is_read_like_the_csv()
+    {
+        var sheet = new ZeroPark.Application.Export.XlsxSheet("footprints", ["product", "supplier", "functional_unit", "kgco2e_per_unit", "stages", "verified", "valid_from"],
+        [
+            ["ups_500kva", "科华数据", "台", 7200.0, "raw_materials=5600;production=1300;transport=300", "true", "2024-06-01"],
+            ["rebar", "首钢", "1000 kg", "x", "", "true", ""],
+        ]);
+        var (rows, errors) = FootprintFiles.Parse(new MemoryStream(ZeroPark.Application.Export.XlsxWriter.ToBytes(sheet)), Today);
+        var f = Assert.Single(rows).Footprint;
+        Assert.Equal(("ups_500kva", "item", 7200.0, new DateOnly(2024, 6, 1)), (f.Product, f.Unit, f.KgCo2ePerUnit, f.ValidFrom));
+        Assert.Equal(3, f.Stages.Count);
+        Assert.Equal(3, Assert.Single(errors).Line);   // the sheet's row 3
+    }
+
+    [Fact]
     public void The_weighted_grade_crosses_a_threshold()
     {
         var answers = new Dictionary<string, double>
