@@ -79,7 +79,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
             if (!(l.Amount >= 0) || !double.IsFinite(l.Amount)) throw new ValidationException("activity", $"activity line {i + 1}: amount must be a non-negative number");
             if (string.IsNullOrWhiteSpace(l.Material)) throw new ValidationException("activity", $"activity line {i + 1}: material is empty");
         }
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(
@@ -101,7 +101,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
     /// activity data with the park's factors (the carbon module's calculator: factor, source and arithmetic in the trace).</summary>
     public async Task<IReadOnlyList<GovEvent>> EventsAsync(string park, DateOnly? from = null, DateOnly? to = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<EventRow>(
             """
@@ -145,7 +145,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
         Code("code", u.Code);
         if (string.IsNullOrWhiteSpace(u.Name)) throw new ValidationException("name", "name is empty");
         TextLimits.Check("name", u.Name, TextLimits.Name);
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         var units = await UnitsAsync(park, ct);
         if (u.Parent is { } parent)
         {
@@ -165,7 +165,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<OrgUnit>> UnitsAsync(string park, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         return (await c.QueryAsync<(string Code, string Name, string? Parent)>("SELECT code, name, parent FROM gov_units WHERE park_id = @p ORDER BY code", new { p = reg.Park.Id.Value }))
             .Select(x => new OrgUnit(x.Code, x.Name, x.Parent)).ToList();
@@ -183,7 +183,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
         foreach (var k in p.Kpis.Where(k => !KpiCodes.Contains(k)))
             throw new ValidationException("kpis", $"kpis: '{k}' is not a KPI code ({string.Join(", ", KpiCodes)})");
         if (p.Unit is { } u && (await UnitsAsync(park, ct)).All(x => x.Code != u)) throw new ValidationException("unit", $"unit '{u}' not found (add it first)");
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var args = new { p = reg.Park.Id.Value, c = p.Code, n = p.Name.Trim(), u = p.Unit, r = p.Role, re = p.Responsibilities, k = string.Join(",", p.Kpis) };
@@ -195,7 +195,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<Person>> PeopleAsync(string park, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         return (await c.QueryAsync<PersonRow>("SELECT code AS Code, name AS Name, unit AS Unit, role AS Role, responsibilities AS Resp, kpis AS Kpis, token_hash AS Token FROM gov_people WHERE park_id = @p ORDER BY code",
             new { p = reg.Park.Id.Value })).Select(ToPerson).ToList();
@@ -214,7 +214,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
     /// <summary>Issues the personal link token of a person (the previous one stops working); only its SHA-256 is stored.</summary>
     public async Task<string> IssueTokenAsync(string park, string person, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         if ((await PeopleAsync(park, ct)).All(p => p.Code != person)) throw new NotFoundException($"person '{person}' not found in park '{park}'");
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
         await using var c = await db.OpenConnectionAsync(ct);
@@ -251,7 +251,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
     /// per person and day (a second one is refused: <see cref="ConflictException"/>); the quantity is capped per kind.</summary>
     public async Task<ActionReport> ReportAsync(string park, string person, DateOnly? date, string kind, double quantity, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         var today = reg.Clock.LocalDate(db.Clock.GetUtcNow().ToUnixTimeSeconds());
         var day = date ?? today;
         if (day > today) throw new ValidationException("date", $"date: {D(day)} is in the future");
@@ -287,7 +287,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
     /// <summary>The leaderboard of the park over a date range (default: all time), every person listed (0 points included).</summary>
     public async Task<IReadOnlyList<AccountStanding>> LeaderboardAsync(string park, DateOnly? from = null, DateOnly? to = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         var people = await PeopleAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var totals = (await c.QueryAsync<TotalRow>(
@@ -303,7 +303,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
         var board = await LeaderboardAsync(park, ct: ct);
         var me = board.First(b => b.Person == person);
         var rewards = await RewardsAsync(park, ct);
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var recent = (await c.QueryAsync<(long Id, string Date, string Kind, double Q, double Kg, long Pt)>(
             "SELECT id, date, kind, quantity, kg_avoided, points FROM gov_actions WHERE park_id = @p AND person = @pe ORDER BY date DESC, id DESC LIMIT 30",

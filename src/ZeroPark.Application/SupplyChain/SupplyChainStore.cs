@@ -46,7 +46,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     /// <summary>The park's local date now.</summary>
     public async Task<DateOnly> TodayAsync(string park, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         return reg.Clock.LocalDate(db.Clock.GetUtcNow().ToUnixTimeSeconds());
     }
 
@@ -76,7 +76,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
 
     public async Task<IReadOnlyList<StoredFootprint>> FootprintsAsync(string park, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         var today = reg.Clock.LocalDate(db.Clock.GetUtcNow().ToUnixTimeSeconds());
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<FootprintRow>($"SELECT {FootprintColumns} FROM supply_footprints WHERE park_id = @p ORDER BY product, supplier, valid_from", new { p = reg.Park.Id.Value });
@@ -98,7 +98,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     public async Task<FootprintImportResult> ImportFootprintsAsync(string park, IReadOnlyList<(int Line, Footprint Footprint)> rows, IReadOnlyList<RowError> parseErrors,
         string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         var rejected = parseErrors.ToList();
         int accepted = 0, updated = 0, unchanged = 0;
         var touched = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -173,7 +173,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     public async Task DeleteFootprintAsync(string park, long id, string user, CancellationToken ct = default)
     {
         var f = (await FootprintAsync(park, id, ct)).Footprint;
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using (var c = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await c.BeginTransactionAsync(ct);
@@ -191,7 +191,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
 
     public async Task<IReadOnlyList<Supplier>> SuppliersAsync(string park, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<SupplierRow>("SELECT id AS Id, name AS Name, contact AS Contact, token_hash AS TokenHash FROM supply_suppliers WHERE park_id = @p ORDER BY name",
             new { p = reg.Park.Id.Value });
@@ -205,7 +205,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
         if (name.Length == 0) throw new ValidationException("name", "supplier name is empty");
         TextLimits.Check("name", name, TextLimits.Name);
         TextLimits.Check("contact", contact, TextLimits.Name);
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using (var c = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await c.BeginTransactionAsync(ct);
@@ -235,7 +235,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     {
         var s = await SupplierAsync(park, supplier, ct);
         var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_').TrimEnd('=');
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("UPDATE supply_suppliers SET token_hash = @h, token_created_at = @at WHERE id = @id",
@@ -262,7 +262,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     /// <summary>The park's indicator system (the default system until the park changes one).</summary>
     public async Task<IReadOnlyList<Indicator>> IndicatorsAsync(string park, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = (await c.QueryAsync<IndicatorRow>("SELECT code AS Code, name AS Name, weight AS Weight, best AS Best, worst AS Worst, unit AS Unit FROM supply_indicators WHERE park_id = @p ORDER BY position, code",
             new { p = reg.Park.Id.Value })).ToList();
@@ -293,7 +293,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     private async Task SaveIndicatorsAsync(string park, IReadOnlyList<Indicator> list, string user, string what, CancellationToken ct)
     {
         if (!(list.Sum(x => x.Weight) > 0)) throw new ValidationException("weight", "the weights add up to 0");
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using (var c = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await c.BeginTransactionAsync(ct);
@@ -323,14 +323,14 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     /// <summary>A park setting of the supply chain and governance modules (text).</summary>
     public async Task<string?> SettingAsync(string park, string key, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         return await c.ExecuteScalarAsync<string?>("SELECT value FROM supply_settings WHERE park_id = @p AND key = @k", new { p = reg.Park.Id.Value, k = key });
     }
 
     public async Task SetSettingAsync(string park, string key, string value, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var old = await c.ExecuteScalarAsync<string?>("SELECT value FROM supply_settings WHERE park_id = @p AND key = @k", new { p = reg.Park.Id.Value, k = key }, tx);
@@ -353,7 +353,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
             if (indicators.All(i => i.Code != code)) throw new ValidationException(code, $"'{code}' is not an indicator of park '{park}' (indicators: {string.Join(", ", indicators.Select(i => i.Code))})");
             if (!double.IsFinite(value)) throw new ValidationException(code, $"{code}: not a number");
         }
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using (var c = await db.OpenConnectionAsync(ct))
         {
             await using var tx = await c.BeginTransactionAsync(ct);
@@ -422,7 +422,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     /// <summary>The latest grade of every supplier of the park, ranked by score (equal scores share a rank).</summary>
     public async Task<IReadOnlyList<SupplierGrade>> GradesAsync(string park, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<GradeRow>(
             """
@@ -439,7 +439,7 @@ public sealed class SupplyChainStore(ZeroParkStore db) : IParkFactorSource
     public async Task<IReadOnlyList<SupplierGrade>> GradeHistoryAsync(string park, string supplier, CancellationToken ct = default)
     {
         var s = await SupplierAsync(park, supplier, ct);
-        var reg = await db.GetRegistryAsync(park, ct);
+        var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<GradeRow>("SELECT id AS Id, @n AS Supplier, score AS Score, grade AS Grade, detail AS Detail, reason AS Reason, computed_at AS At FROM supply_grades WHERE supplier_id = @s ORDER BY id DESC",
             new { s = s.Id, n = s.Name });

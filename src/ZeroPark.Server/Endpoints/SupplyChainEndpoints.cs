@@ -39,7 +39,7 @@ internal sealed record FootprintImportResponse(int Accepted, int Updated, int Un
 /// </summary>
 internal static class SupplyChainEndpoints
 {
-    public static void MapSupplyChainEndpoints(this IEndpointRouteBuilder signedIn, IEndpointRouteBuilder api, ApiJson json)
+    public static void MapSupplyChainEndpoints(this IEndpointRouteBuilder signedIn, IEndpointRouteBuilder api)
     {
         var s = signedIn.MapGroup("/parks/{park}/supply-chain").WithTags("Supply chain");
         s.MapGet("/footprints", Footprints).WithSummary("The park's product footprint library with each footprint's library grade").ProducesProblem(StatusCodes.Status404NotFound);

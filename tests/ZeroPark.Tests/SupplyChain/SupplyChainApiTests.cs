@@ -15,7 +15,7 @@ public abstract class SupplyChainApiTests(ApiServer server)
     private async Task<string> ParkAsync()
     {
         var park = "sc" + Guid.NewGuid().ToString("N")[..6];
-        await server.Store.CreateParkAsync(new ParkDraft(park, "SC", "Asia/Shanghai") { Province = "北京", GridRegion = "华北" }, "test");
+        await server.Store.Registry.CreateParkAsync(new ParkDraft(park, "SC", "Asia/Shanghai") { Province = "北京", GridRegion = "华北" }, "test");
         return park;
     }
 

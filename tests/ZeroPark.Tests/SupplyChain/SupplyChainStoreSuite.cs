@@ -19,7 +19,7 @@ public abstract class SupplyChainStoreSuite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Store = await ZeroParkStore.OpenAsync(NewDatabase());
-        await Store.CreateParkAsync(new ParkDraft(Park, "G1", "Asia/Shanghai") { Province = "北京", GridRegion = "华北" }, "test");
+        await Store.Registry.CreateParkAsync(new ParkDraft(Park, "G1", "Asia/Shanghai") { Province = "北京", GridRegion = "华北" }, "test");
     }
 
     public async Task DisposeAsync() => await Store.DisposeAsync();
