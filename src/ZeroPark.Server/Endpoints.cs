@@ -26,6 +26,7 @@ public static partial class ZeroParkEndpoints
         signedIn.MapDashboardEndpoints();
         signedIn.MapEvaluationEndpoints();
         signedIn.MapReportsEndpoints();
+        signedIn.MapSupplyChainEndpoints(api);
         app.MapIngestEndpoints();
         return app;
     }
