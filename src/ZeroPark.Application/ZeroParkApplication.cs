@@ -44,6 +44,8 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
+        // Collection (issue 13): configuration store, health, and the runner of MQTT/Modbus/folder sources.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Collection).AddSingleton<Collection.CollectionHealthService>().AddSingleton(sp => new Collection.CollectionRunner(sp.GetRequiredService<ZeroParkStore>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         return services;
     }
 }
