@@ -45,6 +45,7 @@ public static class ZeroParkServer
         services.AddSingleton(ImportLimitsConfig.Read(configuration));
         services.AddProblemDetails();
         services.AddZeroParkWeb();
+        services.AddHostedService<Endpoints.CollectionHostedService>();
         services.AddZeroParkSecurity(configuration);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>

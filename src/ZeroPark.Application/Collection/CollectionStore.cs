@@ -404,10 +404,11 @@ public sealed class CollectionStore(ZeroParkStore db)
         if (id is null) throw new NotFoundException($"{what} '{key}' not found in park '{park.Code}'");
         if (table == "collect_modbus_devices") await c.ExecuteAsync("DELETE FROM collect_modbus_points WHERE device_id = @id", new { id }, tx);
         if (table == "collect_folders") await c.ExecuteAsync("DELETE FROM collect_files WHERE folder_id = @id", new { id }, tx);
+        var label = await c.ExecuteScalarAsync<string>($"SELECT {keyColumn} FROM {table} WHERE id = @id", new { id }, tx) ?? key.Trim();
         await c.ExecuteAsync($"DELETE FROM {table} WHERE id = @id", new { id }, tx);
         var prefix = table switch { "collect_mqtt" => "mqtt", "collect_modbus_devices" => "modbus", _ => "folder" };
         await c.ExecuteAsync("DELETE FROM collect_health WHERE source = @s", new { s = $"{prefix}:{id}" }, tx);
-        await db.AuditAsync(c, tx, park.Id.Value, user, "delete", entity, key.Trim(), null, null, null);
+        await db.AuditAsync(c, tx, park.Id.Value, user, "delete", entity, label, null, null, null);
         await tx.CommitAsync(ct);
     }
 }
