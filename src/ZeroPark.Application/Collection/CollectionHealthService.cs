@@ -18,7 +18,7 @@ public sealed class CollectionHealthService(ZeroParkStore store)
     {
         if (missedIntervals is < 1 or > 1000) throw new ValidationException("missed", $"{missedIntervals} is not between 1 and 1000");
         if (windowMinutes is < 1 or > 120) throw new ValidationException("window", $"{windowMinutes} minutes is not between 1 and 120");
-        var park = await store.GetParkAsync(parkCode, ct);
+        var park = await store.Registry.GetParkAsync(parkCode, ct);
         var clock = park.Clock;
         var now = store.Clock.GetUtcNow().ToUnixTimeSeconds();
         DateTimeOffset? Local(long? t) => t is { } x ? clock.ToLocalOffset(x) : null;

@@ -42,13 +42,15 @@ public sealed class CollectionStore(ZeroParkStore db)
     /// or <c>mqtts://host[:port]</c> (TLS, default 8883); the topic a template (<see cref="TopicTemplate"/>).</summary>
     public async Task<MqttSubscription> AddMqttAsync(string parkCode, MqttDraft d, string user = "system", CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var (host, port, tls) = ParseBroker(d.Broker);
         var template = TopicTemplate.TryParse(d.Topic, out var err) ?? throw new ValidationException("topic", $"'{d.Topic}': {err}");
         // Without {meter} the topic carries one meter (--meter), or JSON/line-protocol payloads that name their meters.
-        if (!template.HasMeter && !string.IsNullOrWhiteSpace(d.Meter) && !reg.MetersByCode.ContainsKey(d.Meter.Trim()))
-            throw new ValidationException("meter", $"meter '{d.Meter.Trim()}' not found in park '{reg.Park.Code}'");
-        else if (!string.IsNullOrWhiteSpace(d.Meter)) throw new ValidationException("meter", "the topic binds the meter through {meter}; leave --meter out");
+        if (d.Meter is { } fixedMeter && !string.IsNullOrWhiteSpace(fixedMeter))
+        {
+            if (template.HasMeter) throw new ValidationException("meter", "the topic binds the meter through {meter}; leave --meter out");
+            if (!reg.MetersByCode.ContainsKey(fixedMeter.Trim())) throw new ValidationException("meter", $"meter '{fixedMeter.Trim()}' not found in park '{reg.Park.Code}'");
+        }
         var name = string.IsNullOrWhiteSpace(d.Name) ? template.Text : d.Name.Trim();
         TextLimits.Check("name", name, TextLimits.Name);
         TextLimits.Check("username", d.Username, TextLimits.Name);
@@ -80,7 +82,7 @@ public sealed class CollectionStore(ZeroParkStore db)
     /// <summary>MQTT subscriptions of a park, or of every park when <paramref name="parkCode"/> is null.</summary>
     public async Task<IReadOnlyList<MqttSubscription>> ListMqttAsync(string? parkCode = null, CancellationToken ct = default)
     {
-        long? parkId = parkCode is null ? null : (await db.GetParkAsync(parkCode, ct)).Id.Value;
+        long? parkId = parkCode is null ? null : (await db.Registry.GetParkAsync(parkCode, ct)).Id.Value;
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<MqttRow>(
             "SELECT s.id, p.code AS park, s.name, s.broker, s.topic, s.meter, s.username, s.password, s.tls, s.allow_untrusted, s.client_id, s.interval_s, s.enabled " +
@@ -118,7 +120,7 @@ public sealed class CollectionStore(ZeroParkStore db)
     /// <summary>Adds a Modbus TCP device to the park (audited); its register map is set with <see cref="SetModbusMapAsync"/>.</summary>
     public async Task<ModbusDevice> AddModbusDeviceAsync(string parkCode, ModbusDeviceDraft d, string user = "system", CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         if (string.IsNullOrWhiteSpace(d.Code)) throw new ValidationException("code", "empty device code");
         TextLimits.Check("code", d.Code.Trim(), TextLimits.Code);
         if (string.IsNullOrWhiteSpace(d.Host)) throw new ValidationException("host", "empty host");
@@ -146,7 +148,7 @@ public sealed class CollectionStore(ZeroParkStore db)
     /// meter, appear once, and a given unit must be the meter's unit.</summary>
     public async Task<ModbusDevice> SetModbusMapAsync(string parkCode, string deviceCode, IReadOnlyList<ModbusPoint> map, string user = "system", CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var device = (await ListModbusDevicesAsync(reg.Park.Code, ct)).FirstOrDefault(x => x.Code == deviceCode.Trim())
             ?? throw new NotFoundException($"Modbus device '{deviceCode}' not found in park '{reg.Park.Code}'");
         ValidateMap(reg, map);
@@ -171,7 +173,7 @@ public sealed class CollectionStore(ZeroParkStore db)
     public async Task<(ModbusDevice Device, IReadOnlyList<Metering.RowError> Rejected)> ImportModbusMapAsync(string parkCode, string deviceCode, string text,
         string user = "system", CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var (points, errors) = ModbusMapFile.Parse(text);
         var kept = new List<ModbusPoint>();
         foreach (var p in points)
@@ -210,7 +212,7 @@ public sealed class CollectionStore(ZeroParkStore db)
     /// <summary>Modbus devices (with their maps) of a park, or of every park when <paramref name="parkCode"/> is null.</summary>
     public async Task<IReadOnlyList<ModbusDevice>> ListModbusDevicesAsync(string? parkCode = null, CancellationToken ct = default)
     {
-        long? parkId = parkCode is null ? null : (await db.GetParkAsync(parkCode, ct)).Id.Value;
+        long? parkId = parkCode is null ? null : (await db.Registry.GetParkAsync(parkCode, ct)).Id.Value;
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = (await c.QueryAsync<DeviceRow>(
             "SELECT d.id, p.code AS park, d.code, d.host, d.port, d.unit_id, d.interval_s, d.timeout_ms, d.retries, d.enabled FROM collect_modbus_devices d " +
@@ -239,7 +241,7 @@ public sealed class CollectionStore(ZeroParkStore db)
     /// <summary>Adds a watched folder or a polled loopback URL (audited).</summary>
     public async Task<FolderSource> AddFolderAsync(string parkCode, FolderDraft d, string user = "system", CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         if (string.IsNullOrWhiteSpace(d.Name)) throw new ValidationException("name", "empty name");
         TextLimits.Check("name", d.Name.Trim(), TextLimits.Name);
         TextLimits.Check("location", d.Location, TextLimits.Text);
@@ -279,7 +281,7 @@ public sealed class CollectionStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<FolderSource>> ListFoldersAsync(string? parkCode = null, CancellationToken ct = default)
     {
-        long? parkId = parkCode is null ? null : (await db.GetParkAsync(parkCode, ct)).Id.Value;
+        long? parkId = parkCode is null ? null : (await db.Registry.GetParkAsync(parkCode, ct)).Id.Value;
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<FolderRow>(
             "SELECT f.id, p.code AS park, f.name, f.kind, f.location, f.pattern, f.interval_s, f.mapping, f.enabled FROM collect_folders f JOIN parks p ON p.id = f.park_id" +
@@ -312,7 +314,7 @@ public sealed class CollectionStore(ZeroParkStore db)
     /// <summary>The files of the park's folder sources, newest first (at most <paramref name="limit"/>).</summary>
     public async Task<IReadOnlyList<FileOutcome>> FileOutcomesAsync(string parkCode, int limit = 200, CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(string source, string name, string fingerprint, long at, string outcome, long accepted, long duplicates, long corrected, long rejected, string? message)>(
             "SELECT f.name AS source, x.name, x.fingerprint, x.at, x.outcome, x.accepted, x.duplicates, x.corrected, x.rejected, x.message FROM collect_files x " +
@@ -395,7 +397,7 @@ public sealed class CollectionStore(ZeroParkStore db)
 
     private async Task RemoveAsync(string parkCode, string table, string keyColumn, string entity, string what, string key, string user, CancellationToken ct)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await c.ExecuteScalarAsync<long?>($"SELECT id FROM {table} WHERE park_id = @p AND {keyColumn} = @key", new { p = park.Id.Value, key = key.Trim() }, tx);

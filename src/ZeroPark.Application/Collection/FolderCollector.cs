@@ -91,7 +91,7 @@ public sealed class FolderCollector(FolderSource source, ZeroParkStore store, IL
     {
         try
         {
-            var park = await store.GetParkAsync(source.Park, ct);
+            var park = await store.Registry.GetParkAsync(source.Park, ct);
             await store.Collection.RecordHealthAsync(source.SourceKey, park.Id.Value, "folder", source.Name, source.IntervalSeconds, readings, errors, lastError, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

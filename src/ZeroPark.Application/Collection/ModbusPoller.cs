@@ -115,7 +115,7 @@ public sealed class ModbusPoller(ModbusDevice device, ZeroParkStore store, ILogg
         var stored = 0;
         if (points.Count > 0)
         {
-            var summary = await store.IngestAsync(device.Park, points, new IngestSource("modbus", "modbus:" + device.Code), detail: false, ct);
+            var summary = await store.Readings.IngestAsync(device.Park, points, new IngestSource("modbus", "modbus:" + device.Code), detail: false, ct);
             stored = summary.Accepted + summary.Duplicates + summary.Corrected;
             foreach (var r in summary.Rejected)
             {
@@ -132,7 +132,7 @@ public sealed class ModbusPoller(ModbusDevice device, ZeroParkStore store, ILogg
     {
         try
         {
-            var park = await store.GetParkAsync(device.Park, ct);
+            var park = await store.Registry.GetParkAsync(device.Park, ct);
             await store.Collection.RecordHealthAsync(device.SourceKey, park.Id.Value, "modbus", device.Code, device.IntervalSeconds, readings, errors, lastError, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

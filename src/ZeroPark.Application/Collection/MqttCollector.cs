@@ -160,7 +160,7 @@ public sealed class MqttCollector(MqttSubscription sub, ZeroParkStore store, ILo
         if (points.Count > 0)
         {
             // One transaction for the whole batch; an exception here (database down) leaves every message unacknowledged.
-            var summary = await store.IngestAsync(sub.Park, points, new IngestSource("mqtt", "mqtt:" + sub.Name), detail: false, ct);
+            var summary = await store.Readings.IngestAsync(sub.Park, points, new IngestSource("mqtt", "mqtt:" + sub.Name), detail: false, ct);
             stored = summary.Accepted + summary.Duplicates + summary.Corrected;
             foreach (var r in summary.Rejected)
             {
@@ -181,7 +181,7 @@ public sealed class MqttCollector(MqttSubscription sub, ZeroParkStore store, ILo
     {
         try
         {
-            var park = await store.GetParkAsync(sub.Park, ct);
+            var park = await store.Registry.GetParkAsync(sub.Park, ct);
             await store.Collection.RecordHealthAsync(sub.SourceKey, park.Id.Value, "mqtt", sub.Name, sub.IntervalSeconds, readings, errors, lastError, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)

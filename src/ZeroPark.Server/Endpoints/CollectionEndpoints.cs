@@ -48,7 +48,7 @@ public sealed record FolderRequest(string? Name, string? Kind, string? Location,
 /// (<see cref="UserAccess"/>: other POST, PUT, DELETE).</summary>
 internal static class CollectionEndpoints
 {
-    public static void MapCollectionEndpoints(this IEndpointRouteBuilder api, ApiJson json)
+    public static void MapCollectionEndpoints(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/parks/{park}/collection").WithTags("Collection");
         g.MapGet("/health", Health)
@@ -56,13 +56,13 @@ internal static class CollectionEndpoints
                          "last message and the state (online; offline: no reading within `missed` × the source's interval, default 3; never)")
             .ProducesValidationProblem();
         g.MapGet("/mqtt", ListMqtt).WithSummary("MQTT subscriptions (passwords are not shown)");
-        g.MapPost("/mqtt", (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) => AddMqtt(park, request, store, json, ct))
+        g.MapPost("/mqtt", AddMqtt)
             .Accepts<MqttRequest>("application/json")
             .WithSummary("Subscribe to a broker topic: {broker: mqtt://HOST:PORT, topic: 'zp/{park}/{meter}', name, meter, username, password, tls, client_id, interval_seconds}")
             .ProducesValidationProblem();
         g.MapDelete("/mqtt/{name}", RemoveMqtt).WithSummary("Remove a subscription (by name or id)");
         g.MapGet("/modbus", ListModbus).WithSummary("Modbus TCP devices with their register maps");
-        g.MapPost("/modbus", (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) => AddModbus(park, request, store, json, ct))
+        g.MapPost("/modbus", AddModbus)
             .Accepts<ModbusDeviceRequest>("application/json")
             .WithSummary("Add a device: {device, host, port (502), unit (1), interval_seconds (60), timeout_ms (2000), retries (2)}")
             .ProducesValidationProblem();
@@ -73,7 +73,7 @@ internal static class CollectionEndpoints
         g.MapGet("/modbus/{device}/map", GetMap).WithSummary("A device's register map: format = json (default) | csv");
         g.MapDelete("/modbus/{device}", RemoveModbus).WithSummary("Remove a device and its map");
         g.MapGet("/folders", ListFolders).WithSummary("Watched folders and polled loopback URLs");
-        g.MapPost("/folders", (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) => AddFolder(park, request, store, json, ct))
+        g.MapPost("/folders", AddFolder)
             .Accepts<FolderRequest>("application/json")
             .WithSummary("Add a source: {name, kind: folder | http, location (absolute folder or loopback URL), pattern (*.csv), interval_seconds (300), mapping (JSON text)}")
             .ProducesValidationProblem();

@@ -35,8 +35,8 @@ public sealed class CollectionBrowserTests(BrowserFixture fx)
     public async Task An_energy_manager_adds_an_mqtt_subscription_that_the_server_collects_and_sees_it_online()
     {
         await using var broker = await MosquittoBroker.StartAsync();
-        if (!(await fx.Store.GetRegistryAsync(ParkA)).MetersByCode.ContainsKey("mqtt_temp"))
-            await fx.Store.CreateMetersAsync(ParkA, [new MeterDraft("mqtt_temp", "送风温度", "ambient", "gauge", "°C")]);
+        if (!(await fx.Store.Registry.GetRegistryAsync(ParkA)).MetersByCode.ContainsKey("mqtt_temp"))
+            await fx.Store.Registry.CreateMetersAsync(ParkA, [new MeterDraft("mqtt_temp", "送风温度", "ambient", "gauge", "°C")]);
         var page = await SignedInAsync(UserRole.EnergyManager);
         await page.GotoAsync($"/parks/{ParkA}/collection");
         await page.GetByTestId("nav-collection").WaitForAsync();
@@ -60,7 +60,7 @@ public sealed class CollectionBrowserTests(BrowserFixture fx)
         Assert.Equal("从未上报", await row.GetByTestId("state").InnerTextAsync());
 
         // The server's hosted collection picks the subscription up (configuration re-read every 10 s) and subscribes.
-        var park = await fx.Store.GetParkAsync(ParkA);
+        var park = await fx.Store.Registry.GetParkAsync(ParkA);
         await Peers.WaitForAsync(async () => (await fx.Store.Collection.HealthRowsAsync(park.Id.Value, 10, default)).Any(r => r.Source == sub.SourceKey),
             TimeSpan.FromSeconds(90), "the server to subscribe");
         using (var pub = await broker.PublisherAsync())

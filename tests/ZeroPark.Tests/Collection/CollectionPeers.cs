@@ -187,8 +187,8 @@ internal static class CollectionPark
 
     public static async Task SeedAsync(ZeroParkStore store)
     {
-        await store.CreateParkAsync(new ParkDraft(Park, "Collection park", "Asia/Shanghai"));
-        await store.CreateMetersAsync(Park,
+        await store.Registry.CreateParkAsync(new ParkDraft(Park, "Collection park", "Asia/Shanghai"));
+        await store.Registry.CreateMetersAsync(Park,
         [
             new MeterDraft("m1", "Main meter", "electricity", "cumulative", "kWh"),
             new MeterDraft("m2", "Interval meter", "electricity", "interval", "kWh"),

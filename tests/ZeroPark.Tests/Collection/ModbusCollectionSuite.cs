@@ -114,7 +114,7 @@ public abstract class ModbusCollectionSuite : IAsyncLifetime
             var off = await Pdu3();
             Assert.Contains("no answer from 127.0.0.1", off.LastError);
             Assert.Contains("within 300 ms", off.LastError);
-            Assert.Contains(off, await health.OfflineSourcesAsync(Park));
+            Assert.Contains(await health.OfflineSourcesAsync(Park), h => h.Source == off.Source && h.State == "offline");
             sim.Thaw();
             await Peers.WaitForAsync(async () => (await Pdu3()).State == "online", TimeSpan.FromSeconds(60), "pdu3 back online");
         }

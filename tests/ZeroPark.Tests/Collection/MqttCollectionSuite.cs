@@ -36,7 +36,7 @@ public abstract class MqttCollectionSuite : IAsyncLifetime
     {
         var stop = new CancellationTokenSource();
         var run = new CollectionRunner(Store) { RefreshInterval = TimeSpan.FromSeconds(1) }.RunAsync(stop.Token);
-        var park = await Store.GetParkAsync(Park);
+        var park = await Store.Registry.GetParkAsync(Park);
         // Subscribed = the collector recorded its connection in the source's health.
         await Peers.WaitForAsync(async () => (await Store.Collection.HealthRowsAsync(park.Id.Value, 10, default)).Any(r => r.Source == sub.SourceKey),
             TimeSpan.FromSeconds(60), "the MQTT subscription");
@@ -71,7 +71,7 @@ public abstract class MqttCollectionSuite : IAsyncLifetime
         // h1 (gauge %): a bare number, stamped with its arrival.
         await MosquittoBroker.PublishAsync(pub, "zp/p1/h1", "55");
         await WaitForReadingsAsync("m1", 5);
-        var park = await Store.GetParkAsync(Park);
+        var park = await Store.Registry.GetParkAsync(Park);
         await Peers.WaitForAsync(async () => (await Store.Collection.HealthRowsAsync(park.Id.Value, 10, default)).Single(r => r.Source == sub.SourceKey) is { Readings: 7, Errors: 3 },
             TimeSpan.FromSeconds(60), "7 readings and 3 errors in the health");
         await stop.CancelAsync();
