@@ -49,7 +49,7 @@ public static class ZeroParkApplication
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
         // Collection (issue 13): configuration store, health, and the runner of MQTT/Modbus/folder sources.
-        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Collection).AddSingleton<Collection.CollectionHealthService>().AddSingleton(sp => new Collection.CollectionRunner(sp.GetRequiredService<ZeroParkStore>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Collection).AddSingleton<Collection.CollectionHealthService>().AddSingleton<Collection.MeasurementService>().AddSingleton(sp => new Collection.CollectionRunner(sp.GetRequiredService<ZeroParkStore>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         return services;
     }
 }

@@ -17,7 +17,7 @@ internal static class CollectionCommands
     private static Option<string> Format() => new("--format") { Description = "table | json | csv", DefaultValueFactory = _ => "table" };
     private static Option<string> Db => CliApp.Db;
 
-    public static IEnumerable<Command> Create() => [Mqtt(), Modbus(), Folders(), Collect(), Health()];
+    public static IEnumerable<Command> Create() => [Mqtt(), Modbus(), Folders(), Collect(), Health(), MeasurementsCommand()];
 
     private static int Number(string? s, string field, int fallback)
     {
@@ -202,6 +202,45 @@ internal static class CollectionCommands
         }));
         return cmd;
     }
+
+    private static Command MeasurementsCommand()
+    {
+        var meter = new Option<string>("--meter") { Required = true, Description = "meter code" };
+        var from = new Option<string>("--from") { Required = true, Description = "first local date, YYYY-MM-DD" };
+        var to = new Option<string>("--to") { Required = true, Description = "last local date (inclusive), YYYY-MM-DD" };
+        var by = new Option<string>("--by") { Description = "hour | day | week | month", DefaultValueFactory = _ => "day" };
+        var format = Format();
+        var stats = new Command("stats", "mean, min, max and count per bucket (power and gauge meters: the mean, never a sum)") { Db, Park, meter, from, to, by, format };
+        stats.SetAction((pr, ct) => CliApp.WithStore(pr, async (store, services) =>
+        {
+            var s = await services.GetRequiredService<MeasurementService>().StatsAsync(pr.GetValue(Park)!, pr.GetValue(meter)!, CliApp.Date(pr, from), CliApp.Date(pr, to), pr.GetValue(by)!, ct);
+            Output.Write(pr.GetValue(format)!, ["start", "end", "count", "value", "mean", "min", "max", "unit"],
+                s.Buckets.Select(b => new object?[] { b.Start, b.End, b.Count, Round(b.Value), Round(b.Mean), Round(b.Min), Round(b.Max), s.Unit }), s);
+            return 0;
+        }));
+        var heatFormat = Format();
+        var heatmap = new Command("heatmap", "day × hour heat map of a meter (hourly averages for power and gauges, sums for energy)") { Db, Park, meter, from, to, heatFormat };
+        heatmap.SetAction((pr, ct) => CliApp.WithStore(pr, async (store, services) =>
+        {
+            var h = await services.GetRequiredService<MeasurementService>().HeatMapAsync(pr.GetValue(Park)!, pr.GetValue(meter)!, CliApp.Date(pr, from), CliApp.Date(pr, to), ct);
+            Output.Write(pr.GetValue(heatFormat)!, ["date", .. Enumerable.Range(0, 24).Select(i => i.ToString("00", CultureInfo.InvariantCulture))],
+                h.Days.Select((d, i) => new object?[] { d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }.Concat(h.Values[i].Select(v => (object?)Round(v))).ToArray()), h);
+            return 0;
+        }));
+        var space = new Option<string?>("--space") { Description = "space code (default: the park)" };
+        var powerBy = new Option<string>("--by") { Description = "hour | day | month", DefaultValueFactory = _ => "hour" };
+        var powerFormat = Format();
+        var power = new Command("power", "instantaneous power (kW) of the power meters under a space: each meter's average, summed") { Db, Park, space, from, to, powerBy, powerFormat };
+        power.SetAction((pr, ct) => CliApp.WithStore(pr, async (store, services) =>
+        {
+            var s = await services.GetRequiredService<MeasurementService>().PowerAsync(pr.GetValue(Park)!, pr.GetValue(space), CliApp.Date(pr, from), CliApp.Date(pr, to), pr.GetValue(powerBy)!, ct);
+            Output.Write(pr.GetValue(powerFormat)!, ["start", "end", "meters", "kw"], s.Buckets.Select(b => new object?[] { b.Start, b.End, b.Count, Round(b.Value) }), s);
+            return 0;
+        }));
+        return new Command("measurements", "non-additive measurements: statistics with min/max and week buckets, heat maps, instantaneous power") { stats, heatmap, power };
+    }
+
+    private static double? Round(double? v) => v is { } x ? Math.Round(x, 6) : null;
 
     private static Command Health()
     {

@@ -79,6 +79,17 @@ internal static class CollectionEndpoints
             .ProducesValidationProblem();
         g.MapDelete("/folders/{name}", RemoveFolder).WithSummary("Remove a folder or URL source");
         g.MapGet("/files", Files).WithSummary("The outcome of every file the park's folder and URL sources found, newest first");
+        var m = api.MapGroup("/parks/{park}/measurements").WithTags("Measurements");
+        m.MapGet("/stats", Stats)
+            .WithSummary("Mean, min, max and count per bucket of a physical meter: meter, from, to (local dates, at most 400 days), by = hour | day | week | month. " +
+                         "value = the mean for power and gauge meters (never a sum), the sum for energy meters")
+            .ProducesValidationProblem();
+        m.MapGet("/heatmap", HeatMap)
+            .WithSummary("Day × hour heat map of a meter: meter, from, to (at most 92 days); hourly averages (power, gauges) or sums (energy)")
+            .ProducesValidationProblem();
+        m.MapGet("/power", Power)
+            .WithSummary("Instantaneous power (kW) of the power meters under a space (default the park): each meter averaged per bucket, summed across meters; by = hour | day | month")
+            .ProducesValidationProblem();
     }
 
     private static async Task<Ok<IReadOnlyList<SourceHealthView>>> Health(string park, [FromQuery] string? missed, [FromQuery] string? window,
@@ -162,6 +173,20 @@ internal static class CollectionEndpoints
 
     private static async Task<Ok<IReadOnlyList<FileOutcome>>> Files(string park, ZeroParkStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.Collection.FileOutcomesAsync(park, ct: ct));
+
+    private static async Task<Ok<MeasurementStats>> Stats(string park, [FromQuery] string? meter, [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? by,
+        MeasurementService measurements, CancellationToken ct) =>
+        TypedResults.Ok(await measurements.StatsAsync(park, Required(meter, "meter"), Query.Date(from, "from"), Query.Date(to, "to"), string.IsNullOrWhiteSpace(by) ? "day" : by, ct));
+
+    private static async Task<Ok<HeatMapResult>> HeatMap(string park, [FromQuery] string? meter, [FromQuery] string? from, [FromQuery] string? to,
+        MeasurementService measurements, CancellationToken ct) =>
+        TypedResults.Ok(await measurements.HeatMapAsync(park, Required(meter, "meter"), Query.Date(from, "from"), Query.Date(to, "to"), ct));
+
+    private static async Task<Ok<MeasurementStats>> Power(string park, [FromQuery] string? space, [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? by,
+        MeasurementService measurements, CancellationToken ct) =>
+        TypedResults.Ok(await measurements.PowerAsync(park, space, Query.Date(from, "from"), Query.Date(to, "to"), string.IsNullOrWhiteSpace(by) ? "hour" : by, ct));
+
+    private static string Required(string? s, string field) => string.IsNullOrWhiteSpace(s) ? throw new ValidationException(field, $"'{field}' is required") : s.Trim();
 
     private static int? Int(string? s, string field) =>
         string.IsNullOrWhiteSpace(s) ? null
