@@ -357,11 +357,11 @@ public sealed class CollectionStore(ZeroParkStore db)
         await tx.CommitAsync(ct);
     }
 
-    internal sealed record HealthRow(string Source, string Kind, string Name, int IntervalSeconds, long? LastReadingAt, long Readings, long Errors,
+    public sealed record HealthRow(string Source, string Kind, string Name, int IntervalSeconds, long? LastReadingAt, long Readings, long Errors,
         string? LastError, long? LastErrorAt, long WindowReadings);
 
     /// <summary>The stored health rows of the park's sources with their readings over the last <paramref name="windowMinutes"/> whole minutes.</summary>
-    internal async Task<List<HealthRow>> HealthRowsAsync(long parkId, int windowMinutes, CancellationToken ct)
+    public async Task<List<HealthRow>> HealthRowsAsync(long parkId, int windowMinutes, CancellationToken ct)
     {
         var minute = db.Clock.GetUtcNow().ToUnixTimeSeconds() / 60;
         await using var c = await db.OpenConnectionAsync(ct);
