@@ -28,12 +28,15 @@ public static class ModbusMapFile
         var points = new List<ModbusPoint>();
         var errors = new List<RowError>();
         var lines = text.Split('\n');
-        if (lines.Length == 0 || lines[0].Trim().Length == 0) { errors.Add(new RowError(1, "header: missing (meter,table,address,type,word_order,byte_order,scale,unit)")); return (points, errors); }
-        var header = lines[0].Trim().Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        // Comment lines (#) and blank lines before the header are skipped (the documented example maps start with comments).
+        var first = 0;
+        while (first < lines.Length && (lines[first].Trim().Length == 0 || lines[first].TrimStart().StartsWith('#'))) first++;
+        if (first == lines.Length) { errors.Add(new RowError(1, "header: missing (meter,table,address,type,word_order,byte_order,scale,unit)")); return (points, errors); }
+        var header = lines[first].Trim().Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray();
         foreach (var need in new[] { "meter", "table", "address", "type" })
-            if (!header.Contains(need)) { errors.Add(new RowError(1, $"header: column '{need}' missing")); }
+            if (!header.Contains(need)) { errors.Add(new RowError(first + 1, $"header: column '{need}' missing")); }
         if (errors.Count > 0) return (points, errors);
-        for (var i = 1; i < lines.Length; i++)
+        for (var i = first + 1; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
             if (line.Length == 0 || line.StartsWith('#')) continue;

@@ -124,6 +124,10 @@ public sealed class CollectionCoreTests
         Assert.Contains("scale: '0'", e.Reason);
         // Export and import again: the same map.
         Assert.Equal(points, ModbusMapFile.Parse(ModbusMapFile.ToCsv(points)).Points);
+        // Comment lines before the header (as in docs/examples/modbus-map-*.csv) are skipped; line numbers stay the file's.
+        var (commented, commentErrors) = ModbusMapFile.Parse("# a CRAC controller\n# floats, low word first\nmeter,table,address,type,word_order\ncrac1_supply,input,100,float32,little\nx,input,1,bad,big\n");
+        Assert.Equal(new ModbusPoint("crac1_supply", RegisterTable.Input, 100, RegisterType.Float32, WordOrder.Little, WordOrder.Big, 1, null), commented.Single());
+        Assert.Equal(5, commentErrors.Single().Line);
         var (json, jsonErrors) = ModbusMapFile.Parse("""[{"meter": "m1", "table": "input", "address": 3, "type": "int16", "scale": 0.5}]""");
         Assert.Empty(jsonErrors);
         Assert.Equal(new ModbusPoint("m1", RegisterTable.Input, 3, RegisterType.Int16, WordOrder.Big, WordOrder.Big, 0.5, null), json.Single());
