@@ -178,6 +178,29 @@ public sealed class CollectionBrowserTests(BrowserFixture fx)
         Assert.Equal(45_000, plan.Amount, 6);
         await ShotAsync(page, "collection-settings");
     }
+    [Fact]
+    public async Task A_gauge_is_shown_as_mean_min_max_and_a_day_by_hour_heat_map()
+    {
+        if (!(await fx.Store.Registry.GetRegistryAsync(ParkA)).MetersByCode.ContainsKey("cm_temp"))
+        {
+            await fx.Store.Registry.CreateMetersAsync(ParkA, [new MeterDraft("cm_temp", "回风温度", "ambient", "gauge", "°C")]);
+            var at = (int h, int m) => new DateTimeOffset(2025, 3, 3, h, m, 0, TimeSpan.FromHours(8));
+            await fx.Store.Readings.IngestAsync(ParkA, [new("cm_temp", at(0, 15), 10, 1), new("cm_temp", at(0, 30), 14, 2), new("cm_temp", at(1, 15), 20, 3)],
+                new IngestSource("test", "setup"));
+        }
+        var page = await SignedInAsync(UserRole.Viewer);
+        await page.GotoAsync($"/parks/{ParkA}/collection");
+        await page.GetByTestId("col-measurements-link").ClickAsync();
+        await page.GetByTestId("measure-form").WaitForAsync();
+        await page.GotoAsync($"/parks/{ParkA}/collection/measurements?meter=cm_temp&from=2025-03-03&to=2025-03-03&by=day");
+        // The day: mean (10 + 14 + 20) / 3 = 14.67 °C, min 10, max 20, 3 readings — an average, never the sum 44.
+        var cells = await page.GetByTestId("stats-table").Locator("tbody tr").First.Locator("td").AllInnerTextsAsync();
+        Assert.Equal(["3", "14.67", "10", "20"], cells.Skip(1));
+        // Heat map: hour 00 = (10 + 14) / 2 = 12, hour 01 = 20.
+        var hours = await page.GetByTestId("heatmap").Locator("tbody tr").First.Locator("td").AllInnerTextsAsync();
+        Assert.Equal(("12", "20", "—"), (hours[0], hours[1], hours[2]));
+        await ShotAsync(page, "collection-measurements");
+    }
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -119,7 +119,10 @@ public abstract class MqttCollectionSuite : IAsyncLifetime
     {
         const int n = 600;
         await using var broker = await MosquittoBroker.StartAsync();
-        await Store.Collection.AddMqttAsync(Park, new MqttDraft(broker.Url, "zp/{park}/{meter}"));
+        // The contract command, as the team's checks run it.
+        var add = await ZeroPark.Tests.Cli.CliRunner.RunAsync("mqtt", "add", "--db", _db, "--park", Park, "--broker", broker.Url, "--topic", "zp/{park}/{meter}");
+        Assert.True(add.ExitCode == 0, add.Err);
+        Assert.Contains("filter zp/+/+", add.Out);
         using var pub = await broker.PublisherAsync();
 
         var first = await CollectProcess.StartAsync(_db);
