@@ -22,8 +22,12 @@ public static partial class ZeroParkEndpoints
         signedIn.MapEnergyEndpoints();
         signedIn.MapEnergyPlanEndpoints();
         signedIn.MapCarbonEndpoints();
+        signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
         signedIn.MapCollectionEndpoints();
+        signedIn.MapEvaluationEndpoints();
+        signedIn.MapReportsEndpoints();
+        signedIn.MapSupplyChainEndpoints(api);
         app.MapIngestEndpoints();
         return app;
     }

@@ -46,6 +46,7 @@ public static class ZeroParkServer
         services.AddProblemDetails();
         services.AddZeroParkWeb();
         services.AddHostedService<Endpoints.CollectionHostedService>();
+        if (configuration["ZeroPark:Reports:Scheduler"] != "false") services.AddHostedService<Web.ReportSchedulerHost>();
         services.AddZeroParkSecurity(configuration);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>

@@ -115,7 +115,9 @@ public sealed class MqttCollector(MqttSubscription sub, ZeroParkStore store, ILo
             session.Cancel();
             if (client.IsConnected)
             {
-                try { await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None); }
+                // Bounded: a process being stopped (SIGTERM) must not wait on the broker; unacknowledged messages are redelivered anyway.
+                using var bye = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                try { await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), bye.Token); }
                 catch (Exception) { /* the session ends anyway */ }
             }
         }
