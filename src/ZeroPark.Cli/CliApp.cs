@@ -55,6 +55,7 @@ public static class CliApp
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
         foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
+        foreach (var c in Collection.CollectionCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in NeutralityCli.NeutralityCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(Evaluations.EvaluationCommands.Create());
         foreach (var c in Reports.ReportCommands.Create()) root.Subcommands.Add(c);
