@@ -29,7 +29,7 @@ public abstract class ReportSuite : IAsyncLifetime
     private CarbonService Carbon => new(Store);
     private SealService Seals => new(Store, Carbon);
     private EnergyService Energy => new(Store, Carbon);
-    private ReportService Reports => new(Store, Carbon, Seals, Energy, new EnergyCostService(Store), new EnergyPlanService(Store));
+    private ReportService Reports => new(Store, Carbon, Seals, Energy, new EnergyCostService(Store), new EnergyPlanService(Store), new ZeroPark.Application.Neutrality.NeutralityService(Store, Carbon));
 
     public async Task InitializeAsync()
     {
