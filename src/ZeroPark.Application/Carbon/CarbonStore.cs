@@ -445,8 +445,15 @@ public sealed class CarbonStore(ZeroParkStore db)
         return ((await InventoriesAsync(parkCode, id, ct))[0], true);
     }
 
-    /// <summary>Finalizes a saved version: from then on it is what was reported; later changes make new versions.</summary>
-    public async Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, CancellationToken ct = default)
+    /// <summary>Finalizes a saved version: from then on it is what was reported; later changes make new versions.
+    /// <paramref name="within"/> runs inside the finalizing transaction, after the status change, under the park's write lock
+    /// (the reports module seals the inventory there, so a final inventory and its seal are written together).</summary>
+    public Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, CancellationToken ct = default) =>
+        FinalizeInventoryAsync(parkCode, id, user, null, ct);
+
+    /// <inheritdoc cref="FinalizeInventoryAsync(string, long, string, CancellationToken)"/>
+    public async Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, Func<DbConnection, DbTransaction, StoredInventory, Task>? within,
+        CancellationToken ct = default)
     {
         var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var inv = (await InventoriesAsync(parkCode, id, ct)).SingleOrDefault() ?? throw new NotFoundException($"inventory #{id} not found in park '{parkCode}'");
@@ -456,6 +463,11 @@ public sealed class CarbonStore(ZeroParkStore db)
         await c.ExecuteAsync("UPDATE carbon_inventories SET status = 'final', finalized_at = @at, finalized_by = @u WHERE id = @id AND park_id = @p",
             new { at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user, id, p = reg.Park.Id.Value }, tx);
         await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "finalize", "inventory", $"#{id}", null, "draft", "final");
+        if (within is not null)
+        {
+            await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
+            await within(c, tx, inv with { Status = "final", FinalizedBy = user });
+        }
         await tx.CommitAsync(ct);
         return (await InventoriesAsync(parkCode, id, ct))[0];
     }

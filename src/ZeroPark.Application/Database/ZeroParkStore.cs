@@ -43,6 +43,8 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
         Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
+        Evaluations = new Evaluations.EvaluationStore(this);
+        Reports = new Reports.ReportStore(this);
         SupplyChain = new global::ZeroPark.Application.SupplyChain.SupplyChainStore(this);
         Carbon.AddParkFactorSource(SupplyChain);
         Governance = new global::ZeroPark.Application.Governance.GovernanceStore(this);
@@ -91,6 +93,11 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
     public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
+
+    /// <summary>Saved evaluations (T/CA305, T/BFIA 043, green computing) and their evidence (module <c>Evaluations</c>).</summary>
+    public Evaluations.EvaluationStore Evaluations { get; }
+    /// <summary>Seals of finalized inventories, the report archive, templates and schedules (module <c>Reports</c>).</summary>
+    public Reports.ReportStore Reports { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }
