@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using ZeroPark.Application.Governance;
 using static ZeroPark.Tests.Web.BrowserSteps;
 using static ZeroPark.Tests.Web.WebTestPark;
 
@@ -39,6 +40,17 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
         ["/parks/{park}/import"] = [$"/parks/{ParkA}/import"],
         ["/parks/{park}/supply-chain"] = [$"/parks/{ParkA}/supply-chain"],
         ["/parks/{park}/governance"] = [$"/parks/{ParkA}/governance"],
+        ["/parks/{park}/collection"] = [$"/parks/{ParkA}/collection"],
+        ["/parks/{park}/collection/measurements"] = [$"/parks/{ParkA}/collection/measurements?meter=chiller&from=2025-01-31&to=2025-02-01&by=hour"],
+        ["/parks/{park}/collection/settings"] = [$"/parks/{ParkA}/collection/settings"],
+        ["/parks/{park}/neutrality"] = [$"/parks/{ParkA}/neutrality?year=2025"],
+        ["/parks/{park}/neutrality/ledger"] = [$"/parks/{ParkA}/neutrality/ledger"],
+        ["/parks/{park}/neutrality/measures"] = [$"/parks/{ParkA}/neutrality/measures"],
+        ["/parks/{park}/neutrality/targets"] = [$"/parks/{ParkA}/neutrality/targets?year=2025"],
+        ["/parks/{park}/evaluations"] = [$"/parks/{ParkA}/evaluations?standard=tca305&year=2025", $"/parks/{ParkA}/evaluations?standard=bfia043&year=2025", $"/parks/{ParkA}/evaluations?standard=gcp&year=2025"],
+        ["/parks/{park}/evaluations/report"] = [$"/parks/{ParkA}/evaluations/report?year=2025"],
+        ["/parks/{park}/reports"] = [$"/parks/{ParkA}/reports"],
+        ["/parks/{park}/reports/disclosure"] = [$"/parks/{ParkA}/reports/disclosure?year=2025"],
         ["/supplier-form/{token}"] = ["/supplier-form/not-a-token"],
         ["/carbon-account/{token}"] = ["/carbon-account/not-a-token"],
         ["/error/{code:int}"] = ["/error/404"],
@@ -85,8 +97,31 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
         await page.GetByTestId("import-result").WaitForAsync();
         await CheckCurrentAsync(page, "import result", found);
 
+        // A neutrality ledger import with a rejected row (an unknown kind), so the ledger, the dashboard and the reason show.
+        await page.GotoAsync($"/parks/{ParkA}/neutrality/ledger");
+        var ledger = "kind,quantity,unit,serial_from,serial_to,vintage,claim_from,claim_to\n" +
+                     "ccer,2,tCO2e,ZH-CCER-1,ZH-CCER-2,2024,2025-01-31,2025-02-01\nsink,1,tCO2e,,,2024,2025-01-31,2025-02-01\nteleport,1,t,,,,,\n";
+        await page.GetByTestId("ledger-file").SetInputFilesAsync(new FilePayload { Name = "ledger.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(ledger) });
+        await page.GetByTestId("ledger-import").ClickAsync();
+        await page.GetByTestId("nz-rejected").WaitForAsync();
+        await CheckCurrentAsync(page, "ledger import result", found);
+
+        // A footprint import with a rejected row (no supplier), so the library and the reason show.
+        await page.GotoAsync($"/parks/{ParkA}/supply-chain");
+        var footprints = "product,supplier,functional_unit,kgco2e_per_unit,stages,verified\n冷水机组,约克,台,52000,raw_materials;production,true\nbad,,t,1,,true\n";
+        await page.GetByTestId("sc-import-file").SetInputFilesAsync(new FilePayload { Name = "fp.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(footprints) });
+        await page.GetByTestId("sc-import-submit").ClickAsync();
+        await page.GetByTestId("sc-imported").WaitForAsync();
+        await CheckCurrentAsync(page, "footprint import result", found);
+
         foreach (var url in Routes.Values.SelectMany(u => u))
             await CheckAsync(page, url, found);
+
+        // The pages reached by link: a person's carbon account and a supplier's questionnaire, each with a valid token.
+        await fx.Store.Governance.SetPersonAsync(ParkA, new Person("zh-tour", "钱进", null, "运维", "", [], false), "test");
+        await CheckAsync(page, "/carbon-account/" + await fx.Store.Governance.IssueTokenAsync(ParkA, "zh-tour", "test"), found);
+        await fx.Store.SupplyChain.AddSupplierAsync(ParkA, "华东冷链设备", "", "test");
+        await CheckAsync(page, "/supplier-form/" + await fx.Store.SupplyChain.IssueTokenAsync(ParkA, "华东冷链设备", "test"), found);
 
         // A carbon trace: the first line's formula and steps.
         await page.GotoAsync($"/parks/{ParkA}/carbon?year=2025&method=ghgp&gwp=AR6");

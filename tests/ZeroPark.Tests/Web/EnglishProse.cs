@@ -15,7 +15,7 @@ internal static partial class EnglishProse
         "CSV", "XLSX", "TSV", "TXT", "JSON", "API", "CLI", "UTC", "GMT", "PDF", "SVG", "PNG", "ECharts", "Apache", "Telegraf", "RED",
         "InfluxDB", "Excel", "HFC", "HCFC", "R410A", "R22", "SF6", "CH4", "N2O", "NF3", "PFC", "AR4", "AR5", "AR6", "SAR", "LPG",
         "GEC", "PPA", "MEE", "NBS", "CNY", "PFLOPS", "Asia", "Shanghai", "Beijing", "Etc", "ghgp", "zeropark", "admin", "setup",
-        "MiB", "KiB",
+        "MiB", "KiB", "MQTT", "Modbus", "TCP",
     };
 
     /// <summary>Whether any stretch of <paramref name="text"/> between non-ASCII characters is an English sentence.</summary>
