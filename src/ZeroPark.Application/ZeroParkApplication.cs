@@ -44,6 +44,12 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
+        // Alerts: rules over all of the above; targets from the carbon settings until the neutrality module provides them.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Alerts);
+        services.AddSingleton<Alerts.IAlertTargets, Alerts.SettingsAlertTargets>();
+        services.AddSingleton<Alerts.AlertEngine>();
+        services.AddSingleton<Alerts.AlertSender>();
+        services.AddSingleton<Alerts.AlertWorker>();
         return services;
     }
 }

@@ -47,6 +47,7 @@ public static class ZeroParkServer
         services.AddZeroParkWeb();
         services.AddZeroParkSecurity(configuration);
         services.AddOpenApi();
+        services.AddHostedService<Web.AlertBackgroundService>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
