@@ -30,6 +30,8 @@ install_if_missing tzdata /usr/share/zoneinfo/Asia/Shanghai
 # CJK fonts so that the Chinese UI renders (and the screenshots show it).
 install_if_missing chromium /usr/bin/chromium
 install_if_missing fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+# The alert e-mail tests deliver through MailKit to a real SMTP server on 127.0.0.1 (python3 -m aiosmtpd, Mailbox handler).
+install_if_missing python3-aiosmtpd /usr/lib/python3/dist-packages/aiosmtpd/__init__.py
 # Front-end assets (Apache ECharts from npm, pinned in src/ZeroPark.Server/package-lock.json).
 if ! command -v npm >/dev/null 2>&1; then
     install_if_missing "nodejs npm" /usr/bin/npm

@@ -167,14 +167,18 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
                 current.Value, normal.Mean, "normal = " + normal.Definition + (normal.Skipped.Count > 0 ? "; not used: " + string.Join(", ", normal.Skipped) : "")));
         }
 
-        static List<PeriodValue> FromSeries(SeriesResult s, Func<DateOnly, string> label, ParkClock clock)
+        // Months are compared as daily averages (the month's total ÷ its days), so that February is not 10 % "low" for having 28 days.
+        double? PerDay(double? v, DateOnly start) => v is { } x && monthly ? x / DateTime.DaysInMonth(start.Year, start.Month) : v;
+
+        List<PeriodValue> FromSeries(SeriesResult s, Func<DateOnly, string> label, ParkClock clock)
         {
             var list = new List<PeriodValue>();
             var started = false;
             foreach (var b in s.Buckets)
             {
                 started |= b.Value is not null;
-                list.Add(new PeriodValue(label(clock.LocalDate(b.Start.ToUnixTimeSeconds())), b.Value, b.Value is null ? 0 : b.Quality.Completeness, !started));
+                list.Add(new PeriodValue(label(clock.LocalDate(b.Start.ToUnixTimeSeconds())), PerDay(b.Value, clock.LocalDate(b.Start.ToUnixTimeSeconds())),
+                    b.Value is null ? 0 : b.Quality.Completeness, !started));
             }
             return list;
         }
@@ -191,9 +195,9 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
                 var periods = group.OrderBy(m => m.Month).Select(m =>
                 {
                     started |= m.Tonnes is not null;
-                    return new PeriodValue(Label(m.Month), m.Tonnes, m.Tonnes is null ? 0 : m.Completeness, !started);
+                    return new PeriodValue(Label(m.Month), PerDay(m.Tonnes, m.Month), m.Tonnes is null ? 0 : m.Completeness, !started);
                 }).ToList();
-                Check("source:" + group.Key, "tCO2e", periods, false);
+                Check("source:" + group.Key, "tCO2e/day", periods, false);
             }
         }
         else if (scope == "meters")
@@ -201,13 +205,13 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
             var meters = reg.MetersById.Values.Where(m => !m.IsVirtual && !m.IsInstantaneous && m.Role != MeterRole.Check).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
             var series = await store.Queries.MeterSeriesAsync(reg.Park.Code, meters.Select(m => m.Code).ToList(), from, to, g, ct);
             foreach (var m in meters)
-                Check("meter:" + m.Code, m.CanonicalUnit, FromSeries(series[m.Code], Label, reg.Clock), DeviceAnalysisService.IsProducer(m));
+                Check("meter:" + m.Code, m.CanonicalUnit + (monthly ? "/day" : ""), FromSeries(series[m.Code], Label, reg.Clock), DeviceAnalysisService.IsProducer(m));
         }
         else if (scope.StartsWith("meter:", StringComparison.Ordinal))
         {
             var m = reg.Meter(scope["meter:".Length..]);
             var s = await store.Queries.SeriesAsync(reg.Park.Code, SeriesTarget.Meter(m.Code), from, to, g, ct);
-            Check(scope, s.Unit, FromSeries(s, Label, reg.Clock), DeviceAnalysisService.IsProducer(m));
+            Check(scope, s.Unit + (monthly ? "/day" : ""), FromSeries(s, Label, reg.Clock), DeviceAnalysisService.IsProducer(m));
         }
         else
         {
@@ -221,7 +225,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
                 else system = parts[1];
             }
             var s = await store.Queries.SeriesAsync(reg.Park.Code, SeriesTarget.Node(space, system, role), from, to, g, ct);
-            Check(scope, s.Unit, FromSeries(s, Label, reg.Clock), role is MeterRole.RenewableOnsite or MeterRole.Export);
+            Check(scope, s.Unit + (monthly ? "/day" : ""), FromSeries(s, Label, reg.Clock), role is MeterRole.RenewableOnsite or MeterRole.Export);
         }
         return new RuleOutcome(findings, checkedKeys, Note: note);
     }
@@ -246,8 +250,9 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
                 $"{what} {p["op"]} {AlertCodes.F(limit)}{unit} for {e.Buckets} bucket(s) since {period} (peak {AlertCodes.F(e.Peak)}{unit}; clears at {(above ? "≤" : "≥")} {AlertCodes.F(clear)}{unit})",
                 e.Peak, limit, $"raised at {e.RaisedAt:yyyy-MM-dd'T'HH:mmzzz}; limit {AlertCodes.F(limit)}, clear {AlertCodes.F(clear)}, duration {duration} bucket(s)"));
         }
-        // Episodes that ended inside the window are checked keys: their alerts resolve.
-        return new RuleOutcome(findings, checkedKeys);
+        // Every subject looked at is checked: an open alert of a subject with no active episode has cleared.
+        if (points.Any(x => x.End <= at && x.Value is not null)) checkedKeys.Add((subject, ""));
+        return new RuleOutcome(findings, checkedKeys, OnePerSubject: true);
     }
 
     private async Task<RuleOutcome> KpiAsync(ParkRegistry reg, IReadOnlyDictionary<string, string> p, DateTimeOffset at, int? lookback, CancellationToken ct)

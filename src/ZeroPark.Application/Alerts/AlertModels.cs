@@ -26,7 +26,10 @@ public sealed record Finding(string Subject, string Period, string Message, doub
 /// <summary>The result of one rule's evaluation: what is in alarm, and which (subject, period) keys were checked and found fine
 /// (their open alerts resolve). <see cref="ClearsAll"/>: the rule watches a current state (offline, suspected resets), so every
 /// open alert of the rule not found again resolves.</summary>
-public sealed record RuleOutcome(IReadOnlyList<Finding> Findings, IReadOnlyList<(string Subject, string Period)> Checked, bool ClearsAll = false, string? Note = null);
+/// <see cref="OnePerSubject"/>: the rule watches episodes (thresholds) whose start depends on the window looked at, so a subject has at
+/// most one open alert, matched by subject alone.</summary>
+public sealed record RuleOutcome(IReadOnlyList<Finding> Findings, IReadOnlyList<(string Subject, string Period)> Checked, bool ClearsAll = false, string? Note = null,
+    bool OnePerSubject = false);
 
 /// <summary>A notification channel of a park.</summary>
 public sealed record AlertChannel(long Id, string Park, string Code, string Kind, string Target, IReadOnlyDictionary<string, string> Config, bool HasSecret,

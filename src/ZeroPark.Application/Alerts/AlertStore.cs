@@ -247,8 +247,13 @@ public sealed class AlertStore(ZeroParkStore db)
         await using var tx = await c.BeginTransactionAsync(ct);
         var channels = (await ChannelRowsAsync(c, tx, reg.Park.Id.Value)).Where(ch => ch.enabled != 0).ToList();
         var notify = !rule.IsMutedAt(at);
+        var open = (await c.QueryAsync<(long id, string subject, string period)>(
+            "SELECT id, subject, period FROM alerts WHERE rule_id = @rule AND status <> 'resolved'", new { rule = rule.Id }, tx)).ToList();
+        var openSubjects = open.Select(o => o.subject).ToHashSet();
         foreach (var f in outcome.Findings)
         {
+            // An episode already alerted on (under the period it had when first seen) is the same alert.
+            if (outcome.OnePerSubject && openSubjects.Contains(Cut(f.Subject, 200))) continue;
             var id = await c.ExecuteScalarAsync<long?>(
                 "INSERT INTO alerts (park_id, rule_id, subject, period, severity, status, message, value, normal, details, raised_at, notify_count) " +
                 "VALUES (@p, @rule, @subject, @period, @severity, 'open', @message, @value, @normal, @details, @now, 0) " +
@@ -260,14 +265,14 @@ public sealed class AlertStore(ZeroParkStore db)
             if (notify) await QueueAsync(c, tx, reg, channels, newId, rule.Severity, "raised", now);
         }
         // Conditions that cleared: resolved by the system.
-        var open = (await c.QueryAsync<(long id, string subject, string period)>(
-            "SELECT id, subject, period FROM alerts WHERE rule_id = @rule AND status <> 'resolved'", new { rule = rule.Id }, tx)).ToList();
         var active = outcome.Findings.Select(f => (Cut(f.Subject, 200), Cut(f.Period, 64))).ToHashSet();
+        var activeSubjects = active.Select(a => a.Item1).ToHashSet();
         var checkedKeys = outcome.Checked.ToHashSet();
+        var checkedSubjects = checkedKeys.Select(k => k.Subject).ToHashSet();
         foreach (var (id, subject, period) in open)
         {
-            if (active.Contains((subject, period))) continue;
-            if (!outcome.ClearsAll && !checkedKeys.Contains((subject, period))) continue;
+            if (outcome.OnePerSubject ? activeSubjects.Contains(subject) : active.Contains((subject, period))) continue;
+            if (!outcome.ClearsAll && !(outcome.OnePerSubject ? checkedSubjects.Contains(subject) : checkedKeys.Contains((subject, period)))) continue;
             await c.ExecuteAsync("UPDATE alerts SET status = 'resolved', resolved_at = @now, resolved_by = 'system', comment = @comment WHERE id = @id",
                 new { id, now, comment = "condition cleared" }, tx);
             if (notify) await QueueAsync(c, tx, reg, channels, id, rule.Severity, "resolved", now);

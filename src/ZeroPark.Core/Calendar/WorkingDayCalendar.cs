@@ -84,7 +84,7 @@ public sealed class WorkingDayCalendar
         {
             line++;
             var t = text.Trim().TrimStart('\uFEFF');
-            if (t.Length == 0 || t.StartsWith('#') || (line == 1 && t.StartsWith("date", StringComparison.OrdinalIgnoreCase))) continue;
+            if (t.Length == 0 || t.StartsWith('#') || t.StartsWith("date,", StringComparison.OrdinalIgnoreCase)) continue;
             var f = t.Split(',');
             if (!DateOnly.TryParseExact(f[0].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             {
