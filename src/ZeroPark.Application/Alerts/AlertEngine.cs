@@ -163,8 +163,8 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
             if (!d.Alert) return;
             var pct = ((double)d.Deviation * 100).ToString("+0.##;-0.##", Inv);
             findings.Add(new Finding(subject, current.Period,
-                $"{subject} {current.Period}: {AlertCodes.F(current.Value.Value)} {unit} is {pct} % from its normal value {AlertCodes.F(normal.Mean)} {unit} (threshold ±{AlertCodes.F(threshold * 100)} %)",
-                current.Value, normal.Mean, "normal = " + normal.Definition + (normal.Skipped.Count > 0 ? "; not used: " + string.Join(", ", normal.Skipped) : "")));
+                $"{current.Period}: {AlertCodes.F(current.Value.Value)} {unit} is {pct} % from its normal value {AlertCodes.F(normal.Mean)} {unit} (threshold ±{AlertCodes.F(threshold * 100)} %)",
+                current.Value, normal.Mean, normal.Definition + (normal.Skipped.Count > 0 ? "; not used: " + string.Join(", ", normal.Skipped) : "")));
         }
 
         // Months are compared as daily averages (the month's total ÷ its days), so that February is not 10 % "low" for having 28 days.
@@ -247,7 +247,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
             checkedKeys.Add((subject, period));
             if (e.ClearedAt is not null) continue;
             findings.Add(new Finding(subject, period,
-                $"{what} {p["op"]} {AlertCodes.F(limit)}{unit} for {e.Buckets} bucket(s) since {period} (peak {AlertCodes.F(e.Peak)}{unit}; clears at {(above ? "≤" : "≥")} {AlertCodes.F(clear)}{unit})",
+                $"{what} {p["op"]} {AlertCodes.F(limit)}{unit} for {e.Buckets} bucket(s) since {period} (peak {AlertCodes.F(e.Peak)}{unit}, clears at {(above ? "≤" : "≥")} {AlertCodes.F(clear)}{unit})",
                 e.Peak, limit, $"raised at {e.RaisedAt:yyyy-MM-dd'T'HH:mmzzz}; limit {AlertCodes.F(limit)}, clear {AlertCodes.F(clear)}, duration {duration} bucket(s)"));
         }
         // Every subject looked at is checked: an open alert of a subject with no active episode has cleared.
@@ -285,7 +285,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
         }
         var points = rows.Select(r => new ThresholdPoint(r.Start, r.End, Value(r))).ToList();
         var subject = $"kpi:{kpi}@{node ?? reg.Park.Code}";
-        return Episodes(subject, $"{(monthly ? "monthly" : "daily")} {kpi.ToUpperInvariant()} of {node ?? reg.Park.Code}", "", p, points,
+        return Episodes(subject, kpi == "cooling_share" ? "E_cooling/E_DC" : kpi.ToUpperInvariant(), "", p, points,
             t => monthly ? t.ToString("yyyy-MM", Inv) : t.ToString("yyyy-MM-dd", Inv), at);
     }
 
@@ -325,7 +325,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
             var since = reg.Clock.ToLocalOffset(ts);
             var hours = (now - ts) / 3600.0;
             findings.Add(new Finding("meter:" + m.Code, since.ToString("yyyy-MM-dd'T'HH:mmzzz", Inv),
-                $"meter {m.Code} offline: no reading for {hours.ToString("0.#", Inv)} h since {since:yyyy-MM-dd HH:mm} (allowed {AlertCodes.F(n)} × {m.Interval.TotalMinutes.ToString(Inv)} min)",
+                $"no reading for {hours.ToString("0.#", Inv)} h since {since:yyyy-MM-dd HH:mm} (allowed {AlertCodes.F(n)} × {m.Interval.TotalMinutes.ToString(Inv)} min)",
                 hours, allowed / 3600.0, "last reading " + since.ToString("o", Inv)));
         }
         return new RuleOutcome(findings, [], ClearsAll: true);
@@ -345,7 +345,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
             checkedKeys.Add((subject, period));
             if (q.CompletenessPercent / 100 >= share) continue;
             findings.Add(new Finding(subject, period,
-                $"meter {q.Meter} {period}: {q.Received} of {q.Expected} readings ({q.CompletenessPercent.ToString("0.#", Inv)} %), below {AlertCodes.F(share * 100)} %",
+                $"{period}: {q.Received} of {q.Expected} readings ({q.CompletenessPercent.ToString("0.#", Inv)} %), below {AlertCodes.F(share * 100)} %",
                 q.CompletenessPercent / 100, share));
         }
         return new RuleOutcome(findings, checkedKeys);
@@ -355,8 +355,8 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
     {
         var suspects = await store.ResetSuspectsAsync(reg.Park.Code, null, ct);
         var findings = suspects.Select(s => new Finding("meter:" + s.Meter, s.At.ToString("yyyy-MM-dd'T'HH:mmzzz", Inv),
-            $"meter {s.Meter}: register dropped to {AlertCodes.F(s.Value)} at {s.At:yyyy-MM-dd HH:mm}" + (s.PreviousValue is { } pv ? $" from {AlertCodes.F(pv)}" : "") +
-            $" ({s.Suspected}); confirm it as reset, replacement or bad reading", s.Value, s.PreviousValue)).ToList();
+            (s.PreviousValue is { } pv ? $"register dropped from {AlertCodes.F(pv)} to {AlertCodes.F(s.Value)} at {s.At:yyyy-MM-dd HH:mm}" : $"register dropped to {AlertCodes.F(s.Value)} at {s.At:yyyy-MM-dd HH:mm}") +
+            (s.Suspected == "bad_reading" ? "; the next reading came back: a bad reading?" : "; confirm it as a reset, a replacement or a bad reading"), s.Value, s.PreviousValue)).ToList();
         return new RuleOutcome(findings, [], ClearsAll: true);
     }
 
@@ -368,7 +368,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
             "SELECT id, at, source, user_name, accepted, rejected FROM ingest_log WHERE park_id = @p AND rejected > 0 AND at <= @now AND at > @since ORDER BY id",
             new { p = reg.Park.Id.Value, now, since = now - 7 * 86400 });
         var findings = rows.Select(r => new Finding("import:" + r.source, "ingest-" + r.id.ToString(Inv),
-            $"{r.source} by {r.user_name} at {reg.Clock.ToLocalOffset(r.at):yyyy-MM-dd HH:mm}: {r.rejected} reading(s) refused, {r.accepted} accepted",
+            $"{r.rejected} reading(s) refused and {r.accepted} accepted at {reg.Clock.ToLocalOffset(r.at):yyyy-MM-dd HH:mm} (source {r.source}, user {r.user_name})",
             r.rejected, null)).ToList();
         return new RuleOutcome(findings, []);
     }
@@ -386,7 +386,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
             var left = i.CoverTo.DayNumber - today.DayNumber;
             var name = i.Reference.Length > 0 ? i.Reference : "#" + i.Id.ToString(Inv);
             findings.Add(new Finding($"instrument:{name}", i.CoverTo.ToString("yyyy-MM-dd", Inv),
-                $"{Instrument.Code(i.Kind)} {name} ({AlertCodes.F(i.QuantityKwh / 1000)} MWh): coverage ends {i.CoverTo:yyyy-MM-dd}, in {left} day(s)", left, days));
+                $"coverage of {name} ({AlertCodes.F(i.QuantityKwh / 1000)} MWh) ends {i.CoverTo:yyyy-MM-dd}, in {left} day(s)", left, days, Instrument.Code(i.Kind)));
         }
         return new RuleOutcome(findings, []);
     }
@@ -404,8 +404,8 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
         if (projected <= plan * (1 + margin)) return new RuleOutcome([], key);
         var pct = (projected - plan) / plan * 100;
         return new RuleOutcome([new Finding(subject, period,
-            $"{carrier} {period}: projected year-end {AlertCodes.F(Math.Round(projected, 1))} {progress.Unit} exceeds the annual plan {AlertCodes.F(plan)} {progress.Unit} by {pct.ToString("0.##", Inv)} % (as of {asOf:yyyy-MM-dd}; {progress.ProjectionMethod})",
-            projected, plan)], key);
+            $"projected year-end {AlertCodes.F(Math.Round(projected, 1))} {progress.Unit} exceeds the annual plan {AlertCodes.F(plan)} {progress.Unit} by {pct.ToString("0.##", Inv)} % (as of {asOf:yyyy-MM-dd})",
+            projected, plan, progress.ProjectionMethod)], key);
     }
 
     // ------------------------------------------------------------------ monthly targets on the first working day
@@ -462,7 +462,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
             var (a, t) = check == "neutrality_rate"
                 ? ((result.Actual * 100).ToString("0.####", Inv) + " %", (result.Target * 100).ToString("0.####", Inv) + " %")
                 : (AlertCodes.F(Math.Round(result.Actual, 3)) + (check == "energy_plan" ? " kWh" : " tCO2e"), AlertCodes.F(Math.Round(result.Target, 3)) + (check == "energy_plan" ? " kWh" : " tCO2e"));
-            findings.Add(new Finding(subject, period, $"{check} {period}: {a} against the target {result.Comparison} {t} (not met; checked on the first working day {first:yyyy-MM-dd})",
+            findings.Add(new Finding(subject, period, $"{a} against the target {result.Comparison} {t}: not met (checked on the first working day {first:yyyy-MM-dd})",
                 result.Actual, result.Target));
         }
         return new RuleOutcome(findings, checkedKeys, Note: notes.Count == 0 ? null : string.Join("; ", notes));

@@ -65,8 +65,8 @@ public static class Deviation
         if (used.Count < Math.Max(1, minPeriods)) return null;
         used.Reverse();
         var mean = used.Average(p => p.Value!.Value);
-        var def = $"mean of the same period over the last {n} periods with data at least {Pct(minCompleteness)} complete: " +
-                  string.Join(", ", used.Select(p => $"{p.Period} {p.Value!.Value.ToString("0.###", CultureInfo.InvariantCulture)}"));
+        var def = $"normal = mean of the same period over the last {n} periods with data at least {Pct(minCompleteness)} complete: " +
+                  string.Join(" ", used.Select(p => $"{p.Period}={p.Value!.Value.ToString("0.###", CultureInfo.InvariantCulture)}"));
         return new NormalValue(mean, used.Select(p => p.Period).ToList(), skipped, def);
     }
 
