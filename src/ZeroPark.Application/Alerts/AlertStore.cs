@@ -49,7 +49,7 @@ public sealed class AlertStore(ZeroParkStore db)
             : "INSERT INTO alert_defaults (park_id, installed_at) VALUES (@p, @now) ON CONFLICT DO NOTHING", new { p = reg.Park.Id.Value, now }, tx);
         if (inserted == 0) return;   // another process installed them meanwhile
         foreach (var d in AlertRuleKinds.Defaults())
-            await InsertRuleAsync(c, tx, reg, d, "system", now);
+            await InsertRuleAsync(c, tx, reg, d, "system", now, audit: false);   // the shipped defaults: not a person's change
         await tx.CommitAsync(ct);
     }
 
@@ -73,7 +73,7 @@ public sealed class AlertStore(ZeroParkStore db)
         return c;
     }
 
-    private async Task<long> InsertRuleAsync(DbConnection c, DbTransaction tx, ParkRegistry reg, AlertRuleDraft d, string user, long now)
+    private async Task<long> InsertRuleAsync(DbConnection c, DbTransaction tx, ParkRegistry reg, AlertRuleDraft d, string user, long now, bool audit = true)
     {
         var code = CheckCode(d.Code);
         var kind = AlertRuleKinds.Kind(d.Kind).Code;
@@ -89,7 +89,7 @@ public sealed class AlertStore(ZeroParkStore db)
             "VALUES (@park, @code, @kind, @name, @params, @severity, @enabled, @muted, @renotify, @now, @user) RETURNING id",
             new { park = reg.Park.Id.Value, code, kind, name, @params = JsonSerializer.Serialize(p), severity, enabled = d.Enabled ?? true ? 1 : 0,
                 muted = d.MutedUntil?.ToUnixTimeSeconds(), renotify = d.RenotifyMinutes, now, user }, tx);
-        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "alert_rule", code, null, null, $"{kind} {JsonSerializer.Serialize(p)} {severity}");
+        if (audit) await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "alert_rule", code, null, null, $"{kind} {JsonSerializer.Serialize(p)} {severity}");
         return id;
     }
 
