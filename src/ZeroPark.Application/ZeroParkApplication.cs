@@ -3,6 +3,8 @@ using ZeroPark.Application.Carbon;
 using ZeroPark.Application.Dashboards;
 using ZeroPark.Application.Users;
 using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Readings;
+using ZeroPark.Application.Registry;
 
 namespace ZeroPark.Application;
 
@@ -12,7 +14,7 @@ public static class ZeroParkApplication
 {
     /// <summary>Registers the application layer over the database named by <paramref name="db"/> (a SQLite file path or a
     /// PostgreSQL connection string). The store is opened and migrated once, at first use; <paramref name="configure"/> runs
-    /// on it then (e.g. to set <see cref="ZeroParkStore.FutureTolerance"/>). The clock is the system clock; register another
+    /// on it then (e.g. to set <see cref="Readings.ReadingStore.FutureTolerance"/>). The clock is the system clock; register another
     /// <see cref="TimeProvider"/> after this call to replace it (tests do).</summary>
     public static IServiceCollection AddZeroParkApplication(this IServiceCollection services, string db, Action<ZeroParkStore>? configure = null)
     {
@@ -25,6 +27,8 @@ public static class ZeroParkApplication
             return store;
         });
         // The module stores over the one database object.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Registry);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Readings);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Users);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Dashboards);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Tariffs);
@@ -34,6 +38,7 @@ public static class ZeroParkApplication
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().ApiKeys);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Audit);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Queries);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Neutrality);
         // Energy, then carbon, then what builds on both (the order of the data flow).
         services.AddSingleton<EnergyCostService>();
         services.AddSingleton<EnergyPlanService>();
@@ -44,9 +49,14 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
-        // Alerts: rules over all of the above; targets from the carbon settings until the neutrality module provides them.
+        // Neutrality: the ledger, neutrality rate and T/CA305 offsets, targets, 24×7 matching, reduction measures (over carbon and energy).
+        services.AddSingleton<ZeroPark.Application.Neutrality.NeutralityService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.MeasureService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.TargetService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.MatchingService>();
+        // Alerts: rules over all of the above; targets and the neutrality rate from the neutrality module.
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Alerts);
-        services.AddSingleton<Alerts.IAlertTargets, Alerts.SettingsAlertTargets>();
+        services.AddSingleton<Alerts.IAlertTargets, Alerts.NeutralityAlertTargets>();
         services.AddSingleton<Alerts.AlertEngine>();
         services.AddSingleton<Alerts.AlertSender>();
         services.AddSingleton<Alerts.AlertWorker>();

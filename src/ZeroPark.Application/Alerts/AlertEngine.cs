@@ -34,7 +34,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
     public async Task<IReadOnlyList<Alert>> EvaluateAsync(string park, DateTimeOffset at, IReadOnlyCollection<string>? kinds = null, CancellationToken ct = default)
     {
         var rules = await Alerts.RulesAsync(park, ct);
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var calendar = await Alerts.CalendarAsync(ct);
         var raised = new List<Alert>();
         foreach (var rule in rules.Where(r => r.Enabled && (kinds is null || kinds.Contains(r.Kind))))
@@ -52,7 +52,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
     {
         if (to < from) throw new ValidationException("to", "'to' is before 'from'");
         if (to.DayNumber - from.DayNumber > 366) throw new ValidationException("to", "test at most one year at a time");
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var calendar = await Alerts.CalendarAsync(ct);
         var clock = reg.Clock;
         var seen = new HashSet<(string, string)>();
@@ -353,7 +353,7 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
 
     private async Task<RuleOutcome> ResetsAsync(ParkRegistry reg, CancellationToken ct)
     {
-        var suspects = await store.ResetSuspectsAsync(reg.Park.Code, null, ct);
+        var suspects = await store.Readings.ResetSuspectsAsync(reg.Park.Code, null, ct);
         var findings = suspects.Select(s => new Finding("meter:" + s.Meter, s.At.ToString("yyyy-MM-dd'T'HH:mmzzz", Inv),
             (s.PreviousValue is { } pv ? $"register dropped from {AlertCodes.F(pv)} to {AlertCodes.F(s.Value)} at {s.At:yyyy-MM-dd HH:mm}" : $"register dropped to {AlertCodes.F(s.Value)} at {s.At:yyyy-MM-dd HH:mm}") +
             (s.Suspected == "bad_reading" ? "; the next reading came back: a bad reading?" : "; confirm it as a reset, a replacement or a bad reading"), s.Value, s.PreviousValue)).ToList();

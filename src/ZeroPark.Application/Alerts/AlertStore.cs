@@ -39,7 +39,7 @@ public sealed class AlertStore(ZeroParkStore db)
     /// <summary>Installs the default rules of a park once (a park that deleted them does not get them back).</summary>
     public async Task EnsureDefaultRulesAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM alert_defaults WHERE park_id = @p", new { p = reg.Park.Id.Value }) > 0) return;
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -56,7 +56,7 @@ public sealed class AlertStore(ZeroParkStore db)
     public async Task<IReadOnlyList<AlertRule>> RulesAsync(string parkCode, CancellationToken ct = default)
     {
         await EnsureDefaultRulesAsync(parkCode, ct);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<RuleRow>($"SELECT {RuleCols} FROM alert_rules WHERE park_id = @p ORDER BY code", new { p = reg.Park.Id.Value });
         return rows.Select(r => ToRule(reg, r)).ToList();
@@ -96,7 +96,7 @@ public sealed class AlertStore(ZeroParkStore db)
     public async Task<AlertRule> CreateRuleAsync(string parkCode, AlertRuleDraft d, string user, CancellationToken ct = default)
     {
         await EnsureDefaultRulesAsync(parkCode, ct);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await InsertRuleAsync(c, tx, reg, d, user, db.Clock.GetUtcNow().ToUnixTimeSeconds());
@@ -109,7 +109,7 @@ public sealed class AlertStore(ZeroParkStore db)
     public async Task<AlertRule> UpdateRuleAsync(string parkCode, string code, AlertRuleDraft d, string user, bool unmute = false, CancellationToken ct = default)
     {
         var old = await RuleAsync(parkCode, code, ct);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         if (d.Kind is { } k && AlertRuleKinds.Kind(k).Code != old.Kind) throw new ValidationException("kind", "a rule's kind cannot change; create a new rule");
         var p = d.Params is null ? old.Params : AlertRuleKinds.Normalise(old.Kind, d.Params);
         var name = string.IsNullOrWhiteSpace(d.Name) ? old.Name : d.Name.Trim();
@@ -135,7 +135,7 @@ public sealed class AlertStore(ZeroParkStore db)
     public async Task DeleteRuleAsync(string parkCode, string code, string user, CancellationToken ct = default)
     {
         var rule = await RuleAsync(parkCode, code, ct);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("DELETE FROM alert_outbox WHERE alert_id IN (SELECT id FROM alerts WHERE rule_id = @id)", new { id = rule.Id }, tx);
@@ -168,7 +168,7 @@ public sealed class AlertStore(ZeroParkStore db)
     public async Task<IReadOnlyList<Alert>> AlertsAsync(string parkCode, AlertFilter? filter = null, CancellationToken ct = default)
     {
         var f = filter ?? new AlertFilter();
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var status = f.Status is { Length: > 0 } s ? AlertCodes.Status(s) : null;
         var severity = f.Severity is { Length: > 0 } sv ? AlertCodes.Severity(sv) : null;
         long? from = f.From is { } fd ? reg.Clock.StartOfDay(fd) : null;
@@ -185,7 +185,7 @@ public sealed class AlertStore(ZeroParkStore db)
 
     public async Task<Alert> AlertAsync(string parkCode, long id, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<AlertRow>($"SELECT {AlertCols} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id WHERE a.park_id = @p AND a.id = @id",
             new { p = reg.Park.Id.Value, id });
@@ -195,7 +195,7 @@ public sealed class AlertStore(ZeroParkStore db)
     /// <summary>Open and acknowledged alerts per severity (the bell's count is open ones).</summary>
     public async Task<(int Open, int Acknowledged)> CountsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = (await c.QueryAsync<(string status, long n)>("SELECT status, COUNT(*) FROM alerts WHERE park_id = @p AND status <> 'resolved' GROUP BY status",
             new { p = reg.Park.Id.Value })).ToDictionary(x => x.status, x => (int)x.n);
@@ -223,7 +223,7 @@ public sealed class AlertStore(ZeroParkStore db)
 
     private async Task TransitionAsync(string parkCode, Alert a, string to, string user, string? comment, CancellationToken ct)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var now = db.Clock.GetUtcNow().ToUnixTimeSeconds();
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -325,7 +325,7 @@ public sealed class AlertStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<AlertChannel>> ChannelsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await ChannelRowsAsync(c, null, reg.Park.Id.Value);
         var stats = (await c.QueryAsync<(long channel_id, string status, long n, string? err, long? sent)>(
@@ -349,7 +349,7 @@ public sealed class AlertStore(ZeroParkStore db)
     /// (webhook) or the robot's signing secret (DingTalk).</summary>
     public async Task<AlertChannel> SetChannelAsync(string parkCode, AlertChannelDraft d, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var code = CheckCode(d.Code);
         var kind = (d.Kind ?? "").Trim().ToLowerInvariant();
         if (!AlertCodes.ChannelKinds.Contains(kind)) throw new ValidationException("kind", $"'{d.Kind}' is not one of {string.Join(", ", AlertCodes.ChannelKinds)}");
@@ -397,7 +397,7 @@ public sealed class AlertStore(ZeroParkStore db)
 
     public async Task DeleteChannelAsync(string parkCode, string code, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await c.ExecuteScalarAsync<long?>("SELECT id FROM alert_channels WHERE park_id = @p AND code = @code", new { p = reg.Park.Id.Value, code }, tx)
@@ -457,7 +457,7 @@ public sealed class AlertStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<OutboxItem>> OutboxAsync(string parkCode, int limit = 200, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long id, long alert_id, string code, string ev, string status, long attempts, long next_at, string? last_error, long? sent_at)>(
             "SELECT o.id, o.alert_id, ch.code, o.event, o.status, o.attempts, o.next_at, o.last_error, o.sent_at FROM alert_outbox o JOIN alert_channels ch ON ch.id = o.channel_id " +

@@ -33,3 +33,29 @@ public sealed class SettingsAlertTargets(ZeroParkStore store) : IAlertTargets
     public Task<(double EmittedT, double NeutralisedT)?> NeutralityAsync(string park, DateOnly from, DateOnly to, CancellationToken ct) =>
         Task.FromResult<(double, double)?>(null);
 }
+
+/// <summary>
+/// The targets of the neutrality module (t14, <c>zeropark targets add … --kind neutrality_rate|emission_budget --every month|year</c>):
+/// the monthly target of a kind, else the annual one (an annual emission budget pro rata by days; an annual neutrality rate as is);
+/// the emission budget falls back to the carbon setting <c>target_t</c>. Emitted and neutralised tCO2e come from
+/// <see cref="Neutrality.NeutralityService.ComputeAsync"/>, the one definition of the neutrality rate.
+/// </summary>
+public sealed class NeutralityAlertTargets(ZeroParkStore store, Neutrality.NeutralityService neutrality) : IAlertTargets
+{
+    private readonly SettingsAlertTargets _settings = new(store);
+
+    public async Task<double?> MonthlyTargetAsync(string park, string kind, int year, int month, CancellationToken ct)
+    {
+        var targets = await store.Neutrality.TargetsAsync(park, ct);
+        if (Neutrality.NeutralityStore.TargetFor(targets, kind, "month", year, month) is { } m) return m.Value;
+        if (Neutrality.NeutralityStore.TargetFor(targets, kind, "year", year, month) is { } y)
+            return kind == "emission_budget" ? y.Value * DateTime.DaysInMonth(year, month) / (DateTime.IsLeapYear(year) ? 366.0 : 365.0) : y.Value;
+        return await _settings.MonthlyTargetAsync(park, kind, year, month, ct);
+    }
+
+    public async Task<(double EmittedT, double NeutralisedT)?> NeutralityAsync(string park, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var r = await neutrality.ComputeAsync(park, from, to, ct: ct);
+        return (r.EmissionsT, r.NeutralisedT);
+    }
+}

@@ -194,7 +194,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task<ActivityImportResult> ImportActivitiesAsync(string parkCode, IReadOnlyList<Carbon.ActivityRow> rows, IReadOnlyList<RowError> parseErrors,
         string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var rejected = parseErrors.ToList();
         int accepted = 0, duplicates = 0, corrected = 0;
         await using var c = await db.OpenConnectionAsync(ct);
@@ -272,7 +272,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<StoredActivity>> ActivitiesAsync(string parkCode, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<ActivityDbRow>(
             "SELECT * FROM carbon_activities WHERE park_id = @p AND date >= @f AND date <= @t ORDER BY date, id", new { p = reg.Park.Id.Value, f = D(from), t = D(to) });
@@ -282,6 +282,9 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     // ---------------------------------------------------------------- instruments
 
+    /// <summary>Records a contractual instrument for market-based scope 2. The instruments ledger (<c>store.Neutrality</c>) is the one
+    /// home of instruments: this records it there as purchased and retired for its coverage period (use scope2_offset for GECs and
+    /// green power, scope2 for a supplier rate), with the ledger's guards and audit.</summary>
     public async Task<Instrument> AddInstrumentAsync(string parkCode, Instrument i, string user, CancellationToken ct = default)
     {
         TextLimits.Check("reference", i.Reference, TextLimits.Name);
@@ -291,47 +294,23 @@ public sealed class CarbonStore(ZeroParkStore db)
         if (i.CoverTo < i.CoverFrom) throw new ValidationException("cover_to", "coverage ends before it starts");
         if (i.Kind != InstrumentKind.SupplierRate && i.FactorKgPerKwh != 0) throw new ValidationException("factor", "certificates and green power carry 0 kgCO2/kWh");
         if (string.IsNullOrWhiteSpace(i.Reference)) throw new ValidationException("reference", "reference (certificate serial or contract number) is required: it is what stops an instrument being counted twice");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var exists = await c.ExecuteScalarAsync<long?>("SELECT id FROM carbon_instruments WHERE park_id = @p AND kind = @k AND reference = @r",
-            new { p = reg.Park.Id.Value, k = Instrument.Code(i.Kind), r = i.Reference.Trim() }, tx);
-        if (exists is not null) throw new ConflictException($"instrument {Instrument.Code(i.Kind)} '{i.Reference}' is already recorded (#{exists}); an instrument is counted once");
-        var id = await c.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO carbon_instruments (park_id, kind, quantity_kwh, factor_kg_per_kwh, cover_from, cover_to, region, reference, note, created_at, created_by)
-            VALUES (@p, @k, @q, @f, @cf, @ct, @region, @r, @note, @at, @u) RETURNING id
-            """,
-            new
-            {
-                p = reg.Park.Id.Value, k = Instrument.Code(i.Kind), q = i.QuantityKwh, f = i.FactorKgPerKwh, cf = D(i.CoverFrom), ct = D(i.CoverTo), region = i.Region.Trim(),
-                r = i.Reference.Trim(), note = i.Note, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user,
-            }, tx);
-        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "instrument", $"{Instrument.Code(i.Kind)} {i.Reference}", null, null,
-            $"{i.QuantityKwh.ToString(CultureInfo.InvariantCulture)} kWh {D(i.CoverFrom)}…{D(i.CoverTo)}");
-        await tx.CommitAsync(ct);
-        return i with { Id = id, Reference = i.Reference.Trim(), Region = i.Region.Trim() };
+        var kind = i.Kind switch { InstrumentKind.Gec => ZeroPark.Neutrality.OffsetKind.Gec, InstrumentKind.GreenPower => ZeroPark.Neutrality.OffsetKind.GreenPower, _ => ZeroPark.Neutrality.OffsetKind.SupplierRate };
+        var added = await db.Neutrality.AddInstrumentAsync(parkCode, new ZeroPark.Application.Neutrality.LedgerDraft
+        {
+            Kind = kind, Quantity = i.QuantityKwh / 1000, FactorKgPerKwh = i.FactorKgPerKwh, Region = i.Region.Trim(), Reference = i.Reference.Trim(), Note = i.Note,
+            Claim = new ZeroPark.Application.Neutrality.ClaimDraft(null, i.CoverFrom, i.CoverTo),
+        }, user, ct);
+        return i with { Id = added.Id, Reference = i.Reference.Trim(), Region = i.Region.Trim() };
     }
 
-    public async Task<IReadOnlyList<Instrument>> InstrumentsAsync(string parkCode, CancellationToken ct = default)
-    {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
-        await using var c = await db.OpenConnectionAsync(ct);
-        var rows = await c.QueryAsync<(long id, string kind, double q, double f, string cf, string ct, string region, string reference, string note)>(
-            "SELECT id, kind, quantity_kwh, factor_kg_per_kwh, cover_from, cover_to, region, reference, note FROM carbon_instruments WHERE park_id = @p ORDER BY id",
-            new { p = reg.Park.Id.Value });
-        return rows.Select(r => new Instrument
-        {
-            Id = r.id, Kind = Instrument.ParseKind(r.kind), QuantityKwh = r.q, FactorKgPerKwh = r.f, CoverFrom = P(r.cf), CoverTo = P(r.ct), Region = r.region,
-            Reference = r.reference, Note = r.note,
-        }).ToList();
-    }
+    /// <summary>The contractual instruments market-based scope 2 applies: the retired scope-2 claims of the ledger.</summary>
+    public Task<IReadOnlyList<Instrument>> InstrumentsAsync(string parkCode, CancellationToken ct = default) => db.Neutrality.MarketInstrumentsAsync(parkCode, ct);
 
     // ---------------------------------------------------------------- settings
 
     public async Task<IReadOnlyDictionary<string, string>> CarbonSettingsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(string key, string value)>("SELECT key, value FROM carbon_settings WHERE park_id = @p", new { p = reg.Park.Id.Value });
         return rows.ToDictionary(r => r.key, r => r.value, StringComparer.Ordinal);
@@ -340,7 +319,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task SetCarbonSettingAsync(string parkCode, string key, string? value, string user, CancellationToken ct = default)
     {
         TextLimits.Check(key, value, TextLimits.Name);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var old = await c.ExecuteScalarAsync<string?>("SELECT value FROM carbon_settings WHERE park_id = @p AND key = @k", new { p = reg.Park.Id.Value, k = key }, tx);
@@ -381,7 +360,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<StoredInventory>> InventoriesAsync(string parkCode, long? id = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<InventoryDbRow>(
             "SELECT * FROM carbon_inventories WHERE park_id = @p AND (@id IS NULL OR id = @id) ORDER BY id", new { p = reg.Park.Id.Value, id });
@@ -395,7 +374,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task<(StoredInventory Inventory, bool Created)> SaveInventoryAsync(string parkCode, StoredInventory draft, string user, CancellationToken ct = default)
     {
         TextLimits.Check("reason", draft.Reason, TextLimits.Text);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
@@ -433,7 +412,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     /// <summary>Finalizes a saved version: from then on it is what was reported; later changes make new versions.</summary>
     public async Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var inv = (await InventoriesAsync(parkCode, id, ct)).SingleOrDefault() ?? throw new NotFoundException($"inventory #{id} not found in park '{parkCode}'");
         if (inv.Status == "final") throw new ConflictException($"inventory #{id} is already final (since {inv.FinalizedAt:yyyy-MM-dd HH:mm} by {inv.FinalizedBy})");
         await using var c = await db.OpenConnectionAsync(ct);

@@ -19,9 +19,9 @@ public enum StoreKind
 }
 
 /// <summary>
-/// The ZeroPark store, the one database object of the application layer: connections, dialect, clock, migrations, and
-/// (still as partials in Registry/ and Readings/) the registry, readings with incremental rollups and the audit log. The
-/// other modules' stores (<see cref="Users"/>, <see cref="Dashboards"/>, <see cref="Carbon"/>, …) work over it. One instance per process and
+/// The ZeroPark store, the one database object of the application layer: connections, dialect (with its bulk write paths),
+/// clock, migrations, the park write lock and the audit log's write side. Every module's store (<see cref="Registry"/>,
+/// <see cref="Readings"/>, <see cref="Queries"/>, <see cref="Users"/>, <see cref="Carbon"/>, …) works over it. One instance per process and
 /// database; thread-safe. SQLite (a file path) is the embedded default; a PostgreSQL connection string
 /// (<c>Host=…;Database=…</c> or <c>postgres://…</c>) selects PostgreSQL. Both run the same SQL except for the
 /// bulk paths (binary COPY on PostgreSQL, multi-row prepared inserts in one transaction on SQLite) and locking.
@@ -31,6 +31,8 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
     protected ZeroParkStore(TimeProvider clock)
     {
         Clock = clock;
+        Registry = new RegistryStore(this);
+        Readings = new ReadingStore(this);
         Users = new UserStore(this);
         Dashboards = new DashboardStore(this);
         Carbon = new CarbonStore(this);
@@ -40,8 +42,16 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
         Alerts = new Alerts.AlertStore(this);
     }
+
+    /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
+    public RegistryStore Registry { get; }
+
+    /// <summary>The write side of readings: ingest with incremental rollups, manual entry and gap filling, resets, voiding and
+    /// recomputation (module <c>Readings</c>).</summary>
+    public ReadingStore Readings { get; }
 
     /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
     public UserStore Users { get; }
@@ -70,6 +80,8 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
 
+    /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
+    public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
     /// <summary>Alert rules, alerts, channels, the notification outbox and the working-day calendar (module <c>Alerts</c>).</summary>
     public Alerts.AlertStore Alerts { get; }
 
@@ -174,6 +186,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     public virtual ValueTask DisposeAsync()
     {
+        Readings.Dispose();
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }

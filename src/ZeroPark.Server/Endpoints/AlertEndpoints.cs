@@ -40,27 +40,27 @@ public sealed record RuleTestView(string Rule, IReadOnlyList<HistoryFindingView>
 /// <c>/api/alerts/rule-kinds</c> and the working-day calendar <c>/api/calendar</c>; the same services as <c>zeropark alerts</c>.</summary>
 internal static class AlertEndpoints
 {
-    public static void MapAlertEndpoints(this IEndpointRouteBuilder api, ApiJson json)
+    public static void MapAlertEndpoints(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/parks/{park}/alerts").WithTags("Alerts");
         g.MapGet("", ListAsync).WithSummary("Alerts of the park, newest first; filters status, rule, severity, kind, from, to (local dates)");
         g.MapGet("/count", CountAsync).WithSummary("Open and acknowledged alerts (the bell)");
-        g.MapPost("/evaluate", (string park, HttpRequest r, AlertEngine e, TimeProvider clock, CancellationToken ct) => EvaluateAsync(park, r, json, e, clock, ct))
+        g.MapPost("/evaluate", (string park, HttpRequest r, AlertEngine e, TimeProvider clock, ApiJson json, CancellationToken ct) => EvaluateAsync(park, r, json, e, clock, ct))
             .Accepts<EvaluateRequest>("application/json").WithSummary("Evaluate the park's rules as of {at} (default now); answers the alerts this evaluation raised");
-        g.MapPost("/{id:long}/ack", (string park, long id, HttpRequest r, AlertStore s, CancellationToken ct) => AckAsync(park, id, r, json, s, ct))
+        g.MapPost("/{id:long}/ack", (string park, long id, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => AckAsync(park, id, r, json, s, ct))
             .Accepts<AlertActionRequest>("application/json").WithSummary("Acknowledge an open alert {comment}");
-        g.MapPost("/{id:long}/resolve", (string park, long id, HttpRequest r, AlertStore s, CancellationToken ct) => ResolveAsync(park, id, r, json, s, ct))
+        g.MapPost("/{id:long}/resolve", (string park, long id, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => ResolveAsync(park, id, r, json, s, ct))
             .Accepts<AlertActionRequest>("application/json").WithSummary("Resolve an alert by hand {comment (required)}");
         g.MapGet("/rules", (string park, AlertStore s, CancellationToken ct) => s.RulesAsync(park, ct)).WithSummary("The park's rules (defaults installed for a new park)");
-        g.MapPost("/rules", (string park, HttpRequest r, AlertStore s, CancellationToken ct) => CreateRuleAsync(park, r, json, s, ct))
+        g.MapPost("/rules", (string park, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => CreateRuleAsync(park, r, json, s, ct))
             .Accepts<AlertRuleDraft>("application/json").WithSummary("Create a rule {code, kind, name, params, severity, renotify_minutes}");
-        g.MapPut("/rules/{code}", (string park, string code, HttpRequest r, AlertStore s, CancellationToken ct) => UpdateRuleAsync(park, code, r, json, s, ct))
+        g.MapPut("/rules/{code}", (string park, string code, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => UpdateRuleAsync(park, code, r, json, s, ct))
             .Accepts<RuleUpdateRequest>("application/json").WithSummary("Edit, mute (muted_until), unmute, enable or disable a rule");
         g.MapDelete("/rules/{code}", DeleteRuleAsync).WithSummary("Delete a rule and its alerts");
-        g.MapPost("/rules/{code}/test", (string park, string code, HttpRequest r, AlertStore s, AlertEngine e, CancellationToken ct) => TestRuleAsync(park, code, r, json, s, e, ct))
+        g.MapPost("/rules/{code}/test", (string park, string code, HttpRequest r, AlertStore s, AlertEngine e, ApiJson json, CancellationToken ct) => TestRuleAsync(park, code, r, json, s, e, ct))
             .Accepts<RuleTestRequest>("application/json").WithSummary("What the rule would have raised between {from} and {to} (nothing recorded)");
         g.MapGet("/channels", (string park, AlertStore s, CancellationToken ct) => s.ChannelsAsync(park, ct)).WithSummary("Channels with pending and failed deliveries and the last error");
-        g.MapPut("/channels/{code}", (string park, string code, HttpRequest r, AlertStore s, CancellationToken ct) => SetChannelAsync(park, code, r, json, s, ct))
+        g.MapPut("/channels/{code}", (string park, string code, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => SetChannelAsync(park, code, r, json, s, ct))
             .Accepts<AlertChannelDraft>("application/json").WithSummary("Create or replace a channel {kind: email|webhook|dingtalk|wecom, target, config, secret, min_severity, quiet_from, quiet_to}");
         g.MapDelete("/channels/{code}", DeleteChannelAsync).WithSummary("Delete a channel and its deliveries");
         g.MapGet("/outbox", (string park, AlertStore s, CancellationToken ct) => s.OutboxAsync(park, 200, ct)).WithSummary("Notification deliveries: pending, sent, failed with the last error");
@@ -69,7 +69,7 @@ internal static class AlertEndpoints
         var cal = api.MapGroup("/calendar").WithTags("Alerts");
         cal.MapGet("", CalendarAsync).WithSummary("China's working-day calendar: holidays and adjusted working days (shipped + your entries), optionally of one year");
         cal.MapGet("/first-working-day", FirstWorkingDayAsync).WithSummary("The first working day of month=YYYY-MM");
-        cal.MapPut("/{date}", (string date, HttpRequest r, AlertStore s, CancellationToken ct) => SetCalendarDayAsync(date, r, json, s, ct))
+        cal.MapPut("/{date}", (string date, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => SetCalendarDayAsync(date, r, json, s, ct))
             .Accepts<CalendarDayRequest>("application/json").WithSummary("Set a date: {kind: holiday|workday|normal, name, source}");
     }
 

@@ -147,7 +147,7 @@ public abstract class AlertSuite : IAsyncLifetime
         Assert.Equal(("meter-offline", "2025-07-01T00:00+08:00", "critical"), (b1.Rule, b1.Period, b1.Severity));
         Assert.Empty(await EvalAsync(T(2025, 7, 5, 1), only));
         // b1_in reports again (the day 07-01): its alert resolves at the next evaluation; the others stay open, nothing is raised twice.
-        var s = await Store.IngestAsync(Park, [new RawPoint("b1_in", T(2025, 7, 2), 1300, 1)], new IngestSource("test", "tester"));
+        var s = await Store.Readings.IngestAsync(Park, [new RawPoint("b1_in", T(2025, 7, 2), 1300, 1)], new IngestSource("test", "tester"));
         Assert.Equal(1, s.Accepted);
         Assert.Empty(await EvalAsync(T(2025, 7, 5, 2), only));
         var all = await Store.Alerts.AlertsAsync(Park, new AlertFilter(Rule: "meter-offline"));

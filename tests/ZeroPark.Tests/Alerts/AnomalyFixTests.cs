@@ -23,8 +23,8 @@ public abstract class AnomalyFixSuite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Store = await ZeroParkStore.OpenAsync(NewDatabase());
-        await Store.CreateParkAsync(new ParkDraft(Park, "anomaly park"));
-        await Store.CreateMetersAsync(Park,
+        await Store.Registry.CreateParkAsync(new ParkDraft(Park, "anomaly park"));
+        await Store.Registry.CreateMetersAsync(Park,
         [
             new MeterDraft("grid", "grid", "electricity", "interval", "kWh") { IntervalMinutes = 15, SystemCode = "power.distribution", Role = "facility_input" },
             new MeterDraft("pv", "pv", "electricity", "interval", "kWh") { IntervalMinutes = 1440, SystemCode = "energy.pv", Role = "renewable_onsite" },
@@ -36,7 +36,7 @@ public abstract class AnomalyFixSuite : IAsyncLifetime
             points.Add(new RawPoint("grid", t, 10, ++line));
         for (var d = new DateOnly(2025, 1, 1); d <= new DateOnly(2025, 3, 31); d = d.AddDays(1))
             points.Add(new RawPoint("pv", new DateTimeOffset(d.AddDays(1).ToDateTime(TimeOnly.MinValue), cst), d.Month == 3 ? 150 : 100, ++line));
-        var s = await Store.IngestAsync(Park, points, new IngestSource("test", "tester"));
+        var s = await Store.Readings.IngestAsync(Park, points, new IngestSource("test", "tester"));
         Assert.Empty(s.Rejected);
     }
 
