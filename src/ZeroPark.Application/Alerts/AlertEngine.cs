@@ -375,20 +375,27 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
 
     // ------------------------------------------------------------------ instruments and plans
 
+    /// <summary>Instruments of the neutrality ledger (t14) with an expiry date within the next <c>days</c> and a quantity not yet retired
+    /// (purchased or only allocated): use or retire them before they lapse.</summary>
     private async Task<RuleOutcome> ExpiryAsync(ParkRegistry reg, IReadOnlyDictionary<string, string> p, DateTimeOffset at, CancellationToken ct)
     {
         var days = (int)Number(p, "days", 30);
         var today = LocalDate(reg, at);
         var findings = new List<Finding>();
-        foreach (var i in await store.Carbon.InstrumentsAsync(reg.Park.Code, ct))
+        var checkedKeys = new List<(string, string)>();
+        foreach (var i in await store.Neutrality.InstrumentsAsync(reg.Park.Code, null, ct))
         {
-            if (i.CoverTo < today || i.CoverTo.DayNumber - today.DayNumber > days) continue;
-            var left = i.CoverTo.DayNumber - today.DayNumber;
-            var name = i.Reference.Length > 0 ? i.Reference : "#" + i.Id.ToString(Inv);
-            findings.Add(new Finding($"instrument:{name}", i.CoverTo.ToString("yyyy-MM-dd", Inv),
-                $"coverage of {name} ({AlertCodes.F(i.QuantityKwh / 1000)} MWh) ends {i.CoverTo:yyyy-MM-dd}, in {left} day(s)", left, days, Instrument.Code(i.Kind)));
+            if (i.Expires is not { } expires || expires < today || expires.DayNumber - today.DayNumber > days) continue;
+            var subject = $"instrument:{i.Id.ToString(Inv)}";
+            var period = expires.ToString("yyyy-MM-dd", Inv);
+            checkedKeys.Add((subject, period));
+            var open = i.Quantity - i.RetiredQuantity;
+            if (open <= 1e-9) continue;
+            var left = expires.DayNumber - today.DayNumber;
+            findings.Add(new Finding(subject, period,
+                $"{i.Label}: {AlertCodes.F(open)} {i.Unit} of {AlertCodes.F(i.Quantity)} not retired, expires {expires:yyyy-MM-dd}, in {left} day(s)", open, i.Quantity, i.State));
         }
-        return new RuleOutcome(findings, []);
+        return new RuleOutcome(findings, checkedKeys);
     }
 
     private async Task<RuleOutcome> ProjectionAsync(ParkRegistry reg, IReadOnlyDictionary<string, string> p, DateTimeOffset at, CancellationToken ct)

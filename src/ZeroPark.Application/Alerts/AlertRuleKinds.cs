@@ -49,7 +49,7 @@ public static class AlertRuleKinds
         new("completeness", "a meter's data of the last full local day is less complete than a share", [new("share", "0.9", "0–1")]),
         new("reset_suspect", "a cumulative register dropped without a recorded replacement (the store's suspected resets)", []),
         new("import_refused", "an import or gateway batch had refused readings", []),
-        new("instrument_expiry", "a contractual instrument's coverage ends within a number of days", [new("days", "30", "1–366")]),
+        new("instrument_expiry", "an instrument of the neutrality ledger (GEC, green power, CCER …) expires within a number of days with a quantity not yet retired", [new("days", "30", "1–366")]),
         new("plan_projection", "the projected year-end consumption exceeds the annual energy plan", [new("carrier", "electricity", "electricity | water | natural_gas"), new("margin", "0", "share above the plan tolerated")]),
         new("monthly_target", "on the first working day of each month (China's calendar with 调休): last month's neutrality rate, emission budget and energy plan against their targets",
         [
@@ -169,7 +169,7 @@ public static class AlertRuleKinds
         new("data-completeness", "completeness", "Yesterday's data below 90 % complete", new Dictionary<string, string> { ["share"] = "0.9" }, "info"),
         new("register-reset", "reset_suspect", "Suspected register reset awaiting confirmation", null, "warning"),
         new("import-refused", "import_refused", "Readings refused in an import", null, "info"),
-        new("instrument-expiry", "instrument_expiry", "Instrument coverage ends within 30 days", new Dictionary<string, string> { ["days"] = "30" }, "info"),
+        new("instrument-expiry", "instrument_expiry", "Instrument not retired expires within 30 days", new Dictionary<string, string> { ["days"] = "30" }, "info"),
         new("plan-projection", "plan_projection", "Projected year-end above the annual energy plan", null, "warning"),
         new("monthly-targets", "monthly_target", "Monthly targets (first working day): neutrality rate, emission budget, energy plan", null, "warning"),
     ];

@@ -183,6 +183,29 @@ public abstract class AlertSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Targets_neutrality_and_expiring_instruments_come_from_the_neutrality_module()
+    {
+        // The application's own wiring: t14's targets (zeropark targets add … --kind neutrality_rate --every month --value 0.75) and
+        // NeutralityService (the one neutrality-rate definition).
+        var carbon = new CarbonService(Store);
+        var engine = new AlertEngine(Store, new EnergyService(Store), new EnergyPlanService(Store), carbon,
+            new NeutralityAlertTargets(Store, new ZeroPark.Application.Neutrality.NeutralityService(Store, carbon)));
+        await Store.Neutrality.SetTargetAsync(Park, "neutrality_rate", "month", 0.75, "2025-01", null, "", "tester");
+        // A CCER batch of 50 t expiring 2025-06-20, nothing retired.
+        var ccer = await Store.Neutrality.AddInstrumentAsync(Park, new ZeroPark.Application.Neutrality.LedgerDraft
+            { Kind = ZeroPark.Neutrality.OffsetKind.Ccer, Quantity = 50, Expires = new DateOnly(2025, 6, 20), Reference = "CCER-2025-001" }, "tester");
+        _clock.Now = T(2025, 6, 3, 9);
+        var raised = await engine.EvaluateAsync(Park, _clock.Now, ["monthly_target", "instrument_expiry"]);
+        // May 2025: emissions from 117,056 kWh of grid electricity, nothing neutralised (the CCER is not retired) → rate 0 < 0.75.
+        var rate = raised.Single(a => a.Subject == "target:neutrality_rate");
+        Assert.Equal(("2025-05", 0.0, 0.75), (rate.Period, rate.Value!.Value, rate.Normal!.Value));
+        // 2025-06-03 → 06-20 is 17 days ≤ 30.
+        var exp = raised.Single(a => a.Rule == "instrument-expiry");
+        Assert.Equal(($"instrument:{ccer.Id}", "2025-06-20", 50.0), (exp.Subject, exp.Period, exp.Value!.Value));
+        Assert.Contains("in 17 day(s)", exp.Message);
+    }
+
+    [Fact]
     public async Task Alerts_are_acknowledged_and_resolved_with_who_and_when()
     {
         var a = (await EvalAsync(T(2025, 6, 1, 10), "deviation")).Single(x => x.Subject == "meter:b2_in");
