@@ -226,6 +226,30 @@ public abstract class AlertSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_worker_evaluates_on_its_clock_and_data_rules_after_an_ingest()
+    {
+        var worker = new AlertWorker(Store, Engine, new AlertSender(Store, _clock), _clock) { FullEvery = TimeSpan.FromMinutes(15) };
+        // 2025-07-05 00:00:01: the first step evaluates everything (17 meters offline, June's deviations, …).
+        _clock.Now = T(2025, 7, 5, 0, 0, 1);
+        var first = await worker.StepAsync();
+        Assert.Equal((1, 0), (first.FullEvaluations, first.DataEvaluations));
+        Assert.Empty(first.Errors);
+        Assert.Equal(17, (await Store.Alerts.AlertsAsync(Park, new AlertFilter(Rule: "meter-offline"))).Count);
+        // Five minutes later, nothing ingested: nothing evaluated.
+        _clock.Now = T(2025, 7, 5, 0, 5);
+        Assert.Equal((0, 0, 0), ((await worker.StepAsync()) is var s1 ? (s1.FullEvaluations, s1.DataEvaluations, s1.Raised) : default));
+        // b1_in reports: the next step runs the data rules only (the ingest itself just wrote its log row), which resolves b1_in's alert.
+        await Store.Readings.IngestAsync(Park, [new RawPoint("b1_in", T(2025, 7, 2), 1300, 1)], new IngestSource("test", "tester"));
+        _clock.Now = T(2025, 7, 5, 0, 6);
+        var s2 = await worker.StepAsync();
+        Assert.Equal((0, 1), (s2.FullEvaluations, s2.DataEvaluations));
+        Assert.Equal("resolved", (await Store.Alerts.AlertsAsync(Park, new AlertFilter(Rule: "meter-offline"))).Single(a => a.Subject == "meter:b1_in").Status);
+        // 15 minutes after the first full evaluation, the next one.
+        _clock.Now = T(2025, 7, 5, 0, 15, 1);
+        Assert.Equal(1, (await worker.StepAsync()).FullEvaluations);
+    }
+
+    [Fact]
     public async Task A_rule_is_tested_against_history_without_recording()
     {
         var rule = await Store.Alerts.RuleAsync(Park, "meter-deviation");
