@@ -128,11 +128,12 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
         // The period under check is the last complete one before the instant; history = the 2n periods before it (the normal value takes
         // the last n of them that have complete data).
         var span = 2 * n + 1;
+        var lastYear = p.GetValueOrDefault("baseline") == "last_year";
         DateOnly from, to;
         if (monthly)
         {
             var current = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
-            from = current.AddMonths(-(span - 1));
+            from = lastYear ? current.AddYears(-n) : current.AddMonths(-(span - 1));
             to = current.AddMonths(1).AddDays(-1);
         }
         else
@@ -147,6 +148,8 @@ public sealed class AlertEngine(ZeroParkStore store, EnergyService energy, Energ
 
         void Check(string subject, string unit, IReadOnlyList<PeriodValue> periods, bool producer)
         {
+            // Seasonal baseline: only the same month of the years before (labels yyyy-MM end with the same month).
+            if (lastYear && periods.Count > 0) periods = periods.Where(x => x.Period[^2..] == periods[^1].Period[^2..]).ToList();
             if (periods.Count == 0) return;
             var current = periods[^1];
             if (current.Value is null || current.Completeness < minComplete || current.BeforeStart) return;   // not comparable: never as zero

@@ -20,6 +20,7 @@ public static class AlertRuleKinds
             new("scope", "meters", "meters (every physical energy or water meter) | meter:<code> | node:<space or park code>[:<role or system>] | sources (every emission source) | source:<source>"),
             new("period", "month", "month | day"),
             new("n", "3", "number of earlier periods in the normal value, 1–24"),
+            new("baseline", "previous", "previous (the n periods before) | last_year (the same month of the n years before; seasonal loads such as chillers; month only)"),
             new("threshold", "0.1", "share, e.g. 0.1 = ±10 % (WC-34: the boundary counts)"),
             new("min_completeness", "0.95", "share of expected readings a period needs to be compared or used, 0–1"),
             new("direction", "both", "both | high | low (producers such as PV and export meters are checked low only: more generation is not high consumption)"),
@@ -97,6 +98,8 @@ public static class AlertRuleKinds
                 Num("threshold", 0.0001, 100);
                 Num("min_completeness", 0, 1);
                 OneOf("direction", "both", "high", "low");
+                OneOf("baseline", "previous", "last_year");
+                if (p["baseline"] == "last_year" && p["period"] != "month") throw new ValidationException("params.baseline", "last_year compares months only (period=month)");
                 var scope = p["scope"];
                 if (scope is not ("meters" or "sources") && !scope.StartsWith("meter:", StringComparison.Ordinal) && !scope.StartsWith("node:", StringComparison.Ordinal)
                     && !scope.StartsWith("source:", StringComparison.Ordinal))

@@ -111,6 +111,22 @@ public abstract class AlertSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_seasonal_rule_compares_the_same_month_of_the_year_before()
+    {
+        // May 2025 vs May 2024 (n = 1): b1_in 1,300 vs 1,400 = −7.14 %, b3_in 676 vs 700 = −3.43 %, b1_tx 1,270 vs 1,370 = −7.3 %: no alert;
+        // b2_in 1,800 vs 1,400 = +28.57 % → alert; gas has no May 2024 (before metering) → not compared.
+        await Store.Alerts.CreateRuleAsync(Park, new AlertRuleDraft("yoy", "deviation", "same month last year",
+            new Dictionary<string, string> { ["scope"] = "meters", ["baseline"] = "last_year", ["n"] = "1" }), "tester");
+        var raised = (await EvalAsync(T(2025, 6, 1, 10), "deviation")).Where(a => a.Rule == "yoy").ToList();
+        var b2 = Assert.Single(raised);
+        Assert.Equal(("meter:b2_in", "2025-05"), (b2.Subject, b2.Period));
+        Assert.Contains("2024-05=1400", b2.Details);
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Alerts.CreateRuleAsync(Park, new AlertRuleDraft("yoy-day", "deviation",
+            Params: new Dictionary<string, string> { ["period"] = "day", ["baseline"] = "last_year" }), "tester"));
+        Assert.Equal("params.baseline", ex.Field);
+    }
+
+    [Fact]
     public async Task Kpi_threshold_waits_for_the_duration_and_clears_with_hysteresis()
     {
         // b2 PUE = b2_in / (b2_it1 + b2_it2) = 1,400 / 1,000 = 1.4 (not above 1.4) until April, 1,800 / 1,000 = 1.8 in May.
