@@ -44,6 +44,9 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
+        // Energy optimisation (forecasts, PUE drivers, suggestions, efficiency report).
+        services.AddSingleton<Optimisation.ForecastService>();
+        services.AddSingleton<Optimisation.OutlookService>();
         return services;
     }
 }

@@ -55,6 +55,7 @@ public static class CliApp
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
         foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
+        foreach (var c in Optimisation.OptimisationCommands.Create()) root.Subcommands.Add(c);
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -40,6 +40,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Optimisation = new global::ZeroPark.Application.Optimisation.OptimisationStore(this);
     }
 
     /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
@@ -68,6 +69,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
+
+    /// <summary>Stored forecasts and saving suggestions (module <c>Optimisation</c>).</summary>
+    public global::ZeroPark.Application.Optimisation.OptimisationStore Optimisation { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }
