@@ -47,6 +47,9 @@ public static class ZeroParkApplication
         // Energy optimisation (forecasts, PUE drivers, suggestions, efficiency report).
         services.AddSingleton<Optimisation.ForecastService>();
         services.AddSingleton<Optimisation.OutlookService>();
+        services.AddSingleton<Optimisation.DriverService>();
+        services.AddSingleton<Optimisation.SuggestionService>();
+        services.AddSingleton<Optimisation.EfficiencyReportService>();
         return services;
     }
 }

@@ -23,7 +23,7 @@ internal static partial class OptimisationCommands
     private static readonly Option<string?> From = new("--from") { Description = "first local date, YYYY-MM-DD" };
     private static readonly Option<string?> To = new("--to") { Description = "last local date (inclusive), YYYY-MM-DD" };
 
-    public static IEnumerable<Command> Create() => [Forecast()];
+    public static IEnumerable<Command> Create() => [Forecast(), Pue(), Suggestions(), Efficiency()];
 
     private static Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, IServiceProvider, Task<int>> body) => CliApp.WithStore(pr, body, Db);
 
