@@ -27,6 +27,7 @@ public static partial class ZeroParkEndpoints
         signedIn.MapEnergyPlanEndpoints(json);
         signedIn.MapCarbonEndpoints();
         signedIn.MapDashboardEndpoints(json);
+        signedIn.MapOptimisationEndpoints(json);
         app.MapIngestEndpoints(json);
         return app;
     }

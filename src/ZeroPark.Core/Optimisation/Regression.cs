@@ -3,8 +3,8 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace ZeroPark.Optimisation;
 
-/// <summary>One fitted coefficient: estimate, standard error, t statistic and the two-sided 95 % confidence interval.</summary>
-public sealed record Coefficient(string Name, double Estimate, double StandardError, double T, double Low95, double High95);
+/// <summary>One fitted coefficient: estimate, standard error, t statistic (null for an exact fit) and the two-sided 95 % confidence interval.</summary>
+public sealed record Coefficient(string Name, double Estimate, double StandardError, double? T, double Low95, double High95);
 
 /// <summary>An ordinary least squares fit with its uncertainty: coefficients (the intercept first, named "intercept"), the
 /// residual standard error s = √(RSS / (n − p)), R², and (XᵀX)⁻¹ for the uncertainty of predictions.</summary>
@@ -93,7 +93,7 @@ public static class LinearRegression
         for (var j = 0; j < p; j++)
         {
             var se = s * Math.Sqrt(Math.Max(0, inv[j, j]));
-            coefs.Add(new Coefficient(j == 0 ? "intercept" : names[j - 1], beta[j], se, se > 0 ? beta[j] / se : double.PositiveInfinity,
+            coefs.Add(new Coefficient(j == 0 ? "intercept" : names[j - 1], beta[j], se, se > 0 ? beta[j] / se : null,
                 beta[j] - t975 * se, beta[j] + t975 * se));
         }
         return new RegressionFit(coefs, s, n, p, tss > 0 ? 1 - rss / tss : 1, inv.ToArray());
