@@ -3,6 +3,8 @@ using ZeroPark.Application.Carbon;
 using ZeroPark.Application.Dashboards;
 using ZeroPark.Application.Users;
 using ZeroPark.Application.EnergyManagement;
+using ZeroPark.Application.Readings;
+using ZeroPark.Application.Registry;
 
 namespace ZeroPark.Application;
 
@@ -12,7 +14,7 @@ public static class ZeroParkApplication
 {
     /// <summary>Registers the application layer over the database named by <paramref name="db"/> (a SQLite file path or a
     /// PostgreSQL connection string). The store is opened and migrated once, at first use; <paramref name="configure"/> runs
-    /// on it then (e.g. to set <see cref="ZeroParkStore.FutureTolerance"/>). The clock is the system clock; register another
+    /// on it then (e.g. to set <see cref="Readings.ReadingStore.FutureTolerance"/>). The clock is the system clock; register another
     /// <see cref="TimeProvider"/> after this call to replace it (tests do).</summary>
     public static IServiceCollection AddZeroParkApplication(this IServiceCollection services, string db, Action<ZeroParkStore>? configure = null)
     {
@@ -25,6 +27,8 @@ public static class ZeroParkApplication
             return store;
         });
         // The module stores over the one database object.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Registry);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Readings);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Users);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Dashboards);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Tariffs);

@@ -85,7 +85,7 @@ public static class CliApp
         {
             await using var services = BuildServices(pr.GetValue(db ?? Db)!, store =>
             {
-                if (pr.GetValue(FutureToleranceOpt) is { } hours) store.FutureTolerance = FutureTolerance(hours);
+                if (pr.GetValue(FutureToleranceOpt) is { } hours) store.Readings.FutureTolerance = FutureTolerance(hours);
             });
             return await body(services.GetRequiredService<ZeroParkStore>(), services);
         }
@@ -124,7 +124,7 @@ public static class CliApp
         var cmd = new Command("init", "create the store (if needed) and a park; prints a gateway API key") { Db, ParkOpt, name, tz, climate, region, province, itKw, racks, racksUsed };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var park = await store.CreateParkAsync(new ParkDraft(pr.GetValue(ParkOpt)!, pr.GetValue(name)!, pr.GetValue(tz)!)
+            var park = await store.Registry.CreateParkAsync(new ParkDraft(pr.GetValue(ParkOpt)!, pr.GetValue(name)!, pr.GetValue(tz)!)
             {
                 ClimateZone = pr.GetValue(climate)!, GridRegion = pr.GetValue(region), Province = pr.GetValue(province),
                 DesignItKw = pr.GetValue(itKw), RacksTotal = pr.GetValue(racks), RacksInUse = pr.GetValue(racksUsed),
@@ -142,7 +142,7 @@ public static class CliApp
         var list = new Command("list", "list parks") { Db, FormatOpt };
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var parks = await store.ListParksAsync(ct);
+            var parks = await store.Registry.ListParksAsync(ct);
             Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "time_zone", "climate_zone", "province", "design_it_kw", "racks_total", "racks_in_use"],
                 parks.Select(p => new object?[] { p.Code, p.Name, p.TimeZoneId, Park.ClimateZoneCode(p.ClimateZone), p.Province, p.DesignItCapacity?.Kilowatts, p.RacksTotal, p.RacksInUse }));
             return 0;
@@ -158,14 +158,14 @@ public static class CliApp
         var add = new Command("add", "add a building, floor, room or rack (the level follows from the parent)") { Db, ParkOpt, code, name, parent, UserOpt };
         add.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var s = await store.CreateSpaceAsync(pr.GetValue(ParkOpt)!, new SpaceDraft(pr.GetValue(code)!, pr.GetValue(name)!, pr.GetValue(parent)), pr.GetValue(UserOpt)!, ct);
+            var s = await store.Registry.CreateSpaceAsync(pr.GetValue(ParkOpt)!, new SpaceDraft(pr.GetValue(code)!, pr.GetValue(name)!, pr.GetValue(parent)), pr.GetValue(UserOpt)!, ct);
             Console.WriteLine($"created {Space.LevelCode(s.Level)} '{s.Code}'");
             return 0;
         }));
         var list = new Command("list", "list spaces") { Db, ParkOpt, FormatOpt };
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var reg = await store.GetRegistryAsync(pr.GetValue(ParkOpt)!, ct);
+            var reg = await store.Registry.GetRegistryAsync(pr.GetValue(ParkOpt)!, ct);
             Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "level", "parent"],
                 reg.SpacesById.Values.OrderBy(s => s.Code, StringComparer.Ordinal).Select(s => new object?[] { s.Code, s.Name, Space.LevelCode(s.Level), s.ParentId is { } p ? reg.SpacesById[p.Value].Code : null }));
             return 0;
@@ -194,7 +194,7 @@ public static class CliApp
         var list = new Command("list", "list meters") { Db, ParkOpt, FormatOpt };
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var reg = await store.GetRegistryAsync(pr.GetValue(ParkOpt)!, ct);
+            var reg = await store.Registry.GetRegistryAsync(pr.GetValue(ParkOpt)!, ct);
             Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "carrier", "kind", "unit", "register_max", "multiplier", "space", "system", "role", "formula"],
                 reg.MetersById.Values.OrderBy(m => m.Code, StringComparer.Ordinal).Select(m => new object?[]
                 {
@@ -209,7 +209,7 @@ public static class CliApp
         set.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             if (pr.GetValue(resetsNormal) is not { } rn) throw new ValidationException("resets-normal", "nothing to change: give --resets-normal true|false");
-            var m = await store.SetResetsNormalAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, rn, pr.GetValue(UserOpt)!, ct);
+            var m = await store.Readings.SetResetsNormalAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, rn, pr.GetValue(UserOpt)!, ct);
             Console.WriteLine($"meter {m.Code}: resets_normal = {(m.ResetsNormal ? "true" : "false")}");
             return 0;
         }));
@@ -218,7 +218,7 @@ public static class CliApp
             { Db, ParkOpt, oneMeter, UserOpt };
         recompute.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            foreach (var r in await store.RecomputeReadingsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(oneMeter), pr.GetValue(UserOpt)!, ct))
+            foreach (var r in await store.Readings.RecomputeReadingsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(oneMeter), pr.GetValue(UserOpt)!, ct))
                 Console.WriteLine($"meter {r.Meter}: {r.Changed} reading(s) changed");
             return 0;
         }));
@@ -373,7 +373,7 @@ public static class CliApp
         var cmd = new Command("manual", "enter or correct one reading by hand (audited with user, reason and time)") { Db, ParkOpt, meter, at, value, UserOpt, reason };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var s = await store.ManualEntryAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), pr.GetValue(value), pr.GetValue(UserOpt)!, pr.GetValue(reason)!, ct);
+            var s = await store.Readings.ManualEntryAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), pr.GetValue(value), pr.GetValue(UserOpt)!, pr.GetValue(reason)!, ct);
             var p = s.Points![0];
             Console.WriteLine(p.Outcome == "corrected" ? $"corrected: {Output.Format(p.PreviousValue)} → {Output.Format(pr.GetValue(value))}" : p.Outcome);
             return 0;
@@ -391,7 +391,7 @@ public static class CliApp
         var cmd = new Command("replace", "record a meter replacement (old final + new initial reading)") { Db, ParkOpt, meter, at, oldFinal, newInitial, UserOpt, reason };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var s = await store.ReplaceMeterAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), pr.GetValue(oldFinal), pr.GetValue(newInitial), pr.GetValue(UserOpt)!, pr.GetValue(reason), ct);
+            var s = await store.Readings.ReplaceMeterAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), pr.GetValue(oldFinal), pr.GetValue(newInitial), pr.GetValue(UserOpt)!, pr.GetValue(reason), ct);
             if (s.Rejected.Count > 0) throw new ValidationException("at", s.Rejected[0].Reason);
             Console.WriteLine(s.Corrected > 0 ? "replacement updated" : "replacement recorded");
             return 0;
@@ -421,7 +421,7 @@ public static class CliApp
                 f = Instant("from", pr.GetValue(from) ?? throw new ValidationException("from", "give --at (one reading) or --from and --to (a range)"));
                 t = Instant("to", pr.GetValue(to) ?? throw new ValidationException("to", "give --to with --from"));
             }
-            var r = await store.VoidReadingsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, f, t, pr.GetValue(UserOpt)!, pr.GetValue(reason)!, ct);
+            var r = await store.Readings.VoidReadingsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, f, t, pr.GetValue(UserOpt)!, pr.GetValue(reason)!, ct);
             Console.WriteLine(r.Voided == 0
                 ? $"no reading of '{r.Meter}' in that range; nothing voided"
                 : $"voided {r.Voided} reading(s) of '{r.Meter}' ({r.First:yyyy-MM-dd'T'HH:mm:sszzz} .. {r.Last:yyyy-MM-dd'T'HH:mm:sszzz}); later readings recomputed: {r.Recomputed}");
@@ -436,7 +436,7 @@ public static class CliApp
         var list = new Command("list", "suspected resets awaiting confirmation: cumulative registers that dropped (energy not counted until confirmed)") { Db, ParkOpt, meterOpt, FormatOpt };
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var rows = await store.ResetSuspectsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meterOpt), ct);
+            var rows = await store.Readings.ResetSuspectsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meterOpt), ct);
             Output.Write(pr.GetValue(FormatOpt)!, ["meter", "at", "value", "previous_value"],
                 rows.Select(r => new object?[] { r.Meter, r.At.ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture), r.Value, r.PreviousValue }));
             return 0;
@@ -449,10 +449,10 @@ public static class CliApp
         var confirm = new Command("confirm", "confirm what a suspected reset was; the deltas and rollups are recomputed and the confirmation audited") { Db, ParkOpt, meter, at, @as, oldFinal, UserOpt, reason };
         confirm.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var resolution = ZeroParkStore.ParseResolution(pr.GetValue(@as));
-            await store.ConfirmResetAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), resolution, pr.GetValue(oldFinal),
+            var resolution = Application.Readings.ReadingStore.ParseResolution(pr.GetValue(@as));
+            await store.Readings.ConfirmResetAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Instant("at", pr.GetValue(at)!), resolution, pr.GetValue(oldFinal),
                 pr.GetValue(UserOpt)!, pr.GetValue(reason), ct);
-            Console.WriteLine($"confirmed as {ZeroParkStore.Code(resolution)}");
+            Console.WriteLine($"confirmed as {Application.Readings.ReadingStore.Code(resolution)}");
             return 0;
         }));
         return new Command("resets", "suspected resets of cumulative registers") { list, confirm };
@@ -464,7 +464,7 @@ public static class CliApp
         var cmd = new Command("fill-gaps", "fill gaps by linear interpolation; the filled readings are marked estimated") { Db, ParkOpt, meter, FromOpt, ToOpt, UserOpt };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
-            var s = await store.FillGapsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Date(pr, FromOpt), Date(pr, ToOpt), pr.GetValue(UserOpt)!, ct);
+            var s = await store.Readings.FillGapsAsync(pr.GetValue(ParkOpt)!, pr.GetValue(meter)!, Date(pr, FromOpt), Date(pr, ToOpt), pr.GetValue(UserOpt)!, ct);
             Console.WriteLine($"estimated readings written: {s.Accepted}");
             return 0;
         }));
@@ -539,13 +539,13 @@ public static class CliApp
                 foreach (var d in DemoReadings.Generate(demo))
                 {
                     if (d.Replacement is { } r)
-                        await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "demo", "PDU meter replaced (demo)", ct);
-                    var s = await store.IngestAsync(demo.Options.ParkCode, d.Points, new IngestSource("demo", "demo"), ct: ct);
+                        await store.Readings.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "demo", "PDU meter replaced (demo)", ct);
+                    var s = await store.Readings.IngestAsync(demo.Options.ParkCode, d.Points, new IngestSource("demo", "demo"), ct: ct);
                     total += s.Accepted;
                     // The demo's register glitch (a zero reading) is a suspected reset: confirmed as a bad reading, as a person would.
                     if (d.Points.Any(p => p.MeterCode == DemoReadings.GlitchMeter && p.Value == 0))
-                        foreach (var g in await store.ResetSuspectsAsync(demo.Options.ParkCode, DemoReadings.GlitchMeter, ct))
-                            await store.ConfirmResetAsync(demo.Options.ParkCode, g.Meter, g.At, ResetResolution.BadReading, null, "demo", "register glitch (demo)", ct);
+                        foreach (var g in await store.Readings.ResetSuspectsAsync(demo.Options.ParkCode, DemoReadings.GlitchMeter, ct))
+                            await store.Readings.ConfirmResetAsync(demo.Options.ParkCode, g.Meter, g.At, ResetResolution.BadReading, null, "demo", "register glitch (demo)", ct);
                     dayDone(1);
                 }
             }

@@ -38,7 +38,7 @@ public static class ZeroParkServer
         {
             // How far past the server clock a reading may lie (hours, default 24): later readings are refused per row.
             if (configuration["ZeroPark:FutureToleranceHours"] is { Length: > 0 } h)
-                store.FutureTolerance = double.TryParse(h, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours) && hours >= 0 && hours <= 24 * 3660
+                store.Readings.FutureTolerance = double.TryParse(h, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var hours) && hours >= 0 && hours <= 24 * 3660
                     ? TimeSpan.FromHours(hours)
                     : throw new InvalidOperationException($"ZeroPark:FutureToleranceHours: '{h}' is not a number of hours between 0 and 87840");
         });

@@ -166,7 +166,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
     /// <summary>The location-based grid factor chooser of the park (library and settings read once).</summary>
     public async Task<Func<DateOnly, FactorChoice?>> GridFactorsAsync(string park, CancellationToken ct = default)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
         var library = await store.Carbon.LibraryAsync(ct);
         var place = new Place(reg.Park.Province, reg.Park.GridRegion);
@@ -309,7 +309,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
     {
         if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
         if (to.DayNumber - from.DayNumber > 366 * 20) throw new ValidationException("to", "range is longer than 20 years");
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         Space? space = null;
         var boundary = string.IsNullOrWhiteSpace(node) ? reg.Park.Code : node.Trim();
         if (boundary != reg.Park.Code && !reg.SpacesByCode.TryGetValue(boundary, out space))

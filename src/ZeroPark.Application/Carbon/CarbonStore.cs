@@ -194,7 +194,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task<ActivityImportResult> ImportActivitiesAsync(string parkCode, IReadOnlyList<Carbon.ActivityRow> rows, IReadOnlyList<RowError> parseErrors,
         string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var rejected = parseErrors.ToList();
         int accepted = 0, duplicates = 0, corrected = 0;
         await using var c = await db.OpenConnectionAsync(ct);
@@ -272,7 +272,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<StoredActivity>> ActivitiesAsync(string parkCode, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<ActivityDbRow>(
             "SELECT * FROM carbon_activities WHERE park_id = @p AND date >= @f AND date <= @t ORDER BY date, id", new { p = reg.Park.Id.Value, f = D(from), t = D(to) });
@@ -291,7 +291,7 @@ public sealed class CarbonStore(ZeroParkStore db)
         if (i.CoverTo < i.CoverFrom) throw new ValidationException("cover_to", "coverage ends before it starts");
         if (i.Kind != InstrumentKind.SupplierRate && i.FactorKgPerKwh != 0) throw new ValidationException("factor", "certificates and green power carry 0 kgCO2/kWh");
         if (string.IsNullOrWhiteSpace(i.Reference)) throw new ValidationException("reference", "reference (certificate serial or contract number) is required: it is what stops an instrument being counted twice");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var exists = await c.ExecuteScalarAsync<long?>("SELECT id FROM carbon_instruments WHERE park_id = @p AND kind = @k AND reference = @r",
@@ -315,7 +315,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<Instrument>> InstrumentsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long id, string kind, double q, double f, string cf, string ct, string region, string reference, string note)>(
             "SELECT id, kind, quantity_kwh, factor_kg_per_kwh, cover_from, cover_to, region, reference, note FROM carbon_instruments WHERE park_id = @p ORDER BY id",
@@ -331,7 +331,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyDictionary<string, string>> CarbonSettingsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(string key, string value)>("SELECT key, value FROM carbon_settings WHERE park_id = @p", new { p = reg.Park.Id.Value });
         return rows.ToDictionary(r => r.key, r => r.value, StringComparer.Ordinal);
@@ -340,7 +340,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task SetCarbonSettingAsync(string parkCode, string key, string? value, string user, CancellationToken ct = default)
     {
         TextLimits.Check(key, value, TextLimits.Name);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var old = await c.ExecuteScalarAsync<string?>("SELECT value FROM carbon_settings WHERE park_id = @p AND key = @k", new { p = reg.Park.Id.Value, k = key }, tx);
@@ -381,7 +381,7 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<StoredInventory>> InventoriesAsync(string parkCode, long? id = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<InventoryDbRow>(
             "SELECT * FROM carbon_inventories WHERE park_id = @p AND (@id IS NULL OR id = @id) ORDER BY id", new { p = reg.Park.Id.Value, id });
@@ -395,7 +395,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     public async Task<(StoredInventory Inventory, bool Created)> SaveInventoryAsync(string parkCode, StoredInventory draft, string user, CancellationToken ct = default)
     {
         TextLimits.Check("reason", draft.Reason, TextLimits.Text);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
@@ -433,7 +433,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     /// <summary>Finalizes a saved version: from then on it is what was reported; later changes make new versions.</summary>
     public async Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var inv = (await InventoriesAsync(parkCode, id, ct)).SingleOrDefault() ?? throw new NotFoundException($"inventory #{id} not found in park '{parkCode}'");
         if (inv.Status == "final") throw new ConflictException($"inventory #{id} is already final (since {inv.FinalizedAt:yyyy-MM-dd HH:mm} by {inv.FinalizedBy})");
         await using var c = await db.OpenConnectionAsync(ct);

@@ -185,7 +185,7 @@ public sealed class DashboardStore(ZeroParkStore db)
     /// <summary>The user's dashboards of the park, in their order.</summary>
     public async Task<IReadOnlyList<Dashboard>> ListDashboardsAsync(long userId, string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<DashboardRow>($"SELECT {DashboardColumns} FROM dashboards WHERE user_id = @u AND park_id = @p ORDER BY position, id",
             new { u = userId, p = reg.Park.Id.Value });
@@ -197,7 +197,7 @@ public sealed class DashboardStore(ZeroParkStore db)
     {
         if (_dashboards.TryGetValue((userId, parkCode, id), out var known)) return known;
         var generation = _dashboardGeneration.GetValueOrDefault(userId);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<DashboardRow>($"SELECT {DashboardColumns} FROM dashboards WHERE id = @id AND user_id = @u AND park_id = @p",
             new { id, u = userId, p = reg.Park.Id.Value });
@@ -213,7 +213,7 @@ public sealed class DashboardStore(ZeroParkStore db)
     /// <summary>Creates a dashboard, blank or from a shipped template (its cards copied), after the user's others.</summary>
     public async Task<Dashboard> CreateDashboardAsync(long userId, string parkCode, string? name, string? template = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var t = string.IsNullOrWhiteSpace(template) ? null : Dashboards.Template(template.Trim());
         var n = string.IsNullOrWhiteSpace(name) && t is not null ? (CurrentCultureIsChinese ? t.NameZh : t.NameEn) : DashboardName(name);
         var cards = Dashboards.Validate(t?.Cards ?? [], reg);
@@ -236,7 +236,7 @@ public sealed class DashboardStore(ZeroParkStore db)
     /// all one save of the whole list).</summary>
     public async Task<Dashboard> SaveDashboardAsync(long userId, string parkCode, long id, string? name, IReadOnlyList<DashboardCard?>? cards, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var valid = Dashboards.Validate(cards, reg);
         var old = await GetDashboardAsync(userId, parkCode, id, ct);
         var n = name is null ? old.Name : DashboardName(name);
@@ -249,7 +249,7 @@ public sealed class DashboardStore(ZeroParkStore db)
 
     public async Task DeleteDashboardAsync(long userId, string parkCode, long id, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var n = await c.ExecuteAsync("DELETE FROM dashboards WHERE id = @id AND user_id = @u AND park_id = @p", new { id, u = userId, p = reg.Park.Id.Value });
         ForgetDashboards(userId);

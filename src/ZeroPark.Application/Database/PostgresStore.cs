@@ -41,7 +41,7 @@ public sealed class PostgresStore : ZeroParkStore
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    protected override async Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct)
+    protected internal override async Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct)
     {
         var conn = (NpgsqlConnection)c;
         // New blocks: binary COPY straight into the table (their keys were checked absent under the park's write lock, so a
@@ -93,7 +93,7 @@ public sealed class PostgresStore : ZeroParkStore
         await w.CompleteAsync(ct);
     }
 
-    protected override async Task<Dictionary<(long Key, int Day), byte[]>> LoadBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<(long Key, int Day)> keys, CancellationToken ct)
+    protected internal override async Task<Dictionary<(long Key, int Day), byte[]>> LoadBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<(long Key, int Day)> keys, CancellationToken ct)
     {
         var result = new Dictionary<(long, int), byte[]>();
         await using var cmd = new NpgsqlCommand(
@@ -106,7 +106,7 @@ public sealed class PostgresStore : ZeroParkStore
         return result;
     }
 
-    protected override async Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct)
+    protected internal override async Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct)
     {
         var conn = (NpgsqlConnection)c;
         // Appends go straight into the table; merges through a staging table and one INSERT … ON CONFLICT.
@@ -144,7 +144,7 @@ public sealed class PostgresStore : ZeroParkStore
         await w.CompleteAsync(ct);
     }
 
-    protected override async Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, IReadOnlyDictionary<long, MeterState> stored, CancellationToken ct)
+    protected internal override async Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, IReadOnlyDictionary<long, MeterState> stored, CancellationToken ct)
     {
         // Rows that exist (known under the park's lock) are updated in place: cheaper for the server than INSERT … ON CONFLICT,
         // which probes the key for every row first. Meters without a row yet are inserted.

@@ -43,7 +43,7 @@ public sealed class SqliteStore : ZeroParkStore
 
     protected internal override Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct) => Task.CompletedTask;
 
-    protected override Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct)
+    protected internal override Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct)
     {
         // One upsert statement for new and replaced blocks alike: SQLite's conflict check on the primary key is cheap.
         List<BlobRow> all = replaces.Count == 0 ? inserts : [.. inserts, .. replaces];
@@ -68,7 +68,7 @@ public sealed class SqliteStore : ZeroParkStore
         return Task.CompletedTask;
     }
 
-    protected override Task<Dictionary<(long Key, int Day), byte[]>> LoadBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<(long Key, int Day)> keys, CancellationToken ct)
+    protected internal override Task<Dictionary<(long Key, int Day), byte[]>> LoadBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<(long Key, int Day)> keys, CancellationToken ct)
     {
         var result = new Dictionary<(long, int), byte[]>();
         using var cmd = (SqliteCommand)c.CreateCommand();
@@ -86,7 +86,7 @@ public sealed class SqliteStore : ZeroParkStore
         return Task.FromResult(result);
     }
 
-    protected override Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct)
+    protected internal override Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct)
     {
         // One upsert statement for appends and merges alike: SQLite's conflict check on the primary key is cheap.
         List<RollupRow> all = [.. rows.Appends, .. rows.Merges];
@@ -105,7 +105,7 @@ public sealed class SqliteStore : ZeroParkStore
         return Task.CompletedTask;
     }
 
-    protected override Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, IReadOnlyDictionary<long, MeterState> stored, CancellationToken ct)
+    protected internal override Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, IReadOnlyDictionary<long, MeterState> stored, CancellationToken ct)
     {
         BulkInsert(c, "INSERT INTO meter_state (meter_id, last_ts, last_value, last_flags, base_ts, base_value, base_flags) VALUES ", 7, states.Count,
             " ON CONFLICT (meter_id) DO UPDATE SET last_ts = excluded.last_ts, last_value = excluded.last_value, last_flags = excluded.last_flags, base_ts = excluded.base_ts, base_value = excluded.base_value, base_flags = excluded.base_flags",

@@ -10,7 +10,7 @@ public abstract partial class ZeroParkStore
     /// reading older than its meter's latest one arriving through ingest; caches bound their age for that (see CardCache).</summary>
     public async Task<string> DataFingerprintAsync(string parkCode, CancellationToken ct = default)
     {
-        var park = await GetParkAsync(parkCode, ct);
+        var park = await Registry.GetParkAsync(parkCode, ct);
         await using var c = await OpenConnectionAsync(ct);
         var r = await c.QueryFirstAsync<(long?, long?, long?, long?)>(
             "SELECT (SELECT registry_version FROM parks WHERE id = @id), " +

@@ -19,9 +19,9 @@ public enum StoreKind
 }
 
 /// <summary>
-/// The ZeroPark store, the one database object of the application layer: connections, dialect, clock, migrations, and
-/// (still as partials in Registry/ and Readings/) the registry, readings with incremental rollups and the audit log. The
-/// other modules' stores (<see cref="Users"/>, <see cref="Dashboards"/>, <see cref="Carbon"/>, …) work over it. One instance per process and
+/// The ZeroPark store, the one database object of the application layer: connections, dialect (with its bulk write paths),
+/// clock, migrations, the park write lock and the audit log's write side. Every module's store (<see cref="Registry"/>,
+/// <see cref="Readings"/>, <see cref="Queries"/>, <see cref="Users"/>, <see cref="Carbon"/>, …) works over it. One instance per process and
 /// database; thread-safe. SQLite (a file path) is the embedded default; a PostgreSQL connection string
 /// (<c>Host=…;Database=…</c> or <c>postgres://…</c>) selects PostgreSQL. Both run the same SQL except for the
 /// bulk paths (binary COPY on PostgreSQL, multi-row prepared inserts in one transaction on SQLite) and locking.
@@ -31,6 +31,8 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
     protected ZeroParkStore(TimeProvider clock)
     {
         Clock = clock;
+        Registry = new RegistryStore(this);
+        Readings = new ReadingStore(this);
         Users = new UserStore(this);
         Dashboards = new DashboardStore(this);
         Carbon = new CarbonStore(this);
@@ -42,6 +44,13 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         Queries = new ReadingQueries(this);
         Optimisation = new global::ZeroPark.Application.Optimisation.OptimisationStore(this);
     }
+
+    /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
+    public RegistryStore Registry { get; }
+
+    /// <summary>The write side of readings: ingest with incremental rollups, manual entry and gap filling, resets, voiding and
+    /// recomputation (module <c>Readings</c>).</summary>
+    public ReadingStore Readings { get; }
 
     /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
     public UserStore Users { get; }
@@ -174,6 +183,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     public virtual ValueTask DisposeAsync()
     {
+        Readings.Dispose();
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;
     }

@@ -63,7 +63,7 @@ public sealed class AssessmentService(ZeroParkStore store, EnergyService energyS
         var opt = options ?? new AnomalyOptions();
         opt.Validate();
         var y = PlanRules.ParseYear(year);
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var (from, a) = Period(reg, y, asOf);
         var buildings = reg.SpacesByCode.Values.Where(s => s.Level == SpaceLevel.Building).OrderBy(s => s.Code, StringComparer.Ordinal).ToList();
         var notes = new List<string>();
@@ -89,13 +89,13 @@ public sealed class AssessmentService(ZeroParkStore store, EnergyService energyS
         var opt = options ?? new AnomalyOptions();
         opt.Validate();
         var y = PlanRules.ParseYear(year);
-        var parks = await store.ListParksAsync(ct);
+        var parks = await store.Registry.ListParksAsync(ct);
         var rows = new List<NodeAssessment>();
         var monthly = new List<(string Code, IReadOnlyList<KpiRow> Rows)>();
         var last = new DateOnly(y, 1, 1);
         foreach (var park in parks.Where(p => visible?.Invoke(p.Code) ?? true).OrderBy(p => p.Code, StringComparer.Ordinal))
         {
-            var reg = await store.GetRegistryAsync(park.Code, ct);
+            var reg = await store.Registry.GetRegistryAsync(park.Code, ct);
             var (from, a) = Period(reg, y, asOf);
             if (a > last) last = a;
             var (row, months) = await NodeAsync(reg, null, y, from, a, opt, ct);

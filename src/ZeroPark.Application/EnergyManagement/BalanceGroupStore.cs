@@ -22,7 +22,7 @@ public sealed class BalanceGroupStore(ZeroParkStore db)
         TextLimits.Check("name", draft.Name, TextLimits.Name);
         TextLimits.Check("master", draft.Master, TextLimits.Text);
         TextLimits.Check("sub", draft.Sub, TextLimits.Text);
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var code = (draft.Code ?? "").Trim();
         if (code.Length == 0 || code.Length > 64 || code.Any(char.IsWhiteSpace))
             throw new ValidationException("code", "'code' is required: 1–64 characters without spaces");
@@ -51,7 +51,7 @@ public sealed class BalanceGroupStore(ZeroParkStore db)
 
     public async Task<IReadOnlyList<BalanceGroup>> ListBalanceGroupsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<BalanceGroupRow>(
             "SELECT id, code, name, master, sub, tolerance_pct, updated_at, updated_by FROM balance_groups WHERE park_id = @p", new { p = reg.Park.Id.Value });

@@ -145,7 +145,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         if (n is < 1 or > 1000) throw new ValidationException("n", $"'n': {n} is not between 1 and 1000");
         var g = (group ?? "none").Trim().ToLowerInvariant();
         if (g is not ("none" or "system" or "building")) throw new ValidationException("group", $"'group': '{group}' is not one of none, system, building");
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var space = NodeSpace(reg, node);
         var sys = CheckSystem(system);
         var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && !m.IsInstantaneous && m.IsSummable
@@ -180,7 +180,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         CheckRange(from, to);
         if (baselineDays is < 1 or > 366) throw new ValidationException("baseline_days", $"'baseline_days': {baselineDays} is not between 1 and 366");
         if (!double.IsFinite(thresholdPct) || thresholdPct < 0) throw new ValidationException("threshold", "'threshold' must be a percentage ≥ 0");
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var space = NodeSpace(reg, node);
         var sys = CheckSystem(system);
         var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && !m.IsInstantaneous
@@ -218,7 +218,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
     public async Task<IReadOnlyList<RackEnergy>> RacksAsync(string parkCode, string? node, DateOnly from, DateOnly to, AnalysisBucketing by, CancellationToken ct = default)
     {
         CheckRange(from, to);
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var space = NodeSpace(reg, node);
         var racks = Racks(reg, space);
         var codes = racks.SelectMany(r => r.Meters).Select(m => m.Code).ToList();
@@ -298,7 +298,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         CheckRange(from, to);
         var sys = (system ?? "").Trim().ToLowerInvariant();
         if (sys is not ("cooling" or "power")) throw new ValidationException("system", $"'system': '{system}' is not cooling or power");
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var space = NodeSpace(reg, node);
         var meters = reg.MetersById.Values.Where(m => m.Carrier == Carrier.Electricity && !m.IsInstantaneous && m.IsSummable
             && m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, sys) && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
@@ -404,7 +404,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
     {
         CheckRange(from, to);
         if (!double.IsFinite(tolerancePct) || tolerancePct < 0) throw new ValidationException("tolerance", "'tolerance' must be a percentage ≥ 0");
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         return await BalanceAsync(reg, null, null, master, sub, from, to, by, tolerancePct, ct);
     }
 
@@ -413,7 +413,7 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         CancellationToken ct = default)
     {
         CheckRange(from, to);
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var groups = await store.BalanceGroups.ListBalanceGroupsAsync(parkCode, ct);
         if (!string.IsNullOrWhiteSpace(group))
             groups = groups.Where(g => g.Code == group.Trim()).ToList() is { Count: > 0 } one

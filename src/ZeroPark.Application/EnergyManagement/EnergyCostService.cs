@@ -38,7 +38,7 @@ public sealed class EnergyCostService(ZeroParkStore store)
     {
         if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
         if (to.DayNumber - from.DayNumber > 366 * 5) throw new ValidationException("to", "cost ranges are limited to 5 years (hourly pricing)");
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var code = string.IsNullOrWhiteSpace(node) ? reg.Park.Code : node.Trim();
         string? space = null;
         if (code != reg.Park.Code)

@@ -129,7 +129,7 @@ public sealed class EnergyPlanService(ZeroParkStore store)
 
     public async Task<PlanProgress> ProgressAsync(string parkCode, string? node, string? carrierCode, int? year, DateOnly? asOf, CancellationToken ct = default)
     {
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var building = PlanRules.Building(reg, node);
         var carrier = PlanRules.ParseCarrier(carrierCode);
         var y = PlanRules.ParseYear(year);
@@ -243,7 +243,7 @@ public sealed class EnergyPlanService(ZeroParkStore store)
     public async Task<PlanDecomposition> DecomposeAsync(string parkCode, string? carrierCode, int? year, bool dryRun, string user, string? basis = null,
         CancellationToken ct = default)
     {
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var carrier = PlanRules.ParseCarrier(carrierCode);
         var y = PlanRules.ParseYear(year);
         var by = (basis ?? "last_year").Trim().ToLowerInvariant();
@@ -305,14 +305,14 @@ public sealed class EnergyPlanService(ZeroParkStore store)
         // The group amount, validated and converted as a plan of the first park would be.
         var groupPlan = PlanRules.Validate(await FirstRegistryAsync(), new PlanDraft(null, carrierCode, y, 0, amount, unit)).Amount;
         var codes = parkCodes is { Count: > 0 } ? parkCodes.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToList()
-            : (await store.ListParksAsync(ct)).Select(p => p.Code).Order(StringComparer.Ordinal).ToList();
+            : (await store.Registry.ListParksAsync(ct)).Select(p => p.Code).Order(StringComparer.Ordinal).ToList();
         if (codes.Count == 0) throw new ValidationException("parks", "'parks': there is no park to share the group plan");
         var from = new DateOnly(y - 1, 1, 1);
         var to = new DateOnly(y - 1, 12, 31);
         var weights = new List<(string Park, double W)>();
         foreach (var code in codes)
         {
-            var reg = await store.GetRegistryAsync(code, ct);
+            var reg = await store.Registry.GetRegistryAsync(code, ct);
             double? w = by switch
             {
                 "racks" => reg.Park.RacksTotal,
@@ -346,9 +346,9 @@ public sealed class EnergyPlanService(ZeroParkStore store)
 
         async Task<ParkRegistry> FirstRegistryAsync()
         {
-            var first = parkCodes is { Count: > 0 } ? parkCodes[0].Trim() : (await store.ListParksAsync(ct)).Select(p => p.Code).Order(StringComparer.Ordinal).FirstOrDefault()
+            var first = parkCodes is { Count: > 0 } ? parkCodes[0].Trim() : (await store.Registry.ListParksAsync(ct)).Select(p => p.Code).Order(StringComparer.Ordinal).FirstOrDefault()
                 ?? throw new ValidationException("parks", "'parks': there is no park to share the group plan");
-            return await store.GetRegistryAsync(first, ct);
+            return await store.Registry.GetRegistryAsync(first, ct);
         }
     }
 

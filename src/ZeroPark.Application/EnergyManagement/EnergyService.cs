@@ -599,7 +599,7 @@ public sealed class EnergyService(ZeroParkStore store, ICueEmissionSource cueSou
     {
         if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
         if (to.DayNumber - from.DayNumber > 366 * 20) throw new ValidationException("to", "range is longer than 20 years");
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         Space? space = null;
         var code = string.IsNullOrWhiteSpace(node) ? reg.Park.Code : node.Trim();
         if (code != reg.Park.Code && !reg.SpacesByCode.TryGetValue(code, out space))

@@ -24,7 +24,7 @@ public sealed class PlanStore(ZeroParkStore db)
     /// <summary>Sets one plan (inserts it or replaces the amount of the same node, carrier, year and month), audited.</summary>
     public async Task<EnergyPlan> SetEnergyPlanAsync(string parkCode, PlanDraft draft, string user = "system", CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var w = PlanRules.Validate(reg, draft);
         await SetEnergyPlansAsync(parkCode, [w], user, ct);
         return (await ListEnergyPlansAsync(parkCode, w.Year, w.Carrier, w.Building?.Code ?? reg.Park.Code, ct)).Single(p => (p.Month ?? 0) == w.Month);
@@ -34,7 +34,7 @@ public sealed class PlanStore(ZeroParkStore db)
     /// the old and new amount.</summary>
     public async Task SetEnergyPlansAsync(string parkCode, IReadOnlyList<PlanWrite> plans, string user = "system", CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var parkId = reg.Park.Id.Value;
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -69,7 +69,7 @@ public sealed class PlanStore(ZeroParkStore db)
     public async Task<IReadOnlyList<EnergyPlan>> ListEnergyPlansAsync(string parkCode, int? year = null, Carrier? carrier = null, string? node = null,
         CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var building = node is null ? null : PlanRules.Building(reg, node);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<PlanRow>(

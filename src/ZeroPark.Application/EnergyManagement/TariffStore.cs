@@ -31,7 +31,7 @@ public sealed class TariffStore(ZeroParkStore db)
     public async Task<TariffVersion> CreateTariffVersionAsync(string parkCode, TariffDraft draft, string user = "system", CancellationToken ct = default)
     {
         var (validFrom, name, prices, schedule) = TariffRules.Validate(draft);
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         var from = validFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -64,7 +64,7 @@ public sealed class TariffStore(ZeroParkStore db)
     /// <summary>The park's tariff versions, oldest valid_from first.</summary>
     public async Task<IReadOnlyList<TariffVersion>> ListTariffVersionsAsync(string parkCode, CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var versions = (await c.QueryAsync<TariffVersionRow>("SELECT id, valid_from, name, currency, created_at, created_by FROM tariff_versions WHERE park_id = @p",
             new { p = park.Id.Value })).ToList();

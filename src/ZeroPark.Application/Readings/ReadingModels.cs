@@ -54,3 +54,31 @@ public sealed record LatestReading(string Meter, DateTimeOffset At, double Value
 
 public sealed record MeterTotal(string Meter, string Name, double Value, string Unit);
 
+/// <summary>One additive change to a rollup row.</summary>
+public readonly record struct RollupRow(long Series, long Bucket, double Sum, int N, int NFlag, int NEst);
+
+/// <summary>What the store keeps per meter so that in-order data needs no reading lookups.</summary>
+public readonly record struct MeterState(long MeterId, StoredReading Last, StoredReading? Base);
+
+/// <summary>A cumulative register's drop awaiting confirmation: the reading at <see cref="At"/> (value <see cref="Value"/>)
+/// is below <see cref="PreviousValue"/>, the last valid reading before it within 7 days (null when there is none).
+/// <see cref="Suspected"/> is <c>reset</c> (the register stayed low) or <c>bad_reading</c> (the next reading came back to at
+/// least <see cref="PreviousValue"/>: a one-off glitch, already left out of the sums).</summary>
+public sealed record ResetSuspect(string Meter, string Name, DateTimeOffset At, double Value, double? PreviousValue, string Suspected = "reset");
+
+/// <summary>How a person resolves a suspected reset.</summary>
+public enum ResetResolution
+{
+    /// <summary>The register restarted from zero: the interval's energy is the new value.</summary>
+    Reset,
+    /// <summary>The meter was swapped: recorded as a replacement (old final value given, or the previous value: no energy).</summary>
+    Replacement,
+    /// <summary>The reading is wrong: not summed, never a base; later readings count from the reading before it.</summary>
+    BadReading,
+}
+
+/// <summary>What <see cref="Readings.ReadingStore.RecomputeReadingsAsync"/> did to one meter: how many stored readings changed.</summary>
+public sealed record RecomputeResult(string Meter, int Changed);
+
+/// <summary>What <see cref="Readings.ReadingStore.VoidReadingsAsync"/> removed: the meter, how many readings and the first and last of them.</summary>
+public sealed record VoidResult(string Meter, int Voided, DateTimeOffset? First, DateTimeOffset? Last, int Recomputed);

@@ -97,7 +97,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
         if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
         if (g == Granularity.QuarterHour && to.DayNumber - from.DayNumber > 31) throw new ValidationException("by", "15-minute series are limited to 31 days; use hour or day");
         if (to.DayNumber - from.DayNumber > 366 * 20) throw new ValidationException("to", "range is longer than 20 years");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var plan = PlanFor(reg, target);
         var clock = reg.Clock;
         var buckets = clock.Buckets(from, to, g);
@@ -114,7 +114,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
             for (var i = 0; i < buckets.Count; i++) index[buckets[i].Start] = i;
             foreach (var (meter, coef) in plan.Physical)
             {
-                foreach (var (ts, _, delta, f, _) in await ZeroParkStore.ReadRangeAsync(c, null, clock, meter, start, end))
+                foreach (var (ts, _, delta, f, _) in await ReadingStore.ReadRangeAsync(c, null, clock, meter, start, end))
                 {
                     var key = (ts - 1) - Mod(ts - 1, 900);
                     if (!index.TryGetValue(key, out var i)) continue;
@@ -250,7 +250,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
     /// <summary>Latest reading of every physical meter of the park (from the per-meter state, no reading scan).</summary>
     public async Task<IReadOnlyList<LatestReading>> LatestReadingsAsync(string parkCode, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long meter_id, long last_ts, double last_value)>(
             "SELECT s.meter_id, s.last_ts, s.last_value FROM meter_state s JOIN meters m ON m.id = s.meter_id WHERE m.park_id = @p", new { p = reg.Park.Id.Value });
@@ -263,7 +263,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
         string? system = null, CancellationToken ct = default)
     {
         if (to < from) throw new ValidationException("to", "'to' is before 'from'");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var ids = reg.MetersById.Values.Where(m => !m.IsVirtual && m.Carrier == carrier && !m.IsInstantaneous && m.IsSummable
                 && (system is null || (m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, system))))
             .Select(m => m.Id.Value).ToList();
@@ -286,7 +286,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
     public async Task<IReadOnlyList<MeterQuality>> DataQualityAsync(string parkCode, string? meterCode, DateOnly from, DateOnly to, CancellationToken ct = default)
     {
         if (to < from) throw new ValidationException("to", "'to' is before 'from'");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var meters = meterCode is null
             ? reg.MetersById.Values.Where(m => !m.IsVirtual).OrderBy(m => m.Code, StringComparer.Ordinal).ToList()
             : [reg.Meter(meterCode)];
@@ -330,7 +330,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
             IReadOnlyList<FlaggedReading>? flaggedReadings = null;
             if (meterCode is not null)
             {
-                var readings = await ZeroParkStore.ReadRangeAsync(c, null, clock, m.Id.Value, start, end);
+                var readings = await ReadingStore.ReadRangeAsync(c, null, clock, m.Id.Value, start, end);
                 gaps = Gaps(m, clock, start, end, readings);
                 const ReadingFlags notable = ReadingFlags.Excluded | ReadingFlags.Rollover | ReadingFlags.Replacement | ReadingFlags.Estimated | ReadingFlags.Reset;
                 flaggedReadings = readings.Where(r => (r.Flags & notable) != 0).Take(1000)
@@ -385,7 +385,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
         if (to < from) throw new ValidationException("to", $"'to' ({to:yyyy-MM-dd}) is before 'from' ({from:yyyy-MM-dd})");
         if (g == Granularity.QuarterHour) throw new ValidationException("by", "meter series in bulk are by hour, day, month or year");
         if (to.DayNumber - from.DayNumber > 366 * 20) throw new ValidationException("to", "range is longer than 20 years");
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var clock = reg.Clock;
         var buckets = clock.Buckets(from, to, g);
         var codes = meterCodes.Distinct(StringComparer.Ordinal).ToList();
@@ -468,7 +468,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
     /// <summary>The instant of the newest reading of any meter of the park (from the per-meter state), or null when it has none.</summary>
     public async Task<DateTimeOffset?> LastReadingAtAsync(string parkCode, CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var last = await c.ExecuteScalarAsync<long?>(
             "SELECT MAX(s.last_ts) FROM meter_state s JOIN meters m ON m.id = s.meter_id WHERE m.park_id = @id", new { id = park.Id.Value });

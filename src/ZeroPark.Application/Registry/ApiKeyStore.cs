@@ -13,7 +13,7 @@ public sealed class ApiKeyStore(ZeroParkStore db)
     public async Task<string> CreateApiKeyAsync(string parkCode, string name, string user = "system", CancellationToken ct = default)
     {
         TextLimits.Check("name", name, TextLimits.Name);
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         var key = "zp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -28,7 +28,7 @@ public sealed class ApiKeyStore(ZeroParkStore db)
     /// themselves are not stored, only their hashes).</summary>
     public async Task<IReadOnlyList<ApiKeyInfo>> ListApiKeysAsync(string parkCode, CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         var clock = park.Clock;
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<(long id, string name, long created_at)>(
@@ -39,7 +39,7 @@ public sealed class ApiKeyStore(ZeroParkStore db)
     /// <summary>Revokes (deletes) key <paramref name="id"/> of the park: requests with it get 401 from then on. Audited.</summary>
     public async Task RevokeApiKeyAsync(string parkCode, long id, string user = "system", CancellationToken ct = default)
     {
-        var park = await db.GetParkAsync(parkCode, ct);
+        var park = await db.Registry.GetParkAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var name = await c.ExecuteScalarAsync<string?>("SELECT name FROM api_keys WHERE id = @id AND park_id = @p", new { id, p = park.Id.Value }, tx)

@@ -14,7 +14,7 @@ namespace ZeroPark.Cli.Bench;
 
 /// <summary>
 /// <c>zeropark bench</c>: generates the demo park's readings (default: ~2,000 meters × 365 days at 15 minutes ≈ 70 M) and
-/// measures, on SQLite or PostgreSQL, ingest through ZeroPark's real path (<see cref="ZeroParkStore.IngestAsync"/>:
+/// measures, on SQLite or PostgreSQL, ingest through ZeroPark's real path (<see cref="Readings.ReadingStore.IngestAsync"/>:
 /// dedup, register deltas, flags, hourly/daily/monthly rollups of meters and aggregates) and five dashboard queries —
 /// against a baseline on the same machine and store: the same rows into a bare (meter, ts, value) table with plain
 /// Microsoft.Data.Sqlite prepared inserts in one transaction per day / Npgsql binary COPY, and the same questions as plain
@@ -144,8 +144,8 @@ internal static class BenchCommand
             foreach (var day in DemoReadings.Generate(demo))
             {
                 ingest.Start();
-                if (day.Replacement is { } r) await store.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "bench", "replacement", ct);
-                var s = await store.IngestAsync(demo.Options.ParkCode, day.Points, source, ct: ct);
+                if (day.Replacement is { } r) await store.Readings.ReplaceMeterAsync(demo.Options.ParkCode, r.Meter, r.At, r.OldFinal, r.NewInitial, "bench", "replacement", ct);
+                var s = await store.Readings.IngestAsync(demo.Options.ParkCode, day.Points, source, ct: ct);
                 ingest.Stop();
                 readings += day.Points.Length;
                 if (s.Rejected.Count > 0) throw new InvalidOperationException($"bench data rejected: {s.Rejected[0].Reason}");

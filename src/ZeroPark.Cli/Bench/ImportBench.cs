@@ -14,7 +14,7 @@ namespace ZeroPark.Cli.Bench;
 /// 15 minutes ≈ 1.3 M rows) to a <c>meter,timestamp,value</c> CSV file and measures, in one run and one after the other on the
 /// same machine: (1) <c>zeropark import</c> as a whole process (this CLI spawned on a fresh SQLite file that holds only the
 /// registry; start to exit), (2) <c>sqlite3</c>'s <c>.import</c> of the same file into a bare table of a fresh file (when
-/// <c>sqlite3</c> is on PATH; start to exit), (3) the in-process ingest of the same readings (<see cref="ZeroParkStore.IngestAsync"/>,
+/// <c>sqlite3</c> is on PATH; start to exit), (3) the in-process ingest of the same readings (<see cref="Readings.ReadingStore.IngestAsync"/>,
 /// one batch per day, generation excluded). Both imports start a process, so both pay start-up; the ingest pays none.
 /// </summary>
 internal static class ImportBench
@@ -124,7 +124,7 @@ internal static class ImportBench
                 foreach (var points in days)
                 {
                     sw.Start();
-                    await store.IngestAsync(options.ParkCode, points, source, ct: ct);
+                    await store.Readings.IngestAsync(options.ParkCode, points, source, ct: ct);
                     sw.Stop();
                 }
             }

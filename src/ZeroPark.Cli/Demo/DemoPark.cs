@@ -93,11 +93,11 @@ public sealed class DemoPark
     /// <summary>Creates the park, its spaces and meters in the store.</summary>
     public async Task CreateRegistryAsync(ZeroParkStore store, CancellationToken ct = default)
     {
-        await store.CreateParkAsync(ParkDraft, "demo", ct);
-        foreach (var s in SpaceDrafts()) await store.CreateSpaceAsync(Options.ParkCode, s, "demo", ct);
+        await store.Registry.CreateParkAsync(ParkDraft, "demo", ct);
+        foreach (var s in SpaceDrafts()) await store.Registry.CreateSpaceAsync(Options.ParkCode, s, "demo", ct);
         var physical = _meters.Where(m => m.Draft.Formula is null).Select(m => m.Draft).ToList();
-        await store.CreateMetersAsync(Options.ParkCode, physical, "demo", ct);
-        await store.CreateMetersAsync(Options.ParkCode, _meters.Where(m => m.Draft.Formula is not null).Select(m => m.Draft).ToList(), "demo", ct);
+        await store.Registry.CreateMetersAsync(Options.ParkCode, physical, "demo", ct);
+        await store.Registry.CreateMetersAsync(Options.ParkCode, _meters.Where(m => m.Draft.Formula is not null).Select(m => m.Draft).ToList(), "demo", ct);
     }
 
     private void Add(MeterDraft d, int building, DemoShape shape, double scale, double register0 = 0) =>

@@ -25,7 +25,7 @@ internal static class DemoPlans
 
     private static async Task SeedYearAsync(ZeroParkStore store, DemoPark demo, int year, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(demo.Options.ParkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(demo.Options.ParkCode, ct);
         var (electricity, water, _) = Expected(demo, year);
         var writes = new List<PlanWrite>();
         var buildings = electricity.Keys.Order().ToList();

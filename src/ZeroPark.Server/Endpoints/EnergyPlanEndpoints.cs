@@ -84,7 +84,7 @@ internal static class EnergyPlanEndpoints
                 var user = request.HttpContext.CurrentUser()!;
                 // A group spans parks: only parks the user sees (an unknown or hidden park is a 404, as on the park routes).
                 var parks = body.Parks is { Count: > 0 } ? body.Parks.ToList()
-                    : (await store.ListParksAsync(ct)).Where(p => user.CanSee(p.Code)).Select(p => p.Code).ToList();
+                    : (await store.Registry.ListParksAsync(ct)).Where(p => user.CanSee(p.Code)).Select(p => p.Code).ToList();
                 foreach (var p in parks)
                     if (!user.CanSee(p.Trim())) throw new NotFoundException($"park '{p.Trim()}' not found");
                 return TypedResults.Ok(GroupPlanDecompositionView.From(await energyPlanService.DecomposeGroupAsync(parks, body.Carrier, body.Year, body.Amount,

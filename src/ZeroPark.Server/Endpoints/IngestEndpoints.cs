@@ -30,7 +30,7 @@ internal static class IngestEndpoints
                 if (parsed.Errors.FirstOrDefault(e => e.Line == 0) is { } bad)
                     throw new ValidationException("body", $"malformed batch: {bad.Reason}");
                 var source = new IngestSource("json", ApiKeyAuth.User(ctx)) { BatchKey = batchId };
-                var summary = await store.IngestAsync(park, parsed.Points, source, detail: true, ct);
+                var summary = await store.Readings.IngestAsync(park, parsed.Points, source, detail: true, ct);
                 return TypedResults.Ok(IngestResponse.From(summary, parsed.Errors) with { BatchId = batchId });
             })
             .RequireApiKey(ApiKeyAuth.RoutePark)
@@ -50,7 +50,7 @@ internal static class IngestEndpoints
                 var parsed = LineProtocolParser.Parse(text!, string.IsNullOrWhiteSpace(precision) ? "ns" : precision, clock.GetUtcNow());
                 if (parsed.Errors.FirstOrDefault(e => e.Line == 0) is { } bad)
                     throw new ValidationException("precision", bad.Reason);
-                var summary = await store.IngestAsync(park, parsed.Points, new IngestSource("line_protocol", ApiKeyAuth.User(ctx)), detail: true, ct);
+                var summary = await store.Readings.IngestAsync(park, parsed.Points, new IngestSource("line_protocol", ApiKeyAuth.User(ctx)), detail: true, ct);
                 return TypedResults.Ok(IngestResponse.From(summary, parsed.Errors));
             })
             .RequireApiKey(ApiKeyAuth.RoutePark)
@@ -69,7 +69,7 @@ internal static class IngestEndpoints
                 if (body.Value is not { } value) throw new ValidationException("value", "'value' is required");
                 // A key writes as the key: a 'user' in the body is not believed (a gateway key naming an administrator must not
                 // make the audit log say the administrator made the change).
-                var summary = await store.ManualEntryAsync(park, body.Meter.Trim(), at, value, ApiKeyAuth.User(ctx), body.Reason ?? "", ct);
+                var summary = await store.Readings.ManualEntryAsync(park, body.Meter.Trim(), at, value, ApiKeyAuth.User(ctx), body.Reason ?? "", ct);
                 return TypedResults.Ok(IngestResponse.From(summary));
             })
             .RequireApiKey(ApiKeyAuth.RoutePark)
@@ -151,7 +151,7 @@ internal static class Influx
         var parsed = LineProtocolParser.Parse(text!, string.IsNullOrWhiteSpace(precision) ? "ns" : precision.Trim(), clock.GetUtcNow());
         if (parsed.Errors.FirstOrDefault(e => e.Line == 0) is { } bad)
             return Error(StatusCodes.Status400BadRequest, "invalid", bad.Reason, v1);
-        var summary = await store.IngestAsync(park, parsed.Points, new IngestSource(kind, ApiKeyAuth.User(ctx)), detail: false, ct);
+        var summary = await store.Readings.IngestAsync(park, parsed.Points, new IngestSource(kind, ApiKeyAuth.User(ctx)), detail: false, ct);
         var rejected = summary.Rejected.Concat(parsed.Errors).OrderBy(e => e.Line).ToList();
         if (rejected.Count == 0) return TypedResults.NoContent();
         var stored = summary.Accepted + summary.Duplicates + summary.Corrected;

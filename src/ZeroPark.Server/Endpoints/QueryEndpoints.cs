@@ -81,7 +81,7 @@ internal static class QueryEndpoints
         g.MapGet("/audit", async Task<Ok<IReadOnlyList<AuditEntry>>> (string park, [FromQuery] string? limit, ZeroParkStore store, CancellationToken ct) =>
             {
                 var max = Query.Int(limit, "limit", 200, 1, 10_000);
-                await store.GetParkAsync(park, ct);
+                await store.Registry.GetParkAsync(park, ct);
                 return TypedResults.Ok(await store.Audit.AuditLogAsync(park, max, ct));
             })
             .WithSummary("The park's audit log, newest first (registry changes, corrections with old and new value, manual entries)")

@@ -37,13 +37,13 @@ internal static class RegistryEndpoints
         var parks = api.MapGroup("/parks").WithTags("Registry");
 
         parks.MapGet("", async Task<Ok<List<ParkDto>>> (HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.ListParksAsync(ct)).Where(p => http.CurrentUser()!.CanSee(p.Code)).Select(ParkDto.From).ToList()))
+                TypedResults.Ok((await store.Registry.ListParksAsync(ct)).Where(p => http.CurrentUser()!.CanSee(p.Code)).Select(ParkDto.From).ToList()))
             .WithSummary("List the parks the signed-in user sees");
 
         parks.MapPost("", async Task<Created<ParkDto>> (HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<ParkDto>(request, ct);
-                var park = await store.CreateParkAsync(body.ToDraft(body.Code ?? ""), UserAccess.Actor(request.HttpContext), ct);
+                var park = await store.Registry.CreateParkAsync(body.ToDraft(body.Code ?? ""), UserAccess.Actor(request.HttpContext), ct);
                 return TypedResults.Created($"/api/parks/{park.Code}", ParkDto.From(park));
             })
             .Accepts<ParkDto>("application/json")
@@ -52,16 +52,16 @@ internal static class RegistryEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         parks.MapGet("/{park}", async Task<Ok<ParkDto>> (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok(ParkDto.From(await store.GetParkAsync(park, ct))))
+                TypedResults.Ok(ParkDto.From(await store.Registry.GetParkAsync(park, ct))))
             .WithSummary("Get a park")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         parks.MapPut("/{park}", async Task<Ok<ParkDto>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
-                var current = ParkDto.From(await store.GetParkAsync(park, ct));
+                var current = ParkDto.From(await store.Registry.GetParkAsync(park, ct));
                 var body = await json.ReadMergedAsync(request, current, ct);
                 if (body.Code != park) throw new ValidationException("code", "the code of a park cannot change");
-                return TypedResults.Ok(ParkDto.From(await store.UpdateParkAsync(park, body.ToDraft(park), UserAccess.Actor(request.HttpContext), ct)));
+                return TypedResults.Ok(ParkDto.From(await store.Registry.UpdateParkAsync(park, body.ToDraft(park), UserAccess.Actor(request.HttpContext), ct)));
             })
             .Accepts<ParkDto>("application/json")
             .WithSummary("Update a park")
@@ -75,8 +75,8 @@ internal static class RegistryEndpoints
         // ------------------------------------------------------------ spaces
         inPark.MapGet("/spaces", async Task<Ok<List<SpaceDto>>> (string park, ZeroParkStore store, CancellationToken ct) =>
             {
-                var reg = await store.GetRegistryAsync(park, ct);
-                return TypedResults.Ok((await store.ListSpacesAsync(park, ct)).Select(s => SpaceDto.From(s, reg)).ToList());
+                var reg = await store.Registry.GetRegistryAsync(park, ct);
+                return TypedResults.Ok((await store.Registry.ListSpacesAsync(park, ct)).Select(s => SpaceDto.From(s, reg)).ToList());
             })
             .WithSummary("List the park's spaces (buildings, floors, rooms, racks)")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -84,8 +84,8 @@ internal static class RegistryEndpoints
         inPark.MapPost("/spaces", async Task<Created<SpaceDto>> (string park, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
                 var body = await json.ReadAsync<SpaceDto>(request, ct);
-                var space = await store.CreateSpaceAsync(park, new SpaceDraft(body.Code ?? "", body.Name ?? "", body.Parent, body.Level), UserAccess.Actor(request.HttpContext), ct);
-                var reg = await store.GetRegistryAsync(park, ct);
+                var space = await store.Registry.CreateSpaceAsync(park, new SpaceDraft(body.Code ?? "", body.Name ?? "", body.Parent, body.Level), UserAccess.Actor(request.HttpContext), ct);
+                var reg = await store.Registry.GetRegistryAsync(park, ct);
                 return TypedResults.Created($"/api/parks/{park}/spaces/{space.Code}", SpaceDto.From(space, reg));
             })
             .Accepts<SpaceDto>("application/json")
@@ -96,7 +96,7 @@ internal static class RegistryEndpoints
 
         inPark.MapGet("/spaces/{code}", async Task<Ok<SpaceDto>> (string park, string code, ZeroParkStore store, CancellationToken ct) =>
             {
-                var reg = await store.GetRegistryAsync(park, ct);
+                var reg = await store.Registry.GetRegistryAsync(park, ct);
                 return reg.SpacesByCode.TryGetValue(code, out var s)
                     ? TypedResults.Ok(SpaceDto.From(s, reg))
                     : throw new NotFoundException($"space '{code}' not found in park '{park}'");
@@ -106,7 +106,7 @@ internal static class RegistryEndpoints
 
         inPark.MapDelete("/spaces/{code}", async Task<NoContent> (string park, string code, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
-                await store.DeleteSpaceAsync(park, code, UserAccess.Actor(http), ct);
+                await store.Registry.DeleteSpaceAsync(park, code, UserAccess.Actor(http), ct);
                 return TypedResults.NoContent();
             })
             .WithSummary("Delete a space without children or meters")
@@ -116,7 +116,7 @@ internal static class RegistryEndpoints
         // ------------------------------------------------------------ meters
         inPark.MapGet("/meters", async Task<Ok<List<MeterView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
             {
-                var reg = await store.GetRegistryAsync(park, ct);
+                var reg = await store.Registry.GetRegistryAsync(park, ct);
                 return TypedResults.Ok(reg.MetersByCode.Values.OrderBy(m => m.Code, StringComparer.Ordinal).Select(m => MeterView.From(m, reg)).ToList());
             })
             .WithSummary("List the park's meters")
@@ -134,8 +134,8 @@ internal static class RegistryEndpoints
                 };
                 if (bodies.Count == 0) throw new ValidationException("body", "the array holds no meters");
                 if (bodies.IndexOf(null!) is var missing and >= 0) throw new ValidationException($"[{missing}]", "expected a meter object, got null");
-                var meters = await store.CreateMetersAsync(park, bodies.Select(b => b.ToDraft(b.Code ?? "")).ToList(), UserAccess.Actor(request.HttpContext), ct);
-                var reg = await store.GetRegistryAsync(park, ct);
+                var meters = await store.Registry.CreateMetersAsync(park, bodies.Select(b => b.ToDraft(b.Code ?? "")).ToList(), UserAccess.Actor(request.HttpContext), ct);
+                var reg = await store.Registry.GetRegistryAsync(park, ct);
                 var views = meters.Select(m => MeterView.From(m, reg)).ToList();
                 return many
                     ? TypedResults.Created($"/api/parks/{park}/meters", views)
@@ -149,7 +149,7 @@ internal static class RegistryEndpoints
 
         inPark.MapGet("/meters/{code}", async Task<Ok<MeterView>> (string park, string code, ZeroParkStore store, CancellationToken ct) =>
             {
-                var reg = await store.GetRegistryAsync(park, ct);
+                var reg = await store.Registry.GetRegistryAsync(park, ct);
                 return TypedResults.Ok(MeterView.From(reg.Meter(code), reg));
             })
             .WithSummary("Get a meter")
@@ -157,12 +157,12 @@ internal static class RegistryEndpoints
 
         inPark.MapPut("/meters/{code}", async Task<Ok<MeterView>> (string park, string code, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
             {
-                var reg = await store.GetRegistryAsync(park, ct);
+                var reg = await store.Registry.GetRegistryAsync(park, ct);
                 var current = MeterDto.From(reg.Meter(code), reg);
                 var body = await json.ReadMergedAsync(request, current, ct);
                 if (body.Code != code) throw new ValidationException("code", "the code of a meter cannot change");
-                var meter = await store.UpdateMeterAsync(park, code, body.ToDraft(code), UserAccess.Actor(request.HttpContext), ct);
-                return TypedResults.Ok(MeterView.From(meter, await store.GetRegistryAsync(park, ct)));
+                var meter = await store.Registry.UpdateMeterAsync(park, code, body.ToDraft(code), UserAccess.Actor(request.HttpContext), ct);
+                return TypedResults.Ok(MeterView.From(meter, await store.Registry.GetRegistryAsync(park, ct)));
             })
             .Accepts<MeterDto>("application/json")
             .WithSummary("Update a meter")
@@ -173,7 +173,7 @@ internal static class RegistryEndpoints
 
         inPark.MapDelete("/meters/{code}", async Task<NoContent> (string park, string code, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
             {
-                await store.DeleteMeterAsync(park, code, UserAccess.Actor(http), ct);
+                await store.Registry.DeleteMeterAsync(park, code, UserAccess.Actor(http), ct);
                 return TypedResults.NoContent();
             })
             .WithSummary("Delete a meter without readings")
@@ -187,7 +187,7 @@ internal static class RegistryEndpoints
                 if (body.OldFinal is not { } oldFinal) throw new ValidationException("old_final", "'old_final' is required: the old register's final value");
                 if (body.NewInitial is not { } newInitial) throw new ValidationException("new_initial", "'new_initial' is required: the new register's initial value");
                 // Audited as the signed-in user: the body has no "user" (an unknown property is a 400).
-                var summary = await store.ReplaceMeterAsync(park, code, at, oldFinal, newInitial, UserAccess.Actor(request.HttpContext), body.Reason, ct);
+                var summary = await store.Readings.ReplaceMeterAsync(park, code, at, oldFinal, newInitial, UserAccess.Actor(request.HttpContext), body.Reason, ct);
                 if (summary.Rejected.Count > 0) throw new ValidationException("new_initial", summary.Rejected[0].Reason);
                 return TypedResults.Ok(IngestResponse.From(summary, points: false));
             })
@@ -211,7 +211,7 @@ internal static class RegistryEndpoints
                     to = Query.Instant(body.To, "to");
                 }
                 // Audited as the signed-in user, with the reason.
-                return TypedResults.Ok(await store.VoidReadingsAsync(park, code, from, to, UserAccess.Actor(request.HttpContext), body.Reason ?? "", ct));
+                return TypedResults.Ok(await store.Readings.VoidReadingsAsync(park, code, from, to, UserAccess.Actor(request.HttpContext), body.Reason ?? "", ct));
             })
             .Accepts<VoidRequest>("application/json")
             .WithSummary("Void a meter's readings (one instant 'at', or 'from'..'to' inclusive) with a reason: they no longer count anywhere; later deltas and rollups are recomputed; audited")
@@ -219,13 +219,13 @@ internal static class RegistryEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         inPark.MapPost("/recompute", async Task<Ok<IReadOnlyList<RecomputeResult>>> (string park, [FromQuery] string? meter, HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok(await store.RecomputeReadingsAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter, UserAccess.Actor(request.HttpContext), ct)))
+                TypedResults.Ok(await store.Readings.RecomputeReadingsAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter, UserAccess.Actor(request.HttpContext), ct)))
             .WithSummary("Recompute stored readings (one ?meter= or all physical meters) under the current rules: deltas, flags, rollups, suspected resets; audited; administrators only")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         inPark.MapGet("/reset-suspects", async Task<Ok<IReadOnlyList<ResetSuspect>>> (string park, [FromQuery] string? meter, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok(await store.ResetSuspectsAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter.Trim(), ct)))
+                TypedResults.Ok(await store.Readings.ResetSuspectsAsync(park, string.IsNullOrWhiteSpace(meter) ? null : meter.Trim(), ct)))
             .WithSummary("Suspected resets awaiting confirmation: cumulative registers that dropped (no rollover, no recorded replacement)")
             .WithDescription("Each: meter, time, the value the register dropped to and the last valid value before it (within 7 days). The drop's energy is not counted until confirmed; later readings count from the new value.")
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -234,8 +234,8 @@ internal static class RegistryEndpoints
             {
                 var body = await json.ReadAsync<ResetConfirmationRequest>(request, ct);
                 var at = Query.Instant(body.At, "at");
-                var resolution = ZeroParkStore.ParseResolution(body.Resolution);
-                await store.ConfirmResetAsync(park, code, at, resolution, body.OldFinal, UserAccess.Actor(request.HttpContext), body.Reason, ct);
+                var resolution = Application.Readings.ReadingStore.ParseResolution(body.Resolution);
+                await store.Readings.ConfirmResetAsync(park, code, at, resolution, body.OldFinal, UserAccess.Actor(request.HttpContext), body.Reason, ct);
                 return TypedResults.NoContent();
             })
             .Accepts<ResetConfirmationRequest>("application/json")
@@ -251,7 +251,7 @@ internal static class RegistryEndpoints
                     throw new ValidationException("user", "'user' is not accepted: the audit log records the signed-in user");
                 var from = Query.Date(fromDate, "from");
                 var to = Query.Date(toDate, "to");
-                var summary = await store.FillGapsAsync(park, code, from, to, UserAccess.Actor(http), ct);
+                var summary = await store.Readings.FillGapsAsync(park, code, from, to, UserAccess.Actor(http), ct);
                 return TypedResults.Ok(IngestResponse.From(summary, points: false));
             })
             .WithSummary("Fill gaps of a meter with linearly interpolated, estimated readings (local dates, inclusive); audited as the signed-in user")

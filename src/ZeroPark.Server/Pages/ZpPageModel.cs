@@ -25,7 +25,7 @@ public abstract class ZpPageModel(ZeroParkStore store) : PageModel
     protected async Task LoadParksAsync(CancellationToken ct)
     {
         var me = Me;
-        VisibleParks = (await Store.ListParksAsync(ct)).Where(p => me.CanSee(p.Code)).OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
+        VisibleParks = (await Store.Registry.ListParksAsync(ct)).Where(p => me.CanSee(p.Code)).OrderBy(p => p.Code, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The park if the user may see it, else null (the page answers 404: a park not granted is not shown to exist).</summary>

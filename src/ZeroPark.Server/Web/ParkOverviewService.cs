@@ -24,7 +24,7 @@ public sealed class ParkOverviewService(ZeroParkStore store, EnergyService energ
 
     public async Task<ParkOverview> BuildAsync(string parkCode, DateOnly? day, CancellationToken ct = default)
     {
-        var park = await store.GetParkAsync(parkCode, ct);
+        var park = await store.Registry.GetParkAsync(parkCode, ct);
         var last = await store.Queries.LastReadingAtAsync(parkCode, ct);
         var latestDay = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(park.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
         var asOf = day ?? latestDay;

@@ -33,9 +33,9 @@ public abstract class CueAgreementTests(ApiServer server)
         await using (var store = await ZeroParkStore.OpenAsync(server.Database))
         {
             await EnergyTestPark.SeedAsync(store, park);
-            await store.CreateMetersAsync(park, [new MeterDraft("gen_fuel", "gen_fuel", "diesel", "interval", "L")
+            await store.Registry.CreateMetersAsync(park, [new MeterDraft("gen_fuel", "gen_fuel", "diesel", "interval", "L")
                 { IntervalMinutes = 60, SystemCode = "energy.generator", Role = "fuel_input", SpaceCode = "b1" }]);
-            var s = await store.IngestAsync(park, [new RawPoint("gen_fuel", EnergyTestPark.T0.AddHours(2), 50, 1), new RawPoint("gen_fuel", EnergyTestPark.T0.AddHours(26), 50, 2)],
+            var s = await store.Readings.IngestAsync(park, [new RawPoint("gen_fuel", EnergyTestPark.T0.AddHours(2), 50, 1), new RawPoint("gen_fuel", EnergyTestPark.T0.AddHours(26), 50, 2)],
                 new IngestSource("test", "tester"));
             Assert.Empty(s.Rejected);
         }

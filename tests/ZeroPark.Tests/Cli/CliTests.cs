@@ -69,7 +69,7 @@ public abstract class CliContract
             // 30 + (134 − 130) + (60 − 50) = 44.
             var day = await store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), new DateOnly(2025, 1, 1), new DateOnly(2025, 1, 1), Domain.Granularity.Day);
             Assert.Equal(44.0, day.Buckets[0].Value);
-            Assert.Empty(await store.ResetSuspectsAsync("p1"));
+            Assert.Empty(await store.Readings.ResetSuspectsAsync("p1"));
             Assert.Contains(await store.Audit.AuditLogAsync("p1"), a => a.Action == "confirm_reset" && a.User == "alice");
         }
         r = await CliRunner.RunAsync("meters", "set", "--db", db, "--park", "p1", "--meter", "pdu1", "--resets-normal", "true");

@@ -16,7 +16,7 @@ public abstract class DashboardSuite : IAsyncLifetime
     {
         Store = await ZeroParkStore.OpenAsync(NewDatabase());
         await EnergyTestPark.CreateAsync(Store, "pa");
-        await Store.CreateParkAsync(new ParkDraft("pb", "Park B"));
+        await Store.Registry.CreateParkAsync(new ParkDraft("pb", "Park B"));
         _li = (await Store.Users.CreateUserAsync("li", "correct horse battery", UserRole.EnergyManager, ["pa", "pb"], "root")).Id;
         _wang = (await Store.Users.CreateUserAsync("wang", "correct horse battery", UserRole.Viewer, ["pa"], "root")).Id;
     }
@@ -108,11 +108,11 @@ public abstract class DashboardSuite : IAsyncLifetime
     {
         var before = await Store.DataFingerprintAsync("pa");
         Assert.Equal(before, await Store.DataFingerprintAsync("pa"));
-        var s = await Store.IngestAsync("pa", EnergyTestPark.Readings(), new IngestSource("test", "setup"));
+        var s = await Store.Readings.IngestAsync("pa", EnergyTestPark.Readings(), new IngestSource("test", "setup"));
         Assert.Empty(s.Rejected);
         var ingested = await Store.DataFingerprintAsync("pa");
         Assert.NotEqual(before, ingested);
-        await Store.ManualEntryAsync("pa", "chiller", EnergyTestPark.T0.AddHours(30), 31, "operator.wang", "re-read on site");
+        await Store.Readings.ManualEntryAsync("pa", "chiller", EnergyTestPark.T0.AddHours(30), 31, "operator.wang", "re-read on site");
         Assert.NotEqual(ingested, await Store.DataFingerprintAsync("pa"));
     }
 }

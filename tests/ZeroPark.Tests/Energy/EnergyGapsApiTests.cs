@@ -49,9 +49,9 @@ public abstract class EnergyGapsApiTests(ApiServer server)
         await using (var store = await ZeroParkStore.OpenAsync(server.Database))
         {
             await PlanTestPark.SeedAsync(store, p1);
-            await store.CreateParkAsync(new ParkDraft(g2, "Second data center"));
-            await store.CreateMetersAsync(g2, [new MeterDraft("in", "in", "electricity", "interval", "kWh") { IntervalMinutes = 1440, Role = "facility_input" }]);
-            await store.IngestAsync(g2, [new RawPoint("in", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), 427_000, 1)], new IngestSource("test", "tester"));
+            await store.Registry.CreateParkAsync(new ParkDraft(g2, "Second data center"));
+            await store.Registry.CreateMetersAsync(g2, [new MeterDraft("in", "in", "electricity", "interval", "kWh") { IntervalMinutes = 1440, Role = "facility_input" }]);
+            await store.Readings.IngestAsync(g2, [new RawPoint("in", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), 427_000, 1)], new IngestSource("test", "tester"));
         }
         // 2,000 MWh by 2024 consumption: 1,281,000 and 427,000 kWh → 1,500,000 and 500,000 kWh (dry run: nothing stored).
         var d = await (await Client.PostJsonAsync("/api/energy/plans/decompose-group",

@@ -131,9 +131,9 @@ public abstract class EnergyGapsCliSuite
         await using (var store = await ZeroParkStore.OpenAsync(db))
         {
             await PlanTestPark.SeedAsync(store);
-            await store.CreateParkAsync(new ParkDraft("g2", "Second data center"));
-            await store.CreateMetersAsync("g2", [new MeterDraft("in", "in", "electricity", "interval", "kWh") { IntervalMinutes = 1440, Role = "facility_input" }]);
-            await store.IngestAsync("g2", [new RawPoint("in", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), 427_000, 1)], new IngestSource("test", "tester"));
+            await store.Registry.CreateParkAsync(new ParkDraft("g2", "Second data center"));
+            await store.Registry.CreateMetersAsync("g2", [new MeterDraft("in", "in", "electricity", "interval", "kWh") { IntervalMinutes = 1440, Role = "facility_input" }]);
+            await store.Readings.IngestAsync("g2", [new RawPoint("in", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), 427_000, 1)], new IngestSource("test", "tester"));
         }
         // 2,000 MWh by 2024 consumption: p1 1,281,000 kWh, g2 427,000 → 1,500,000 and 500,000 kWh.
         var d = JsonObject(await CliAsync("energy", "plan", "decompose-group", "--db", db, "--carrier", "electricity", "--year", "2025", "--amount", "2000",

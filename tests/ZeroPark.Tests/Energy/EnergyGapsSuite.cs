@@ -30,13 +30,13 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
     /// <summary>Adds interval meters with a constant value every hour of Jan 31 and Feb 1 (48 readings) to the seeded test park.</summary>
     private async Task AddHourlyAsync(params (MeterDraft Meter, double PerHour)[] meters)
     {
-        await Store.CreateMetersAsync(Park, meters.Select(m => m.Meter with { IntervalMinutes = 60 }).ToList());
+        await Store.Registry.CreateMetersAsync(Park, meters.Select(m => m.Meter with { IntervalMinutes = 60 }).ToList());
         var points = new List<RawPoint>();
         var line = 0;
         for (var h = 1; h <= 48; h++)
             foreach (var (m, v) in meters)
                 points.Add(new RawPoint(m.Code, EnergyTestPark.T0.AddHours(h), v, ++line));
-        Assert.Empty((await Store.IngestAsync(Park, points, new IngestSource("test", "tester"))).Rejected);
+        Assert.Empty((await Store.Readings.IngestAsync(Park, points, new IngestSource("test", "tester"))).Rejected);
     }
 
     private static MeterDraft Cload => new("cload", "chilled-water heat meter", "chilled_water", "interval", "kWh") { SystemCode = "cooling", SpaceCode = "b1" };
@@ -317,9 +317,9 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
         // p1 (PlanTestPark): 2024 E_DC = (1,400 + 1,400 + 700) × 366 = 1,281,000 kWh. g2: one daily reading of 427,000 kWh for
         // 2024-12-31 (a third of p1). Group plan 2,000 MWh → p1 2,000,000 × 1,281,000 / 1,708,000 = 1,500,000; g2 500,000.
         await PlanTestPark.SeedAsync(Store);
-        await Store.CreateParkAsync(new ParkDraft("g2", "Second data center") { RacksTotal = 4 });
-        await Store.CreateMetersAsync("g2", [new MeterDraft("in", "in", "electricity", "interval", "kWh") { IntervalMinutes = 1440, Role = "facility_input" }]);
-        await Store.IngestAsync("g2", [new RawPoint("in", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), 427_000, 1)], new IngestSource("test", "tester"));
+        await Store.Registry.CreateParkAsync(new ParkDraft("g2", "Second data center") { RacksTotal = 4 });
+        await Store.Registry.CreateMetersAsync("g2", [new MeterDraft("in", "in", "electricity", "interval", "kWh") { IntervalMinutes = 1440, Role = "facility_input" }]);
+        await Store.Readings.IngestAsync("g2", [new RawPoint("in", new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)), 427_000, 1)], new IngestSource("test", "tester"));
         var service = new EnergyPlanService(Store);
         var d = await service.DecomposeGroupAsync(["p1", "g2"], "electricity", 2025, 2000, "MWh", false, "tester");
         Assert.Equal(2_000_000, d.GroupPlan, 6);
@@ -339,7 +339,7 @@ public abstract class EnergyGapsSuite : IAsyncLifetime
         var e = await Assert.ThrowsAsync<ValidationException>(() => service.DecomposeGroupAsync(["p1", "g2"], "electricity", 2025, 1, null, true, "tester", "racks"));
         Assert.Contains("park 'p1' has no racks_total", e.Message, StringComparison.Ordinal);
         // A park without last year's consumption is an error naming it; bad amounts and bases name their field.
-        await Store.CreateParkAsync(new ParkDraft("g3", "New data center"));
+        await Store.Registry.CreateParkAsync(new ParkDraft("g3", "New data center"));
         e = await Assert.ThrowsAsync<ValidationException>(() => service.DecomposeGroupAsync(["p1", "g3"], "electricity", 2025, 1, null, true, "tester"));
         Assert.Contains("park 'g3' has no electricity consumption in 2024", e.Message, StringComparison.Ordinal);
         Assert.Equal("amount", (await Assert.ThrowsAsync<ValidationException>(() => service.DecomposeGroupAsync(["p1"], "electricity", 2025, -5, null, true, "tester"))).Field);

@@ -34,13 +34,13 @@ internal static class EnergyTestPark
 
     public static async Task CreateAsync(ZeroParkStore store, string park)
     {
-        await store.CreateParkAsync(new ParkDraft(park, "Energy test park") { DesignItKw = 200, RacksTotal = 12, RacksInUse = 9 });
-        await store.CreateSpaceAsync(park, new SpaceDraft("b1", "Building 1", null));
-        await store.CreateSpaceAsync(park, new SpaceDraft("b1-f1", "Floor 1", "b1"));
-        await store.CreateSpaceAsync(park, new SpaceDraft("b1-r1", "Room 1", "b1-f1"));
+        await store.Registry.CreateParkAsync(new ParkDraft(park, "Energy test park") { DesignItKw = 200, RacksTotal = 12, RacksInUse = 9 });
+        await store.Registry.CreateSpaceAsync(park, new SpaceDraft("b1", "Building 1", null));
+        await store.Registry.CreateSpaceAsync(park, new SpaceDraft("b1-f1", "Floor 1", "b1"));
+        await store.Registry.CreateSpaceAsync(park, new SpaceDraft("b1-r1", "Room 1", "b1-f1"));
         static MeterDraft M(string code, string kind, string system, string role = "submeter", string? space = "b1", string carrier = "electricity", string unit = "kWh") =>
             new(code, code, carrier, kind, unit) { IntervalMinutes = 60, SystemCode = system, Role = role, SpaceCode = space };
-        await store.CreateMetersAsync(park,
+        await store.Registry.CreateMetersAsync(park,
         [
             M("grid", "cumulative", "power.distribution", "facility_input"),
             M("tx_lv", "cumulative", "power.transformer", "check"),
@@ -55,7 +55,7 @@ internal static class EnergyTestPark
             M("pv", "interval", "energy.pv", "renewable_onsite", space: null),
             M("heat", "cumulative", "energy.heat_export", "reused_heat", space: null, carrier: "exported_heat", unit: "GJ"),
         ]);
-        await store.CreateMetersAsync(park,
+        await store.Registry.CreateMetersAsync(park,
         [
             M("ups_loss", "interval", "power.loss") with { Formula = "ups_in - ups_out" },
             M("tx_loss", "interval", "power.loss") with { Formula = "grid - tx_lv" },
@@ -96,7 +96,7 @@ internal static class EnergyTestPark
     public static async Task SeedAsync(ZeroParkStore store, string park, Func<string, int, bool>? skip = null)
     {
         await CreateAsync(store, park);
-        var s = await store.IngestAsync(park, Readings(skip), new IngestSource("test", "tester"));
+        var s = await store.Readings.IngestAsync(park, Readings(skip), new IngestSource("test", "tester"));
         Assert.Empty(s.Rejected);
     }
 

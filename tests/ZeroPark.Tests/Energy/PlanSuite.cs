@@ -182,9 +182,9 @@ public abstract class PlanSuite : IAsyncLifetime
     [Fact]
     public async Task A_building_with_plans_cannot_be_deleted()
     {
-        await Store.CreateSpaceAsync(Park, new SpaceDraft("b9", "empty building", null));
+        await Store.Registry.CreateSpaceAsync(Park, new SpaceDraft("b9", "empty building", null));
         await SetAsync("b9", "water", null, 10);
-        await Assert.ThrowsAsync<ConflictException>(() => Store.DeleteSpaceAsync(Park, "b9"));
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Registry.DeleteSpaceAsync(Park, "b9"));
         Assert.Single(await Store.Plans.ListEnergyPlansAsync(Park, node: "b9"));
     }
 }

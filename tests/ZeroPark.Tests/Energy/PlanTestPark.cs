@@ -60,18 +60,18 @@ internal static class PlanTestPark
 
     public static async Task SeedAsync(ZeroParkStore store, string park = Park)
     {
-        await store.CreateParkAsync(new ParkDraft(park, "Plan test park"));
+        await store.Registry.CreateParkAsync(new ParkDraft(park, "Plan test park"));
         foreach (var b in new[] { "b1", "b2", "b3" })
         {
-            await store.CreateSpaceAsync(park, new SpaceDraft(b, b, null));
-            await store.CreateSpaceAsync(park, new SpaceDraft($"{b}-f1", $"{b} floor 1", b));
-            await store.CreateSpaceAsync(park, new SpaceDraft($"{b}-r1", $"{b} room 1", $"{b}-f1"));
+            await store.Registry.CreateSpaceAsync(park, new SpaceDraft(b, b, null));
+            await store.Registry.CreateSpaceAsync(park, new SpaceDraft($"{b}-f1", $"{b} floor 1", b));
+            await store.Registry.CreateSpaceAsync(park, new SpaceDraft($"{b}-r1", $"{b} room 1", $"{b}-f1"));
         }
-        await store.CreateSpaceAsync(park, new SpaceDraft("b1-k1", "rack 1", "b1-r1"));
-        await store.CreateSpaceAsync(park, new SpaceDraft("b1-k2", "rack 2", "b1-r1"));
+        await store.Registry.CreateSpaceAsync(park, new SpaceDraft("b1-k1", "rack 1", "b1-r1"));
+        await store.Registry.CreateSpaceAsync(park, new SpaceDraft("b1-k2", "rack 2", "b1-r1"));
         static MeterDraft M(string code, string system, string role, string? space, string carrier = "electricity", string unit = "kWh", string? device = null) =>
             new(code, code, carrier, "interval", unit) { IntervalMinutes = 1440, SystemCode = system, Role = role, SpaceCode = space, Device = device };
-        await store.CreateMetersAsync(park,
+        await store.Registry.CreateMetersAsync(park,
         [
             M("b1_in", "power.distribution", "facility_input", "b1"), M("b2_in", "power.distribution", "facility_input", "b2"),
             M("b3_in", "power.distribution", "facility_input", "b3"),
@@ -85,7 +85,7 @@ internal static class PlanTestPark
             M("b1_ups_in", "power.ups", "check", "b1", device: "UPS"), M("b1_ups_out", "power.ups", "check", "b1", device: "UPS"),
             M("b1_tx", "power.transformer", "check", "b1", device: "transformer"),
         ]);
-        await store.CreateMetersAsync(park,
+        await store.Registry.CreateMetersAsync(park,
         [
             M("b1_ups_loss", "power.loss", "submeter", "b1") with { Formula = "b1_ups_in - b1_ups_out" },
             M("b1_tx_loss", "power.loss", "submeter", "b1") with { Formula = "b1_in - b1_tx" },
@@ -101,7 +101,7 @@ internal static class PlanTestPark
                 points.Add(new RawPoint(m, t, Daily(m, d), ++line));
             }
         }
-        var s = await store.IngestAsync(park, points, new IngestSource("test", "tester"));
+        var s = await store.Readings.IngestAsync(park, points, new IngestSource("test", "tester"));
         Assert.Empty(s.Rejected);
     }
 }

@@ -44,11 +44,11 @@ internal static class TariffTestData
     /// <summary>Creates the cost park: building b1 with meters grid, it, chiller, light.</summary>
     public static async Task CreateCostParkAsync(ZeroParkStore store, string park)
     {
-        await store.CreateParkAsync(new ParkDraft(park, "Cost test park"));
-        await store.CreateSpaceAsync(park, new SpaceDraft("b1", "Building 1", null));
+        await store.Registry.CreateParkAsync(new ParkDraft(park, "Cost test park"));
+        await store.Registry.CreateSpaceAsync(park, new SpaceDraft("b1", "Building 1", null));
         static MeterDraft M(string code, string system, string role = "submeter") =>
             new(code, code, "electricity", "interval", "kWh") { IntervalMinutes = 60, SystemCode = system, Role = role, SpaceCode = "b1" };
-        await store.CreateMetersAsync(park, [M("grid", "power.distribution", "facility_input"), M("it", "it.server", "it_load"), M("chiller", "cooling.chiller"), M("light", "aux.lighting")]);
+        await store.Registry.CreateMetersAsync(park, [M("grid", "power.distribution", "facility_input"), M("it", "it.server", "it_load"), M("chiller", "cooling.chiller"), M("light", "aux.lighting")]);
     }
 
     /// <summary>Readings of whole local days; every energy is multiplied by <paramref name="scale"/>(day).</summary>
@@ -69,7 +69,7 @@ internal static class TariffTestData
                 points.Add(new RawPoint("light", t, 5 * f, ++line));
             }
         }
-        var s = await store.IngestAsync(park, points, new IngestSource("test", "tester"));
+        var s = await store.Readings.IngestAsync(park, points, new IngestSource("test", "tester"));
         Assert.Empty(s.Rejected);
     }
 

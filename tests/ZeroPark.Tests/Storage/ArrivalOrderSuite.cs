@@ -22,9 +22,9 @@ public abstract class ArrivalOrderSuite
     private static async Task<ZeroParkStore> NewStore(string db)
     {
         var store = await ZeroParkStore.OpenAsync(db);
-        await store.CreateParkAsync(new ParkDraft("p1", "Park One"));
-        await store.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
-        await store.CreateMetersAsync("p1",
+        await store.Registry.CreateParkAsync(new ParkDraft("p1", "Park One"));
+        await store.Registry.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
+        await store.Registry.CreateMetersAsync("p1",
         [
             // A 4-digit register that rolls over and drops; a register with a plausible rate (jumps); an interval meter.
             new MeterDraft("reg", "Register", "electricity", "cumulative", "kWh") { RegisterMax = 10_000, IntervalMinutes = 60, SystemCode = "it", SpaceCode = "b1" },
@@ -91,7 +91,7 @@ public abstract class ArrivalOrderSuite
         List<string> expected;
         await using (var reference = await NewStore(NewDatabase()))
         {
-            var s = await reference.IngestAsync("p1", readings, new IngestSource("test", "tester"));
+            var s = await reference.Readings.IngestAsync("p1", readings, new IngestSource("test", "tester"));
             Assert.Empty(s.Rejected);
             expected = await State(reference);
         }
@@ -108,7 +108,7 @@ public abstract class ArrivalOrderSuite
             for (var i = 0; i < shuffled.Count;)
             {
                 var n = Math.Min(shuffled.Count - i, 1 + rnd.Next(25));
-                var s = await store.IngestAsync("p1", shuffled.GetRange(i, n), new IngestSource("test", "tester"));
+                var s = await store.Readings.IngestAsync("p1", shuffled.GetRange(i, n), new IngestSource("test", "tester"));
                 Assert.Empty(s.Rejected);
                 i += n;
             }

@@ -21,8 +21,8 @@ public abstract class BadRowStorageSuite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Store = await ZeroParkStore.OpenAsync(NewDatabase());
-        await Store.CreateParkAsync(new ParkDraft("p1", "Park One"));
-        await Store.CreateMetersAsync("p1", [new MeterDraft("m1", "M1", "electricity", "cumulative", "kWh")]);
+        await Store.Registry.CreateParkAsync(new ParkDraft("p1", "Park One"));
+        await Store.Registry.CreateMetersAsync("p1", [new MeterDraft("m1", "M1", "electricity", "cumulative", "kWh")]);
     }
 
     public async Task DisposeAsync() => await Store.DisposeAsync();
@@ -99,16 +99,16 @@ public abstract class BadRowStorageSuite : IAsyncLifetime
         var epoch = new RawPoint("m1", DateTimeOffset.UnixEpoch, 5, 2);
         var ancient = new RawPoint("m1", DateTimeOffset.MinValue, 5, 3);
 
-        var s = await Store.IngestAsync("p1", [good, epoch, ancient], new IngestSource("test", "tester"), detail: true);
+        var s = await Store.Readings.IngestAsync("p1", [good, epoch, ancient], new IngestSource("test", "tester"), detail: true);
 
         Assert.Equal(1, s.Accepted);
         Assert.Equal([2, 3], s.Rejected.Select(e => e.Line));
         Assert.Equal("timestamp: 1970-01-01T00:00:00+00:00 is before 2000-01-01T00:00:00Z, the earliest instant ZeroPark stores", s.Rejected[0].Reason);
         Assert.Equal(100, Assert.Single(await Store.Queries.LatestReadingsAsync("p1")).Value);
 
-        var manual = await Assert.ThrowsAsync<ValidationException>(() => Store.ManualEntryAsync("p1", "m1", DateTimeOffset.UnixEpoch, 1, "tester", "typo"));
+        var manual = await Assert.ThrowsAsync<ValidationException>(() => Store.Readings.ManualEntryAsync("p1", "m1", DateTimeOffset.UnixEpoch, 1, "tester", "typo"));
         Assert.Equal("ts", manual.Field);
-        var replace = await Assert.ThrowsAsync<ValidationException>(() => Store.ReplaceMeterAsync("p1", "m1", new DateTimeOffset(1999, 12, 31, 0, 0, 0, TimeSpan.Zero), 1, 0, "tester", "swap"));
+        var replace = await Assert.ThrowsAsync<ValidationException>(() => Store.Readings.ReplaceMeterAsync("p1", "m1", new DateTimeOffset(1999, 12, 31, 0, 0, 0, TimeSpan.Zero), 1, 0, "tester", "swap"));
         Assert.Equal("at", replace.Field);
     }
 }

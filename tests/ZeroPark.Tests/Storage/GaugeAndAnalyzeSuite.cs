@@ -19,8 +19,8 @@ public abstract class GaugeAndAnalyzeSuite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await ZeroParkStore.OpenAsync(NewDatabase());
-        await _store.CreateParkAsync(new ParkDraft("g1", "Gauge park"));
-        await _store.CreateMetersAsync("g1",
+        await _store.Registry.CreateParkAsync(new ParkDraft("g1", "Gauge park"));
+        await _store.Registry.CreateMetersAsync("g1",
         [
             new MeterDraft("t_out", "Outdoor temperature", "ambient", "gauge", "℃"),
             new MeterDraft("rh_out", "Outdoor humidity", "ambient", "gauge", "%RH"),
@@ -37,7 +37,7 @@ public abstract class GaugeAndAnalyzeSuite : IAsyncLifetime
     [Fact]
     public async Task Gauge_meters_average_in_every_rollup_and_stay_out_of_node_sums()
     {
-        var s = await _store.IngestAsync("g1",
+        var s = await _store.Readings.IngestAsync("g1",
         [
             P("t_out", "2025-01-01T00:15:00+08:00", -2), P("t_out", "2025-01-01T00:30:00+08:00", 1), P("t_out", "2025-01-01T00:45:00+08:00", 4),
             P("t_out", "2025-01-01T01:15:00+08:00", 10), P("t_out", "2025-01-01T01:30:00+08:00", 20),
@@ -46,7 +46,7 @@ public abstract class GaugeAndAnalyzeSuite : IAsyncLifetime
         ], new IngestSource("test", "tester"));
         Assert.Equal(9, s.Accepted);
 
-        var reg = await _store.GetRegistryAsync("g1");
+        var reg = await _store.Registry.GetRegistryAsync("g1");
         Assert.Equal("°C", reg.Meter("t_out").CanonicalUnit);     // ℃ is stored as °C
         Assert.Equal("%", reg.Meter("rh_out").CanonicalUnit);
 
@@ -80,17 +80,17 @@ public abstract class GaugeAndAnalyzeSuite : IAsyncLifetime
     public async Task Gauge_meters_are_validated_and_cannot_enter_formulas()
     {
         // Ambient air has no quantity: an interval meter of it is refused, naming the unit field.
-        var e = await Assert.ThrowsAsync<ValidationException>(() => _store.CreateMetersAsync("g1",
+        var e = await Assert.ThrowsAsync<ValidationException>(() => _store.Registry.CreateMetersAsync("g1",
             [new MeterDraft("t2", "Temperature as interval", "ambient", "interval", "°C")]));
         Assert.Equal("unit", e.Field);
         Assert.Contains("gauge", e.Message);
         // A gauge measures °C or %, not energy.
-        e = await Assert.ThrowsAsync<ValidationException>(() => _store.CreateMetersAsync("g1",
+        e = await Assert.ThrowsAsync<ValidationException>(() => _store.Registry.CreateMetersAsync("g1",
             [new MeterDraft("t3", "Gauge in kWh", "ambient", "gauge", "kWh")]));
         Assert.Equal("unit", e.Field);
         Assert.Contains("°C or %", e.Message);
         // Formulas sum quantities over time; a temperature is not one.
-        e = await Assert.ThrowsAsync<ValidationException>(() => _store.CreateMetersAsync("g1",
+        e = await Assert.ThrowsAsync<ValidationException>(() => _store.Registry.CreateMetersAsync("g1",
             [new MeterDraft("v1", "Virtual", "ambient", "gauge", "°C") { Formula = "t_out + t_out" }]));
         Assert.Equal("formula", e.Field);
         Assert.Contains("gauge meter", e.Message);
@@ -113,7 +113,7 @@ public abstract class GaugeAndAnalyzeSuite : IAsyncLifetime
     {
         var points = Enumerable.Range(1, 200).Select(i => P("it1", DateTimeOffset.Parse("2025-01-01T00:00:00+08:00", CultureInfo.InvariantCulture)
             .AddMinutes(15 * i).ToString("o", CultureInfo.InvariantCulture), 5)).ToList();
-        await _store.IngestAsync("g1", points, new IngestSource("test", "tester"));
+        await _store.Readings.IngestAsync("g1", points, new IngestSource("test", "tester"));
         if (_store.Kind == StoreKind.Sqlite)
             Assert.All((await _store.IngestTablesAnalyzedAsync()).Values, Assert.False);   // no ANALYZE has ever run: no sqlite_stat1
         await _store.AnalyzeAfterBulkLoadAsync();

@@ -22,9 +22,9 @@ public abstract class IngestPathSuite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Store = await ZeroParkStore.OpenAsync(NewDatabase());
-        await Store.CreateParkAsync(new ParkDraft("p1", "Park One"));
-        await Store.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
-        await Store.CreateMetersAsync("p1",
+        await Store.Registry.CreateParkAsync(new ParkDraft("p1", "Park One"));
+        await Store.Registry.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
+        await Store.Registry.CreateMetersAsync("p1",
         [
             new MeterDraft("pdu1", "PDU 1", "electricity", "cumulative", "kWh") { SystemCode = "it", SpaceCode = "b1" },
             new MeterDraft("pdu2", "PDU 2", "electricity", "cumulative", "kWh") { SystemCode = "it", SpaceCode = "b1" },
@@ -35,7 +35,7 @@ public abstract class IngestPathSuite : IAsyncLifetime
 
     private static RawPoint P(string meter, string ts, double v) => new(meter, DateTimeOffset.Parse(ts, CultureInfo.InvariantCulture), v, 0);
 
-    private Task<IngestSummary> Ingest(params RawPoint[] points) => Store.IngestAsync("p1", points, new IngestSource("test", "tester"));
+    private Task<IngestSummary> Ingest(params RawPoint[] points) => Store.Readings.IngestAsync("p1", points, new IngestSource("test", "tester"));
 
     private async Task<double?[]> Values(SeriesTarget target, DateOnly from, DateOnly to, Granularity g) =>
         (await Store.Queries.SeriesAsync("p1", target, from, to, g)).Buckets.Select(b => b.Value).ToArray();

@@ -18,9 +18,9 @@ public abstract class IngestSafetySuite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Store = await ZeroParkStore.OpenAsync(NewDatabase(), _clock);
-        await Store.CreateParkAsync(new ParkDraft("p1", "Park One"));
-        await Store.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
-        await Store.CreateMetersAsync("p1",
+        await Store.Registry.CreateParkAsync(new ParkDraft("p1", "Park One"));
+        await Store.Registry.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
+        await Store.Registry.CreateMetersAsync("p1",
         [
             new MeterDraft("PDU-A1", "PDU A1", "electricity", "cumulative", "kWh") { Role = "it_load", SystemCode = "it", SpaceCode = "b1" },
             new MeterDraft("M1", "Main", "electricity", "cumulative", "kWh") { Role = "facility_input", SpaceCode = "b1" },
@@ -31,19 +31,19 @@ public abstract class IngestSafetySuite : IAsyncLifetime
 
     private static RawPoint P(string meter, string ts, double v, int line = 0) => new(meter, DateTimeOffset.Parse(ts, System.Globalization.CultureInfo.InvariantCulture), v, line);
 
-    private Task<IngestSummary> Ingest(params RawPoint[] points) => Store.IngestAsync("p1", points, new IngestSource("test", "tester"));
+    private Task<IngestSummary> Ingest(params RawPoint[] points) => Store.Readings.IngestAsync("p1", points, new IngestSource("test", "tester"));
 
     private static readonly DateOnly Jan1 = new(2025, 1, 1);
 
     [Fact]
     public async Task Meter_codes_keep_their_case_and_match_ignoring_case()
     {
-        var reg = await Store.GetRegistryAsync("p1");
+        var reg = await Store.Registry.GetRegistryAsync("p1");
         Assert.Equal(["M1", "PDU-A1"], reg.MetersByCode.Values.Select(m => m.Code).Order(StringComparer.Ordinal));
         // A code that differs only by case is the same meter: refused as a duplicate, in one batch and against the registry.
-        var dup = await Assert.ThrowsAsync<ConflictException>(() => Store.CreateMetersAsync("p1", [new MeterDraft("m1", "again", "electricity", "cumulative", "kWh")]));
+        var dup = await Assert.ThrowsAsync<ConflictException>(() => Store.Registry.CreateMetersAsync("p1", [new MeterDraft("m1", "again", "electricity", "cumulative", "kWh")]));
         Assert.Contains("'M1'", dup.Message);
-        await Assert.ThrowsAsync<ConflictException>(() => Store.CreateMetersAsync("p1",
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Registry.CreateMetersAsync("p1",
             [new MeterDraft("X9", "x", "electricity", "cumulative", "kWh"), new MeterDraft("x9", "x", "electricity", "cumulative", "kWh")]));
         // The database refuses it too (migration 010: unique per park on lower(code)).
         await using (var c = await Store.OpenConnectionAsync())
@@ -62,7 +62,7 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         Assert.Equal(25, (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("M1"), Jan1, Jan1, Granularity.Day)).Buckets[0].Value);
         Assert.Contains(await Store.Queries.LatestReadingsAsync("p1"), l => l.Meter == "M1" && l.Value == 125);
         // Update through another spelling keeps the stored code.
-        var updated = await Store.UpdateMeterAsync("p1", "pdu-a1", new MeterDraft("pdu-a1", "PDU A1 renamed", "electricity", "cumulative", "kWh") { Role = "it_load", SystemCode = "it", SpaceCode = "b1" });
+        var updated = await Store.Registry.UpdateMeterAsync("p1", "pdu-a1", new MeterDraft("pdu-a1", "PDU A1 renamed", "electricity", "cumulative", "kWh") { Role = "it_load", SystemCode = "it", SpaceCode = "b1" });
         Assert.Equal("PDU-A1", updated.Code);
         Assert.Equal("PDU A1 renamed", updated.Name);
     }
@@ -83,11 +83,11 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         Assert.Contains("2031-01-11T08:00:00+08:00", s.Rejected[1].Reason);
         Assert.Equal(new DateTimeOffset(2025, 1, 11, 0, 0, 0, TimeSpan.Zero), Assert.Single(await Store.Queries.LatestReadingsAsync("p1")).At);
         // The tolerance is configurable: with none, 1 s past the clock is refused.
-        Store.FutureTolerance = TimeSpan.Zero;
+        Store.Readings.FutureTolerance = TimeSpan.Zero;
         var z = await Ingest(P("PDU-A1", "2025-01-10T00:00:00Z", 1, 1), P("PDU-A1", "2025-01-10T00:00:01Z", 2, 2));
         Assert.Equal(1, z.Accepted);
         Assert.Equal(2, Assert.Single(z.Rejected).Line);
-        await Assert.ThrowsAsync<ValidationException>(() => Store.ReplaceMeterAsync("p1", "M1", new DateTimeOffset(2025, 1, 10, 0, 0, 1, TimeSpan.Zero), 200, 0, "tester", "swap"));
+        await Assert.ThrowsAsync<ValidationException>(() => Store.Readings.ReplaceMeterAsync("p1", "M1", new DateTimeOffset(2025, 1, 10, 0, 0, 1, TimeSpan.Zero), 200, 0, "tester", "swap"));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         var day = (await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("PDU-A1"), Jan1, Jan1, Granularity.Day)).Buckets[0];
         Assert.Equal((1175.0, 5, 1), (day.Value!.Value, day.Quality.Received, day.Quality.Flagged));
 
-        var v = await Store.VoidReadingsAsync("p1", "pdu-a1", DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"),
+        var v = await Store.Readings.VoidReadingsAsync("p1", "pdu-a1", DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"),
             "alice", "typo: 1250 for 125");
         // Only 00:45 changes (suspected reset Δ 0 → Δ 25); 01:00 and 01:15 already counted from 135.
         Assert.Equal((1, 1), (v.Voided, v.Recomputed));
@@ -124,7 +124,7 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         // The aggregate series the meter feeds (building b1, role it_load) follows.
         var node = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node("b1", role: MeterRole.ItLoad), Jan1, Jan1, Granularity.Day);
         Assert.Equal(60, node.Buckets[0].Value);
-        var readings = await Store.MeterReadingsAsync("p1", "PDU-A1", Jan1, Jan1);
+        var readings = await Store.Readings.MeterReadingsAsync("p1", "PDU-A1", Jan1, Jan1);
         Assert.DoesNotContain(readings, r => r.Value == 1250);
         var r45 = readings.Single(r => r.Value == 135);
         Assert.Equal(25, r45.Delta);
@@ -133,18 +133,18 @@ public abstract class IngestSafetySuite : IAsyncLifetime
         Assert.Equal(("alice", "typo: 1250 for 125", "PDU-A1@2025-01-01T00:30:00+08:00"), (audit.User, audit.Reason, audit.EntityKey));
         Assert.Contains("2025-01-01T00:30:00+08:00=1250", audit.OldValue);
         // Voiding again finds nothing; a reason is required.
-        Assert.Equal(0, (await Store.VoidReadingsAsync("p1", "PDU-A1", DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), "alice", "again")).Voided);
-        Assert.Equal("reason", (await Assert.ThrowsAsync<ValidationException>(() => Store.VoidReadingsAsync("p1", "PDU-A1", Jan1.ToDateTime(TimeOnly.MinValue), Jan1.ToDateTime(TimeOnly.MinValue), "alice", " "))).Field);
+        Assert.Equal(0, (await Store.Readings.VoidReadingsAsync("p1", "PDU-A1", DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), "alice", "again")).Voided);
+        Assert.Equal("reason", (await Assert.ThrowsAsync<ValidationException>(() => Store.Readings.VoidReadingsAsync("p1", "PDU-A1", Jan1.ToDateTime(TimeOnly.MinValue), Jan1.ToDateTime(TimeOnly.MinValue), "alice", " "))).Field);
     }
 
     [Fact]
     public async Task A_far_future_reading_can_be_voided_by_range_and_the_latest_reading_moves_back()
     {
         // Accepted under a generous tolerance (10 years), then voided: the meter's latest goes back to 2025.
-        Store.FutureTolerance = TimeSpan.FromDays(3650);
+        Store.Readings.FutureTolerance = TimeSpan.FromDays(3650);
         await Ingest(P("M1", "2025-01-01T00:15:00+08:00", 100), P("M1", "2025-01-01T00:30:00+08:00", 110), P("M1", "2031-06-01T00:00:00+08:00", 130));
         Assert.Equal(2031, Assert.Single(await Store.Queries.LatestReadingsAsync("p1")).At.Year);
-        var v = await Store.VoidReadingsAsync("p1", "M1", DateTimeOffset.Parse("2030-01-01T00:00:00+08:00"), DateTimeOffset.Parse("2031-12-31T00:00:00+08:00"), "bob", "mistyped year");
+        var v = await Store.Readings.VoidReadingsAsync("p1", "M1", DateTimeOffset.Parse("2030-01-01T00:00:00+08:00"), DateTimeOffset.Parse("2031-12-31T00:00:00+08:00"), "bob", "mistyped year");
         Assert.Equal((1, 0), (v.Voided, v.Recomputed));
         var latest = Assert.Single(await Store.Queries.LatestReadingsAsync("p1"));
         Assert.Equal((DateTimeOffset.Parse("2025-01-01T00:30:00+08:00"), 110.0), (latest.At, latest.Value));

@@ -27,20 +27,20 @@ public abstract partial class MeterReadingsTests : IAsyncLifetime
     public async Task A_meters_readings_of_a_local_day_are_its_raw_values_in_time_order()
     {
         // grid: 1000 at Jan 31 00:00, +130/h on Jan 31, +140/h on Feb 1: Feb 1 00:00 = 1000 + 24 × 130 = 4120, 23:00 = 4120 + 23 × 140 = 7340.
-        var day = await _store.MeterReadingsAsync(Park, "grid", EnergyTestPark.Feb1, EnergyTestPark.Feb1);
+        var day = await _store.Readings.MeterReadingsAsync(Park, "grid", EnergyTestPark.Feb1, EnergyTestPark.Feb1);
         Assert.Equal(24, day.Count);
         Assert.Equal(EnergyTestPark.T0.AddHours(24).ToUnixTimeSeconds(), day[0].Ts);
         Assert.Equal((4120.0, 7340.0), (day[0].Value, day[^1].Value));
         Assert.True(day.Zip(day.Skip(1)).All(p => p.Second.Ts - p.First.Ts == 3600));
         // Both days: 48 readings (Jan 31 00:00 is the register's first reading, flagged first).
-        var both = await _store.MeterReadingsAsync(Park, "grid", EnergyTestPark.Jan31, EnergyTestPark.Feb1);
+        var both = await _store.Readings.MeterReadingsAsync(Park, "grid", EnergyTestPark.Jan31, EnergyTestPark.Feb1);
         Assert.Equal(48, both.Count);
         Assert.True((both[0].Flags & ReadingFlags.First) != 0);
 
-        Assert.Equal("to", (await Assert.ThrowsAsync<ValidationException>(() => _store.MeterReadingsAsync(Park, "grid", EnergyTestPark.Feb1, EnergyTestPark.Jan31))).Field);
-        Assert.Equal("to", (await Assert.ThrowsAsync<ValidationException>(() => _store.MeterReadingsAsync(Park, "grid", EnergyTestPark.Jan31, EnergyTestPark.Jan31.AddDays(31)))).Field);
-        Assert.Equal("meter", (await Assert.ThrowsAsync<ValidationException>(() => _store.MeterReadingsAsync(Park, "ups_loss", EnergyTestPark.Feb1, EnergyTestPark.Feb1))).Field);
-        await Assert.ThrowsAsync<NotFoundException>(() => _store.MeterReadingsAsync(Park, "nosuch", EnergyTestPark.Feb1, EnergyTestPark.Feb1));
+        Assert.Equal("to", (await Assert.ThrowsAsync<ValidationException>(() => _store.Readings.MeterReadingsAsync(Park, "grid", EnergyTestPark.Feb1, EnergyTestPark.Jan31))).Field);
+        Assert.Equal("to", (await Assert.ThrowsAsync<ValidationException>(() => _store.Readings.MeterReadingsAsync(Park, "grid", EnergyTestPark.Jan31, EnergyTestPark.Jan31.AddDays(31)))).Field);
+        Assert.Equal("meter", (await Assert.ThrowsAsync<ValidationException>(() => _store.Readings.MeterReadingsAsync(Park, "ups_loss", EnergyTestPark.Feb1, EnergyTestPark.Feb1))).Field);
+        await Assert.ThrowsAsync<NotFoundException>(() => _store.Readings.MeterReadingsAsync(Park, "nosuch", EnergyTestPark.Feb1, EnergyTestPark.Feb1));
     }
 
     [Fact]
@@ -69,14 +69,14 @@ public abstract partial class MeterReadingsTests
     [Fact]
     public async Task A_space_is_renamed_keeping_its_code_and_meters_and_the_change_is_audited()
     {
-        var s = await _store.RenameSpaceAsync(Park, "b1-r1", " 101 机房 ", "li.wei");
+        var s = await _store.Registry.RenameSpaceAsync(Park, "b1-r1", " 101 机房 ", "li.wei");
         Assert.Equal(("b1-r1", "101 机房", ZeroPark.Domain.SpaceLevel.Room), (s.Code, s.Name, s.Level));
-        var reg = await _store.GetRegistryAsync(Park);
+        var reg = await _store.Registry.GetRegistryAsync(Park);
         Assert.Equal(s.Id, reg.Meter("pdu1").SpaceId);
         var a = Assert.Single(await _store.Audit.AuditLogAsync(Park), e => e.Entity == "space" && e.Action == "update");
         Assert.Equal(("li.wei", "b1-r1", "Room 1", "101 机房"), (a.User, a.EntityKey, a.OldValue, a.NewValue));
-        Assert.Equal("name", (await Assert.ThrowsAsync<ValidationException>(() => _store.RenameSpaceAsync(Park, "b1-r1", "  ", "li.wei"))).Field);
-        await Assert.ThrowsAsync<NotFoundException>(() => _store.RenameSpaceAsync(Park, "b9", "X", "li.wei"));
+        Assert.Equal("name", (await Assert.ThrowsAsync<ValidationException>(() => _store.Registry.RenameSpaceAsync(Park, "b1-r1", "  ", "li.wei"))).Field);
+        await Assert.ThrowsAsync<NotFoundException>(() => _store.Registry.RenameSpaceAsync(Park, "b9", "X", "li.wei"));
     }
 }
 

@@ -17,12 +17,12 @@ public abstract class StorageSuite : IAsyncLifetime
     {
         Database = NewDatabase();
         Store = await ZeroParkStore.OpenAsync(Database);
-        await Store.CreateParkAsync(new ParkDraft("p1", "Park One") { RacksTotal = 100, RacksInUse = 80, DesignItKw = 2000 });
-        await Store.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
-        await Store.CreateSpaceAsync("p1", new SpaceDraft("b1-f1", "Floor 1", "b1"));
-        await Store.CreateSpaceAsync("p1", new SpaceDraft("b1-r1", "Room 1", "b1-f1"));
-        await Store.CreateSpaceAsync("p1", new SpaceDraft("b2", "Building 2", null));
-        await Store.CreateMetersAsync("p1",
+        await Store.Registry.CreateParkAsync(new ParkDraft("p1", "Park One") { RacksTotal = 100, RacksInUse = 80, DesignItKw = 2000 });
+        await Store.Registry.CreateSpaceAsync("p1", new SpaceDraft("b1", "Building 1", null));
+        await Store.Registry.CreateSpaceAsync("p1", new SpaceDraft("b1-f1", "Floor 1", "b1"));
+        await Store.Registry.CreateSpaceAsync("p1", new SpaceDraft("b1-r1", "Room 1", "b1-f1"));
+        await Store.Registry.CreateSpaceAsync("p1", new SpaceDraft("b2", "Building 2", null));
+        await Store.Registry.CreateMetersAsync("p1",
         [
             new MeterDraft("main", "Incoming line", "electricity", "cumulative", "kWh") { Role = "facility_input", SpaceCode = "b1", RegisterMax = 1_000_000 },
             new MeterDraft("pdu1", "PDU 1", "electricity", "cumulative", "kWh") { Role = "it_load", SystemCode = "it", SpaceCode = "b1-r1" },
@@ -41,7 +41,7 @@ public abstract class StorageSuite : IAsyncLifetime
 
     private static RawPoint P(string meter, string ts, double v, int line = 0) => new(meter, DateTimeOffset.Parse(ts, System.Globalization.CultureInfo.InvariantCulture), v, line);
 
-    private Task<IngestSummary> Ingest(params RawPoint[] points) => Store.IngestAsync("p1", points, new IngestSource("test", "tester"));
+    private Task<IngestSummary> Ingest(params RawPoint[] points) => Store.Readings.IngestAsync("p1", points, new IngestSource("test", "tester"));
 
     private static readonly DateOnly Jan1 = new(2025, 1, 1);
 
@@ -112,7 +112,7 @@ public abstract class StorageSuite : IAsyncLifetime
         await Ingest(P("main", "2025-01-01T00:00:00+08:00", 999_990), P("main", "2025-01-01T00:15:00+08:00", 10),
             P("main", "2025-01-01T00:30:00+08:00", 5), P("main", "2025-01-01T00:45:00+08:00", 9));
         // replacement at 01:00: old meter final 50 (Δ 50 − 9 = 41), new meter starts at 0; 01:15 → 7 (Δ7)
-        await Store.ReplaceMeterAsync("p1", "main", DateTimeOffset.Parse("2025-01-01T01:00:00+08:00"), 50, 0, "tech", "meter swap");
+        await Store.Readings.ReplaceMeterAsync("p1", "main", DateTimeOffset.Parse("2025-01-01T01:00:00+08:00"), 50, 0, "tech", "meter swap");
         await Ingest(P("main", "2025-01-01T01:15:00+08:00", 7));
         var day = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("main"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(20 + 4 + 41 + 7, day.Buckets[0].Value);
@@ -188,7 +188,7 @@ public abstract class StorageSuite : IAsyncLifetime
         var before = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.Hour);
         Assert.Equal(40, before.Buckets[2].Value);   // 02:00–03:00: the 03:00 reading closes the gap, Δ = 40 all in this hour
         Assert.Equal("partial", before.Buckets[2].Quality.Label);
-        var fill = await Store.FillGapsAsync("p1", "pdu1", Jan1, Jan1, "tester");
+        var fill = await Store.Readings.FillGapsAsync("p1", "pdu1", Jan1, Jan1, "tester");
         Assert.Equal(3, fill.Accepted);
         var after = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan1, Granularity.QuarterHour);
         Assert.Equal([10.0, 10.0, 10.0, 10.0], after.Buckets.Skip(8).Take(4).Select(b => b.Value!.Value));
@@ -211,8 +211,8 @@ public abstract class StorageSuite : IAsyncLifetime
     [Fact]
     public async Task Manual_entry_requires_a_reason_and_is_audited()
     {
-        await Assert.ThrowsAsync<ValidationException>(() => Store.ManualEntryAsync("p1", "water", DateTimeOffset.Parse("2025-01-01T08:00:00+08:00"), 12, "ann", ""));
-        await Store.ManualEntryAsync("p1", "water", DateTimeOffset.Parse("2025-01-01T08:00:00+08:00"), 12, "ann", "monthly hand reading");
+        await Assert.ThrowsAsync<ValidationException>(() => Store.Readings.ManualEntryAsync("p1", "water", DateTimeOffset.Parse("2025-01-01T08:00:00+08:00"), 12, "ann", ""));
+        await Store.Readings.ManualEntryAsync("p1", "water", DateTimeOffset.Parse("2025-01-01T08:00:00+08:00"), 12, "ann", "monthly hand reading");
         var e = Assert.Single(await Store.Audit.AuditLogAsync("p1"), a => a.Action == "manual_entry");
         Assert.Equal(("ann", "monthly hand reading", "12"), (e.User, e.Reason, e.NewValue));
     }
@@ -220,12 +220,12 @@ public abstract class StorageSuite : IAsyncLifetime
     [Fact]
     public async Task Registry_rejects_bad_input_naming_the_field()
     {
-        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.CreateMetersAsync("p1", [new MeterDraft("w2", "W", "water", "cumulative", "kWh")]));
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Registry.CreateMetersAsync("p1", [new MeterDraft("w2", "W", "water", "cumulative", "kWh")]));
         Assert.Equal("unit", ex.Field);
-        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.CreateMetersAsync("p1", [new MeterDraft("x", "X", "electricity", "cumulative", "kWh") { SpaceCode = "nowhere" }]));
+        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Registry.CreateMetersAsync("p1", [new MeterDraft("x", "X", "electricity", "cumulative", "kWh") { SpaceCode = "nowhere" }]));
         Assert.Equal("space", ex.Field);
-        await Assert.ThrowsAsync<ConflictException>(() => Store.CreateMetersAsync("p1", [new MeterDraft("pdu1", "dup", "electricity", "cumulative", "kWh")]));
-        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.CreateSpaceAsync("p1", new SpaceDraft("r9", "Rack", "b1-r1", "building")));
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Registry.CreateMetersAsync("p1", [new MeterDraft("pdu1", "dup", "electricity", "cumulative", "kWh")]));
+        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Registry.CreateSpaceAsync("p1", new SpaceDraft("r9", "Rack", "b1-r1", "building")));
         Assert.Equal("level", ex.Field);
     }
 
@@ -235,7 +235,7 @@ public abstract class StorageSuite : IAsyncLifetime
         await Ingest(P("chiller1", "2025-01-01T00:15:00+08:00", 10));
         var b2Before = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b2", system: "cooling"), Jan1, Jan1, Granularity.Day);
         Assert.Null(b2Before.Buckets[0].Value);
-        await Store.UpdateMeterAsync("p1", "chiller1", new MeterDraft("chiller1", "Chiller 1", "electricity", "interval", "kWh") { SystemCode = "cooling.chiller", SpaceCode = "b2" });
+        await Store.Registry.UpdateMeterAsync("p1", "chiller1", new MeterDraft("chiller1", "Chiller 1", "electricity", "interval", "kWh") { SystemCode = "cooling.chiller", SpaceCode = "b2" });
         var b2 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b2", system: "cooling"), Jan1, Jan1, Granularity.Day);
         Assert.Equal(10, b2.Total);
         var b1 = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(space: "b1", system: "cooling"), Jan1, Jan1, Granularity.Day);
@@ -246,22 +246,22 @@ public abstract class StorageSuite : IAsyncLifetime
     {
         // Two store instances on one database stand for the server and the CLI.
         await using var other = await ZeroParkStore.OpenAsync(Database);
-        Assert.False((await other.GetRegistryAsync("p1")).MetersByCode.ContainsKey("late"));
-        await Store.CreateMetersAsync("p1", [new MeterDraft("late", "Late meter", "electricity", "interval", "kWh") { SystemCode = "aux.lighting" }]);
-        var s = await other.IngestAsync("p1", [P("late", "2025-01-01T00:15:00+08:00", 3)], new IngestSource("test", "t"));
+        Assert.False((await other.Registry.GetRegistryAsync("p1")).MetersByCode.ContainsKey("late"));
+        await Store.Registry.CreateMetersAsync("p1", [new MeterDraft("late", "Late meter", "electricity", "interval", "kWh") { SystemCode = "aux.lighting" }]);
+        var s = await other.Readings.IngestAsync("p1", [P("late", "2025-01-01T00:15:00+08:00", 3)], new IngestSource("test", "t"));
         Assert.Equal(1, s.Accepted);
     }
 
     [Fact]
     public async Task Onsite_generation_is_not_counted_as_consumption_and_virtual_role_meters_count_once()
     {
-        await Store.CreateMetersAsync("p1",
+        await Store.Registry.CreateMetersAsync("p1",
         [
             new MeterDraft("pv", "Rooftop PV", "electricity", "interval", "kWh") { Role = "renewable_onsite", SystemCode = "energy.pv" },
             new MeterDraft("srv1", "Server feed 1", "electricity", "interval", "kWh") { SystemCode = "it.server", SpaceCode = "b2" },
             new MeterDraft("srv2", "Server feed 2", "electricity", "interval", "kWh") { SystemCode = "it.server", SpaceCode = "b2" },
         ]);
-        await Store.CreateMetersAsync("p1", [new MeterDraft("b2_it", "B2 IT load", "electricity", "interval", "kWh") { Role = "it_load", SpaceCode = "b2", Formula = "srv1 + srv2" }]);
+        await Store.Registry.CreateMetersAsync("p1", [new MeterDraft("b2_it", "B2 IT load", "electricity", "interval", "kWh") { Role = "it_load", SpaceCode = "b2", Formula = "srv1 + srv2" }]);
         await Ingest(P("pv", "2025-01-01T12:15:00+08:00", 50), P("srv1", "2025-01-01T12:15:00+08:00", 7), P("srv2", "2025-01-01T12:15:00+08:00", 5));
         var all = await Store.Queries.SeriesAsync("p1", SeriesTarget.Node(), Jan1, Jan1, Granularity.Day);
         Assert.Equal(12, all.Total);                  // 7 + 5; the 50 kWh generated are not consumption
@@ -274,12 +274,12 @@ public abstract class StorageSuite : IAsyncLifetime
     [Fact]
     public async Task Formulas_are_checked_on_create_and_update()
     {
-        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.CreateMetersAsync("p1", [new MeterDraft("mix", "Mix", "electricity", "interval", "kWh") { Formula = "pdu1 + water" }]));
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Registry.CreateMetersAsync("p1", [new MeterDraft("mix", "Mix", "electricity", "interval", "kWh") { Formula = "pdu1 + water" }]));
         Assert.Contains("water", ex.Message);
-        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.UpdateMeterAsync("p1", "ups_loss",
+        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Registry.UpdateMeterAsync("p1", "ups_loss",
             new MeterDraft("ups_loss", "UPS loss", "electricity", "interval", "kWh") { SystemCode = "power.loss", Formula = "ups_in - ghost" }));
         Assert.Equal("formula", ex.Field);
-        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.UpdateMeterAsync("p1", "ups_loss",
+        ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Registry.UpdateMeterAsync("p1", "ups_loss",
             new MeterDraft("ups_loss", "UPS loss", "electricity", "interval", "kWh") { SystemCode = "power.loss", Formula = "ups_in - ups_loss" }));
         Assert.Contains("cycle", ex.Message);
     }

@@ -15,8 +15,8 @@ public abstract class UserStoreSuite : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Store = await ZeroParkStore.OpenAsync(NewDatabase(), Clock);
-        await Store.CreateParkAsync(new ParkDraft("pa", "Park A"));
-        await Store.CreateParkAsync(new ParkDraft("pb", "Park B"));
+        await Store.Registry.CreateParkAsync(new ParkDraft("pa", "Park A"));
+        await Store.Registry.CreateParkAsync(new ParkDraft("pb", "Park B"));
     }
 
     public async Task DisposeAsync() => await Store.DisposeAsync();

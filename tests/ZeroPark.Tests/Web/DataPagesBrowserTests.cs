@@ -86,9 +86,9 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         Assert.StartsWith("timestamp：“2025-02-02 02:00”没有 UTC 偏移", reasons[2], StringComparison.Ordinal);
 
         // The good rows are stored, the correction audited with the signed-in user.
-        var chiller = await fx.Store.MeterReadingsAsync(ParkA, "chiller", new DateOnly(2025, 2, 2), new DateOnly(2025, 2, 2));
+        var chiller = await fx.Store.Readings.MeterReadingsAsync(ParkA, "chiller", new DateOnly(2025, 2, 2), new DateOnly(2025, 2, 2));
         Assert.Equal([(0, 30.0), (1, 30.0)], chiller.Select(r => ((int)((r.Ts - chiller[0].Ts) / 3600), r.Value)));   // 00:00 (seeded) and 01:00 (imported)
-        var light = await fx.Store.MeterReadingsAsync(ParkA, "light", new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1));
+        var light = await fx.Store.Readings.MeterReadingsAsync(ParkA, "light", new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 1));
         Assert.Equal(2.5, light.Single(r => r.Ts == new DateTimeOffset(2025, 2, 1, 12, 0, 0, TimeSpan.FromHours(8)).ToUnixTimeSeconds()).Value);
         Assert.Contains(await fx.Store.Audit.AuditLogAsync(ParkA), a => a.Action == "correct" && a.EntityKey == "light@2025-02-01T12:00:00+08:00" && a.User == entry
                                                                  && a.OldValue == "2" && a.NewValue == "2.5");
@@ -144,10 +144,10 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
     {
         // A park of its own: v1 (cumulative, hourly) 100, 1250 (a typo for 125), 135 on 2025-01-10 at 10:00, 11:00, 12:00.
         var park = "v" + Guid.NewGuid().ToString("N")[..6];
-        await fx.Store.CreateParkAsync(new ParkDraft(park, "Void park"));
-        await fx.Store.CreateMetersAsync(park, [new MeterDraft("v1", "V1", "electricity", "cumulative", "kWh") { IntervalMinutes = 60 }]);
+        await fx.Store.Registry.CreateParkAsync(new ParkDraft(park, "Void park"));
+        await fx.Store.Registry.CreateMetersAsync(park, [new MeterDraft("v1", "V1", "electricity", "cumulative", "kWh") { IntervalMinutes = 60 }]);
         DateTimeOffset At(int h) => new(2025, 1, 10, h, 0, 0, TimeSpan.FromHours(8));
-        await fx.Store.IngestAsync(park, [new ZeroPark.Metering.RawPoint("v1", At(10), 100, 1), new ZeroPark.Metering.RawPoint("v1", At(11), 1250, 2),
+        await fx.Store.Readings.IngestAsync(park, [new ZeroPark.Metering.RawPoint("v1", At(10), 100, 1), new ZeroPark.Metering.RawPoint("v1", At(11), 1250, 2),
             new ZeroPark.Metering.RawPoint("v1", At(12), 135, 3)], new IngestSource("test", "gateway"));
 
         // A data-entry operator corrects readings but does not void them: no form.
@@ -210,9 +210,9 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         Assert.Equal(403, await PostAsync($"/parks/{ParkA}/readings?handler=Void", new() { ["void_meter"] = "chiller", ["void_from"] = "2025-02-01T10:00", ["void_reason"] = "x" }));
         Assert.Equal(403, await PostAsync($"/parks/{ParkA}/meters/chiller?handler=Fill", new() { ["fill_from"] = "2025-02-01", ["fill_to"] = "2025-02-01" }));
         Assert.Equal(403, await PostAsync($"/parks/{ParkA}/import", new() { ["what"] = "readings" }));
-        Assert.Equal("上海一号数据中心园区", (await fx.Store.GetParkAsync(ParkA)).Name);
-        Assert.Equal("chiller", (await fx.Store.GetRegistryAsync(ParkA)).Meter("chiller").Name);
-        Assert.False((await fx.Store.GetRegistryAsync(ParkA)).SpacesByCode.ContainsKey("x9"));
+        Assert.Equal("上海一号数据中心园区", (await fx.Store.Registry.GetParkAsync(ParkA)).Name);
+        Assert.Equal("chiller", (await fx.Store.Registry.GetRegistryAsync(ParkA)).Meter("chiller").Name);
+        Assert.False((await fx.Store.Registry.GetRegistryAsync(ParkA)).SpacesByCode.ContainsKey("x9"));
         // … and without a token at all, even an energy manager's POST is refused (antiforgery).
         var manager = await SignedInAsync(await UserAsync(UserRole.EnergyManager, ParkA));
         var noToken = await manager.Context.APIRequest.PostAsync($"/parks/{ParkA}/registry?handler=Park",
@@ -240,7 +240,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         Assert.Equal("须在 0 与机架总数（racks_total）之间", await page.GetByTestId("err-racks_in_use").InnerTextAsync());
         Assert.Contains("在用机架数", await page.GetByTestId("dm-error").InnerTextAsync(), StringComparison.Ordinal);
         await ShotAsync(page, "23-registry-error-zh");
-        Assert.Equal(9, (await fx.Store.GetParkAsync(ParkA)).RacksInUse);
+        Assert.Equal(9, (await fx.Store.Registry.GetParkAsync(ParkA)).RacksInUse);
         await page.GetByTestId("f-design_it_kw").FillAsync("-5");
         await page.GetByTestId("park-save").ClickAsync();
         Assert.Equal("不能为负数", await page.GetByTestId("err-design_it_kw").InnerTextAsync());
@@ -250,7 +250,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-grid_region").FillAsync("华东");
         await page.GetByTestId("park-save").ClickAsync();
         await page.GetByTestId("dm-message").WaitForAsync();
-        var park = await fx.Store.GetParkAsync(ParkA);
+        var park = await fx.Store.Registry.GetParkAsync(ParkA);
         Assert.Equal((250.0, 10), (park.DesignItCapacity!.Value.Kilowatts, park.RacksInUse!.Value));
 
         // A room under the floor, then a rack under it: the tree shows the levels.
@@ -330,7 +330,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         Assert.Equal((entry, "PDU 电表更换", "pdu1@2025-02-02T00:30:00+08:00", "2920", "0"), (replaced.User, replaced.Reason, replaced.EntityKey, replaced.OldValue, replaced.NewValue));
 
         // crah (interval, 5 kWh/h) misses 01:00 and 02:00 on Feb 2: filling writes the two estimated readings.
-        var s = await fx.Store.IngestAsync(ParkA, [new ZeroPark.Metering.RawPoint("crah", new DateTimeOffset(2025, 2, 2, 3, 0, 0, TimeSpan.FromHours(8)), 5, 1)], new IngestSource("test", "gateway"));
+        var s = await fx.Store.Readings.IngestAsync(ParkA, [new ZeroPark.Metering.RawPoint("crah", new DateTimeOffset(2025, 2, 2, 3, 0, 0, TimeSpan.FromHours(8)), 5, 1)], new IngestSource("test", "gateway"));
         Assert.Equal(1, s.Accepted);
         await page.GotoAsync($"/parks/{ParkA}/meters/crah");
         Assert.Equal(0, await page.GetByTestId("replace-form").CountAsync());        // an interval meter has no register to replace
@@ -338,7 +338,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         await page.GetByTestId("f-fill_to").FillAsync("2025-02-02");
         await page.GetByTestId("fill-save").ClickAsync();
         Assert.StartsWith("已写入 2 条估算读数", await page.GetByTestId("dm-message").InnerTextAsync(), StringComparison.Ordinal);
-        var crah = await fx.Store.MeterReadingsAsync(ParkA, "crah", new DateOnly(2025, 2, 2), new DateOnly(2025, 2, 2));
+        var crah = await fx.Store.Readings.MeterReadingsAsync(ParkA, "crah", new DateOnly(2025, 2, 2), new DateOnly(2025, 2, 2));
         Assert.Equal(2, crah.Count(r => (r.Flags & ZeroPark.Metering.ReadingFlags.Estimated) != 0));
 
         // Manual entry: without a reason the server refuses and names the field (the browser's own check taken away).
@@ -374,10 +374,10 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         var row = page.GetByTestId("rejected-table").Locator("tbody tr");
         Assert.Equal("3", await row.Locator("td").First.InnerTextAsync());
         Assert.Contains("kind", await row.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.False((await fx.Store.GetRegistryAsync(ParkA)).MetersByCode.ContainsKey("b1_lift"));   // all or nothing
+        Assert.False((await fx.Store.Registry.GetRegistryAsync(ParkA)).MetersByCode.ContainsKey("b1_lift"));   // all or nothing
         await UploadAsync("code,name,carrier,kind,unit,space,system,role\nb1_lift,1号楼 电梯,electricity,interval,kWh,b1,aux.other,submeter\n");
         Assert.Contains("1", await page.GetByTestId("meters-registered").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Equal("1号楼 电梯", (await fx.Store.GetRegistryAsync(ParkA)).Meter("b1_lift").Name);
+        Assert.Equal("1号楼 电梯", (await fx.Store.Registry.GetRegistryAsync(ParkA)).Meter("b1_lift").Name);
     }
 
     [Fact]
@@ -403,7 +403,7 @@ public abstract class DataPagesBrowserTests(BrowserFixture fx)
         form.Set("__RequestVerificationToken", token);
         form.Set("name", "Hacked");
         Assert.Equal(404, (await page.Context.APIRequest.PostAsync($"/parks/{ParkB}/registry?handler=Park", new APIRequestContextOptions { Form = form, MaxRedirects = 0 })).Status);
-        Assert.Equal("北京二号数据中心园区", (await fx.Store.GetParkAsync(ParkB)).Name);
+        Assert.Equal("北京二号数据中心园区", (await fx.Store.Registry.GetParkAsync(ParkB)).Name);
         Assert.Equal(404, (await page.Context.APIRequest.PutAsync($"/api/parks/{ParkB}", new APIRequestContextOptions { DataObject = new { name = "Hacked" } })).Status);
     }
 

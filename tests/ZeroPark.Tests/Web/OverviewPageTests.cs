@@ -67,11 +67,11 @@ public abstract partial class OverviewPageTests(ApiServer server)
     public async Task The_data_page_lists_suspected_resets_and_an_energy_manager_confirms_one()
     {
         var park = EnergyTestPark.NewParkCode();
-        await server.Store.CreateParkAsync(new ParkDraft(park, "Reset park"));
-        await server.Store.CreateMetersAsync(park, [new MeterDraft("m1", "M1", "electricity", "cumulative", "kWh")]);
+        await server.Store.Registry.CreateParkAsync(new ParkDraft(park, "Reset park"));
+        await server.Store.Registry.CreateMetersAsync(park, [new MeterDraft("m1", "M1", "electricity", "cumulative", "kWh")]);
         // 100, 130, drop to 50, 60 at 00:15..01:00: 30 + 0 (suspected) + 10 = 40.
         var t = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.FromHours(8));
-        await server.Store.IngestAsync(park, [new("m1", t.AddMinutes(15), 100, 1), new("m1", t.AddMinutes(30), 130, 2), new("m1", t.AddMinutes(45), 50, 3), new("m1", t.AddMinutes(60), 60, 4)],
+        await server.Store.Readings.IngestAsync(park, [new("m1", t.AddMinutes(15), 100, 1), new("m1", t.AddMinutes(30), 130, 2), new("m1", t.AddMinutes(45), 50, 3), new("m1", t.AddMinutes(60), 60, 4)],
             new IngestSource("test", "tester"));
         var viewer = "v" + Guid.NewGuid().ToString("N")[..8];
         await server.Store.Users.CreateUserAsync(viewer, "reset-page-password", UserRole.Viewer, [park], "test");

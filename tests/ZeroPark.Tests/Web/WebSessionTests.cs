@@ -115,7 +115,7 @@ public sealed partial class WebSessionTests(SqliteApiServer server) : IClassFixt
     public async Task The_users_page_changes_roles_grants_passwords_and_lockouts_for_administrators_only()
     {
         var park = "u" + Guid.NewGuid().ToString("N")[..8];
-        await server.Store.CreateParkAsync(new ParkDraft(park, "Users page park"));
+        await server.Store.Registry.CreateParkAsync(new ParkDraft(park, "Users page park"));
         var admin = await NewUserAsync(UserRole.Administrator);
         var target = await NewUserAsync(UserRole.Viewer);
         using var c = await FormSignedInAsync(admin);

@@ -37,11 +37,11 @@ internal static class WebTestPark
     private static async Task SeedParkAsync(ZeroParkStore store, string code, string name, string region, string province)
     {
         await EnergyTestPark.CreateAsync(store, code);
-        await store.UpdateParkAsync(code, new ParkDraft(code, name) { DesignItKw = 200, RacksTotal = 12, RacksInUse = 9, GridRegion = region, Province = province }, "setup");
-        var s = await store.IngestAsync(code, EnergyTestPark.Readings(), new IngestSource("test", "setup"));
+        await store.Registry.UpdateParkAsync(code, new ParkDraft(code, name) { DesignItKw = 200, RacksTotal = 12, RacksInUse = 9, GridRegion = region, Province = province }, "setup");
+        var s = await store.Readings.IngestAsync(code, EnergyTestPark.Readings(), new IngestSource("test", "setup"));
         Assert.Empty(s.Rejected);
         // A manual correction, so the audit log has a reading change with a reason.
-        await store.ManualEntryAsync(code, "chiller", EnergyTestPark.T0.AddHours(30), 31, "operator.wang", "re-read on site");
+        await store.Readings.ManualEntryAsync(code, "chiller", EnergyTestPark.T0.AddHours(30), 31, "operator.wang", "re-read on site");
     }
 
     /// <summary>Carbon data like the demo's (DemoCarbon), inside park A's two days: park vehicles' petrol, canteen LPG, an R410A

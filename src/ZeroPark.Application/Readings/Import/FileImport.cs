@@ -35,7 +35,7 @@ public static class FileImport
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(stream);
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         if (mapping is { TimeZone: null or "" }) mapping = mapping with { TimeZone = reg.Park.TimeZoneId };
         var name = Path.GetFileName(fileName);
         var size = Math.Max(1, batchSize);
@@ -70,7 +70,7 @@ public static class FileImport
         {
             await foreach (var chunk in channel.Reader.ReadAllAsync(ct))
             {
-                var sum = await store.IngestAsync(park, chunk, source, ct: ct);
+                var sum = await store.Readings.IngestAsync(park, chunk, source, ct: ct);
                 accepted += sum.Accepted;
                 duplicates += sum.Duplicates;
                 corrected += sum.Corrected;
@@ -110,7 +110,7 @@ public static class FileImport
             RegisterMax = r.RegisterMax, Multiplier = r.Multiplier, SpaceCode = r.SpaceCode, SystemCode = r.SystemCode, Role = Codes.Of(r.Role),
             IntervalMinutes = r.IntervalMinutes, MaxRatePerHour = r.MaxRatePerHour, Device = r.Device, Formula = r.Formula, ResetsNormal = r.ResetsNormal,
         }).ToList();
-        await store.CreateMetersAsync(park, [.. drafts.Where(d => d.Formula is null), .. drafts.Where(d => d.Formula is not null)], user, ct);
+        await store.Registry.CreateMetersAsync(park, [.. drafts.Where(d => d.Formula is null), .. drafts.Where(d => d.Formula is not null)], user, ct);
         return new MeterImportResult(drafts.Count, []);
     }
 }

@@ -15,7 +15,7 @@ namespace ZeroPark.Server.Pages.Carbon;
 /// and filtered by material, gas, region, dataset and validity; every version of one record. Administrators and carbon
 /// accountants add a record with a form or import a CSV file (the import format of <c>zeropark factors import</c>; each bad row
 /// is listed with its reason, valid rows are kept). The role is checked by the handlers, not only by hiding the forms; every
-/// change is audited with the signed-in user (<see cref="ZeroParkStore.AddFactorsAsync"/>).
+/// change is audited with the signed-in user (<see cref="Application.Carbon.CarbonStore.AddFactorsAsync"/>).
 /// </summary>
 public sealed class FactorsModel(ZeroParkStore store) : ZpPageModel(store), IExportsTables
 {

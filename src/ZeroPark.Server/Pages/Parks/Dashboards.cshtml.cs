@@ -62,7 +62,7 @@ public sealed class DashboardsModel(ZeroParkStore store) : ZpPageModel(store)
     {
         var last = await Store.Queries.LastReadingAtAsync(park, ct);
         AsOf = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(CurrentPark!.Clock.ToLocal(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-        var spaces = await Store.ListSpacesAsync(park, ct);
+        var spaces = await Store.Registry.ListSpacesAsync(park, ct);
         ConfigJson = JsonSerializer.Serialize(new
         {
             park,

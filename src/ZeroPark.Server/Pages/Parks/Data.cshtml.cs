@@ -41,7 +41,7 @@ public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
             var code = form["suspect_meter"].ToString();
             if (!DateTimeOffset.TryParse(form["at"].ToString(), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
                 throw new ValidationException("at", T("data.reset.badat"));
-            var resolution = ZeroParkStore.ParseResolution(form["resolution"].ToString());
+            var resolution = Application.Readings.ReadingStore.ParseResolution(form["resolution"].ToString());
             double? oldFinal = null;
             var rawFinal = form["old_final"].ToString().Trim();
             if (rawFinal.Length > 0)
@@ -50,7 +50,7 @@ public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
                 oldFinal = f;
             }
             var reason = form["reason"].ToString().Trim();
-            await Store.ConfirmResetAsync(park, code, at, resolution, oldFinal, Me.Name, reason.Length == 0 ? null : reason, ct);
+            await Store.Readings.ConfirmResetAsync(park, code, at, resolution, oldFinal, Me.Name, reason.Length == 0 ? null : reason, ct);
         }
         catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException)
         {
@@ -82,7 +82,7 @@ public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
             Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page();
         }
-        var reg = await Store.GetRegistryAsync(park, ct);
+        var reg = await Store.Registry.GetRegistryAsync(park, ct);
         Meters = reg.MetersByCode;
         All = await Store.Queries.DataQualityAsync(park, null, From, To, ct);
         Shown = All.Where(m => Query is null || m.Meter.Contains(Query, StringComparison.OrdinalIgnoreCase) || m.Name.Contains(Query, StringComparison.OrdinalIgnoreCase))
@@ -92,7 +92,7 @@ public sealed partial class DataModel(ZeroParkStore store) : ZpPageModel(store)
             if (!reg.MetersByCode.TryGetValue(meter, out var m) || m.IsVirtual) return NotFound();
             Detail = (await Store.Queries.DataQualityAsync(park, meter, From, To, ct)).Single();
         }
-        Suspects = await Store.ResetSuspectsAsync(park, Detail?.Meter, ct);
+        Suspects = await Store.Readings.ResetSuspectsAsync(park, Detail?.Meter, ct);
         return Page();
     }
 

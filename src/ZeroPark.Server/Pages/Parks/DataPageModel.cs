@@ -38,7 +38,7 @@ public abstract class DataPageModel(ZeroParkStore store) : ZpPageModel(store)
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return false;
-        Registry = await Store.GetRegistryAsync(park, ct);
+        Registry = await Store.Registry.GetRegistryAsync(park, ct);
         CurrentPark = Registry.Park;
         return true;
     }

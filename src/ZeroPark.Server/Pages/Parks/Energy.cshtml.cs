@@ -66,7 +66,7 @@ public sealed partial class EnergyModel(ZeroParkStore store, EnergyService energ
     /// <summary>Water: the park's water input (m³, the same actuals as plan progress) to each building's, and the remainder.</summary>
     private async Task<string> WaterFlowJsonAsync(string park, CancellationToken ct)
     {
-        var reg = await Store.GetRegistryAsync(park, ct);
+        var reg = await Store.Registry.GetRegistryAsync(park, ct);
         var total = (await PlanActuals.TotalAsync(Store, reg, null, ZeroPark.Domain.Carrier.Water, From, To, ct)).Value;
         WaterInputM3 = total;
         var nodes = new List<object> { new { name = "water_in", label = T("input.water"), kind = "source", value = total } };

@@ -70,7 +70,7 @@ public sealed partial class EnergyDimensionsModel(ZeroParkStore store, DeviceAna
             }
             case "space":
             {
-                var buildings = (await Store.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
+                var buildings = (await Store.Registry.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
                 // Each building's three periods are independent: computed concurrently (one service each).
                 async Task<double?> Total(string node, (DateOnly From, DateOnly To) range) =>
                     (await energyService.KpiAsync(park, node, range.From, range.To, EnergyBucketing.Total, ct)).Single().Kpis.Total?.KilowattHours;

@@ -29,7 +29,7 @@ public sealed partial class EnergyPlansModel(ZeroParkStore store, EnergyPlanServ
         DateOnly? a = asOf is { } d && d.Year == Year ? d : null;
         var plans = energyPlanService;
         Park = PlanProgressView.From(await plans.ProgressAsync(park, null, Carrier, Year, a, ct));
-        var buildings = (await Store.ListSpacesAsync(park, ct)).Where(s => s.Level == ZeroPark.Domain.SpaceLevel.Building).ToList();
+        var buildings = (await Store.Registry.ListSpacesAsync(park, ct)).Where(s => s.Level == ZeroPark.Domain.SpaceLevel.Building).ToList();
         var list = new List<(string, string, PlanProgressView)>();
         foreach (var b in buildings)
             list.Add((b.Code, b.Name, PlanProgressView.From(await plans.ProgressAsync(park, b.Code, Carrier, Year, a, ct))));

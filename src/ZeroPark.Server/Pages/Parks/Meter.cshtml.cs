@@ -59,8 +59,8 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
         if (Errors.Count > 0) return Page();
         try
         {
-            if (IsNew) await Store.CreateMetersAsync(park, [draft], Me.Name, ct);
-            else await Store.UpdateMeterAsync(park, code, draft, Me.Name, ct);
+            if (IsNew) await Store.Registry.CreateMetersAsync(park, [draft], Me.Name, ct);
+            else await Store.Registry.UpdateMeterAsync(park, code, draft, Me.Name, ct);
         }
         catch (Exception e) when (e is ValidationException or ConflictException)
         {
@@ -85,7 +85,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
         if (Errors.Count > 0) return Page();
         try
         {
-            var s = await Store.ReplaceMeterAsync(park, code, at!.Value, oldFinal!.Value, newInitial!.Value, Me.Name, Form["reason"], ct);
+            var s = await Store.Readings.ReplaceMeterAsync(park, code, at!.Value, oldFinal!.Value, newInitial!.Value, Me.Name, Form["reason"], ct);
             if (s.Rejected.Count > 0) throw new ValidationException("new_initial", s.Rejected[0].Reason);
             Message = T("mtr.replaced", Local(at.Value), Reading(oldFinal.Value, Meter!.Unit), Reading(newInitial.Value, Meter.Unit));
             Form.Clear();
@@ -112,7 +112,7 @@ public sealed class MeterModel(ZeroParkStore store) : DataPageModel(store)
         if (Errors.Count > 0) return Page();
         try
         {
-            var s = await Store.FillGapsAsync(park, code, from!.Value, to!.Value, Me.Name, ct);
+            var s = await Store.Readings.FillGapsAsync(park, code, from!.Value, to!.Value, Me.Name, ct);
             Message = T("mtr.filled", s.Accepted, Date(from.Value), Date(to.Value));
             await LoadMeterAsync(park, code, ct);
         }

@@ -55,7 +55,7 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
         {
             try
             {
-                var s = await Store.ManualEntryAsync(park, code, at!.Value, value!.Value, Me.Name, Form["reason"]!, ct);
+                var s = await Store.Readings.ManualEntryAsync(park, code, at!.Value, value!.Value, Me.Name, Form["reason"]!, ct);
                 Outcome = s.Points is { Count: > 0 } points ? points[0] : null;
                 Form["reason"] = null;
             }
@@ -89,7 +89,7 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
         {
             try
             {
-                Voided = await Store.VoidReadingsAsync(park, code, from!.Value, to!.Value, Me.Name, Form["void_reason"]!, ct);
+                Voided = await Store.Readings.VoidReadingsAsync(park, code, from!.Value, to!.Value, Me.Name, Form["void_reason"]!, ct);
                 Form["void_reason"] = null;
             }
             catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException)
@@ -111,7 +111,7 @@ public sealed partial class ReadingsModel(ZeroParkStore store) : DataPageModel(s
         var latest = (await Store.Queries.LatestReadingsAsync(park, ct)).FirstOrDefault(l => l.Meter == m.Code);
         var fallback = latest is { } l ? Park.Clock.LocalDate(l.At.ToUnixTimeSeconds() - 1) : Park.Clock.LocalDate(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         ShownDay = DateOnly.TryParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : fallback;
-        DayReadings = await Store.MeterReadingsAsync(park, m.Code, ShownDay, ShownDay, ct);
+        DayReadings = await Store.Readings.MeterReadingsAsync(park, m.Code, ShownDay, ShownDay, ct);
     }
 
     public string? V(string field) => Form.TryGetValue(field, out var v) ? v : null;

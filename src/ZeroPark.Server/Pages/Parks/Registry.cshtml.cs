@@ -42,7 +42,7 @@ public sealed partial class RegistryModel(ZeroParkStore store) : DataPageModel(s
         {
             try
             {
-                await Store.UpdateParkAsync(park, draft, Me.Name, ct);
+                await Store.Registry.UpdateParkAsync(park, draft, Me.Name, ct);
                 await LoadAsync(park, ct);
                 Message = T("reg.saved");
                 Form.Clear();
@@ -64,7 +64,7 @@ public sealed partial class RegistryModel(ZeroParkStore store) : DataPageModel(s
             Form[f] = Request.Form[f].ToString().Trim();
         try
         {
-            var s = await Store.CreateSpaceAsync(park, new SpaceDraft(Form["space_code"] ?? "", Form["space_name"] ?? "", Empty(Form["parent"])), Me.Name, ct);
+            var s = await Store.Registry.CreateSpaceAsync(park, new SpaceDraft(Form["space_code"] ?? "", Form["space_name"] ?? "", Empty(Form["parent"])), Me.Name, ct);
             await LoadAsync(park, ct);
             Message = T("reg.spacecreated", s.Name, s.Code);
             Form.Remove("space_code");
@@ -86,7 +86,7 @@ public sealed partial class RegistryModel(ZeroParkStore store) : DataPageModel(s
         if (!CanEditRegistry) return Forbidden();
         try
         {
-            var s = await Store.RenameSpaceAsync(park, code, Request.Form["space_rename"].ToString(), Me.Name, ct);
+            var s = await Store.Registry.RenameSpaceAsync(park, code, Request.Form["space_rename"].ToString(), Me.Name, ct);
             await LoadAsync(park, ct);
             Message = T("reg.spacerenamed", s.Code, s.Name);
         }
@@ -105,7 +105,7 @@ public sealed partial class RegistryModel(ZeroParkStore store) : DataPageModel(s
         if (!CanEditRegistry) return Forbidden();
         try
         {
-            await Store.DeleteSpaceAsync(park, code, Me.Name, ct);
+            await Store.Registry.DeleteSpaceAsync(park, code, Me.Name, ct);
             await LoadAsync(park, ct);
             Message = T("reg.spacedeleted", code);
         }

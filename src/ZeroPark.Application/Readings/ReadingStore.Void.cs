@@ -3,13 +3,12 @@ using System.Globalization;
 using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
+using BlobRow = ZeroPark.Application.ZeroParkStore.BlobRow;
+using BlobTable = ZeroPark.Application.ZeroParkStore.BlobTable;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Readings;
 
-/// <summary>What <see cref="ZeroParkStore.VoidReadingsAsync"/> removed: the meter, how many readings and the first and last of them.</summary>
-public sealed record VoidResult(string Meter, int Voided, DateTimeOffset? First, DateTimeOffset? Last, int Recomputed);
-
-public abstract partial class ZeroParkStore
+public sealed partial class ReadingStore
 {
     /// <summary>How far past the server clock a reading may lie (default one day): later readings are refused, each with
     /// its reason. Configured by <c>ZeroPark:FutureToleranceHours</c> (server) or <c>--future-tolerance-hours</c> (CLI).</summary>
@@ -46,7 +45,7 @@ public abstract partial class ZeroParkStore
         {
             await using var c = await OpenConnectionAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
-            await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
+            await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
             var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value);
             if (!states.ContainsKey(id)) return new VoidResult(m.Code, 0, null, null, 0);
             // The reading and the valid base before the range (the tail is read below, whole).
@@ -84,7 +83,7 @@ public abstract partial class ZeroParkStore
             Accumulate(reg.SeriesOfMeter[id], HourRuns(clock, changes), hours, month, 1, 0);
             var last = LastBuckets(reg, clock, states);
             await WriteHourBlocksAsync(c, tx, hours, last, ct);
-            await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(month, last, 2), ct);
+            await db.UpsertRollupsAsync(c, tx, "rollup_month", ToRows(month, last, 2), ct);
 
             // Chunks: each changed day rewritten without the voided readings and with the recomputed ones; emptied days deleted.
             var byTs = new Dictionary<long, StoredReading>(now.Count);
@@ -105,16 +104,16 @@ public abstract partial class ZeroParkStore
                 if (kept.Count == 0) await c.ExecuteAsync("DELETE FROM readings WHERE meter_id = @id AND day = @day", new { id, day }, tx);
                 else rewrite.Add(new BlobRow(id, day, kept.Count, ReadingChunk.Encode(kept)));
             }
-            if (rewrite.Count > 0) await WriteBlobsAsync(c, tx, BlobTable.Readings, [], rewrite, ct);
+            if (rewrite.Count > 0) await db.WriteBlobsAsync(c, tx, BlobTable.Readings, [], rewrite, ct);
 
             await c.ExecuteAsync("DELETE FROM reset_suspects WHERE meter_id = @id AND ts >= @fromTs AND ts <= @toTs", new { id, fromTs, toTs }, tx);
             if (m.Kind == MeterKind.Cumulative) await WriteResetSuspectsAsync(c, tx, id, [], now);
-            if (await ReadStateAsync(c, tx, id, ct) is { } state) await UpsertStatesAsync(c, tx, [state], states, ct);
+            if (await ReadStateAsync(c, tx, id, ct) is { } state) await db.UpsertStatesAsync(c, tx, [state], states, ct);
             else await c.ExecuteAsync("DELETE FROM meter_state WHERE meter_id = @id", new { id }, tx);
 
             var shown = string.Join(", ", voided.Take(20).Select(r => $"{Iso(clock, r.Ts)}={r.Value.ToString("R", CultureInfo.InvariantCulture)}"));
             var target = fromTs == toTs ? $"{m.Code}@{Iso(clock, fromTs)}" : $"{m.Code}@{Iso(clock, fromTs)}..{Iso(clock, toTs)}";
-            await AuditAsync(c, tx, reg.Park.Id.Value, user, "void", "reading", target, reason.Trim(),
+            await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "void", "reading", target, reason.Trim(),
                 voided.Count > 20 ? $"{voided.Count} readings: {shown}, …" : $"{voided.Count} readings: {shown}", null);
             await tx.CommitAsync(ct);
             return new VoidResult(m.Code, voided.Count, clock.ToLocalOffset(voided[0].Ts), clock.ToLocalOffset(voided[^1].Ts), recomputed);

@@ -1,9 +1,9 @@
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Readings;
 
-public abstract partial class ZeroParkStore
+public sealed partial class ReadingStore
 {
     /// <summary>Manual entry of one reading by a person. A reason is required; the entry (or the correction, with the
     /// previous value) is written to the audit log with the user and time.</summary>

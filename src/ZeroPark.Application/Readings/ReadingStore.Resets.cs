@@ -2,26 +2,9 @@ using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Readings;
 
-/// <summary>A cumulative register's drop awaiting confirmation: the reading at <see cref="At"/> (value <see cref="Value"/>)
-/// is below <see cref="PreviousValue"/>, the last valid reading before it within 7 days (null when there is none).
-/// <see cref="Suspected"/> is <c>reset</c> (the register stayed low) or <c>bad_reading</c> (the next reading came back to at
-/// least <see cref="PreviousValue"/>: a one-off glitch, already left out of the sums).</summary>
-public sealed record ResetSuspect(string Meter, string Name, DateTimeOffset At, double Value, double? PreviousValue, string Suspected = "reset");
-
-/// <summary>How a person resolves a suspected reset.</summary>
-public enum ResetResolution
-{
-    /// <summary>The register restarted from zero: the interval's energy is the new value.</summary>
-    Reset,
-    /// <summary>The meter was swapped: recorded as a replacement (old final value given, or the previous value: no energy).</summary>
-    Replacement,
-    /// <summary>The reading is wrong: not summed, never a base; later readings count from the reading before it.</summary>
-    BadReading,
-}
-
-public abstract partial class ZeroParkStore
+public sealed partial class ReadingStore
 {
     public static ResetResolution ParseResolution(string? s) => s?.Trim().ToLowerInvariant() switch
     {
@@ -118,7 +101,7 @@ public abstract partial class ZeroParkStore
             SpaceCode = m.SpaceId is { } s ? reg.SpacesById[s.Value].Code : null, SystemCode = m.SystemCode, Device = m.Device,
             Role = Codes.Of(m.Role), Formula = m.Formula, ResetsNormal = resetsNormal,
         };
-        return await UpdateMeterAsync(parkCode, meterCode, draft, user, ct);
+        return await db.Registry.UpdateMeterAsync(parkCode, meterCode, draft, user, ct);
     }
 
     /// <summary>Recomputes every stored reading of a meter (its reset rule changed), with the rollups, in one transaction.</summary>
@@ -153,6 +136,3 @@ public abstract partial class ZeroParkStore
         return list;
     }
 }
-
-/// <summary>What <see cref="ZeroParkStore.RecomputeReadingsAsync"/> did to one meter: how many stored readings changed.</summary>
-public sealed record RecomputeResult(string Meter, int Changed);

@@ -10,65 +10,15 @@ using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Registry;
 
-/// <summary>A park's registry as loaded in memory: spaces, meters and the aggregate series of each meter.</summary>
-/// <summary>Meters numbered densely: <see cref="Meters"/>[i] has code <c>c</c> where <see cref="ByCode"/>[c] = i.</summary>
-internal sealed class MeterSlots(Meter[] meters)
+/// <summary>The registry of parks (module <c>Registry</c>): parks, spaces, meters and their systems, and the in-memory
+/// registry cache with each meter's aggregate series, over the shared database object.</summary>
+public sealed class RegistryStore(ZeroParkStore db)
 {
-    public Meter[] Meters { get; } = meters;
-    public Dictionary<string, int> ByCode { get; } = meters.Select((m, i) => (m.Code, i)).ToDictionary(x => x.Code, x => x.i, StringComparer.OrdinalIgnoreCase);
-}
+    private Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default) => db.OpenConnectionAsync(ct);
+    private TimeProvider Clock => db.Clock;
 
-public sealed class ParkRegistry
-{
-    /// <summary>The park's registry version when this was loaded.</summary>
-    public required long Version { get; init; }
-    public required Park Park { get; init; }
-    public required IReadOnlyDictionary<long, Space> SpacesById { get; init; }
-    public required IReadOnlyDictionary<string, Space> SpacesByCode { get; init; }
-    public required IReadOnlyDictionary<string, Meter> MetersByCode { get; init; }
-    public required IReadOnlyDictionary<long, Meter> MetersById { get; init; }
-    /// <summary>Aggregate id (positive) by aggregate key.</summary>
-    public required IReadOnlyDictionary<string, long> AggregateIds { get; init; }
-    /// <summary>For each physical meter, the rollup series ids it feeds: its own id, then −aggregate id for each aggregate.</summary>
-    public required IReadOnlyDictionary<long, long[]> SeriesOfMeter { get; init; }
-    public ParkClock Clock => Park.Clock;
-
-    private MeterSlots? _slots;
-
-    /// <summary>The park's meters numbered 0..n−1 (for per-batch arrays indexed by meter), and each code's number.
-    /// Built on first use; two threads racing build equal tables, either may win.</summary>
-    internal MeterSlots Slots => _slots ??= new MeterSlots([.. MetersByCode.Values]);
-
-    /// <summary>The building containing the space (or the space itself if it is a building).</summary>
-    public Space? BuildingOf(SpaceId? id)
-    {
-        for (var s = id is { } v && SpacesById.TryGetValue(v.Value, out var x) ? x : null; s is not null;
-             s = s.ParentId is { } p && SpacesById.TryGetValue(p.Value, out var y) ? y : null)
-        {
-            if (s.Level == SpaceLevel.Building) return s;
-        }
-        return null;
-    }
-
-    /// <summary>True when space <paramref name="id"/> is <paramref name="ancestor"/> or below it.</summary>
-    public bool IsUnder(SpaceId? id, SpaceId ancestor)
-    {
-        for (var s = id is { } v && SpacesById.TryGetValue(v.Value, out var x) ? x : null; s is not null;
-             s = s.ParentId is { } p && SpacesById.TryGetValue(p.Value, out var y) ? y : null)
-        {
-            if (s.Id == ancestor) return true;
-        }
-        return false;
-    }
-
-    public Meter Meter(string code) =>
-        MetersByCode.TryGetValue(code, out var m) ? m : throw new NotFoundException($"meter '{code}' not found in park '{Park.Code}'");
-}
-
-public abstract partial class ZeroParkStore
-{
     private static readonly Regex CodePattern = new("^[a-z0-9][a-z0-9_.\\-]*$", RegexOptions.Compiled);
 
     /// <summary>Meter codes keep the case they are given (<c>M1</c>, <c>PDU-A1</c>, as BMS exports spell them) and are matched
@@ -134,7 +84,7 @@ public abstract partial class ZeroParkStore
             """,
             new { d.Code, d.Name, d.TimeZone, ClimateZone = Park.ClimateZoneCode(Park.ParseClimateZone(d.ClimateZone)), d.GridRegion, d.Province,
                   cd = d.CommissioningDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.DesignItKw, d.RacksTotal, d.RacksInUse }, tx);
-        await AuditAsync(c, tx, id, user, "create", "park", d.Code, null, null, Describe(d));
+        await db.AuditAsync(c, tx, id, user, "create", "park", d.Code, null, null, Describe(d));
         await tx.CommitAsync(ct);
         Invalidate(d.Code);
         return await GetParkAsync(d.Code, ct);
@@ -158,7 +108,7 @@ public abstract partial class ZeroParkStore
             var hasReadings = await c.ExecuteScalarAsync<long?>("SELECT 1 FROM meters m JOIN meter_state s ON s.meter_id = m.id WHERE m.park_id = @id LIMIT 1", new { id = old.Id.Value }, tx);
             if (hasReadings is not null) throw new ConflictException("timezone: cannot change the time zone of a park that has readings (rollups are in local time)");
         }
-        await AuditAsync(c, tx, old.Id.Value, user, "update", "park", code, null, null, Describe(d));
+        await db.AuditAsync(c, tx, old.Id.Value, user, "update", "park", code, null, null, Describe(d));
         await BumpRegistryVersionAsync(c, tx, old.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(code);
@@ -220,7 +170,7 @@ public abstract partial class ZeroParkStore
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("INSERT INTO spaces (park_id, parent_id, level, code, name) VALUES (@p, @parent, @level, @code, @name)",
             new { p = reg.Park.Id.Value, parent = parent?.Id.Value, level = (int)level, code = d.Code, name = d.Name }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "space", d.Code, null, null, $"{Space.LevelCode(level)} '{d.Name}' under {parent?.Code ?? "park"}");
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "space", d.Code, null, null, $"{Space.LevelCode(level)} '{d.Name}' under {parent?.Code ?? "park"}");
         await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
@@ -244,7 +194,7 @@ public abstract partial class ZeroParkStore
         if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM energy_plans WHERE space_id = @id", new { id = s.Id.Value }, tx) > 0)
             throw new ConflictException($"space '{code}' has energy plans; a building with plans cannot be deleted");
         await c.ExecuteAsync("DELETE FROM spaces WHERE id = @id", new { id = s.Id.Value }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "delete", "space", code, null, s.Name, null);
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "delete", "space", code, null, s.Name, null);
         await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
@@ -263,7 +213,7 @@ public abstract partial class ZeroParkStore
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("UPDATE spaces SET name = @name WHERE id = @id", new { name, id = s.Id.Value }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "space", code, null, s.Name, name);
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "space", code, null, s.Name, name);
         await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
@@ -303,11 +253,11 @@ public abstract partial class ZeroParkStore
         if (rows.Count <= 20)
         {
             foreach (var (d, m) in rows)
-                await AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "meter", d.Code, null, null, $"{Codes.Of(m.Carrier)} {Codes.Of(m.Kind)} {m.Unit} role={Codes.Of(m.Role)} system={m.SystemCode} space={d.SpaceCode}");
+                await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "meter", d.Code, null, null, $"{Codes.Of(m.Carrier)} {Codes.Of(m.Kind)} {m.Unit} role={Codes.Of(m.Role)} system={m.SystemCode} space={d.SpaceCode}");
         }
         else
         {
-            await AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "meter", $"{rows.Count} meters", null, null, string.Join(",", rows.Take(50).Select(r => r.D.Code)));
+            await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "meter", $"{rows.Count} meters", null, null, string.Join(",", rows.Take(50).Select(r => r.D.Code)));
         }
         await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
@@ -345,14 +295,14 @@ public abstract partial class ZeroParkStore
             """,
             new { m.Name, carrier = Codes.Of(m.Carrier), kind = Codes.Of(m.Kind), m.Unit, m.RegisterMax, m.Multiplier, interval = (long)m.Interval.TotalSeconds,
                   m.MaxRatePerHour, space = m.SpaceId?.Value, m.SystemCode, m.Device, role = Codes.Of(m.Role), m.Formula, m.ResetsNormal, id = old.Id.Value }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "meter", code, null,
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "meter", code, null,
             $"role={Codes.Of(old.Role)} system={old.SystemCode} space={old.SpaceId} name={old.Name} resets_normal={old.ResetsNormal}",
             $"role={Codes.Of(m.Role)} system={m.SystemCode} space={m.SpaceId} name={m.Name} resets_normal={m.ResetsNormal}");
         await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
         // The reset rule changed: every drop of the meter's history is counted again under the new rule.
-        if (hasReadings && old.ResetsNormal != m.ResetsNormal) await RecomputeMeterAsync(parkCode, code, user, ct);
+        if (hasReadings && old.ResetsNormal != m.ResetsNormal) await db.Readings.RecomputeMeterAsync(parkCode, code, user, ct);
         var reattached = old.SpaceId != m.SpaceId || old.SystemCode != m.SystemCode || old.Role != m.Role;
         await EnsureAggregatesAsync(parkCode, rebuild: reattached && hasReadings, ct);
         return (await GetRegistryAsync(parkCode, ct)).MetersByCode[code];
@@ -370,7 +320,7 @@ public abstract partial class ZeroParkStore
             throw new ConflictException($"meter '{code}' has readings; a meter with history cannot be deleted");
         await using var tx = await c.BeginTransactionAsync(ct);
         await c.ExecuteAsync("DELETE FROM meters WHERE id = @id", new { id = m.Id.Value }, tx);
-        await AuditAsync(c, tx, reg.Park.Id.Value, user, "delete", "meter", code, null, m.Name, null);
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "delete", "meter", code, null, m.Name, null);
         await BumpRegistryVersionAsync(c, tx, reg.Park.Id.Value);
         await tx.CommitAsync(ct);
         Invalidate(parkCode);
@@ -457,7 +407,7 @@ public abstract partial class ZeroParkStore
         }
     }
 
-    protected void Invalidate(string parkCode) => _registries.TryRemove(parkCode, out _);
+    internal void Invalidate(string parkCode) => _registries.TryRemove(parkCode, out _);
 
     private static Task BumpRegistryVersionAsync(DbConnection c, DbTransaction tx, long parkId) =>
         c.ExecuteAsync("UPDATE parks SET registry_version = registry_version + 1 WHERE id = @parkId", new { parkId }, tx);
@@ -508,7 +458,7 @@ public abstract partial class ZeroParkStore
             }
         await using var c = await OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
+        await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
         foreach (var (key, (spec, list)) in members)
         {
             if (reg.AggregateIds.ContainsKey(key))
@@ -571,18 +521,5 @@ public abstract partial class ZeroParkStore
     /// <summary>The rollup tables (the daily rollup is part of <c>rollup_hours</c>, read through the <c>rollup_day</c> view).</summary>
     internal static readonly string[] RollupTables = ["rollup_hours", "rollup_month"];
 
-    // ---------------------------------------------------------------- audit
-
-    protected internal async Task AuditAsync(DbConnection c, DbTransaction tx, long? parkId, string user, string action, string entity, string key,
-        string? reason, string? oldValue, string? newValue)
-    {
-        await c.ExecuteAsync(
-            "INSERT INTO audit_log (at, park_id, user_name, action, entity, entity_key, reason, old_value, new_value) VALUES (@at, @parkId, @user, @action, @entity, @key, @reason, @oldValue, @newValue)",
-            new { at = Clock.GetUtcNow().ToUnixTimeSeconds(), parkId, user, action, entity, key, reason, oldValue, newValue }, tx);
-    }
-
     private static string Describe(ParkDraft d) => $"name={d.Name} tz={d.TimeZone} climate={d.ClimateZone} region={d.GridRegion} province={d.Province} it_kw={d.DesignItKw} racks={d.RacksInUse}/{d.RacksTotal}";
-
-    /// <summary>Takes the park's write lock for the transaction (PostgreSQL advisory lock; SQLite has one writer).</summary>
-    protected internal abstract Task LockParkAsync(DbConnection c, DbTransaction tx, long parkId, CancellationToken ct);
 }

@@ -5,19 +5,26 @@ using System.Globalization;
 using Dapper;
 using ZeroPark.Domain;
 using ZeroPark.Metering;
-using ZeroPark.Application.Readings;
+using BlobRow = ZeroPark.Application.ZeroParkStore.BlobRow;
+using BlobTable = ZeroPark.Application.ZeroParkStore.BlobTable;
+using RollupRows = ZeroPark.Application.ZeroParkStore.RollupRows;
 
-namespace ZeroPark.Application;
+namespace ZeroPark.Application.Readings;
 
-/// <summary>One additive change to a rollup row.</summary>
-public readonly record struct RollupRow(long Series, long Bucket, double Sum, int N, int NFlag, int NEst);
-
-/// <summary>What the store keeps per meter so that in-order data needs no reading lookups.</summary>
-public readonly record struct MeterState(long MeterId, StoredReading Last, StoredReading? Base);
-
-public abstract partial class ZeroParkStore
+/// <summary>The write side of readings (module <c>Readings</c>): ingest with incremental rollups, meter replacement, manual
+/// entry and gap filling, suspected resets, voiding and recomputation, over the shared database object (whose dialect writes
+/// the blocks, rollups and meter states in bulk).</summary>
+public sealed partial class ReadingStore(ZeroParkStore db) : IDisposable
 {
+    private Task<DbConnection> OpenConnectionAsync(CancellationToken ct = default) => db.OpenConnectionAsync(ct);
+    private TimeProvider Clock => db.Clock;
+    private StoreKind Kind => db.Kind;
+    private Task<ParkRegistry> GetRegistryAsync(string parkCode, CancellationToken ct = default) => db.Registry.GetRegistryAsync(parkCode, ct);
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+
+    /// <summary>Releases the write gate (the database object disposes its readings store).</summary>
+    public void Dispose() => _writeGate.Dispose();
 
     /// <summary>
     /// Ingests a batch: resolves meter codes, merges with stored readings (duplicates change nothing, different values
@@ -174,7 +181,7 @@ public abstract partial class ZeroParkStore
         {
             await using var c = await OpenConnectionAsync(ct);
             await using var tx = await c.BeginTransactionAsync(ct);
-            await LockParkAsync(c, tx, reg.Park.Id.Value, ct);
+            await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
             IngestTimings.Mark("open");
             // All of the park's meter states: the batch's meters need theirs, and aggregates need their members' last buckets.
             var states = await LoadStatesAsync(c, tx, reg.Park.Id.Value);
@@ -322,21 +329,21 @@ public abstract partial class ZeroParkStore
         await WriteChunksAsync(c, tx, batch.Work, ct);
         await WriteResetSuspectsAsync(c, tx, batch.Work);
         foreach (var (action, target, old, @new) in batch.Audits)
-            await AuditAsync(c, tx, reg.Park.Id.Value, source.User, action, "reading", target, source.Reason, old, @new);
+            await db.AuditAsync(c, tx, reg.Park.Id.Value, source.User, action, "reading", target, source.Reason, old, @new);
         IngestTimings.Mark("chunk-write");
         // No rollup row of a series exists after the bucket of its last stored reading (for an aggregate: the latest of its
         // members'), so rows beyond it are appended; only the others need an upsert.
         var last = LastBuckets(reg, reg.Clock, states);
         await WriteHourBlocksAsync(c, tx, batch.Hours, last, ct);
         IngestTimings.Mark("hour+day-rollups");
-        await UpsertRollupsAsync(c, tx, "rollup_month", ToRows(batch.Month, last, 2), ct);
+        await db.UpsertRollupsAsync(c, tx, "rollup_month", ToRows(batch.Month, last, 2), ct);
         IngestTimings.Mark("month-rollups");
         var newStates = batch.NewStates;
         foreach (var m in batch.SlowMeters)
         {
             if (await ReadStateAsync(c, tx, m, ct) is { } s) newStates.Add(s);
         }
-        if (newStates.Count > 0) await UpsertStatesAsync(c, tx, newStates, states, ct);
+        if (newStates.Count > 0) await db.UpsertStatesAsync(c, tx, newStates, states, ct);
         IngestTimings.Mark("state-write");
         await c.ExecuteAsync(
             "INSERT INTO ingest_log (park_id, at, source, user_name, batch_key, accepted, duplicates, corrected, rejected) VALUES (@p, @at, @s, @u, @k, @a, @d, @c, @r)",
@@ -550,12 +557,6 @@ public abstract partial class ZeroParkStore
         acc.NEst += run.NEst;
     }
 
-    /// <summary>Rollup rows split into appends (bucket after the series' last stored bucket) and merges.</summary>
-    protected internal sealed record RollupRows(List<RollupRow> Appends, List<RollupRow> Merges)
-    {
-        public int Count => Appends.Count + Merges.Count;
-    }
-
     private static RollupRows ToRows(Dictionary<(long, long), RollupAcc> map, Dictionary<long, long[]> last, int granularity)
     {
         var appends = new List<RollupRow>(map.Count);
@@ -627,7 +628,7 @@ public abstract partial class ZeroParkStore
         Dictionary<(long Key, int Day), byte[]> existing = [];
         if (merge.Count > 0)
         {
-            existing = await LoadBlobsAsync(c, tx, BlobTable.Readings, [.. merge.Select(g => (g.Meter, g.Day))], ct);
+            existing = await db.LoadBlobsAsync(c, tx, BlobTable.Readings, [.. merge.Select(g => (g.Meter, g.Day))], ct);
             foreach (var (meter, d, list) in merge)
             {
                 var merged = existing.TryGetValue((meter, d), out var data) ? ReadingChunk.Merge(ReadingChunk.Decode(data), list) : list;
@@ -647,7 +648,7 @@ public abstract partial class ZeroParkStore
         var mayExist = new List<(long Key, int Day)>();
         foreach (var (s, d) in hours.Keys)
             if (last.TryGetValue(s, out var l) && d <= l[1]) mayExist.Add((s, d));
-        var existing = mayExist.Count == 0 ? [] : await LoadBlobsAsync(c, tx, BlobTable.HourRollups, mayExist, ct);
+        var existing = mayExist.Count == 0 ? [] : await db.LoadBlobsAsync(c, tx, BlobTable.HourRollups, mayExist, ct);
         var entries = hours.ToArray();
         var rows = new BlobRow[entries.Length];
         Parallel.For(0, entries.Length, i =>
@@ -673,7 +674,7 @@ public abstract partial class ZeroParkStore
         var inserts = new List<BlobRow>(rows.Length);
         var replaces = new List<BlobRow>();
         foreach (var r in rows) (existing.ContainsKey((r.Key, r.Day)) ? replaces : inserts).Add(r);
-        return WriteBlobsAsync(c, tx, table, inserts, replaces, ct);
+        return db.WriteBlobsAsync(c, tx, table, inserts, replaces, ct);
     }
 
     private static async Task<MeterState?> ReadStateAsync(DbConnection c, DbTransaction tx, long meterId, CancellationToken ct)
@@ -768,32 +769,4 @@ public abstract partial class ZeroParkStore
     /// reading depends on the reading after it.</summary>
     private static bool IsOpenDrop(in StoredReading r) =>
         (r.Flags & (ReadingFlags.SuspectedReset | ReadingFlags.SuspectedBadReading | ReadingFlags.Reset)) != 0 && (r.Flags & RegisterEngine.ConfirmFlags) == 0;
-
-    /// <summary>A table of encoded day blocks keyed by (key, local day), each with its reading count <c>n</c>: meter-day reading
-    /// chunks (<see cref="ReadingChunk"/>) or series-day hourly rollups (<see cref="HourBlock"/>), which also carry the day's
-    /// totals (<c>sum, n, nflag, nest</c>: the daily rollup, read through the <c>rollup_day</c> view).</summary>
-    protected internal sealed record BlobTable(string Name, string KeyColumn, bool HasTotals)
-    {
-        public static readonly BlobTable Readings = new("readings", "meter_id", false);
-        public static readonly BlobTable HourRollups = new("rollup_hours", "series_id", true);
-    }
-
-    /// <summary>One block to write: <see cref="N"/> is the readings it holds (a chunk's readings, or those summed into a
-    /// series-day's hours); <see cref="Sum"/>, <see cref="NFlag"/> and <see cref="NEst"/> are stored only where the table
-    /// has totals.</summary>
-    protected internal readonly record struct BlobRow(long Key, int Day, int N, byte[] Data, double Sum = 0, int NFlag = 0, int NEst = 0);
-
-    /// <summary>Inserts <paramref name="inserts"/> (keys known to be absent: checked under the park's write lock) and replaces
-    /// the blocks of <paramref name="replaces"/>.</summary>
-    protected abstract Task WriteBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<BlobRow> inserts, List<BlobRow> replaces, CancellationToken ct);
-
-    /// <summary>Reads the blocks that exist among <paramref name="keys"/>.</summary>
-    protected abstract Task<Dictionary<(long Key, int Day), byte[]>> LoadBlobsAsync(DbConnection c, DbTransaction tx, BlobTable table, List<(long Key, int Day)> keys, CancellationToken ct);
-
-    /// <summary>Adds the changes to the rollup table, creating rows as needed.</summary>
-    protected abstract Task UpsertRollupsAsync(DbConnection c, DbTransaction tx, string table, RollupRows rows, CancellationToken ct);
-
-    /// <summary>Writes meter states; <paramref name="stored"/> are the states stored when the write lock was taken (a meter
-    /// without one has no row yet).</summary>
-    protected abstract Task UpsertStatesAsync(DbConnection c, DbTransaction tx, List<MeterState> states, IReadOnlyDictionary<long, MeterState> stored, CancellationToken ct);
 }
