@@ -71,7 +71,7 @@ public sealed class OptimisationData(ZeroParkStore store)
     /// <summary>The last complete local day with readings in the park (null when there are none).</summary>
     public async Task<DateOnly?> LastCompleteDayAsync(string parkCode, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         if (await store.Queries.LastReadingAtAsync(parkCode, ct) is not { } last) return null;
         var unix = last.ToUnixTimeSeconds();
         var day = reg.Clock.LocalDate(unix);
@@ -81,7 +81,7 @@ public sealed class OptimisationData(ZeroParkStore store)
 
     public async Task<NodeHistory> LoadAsync(string parkCode, string? node, DateOnly from, DateOnly to, Granularity g, CancellationToken ct)
     {
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         Space? space = null;
         var code = string.IsNullOrWhiteSpace(node) ? reg.Park.Code : node.Trim();
         if (code != reg.Park.Code && !reg.SpacesByCode.TryGetValue(code, out space))
@@ -111,7 +111,7 @@ public sealed class OptimisationData(ZeroParkStore store)
         async Task<double?[]?> Gauge(Func<Meter, bool> which, string what)
         {
             var ms = reg.MetersById.Values.Where(m => m.Kind == MeterKind.Gauge && which(m))
-                .Where(m => space is null || m.SpaceId is null || reg.IsUnder(m.SpaceId, space.Id) || reg.IsUnder(space.Id, m.SpaceId.Value))
+                .Where(m => space is null || m.SpaceId is null || reg.IsUnder(m.SpaceId, space.Id) || reg.IsUnder(space.Id, m.SpaceId!.Value))
                 .OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
             if (ms.Count == 0) return null;
             if (ms.Count > 1) notes.Add($"{what}: the mean of {string.Join(", ", ms.Select(m => m.Code))}");

@@ -65,7 +65,7 @@ public sealed class OptimisationStore(ZeroParkStore db)
     /// <summary>Stores a forecast run with its points; returns its id.</summary>
     public async Task<long> SaveForecastAsync(string parkCode, StoredForecast f, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var id = await c.ExecuteScalarAsync<long>(
@@ -87,7 +87,7 @@ public sealed class OptimisationStore(ZeroParkStore db)
     public async Task<IReadOnlyList<StoredForecast>> ListForecastsAsync(string parkCode, string? node = null, string? target = null, string? horizon = null,
         int limit = 50, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = (await c.QueryAsync<ForecastRow>(
             "SELECT id, node, target, horizon, origin, unit, shown, backtest_mape, baseline_mape, backtest_points, created_at, created_by FROM opt_forecasts " +
@@ -113,7 +113,7 @@ public sealed class OptimisationStore(ZeroParkStore db)
     /// savings and keeps its state (a snooze ends when its date has passed; then it is open again).</summary>
     public async Task SaveSuggestionsAsync(string parkCode, IReadOnlyList<SuggestionWrite> found, string user, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var park = reg.Park.Id.Value;
         var today = reg.Clock.LocalDate(Now).ToString("yyyy-MM-dd", Inv);
         await using var c = await db.OpenConnectionAsync(ct);
@@ -142,7 +142,7 @@ public sealed class OptimisationStore(ZeroParkStore db)
     /// <summary>The park's suggestions, largest saving first, optionally of one status (a snooze whose date has passed counts as open).</summary>
     public async Task<IReadOnlyList<Suggestion>> ListSuggestionsAsync(string parkCode, string? status = null, CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<SuggestionRow>(
             "SELECT id, kind, subject, status, evidence, figures, window_from, window_to, saving_kwh, saving_tco2e, saving_cny, reason, snoozed_until, measure, " +
@@ -161,7 +161,7 @@ public sealed class OptimisationStore(ZeroParkStore db)
     public async Task<Suggestion> SetStatusAsync(string parkCode, long id, string status, string? reason, DateOnly? until, string? measure, string user,
         CancellationToken ct = default)
     {
-        var reg = await db.GetRegistryAsync(parkCode, ct);
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var old = await GetSuggestionAsync(parkCode, id, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

@@ -36,7 +36,7 @@ public sealed class OutlookService(ZeroParkStore store, CarbonService carbon)
 
     public async Task<Outlook> OutlookAsync(string parkCode, string? node, int? year, CancellationToken ct = default)
     {
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var last = await _data.LastCompleteDayAsync(parkCode, ct) ?? throw new ValidationException("park", $"park '{parkCode}' has no readings");
         var y = year ?? store.Optimisation.LocalToday(reg.Park).Year + 1;
         if (y < 2000 || y > 2100) throw new ValidationException("year", $"{y} is not a year between 2000 and 2100");

@@ -28,7 +28,7 @@ public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon)
 
     public async Task<SuggestionAnalysis> AnalyseAsync(string parkCode, DateOnly? from, DateOnly? to, string user, CancellationToken ct = default)
     {
-        var reg = await store.GetRegistryAsync(parkCode, ct);
+        var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var last = await _data.LastCompleteDayAsync(parkCode, ct) ?? throw new ValidationException("park", $"park '{parkCode}' has no readings");
         var t = to ?? last;
         var f = from ?? t.AddDays(-(DefaultWindowDays - 1));
@@ -94,7 +94,7 @@ public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon)
 
     public async Task<Suggestion> SnoozeAsync(string park, long id, DateOnly? until, string user, CancellationToken ct = default)
     {
-        var reg = await store.GetRegistryAsync(park, ct);
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
         if (until is not { } u) throw new ValidationException("until", "a snooze needs a date (YYYY-MM-DD)");
         if (u <= store.Optimisation.LocalToday(reg.Park)) throw new ValidationException("until", $"{u:yyyy-MM-dd} is not after today");
         return await store.Optimisation.SetStatusAsync(park, id, SuggestionStatus.Snoozed, null, u, null, user, ct);

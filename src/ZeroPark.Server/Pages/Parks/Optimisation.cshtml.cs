@@ -55,7 +55,7 @@ public sealed class OptimisationModel(ZeroParkStore store, ForecastService forec
 
     private async Task LoadAsync(string park, string? target, string? horizon, string? node, CancellationToken ct)
     {
-        Buildings = (await Store.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
+        Buildings = (await Store.Registry.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
         Target = ForecastTargets.All.Contains(target ?? "") ? target! : ForecastTargets.FacilityEnergy;
         Horizon = horizon is "week" ? "week" : "day";
         Node = Buildings.Any(b => b.Code == node) ? node : null;

@@ -22,7 +22,7 @@ public sealed class OptimisationDriversModel(ZeroParkStore store, DriverService 
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
-        Buildings = (await Store.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
+        Buildings = (await Store.Registry.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
         Analysed = response == "clf" ? "clf" : "pue";
         Node = Buildings.Any(b => b.Code == node) ? node : null;
         AtTemp = temp is { } t && double.IsFinite(t) ? t : 25;

@@ -17,7 +17,7 @@ public sealed class OptimisationReportModel(ZeroParkStore store, EfficiencyRepor
     {
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
-        Buildings = (await Store.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
+        Buildings = (await Store.Registry.ListSpacesAsync(park, ct)).Where(s => s.Level == SpaceLevel.Building).ToList();
         Node = Buildings.Any(b => b.Code == node) ? node : null;
         try { Report = await reports.ReportAsync(park, Node, year is >= 2000 and <= 2100 ? year : null, ct); }
         catch (ValidationException e) { Error = ZeroPark.Server.Web.UiText.M(e.Message); }
