@@ -38,6 +38,7 @@ public static class ZeroParkApplication
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().ApiKeys);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Audit);
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Queries);
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Neutrality);
         // Energy, then carbon, then what builds on both (the order of the data flow).
         services.AddSingleton<EnergyCostService>();
         services.AddSingleton<EnergyPlanService>();
@@ -54,6 +55,11 @@ public static class ZeroParkApplication
         services.AddSingleton<Optimisation.DriverService>();
         services.AddSingleton<Optimisation.SuggestionService>();
         services.AddSingleton<Optimisation.EfficiencyReportService>();
+        // Neutrality: the ledger, neutrality rate and T/CA305 offsets, targets, 24×7 matching, reduction measures (over carbon and energy).
+        services.AddSingleton<ZeroPark.Application.Neutrality.NeutralityService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.MeasureService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.TargetService>();
+        services.AddSingleton<ZeroPark.Application.Neutrality.MatchingService>();
         return services;
     }
 }

@@ -56,6 +56,7 @@ public static class CliApp
         root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
         foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in Optimisation.OptimisationCommands.Create()) root.Subcommands.Add(c);
+        foreach (var c in NeutralityCli.NeutralityCommands.Create()) root.Subcommands.Add(c);
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -567,6 +568,7 @@ public static class CliApp
             await DemoTariff.SeedAsync(store, demo, ct);
             await DemoCarbon.SeedAsync(store, demo, ct);
             await DemoPlans.SeedAsync(store, demo, ct);
+            await DemoNeutrality.SeedAsync(store, demo, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"demo park '{demo.Options.ParkCode}': {demo.MeterDrafts.Count} meters ({demo.PhysicalMeters} physical), {total:N0} readings in {sw.Elapsed.TotalSeconds:0.0} s ({total / sw.Elapsed.TotalSeconds:N0} readings/s)"));
             Console.WriteLine($"gateway API key (shown once): {key}");

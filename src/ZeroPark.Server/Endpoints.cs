@@ -1,7 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using ZeroPark.Server.Endpoints;
 
 namespace ZeroPark.Server;
@@ -15,20 +12,20 @@ public static partial class ZeroParkEndpoints
 {
     public static WebApplication MapZeroParkEndpoints(this WebApplication app)
     {
-        var json = new ApiJson(app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions);
         var api = app.MapGroup("/api");
         api.MapReferenceEndpoints();
-        api.MapSessionEndpoints(json);
+        api.MapSessionEndpoints();
         // Registry, queries, energy and carbon: a signed-in user who sees the park, with the role's rights (see UserAccess).
         var signedIn = api.MapGroup("").RequireUser().AddEndpointFilter(Web.CardCache.Filter);
-        signedIn.MapRegistryEndpoints(json);
+        signedIn.MapRegistryEndpoints();
         signedIn.MapQueryEndpoints();
         signedIn.MapEnergyEndpoints();
-        signedIn.MapEnergyPlanEndpoints(json);
+        signedIn.MapEnergyPlanEndpoints();
         signedIn.MapCarbonEndpoints();
-        signedIn.MapDashboardEndpoints(json);
-        signedIn.MapOptimisationEndpoints(json);
-        app.MapIngestEndpoints(json);
+        signedIn.MapNeutralityEndpoints();
+        signedIn.MapDashboardEndpoints();
+        signedIn.MapOptimisationEndpoints();
+        app.MapIngestEndpoints();
         return app;
     }
 }

@@ -52,6 +52,8 @@ public static class ZeroParkServer
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
+        // The strict JSON body reader of the endpoint handlers (a handler takes it as a parameter), over the API's JSON options.
+        services.AddSingleton(sp => new Endpoints.ApiJson(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
         return services;
     }
 

@@ -282,6 +282,9 @@ public sealed class CarbonStore(ZeroParkStore db)
 
     // ---------------------------------------------------------------- instruments
 
+    /// <summary>Records a contractual instrument for market-based scope 2. The instruments ledger (<c>store.Neutrality</c>) is the one
+    /// home of instruments: this records it there as purchased and retired for its coverage period (use scope2_offset for GECs and
+    /// green power, scope2 for a supplier rate), with the ledger's guards and audit.</summary>
     public async Task<Instrument> AddInstrumentAsync(string parkCode, Instrument i, string user, CancellationToken ct = default)
     {
         TextLimits.Check("reference", i.Reference, TextLimits.Name);
@@ -291,41 +294,17 @@ public sealed class CarbonStore(ZeroParkStore db)
         if (i.CoverTo < i.CoverFrom) throw new ValidationException("cover_to", "coverage ends before it starts");
         if (i.Kind != InstrumentKind.SupplierRate && i.FactorKgPerKwh != 0) throw new ValidationException("factor", "certificates and green power carry 0 kgCO2/kWh");
         if (string.IsNullOrWhiteSpace(i.Reference)) throw new ValidationException("reference", "reference (certificate serial or contract number) is required: it is what stops an instrument being counted twice");
-        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
-        await using var c = await db.OpenConnectionAsync(ct);
-        await using var tx = await c.BeginTransactionAsync(ct);
-        var exists = await c.ExecuteScalarAsync<long?>("SELECT id FROM carbon_instruments WHERE park_id = @p AND kind = @k AND reference = @r",
-            new { p = reg.Park.Id.Value, k = Instrument.Code(i.Kind), r = i.Reference.Trim() }, tx);
-        if (exists is not null) throw new ConflictException($"instrument {Instrument.Code(i.Kind)} '{i.Reference}' is already recorded (#{exists}); an instrument is counted once");
-        var id = await c.ExecuteScalarAsync<long>(
-            """
-            INSERT INTO carbon_instruments (park_id, kind, quantity_kwh, factor_kg_per_kwh, cover_from, cover_to, region, reference, note, created_at, created_by)
-            VALUES (@p, @k, @q, @f, @cf, @ct, @region, @r, @note, @at, @u) RETURNING id
-            """,
-            new
-            {
-                p = reg.Park.Id.Value, k = Instrument.Code(i.Kind), q = i.QuantityKwh, f = i.FactorKgPerKwh, cf = D(i.CoverFrom), ct = D(i.CoverTo), region = i.Region.Trim(),
-                r = i.Reference.Trim(), note = i.Note, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user,
-            }, tx);
-        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "instrument", $"{Instrument.Code(i.Kind)} {i.Reference}", null, null,
-            $"{i.QuantityKwh.ToString(CultureInfo.InvariantCulture)} kWh {D(i.CoverFrom)}…{D(i.CoverTo)}");
-        await tx.CommitAsync(ct);
-        return i with { Id = id, Reference = i.Reference.Trim(), Region = i.Region.Trim() };
+        var kind = i.Kind switch { InstrumentKind.Gec => ZeroPark.Neutrality.OffsetKind.Gec, InstrumentKind.GreenPower => ZeroPark.Neutrality.OffsetKind.GreenPower, _ => ZeroPark.Neutrality.OffsetKind.SupplierRate };
+        var added = await db.Neutrality.AddInstrumentAsync(parkCode, new ZeroPark.Application.Neutrality.LedgerDraft
+        {
+            Kind = kind, Quantity = i.QuantityKwh / 1000, FactorKgPerKwh = i.FactorKgPerKwh, Region = i.Region.Trim(), Reference = i.Reference.Trim(), Note = i.Note,
+            Claim = new ZeroPark.Application.Neutrality.ClaimDraft(null, i.CoverFrom, i.CoverTo),
+        }, user, ct);
+        return i with { Id = added.Id, Reference = i.Reference.Trim(), Region = i.Region.Trim() };
     }
 
-    public async Task<IReadOnlyList<Instrument>> InstrumentsAsync(string parkCode, CancellationToken ct = default)
-    {
-        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
-        await using var c = await db.OpenConnectionAsync(ct);
-        var rows = await c.QueryAsync<(long id, string kind, double q, double f, string cf, string ct, string region, string reference, string note)>(
-            "SELECT id, kind, quantity_kwh, factor_kg_per_kwh, cover_from, cover_to, region, reference, note FROM carbon_instruments WHERE park_id = @p ORDER BY id",
-            new { p = reg.Park.Id.Value });
-        return rows.Select(r => new Instrument
-        {
-            Id = r.id, Kind = Instrument.ParseKind(r.kind), QuantityKwh = r.q, FactorKgPerKwh = r.f, CoverFrom = P(r.cf), CoverTo = P(r.ct), Region = r.region,
-            Reference = r.reference, Note = r.note,
-        }).ToList();
-    }
+    /// <summary>The contractual instruments market-based scope 2 applies: the retired scope-2 claims of the ledger.</summary>
+    public Task<IReadOnlyList<Instrument>> InstrumentsAsync(string parkCode, CancellationToken ct = default) => db.Neutrality.MarketInstrumentsAsync(parkCode, ct);
 
     // ---------------------------------------------------------------- settings
 

@@ -43,6 +43,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
         Optimisation = new global::ZeroPark.Application.Optimisation.OptimisationStore(this);
+        Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
     }
 
     /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
@@ -81,6 +82,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>Stored forecasts and saving suggestions (module <c>Optimisation</c>).</summary>
     public global::ZeroPark.Application.Optimisation.OptimisationStore Optimisation { get; }
+
+    /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
+    public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }

@@ -17,10 +17,11 @@ public sealed record SuggestionAnalysis(string Park, string From, string To, IRe
 /// up to the window's end. Every saving is annualised (× 365 ÷ days of the window) and valued:
 /// kWh; tCO2e at the location-based grid factor the carbon module uses for each day (<see cref="CarbonService.GridFactorsAsync"/>);
 /// CNY at the park's time-of-use tariff of each hour (<see cref="TariffStore"/>, the version valid that day) — null when the park has no
-/// factor or tariff. Accepting a suggestion records it as accepted (the reduction-measure register of issue 14 takes it over where it
-/// exists); rejecting needs a reason; snoozing needs a date.
+/// factor or tariff. Accepting a suggestion registers it as a reduction measure in the neutrality module's register
+/// (<see cref="Neutrality.MeasureService.CreateAsync"/>: boundary = the meters the suggestion is about, baseline = its evidence window, start =
+/// today), whose saving that module then measures against its baseline; rejecting needs a reason; snoozing needs a date.
 /// </summary>
-public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon)
+public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon, Neutrality.MeasureService measures)
 {
     public const int DefaultWindowDays = 30;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -84,8 +85,54 @@ public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon)
 
     /// <summary>Accepts a suggestion: it becomes a reduction measure (<paramref name="measure"/>: the measure's reference, e.g. its code in
     /// the neutrality module's register), rejects it (a reason is required) or snoozes it until a date.</summary>
-    public Task<Suggestion> AcceptAsync(string park, long id, string? measure, string user, CancellationToken ct = default) =>
-        store.Optimisation.SetStatusAsync(park, id, SuggestionStatus.Accepted, null, null, Blank(measure) ?? $"suggestion-{id}", user, ct);
+    public async Task<Suggestion> AcceptAsync(string park, long id, string? measure, string user, CancellationToken ct = default)
+    {
+        var s = await store.Optimisation.GetSuggestionAsync(park, id, ct);
+        if (s.Status == SuggestionStatus.Accepted) throw new ConflictException($"suggestion {id} is already accepted (measure {s.Measure})");
+        var reg = await store.Registry.GetRegistryAsync(park, ct);
+        var today = store.Optimisation.LocalToday(reg.Park);
+        var code = Blank(measure) ?? $"SG-{id}";
+        var draft = new Neutrality.MeasureDraft(code, $"{s.Kind}: {s.Subject}", MeasureCategory(s), Boundary(reg, s), s.WindowFrom, s.WindowTo,
+            today > s.WindowTo ? today : s.WindowTo.AddDays(1), s.SavingCny is { } cny && s.SavingKwh > 0 ? Math.Round(cny / s.SavingKwh, 4) : null, true, "suggestion",
+            s.Evidence.Length > 900 ? s.Evidence[..900] : s.Evidence);
+        var m = await measures.CreateAsync(park, draft, user, ct);
+        return await store.Optimisation.SetStatusAsync(park, id, SuggestionStatus.Accepted, null, null, m.Code, user, ct);
+    }
+
+    /// <summary>The measure category of a suggestion (the neutrality register's list).</summary>
+    internal static string MeasureCategory(Suggestion s) => s.Kind switch
+    {
+        SuggestionKinds.FreeCooling => "free_cooling",
+        SuggestionKinds.ChilledWaterSetpoint => "chilled_water_setpoint",
+        SuggestionKinds.UpsLowEfficiency => "ups_eco_mode",
+        SuggestionKinds.NightBaseLoad when s.Subject.EndsWith("aux.lighting", StringComparison.Ordinal) => "lighting",
+        SuggestionKinds.CoolingOutOfLine => "airflow",
+        _ => "other",
+    };
+
+    /// <summary>The measure's boundary: the meters whose energy the suggestion changes (chillers, the system's meters of the building, the UPS
+    /// loss meter), else the building or the park.</summary>
+    internal static IReadOnlyList<string> Boundary(ParkRegistry reg, Suggestion s)
+    {
+        var parts = s.Subject.Split('/');
+        var space = reg.SpacesByCode.TryGetValue(parts[0], out var sp) ? sp : null;
+        string? system = s.Kind switch
+        {
+            SuggestionKinds.FreeCooling or SuggestionKinds.ChilledWaterSetpoint => "cooling.chiller",
+            SuggestionKinds.CoolingOutOfLine => "cooling",
+            SuggestionKinds.NightBaseLoad when parts.Length > 1 => parts[1],
+            _ => null,
+        };
+        if (reg.MetersByCode.ContainsKey(s.Subject)) return [s.Subject];
+        if (system is not null)
+        {
+            var meters = reg.MetersById.Values.Where(m => !m.IsInstantaneous && m.IsSummable && m.SystemCode is { } c && SystemTaxonomy.IsUnder(c, system)
+                                                         && (space is null || reg.IsUnder(m.SpaceId, space.Id)))
+                .Select(m => m.Code).Order(StringComparer.Ordinal).ToList();
+            if (meters.Count > 0) return meters;
+        }
+        return [space?.Code ?? reg.Park.Code];
+    }
 
     public Task<Suggestion> RejectAsync(string park, long id, string? reason, string user, CancellationToken ct = default) =>
         string.IsNullOrWhiteSpace(reason)

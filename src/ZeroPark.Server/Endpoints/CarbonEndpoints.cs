@@ -41,171 +41,217 @@ internal static class CarbonEndpoints
     {
         var g = api.MapGroup("/parks/{park}/carbon").WithTags("Carbon");
 
-        g.MapGet("/inventory", async Task<Results<Ok<InventoryView>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery] string? year,
-                [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp,
-                [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual, [FromQuery] string? format, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
-            {
-                var (a, b) = Period(year, from, to);
-                var r = await carbonService.ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
-                var view = InventoryView.Of(park, r);
-                return IsXlsx(format) ? TypedResults.File(XlsxWriter.ToBytes(CarbonTables.Inventory(view)), XlsxWriter.ContentType, $"{park}-inventory.xlsx") : TypedResults.Ok(view);
-            })
+        g.MapGet("/inventory", GetInventory)
             .WithSummary("GHG inventory for a boundary and period: scope 1, scope 2 location- and market-based, scope 3, memo items, lines with factors and sources, subtotals")
             .WithDescription(InventoryParameters + " format = json (default) | xlsx.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/explain", async (string park, [FromQuery] string? line, [FromQuery] string? node, [FromQuery] string? year, [FromQuery(Name = "from")] string? from,
-                [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset,
-                [FromQuery] string? residual, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
-            {
-                var (a, b) = Period(year, from, to);
-                var r = await carbonService.ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
-                return TypedResults.Ok(CarbonService.Explain(park, null, r, Required(line, "line")));
-            })
+        g.MapGet("/explain", ExplainLine)
             .WithSummary("The trace of one line of a computed inventory: activity and origins, factor records with why they were chosen, GWP, method, formula, steps")
             .WithDescription("line = L1, L2, … as in /inventory. " + InventoryParameters)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/inventories", async (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.Carbon.InventoriesAsync(park, null, ct)).Select(i => i with { ResultJson = "", DiffJson = null }).ToList()))
+        g.MapGet("/inventories", ListInventories)
             .WithSummary("Saved inventory versions (drafts and final) with totals; the result JSON is at /inventories/{id}")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/inventories", async (string park, SaveRequest body, HttpContext http, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
-            {
-                var (a, b) = Period(body.Year, body.From, body.To);
-                var service = carbonService;
-                var (stored, created, diff) = await service.SaveAsync(park, Node(body.Node), a, b, Method(body.Method), Gwp(body.Gwp), Options(body.GridDataset, body.Residual),
-                    body.Reason ?? "", UserAccess.Actor(http), ct);
-                var (_, result) = await service.LoadAsync(park, stored.Id, ct);
-                return TypedResults.Ok(new SaveResponse(created, InventoryView.Of(park, result, stored), diff));
-            })
+        g.MapPost("/inventories", SaveInventory)
             .WithSummary("Save the inventory as a new version if anything changed since the latest saved one (restatement with a diff; base-year recalculation flag)")
             .WithDescription(InventoryParameters)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/inventories/{id:long}", async (string park, long id, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
-            {
-                var (stored, result) = await carbonService.LoadAsync(park, id, ct);
-                return TypedResults.Ok(InventoryView.Of(park, result, stored));
-            })
+        g.MapGet("/inventories/{id:long}", GetSavedInventory)
             .WithSummary("A saved inventory version exactly as it was saved").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/inventories/{id:long}/explain/{line}", async (string park, long id, string line, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
-            {
-                var (_, result) = await carbonService.LoadAsync(park, id, ct);
-                return TypedResults.Ok(CarbonService.Explain(park, id, result, line));
-            })
+        g.MapGet("/inventories/{id:long}/explain/{line}", ExplainSavedLine)
             .WithSummary("The trace of one line of a saved inventory version").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/inventories/{id:long}/finalize", async (string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.Carbon.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" }))
+        g.MapPost("/inventories/{id:long}/finalize", FinalizeInventory)
             .WithSummary("Mark a saved version final (it never changes; later changes become new versions)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
-        g.MapGet("/series", async (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? by,
-                [FromQuery] string? method, [FromQuery] string? gwp, ZeroParkStore store, CarbonService carbonService, CancellationToken ct) =>
-            {
-                var (a, b) = Period(null, from, to);
-                return TypedResults.Ok(await carbonService.SeriesAsync(park, Node(node), a, b, Query.Granularity(by ?? "day"), Method(method), Gwp(gwp), ct));
-            })
+        g.MapGet("/series", EmissionSeries)
             .WithSummary("Emissions from metered energy per hour/day/month/year (grid electricity × location factor of the day, metered fuel) and CUE")
             .WithDescription("from/to local dates (inclusive); by = hour | day (default) | month | year; method, gwp as for /inventory.")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/analysis", async (string park, [FromQuery] string? node, [FromQuery] string? year, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
-                [FromQuery] string? method, [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual,
-                [FromQuery(Name = "sensitivity_pct")] double? sensitivity, [FromQuery(Name = "anomaly_pct")] double? anomaly, ZeroParkStore store, CarbonAnalysisService carbonAnalysisService, CancellationToken ct) =>
-            {
-                var (a, b) = Period(year, from, to);
-                return TypedResults.Ok(await carbonAnalysisService.AnalyseAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual),
-                    sensitivity ?? 10, anomaly ?? 10, ct));
-            })
+        g.MapGet("/analysis", Analysis)
             .WithSummary("Carbon analysis: statistics, trend with YoY, intensity, benchmark, sensitivity, regression on IT load, anomalies")
             .WithDescription(InventoryParameters + " sensitivity_pct (default 10), anomaly_pct (default 10).")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/activities", async Task<Results<Ok<ActivityImportResponse>, ProblemHttpResult>> (string park, HttpRequest request,
-                ZeroParkStore store, CancellationToken ct) =>
-            {
-                var (text, error) = await RequestBody.ReadTextAsync(request, ct);
-                if (error is not null) return error;
-                var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
-                var r = await store.Carbon.ImportActivitiesAsync(park, rows, errors, UserAccess.Actor(request.HttpContext), ct);
-                return TypedResults.Ok(new ActivityImportResponse(r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
-            })
+        g.MapPost("/activities", ImportActivities)
             .DocumentBody(null, "text/csv")
             .WithSummary("Import activity records (CSV: date,source,material,amount,unit,scope3_category,note[,evidence,space,density,ncv]); per-row errors, valid rows kept")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/activities", async (string park, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, ZeroParkStore store, CancellationToken ct) =>
-            {
-                var (a, b) = Period(null, from, to);
-                return TypedResults.Ok(await store.Carbon.ActivitiesAsync(park, a, b, ct));
-            })
+        g.MapGet("/activities", ListActivities)
             .WithSummary("Activity records of a period with who entered them").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/instruments", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Carbon.InstrumentsAsync(park, ct)))
+        g.MapGet("/instruments", ListInstruments)
             .WithSummary("Contractual instruments (GEC, green power, supplier rates)").ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapPost("/instruments", async (string park, InstrumentRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-            {
-                var kind = Instrument.ParseKind(body.Kind);
-                var kwh = (body.Unit ?? (kind == InstrumentKind.Gec ? "certificates" : "MWh")).ToLowerInvariant() switch
-                {
-                    "certificates" when kind == InstrumentKind.Gec => body.Quantity * 1000,
-                    "mwh" => body.Quantity * 1000,
-                    "kwh" => body.Quantity,
-                    var x => throw new ValidationException("unit", $"unit '{x}' is not certificates (gec only), MWh or kWh"),
-                };
-                return TypedResults.Ok(await store.Carbon.AddInstrumentAsync(park, new Instrument
-                {
-                    Kind = kind, QuantityKwh = kwh, FactorKgPerKwh = body.Factor ?? 0, CoverFrom = Query.Date(body.CoverFrom, "cover_from"), CoverTo = Query.Date(body.CoverTo, "cover_to"),
-                    Region = body.Region ?? "", Reference = body.Reference, Note = body.Note ?? "",
-                }, UserAccess.Actor(http), ct));
-            })
+        g.MapPost("/instruments", AddInstrument)
             .WithSummary("Record a contractual instrument (1 GEC = 1 MWh); a reference is recorded once")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
 
-        g.MapGet("/settings", async (string park, ZeroParkStore store, CancellationToken ct) => TypedResults.Ok(await store.Carbon.CarbonSettingsAsync(park, ct)))
+        g.MapGet("/settings", ListSettings)
             .WithSummary("Carbon settings of the park: " + string.Join(", ", CarbonService.SettingKeys));
 
-        g.MapPut("/settings/{key}", async (string park, string key, [FromQuery] string? value, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-            {
-                if (!CarbonService.SettingKeys.Contains(key)) throw new ValidationException("key", $"unknown setting '{key}' (known: {string.Join(", ", CarbonService.SettingKeys)})");
-                if (key == CarbonService.SettingResidual) CarbonService.ParseResidual(value);
-                await store.Carbon.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), UserAccess.Actor(http), ct);
-                return TypedResults.Ok(await store.Carbon.CarbonSettingsAsync(park, ct));
-            })
+        g.MapPut("/settings/{key}", SetSetting)
             .WithSummary("Set (or with no value remove) a carbon setting").ProducesValidationProblem();
 
         var f = api.MapGroup("/carbon/factors").WithTags("Carbon");
-        f.MapGet("", async ([FromQuery] string? material, [FromQuery] string? dataset, [FromQuery(Name = "valid_on")] string? validOn, [FromQuery] string? format,
-                ZeroParkStore store, CancellationToken ct) =>
-            {
-                DateOnly? on = validOn is null ? null : Query.Date(validOn, "valid_on");
-                var all = await store.Carbon.FactorsAsync(ct);
-                var latest = all.GroupBy(r => r.Key).ToDictionary(x => x.Key, x => x.Max(r => r.Version));
-                var list = all.Where(r => latest[r.Key] == r.Version && (material is null || r.Material.Equals(material, StringComparison.OrdinalIgnoreCase))
-                                          && (dataset is null || r.Dataset.Equals(dataset, StringComparison.OrdinalIgnoreCase)) && (on is null || r.ValidOn(on.Value))).ToList();
-                return format?.Trim().ToLowerInvariant() == "csv"
-                    ? Results.File(Encoding.UTF8.GetBytes(FactorCsv.Write(list, withIds: true)), "text/csv", "factors.csv")
-                    : Results.Ok(list);
-            })
+        f.MapGet("", ListFactors)
             .WithSummary("The factor library (latest version of each record); format=csv exports the import format with id and version")
             .ProducesValidationProblem();
 
-        f.MapPost("", async Task<Results<Ok<FactorImportResponse>, ProblemHttpResult>> (HttpRequest request, ZeroParkStore store, CancellationToken ct) =>
-            {
-                var (text, error) = await RequestBody.ReadTextAsync(request, ct);
-                if (error is not null) return error;
-                var (records, errors) = FactorCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
-                var stored = await store.Carbon.AddFactorsAsync(records, UserAccess.Actor(request.HttpContext), ct);
-                return TypedResults.Ok(new FactorImportResponse(stored.Select(x => new FactorImportOutcome(x.Record.Id, x.Record.Version, x.Outcome, x.Record.Key)).ToList(),
-                    errors.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
-            })
+        f.MapPost("", ImportFactors)
             .DocumentBody(null, "text/csv")
             .WithSummary("Add factor records from CSV; an existing key gets a new version (nothing is overwritten)");
+    }
+
+    private static async Task<Results<Ok<InventoryView>, FileContentHttpResult>> GetInventory(string park, [FromQuery] string? node,
+        [FromQuery] string? year, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? method,
+        [FromQuery] string? gwp, [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual,
+        [FromQuery] string? format, ZeroParkStore store, CarbonService carbonService, CancellationToken ct)
+    {
+        var (a, b) = Period(year, from, to);
+        var r = await carbonService.ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
+        var view = InventoryView.Of(park, r);
+        return IsXlsx(format) ? TypedResults.File(XlsxWriter.ToBytes(CarbonTables.Inventory(view)), XlsxWriter.ContentType, $"{park}-inventory.xlsx") : TypedResults.Ok(view);
+    }
+
+    private static async Task<Ok<ExplainView>> ExplainLine(string park, [FromQuery] string? line, [FromQuery] string? node, [FromQuery] string? year,
+        [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp,
+        [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual, ZeroParkStore store,
+        CarbonService carbonService, CancellationToken ct)
+    {
+        var (a, b) = Period(year, from, to);
+        var r = await carbonService.ComputeAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual), ct);
+        return TypedResults.Ok(CarbonService.Explain(park, null, r, Required(line, "line")));
+    }
+
+    private static async Task<Ok<List<StoredInventory>>> ListInventories(string park, ZeroParkStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.Carbon.InventoriesAsync(park, null, ct)).Select(i => i with { ResultJson = "", DiffJson = null }).ToList());
+
+    private static async Task<Ok<SaveResponse>> SaveInventory(string park, SaveRequest body, HttpContext http, ZeroParkStore store,
+        CarbonService carbonService, CancellationToken ct)
+    {
+        var (a, b) = Period(body.Year, body.From, body.To);
+        var service = carbonService;
+        var (stored, created, diff) = await service.SaveAsync(park, Node(body.Node), a, b, Method(body.Method), Gwp(body.Gwp), Options(body.GridDataset, body.Residual),
+            body.Reason ?? "", UserAccess.Actor(http), ct);
+        var (_, result) = await service.LoadAsync(park, stored.Id, ct);
+        return TypedResults.Ok(new SaveResponse(created, InventoryView.Of(park, result, stored), diff));
+    }
+
+    private static async Task<Ok<InventoryView>> GetSavedInventory(string park, long id, ZeroParkStore store, CarbonService carbonService, CancellationToken ct)
+    {
+        var (stored, result) = await carbonService.LoadAsync(park, id, ct);
+        return TypedResults.Ok(InventoryView.Of(park, result, stored));
+    }
+
+    private static async Task<Ok<ExplainView>> ExplainSavedLine(string park, long id, string line, ZeroParkStore store, CarbonService carbonService,
+        CancellationToken ct)
+    {
+        var (_, result) = await carbonService.LoadAsync(park, id, ct);
+        return TypedResults.Ok(CarbonService.Explain(park, id, result, line));
+    }
+
+    private static async Task<Ok<StoredInventory>> FinalizeInventory(string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.Carbon.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" });
+
+    private static async Task<Ok<IReadOnlyList<EmissionBucket>>> EmissionSeries(string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? from,
+        [FromQuery(Name = "to")] string? to, [FromQuery] string? by, [FromQuery] string? method, [FromQuery] string? gwp,
+        ZeroParkStore store, CarbonService carbonService, CancellationToken ct)
+    {
+        var (a, b) = Period(null, from, to);
+        return TypedResults.Ok(await carbonService.SeriesAsync(park, Node(node), a, b, Query.Granularity(by ?? "day"), Method(method), Gwp(gwp), ct));
+    }
+
+    private static async Task<Ok<CarbonAnalysis>> Analysis(string park, [FromQuery] string? node, [FromQuery] string? year,
+        [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery] string? method, [FromQuery] string? gwp,
+        [FromQuery(Name = "grid_dataset")] string? gridDataset, [FromQuery] string? residual,
+        [FromQuery(Name = "sensitivity_pct")] double? sensitivity, [FromQuery(Name = "anomaly_pct")] double? anomaly, ZeroParkStore store,
+        CarbonAnalysisService carbonAnalysisService, CancellationToken ct)
+    {
+        var (a, b) = Period(year, from, to);
+        return TypedResults.Ok(await carbonAnalysisService.AnalyseAsync(park, Node(node), a, b, Method(method), Gwp(gwp), Options(gridDataset, residual),
+            sensitivity ?? 10, anomaly ?? 10, ct));
+    }
+
+    private static async Task<Results<Ok<ActivityImportResponse>, ProblemHttpResult>> ImportActivities(string park, HttpRequest request,
+        ZeroParkStore store, CancellationToken ct)
+    {
+        var (text, error) = await RequestBody.ReadTextAsync(request, ct);
+        if (error is not null) return error;
+        var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
+        var r = await store.Carbon.ImportActivitiesAsync(park, rows, errors, UserAccess.Actor(request.HttpContext), ct);
+        return TypedResults.Ok(new ActivityImportResponse(r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
+    }
+
+    private static async Task<Ok<IReadOnlyList<StoredActivity>>> ListActivities(string park, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
+        ZeroParkStore store, CancellationToken ct)
+    {
+        var (a, b) = Period(null, from, to);
+        return TypedResults.Ok(await store.Carbon.ActivitiesAsync(park, a, b, ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<Instrument>>> ListInstruments(string park, ZeroParkStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.Carbon.InstrumentsAsync(park, ct));
+
+    private static async Task<Ok<Instrument>> AddInstrument(string park, InstrumentRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct)
+    {
+        var kind = Instrument.ParseKind(body.Kind);
+        var kwh = (body.Unit ?? (kind == InstrumentKind.Gec ? "certificates" : "MWh")).ToLowerInvariant() switch
+        {
+            "certificates" when kind == InstrumentKind.Gec => body.Quantity * 1000,
+            "mwh" => body.Quantity * 1000,
+            "kwh" => body.Quantity,
+            var x => throw new ValidationException("unit", $"unit '{x}' is not certificates (gec only), MWh or kWh"),
+        };
+        return TypedResults.Ok(await store.Carbon.AddInstrumentAsync(park, new Instrument
+        {
+            Kind = kind, QuantityKwh = kwh, FactorKgPerKwh = body.Factor ?? 0, CoverFrom = Query.Date(body.CoverFrom, "cover_from"), CoverTo = Query.Date(body.CoverTo, "cover_to"),
+            Region = body.Region ?? "", Reference = body.Reference, Note = body.Note ?? "",
+        }, UserAccess.Actor(http), ct));
+    }
+
+    private static async Task<Ok<IReadOnlyDictionary<string, string>>> ListSettings(string park, ZeroParkStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.Carbon.CarbonSettingsAsync(park, ct));
+
+    private static async Task<Ok<IReadOnlyDictionary<string, string>>> SetSetting(string park, string key, [FromQuery] string? value, HttpContext http, ZeroParkStore store,
+        CancellationToken ct)
+    {
+        if (!CarbonService.SettingKeys.Contains(key)) throw new ValidationException("key", $"unknown setting '{key}' (known: {string.Join(", ", CarbonService.SettingKeys)})");
+        if (key == CarbonService.SettingResidual) CarbonService.ParseResidual(value);
+        await store.Carbon.SetCarbonSettingAsync(park, key, string.IsNullOrWhiteSpace(value) ? null : value.Trim(), UserAccess.Actor(http), ct);
+        return TypedResults.Ok(await store.Carbon.CarbonSettingsAsync(park, ct));
+    }
+
+    private static async Task<IResult> ListFactors([FromQuery] string? material, [FromQuery] string? dataset,
+        [FromQuery(Name = "valid_on")] string? validOn, [FromQuery] string? format, ZeroParkStore store, CancellationToken ct)
+    {
+        DateOnly? on = validOn is null ? null : Query.Date(validOn, "valid_on");
+        var all = await store.Carbon.FactorsAsync(ct);
+        var latest = all.GroupBy(r => r.Key).ToDictionary(x => x.Key, x => x.Max(r => r.Version));
+        var list = all.Where(r => latest[r.Key] == r.Version && (material is null || r.Material.Equals(material, StringComparison.OrdinalIgnoreCase))
+                                  && (dataset is null || r.Dataset.Equals(dataset, StringComparison.OrdinalIgnoreCase)) && (on is null || r.ValidOn(on.Value))).ToList();
+        return format?.Trim().ToLowerInvariant() == "csv"
+            ? Results.File(Encoding.UTF8.GetBytes(FactorCsv.Write(list, withIds: true)), "text/csv", "factors.csv")
+            : Results.Ok(list);
+    }
+
+    private static async Task<Results<Ok<FactorImportResponse>, ProblemHttpResult>> ImportFactors(HttpRequest request, ZeroParkStore store,
+        CancellationToken ct)
+    {
+        var (text, error) = await RequestBody.ReadTextAsync(request, ct);
+        if (error is not null) return error;
+        var (records, errors) = FactorCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
+        var stored = await store.Carbon.AddFactorsAsync(records, UserAccess.Actor(request.HttpContext), ct);
+        return TypedResults.Ok(new FactorImportResponse(stored.Select(x => new FactorImportOutcome(x.Record.Id, x.Record.Version, x.Outcome, x.Record.Key)).ToList(),
+            errors.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
     }
 
     private static (DateOnly, DateOnly) Period(string? year, string? from, string? to)

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -25,14 +24,7 @@ internal static class EnergyEndpoints
     {
         var g = api.MapGroup("/parks/{park}/energy").WithTags("Energy");
 
-        g.MapGet("/kpi", async Task<Results<Ok<List<KpiRowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, EnergyService energyService, CancellationToken ct) =>
-            {
-                var (from, to, bucketing) = Parse(fromDate, toDate, by);
-                var xlsx = IsXlsx(format);
-                var rows = await PeriodComparison.KpiAsync(energyService, park, Node(node), from, to, bucketing, ct);
-                return xlsx ? Xlsx("kpi", park, EnergyTables.Kpi(rows)) : TypedResults.Ok(rows);
-            })
+        g.MapGet("/kpi", Kpi)
             .WithSummary("Data-center KPIs per local-time bucket: PUE (GB 40879 R), CLF, PLF, ALF + unmetered remainder, WUE, ERF, ERE, REF, DCiE, pPUE, " +
                          "CER, CUE, IT load rate, rack utilisation, GB 40879 grade, with inputs, measurement boundary and completeness; by=month adds mom/yoy " +
                          "(previous month, same month a year earlier: earlier values and change %), by=year adds yoy")
@@ -40,35 +32,14 @@ internal static class EnergyEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/breakdown", async Task<Results<Ok<List<BreakdownCompareView>>, FileContentHttpResult>> (string park, [FromQuery] string? node,
-                [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? detail,
-                [FromQuery] string? format, ZeroParkStore store, EnergyService energyService, CancellationToken ct) =>
-            {
-                var xlsx = IsXlsx(format);
-                var (from, to, bucketing) = Parse(fromDate, toDate, by);
-                var withDetail = detail?.Trim().ToLowerInvariant() switch
-                {
-                    null or "" or "false" or "0" => false,
-                    "true" or "1" => true,
-                    _ => throw new ValidationException("detail", $"'detail': '{detail}' is not true or false"),
-                };
-                var rows = await BreakdownComparison.BreakdownAsync(energyService, park, Node(node), from, to, bucketing, withDetail, ct);
-                return xlsx ? Xlsx("breakdown", park, EnergyTables.Breakdown(rows)) : TypedResults.Ok(rows);
-            })
+        g.MapGet("/breakdown", Breakdown)
             .WithSummary("Energy per subsystem (IT, cooling, power losses, auxiliary) and the unmetered remainder per bucket; detail=true adds systems one level below; " +
                          "by=month adds mom/yoy (previous month, same month a year earlier) with change %")
             .WithDescription(Parameters)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/flow", async Task<Results<Ok<List<FlowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? carrier, [FromQuery] string? format, ZeroParkStore store, EnergyService energyService, CancellationToken ct) =>
-            {
-                var (from, to, bucketing) = Parse(fromDate, toDate, by);
-                var xlsx = IsXlsx(format);
-                var flows = await energyService.FlowViewsAsync(park, Node(node), from, to, bucketing, carrier, ct);
-                return xlsx ? Xlsx("flow", park, EnergyTables.Flow(flows)) : TypedResults.Ok(flows);
-            })
+        g.MapGet("/flow", Flow)
             .WithSummary("Energy-flow (Sankey) nodes and links per bucket: grid lines and on-site PV → power distribution → IT, cooling, auxiliary, " +
                          "transformer/UPS/HVDC losses, with the unmetered remainder as an explicit node; carrier=water (m³: water_input meters → site water → uses " +
                          "by system) or carrier=heat (kWh: cooling load → reused heat and heat rejected to the atmosphere)")
@@ -76,14 +47,7 @@ internal static class EnergyEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        g.MapGet("/cost", async Task<Results<Ok<List<CostRowView>>, FileContentHttpResult>> (string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate,
-                [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by, [FromQuery] string? format, ZeroParkStore store, EnergyCostService energyCostService, CancellationToken ct) =>
-            {
-                var (from, to, bucketing) = Parse(fromDate, toDate, by);
-                var xlsx = IsXlsx(format);
-                var rows = await PeriodComparison.CostAsync(energyCostService, park, Node(node), from, to, bucketing, ct);
-                return xlsx ? Xlsx("cost", park, EnergyTables.Cost(rows)) : TypedResults.Ok(rows);
-            })
+        g.MapGet("/cost", Cost)
             .WithSummary("Electricity cost with time-of-use tariffs (尖峰/峰/平/谷): grid energy and cost per period, total cost, average price (CNY/kWh) and cost " +
                          "per subsystem per bucket; each local hour is priced by the tariff version in effect on its local date; by=month adds mom/yoy, by=year yoy")
             .WithDescription(Parameters)
@@ -91,12 +55,7 @@ internal static class EnergyEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         var tariffs = api.MapGroup("/parks/{park}/tariffs").WithTags("Energy");
-        tariffs.MapPost("", async Task<Created<TariffVersionView>> (string park, HttpRequest request, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> options, ZeroParkStore store, CancellationToken ct) =>
-            {
-                var body = await new ApiJson(options.Value.SerializerOptions).ReadAsync<TariffDraft>(request, ct);
-                var v = await store.Tariffs.CreateTariffVersionAsync(park, body, UserAccess.Actor(request.HttpContext), ct);
-                return TypedResults.Created($"/api/parks/{park}/tariffs", TariffVersionView.From(v));
-            })
+        tariffs.MapPost("", AddTariffVersion)
             .Accepts<TariffDraft>("application/json")
             .WithSummary("Add a time-of-use tariff version: valid_from (local date), prices CNY/kWh per period (critical_peak, peak, flat, valley), " +
                          "schedule [{start, end, period, months?}] of local hours [start, end) covering 0–24 h; lines with months override the others in those months")
@@ -104,11 +63,68 @@ internal static class EnergyEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        tariffs.MapGet("", async Task<Ok<List<TariffVersionView>>> (string park, ZeroParkStore store, CancellationToken ct) =>
-                TypedResults.Ok((await store.Tariffs.ListTariffVersionsAsync(park, ct)).Select(TariffVersionView.From).ToList()))
+        tariffs.MapGet("", ListTariffVersions)
             .WithSummary("Tariff versions of the park, oldest valid_from first")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
+
+    private static async Task<Results<Ok<List<KpiRowView>>, FileContentHttpResult>> Kpi(string park, [FromQuery] string? node,
+        [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by,
+        [FromQuery] string? format, ZeroParkStore store, EnergyService energyService, CancellationToken ct)
+    {
+        var (from, to, bucketing) = Parse(fromDate, toDate, by);
+        var xlsx = IsXlsx(format);
+        var rows = await PeriodComparison.KpiAsync(energyService, park, Node(node), from, to, bucketing, ct);
+        return xlsx ? Xlsx("kpi", park, EnergyTables.Kpi(rows)) : TypedResults.Ok(rows);
+    }
+
+    private static async Task<Results<Ok<List<BreakdownCompareView>>, FileContentHttpResult>> Breakdown(string park,
+        [FromQuery] string? node, [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate,
+        [FromQuery] string? by, [FromQuery] string? detail, [FromQuery] string? format, ZeroParkStore store, EnergyService energyService,
+        CancellationToken ct)
+    {
+        var xlsx = IsXlsx(format);
+        var (from, to, bucketing) = Parse(fromDate, toDate, by);
+        var withDetail = detail?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "false" or "0" => false,
+            "true" or "1" => true,
+            _ => throw new ValidationException("detail", $"'detail': '{detail}' is not true or false"),
+        };
+        var rows = await BreakdownComparison.BreakdownAsync(energyService, park, Node(node), from, to, bucketing, withDetail, ct);
+        return xlsx ? Xlsx("breakdown", park, EnergyTables.Breakdown(rows)) : TypedResults.Ok(rows);
+    }
+
+    private static async Task<Results<Ok<List<FlowView>>, FileContentHttpResult>> Flow(string park, [FromQuery] string? node,
+        [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by,
+        [FromQuery] string? carrier, [FromQuery] string? format, ZeroParkStore store, EnergyService energyService, CancellationToken ct)
+    {
+        var (from, to, bucketing) = Parse(fromDate, toDate, by);
+        var xlsx = IsXlsx(format);
+        var flows = await energyService.FlowViewsAsync(park, Node(node), from, to, bucketing, carrier, ct);
+        return xlsx ? Xlsx("flow", park, EnergyTables.Flow(flows)) : TypedResults.Ok(flows);
+    }
+
+    private static async Task<Results<Ok<List<CostRowView>>, FileContentHttpResult>> Cost(string park, [FromQuery] string? node,
+        [FromQuery(Name = "from")] string? fromDate, [FromQuery(Name = "to")] string? toDate, [FromQuery] string? by,
+        [FromQuery] string? format, ZeroParkStore store, EnergyCostService energyCostService, CancellationToken ct)
+    {
+        var (from, to, bucketing) = Parse(fromDate, toDate, by);
+        var xlsx = IsXlsx(format);
+        var rows = await PeriodComparison.CostAsync(energyCostService, park, Node(node), from, to, bucketing, ct);
+        return xlsx ? Xlsx("cost", park, EnergyTables.Cost(rows)) : TypedResults.Ok(rows);
+    }
+
+    private static async Task<Created<TariffVersionView>> AddTariffVersion(string park, HttpRequest request, ZeroParkStore store, ApiJson json,
+        CancellationToken ct)
+    {
+        var body = await json.ReadAsync<TariffDraft>(request, ct);
+        var v = await store.Tariffs.CreateTariffVersionAsync(park, body, UserAccess.Actor(request.HttpContext), ct);
+        return TypedResults.Created($"/api/parks/{park}/tariffs", TariffVersionView.From(v));
+    }
+
+    private static async Task<Ok<List<TariffVersionView>>> ListTariffVersions(string park, ZeroParkStore store, CancellationToken ct) =>
+        TypedResults.Ok((await store.Tariffs.ListTariffVersionsAsync(park, ct)).Select(TariffVersionView.From).ToList());
 
     private static bool IsXlsx(string? format) => format?.Trim().ToLowerInvariant() switch
     {

@@ -25,7 +25,7 @@ public sealed record SuggestionAction(string? Measure = null, string? Reason = n
 /// efficiency report (<c>format=xlsx</c> for the workbook).</summary>
 internal static class OptimisationEndpoints
 {
-    public static void MapOptimisationEndpoints(this IEndpointRouteBuilder api, ApiJson json)
+    public static void MapOptimisationEndpoints(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/parks/{park}").WithTags("Optimisation");
         g.MapGet("/forecast/backtest", Backtest)
@@ -36,7 +36,7 @@ internal static class OptimisationEndpoints
         g.MapGet("/forecast", Preview)
             .WithSummary("The forecast from the end of the last complete day with its backtest (not stored; POST …/forecasts stores one)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
-        g.MapPost("/forecasts", (string park, HttpRequest request, ForecastService s, CancellationToken ct) => Create(park, request, s, json, ct))
+        g.MapPost("/forecasts", Create)
             .Accepts<ForecastRequest>("application/json")
             .WithSummary("Make and store a forecast {target, horizon, node}; it is compared with the actuals later (GET …/forecasts/{id}/compare)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
@@ -50,12 +50,12 @@ internal static class OptimisationEndpoints
                          "and the normalised value per month")
             .ProducesValidationProblem();
         g.MapGet("/suggestions", Suggestions).WithSummary("Saving suggestions, largest saving first (status = open | accepted | rejected | snoozed)");
-        g.MapPost("/suggestions/analyse", (string park, HttpRequest request, SuggestionService s, CancellationToken ct) => Analyse(park, request, json, s, ct))
+        g.MapPost("/suggestions/analyse", Analyse)
             .Accepts<AnalyseRequest>("application/json")
             .WithSummary("Run the saving rules over {from, to} (default: the last 30 complete days) and store what they find")
             .ProducesValidationProblem();
         foreach (var action in new[] { "accept", "reject", "snooze", "reopen" })
-            g.MapPost("/suggestions/{id:long}/" + action, (string park, long id, HttpRequest request, SuggestionService s, CancellationToken ct) => Act(park, id, action, request, json, s, ct))
+            g.MapPost("/suggestions/{id:long}/" + action, action switch { "accept" => Accept, "reject" => Reject, "snooze" => (Delegate)Snooze, _ => Reopen })
                 .Accepts<SuggestionAction>("application/json")
                 .WithSummary(action switch
                 {
@@ -117,6 +117,18 @@ internal static class OptimisationEndpoints
         var body = request.ContentLength is null or 0 ? new AnalyseRequest(null, null) : await json.ReadAsync<AnalyseRequest>(request, ct);
         return TypedResults.Ok(await service.AnalyseAsync(park, OptionalDate(body.From, "from"), OptionalDate(body.To, "to"), UserAccess.Actor(request.HttpContext), ct));
     }
+
+    private static Task<Ok<Suggestion>> Accept(string park, long id, HttpRequest request, ApiJson json, SuggestionService service, CancellationToken ct) =>
+        Act(park, id, "accept", request, json, service, ct);
+
+    private static Task<Ok<Suggestion>> Reject(string park, long id, HttpRequest request, ApiJson json, SuggestionService service, CancellationToken ct) =>
+        Act(park, id, "reject", request, json, service, ct);
+
+    private static Task<Ok<Suggestion>> Snooze(string park, long id, HttpRequest request, ApiJson json, SuggestionService service, CancellationToken ct) =>
+        Act(park, id, "snooze", request, json, service, ct);
+
+    private static Task<Ok<Suggestion>> Reopen(string park, long id, HttpRequest request, ApiJson json, SuggestionService service, CancellationToken ct) =>
+        Act(park, id, "reopen", request, json, service, ct);
 
     private static async Task<Ok<Suggestion>> Act(string park, long id, string action, HttpRequest request, ApiJson json, SuggestionService service, CancellationToken ct)
     {

@@ -92,47 +92,55 @@ internal static class UserAccess
 
     /// <summary><c>POST /api/session</c> (sign in; JSON <c>{"user", "password"}</c>; sets the session cookie), <c>GET /api/session</c>
     /// (who am I), <c>DELETE /api/session</c> (sign out). Same lockout as the sign-in page.</summary>
-    public static void MapSessionEndpoints(this IEndpointRouteBuilder api, ApiJson json)
+    public static void MapSessionEndpoints(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/session").WithTags("Session");
-        g.MapPost("", async Task<Results<Ok<SessionView>, ProblemHttpResult>> (HttpRequest request, ZeroParkStore store, SignInThrottle throttle, CancellationToken ct) =>
-            {
-                var body = await json.ReadAsync<SignInBody>(request, ct);
-                if (string.IsNullOrWhiteSpace(body.User) || string.IsNullOrEmpty(body.Password))
-                    throw new ValidationException("user", "user and password are required");
-                if (throttle.Acquire(body.User) is { } wait)
-                {
-                    request.HttpContext.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    return TypedResults.Problem($"too many sign-in attempts for this account: try again in {wait} s", statusCode: StatusCodes.Status429TooManyRequests,
-                        title: "Too many requests", extensions: new Dictionary<string, object?> { ["retry_after"] = wait });
-                }
-                var r = await store.Users.SignInAsync(body.User.Trim(), body.Password, ct);
-                switch (r.Status)
-                {
-                    case SignInStatus.Success:
-                        await WebUi.SignInAsync(request.HttpContext, r.User!);
-                        return TypedResults.Ok(SessionView.From(r.User!));
-                    case SignInStatus.LockedOut:
-                        return TypedResults.Problem($"too many failed sign-ins: locked until {r.LockedUntil:yyyy-MM-ddTHH:mm:ssZ}", statusCode: StatusCodes.Status401Unauthorized,
-                            title: "Locked out", extensions: new Dictionary<string, object?> { ["locked_until"] = r.LockedUntil });
-                    case SignInStatus.Disabled:
-                        return Problem(StatusCodes.Status401Unauthorized, "Disabled", "the account is disabled");
-                    default:
-                        return Problem(StatusCodes.Status401Unauthorized, "Unauthorized", "wrong user name or password");
-                }
-            })
+        g.MapPost("", SignIn)
             .Accepts<SignInBody>("application/json")
             .WithSummary("Sign in with user name and password; sets the session cookie (HttpOnly, SameSite=Lax) used by the web UI and the API")
             .ProducesValidationProblem();
-        g.MapGet("", Results<Ok<SessionView>, ProblemHttpResult> (HttpContext ctx) =>
-                ctx.CurrentUser() is { } u ? TypedResults.Ok(SessionView.From(u)) : Problem(StatusCodes.Status401Unauthorized, "Unauthorized", "not signed in"))
+        g.MapGet("", CurrentSession)
             .WithSummary("The signed-in user, role and granted parks");
-        g.MapDelete("", async Task<NoContent> (HttpContext ctx) =>
-            {
-                await WebUi.SignOutAsync(ctx);
-                return TypedResults.NoContent();
-            })
+        // As a Delegate: a method of HttpContext returning a Task would otherwise bind as a RequestDelegate and lose its result type.
+        g.MapDelete("", (Delegate)SignOut)
             .WithSummary("Sign out: ends every session of the user (a new security stamp), copied cookies included");
+    }
+
+    private static async Task<Results<Ok<SessionView>, ProblemHttpResult>> SignIn(HttpRequest request, ZeroParkStore store,
+        SignInThrottle throttle, ApiJson json, CancellationToken ct)
+    {
+        var body = await json.ReadAsync<SignInBody>(request, ct);
+        if (string.IsNullOrWhiteSpace(body.User) || string.IsNullOrEmpty(body.Password))
+            throw new ValidationException("user", "user and password are required");
+        if (throttle.Acquire(body.User) is { } wait)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem($"too many sign-in attempts for this account: try again in {wait} s", statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many requests", extensions: new Dictionary<string, object?> { ["retry_after"] = wait });
+        }
+        var r = await store.Users.SignInAsync(body.User.Trim(), body.Password, ct);
+        switch (r.Status)
+        {
+            case SignInStatus.Success:
+                await WebUi.SignInAsync(request.HttpContext, r.User!);
+                return TypedResults.Ok(SessionView.From(r.User!));
+            case SignInStatus.LockedOut:
+                return TypedResults.Problem($"too many failed sign-ins: locked until {r.LockedUntil:yyyy-MM-ddTHH:mm:ssZ}", statusCode: StatusCodes.Status401Unauthorized,
+                    title: "Locked out", extensions: new Dictionary<string, object?> { ["locked_until"] = r.LockedUntil });
+            case SignInStatus.Disabled:
+                return Problem(StatusCodes.Status401Unauthorized, "Disabled", "the account is disabled");
+            default:
+                return Problem(StatusCodes.Status401Unauthorized, "Unauthorized", "wrong user name or password");
+        }
+    }
+
+    private static Results<Ok<SessionView>, ProblemHttpResult> CurrentSession(HttpContext ctx) =>
+        ctx.CurrentUser() is { } u ? TypedResults.Ok(SessionView.From(u)) : Problem(StatusCodes.Status401Unauthorized, "Unauthorized", "not signed in");
+
+    private static async Task<NoContent> SignOut(HttpContext ctx)
+    {
+        await WebUi.SignOutAsync(ctx);
+        return TypedResults.NoContent();
     }
 }
 

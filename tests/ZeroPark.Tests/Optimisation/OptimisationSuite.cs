@@ -111,7 +111,7 @@ public abstract class OptimisationSuite : IAsyncLifetime
     [Fact]
     public async Task Suggestions_are_found_valued_and_kept_with_their_state()
     {
-        var service = new SuggestionService(Store, new ZeroPark.Application.Carbon.CarbonService(Store));
+        var service = new SuggestionService(Store, new ZeroPark.Application.Carbon.CarbonService(Store), new ZeroPark.Application.Neutrality.MeasureService(Store, new ZeroPark.Application.Carbon.CarbonService(Store)));
         var a = await service.AnalyseAsync(Park, null, null, "tester");
         Assert.Equal(("2025-04-01", "2025-04-30"), (a.From, a.To));
         // Night base load of b1/aux.lighting: 4 kWh in hours 0–5 vs 10 kWh on working days 9–17 → limit 2.5, saving 1.5 × 6 = 9 kWh a day,
@@ -141,6 +141,12 @@ public abstract class OptimisationSuite : IAsyncLifetime
         await Assert.ThrowsAsync<NotFoundException>(() => service.AcceptAsync(Park, 999_999, null, "tester"));
         var accepted = await service.AcceptAsync(Park, n.Id, "M-2025-01", "manager");
         Assert.Equal((SuggestionStatus.Accepted, "M-2025-01", "manager"), (accepted.Status, accepted.Measure, accepted.UpdatedBy));
+        // It is now a reduction measure of the neutrality module (issue 14), whose saving that module measures against the evidence window.
+        var measure = (await Store.Neutrality.MeasuresAsync(Park)).Single(m => m.Code == "M-2025-01");
+        Assert.Equal(("lighting", "suggestion", new DateOnly(2025, 4, 1), new DateOnly(2025, 4, 30)), (measure.Category, measure.Source, measure.BaselineFrom, measure.BaselineTo));
+        Assert.Equal(["light"], measure.Boundary);
+        Assert.Equal(Math.Round(Math.Round(3285 * 0.30) / 3285, 4), measure.PriceCnyPerKwh);
+        await Assert.ThrowsAsync<ConflictException>(() => service.AcceptAsync(Park, n.Id, null, "manager"));
         var u = list.Single(s => s.Kind == SuggestionKinds.UpsLowEfficiency);
         var rejected = await service.RejectAsync(Park, u.Id, "ECO mode not allowed by the tenant SLA", "manager");
         Assert.Equal((SuggestionStatus.Rejected, "ECO mode not allowed by the tenant SLA"), (rejected.Status, rejected.Reason));
