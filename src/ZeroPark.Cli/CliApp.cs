@@ -569,6 +569,7 @@ public static class CliApp
             await DemoCarbon.SeedAsync(store, demo, ct);
             await DemoPlans.SeedAsync(store, demo, ct);
             await DemoNeutrality.SeedAsync(store, demo, ct);
+            await DemoOptimisation.SeedAsync(store, demo, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"demo park '{demo.Options.ParkCode}': {demo.MeterDrafts.Count} meters ({demo.PhysicalMeters} physical), {total:N0} readings in {sw.Elapsed.TotalSeconds:0.0} s ({total / sw.Elapsed.TotalSeconds:N0} readings/s)"));
             Console.WriteLine($"gateway API key (shown once): {key}");

@@ -8,7 +8,7 @@
   var chart = echarts.init(el);
   chart.setOption({
     tooltip: { trigger: 'axis' },
-    legend: { data: [d.names.actual, d.names.forecast, d.names.baseline] },
+    legend: { top: 0, data: [d.names.actual, d.names.forecast, d.names.baseline] },
     grid: { left: 60, right: 20, top: 40, bottom: 40 },
     xAxis: { type: 'category', data: d.labels },
     yAxis: { type: 'value', name: d.unit, scale: true },
@@ -19,5 +19,6 @@
     ]
   });
   el.setAttribute('data-ready', 'true');
+  document.documentElement.setAttribute('data-charts', 'ready');
   window.addEventListener('resize', function () { chart.resize(); });
 })();
