@@ -227,19 +227,20 @@ public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon,
         var list = new List<SuggestionWrite>();
         foreach (var x in findings)
         {
-            double kg = 0, cny = 0;
-            bool allFactor = true, allPrice = true;
+            // Hours without a factor or tariff (e.g. an interval reading at the data's first instant covers the day before) are valued at
+            // the mean of the others when they are at most 1 % of the saving; otherwise the value is not known (null).
+            double kg = 0, cny = 0, kwhFactor = 0, kwhPrice = 0;
             foreach (var (local, kwh) in x.Saving)
             {
                 var day = DateOnly.FromDateTime(local);
-                if (factors(day) is { } fac) kg += (Energy.FromKilowattHours(kwh) * fac.EnergyFactor).KilogramsCo2e;
-                else allFactor = false;
-                if (tariffs.LastOrDefault(v => v.ValidFrom <= day) is { } tv) cny += kwh * tv.PriceAt(local.Month, local.Hour);
-                else allPrice = false;
+                if (factors(day) is { } fac) { kg += (Energy.FromKilowattHours(kwh) * fac.EnergyFactor).KilogramsCo2e; kwhFactor += kwh; }
+                if (tariffs.LastOrDefault(v => v.ValidFrom <= day) is { } tv) { cny += kwh * tv.PriceAt(local.Month, local.Hour); kwhPrice += kwh; }
             }
+            var total = x.SavingKwh;
+            double? Scaled(double value, double covered) => total > 0 && covered >= 0.99 * total ? value * total / covered : total == 0 ? 0 : null;
             list.Add(new SuggestionWrite(x.Kind, x.Subject, x.Evidence, x.Figures.ToDictionary(k => k.Key, k => Math.Round(k.Value, 4)), f, t,
-                Math.Round(x.SavingKwh * annual, 1), allFactor && x.Saving.Count > 0 ? Math.Round(kg / 1000 * annual, 3) : null,
-                allPrice && x.Saving.Count > 0 ? Math.Round(cny * annual, 0) : null));
+                Math.Round(total * annual, 1), Scaled(kg, kwhFactor) is { } k2 ? Math.Round(k2 / 1000 * annual, 3) : null,
+                Scaled(cny, kwhPrice) is { } c2 ? Math.Round(c2 * annual, 0) : null));
         }
         return list;
     }
