@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ZeroPark.Application.Carbon;
 using ZeroPark.Application.Dashboards;
 using ZeroPark.Application.Users;
@@ -55,11 +56,19 @@ public static class ZeroParkApplication
         services.AddSingleton<Optimisation.DriverService>();
         services.AddSingleton<Optimisation.SuggestionService>();
         services.AddSingleton<Optimisation.EfficiencyReportService>();
+        // Collection (issue 13): configuration store, health, and the runner of MQTT/Modbus/folder sources.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Collection).AddSingleton<Collection.CollectionHealthService>().AddSingleton<Collection.MeasurementService>().AddSingleton(sp => new Collection.CollectionRunner(sp.GetRequiredService<ZeroParkStore>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         // Neutrality: the ledger, neutrality rate and T/CA305 offsets, targets, 24×7 matching, reduction measures (over carbon and energy).
         services.AddSingleton<ZeroPark.Application.Neutrality.NeutralityService>();
         services.AddSingleton<ZeroPark.Application.Neutrality.MeasureService>();
         services.AddSingleton<ZeroPark.Application.Neutrality.TargetService>();
         services.AddSingleton<ZeroPark.Application.Neutrality.MatchingService>();
+        // Evaluations (T/CA305, T/BFIA 043, green computing); T/CA305's S_DC from the neutrality ledger.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Evaluations);
+        services.TryAddSingleton<Evaluations.IOffsetRatioSource, Evaluations.NeutralityOffsetRatioSource>();
+        services.AddSingleton<Evaluations.EvaluationService>();
+        // Reports: sealed inventories, report generation and archive, disclosure packs, schedules.
+        Reports.ReportsModule.Register(services);
         return services;
     }
 }

@@ -25,6 +25,10 @@ public static partial class ZeroParkEndpoints
         signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
         signedIn.MapOptimisationEndpoints();
+        signedIn.MapCollectionEndpoints();
+        signedIn.MapEvaluationEndpoints();
+        signedIn.MapReportsEndpoints();
+        signedIn.MapSupplyChainEndpoints(api);
         app.MapIngestEndpoints();
         return app;
     }
