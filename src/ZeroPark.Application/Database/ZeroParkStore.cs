@@ -42,6 +42,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Optimisation = new global::ZeroPark.Application.Optimisation.OptimisationStore(this);
         Collection = new Collection.CollectionStore(this);
         Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
         Evaluations = new Evaluations.EvaluationStore(this);
@@ -92,6 +93,9 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
 
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
+
+    /// <summary>Stored forecasts and saving suggestions (module <c>Optimisation</c>).</summary>
+    public global::ZeroPark.Application.Optimisation.OptimisationStore Optimisation { get; }
 
     /// <summary>Collection configuration (MQTT, Modbus, folders) and source health (module <c>Collection</c>).</summary>
     public Collection.CollectionStore Collection { get; }
