@@ -55,11 +55,13 @@ public static class CliApp
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
         foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
+        foreach (var c in Optimisation.OptimisationCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in Collection.CollectionCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in NeutralityCli.NeutralityCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(Evaluations.EvaluationCommands.Create());
         foreach (var c in Reports.ReportCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in SupplyChainCli.SupplyChainCommands.Create()) root.Subcommands.Add(c);
+        foreach (var c in Alerts.AlertCommands.Create()) root.Subcommands.Add(c);
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -626,6 +628,7 @@ public static class CliApp
             await DemoCarbon.SeedAsync(store, demo, ct);
             await DemoPlans.SeedAsync(store, demo, ct);
             await DemoNeutrality.SeedAsync(store, demo, ct);
+            await DemoOptimisation.SeedAsync(store, demo, ct);
             await DemoEvaluations.SeedAsync(store, demo, ct);
             await DemoSupplyChain.SeedAsync(store, demo, ct);
             await DemoReports.SeedAsync(store, demo, ct);

@@ -24,10 +24,12 @@ public static partial class ZeroParkEndpoints
         signedIn.MapCarbonEndpoints();
         signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
+        signedIn.MapOptimisationEndpoints();
         signedIn.MapCollectionEndpoints();
         signedIn.MapEvaluationEndpoints();
         signedIn.MapReportsEndpoints();
         signedIn.MapSupplyChainEndpoints(api);
+        signedIn.MapAlertEndpoints();
         app.MapIngestEndpoints();
         return app;
     }

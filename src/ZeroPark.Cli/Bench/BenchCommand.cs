@@ -43,6 +43,7 @@ internal static class BenchCommand
         cmd.Subcommands.Add(QueryBench.Create());
         cmd.Subcommands.Add(CarbonBench.Create());
         cmd.Subcommands.Add(EnergyBench.Create());
+        cmd.Subcommands.Add(ForecastBench.Create());
         cmd.Subcommands.Add(ImportBench.Create());
         cmd.Subcommands.Add(CollectionBench.Create());
         cmd.SetAction(async (pr, ct) =>
