@@ -51,6 +51,10 @@ public sealed partial class MessageCoverageTests
         "decomposed:group:{0}", "factor basis: ", "grid={0};residual={1}", "yyyy-MM-dd HH:mm:ss.fff", "ingest phase            wall ms     cpu ms   alloc MB   gen0 GCs",
         // a SQL column list (supply chain)
         "id AS Id, product AS Product, supplier AS Supplier, category AS Category, unit AS Unit, kgco2e_per_unit AS Kg, boundary AS Boundary, stages AS Stages, data_source AS Source, verification AS Verification, verifier AS Verifier, valid_from AS \"From\", valid_to AS \"To\", review_on AS Review, model AS Model, origin AS Origin, note AS Note, created_by AS CreatedBy, updated_by AS UpdatedBy",
+        // alerts: SQL column lists and a DingTalk robot URL's query string
+        "id, code, kind, name, params, severity, enabled, muted_until, renotify_minutes, updated_at, updated_by",
+        "a.id, r.code AS rule, r.kind, a.subject, a.period, a.severity, a.status, a.message, a.value, a.normal, a.details, a.raised_at, a.ack_at, a.ack_by, a.resolved_at, a.resolved_by, a.comment, a.last_notified_at, a.notify_count",
+        "timestamp={0}&sign={1}",
         // Chromium's command line, a date format and the report's HTML markup; a field path (the field is named by its code)
         "--user-data-dir={0}", "--print-to-pdf={0}", "yyyy-MM-dd HH:mm zzz", "\"><head><meta charset=\"utf-8\">", "items.{0}.note",
         // guards against programming errors (a non-finite KPI reaching the scoring, a report text key missing from the code)
