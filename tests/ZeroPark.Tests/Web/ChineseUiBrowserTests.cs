@@ -73,6 +73,11 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
     {
         // column, mapping and setting names a user types (import and factor file headers, --mapping keys, carbon settings)
         "time_zone", "meter_code_map", "valid_from", "computing_pflops", "revenue_cny",
+        "base_year", "target_t", "compute_capacity_tflops",
+        // the neutrality ledger file's columns and the instrument kinds a user types into its kind column (an import's reason lists them)
+        "serial_from", "serial_to", "claim_from", "claim_to", "unit_price_cny", "price_cny", "green_power", "rooftop_pv", "supplier_rate",
+        // a target kind a user types (zeropark targets add --kind neutrality_rate)
+        "neutrality_rate",
         // a carrier and a factor material as written in a meter file or the factor library, quoted in notes
         "chilled_water", "electricity_residual",
         // the test park's (and the demo's) meter codes
