@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using ZeroPark.Application.Carbon;
 using ZeroPark.Application.Dashboards;
 using ZeroPark.Application.Users;
@@ -54,6 +55,12 @@ public static class ZeroParkApplication
         services.AddSingleton<ZeroPark.Application.Neutrality.MeasureService>();
         services.AddSingleton<ZeroPark.Application.Neutrality.TargetService>();
         services.AddSingleton<ZeroPark.Application.Neutrality.MatchingService>();
+        // Evaluations (T/CA305, T/BFIA 043, green computing); T/CA305's S_DC from the neutrality ledger.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Evaluations);
+        services.TryAddSingleton<Evaluations.IOffsetRatioSource, Evaluations.NeutralityOffsetRatioSource>();
+        services.AddSingleton<Evaluations.EvaluationService>();
+        // Reports: sealed inventories, report generation and archive, disclosure packs, schedules.
+        Reports.ReportsModule.Register(services);
         return services;
     }
 }

@@ -56,6 +56,9 @@ public static class CliApp
         root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
         foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in NeutralityCli.NeutralityCommands.Create()) root.Subcommands.Add(c);
+        root.Subcommands.Add(Evaluations.EvaluationCommands.Create());
+        foreach (var c in Reports.ReportCommands.Create()) root.Subcommands.Add(c);
+        foreach (var c in SupplyChainCli.SupplyChainCommands.Create()) root.Subcommands.Add(c);
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
@@ -121,13 +124,15 @@ public static class CliApp
         var itKw = new Option<double?>("--design-it-kw") { Description = "design IT capacity (kW)" };
         var racks = new Option<int?>("--racks-total");
         var racksUsed = new Option<int?>("--racks-in-use");
-        var cmd = new Command("init", "create the store (if needed) and a park; prints a gateway API key") { Db, ParkOpt, name, tz, climate, region, province, itKw, racks, racksUsed };
+        var commissioned = new Option<string?>("--commissioned") { Description = "when the data center entered operation, YYYY-MM-DD (T/CA305 PUE and WUE limits by age)" };
+        var cmd = new Command("init", "create the store (if needed) and a park; prints a gateway API key") { Db, ParkOpt, name, tz, climate, region, province, itKw, racks, racksUsed, commissioned };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var park = await store.Registry.CreateParkAsync(new ParkDraft(pr.GetValue(ParkOpt)!, pr.GetValue(name)!, pr.GetValue(tz)!)
             {
                 ClimateZone = pr.GetValue(climate)!, GridRegion = pr.GetValue(region), Province = pr.GetValue(province),
                 DesignItKw = pr.GetValue(itKw), RacksTotal = pr.GetValue(racks), RacksInUse = pr.GetValue(racksUsed),
+                CommissioningDate = OptionalDate(pr, commissioned),
             }, Environment.UserName, ct);
             var key = await store.ApiKeys.CreateApiKeyAsync(park.Code, "default", Environment.UserName, ct);
             Console.WriteLine($"created park '{park.Code}' ({park.Name}, {park.TimeZoneId}) in {store.Kind.ToString().ToLowerInvariant()} store");
@@ -143,11 +148,63 @@ public static class CliApp
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var parks = await store.Registry.ListParksAsync(ct);
-            Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "time_zone", "climate_zone", "province", "design_it_kw", "racks_total", "racks_in_use"],
-                parks.Select(p => new object?[] { p.Code, p.Name, p.TimeZoneId, Park.ClimateZoneCode(p.ClimateZone), p.Province, p.DesignItCapacity?.Kilowatts, p.RacksTotal, p.RacksInUse }));
+            Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "time_zone", "climate_zone", "province", "design_it_kw", "racks_total", "racks_in_use", "commissioned"],
+                parks.Select(p => new object?[] { p.Code, p.Name, p.TimeZoneId, Park.ClimateZoneCode(p.ClimateZone), p.Province, p.DesignItCapacity?.Kilowatts, p.RacksTotal, p.RacksInUse,
+                    p.CommissioningDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) }));
             return 0;
         }));
-        return new Command("parks", "parks") { list };
+        return new Command("parks", "parks") { list, ParkUpdate() };
+    }
+
+    /// <summary>A date option that may be absent (null) or YYYY-MM-DD.</summary>
+    internal static DateOnly? OptionalDate(ParseResult pr, Option<string?> o) =>
+        pr.GetValue(o) is { Length: > 0 } s
+            ? DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
+              : throw new ValidationException(o.Name.TrimStart('-'), $"'{s}' is not a date (YYYY-MM-DD)")
+            : null;
+
+    /// <summary><c>zeropark parks update</c>: changes the given attributes of a park and keeps the others (audited). An empty
+    /// value ("") clears an optional attribute (grid region, province, commissioned, capacity, racks).</summary>
+    private static Command ParkUpdate()
+    {
+        var name = new Option<string?>("--name") { Description = "park name" };
+        var tz = new Option<string?>("--timezone") { Description = "IANA time zone (only while the park has no readings)" };
+        var climate = new Option<string?>("--climate-zone") { Description = "severe_cold | cold | other (T/CA305)" };
+        var region = new Option<string?>("--grid-region") { Description = "grid region, e.g. 华北 (\"\" clears)" };
+        var province = new Option<string?>("--province") { Description = "province, e.g. 河北 (\"\" clears)" };
+        var commissioned = new Option<string?>("--commissioned") { Description = "when the data center entered operation, YYYY-MM-DD (\"\" clears)" };
+        var itKw = new Option<string?>("--design-it-kw") { Description = "design IT capacity, kW (\"\" clears)" };
+        var racks = new Option<string?>("--racks-total") { Description = "racks provisioned (\"\" clears)" };
+        var racksUsed = new Option<string?>("--racks-in-use") { Description = "racks in use (\"\" clears)" };
+        var cmd = new Command("update", "change a park's attributes (name, time zone, climate zone, grid region, province, commissioned date, design IT capacity, racks)")
+            { Db, ParkOpt, name, tz, climate, region, province, commissioned, itKw, racks, racksUsed, UserOpt, FormatOpt };
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var p = await store.Registry.GetParkAsync(pr.GetValue(ParkOpt)!, ct);
+            static string? Text(string? given, string? old) => given is null ? old : given.Length == 0 ? null : given;
+            static double? Num(ParseResult pr, Option<string?> o, double? old) => pr.GetValue(o) switch
+            {
+                null => old,
+                "" => null,
+                var s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : throw new ValidationException(o.Name.TrimStart('-'), $"'{s}' is not a number"),
+            };
+            var draft = new ParkDraft(p.Code, pr.GetValue(name) ?? p.Name, pr.GetValue(tz) ?? p.TimeZoneId)
+            {
+                ClimateZone = pr.GetValue(climate) ?? Park.ClimateZoneCode(p.ClimateZone),
+                GridRegion = Text(pr.GetValue(region), p.GridRegion),
+                Province = Text(pr.GetValue(province), p.Province),
+                CommissioningDate = pr.GetValue(commissioned) is null ? p.CommissioningDate : OptionalDate(pr, commissioned),
+                DesignItKw = Num(pr, itKw, p.DesignItCapacity?.Kilowatts),
+                RacksTotal = Num(pr, racks, p.RacksTotal) is { } rt ? (rt == Math.Floor(rt) ? (int)rt : throw new ValidationException("racks-total", $"'{rt}' is not a whole number")) : null,
+                RacksInUse = Num(pr, racksUsed, p.RacksInUse) is { } ru ? (ru == Math.Floor(ru) ? (int)ru : throw new ValidationException("racks-in-use", $"'{ru}' is not a whole number")) : null,
+            };
+            var u = await store.Registry.UpdateParkAsync(p.Code, draft, pr.GetValue(UserOpt)!, ct);
+            Output.Write(pr.GetValue(FormatOpt)!, ["code", "name", "time_zone", "climate_zone", "grid_region", "province", "commissioned", "design_it_kw", "racks_total", "racks_in_use"],
+                [[u.Code, u.Name, u.TimeZoneId, Park.ClimateZoneCode(u.ClimateZone), u.GridRegion, u.Province, u.CommissioningDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                  u.DesignItCapacity?.Kilowatts, u.RacksTotal, u.RacksInUse]]);
+            return 0;
+        }));
+        return cmd;
     }
 
     private static Command Spaces()
@@ -568,6 +625,8 @@ public static class CliApp
             await DemoCarbon.SeedAsync(store, demo, ct);
             await DemoPlans.SeedAsync(store, demo, ct);
             await DemoNeutrality.SeedAsync(store, demo, ct);
+            await DemoEvaluations.SeedAsync(store, demo, ct);
+            await DemoSupplyChain.SeedAsync(store, demo, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"demo park '{demo.Options.ParkCode}': {demo.MeterDrafts.Count} meters ({demo.PhysicalMeters} physical), {total:N0} readings in {sw.Elapsed.TotalSeconds:0.0} s ({total / sw.Elapsed.TotalSeconds:N0} readings/s)"));
             Console.WriteLine($"gateway API key (shown once): {key}");

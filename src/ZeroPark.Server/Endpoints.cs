@@ -24,6 +24,9 @@ public static partial class ZeroParkEndpoints
         signedIn.MapCarbonEndpoints();
         signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
+        signedIn.MapEvaluationEndpoints();
+        signedIn.MapReportsEndpoints();
+        signedIn.MapSupplyChainEndpoints(api);
         app.MapIngestEndpoints();
         return app;
     }
