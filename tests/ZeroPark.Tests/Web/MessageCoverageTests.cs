@@ -55,6 +55,10 @@ public sealed partial class MessageCoverageTests
         "Argon2 memory: 8 KiB per lane .. 4 GiB",
         // stored codes and formats, not prose: a plan's basis, an inventory's options key, a timestamp format, the bench's table header
         "decomposed:group:{0}", "factor basis: ", "grid={0};residual={1}", "yyyy-MM-dd HH:mm:ss.fff", "ingest phase            wall ms     cpu ms   alloc MB   gen0 GCs",
+        // neutrality: audit-log keys and reasons (stored as written), substrings the store matches to tell a conflict from a bad field,
+        // and guards of the pure arithmetic against a programming error
+        "{0} every {1} from {2}", "{0} boundary {1} baseline {2}…{3} start {4}", "ledger import line {0}", "claimed once", "counted once", "never again",
+        "12 months expected", "load, supply and hours must have the same length",
     };
 
     [GeneratedRegex(@"\{(\d+)\}")]
