@@ -50,6 +50,8 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
+        // Collection (issue 13): configuration store, health, and the runner of MQTT/Modbus/folder sources.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Collection).AddSingleton<Collection.CollectionHealthService>().AddSingleton<Collection.MeasurementService>().AddSingleton(sp => new Collection.CollectionRunner(sp.GetRequiredService<ZeroParkStore>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         // Neutrality: the ledger, neutrality rate and T/CA305 offsets, targets, 24×7 matching, reduction measures (over carbon and energy).
         services.AddSingleton<ZeroPark.Application.Neutrality.NeutralityService>();
         services.AddSingleton<ZeroPark.Application.Neutrality.MeasureService>();
@@ -61,6 +63,12 @@ public static class ZeroParkApplication
         services.AddSingleton<Evaluations.EvaluationService>();
         // Reports: sealed inventories, report generation and archive, disclosure packs, schedules.
         Reports.ReportsModule.Register(services);
+        // Alerts: rules over all of the above; targets and the neutrality rate from the neutrality module.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Alerts);
+        services.AddSingleton<Alerts.IAlertTargets, Alerts.NeutralityAlertTargets>();
+        services.AddSingleton<Alerts.AlertEngine>();
+        services.AddSingleton<Alerts.AlertSender>();
+        services.AddSingleton<Alerts.AlertWorker>();
         return services;
     }
 }

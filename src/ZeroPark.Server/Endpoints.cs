@@ -24,9 +24,11 @@ public static partial class ZeroParkEndpoints
         signedIn.MapCarbonEndpoints();
         signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
+        signedIn.MapCollectionEndpoints();
         signedIn.MapEvaluationEndpoints();
         signedIn.MapReportsEndpoints();
         signedIn.MapSupplyChainEndpoints(api);
+        signedIn.MapAlertEndpoints();
         app.MapIngestEndpoints();
         return app;
     }

@@ -45,9 +45,11 @@ public static class ZeroParkServer
         services.AddSingleton(ImportLimitsConfig.Read(configuration));
         services.AddProblemDetails();
         services.AddZeroParkWeb();
+        services.AddHostedService<Endpoints.CollectionHostedService>();
         if (configuration["ZeroPark:Reports:Scheduler"] != "false") services.AddHostedService<Web.ReportSchedulerHost>();
         services.AddZeroParkSecurity(configuration);
         services.AddOpenApi();
+        services.AddHostedService<Web.AlertBackgroundService>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;

@@ -42,12 +42,14 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Collection = new Collection.CollectionStore(this);
         Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
         Evaluations = new Evaluations.EvaluationStore(this);
         Reports = new Reports.ReportStore(this);
         SupplyChain = new global::ZeroPark.Application.SupplyChain.SupplyChainStore(this);
         Carbon.AddParkFactorSource(SupplyChain);
         Governance = new global::ZeroPark.Application.Governance.GovernanceStore(this);
+        Alerts = new Alerts.AlertStore(this);
     }
 
     /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
@@ -91,8 +93,12 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
 
+    /// <summary>Collection configuration (MQTT, Modbus, folders) and source health (module <c>Collection</c>).</summary>
+    public Collection.CollectionStore Collection { get; }
     /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
     public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
+    /// <summary>Alert rules, alerts, channels, the notification outbox and the working-day calendar (module <c>Alerts</c>).</summary>
+    public Alerts.AlertStore Alerts { get; }
 
     /// <summary>Saved evaluations (T/CA305, T/BFIA 043, green computing) and their evidence (module <c>Evaluations</c>).</summary>
     public Evaluations.EvaluationStore Evaluations { get; }

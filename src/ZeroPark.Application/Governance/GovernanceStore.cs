@@ -19,8 +19,12 @@ public sealed record EventDraft(DateOnly Date, string Kind, string Title, int Pa
     string InstrumentRefs, double NeutralisedT, string SocialBenefit);
 
 /// <summary>An activity with its own emissions computed from its activity data (the carbon module's factors and arithmetic),
-/// what was neutralised, and what is left.</summary>
-public sealed record GovEvent(long Id, EventDraft Draft, double EmissionsT, double NetT, IReadOnlyList<string> Trace, IReadOnlyList<string> Unresolved, string CreatedBy);
+/// what was neutralised, and what is left. <see cref="LinkedClaims"/>: the retired claims of the neutrality ledger its
+/// neutralisation names (<c>claim:12</c> in the instrument references), with their instrument.</summary>
+public sealed record GovEvent(long Id, EventDraft Draft, double EmissionsT, double NetT, IReadOnlyList<string> Trace, IReadOnlyList<string> Unresolved, string CreatedBy)
+{
+    public IReadOnlyList<string> LinkedClaims { get; init; } = [];
+}
 
 public sealed record OrgUnit(string Code, string Name, string? Parent);
 
@@ -46,7 +50,18 @@ public sealed class GovernanceStore(ZeroParkStore db)
 
     /// <summary>The carbon-management KPIs a person can be accountable for (the codes of the energy, carbon and neutrality modules).</summary>
     public static readonly IReadOnlyList<string> KpiCodes =
-        ["pue", "wue", "cue", "ref", "scope1_t", "scope2_t", "scope3_t", "neutrality_rate", "energy_plan", "supplier_grades", "personal_accounts", "data_quality"];
+        ["pue", "wue", "cue", "ref", "scope1_t", "scope2_t", "scope3_t", "neutrality_rate", "emission_budget", "energy_plan", "supplier_grades", "personal_accounts", "data_quality"];
+
+    /// <summary>The neutrality module's targets behind each KPI a person is accountable for (target kinds neutrality_rate,
+    /// emission_budget and cue): person code → "cue: 0.35 per year from 2025-01" texts.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> AccountableTargetsAsync(string park, CancellationToken ct = default)
+    {
+        var targets = await db.Neutrality.TargetsAsync(park, ct);
+        var people = await PeopleAsync(park, ct);
+        return people.ToDictionary(p => p.Code, p => (IReadOnlyList<string>)p.Kpis
+            .SelectMany(k => targets.Where(t => t.Kind == k).Select(t => $"{t.Kind}: {t.Value.ToString(Inv)} per {t.Every} from {t.From}{(t.To is { } to ? " to " + to : "")} (target #{t.Id})"))
+            .ToList());
+    }
 
     public const string SettingRewards = "reward_thresholds";
 
@@ -79,6 +94,20 @@ public sealed class GovernanceStore(ZeroParkStore db)
             if (!(l.Amount >= 0) || !double.IsFinite(l.Amount)) throw new ValidationException("activity", $"activity line {i + 1}: amount must be a non-negative number");
             if (string.IsNullOrWhiteSpace(l.Material)) throw new ValidationException("activity", $"activity line {i + 1}: material is empty");
         }
+        var claimed = await LedgerClaimsAsync(park, d.InstrumentRefs, ct);
+        var neutralised = d.NeutralisedT;
+        if (claimed.Count > 0)
+        {
+            // The ledger's retired claims are what was neutralised: a figure of one's own may not exceed them.
+            var sum = claimed.Sum(x => x.Claim.Quantity);
+            if (neutralised == 0) neutralised = sum;
+            else if (neutralised > sum + 1e-9)
+                throw new ValidationException("neutralised_t", $"neutralised_t: {neutralised.ToString(Inv)} t is more than the {sum.ToString(Inv)} tCO2e the named ledger claims retired");
+            var taken = (await EventsAsync(park, ct: ct)).SelectMany(e => ClaimIds(e.Draft.InstrumentRefs).Select(id => (id, e))).ToList();
+            foreach (var (instrument, claim) in claimed)
+                if (taken.FirstOrDefault(t => t.id == claim.Id) is { e: not null } other)
+                    throw new ConflictException($"claim:{claim.Id} ({instrument.Label}) already neutralises low-carbon activity #{other.e.Id} ({other.e.Draft.Title}); a claim counts once");
+        }
         var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
@@ -90,11 +119,37 @@ public sealed class GovernanceStore(ZeroParkStore db)
             new
             {
                 p = reg.Park.Id.Value, d = D(d.Date), k = d.Kind, t = d.Title.Trim(), n = d.Participants, a = JsonSerializer.Serialize(d.Lines, Json), ne = d.Neutralisation,
-                r = d.InstrumentRefs, nt = d.NeutralisedT, sb = d.SocialBenefit, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user,
+                r = d.InstrumentRefs, nt = neutralised, sb = d.SocialBenefit, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user,
             }, tx);
         await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "create", "low_carbon_activity", $"#{id} {d.Title}", null, null, $"{D(d.Date)} {d.Kind}");
         await tx.CommitAsync(ct);
         return id;
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ClaimRef = new(@"claim[:# ]\s*(\d+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>The ledger claim ids an instrument reference text names (<c>claim:12</c>, <c>claim #12</c>).</summary>
+    public static IReadOnlyList<long> ClaimIds(string refs) =>
+        ClaimRef.Matches(refs ?? "").Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct().ToList();
+
+    /// <summary>The neutrality ledger's claims the references name: each must be a claim of this park's ledger, retired, on an
+    /// instrument counted in tCO2e (CCER/CER, sinks, CCUS, vouchers, allowances; MWh instruments are scope 2's, not an activity's).</summary>
+    private async Task<IReadOnlyList<(ZeroPark.Application.Neutrality.LedgerInstrument Instrument, ZeroPark.Application.Neutrality.LedgerClaim Claim)>> LedgerClaimsAsync(
+        string park, string refs, CancellationToken ct)
+    {
+        var ids = ClaimIds(refs);
+        if (ids.Count == 0) return [];
+        var ledger = await db.Neutrality.InstrumentsAsync(park, ct: ct);
+        var list = new List<(ZeroPark.Application.Neutrality.LedgerInstrument, ZeroPark.Application.Neutrality.LedgerClaim)>();
+        foreach (var id in ids)
+        {
+            var hit = ledger.SelectMany(i => i.Claims.Select(c => (i, c))).FirstOrDefault(x => x.c.Id == id);
+            if (hit.i is null) throw new ValidationException("instruments", $"instruments: claim:{id} is not a claim of park '{park}''s neutrality ledger");
+            if (hit.c.State != "retired") throw new ValidationException("instruments", $"instruments: claim:{id} ({hit.i.Label}) is {hit.c.State}, not retired; retire it first");
+            if (hit.i.Unit != "tCO2e") throw new ValidationException("instruments", $"instruments: claim:{id} ({hit.i.Label}) is in {hit.i.Unit}; an activity is neutralised by tCO2e instruments");
+            list.Add((hit.i, hit.c));
+        }
+        return list;
     }
 
     /// <summary>The rolling list: activities newest first (optionally in a date range), each with its emissions computed now from its
@@ -111,12 +166,19 @@ public sealed class GovernanceStore(ZeroParkStore db)
             """, new { p = reg.Park.Id.Value, f = D(from ?? DateOnly.MinValue), t = D(to ?? DateOnly.MaxValue) });
         var library = await db.Carbon.LibraryAsync(park, ct);
         var place = new Place(reg.Park.Province, reg.Park.GridRegion);
-        return rows.Select(r =>
+        var rowList = rows.ToList();
+        var claims = rowList.Any(r => ClaimIds(r.Refs).Count > 0)
+            ? (await db.Neutrality.InstrumentsAsync(park, ct: ct)).SelectMany(i => i.Claims.Select(c => (i, c))).ToDictionary(x => x.c.Id)
+            : [];
+        return rowList.Select(r =>
         {
             var lines = JsonSerializer.Deserialize<List<EventLine>>(r.Activity, Json) ?? [];
             var draft = new EventDraft(P(r.Date), r.Kind, r.Title, (int)r.Participants, lines, r.Neutralisation, r.Refs, r.Neutralised, r.Benefit);
             var (t, trace, unresolved) = Emissions(draft, library, place, r.Id);
-            return new GovEvent(r.Id, draft, t, Math.Max(0, t - r.Neutralised), trace, unresolved, r.CreatedBy);
+            var linked = ClaimIds(r.Refs).Select(id => claims.TryGetValue(id, out var x)
+                ? $"claim:{id} {x.i.Label} {x.c.Quantity.ToString(Inv)} {x.i.Unit} {x.c.State} {x.c.From:yyyy-MM-dd}…{x.c.To:yyyy-MM-dd}"
+                : $"claim:{id} (no longer in the ledger)").ToList();
+            return new GovEvent(r.Id, draft, t, Math.Max(0, t - r.Neutralised), trace, unresolved, r.CreatedBy) { LinkedClaims = linked };
         }).ToList();
     }
 

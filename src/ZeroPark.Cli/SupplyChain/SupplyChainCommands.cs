@@ -326,9 +326,11 @@ internal static class SupplyChainCommands
             var park = pr.GetValue(Park)!;
             var units = await store.Governance.UnitsAsync(park, ct);
             var people = await store.Governance.PeopleAsync(park, ct);
-            if (pr.GetValue(Format) == "json") { Output.WriteJson(new { units, people }); return 0; }
-            Output.Write(pr.GetValue(Format)!, ["unit", "parent", "person", "name", "role", "responsibilities", "kpis"],
-                people.Select(p => new object?[] { p.Unit, units.FirstOrDefault(u => u.Code == p.Unit)?.Parent, p.Code, p.Name, p.Role, p.Responsibilities, string.Join(",", p.Kpis) }));
+            var targets = await store.Governance.AccountableTargetsAsync(park, ct);
+            if (pr.GetValue(Format) == "json") { Output.WriteJson(new { units, people, targets }); return 0; }
+            Output.Write(pr.GetValue(Format)!, ["unit", "parent", "person", "name", "role", "responsibilities", "kpis", "targets"],
+                people.Select(p => new object?[] { p.Unit, units.FirstOrDefault(u => u.Code == p.Unit)?.Parent, p.Code, p.Name, p.Role, p.Responsibilities, string.Join(",", p.Kpis),
+                    string.Join("; ", targets.GetValueOrDefault(p.Code) ?? []) }));
             return 0;
         }));
         var pcode = new Option<string>("--person") { Required = true };

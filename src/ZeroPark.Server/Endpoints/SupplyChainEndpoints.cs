@@ -159,7 +159,7 @@ internal static class SupplyChainEndpoints
     }
 
     private static async Task<IResult> Org(string park, ZeroParkStore store, CancellationToken ct) =>
-        TypedResults.Ok(new { units = await store.Governance.UnitsAsync(park, ct), people = await store.Governance.PeopleAsync(park, ct) });
+        TypedResults.Ok(new { units = await store.Governance.UnitsAsync(park, ct), people = await store.Governance.PeopleAsync(park, ct), targets = await store.Governance.AccountableTargetsAsync(park, ct) });
 
     private static async Task<IResult> SetUnit(string park, UnitRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct)
     {

@@ -102,6 +102,11 @@ public abstract class SupplyChainStoreSuite : IAsyncLifetime
         Assert.Equal("bronze", a.Reward);   // 33 ≥ 30
         Assert.Equal(100, a.NextRewardAt);
         Assert.Equal(1, a.Rank);
+        // 李娜 is accountable for cue and neutrality_rate: the neutrality module's targets of those kinds are shown with her.
+        var target = await Store.Neutrality.SetTargetAsync(Park, "cue", "year", 0.35, "2025-01", null, "", "alice");
+        var targets = await Store.Governance.AccountableTargetsAsync(Park);
+        Assert.Equal($"cue: 0.35 per year from 2025-01 (target #{target.Id})", Assert.Single(targets["p2"]));
+        Assert.Empty(targets["p1"]);
         var board = await Store.Governance.LeaderboardAsync(Park);
         Assert.Equal(new[] { "p1", "p2" }, board.Select(b => b.Person).ToArray());
         Assert.Equal(2, board[1].Rank);
@@ -122,6 +127,32 @@ public abstract class SupplyChainStoreSuite : IAsyncLifetime
         Assert.Equal(0, e.NetT, 9);
         Assert.Empty(e.Unresolved);
         Assert.Contains(e.Trace, t => t.Contains("1,200 pkm × 0.04 kgCO2e/pkm = 48 kgCO2e", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_activitys_neutralisation_links_to_retired_claims_of_the_neutrality_ledger_once()
+    {
+        await Store.Carbon.AddFactorsAsync([new FactorRecord { Dataset = "T", Material = "rail_travel", Gas = "CO2e", Value = 0.04, Unit = "kgCO2e/pkm", ValidFrom = new DateOnly(2020, 1, 1) }], "alice");
+        var sink = await Store.Neutrality.AddInstrumentAsync(Park, new ZeroPark.Application.Neutrality.LedgerDraft
+        {
+            Kind = ZeroPark.Neutrality.OffsetKind.Sink, Quantity = 1, Project = "园区碳汇林", Reference = "SINK-1",
+            Claim = new ZeroPark.Application.Neutrality.ClaimDraft(null, new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), 0.4),
+        }, "alice");
+        var claim = Assert.Single((await Store.Neutrality.InstrumentAsync(Park, sink.Id)).Claims);
+        EventDraft Draft(string refs, double neutralised = 0) => new(new DateOnly(2026, 4, 12), "tree_planting", "植树", 10,
+            [new EventLine("business_travel", "rail_travel", 1200, "pkm")], "碳汇林", refs, neutralised, "");
+        // Rail 1,200 pkm × 0.04 = 48 kg = 0.048 t; the claim retired 0.4 t: neutralised 0.4 (from the ledger), net 0.
+        var id = await Store.Governance.AddEventAsync(Park, Draft($"claim:{claim.Id}"), "alice");
+        var e = Assert.Single(await Store.Governance.EventsAsync(Park));
+        Assert.Equal(id, e.Id);
+        Assert.Equal(0.048, e.EmissionsT, 9);
+        Assert.Equal(0.4, e.Draft.NeutralisedT, 9);
+        Assert.Equal(0, e.NetT, 9);
+        Assert.StartsWith($"claim:{claim.Id} sink #{sink.Id}", Assert.Single(e.LinkedClaims));
+        // The same claim again is refused; more than the claim retired is refused; an unknown claim is refused.
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Governance.AddEventAsync(Park, Draft($"claim:{claim.Id}"), "alice"));
+        await Assert.ThrowsAsync<ValidationException>(() => Store.Governance.AddEventAsync(Park, Draft($"claim:{claim.Id}", 0.5), "alice"));
+        await Assert.ThrowsAsync<ValidationException>(() => Store.Governance.AddEventAsync(Park, Draft("claim:999999"), "alice"));
     }
 }
 

@@ -16,6 +16,7 @@ public sealed class GovernanceModel(ZeroParkStore store) : ZpPageModel(store)
     public IReadOnlyList<GovEvent> Events { get; private set; } = [];
     public IReadOnlyList<OrgUnit> Units { get; private set; } = [];
     public IReadOnlyList<Person> People { get; private set; } = [];
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Targets { get; private set; } = new Dictionary<string, IReadOnlyList<string>>();
     public IReadOnlyList<AccountStanding> Board { get; private set; } = [];
     public RewardThresholds Rewards { get; private set; } = new();
     public string? Link { get; private set; }
@@ -29,6 +30,7 @@ public sealed class GovernanceModel(ZeroParkStore store) : ZpPageModel(store)
         Events = (await Store.Governance.EventsAsync(park, ct: ct)).Take(50).ToList();
         Units = await Store.Governance.UnitsAsync(park, ct);
         People = await Store.Governance.PeopleAsync(park, ct);
+        Targets = await Store.Governance.AccountableTargetsAsync(park, ct);
         Board = await Store.Governance.LeaderboardAsync(park, ct: ct);
         Rewards = await Store.Governance.RewardsAsync(park, ct);
         return true;
