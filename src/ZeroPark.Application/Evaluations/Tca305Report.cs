@@ -32,7 +32,7 @@ public static class Tca305Report
                 $"设计IT容量 {N(f.DesignItKw, "kW")}；机柜 {f.RacksInUse?.ToString(Inv) ?? "—"}/{f.RacksTotal?.ToString(Inv) ?? "—"}。"),
             new("b", "温室气体核算边界及范围、排放量、数据要求及来源",
                 $"评价年度 {v.Year}；数据中心总耗电 E_DC {N(f.EDcKwh, "kWh")}，IT 耗电 {N(f.EItKwh, "kWh")}，用水 {N(f.WaterM3, "m³", "N1")}；来源：{f.Meters} 块登记计量表的读数（全年数据完整度 " +
-                $"{(f.Completeness is { } c ? c.ToString("P1", Inv) : "—")}），排放量见碳盘查（carbon inventory）。参评范围：{Note("scope")}"),
+                $"{(f.Completeness is { } c ? c.ToString("P1", Inv) : "—")}），排放量见碳盘查页面。参评范围：{Note("scope")}"),
             new("c", "实现零碳排放的规划目标和减排策略", Note("zero_carbon_plan")),
             new("d", "温室气体阶段性减排目标或零碳实现情况",
                 $"PUE {D(v.Pue)}（限值 {D(v.PueLimit)}），WUE {D(v.Wue)} L/kWh（限值 {D(v.WueLimit)}），IT 负载率 {(v.ItLoadRate is { } r ? (r * 100m).ToString("0.#", Inv) + " %" : "—")}。"),
