@@ -24,7 +24,10 @@ public static partial class ZeroParkEndpoints
         signedIn.MapCarbonEndpoints();
         signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
+        signedIn.MapCollectionEndpoints();
         signedIn.MapEvaluationEndpoints();
+        signedIn.MapReportsEndpoints();
+        signedIn.MapSupplyChainEndpoints(api);
         app.MapIngestEndpoints();
         return app;
     }

@@ -230,17 +230,22 @@ public static class FactorCsv
 
 /// <summary>One valid row of an activity file.</summary>
 public sealed record ActivityRow(int Line, DateOnly Date, string Source, string Material, double Amount, string Unit, int? Scope3Category, string Note,
-    string Evidence, string? Space, double? Density, double? Ncv);
+    string Evidence, string? Space, double? Density, double? Ncv)
+{
+    /// <summary>Optional <c>supplier</c> column: who supplied what was bought; that supplier's product footprints and
+    /// supplier-level factors apply to the record.</summary>
+    public string? Supplier { get; init; }
+}
 
 /// <summary>
 /// Activity records CSV for <c>zeropark activities import</c>: <c>date,source,material,amount,unit,scope3_category,note</c>,
 /// optional <c>evidence</c> (invoice or attachment reference), <c>space</c> (building code), <c>density</c> (kg/L) and
-/// <c>ncv</c> (GJ/t or GJ/10^4Nm3) overriding the library defaults. Every bad row is reported with its line and reason;
+/// <c>ncv</c> (GJ/t or GJ/10^4Nm3) overriding the library defaults, <c>supplier</c> (whose product footprints and supplier-level factors apply). Every bad row is reported with its line and reason;
 /// valid rows are kept.
 /// </summary>
 public static class ActivityCsv
 {
-    public static readonly string[] Columns = ["date", "source", "material", "amount", "unit", "scope3_category", "note", "evidence", "space", "density", "ncv"];
+    public static readonly string[] Columns = ["date", "source", "material", "amount", "unit", "scope3_category", "note", "evidence", "space", "density", "ncv", "supplier"];
 
     public static (IReadOnlyList<ActivityRow> Rows, IReadOnlyList<RowError> Errors) Parse(Stream stream)
     {
@@ -321,6 +326,6 @@ public static class ActivityCsv
         }
         if (problems.Count > 0) return null;
         return new ActivityRow(row.Line, date, def!.Code, material, amount, unit, def.Scope3Category ?? cat, row["note"], row["evidence"],
-            row["space"].Length > 0 ? row["space"] : null, density, ncv);
+            row["space"].Length > 0 ? row["space"] : null, density, ncv) { Supplier = row["supplier"].Length > 0 ? row["supplier"] : null };
     }
 }

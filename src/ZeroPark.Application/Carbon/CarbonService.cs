@@ -315,7 +315,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         if (boundary != reg.Park.Code && !reg.SpacesByCode.TryGetValue(boundary, out space))
             throw new NotFoundException($"node '{boundary}' not found in park '{reg.Park.Code}' (expected a building, floor or room code, or the park code)");
         var settings = await store.Carbon.CarbonSettingsAsync(park, ct);
-        var library = await store.Carbon.LibraryAsync(ct);
+        var library = cueOnly ? await store.Carbon.LibraryAsync(ct) : await store.Carbon.LibraryAsync(park, ct);
         var notes = new List<string>();
         var meters = reg.MetersById.Values.Where(m => !m.IsVirtual && !m.IsInstantaneous && (space is null || reg.IsUnder(m.SpaceId, space.Id))).ToList();
 
@@ -356,9 +356,9 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
             activities.Add(new Activity
             {
                 Id = a.Id, Date = a.Date, Source = a.Source, Material = a.Material, Amount = a.Amount, Unit = a.Unit, Scope3Category = a.Scope3Category, Note = a.Note,
-                Space = a.Space is { } sp ? reg.BuildingOf(reg.SpacesByCode[sp].Id)?.Code ?? sp : null, Density = a.Density, Ncv = a.Ncv,
+                Space = a.Space is { } sp ? reg.BuildingOf(reg.SpacesByCode[sp].Id)?.Code ?? sp : null, Density = a.Density, Ncv = a.Ncv, Supplier = a.Supplier,
                 Origin = $"record #{a.Id} {a.Date:yyyy-MM-dd} by {a.CreatedBy}{(a.UpdatedBy is { } u ? ", corrected by " + u : "")}" +
-                         $"{(a.Evidence.Length > 0 ? ", evidence " + a.Evidence : "")}{(a.Note.Length > 0 ? ", note " + a.Note : "")}",
+                         $"{(a.Evidence.Length > 0 ? ", evidence " + a.Evidence : "")}{(a.Supplier is { } su ? ", supplier " + su : "")}{(a.Note.Length > 0 ? ", note " + a.Note : "")}",
             });
         }
         if (space is not null) notes.Add($"boundary {boundary}: activity records without a space (park-wide) are not included");

@@ -9,7 +9,11 @@ namespace ZeroPark.Application.Carbon;
 
 /// <summary>An activity record as stored, with who entered it and when.</summary>
 public sealed record StoredActivity(long Id, DateOnly Date, string Source, string Material, double Amount, string Unit, int? Scope3Category, string Note,
-    string Evidence, string? Space, double? Density, double? Ncv, string CreatedBy, DateTimeOffset CreatedAt, string? UpdatedBy);
+    string Evidence, string? Space, double? Density, double? Ncv, string CreatedBy, DateTimeOffset CreatedAt, string? UpdatedBy)
+{
+    /// <summary>The supplier named by the record (scope 3), if any.</summary>
+    public string? Supplier { get; init; }
+}
 
 /// <summary>Outcome of importing activity records: new, unchanged (same record again), corrected (same record, new amount), rejected rows.</summary>
 public sealed record ActivityImportResult(int Accepted, int Duplicates, int Corrected, IReadOnlyList<RowError> Rejected);
@@ -18,6 +22,13 @@ public sealed record ActivityImportResult(int Accepted, int Duplicates, int Corr
 public sealed record StoredInventory(long Id, string Boundary, DateOnly From, DateOnly To, string Method, string Gwp, string Options, int Version, string Status,
     string Fingerprint, double Scope1T, double Scope2LocationT, double Scope2MarketT, double Scope3T, double MemoT, string ResultJson, string? DiffJson,
     string Reason, string CreatedBy, DateTimeOffset CreatedAt, string? FinalizedBy, DateTimeOffset? FinalizedAt);
+
+/// <summary>A module holding park-specific factor records (product carbon footprints of the supply chain module): records with
+/// negative ids (never colliding with the factor library's), usually at level supplier with the supplier as region.</summary>
+public interface IParkFactorSource
+{
+    Task<IReadOnlyList<FactorRecord>> ParkFactorsAsync(string parkCode, CancellationToken ct);
+}
 
 /// <summary>Factors, activities, instruments, carbon settings and saved inventories (module <c>Carbon</c>).</summary>
 public sealed class CarbonStore(ZeroParkStore db)
@@ -80,6 +91,27 @@ public sealed class CarbonStore(ZeroParkStore db)
         var library = new ZeroPark.Carbon.FactorLibrary(await LoadFactorsAsync(c, null));
         _library = Tuple.Create(stamp.N, stamp.MaxId, library);
         return library;
+    }
+
+    private readonly List<IParkFactorSource> _parkFactorSources = [];
+
+    /// <summary>Registers a source of park-specific factor records (the supply chain module's product footprints); called once
+    /// where the store is composed.</summary>
+    public void AddParkFactorSource(IParkFactorSource source)
+    {
+        lock (_parkFactorSources) _parkFactorSources.Add(source);
+    }
+
+    /// <summary>The factor library of one park's inventories: the shared library plus the park's own records (product
+    /// footprints as supplier-level factors, <see cref="IParkFactorSource"/>).</summary>
+    public async Task<ZeroPark.Carbon.FactorLibrary> LibraryAsync(string parkCode, CancellationToken ct = default)
+    {
+        var library = await LibraryAsync(ct);
+        IParkFactorSource[] sources;
+        lock (_parkFactorSources) sources = [.. _parkFactorSources];
+        var extra = new List<FactorRecord>();
+        foreach (var s in sources) extra.AddRange(await s.ParkFactorsAsync(parkCode, ct));
+        return extra.Count == 0 ? library : new ZeroPark.Carbon.FactorLibrary([.. library.Records, .. extra]);
     }
 
     /// <summary>Adds factor records: a record whose key (dataset, kind, material, gas, level, region, application, valid-from)
@@ -186,7 +218,7 @@ public sealed class CarbonStore(ZeroParkStore db)
     private static string? TooLong(Carbon.ActivityRow r)
     {
         foreach (var (field, value, max) in new[] { ("source", r.Source, TextLimits.Name), ("material", r.Material, TextLimits.Name), ("unit", r.Unit, TextLimits.Name),
-                     ("note", r.Note, TextLimits.Text), ("evidence", r.Evidence, TextLimits.Text) })
+                     ("note", r.Note, TextLimits.Text), ("evidence", r.Evidence, TextLimits.Text), ("supplier", r.Supplier, TextLimits.Name) })
             if (value is not null && value.Length > max) return $"{field}: {value.Length} characters; at most {max} are allowed";
         return null;
     }
@@ -214,6 +246,9 @@ public sealed class CarbonStore(ZeroParkStore db)
                 continue;
             }
             var key = string.Join('\u001f', D(r.Date), r.Source, r.Material.ToUpperInvariant(), r.Unit, r.Scope3Category?.ToString(CultureInfo.InvariantCulture) ?? "", r.Space ?? "", r.Note);
+            // The supplier is part of the identity when given (two suppliers' deliveries of one day are two records); records without
+            // one keep the key they always had.
+            if (r.Supplier is { Length: > 0 } sup) key += "\u001f" + sup.ToUpperInvariant();
             if (seenInFile.TryGetValue(key, out var firstLine))
             {
                 rejected.Add(new RowError(r.Line, $"row: same date, source, material, unit, category, space and note as line {firstLine}; tell them apart in the note (e.g. invoice number)"));
@@ -235,13 +270,13 @@ public sealed class CarbonStore(ZeroParkStore db)
             }
             await c.ExecuteAsync(
                 """
-                INSERT INTO carbon_activities (park_id, date, source, material, amount, unit, scope3_category, note, evidence, space_code, density, ncv, natural_key, created_at, created_by)
-                VALUES (@p, @date, @source, @material, @amount, @unit, @cat, @note, @evidence, @space, @density, @ncv, @k, @at, @u)
+                INSERT INTO carbon_activities (park_id, date, source, material, amount, unit, scope3_category, note, evidence, space_code, density, ncv, supplier, natural_key, created_at, created_by)
+                VALUES (@p, @date, @source, @material, @amount, @unit, @cat, @note, @evidence, @space, @density, @ncv, @supplier, @k, @at, @u)
                 """,
                 new
                 {
                     p = reg.Park.Id.Value, date = D(r.Date), source = r.Source, material = r.Material, amount = r.Amount, unit = r.Unit, cat = r.Scope3Category,
-                    note = r.Note, evidence = r.Evidence, space = r.Space, density = r.Density, ncv = r.Ncv, k = key, at = now, u = user,
+                    note = r.Note, evidence = r.Evidence, space = r.Space, density = r.Density, ncv = r.Ncv, supplier = r.Supplier, k = key, at = now, u = user,
                 }, tx);
             accepted++;
         }
@@ -265,6 +300,7 @@ public sealed class CarbonStore(ZeroParkStore db)
         public string? Space_Code { get; set; }
         public double? Density { get; set; }
         public double? Ncv { get; set; }
+        public string? Supplier { get; set; }
         public string Created_By { get; set; } = "";
         public long Created_At { get; set; }
         public string? Updated_By { get; set; }
@@ -277,7 +313,7 @@ public sealed class CarbonStore(ZeroParkStore db)
         var rows = await c.QueryAsync<ActivityDbRow>(
             "SELECT * FROM carbon_activities WHERE park_id = @p AND date >= @f AND date <= @t ORDER BY date, id", new { p = reg.Park.Id.Value, f = D(from), t = D(to) });
         return rows.Select(r => new StoredActivity(r.Id, P(r.Date), r.Source, r.Material, r.Amount, r.Unit, r.Scope3_Category is { } x ? (int)x : null, r.Note,
-            r.Evidence, r.Space_Code, r.Density, r.Ncv, r.Created_By, reg.Clock.ToLocalOffset(r.Created_At), r.Updated_By)).ToList();
+            r.Evidence, r.Space_Code, r.Density, r.Ncv, r.Created_By, reg.Clock.ToLocalOffset(r.Created_At), r.Updated_By) { Supplier = r.Supplier }).ToList();
     }
 
     // ---------------------------------------------------------------- instruments
@@ -409,8 +445,15 @@ public sealed class CarbonStore(ZeroParkStore db)
         return ((await InventoriesAsync(parkCode, id, ct))[0], true);
     }
 
-    /// <summary>Finalizes a saved version: from then on it is what was reported; later changes make new versions.</summary>
-    public async Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, CancellationToken ct = default)
+    /// <summary>Finalizes a saved version: from then on it is what was reported; later changes make new versions.
+    /// <paramref name="within"/> runs inside the finalizing transaction, after the status change, under the park's write lock
+    /// (the reports module seals the inventory there, so a final inventory and its seal are written together).</summary>
+    public Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, CancellationToken ct = default) =>
+        FinalizeInventoryAsync(parkCode, id, user, null, ct);
+
+    /// <inheritdoc cref="FinalizeInventoryAsync(string, long, string, CancellationToken)"/>
+    public async Task<StoredInventory> FinalizeInventoryAsync(string parkCode, long id, string user, Func<DbConnection, DbTransaction, StoredInventory, Task>? within,
+        CancellationToken ct = default)
     {
         var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         var inv = (await InventoriesAsync(parkCode, id, ct)).SingleOrDefault() ?? throw new NotFoundException($"inventory #{id} not found in park '{parkCode}'");
@@ -420,6 +463,11 @@ public sealed class CarbonStore(ZeroParkStore db)
         await c.ExecuteAsync("UPDATE carbon_inventories SET status = 'final', finalized_at = @at, finalized_by = @u WHERE id = @id AND park_id = @p",
             new { at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user, id, p = reg.Park.Id.Value }, tx);
         await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "finalize", "inventory", $"#{id}", null, "draft", "final");
+        if (within is not null)
+        {
+            await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
+            await within(c, tx, inv with { Status = "final", FinalizedBy = user });
+        }
         await tx.CommitAsync(ct);
         return (await InventoriesAsync(parkCode, id, ct))[0];
     }

@@ -50,8 +50,23 @@ public sealed record InventoryView
 public sealed record LineView(string Id, string Scope, string Basis, int IsoCategory, int? Scope3Category, string Source, string Material, double Activity, string Unit,
     string Factor, string FactorSource, IReadOnlyList<long> FactorIds, double Co2eT, IReadOnlyList<GasAmount> Gases, string? Space, string? System, double? OdsKgCfc11)
 {
+    /// <summary>The supplier the line's records name (scope 3), when any.</summary>
+    public string? Supplier { get; init; }
+
+    /// <summary>Scope 3 lines and lines with a supplier: which factor was used — the supplier-specific product footprint (or
+    /// supplier-level factor) or the default factor — as the trace says ("factor basis: …"); null for other lines.</summary>
+    public string? FactorBasis { get; init; }
+
+    /// <summary>Product footprint ids (F…) the line used, from the park's footprint library.</summary>
+    public IReadOnlyList<long> FootprintIds { get; init; } = [];
+
     public static LineView From(InventoryLine l) => new(l.Id, ScopeCode(l.Scope), l.Basis.Code(), l.IsoCategory, l.Scope3Category, l.Source, l.Material, l.Activity, l.Unit,
-        l.Factor, l.FactorSource, l.Factors.Where(f => f.Id > 0).Select(f => f.Id).ToList(), l.Co2eTonnes, l.Gases, l.Space, l.System, l.OdsKgCfc11);
+        l.Factor, l.FactorSource, l.Factors.Where(f => f.Id > 0).Select(f => f.Id).ToList(), l.Co2eTonnes, l.Gases, l.Space, l.System, l.OdsKgCfc11)
+    {
+        Supplier = l.Supplier,
+        FactorBasis = l.Trace.FirstOrDefault(t => t.StartsWith("factor basis: ", StringComparison.Ordinal))?["factor basis: ".Length..],
+        FootprintIds = l.Factors.Where(f => f.Id < 0).Select(f => -f.Id).ToList(),
+    };
 
     public static string ScopeCode(GhgScope s) => s switch
     {

@@ -42,8 +42,13 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Collection = new Collection.CollectionStore(this);
         Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
         Evaluations = new Evaluations.EvaluationStore(this);
+        Reports = new Reports.ReportStore(this);
+        SupplyChain = new global::ZeroPark.Application.SupplyChain.SupplyChainStore(this);
+        Carbon.AddParkFactorSource(SupplyChain);
+        Governance = new global::ZeroPark.Application.Governance.GovernanceStore(this);
     }
 
     /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
@@ -52,6 +57,13 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
     /// <summary>The write side of readings: ingest with incremental rollups, manual entry and gap filling, resets, voiding and
     /// recomputation (module <c>Readings</c>).</summary>
     public ReadingStore Readings { get; }
+
+    /// <summary>Product footprints, suppliers and their green grades (module <c>SupplyChain</c>); its footprints are supplier-level
+    /// factors of the park's carbon inventories.</summary>
+    public global::ZeroPark.Application.SupplyChain.SupplyChainStore SupplyChain { get; }
+
+    /// <summary>Low-carbon activities, the governance organisation and personal carbon accounts (module <c>Governance</c>).</summary>
+    public global::ZeroPark.Application.Governance.GovernanceStore Governance { get; }
 
     /// <summary>Users, roles, park grants and sign-in (module <c>Users</c>).</summary>
     public UserStore Users { get; }
@@ -80,11 +92,15 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
 
+    /// <summary>Collection configuration (MQTT, Modbus, folders) and source health (module <c>Collection</c>).</summary>
+    public Collection.CollectionStore Collection { get; }
     /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
     public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
 
     /// <summary>Saved evaluations (T/CA305, T/BFIA 043, green computing) and their evidence (module <c>Evaluations</c>).</summary>
     public Evaluations.EvaluationStore Evaluations { get; }
+    /// <summary>Seals of finalized inventories, the report archive, templates and schedules (module <c>Reports</c>).</summary>
+    public Reports.ReportStore Reports { get; }
 
     public abstract StoreKind Kind { get; }
     protected internal TimeProvider Clock { get; }

@@ -342,11 +342,12 @@ internal static class CarbonCommands
     private static Command Finalize()
     {
         var id = new Option<long>("--inventory") { Description = "saved inventory id", Required = true };
-        var cmd = new Command("finalize", "mark a saved inventory version final: it never changes; later changes become new versions with a diff") { Db, Park, id, User };
-        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        var cmd = new Command("finalize", "mark a saved inventory version final and seal it (SHA-256 over its inputs and results, chained to the park's " +
+                                          "previous seal; `zeropark verify` checks it): it never changes; later changes become new versions with a diff") { Db, Park, id, User };
+        cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
-            var i = await store.Carbon.FinalizeInventoryAsync(pr.GetValue(Park)!, pr.GetValue(id), pr.GetValue(User)!, ct);
-            Console.WriteLine($"inventory #{i.Id} version {i.Version} is final");
+            var (i, seal) = await services.GetRequiredService<ZeroPark.Application.Reports.SealService>().FinalizeAsync(pr.GetValue(Park)!, pr.GetValue(id), pr.GetValue(User)!, ct);
+            Console.WriteLine($"inventory #{i.Id} version {i.Version} is final; sealed {seal.Hash} (seal {seal.Seq} of the park, after {seal.PrevHash[..16]})");
             return 0;
         }));
         return cmd;

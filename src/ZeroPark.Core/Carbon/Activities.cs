@@ -163,6 +163,9 @@ public sealed record Activity
     public string? Space { get; init; }
     /// <summary>System code (cooling, power …) when known.</summary>
     public string? System { get; init; }
+    /// <summary>Who supplied what the activity bought (scope 3): supplier-level factors and product footprints of this supplier
+    /// apply to it (<see cref="Place.Supplier"/>); null when not known.</summary>
+    public string? Supplier { get; init; }
     /// <summary>Meter code when the activity comes from a meter.</summary>
     public string? Meter { get; init; }
     /// <summary>Density (kg/L) given with the record; overrides the library default.</summary>

@@ -122,7 +122,8 @@ public sealed record FactorRecord
     public string Key => string.Join('|', Dataset, Kind, Material, Gas, Level, Region, Application, ValidFrom.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
     /// <summary>"MEE-NBS 2022 华北 (生态环境部 国家统计局 公告2024年第33号) #12 v1" — what a trace shows.</summary>
-    public string Citation => $"{Dataset}{(DataYear is { } y ? " " + y.ToString(CultureInfo.InvariantCulture) : "")}" +
+    public string Citation => Id < 0 ? $"{Dataset} {Region} ({string.Join(" ", new[] { Publisher, Document }.Where(s => s.Length > 0))}) product footprint F{(-Id).ToString(CultureInfo.InvariantCulture)} v{Version.ToString(CultureInfo.InvariantCulture)}"
+        : $"{Dataset}{(DataYear is { } y ? " " + y.ToString(CultureInfo.InvariantCulture) : "")}" +
                               $"{(Region.Length > 0 ? " " + Region : "")}" +
                               $"{(Publisher.Length + Document.Length > 0 ? $" ({string.Join(" ", new[] { Publisher, Document }.Where(s => s.Length > 0))})" : "")}" +
                               $" #{Id.ToString(CultureInfo.InvariantCulture)} v{Version.ToString(CultureInfo.InvariantCulture)}";
@@ -225,10 +226,14 @@ public sealed class FactorLibrary
         var latest = applicable.GroupBy(r => r.Key).Select(g => g.MaxBy(r => r.Version)!).ToList();
         var best = latest.OrderByDescending(r => r.Level).ThenByDescending(r => r.Application.Length)
             .ThenByDescending(r => r.DataYear ?? 0).ThenByDescending(r => r.ValidFrom).ThenByDescending(r => r.Id).First();
-        var passedOver = candidates.Where(r => r != best && r.Key != best.Key && (r.Level > best.Level || r.DataYear > best.DataYear))
-            .Select(r => !r.ValidOn(date) ? $"{r.Citation} not valid on {date:yyyy-MM-dd} (valid {Period(r)})"
-                : !place.Matches(r) ? $"{r.Citation} is for {r.Region}, not this park" : null)
-            .Where(s => s is not null).Select(s => s!).Distinct().Take(4).ToList();
+        // "Not used": the records for this park's own place (its province, grid region, supplier) that are more specific or newer
+        // than the choice but not valid on the date. Records for other provinces, regions or suppliers never applied to this
+        // park, so they are not listed (issue 14: the list used to name other provinces' factors).
+        var passedOver = candidates.Where(r => r != best && r.Key != best.Key && (r.Level > best.Level || r.DataYear > best.DataYear)
+                                               && place.Matches(r) && !r.ValidOn(date))
+            .OrderByDescending(r => r.Level).ThenByDescending(r => r.DataYear ?? 0).ThenByDescending(r => r.ValidFrom)
+            .Select(r => $"{r.Citation} not valid on {date:yyyy-MM-dd} (valid {Period(r)})")
+            .Distinct().Take(4).ToList();
         var reason = $"{LevelName(best.Level)} factor{(best.Region.Length > 0 ? " for " + best.Region : "")}, valid {Period(best)}" +
                      (latest.Count > 1 ? $"; most specific of {latest.Count} valid records" : "");
         return new FactorChoice(best, reason, passedOver);

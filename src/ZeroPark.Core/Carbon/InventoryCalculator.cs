@@ -105,7 +105,9 @@ public static class InventoryCalculator
     /// same key are summed into one line.</summary>
     private sealed record Plan(PlanKind Kind, SourceDef Source, string Material, GhgScope Scope, Scope2Basis Basis, int? Scope3Category,
         IReadOnlyList<FactorChoice> Factors, FactorChoice? Density, FactorChoice? Ncv, double? GivenDensity, double? GivenNcv,
-        FactorChoice? Residual, string Key, bool EquipmentRule = false);
+        FactorChoice? Residual, string Key, bool EquipmentRule = false, string? Supplier = null);
+
+    private static string? SupplierOf(Activity a) => string.IsNullOrWhiteSpace(a.Supplier) ? null : a.Supplier.Trim();
 
     private static Plan PlanFor(InventoryRequest req, Activity a)
     {
@@ -151,10 +153,13 @@ public static class InventoryCalculator
                         && !req.Library.Records.Any(r => r.Kind == FactorKind.Emission && r.Material.Equals("steam", StringComparison.OrdinalIgnoreCase)))
                         factorMaterial = "heat";   // steam is heat (热力) unless a steam factor is recorded
                     var application = def.Application;
-                    var factors = ChooseAllGases(req, factorMaterial, a.Date, application);
+                    // The activity's own place: the park's province and grid region, and the supplier of what was bought, so that
+                    // supplier-level factors and product footprints of that supplier can win (issue 14: the place had no supplier).
+                    var place = SupplierOf(a) is { } supplier ? req.Place with { Supplier = supplier } : req.Place;
+                    var factors = ChooseAllGases(req, factorMaterial, a.Date, application, place);
                     if (factors.Count == 0 && def.Code == "equipment" && quantity.Dimension == UnitDimension.Mass)
                     {
-                        factors = ChooseAllGases(req, EquipmentSteelMaterial, a.Date, application);
+                        factors = ChooseAllGases(req, EquipmentSteelMaterial, a.Date, application, place);
                         equipment = factors.Count > 0;
                     }
                     if (factors.Count == 0)
@@ -164,27 +169,27 @@ public static class InventoryCalculator
                     var basisDim = factors[0].Record.EmissionUnit.Basis.Dimension;
                     if (factors.Any(f => f.Record.EmissionUnit.Basis.Dimension != basisDim))
                         throw new CarbonException($"factors of '{factorMaterial}' have bases of different dimensions");
-                    var (density, ncv) = ChooseParameters(req, factorMaterial, a, basisDim);
+                    var (density, ncv) = ChooseParameters(req, factorMaterial, a, basisDim, place);
                     var scope = def.Scope;
                     var basis = scope == GhgScope.Scope2 ? Scope2Basis.Both : Scope2Basis.None;
                     return new Plan(PlanKind.Factor, def, material, scope, basis, cat, factors, density, ncv, a.Density, a.Ncv, null,
-                        Key(def.Code, material, string.Join(',', factors.Select(f => f.Record.Id)), density?.Record.Id, ncv?.Record.Id, a.Density, a.Ncv, cat),
-                        equipment);
+                        Key(def.Code, material, string.Join(',', factors.Select(f => f.Record.Id)), density?.Record.Id, ncv?.Record.Id, a.Density, a.Ncv, cat, SupplierOf(a)),
+                        equipment, SupplierOf(a));
                 }
         }
     }
 
     /// <summary>Every gas with a factor for the material (CO2, CH4, N2O for IPCC fuels; CO2 for China guideline fuels).</summary>
-    private static List<FactorChoice> ChooseAllGases(InventoryRequest req, string material, DateOnly date, string application)
+    private static List<FactorChoice> ChooseAllGases(InventoryRequest req, string material, DateOnly date, string application, Place place)
     {
         var gases = req.Library.Records.Where(r => r.Kind == FactorKind.Emission && r.Material.Equals(material, StringComparison.OrdinalIgnoreCase) && r.Serves(req.Method))
             .Select(r => r.Gas).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Equals("CO2", StringComparison.OrdinalIgnoreCase) ? 0 : 1).ThenBy(g => g, StringComparer.Ordinal);
-        return gases.Select(g => req.Library.Choose(FactorKind.Emission, material, g, date, req.Method, req.Place, application))
+        return gases.Select(g => req.Library.Choose(FactorKind.Emission, material, g, date, req.Method, place, application))
             .Where(c => c is not null).Select(c => c!).ToList();
     }
 
     /// <summary>The density (liquid volume → mass) and NCV (mass or gas volume → energy) the conversion needs, if any.</summary>
-    private static (FactorChoice? Density, FactorChoice? Ncv) ChooseParameters(InventoryRequest req, string material, Activity a, UnitDimension basis)
+    private static (FactorChoice? Density, FactorChoice? Ncv) ChooseParameters(InventoryRequest req, string material, Activity a, UnitDimension basis, Place place)
     {
         var dim = a.Quantity.Dimension;
         if (dim == basis) return (null, null);
@@ -192,7 +197,7 @@ public static class InventoryCalculator
         if (dim == UnitDimension.LiquidVolume && basis is UnitDimension.Mass or UnitDimension.Energy)
         {
             if (a.Density is null)
-                density = req.Library.Choose(FactorKind.Density, material, "", a.Date, req.Method, req.Place)
+                density = req.Library.Choose(FactorKind.Density, material, "", a.Date, req.Method, place)
                           ?? throw new CarbonException($"{a.Unit} of {material} needs a density (kg/L): give density=… in the note or add a density record");
             dim = UnitDimension.Mass;
         }
@@ -200,7 +205,7 @@ public static class InventoryCalculator
         {
             var from = dim;
             if (a.Ncv is null)
-                ncv = req.Library.Choose(FactorKind.Ncv, material, "", a.Date, req.Method, req.Place,
+                ncv = req.Library.Choose(FactorKind.Ncv, material, "", a.Date, req.Method, place,
                           accept: r => r.ParameterUnit.Per.Dimension == from)
                       ?? throw new CarbonException($"{a.Unit} of {material} needs a net calorific value (GJ per {(from == UnitDimension.Mass ? "t" : "10^4Nm3")}) valid on {a.Date:yyyy-MM-dd} for method {AccountingMethods.Code(req.Method)}");
             dim = UnitDimension.Energy;
@@ -277,6 +282,7 @@ public static class InventoryCalculator
         var co2e = gases.Sum(g => g.Co2eTonnes);
         var sum = string.Join(" + ", gases.Select(g => g.Gwp == 1 ? $"{N(g.Kilograms)} kg {g.Gas}" : $"{N(g.Kilograms)} kg {g.Gas} × {N(g.Gwp)}"));
         trace.Add($"CO2e = ({sum}) / 1000 = {N(co2e)} tCO2e");
+        if (FactorBasisOf(p) is { } factorBasis) trace.Add(factorBasis);
         var main = p.Factors[0].Record;
         return new InventoryLine
         {
@@ -285,8 +291,27 @@ public static class InventoryCalculator
             Factor = p.Factors.Count == 1 ? $"{N(main.Value)} {main.Unit}" : string.Join("; ", p.Factors.Select(f => $"{N(f.Record.Value)} {f.Record.Unit}")),
             FactorSource = string.Join("; ", p.Factors.Select(f => f.Record.Citation).Distinct()),
             Formula = FormulaOf(p),
-            Trace = trace, Space = first.Space, System = first.System, Origins = Origins(acts),
+            Trace = trace, Space = first.Space, System = first.System, Origins = Origins(acts), Supplier = p.Supplier,
         };
+    }
+
+    /// <summary>Dataset name of the factor records that stand for product carbon footprints of the park's library (module
+    /// SupplyChain); their ids are negative (−footprint id) so they never collide with the factor library's.</summary>
+    public const string FootprintDataset = "PCF";
+
+    /// <summary>Which kind of factor a scope 3 line (and any line with a supplier) used: the supplier-specific product footprint
+    /// or supplier-level factor, or the default factor, and why.</summary>
+    private static string? FactorBasisOf(Plan p)
+    {
+        if (p.Supplier is null && p.Scope != GhgScope.Scope3) return null;
+        var f = p.Factors[0].Record;
+        if (f.Level == FactorLevel.Supplier)
+            return f.Dataset == FootprintDataset
+                ? $"factor basis: supplier-specific product footprint F{-f.Id} of '{f.Material}' from {f.Region} ({f.Note})"
+                : $"factor basis: supplier-level factor of {f.Region} ({f.Citation})";
+        return p.Supplier is { } s
+            ? $"factor basis: default factor — no supplier-specific footprint or factor of '{p.Material}' from {s} valid on the date"
+            : $"factor basis: default factor — the record names no supplier";
     }
 
     private static string FormulaOf(Plan p)

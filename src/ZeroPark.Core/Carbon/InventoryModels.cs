@@ -124,6 +124,10 @@ public sealed record InventoryLine
     public string? System { get; init; }
     /// <summary>Where the activity came from: meters (with months) and record ids (with who/when/evidence).</summary>
     public required IReadOnlyList<string> Origins { get; init; }
+    /// <summary>The supplier of what the line's activity records bought (scope 3), when the records name one; not written when null
+    /// (saved inventories without suppliers keep their form).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Supplier { get; init; }
     /// <summary>Ozone depletion (kg CFC-11-eq) of memo items such as R22.</summary>
     public double? OdsKgCfc11 { get; init; }
 }

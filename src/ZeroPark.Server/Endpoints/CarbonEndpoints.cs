@@ -67,7 +67,7 @@ internal static class CarbonEndpoints
             .WithSummary("The trace of one line of a saved inventory version").ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPost("/inventories/{id:long}/finalize", FinalizeInventory)
-            .WithSummary("Mark a saved version final (it never changes; later changes become new versions)")
+            .WithSummary("Mark a saved version final and seal it (it never changes; later changes become new versions; GET /api/parks/{park}/seals verifies)")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         g.MapGet("/series", EmissionSeries)
@@ -159,8 +159,8 @@ internal static class CarbonEndpoints
         return TypedResults.Ok(CarbonService.Explain(park, id, result, line));
     }
 
-    private static async Task<Ok<StoredInventory>> FinalizeInventory(string park, long id, HttpContext http, ZeroParkStore store, CancellationToken ct) =>
-        TypedResults.Ok((await store.Carbon.FinalizeInventoryAsync(park, id, UserAccess.Actor(http), ct)) with { ResultJson = "" });
+    private static async Task<Ok<StoredInventory>> FinalizeInventory(string park, long id, HttpContext http, ZeroPark.Application.Reports.SealService seals, CancellationToken ct) =>
+        TypedResults.Ok((await seals.FinalizeAsync(park, id, UserAccess.Actor(http), ct)).Inventory with { ResultJson = "" });
 
     private static async Task<Ok<IReadOnlyList<EmissionBucket>>> EmissionSeries(string park, [FromQuery] string? node, [FromQuery(Name = "from")] string? from,
         [FromQuery(Name = "to")] string? to, [FromQuery] string? by, [FromQuery] string? method, [FromQuery] string? gwp,

@@ -71,6 +71,8 @@ internal static class UserAccess
         // A user's own dashboards are the user's view, not park data: every role keeps its own.
         if (pattern.Contains("/dashboards", StringComparison.Ordinal)) return Access.Read;
         if (pattern.EndsWith("/carbon/activities", StringComparison.Ordinal)) return Access.CarbonData;
+        // Footprints, supplier grades and green governance are carbon accounting's business.
+        if (pattern.Contains("/supply-chain/", StringComparison.Ordinal) || pattern.Contains("/governance/", StringComparison.Ordinal)) return Access.CarbonWrite;
         if (pattern.Contains("/carbon/", StringComparison.Ordinal)) return Access.CarbonWrite;
         return Access.RegistryWrite;
     }

@@ -70,6 +70,10 @@ public static class MessageCatalog
         // "{0}: {1}" (field: reason) last.
         if (english.Contains("; ", StringComparison.Ordinal))
         {
+            // A format that is itself a list ("unit: {0} is an energy (GJ, kWh); for steam … convert first: …") renders the
+            // whole text before its parts are tried one by one.
+            if (Match(english, patterns.Where(p => p.Literal > GenericLiteral && p.Key.Contains("; ", StringComparison.Ordinal)), depth, generic: false) is { } list)
+                return list;
             var parts = english.Split("; ");
             var zhParts = parts.Select(p => ToChinese(p, depth + 1)).ToArray();
             if (zhParts.Where((z, i) => !ReferenceEquals(z, parts[i])).Count() == parts.Length) return string.Join("；", zhParts);
@@ -78,7 +82,7 @@ public static class MessageCatalog
         return Match(english, patterns, depth, generic: true) ?? english;
     }
 
-    private static string? Match(string english, Pattern[] patterns, int depth, bool generic)
+    private static string? Match(string english, IEnumerable<Pattern> patterns, int depth, bool generic)
     {
         foreach (var p in patterns)
         {

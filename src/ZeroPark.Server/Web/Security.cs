@@ -169,8 +169,14 @@ public static class Security
 
     private static bool IsApi(HttpRequest r) => r.Path.StartsWithSegments("/api") || r.Path.StartsWithSegments("/write");
 
-    private static bool IsSignIn(HttpRequest r) => HttpMethods.IsPost(r.Method) &&
-        (r.Path.Equals("/api/session", StringComparison.OrdinalIgnoreCase) || r.Path.Equals("/account/login", StringComparison.OrdinalIgnoreCase));
+    private static bool IsSignIn(HttpRequest r) => (HttpMethods.IsPost(r.Method) &&
+        (r.Path.Equals("/api/session", StringComparison.OrdinalIgnoreCase) || r.Path.Equals("/account/login", StringComparison.OrdinalIgnoreCase))) || IsTokenRoute(r.Path);
+
+    /// <summary>The link-with-a-token routes (supplier questionnaire, personal carbon account): the token is the credential, so every
+    /// request to them counts against the sign-in limit (guessing tokens is as slow as guessing passwords).</summary>
+    private static bool IsTokenRoute(PathString p) =>
+        p.StartsWithSegments("/supplier-form", StringComparison.OrdinalIgnoreCase) || p.StartsWithSegments("/carbon-account", StringComparison.OrdinalIgnoreCase) ||
+        p.StartsWithSegments("/api/supplier-form", StringComparison.OrdinalIgnoreCase) || p.StartsWithSegments("/api/carbon-account", StringComparison.OrdinalIgnoreCase);
 
     internal static async Task TooManyAsync(HttpContext ctx, int retryAfterSeconds)
     {

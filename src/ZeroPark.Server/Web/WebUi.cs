@@ -40,6 +40,9 @@ public static class WebUi
                 o.Conventions.AuthorizeFolder("/");
                 o.Conventions.AllowAnonymousToPage("/Account/Login");
                 o.Conventions.AllowAnonymousToPage("/Error");
+                // Links with a token instead of an account (supply chain and governance, t19): the token is the credential.
+                o.Conventions.AllowAnonymousToPage("/SupplierForm");
+                o.Conventions.AllowAnonymousToPage("/CarbonAccount");
                 o.Conventions.AuthorizePage("/Users", AdministratorPolicy);
                 o.Conventions.AuthorizePage("/Audit", AuditPolicy);
                 o.Conventions.ConfigureFilter(new MustChangePasswordFilter());

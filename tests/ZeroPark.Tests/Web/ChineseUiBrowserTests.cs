@@ -11,7 +11,7 @@ namespace ZeroPark.Tests.Web;
 /// so that KPI notes, a carbon trace, carbon analysis notes, an import with rejected rows and an audit log with entries
 /// appear), opens every <c>&lt;details&gt;</c>, and collects the visible text nodes (and titles) that hold an English sentence:
 /// two or more consecutive English words of three letters or more that are not units, codes or proper names
-/// (<see cref="Allowed"/>). The test fails listing every such text with its page.
+/// (<see cref="EnglishProse.Allowed"/>). The test fails listing every such text with its page.
 /// </summary>
 [Collection(ChineseUiBrowserCollection.Name)]
 public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
@@ -39,22 +39,15 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
         ["/parks/{park}/meters/{code}"] = [$"/parks/{ParkA}/meters/chiller", $"/parks/{ParkA}/meters/pdu1"],
         ["/parks/{park}/readings"] = [$"/parks/{ParkA}/readings?meter=chiller&day=2025-02-01"],
         ["/parks/{park}/import"] = [$"/parks/{ParkA}/import"],
+        ["/parks/{park}/supply-chain"] = [$"/parks/{ParkA}/supply-chain"],
+        ["/parks/{park}/governance"] = [$"/parks/{ParkA}/governance"],
+        ["/supplier-form/{token}"] = ["/supplier-form/not-a-token"],
+        ["/carbon-account/{token}"] = ["/carbon-account/not-a-token"],
         ["/error/{code:int}"] = ["/error/404"],
         ["/account/denied"] = ["/account/denied"],
         ["/account/password"] = ["/account/password"],
         ["/account/login"] = [],   // visited before signing in
         ["/account/logout"] = [],  // visited last (it signs out)
-    };
-
-    /// <summary>Words that are not English prose: units, codes, standards, proper names and the test park's own data.</summary>
-    private static readonly HashSet<string> Allowed = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "ZeroPark", "kWh", "MWh", "GWh", "PUE", "CUE", "WUE", "CLF", "PLF", "ALF", "ERE", "ERF", "REF", "DCiE", "pPUE", "CER",
-        "tCO2e", "kgCO2e", "tCO2", "kgCO2", "CO2e", "CFC", "ODS", "ODP", "GWP", "IPCC", "GHG", "Protocol", "ISO", "IEC", "GB", "ODCC",
-        "CSV", "XLSX", "TSV", "TXT", "JSON", "API", "CLI", "UTC", "GMT", "PDF", "SVG", "PNG", "ECharts", "Apache", "Telegraf", "RED",
-        "InfluxDB", "Excel", "HFC", "HCFC", "R410A", "R22", "SF6", "CH4", "N2O", "NF3", "PFC", "AR4", "AR5", "AR6", "SAR", "LPG",
-        "GEC", "PPA", "MEE", "NBS", "CNY", "PFLOPS", "Asia", "Shanghai", "Beijing", "Etc", "ghgp", "zeropark", "admin", "setup",
-        "MiB", "KiB",
     };
 
     /// <summary>snake_case identifiers that may be shown as they are: field names a user types into an import file's header
@@ -144,29 +137,13 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
                     if (!AllowedCodes.Contains(c.Value)) found.Add($"{where}: raw code '{c.Value}' in: {t}");
             var rest = Command().Replace(SeedData.Aggregate(t, (s, d) => s.Replace(d, " ", StringComparison.Ordinal)), " ");
             // Chinese text (and its punctuation) separates runs: "dataset、material" lists codes, it is not an English sentence.
-            if (NonAscii().Split(rest).Any(IsEnglishSentence)) found.Add($"{where}: {t}");
+            if (EnglishProse.NonAscii().Split(rest).Any(EnglishProse.IsEnglishSentence)) found.Add($"{where}: {t}");
         }
-    }
-
-    private static bool IsEnglishSentence(string segment)
-    {
-        var run = 0;
-        foreach (Match w in Token().Matches(segment))
-        {
-            var word = w.Value;
-            var english = word.Length >= 3 && word.All(char.IsAsciiLetter) && !Allowed.Contains(word);
-            run = english ? run + 1 : word.All(char.IsAsciiLetter) && word.Length < 3 ? run : 0;
-            if (run >= 2) return true;
-        }
-        return false;
     }
 
     /// <summary>A snake_case code: lower-case words joined by '_' (not part of a dotted or hyphenated name, a path or an e-mail).</summary>
     [GeneratedRegex(@"(?<![\w.@/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@/-]|\.\w)")]
     private static partial Regex SnakeCode();
-
-    [GeneratedRegex(@"[^\x00-\x7F]+")]
-    private static partial Regex NonAscii();
 
     /// <summary>A CLI command quoted in a hint (zeropark energy plan set).</summary>
     [GeneratedRegex(@"zeropark( [a-z][a-z-]*)+")]
@@ -174,10 +151,6 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
 
     [GeneratedRegex("^@page\\s+\"([^\"]+)\"", RegexOptions.Multiline)]
     private static partial Regex PageDirective();
-
-    /// <summary>Words: runs of letters (ASCII or not), digits, '_' and '.', so that codes (cooling_load, b1.f1) and numbers break a run of English words.</summary>
-    [GeneratedRegex(@"[\p{L}\p{N}_.@/-]+")]
-    private static partial Regex Token();
 }
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
 using ZeroPark.Carbon;
 using ZeroPark.Server.Web;
 using ZeroPark.Application;
@@ -156,7 +157,7 @@ public sealed class CarbonModel(ZeroParkStore store, CarbonService carbonService
         if (!CanWrite) return StatusCode(StatusCodes.Status403Forbidden);
         try
         {
-            await Store.Carbon.FinalizeInventoryAsync(park, id, Me.Name, ct);
+            await HttpContext.RequestServices.GetRequiredService<ZeroPark.Application.Reports.SealService>().FinalizeAsync(park, id, Me.Name, ct);
         }
         catch (ConflictException)
         {
