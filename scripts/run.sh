@@ -23,6 +23,9 @@ die() { log "error: $*"; exit 1; }
 command -v dotnet >/dev/null 2>&1 || die "the .NET SDK (dotnet) is not on PATH"
 # Park time zones are IANA zones (Asia/Shanghai): .NET reads them from tzdata.
 install_if_missing tzdata /usr/share/zoneinfo/Asia/Shanghai
+# Report PDFs are printed by headless Chromium; Chinese text needs a CJK font (docs/reports.md).
+install_if_missing chromium /usr/bin/chromium
+install_if_missing fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 
 # The web UI's front-end assets (Apache ECharts, pinned by package-lock.json) are embedded into the server at build time.
 if [ ! -f src/ZeroPark.Server/node_modules/echarts/dist/echarts.min.js ]; then

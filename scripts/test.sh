@@ -2,7 +2,8 @@
 # THE test command: ./scripts/test.sh [extra dotnet test args, e.g. --filter Foo]
 #
 #  1. installs what the tests need if missing (apt-get; sudo when not root): tzdata, PostgreSQL 15,
-#     Debian's chromium and fonts-noto-cjk for the browser tests, npm; runs `npm ci` for the UI assets,
+#     Debian's chromium and fonts-noto-cjk for the browser tests, mosquitto and python3-pymodbus for the
+#     collection tests, npm; runs `npm ci` for the UI assets,
 #  2. starts a throwaway PostgreSQL 15 on 127.0.0.1 (unless ZEROPARK_TEST_PG is
 #     already set, in which case that server is used as is),
 #  3. runs `dotnet test ZeroPark.sln -c Release` (the PostgreSQL tests are
@@ -30,6 +31,11 @@ install_if_missing tzdata /usr/share/zoneinfo/Asia/Shanghai
 # CJK fonts so that the Chinese UI renders (and the screenshots show it).
 install_if_missing chromium /usr/bin/chromium
 install_if_missing fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+# Collection tests: a real MQTT broker (Mosquitto, started on a loopback port by the test fixture) and Modbus TCP simulator
+# (tests/ZeroPark.Tests/Collection/modbus_sim.py over Debian's pymodbus 3.0.0, which needs pyserial and serial-asyncio to import).
+install_if_missing "mosquitto mosquitto-clients" /usr/sbin/mosquitto /usr/bin/mosquitto_pub
+install_if_missing "python3 python3-pymodbus python3-serial python3-serial-asyncio" /usr/bin/python3 \
+    /usr/lib/python3/dist-packages/pymodbus /usr/lib/python3/dist-packages/serial /usr/lib/python3/dist-packages/serial_asyncio
 # Front-end assets (Apache ECharts from npm, pinned in src/ZeroPark.Server/package-lock.json).
 if ! command -v npm >/dev/null 2>&1; then
     install_if_missing "nodejs npm" /usr/bin/npm

@@ -50,6 +50,8 @@ public static class ZeroParkApplication
         services.AddSingleton<ICueEmissionSource>(sp => sp.GetRequiredService<CarbonService>());
         services.AddSingleton<EnergyService>();
         services.AddSingleton<AssessmentService>();
+        // Collection (issue 13): configuration store, health, and the runner of MQTT/Modbus/folder sources.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Collection).AddSingleton<Collection.CollectionHealthService>().AddSingleton<Collection.MeasurementService>().AddSingleton(sp => new Collection.CollectionRunner(sp.GetRequiredService<ZeroParkStore>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()));
         // Neutrality: the ledger, neutrality rate and T/CA305 offsets, targets, 24×7 matching, reduction measures (over carbon and energy).
         services.AddSingleton<ZeroPark.Application.Neutrality.NeutralityService>();
         services.AddSingleton<ZeroPark.Application.Neutrality.MeasureService>();

@@ -55,6 +55,7 @@ public static class CliApp
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(EnergyManagement.EnergyCommands.Create());
         foreach (var c in CarbonAccounting.CarbonCommands.Create()) root.Subcommands.Add(c);
+        foreach (var c in Collection.CollectionCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in NeutralityCli.NeutralityCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(Evaluations.EvaluationCommands.Create());
         foreach (var c in Reports.ReportCommands.Create()) root.Subcommands.Add(c);
@@ -627,6 +628,7 @@ public static class CliApp
             await DemoNeutrality.SeedAsync(store, demo, ct);
             await DemoEvaluations.SeedAsync(store, demo, ct);
             await DemoSupplyChain.SeedAsync(store, demo, ct);
+            await DemoReports.SeedAsync(store, demo, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"demo park '{demo.Options.ParkCode}': {demo.MeterDrafts.Count} meters ({demo.PhysicalMeters} physical), {total:N0} readings in {sw.Elapsed.TotalSeconds:0.0} s ({total / sw.Elapsed.TotalSeconds:N0} readings/s)"));
             Console.WriteLine($"gateway API key (shown once): {key}");

@@ -24,6 +24,7 @@ public static partial class ZeroParkEndpoints
         signedIn.MapCarbonEndpoints();
         signedIn.MapNeutralityEndpoints();
         signedIn.MapDashboardEndpoints();
+        signedIn.MapCollectionEndpoints();
         signedIn.MapEvaluationEndpoints();
         signedIn.MapReportsEndpoints();
         signedIn.MapSupplyChainEndpoints(api);

@@ -45,6 +45,7 @@ public static class ZeroParkServer
         services.AddSingleton(ImportLimitsConfig.Read(configuration));
         services.AddProblemDetails();
         services.AddZeroParkWeb();
+        services.AddHostedService<Endpoints.CollectionHostedService>();
         if (configuration["ZeroPark:Reports:Scheduler"] != "false") services.AddHostedService<Web.ReportSchedulerHost>();
         services.AddZeroParkSecurity(configuration);
         services.AddOpenApi();

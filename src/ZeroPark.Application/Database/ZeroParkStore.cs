@@ -42,6 +42,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         ApiKeys = new ApiKeyStore(this);
         Audit = new AuditStore(this);
         Queries = new ReadingQueries(this);
+        Collection = new Collection.CollectionStore(this);
         Neutrality = new ZeroPark.Application.Neutrality.NeutralityStore(this);
         Evaluations = new Evaluations.EvaluationStore(this);
         Reports = new Reports.ReportStore(this);
@@ -91,6 +92,8 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
     /// <summary>The read side of readings: series, top meters, latest readings, data quality (module <c>Readings</c>).</summary>
     public ReadingQueries Queries { get; }
 
+    /// <summary>Collection configuration (MQTT, Modbus, folders) and source health (module <c>Collection</c>).</summary>
+    public Collection.CollectionStore Collection { get; }
     /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
     public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
 

@@ -39,7 +39,25 @@ public sealed record SeriesBucket(DateTimeOffset Start, DateTimeOffset End, doub
 
 public sealed record SeriesResult(string Target, string Unit, Granularity Granularity, IReadOnlyList<SeriesBucket> Buckets)
 {
-    public double Total => Buckets.Sum(b => b.Value ?? 0);
+    /// <summary>A non-additive series (power and gauge meters: kW, °C, %): each bucket is an average, never a sum.</summary>
+    public bool IsAverage { get; init; }
+
+    /// <summary>The sum of the buckets; for an average series the mean over the range, weighted by the readings of each bucket
+    /// (never a sum of averages).</summary>
+    public double Total => IsAverage ? WeightedMean() : Buckets.Sum(b => b.Value ?? 0);
+
+    private double WeightedMean()
+    {
+        double sum = 0, n = 0;
+        foreach (var b in Buckets)
+        {
+            if (b.Value is not { } v) continue;
+            var w = Math.Max(1, b.Quality.Received - b.Quality.Flagged);
+            sum += v * w;
+            n += w;
+        }
+        return n == 0 ? 0 : sum / n;
+    }
 }
 
 public sealed record Gap(DateTimeOffset Start, DateTimeOffset End);

@@ -153,7 +153,7 @@ public sealed class ReadingQueries(ZeroParkStore db)
             double? v = has[i] ? (plan.Average ? (received[i] - flagged[i] > 0 ? values[i] / (received[i] - flagged[i]) : null) : values[i]) : null;
             list.Add(new SeriesBucket(clock.ToLocalOffset(b.Start), clock.ToLocalOffset(b.End), v, new BucketQuality(received[i], expected, flagged[i], estimated[i])));
         }
-        return new SeriesResult(plan.Description, plan.Unit, g, list);
+        return new SeriesResult(plan.Description, plan.Unit, g, list) { IsAverage = plan.Average };
     }
 
     /// <summary>Which rollup table serves each bucket: hour → hour; day → day; month/year → month rows for whole months, day rows

@@ -68,7 +68,7 @@ public sealed class DisclosureService(ZeroParkStore store, CarbonService carbon,
             notes.Add($"no saved {year} inventory: emissions computed now, not sealed");
         }
         var k = (await energy.KpiAsync(park, null, from, to, EnergyBucketing.Year, ct)).Select(KpiRowView.From).Single();
-        var energySource = $"energy KPI {year} (metered, completeness {k.Completeness * 100:0.##} %)";
+        var energySource = $"energy KPI {year} (metered, completeness {k.Completeness:0.##} %)";
         var t = result.Totals;
 
         // Fuels burnt: GJ per material from each combustion line's own density and NCV records.
@@ -103,7 +103,7 @@ public sealed class DisclosureService(ZeroParkStore store, CarbonService carbon,
             var baseInv = inventories.Where(i => i.Boundary == park && i.From == new DateOnly(b0, 1, 1) && i.To == new DateOnly(b0, 12, 31) && i.Method == "ghgp" && i.Status == "final").MaxBy(i => i.Id);
             if (baseInv is not null) baseTotalT = baseInv.Scope1T + baseInv.Scope2LocationT;
             var bk = (await energy.KpiAsync(park, null, new DateOnly(b0, 1, 1), new DateOnly(b0, 12, 31), EnergyBucketing.Year, ct)).Select(KpiRowView.From).Single();
-            if (bk.Completeness > 0.9) baseKwh = bk.Inputs.TotalKwh;
+            if (bk.Completeness > 90) baseKwh = bk.Inputs.TotalKwh;
         }
         var baseNote = baseYear is null ? "no base year set (zeropark carbon settings --set base_year=YYYY)" : baseYear >= year ? $"{year} is the base year ({baseYear})" : null;
 

@@ -19,7 +19,11 @@ public static class GhgInventoryReport
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public sealed record Input(ParkRegistry Registry, StoredInventory Inventory, InventoryResult Result, IReadOnlyDictionary<string, string> Settings,
-        SealRecord? Seal, string? ChainHead, StoredInventory? Previous, string Lang, string User, DateTimeOffset Now);
+        SealRecord? Seal, string? ChainHead, StoredInventory? Previous, string Lang, string User, DateTimeOffset Now)
+    {
+        /// <summary>Neutrality of the same period (the neutrality module), when it could be computed.</summary>
+        public ZeroPark.Application.Neutrality.NeutralityReport? Neutrality { get; init; }
+    }
 
     public static ReportDocument Build(Input x)
     {
@@ -137,14 +141,23 @@ public static class GhgInventoryReport
             diff is null ? [] : [new ReportTable("restatements", T("s.restatements"), [T("c.line"), T("c.before"), T("c.after"), T("c.delta"), T("c.what")],
                 diff.Changes.Select(c => new object?[] { c.Key, c.BeforeT, c.AfterT, c.DeltaT, c.What }).ToList())]));
 
-        // 11 seal
+        // 11 neutrality (the neutrality module: ledger claims, neutrality rate, T/CA305 附表F offset ratio)
+        if (x.Neutrality is { } n)
+            sections.Add(ReportSection.Of("neutrality", T("s.neutrality"),
+                [zh ? $"C_yw（范围一 + 基于位置的范围二）{ReportHtml.Cell(n.EmissionsT)} tCO2e，已中和 {ReportHtml.Cell(n.NeutralisedT)} tCO2e，碳中和率 {ReportHtml.Cell(n.NeutralityRate is { } nr ? Math.Round(nr * 100, 2) : null)}%；T/CA305 抵消率 S_DC {ReportHtml.Cell(n.Tca305OffsetRatio is { } or ? Math.Round(or * 100, 2) : null)}%，得分 {ReportHtml.Cell(n.Tca305OffsetScore)}，{(n.Tca305Admission == true ? "满足" : "未满足")}准入（> 20%）。"
+                    : $"C_yw (scope 1 + location-based scope 2) {ReportHtml.Cell(n.EmissionsT)} tCO2e, neutralised {ReportHtml.Cell(n.NeutralisedT)} tCO2e, neutrality rate {ReportHtml.Cell(n.NeutralityRate is { } nr2 ? Math.Round(nr2 * 100, 2) : null)} %; T/CA305 offset ratio S_DC {ReportHtml.Cell(n.Tca305OffsetRatio is { } or2 ? Math.Round(or2 * 100, 2) : null)} %, score {ReportHtml.Cell(n.Tca305OffsetScore)}, admission (> 20 %) {(n.Tca305Admission == true ? "met" : "not met")}.",
+                 .. n.Flags.Select(f => (zh ? "标记：" : "flag: ") + f)],
+                [new ReportTable("neutrality", T("s.neutrality"), [T("c.item"), T("c.activity"), T("c.unit"), T("c.tco2e"), zh ? "系数" : "Coefficient", zh ? "加权 (tCO2e)" : "Weighted (tCO2e)"],
+                    n.ByKind.Select(k => new object?[] { k.Code, k.Quantity, k.Unit, k.Tonnes, k.Coefficient, k.CountedWeightedT }).ToList())]));
+
+        // 12 seal
         sections.Add(ReportSection.Of("seal", T("s.seal"),
             x.Seal is { } seal
                 ? [zh ? $"本盘查版本于定稿时封存：SHA-256 {seal.Hash}（园区第 {seal.Seq} 个封存，前一封存 {seal.PrevHash}）。核验：zeropark verify --db … --park {park.Code}，或 GET /api/parks/{park.Code}/seals；报告中的数字应与数据库中封存的结果一致。"
                     : $"This inventory version was sealed when finalized: SHA-256 {seal.Hash} (seal {seal.Seq} of the park, after {seal.PrevHash}). Verify with zeropark verify --db … --park {park.Code} or GET /api/parks/{park.Code}/seals; the figures of this report must equal the sealed results in the store."]
                 : [T("noseal")]));
 
-        // 12 trace appendix
+        // 13 trace appendix
         sections.Add(ReportSection.Of("trace", T("s.trace"), [],
             [new ReportTable("trace", T("s.trace"), [T("c.line"), T("c.formula"), T("c.origin"), T("c.source")],
                 r.Lines.Select(l => new object?[] { l.Id, l.Formula, string.Join("; ", l.Origins.Take(24)) + (l.Origins.Count > 24 ? $" … (+{l.Origins.Count - 24})" : ""), l.FactorSource }).ToList())]));

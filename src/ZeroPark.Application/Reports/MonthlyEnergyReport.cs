@@ -47,8 +47,8 @@ public static class MonthlyEnergyReport
         var monthLabel = x.Month.ToString("yyyy-MM", Inv);
 
         sections.Add(ReportSection.Of("summary", T("s.summary"),
-            [zh ? $"{monthLabel} 园区总能耗 {ReportHtml.Cell(k.Inputs.TotalKwh)} kWh，IT 能耗 {ReportHtml.Cell(k.Inputs.ItKwh)} kWh，PUE {ReportHtml.Cell(k.Pue)}，WUE {ReportHtml.Cell(k.Wue)} L/kWh，CUE {ReportHtml.Cell(k.Cue)} kgCO2/kWh；环比总能耗 {Pct(k.Mom, "total_kwh")}，同比 {Pct(k.Yoy, "total_kwh")}。数据完整率 {ReportHtml.Cell(Math.Round(k.Completeness * 100, 2))}%。"
-                : $"{monthLabel}: total energy {ReportHtml.Cell(k.Inputs.TotalKwh)} kWh, IT energy {ReportHtml.Cell(k.Inputs.ItKwh)} kWh, PUE {ReportHtml.Cell(k.Pue)}, WUE {ReportHtml.Cell(k.Wue)} L/kWh, CUE {ReportHtml.Cell(k.Cue)} kgCO2/kWh; total energy month-on-month {Pct(k.Mom, "total_kwh")}, year-on-year {Pct(k.Yoy, "total_kwh")}. Data completeness {ReportHtml.Cell(Math.Round(k.Completeness * 100, 2))} %."]));
+            [zh ? $"{monthLabel} 园区总能耗 {ReportHtml.Cell(k.Inputs.TotalKwh)} kWh，IT 能耗 {ReportHtml.Cell(k.Inputs.ItKwh)} kWh，PUE {ReportHtml.Cell(k.Pue)}，WUE {ReportHtml.Cell(k.Wue)} L/kWh，CUE {ReportHtml.Cell(k.Cue)} kgCO2/kWh；环比总能耗 {Pct(k.Mom, "total_kwh")}，同比 {Pct(k.Yoy, "total_kwh")}。数据完整率 {ReportHtml.Cell(Math.Round(k.Completeness, 2))}%。"
+                : $"{monthLabel}: total energy {ReportHtml.Cell(k.Inputs.TotalKwh)} kWh, IT energy {ReportHtml.Cell(k.Inputs.ItKwh)} kWh, PUE {ReportHtml.Cell(k.Pue)}, WUE {ReportHtml.Cell(k.Wue)} L/kWh, CUE {ReportHtml.Cell(k.Cue)} kgCO2/kWh; total energy month-on-month {Pct(k.Mom, "total_kwh")}, year-on-year {Pct(k.Yoy, "total_kwh")}. Data completeness {ReportHtml.Cell(Math.Round(k.Completeness, 2))} %."]));
 
         var kpiRows = new List<object?[]>();
         void Row(string name, string key, double? value, string unit) =>

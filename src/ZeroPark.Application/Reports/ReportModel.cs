@@ -33,7 +33,7 @@ public static class ReportKinds
 
     public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Sections = new Dictionary<string, IReadOnlyList<string>>
     {
-        [GhgInventory] = ["organisation", "boundaries", "base_year", "methods", "emissions", "factors", "activity", "exclusions", "uncertainty", "restatements", "seal", "trace"],
+        [GhgInventory] = ["organisation", "boundaries", "base_year", "methods", "emissions", "factors", "activity", "exclusions", "uncertainty", "restatements", "neutrality", "seal", "trace"],
         [MonthlyEnergy] = ["summary", "kpis", "trends", "plan", "cost", "quality", "seal"],
     };
 

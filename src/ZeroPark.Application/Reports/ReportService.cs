@@ -3,6 +3,7 @@ using System.Globalization;
 using ZeroPark.Application.Carbon;
 using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Application.Export;
+using ZeroPark.Carbon;
 
 namespace ZeroPark.Application.Reports;
 
@@ -15,7 +16,8 @@ public sealed record ReportRequest(string Kind, string Lang, long? Inventory = n
 /// Generates reports (GHG inventory, monthly energy) in Chinese or English from the park's template (title, logo, sections), renders
 /// HTML, PDF (Chromium) and XLSX with the same tables, and archives each with the data versions it used and the seal it carries.
 /// </summary>
-public sealed class ReportService(ZeroParkStore store, CarbonService carbon, SealService seals, EnergyService energy, EnergyCostService cost, EnergyPlanService plans)
+public sealed class ReportService(ZeroParkStore store, CarbonService carbon, SealService seals, EnergyService energy, EnergyCostService cost, EnergyPlanService plans,
+    ZeroPark.Application.Neutrality.NeutralityService? neutrality = null)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -37,8 +39,11 @@ public sealed class ReportService(ZeroParkStore store, CarbonService carbon, Sea
             var previous = (await store.Carbon.InventoriesAsync(park, null, ct))
                 .Where(i => i.Boundary == inv.Boundary && i.From == inv.From && i.To == inv.To && i.Method == inv.Method && i.Gwp == inv.Gwp && i.Version < inv.Version)
                 .MaxBy(i => i.Version);
+            ZeroPark.Application.Neutrality.NeutralityReport? n = null;
+            if (neutrality is not null && inv.Boundary == park)
+                n = await neutrality.ComputeAsync(park, inv.From, inv.To, AccountingMethods.Parse(inv.Method), Enum.Parse<ZeroPark.Carbon.GwpSet>(inv.Gwp, true), ct);
             doc = GhgInventoryReport.Build(new GhgInventoryReport.Input(reg, inv, result, await store.Carbon.CarbonSettingsAsync(park, ct), seal,
-                all.Count > 0 ? all[^1].Hash : null, previous, lang, user, now));
+                all.Count > 0 ? all[^1].Hash : null, previous, lang, user, now) { Neutrality = n });
         }
         else
         {

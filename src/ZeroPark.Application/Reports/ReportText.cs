@@ -28,6 +28,7 @@ public static class ReportText
         ["s.exclusions"] = ("排除项与未核算项", "Exclusions"),
         ["s.uncertainty"] = ("不确定性与数据质量", "Uncertainty and data quality"),
         ["s.restatements"] = ("与上一版本相比的重述", "Restatements against the previous version"),
+        ["s.neutrality"] = ("碳中和与抵消", "Carbon neutrality and offsets"),
         ["s.seal"] = ("封存与核验", "Seal and verification"),
         ["s.trace"] = ("附录：计算追溯", "Appendix: calculation trace"),
         ["s.summary"] = ("概览", "Summary"),

@@ -44,6 +44,7 @@ internal static class BenchCommand
         cmd.Subcommands.Add(CarbonBench.Create());
         cmd.Subcommands.Add(EnergyBench.Create());
         cmd.Subcommands.Add(ImportBench.Create());
+        cmd.Subcommands.Add(CollectionBench.Create());
         cmd.SetAction(async (pr, ct) =>
         {
             var kind = pr.GetValue(storeOpt) switch

@@ -32,7 +32,7 @@ public static class SvgChart
         var barMax = width - labelW - 110;
         var sb = new StringBuilder();
         sb.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">");
-        sb.Append(Inv, $"<title>{Esc(title)}</title><text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"600\">{Esc(title)} ({Esc(unit)})</text>");
+        sb.Append(Inv, $"<title>{Esc(title)}</title><text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"600\">{Esc(title)}{(unit.Length > 0 ? " (" + Esc(unit) + ")" : "")}</text>");
         for (var i = 0; i < points.Count; i++)
         {
             var p = points[i];
@@ -62,7 +62,7 @@ public static class SvgChart
         var step = points.Count == 0 ? 0 : (double)plotW / points.Count;
         var sb = new StringBuilder();
         sb.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">");
-        sb.Append(Inv, $"<title>{Esc(title)}</title><text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"600\">{Esc(title)} ({Esc(unit)})</text>");
+        sb.Append(Inv, $"<title>{Esc(title)}</title><text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"600\">{Esc(title)}{(unit.Length > 0 ? " (" + Esc(unit) + ")" : "")}</text>");
         sb.Append(Inv, $"<line x1=\"{left}\" y1=\"{top + plotH}\" x2=\"{width - right}\" y2=\"{top + plotH}\" stroke=\"#999\"/>");
         sb.Append(Inv, $"<line x1=\"{left}\" y1=\"{top}\" x2=\"{left}\" y2=\"{top + plotH}\" stroke=\"#999\"/>");
         sb.Append(Inv, $"<text x=\"{left - 4}\" y=\"{top + 4}\" font-size=\"10\" text-anchor=\"end\">{Label(max)}</text>");

@@ -29,7 +29,7 @@ public abstract class ReportSuite : IAsyncLifetime
     private CarbonService Carbon => new(Store);
     private SealService Seals => new(Store, Carbon);
     private EnergyService Energy => new(Store, Carbon);
-    private ReportService Reports => new(Store, Carbon, Seals, Energy, new EnergyCostService(Store), new EnergyPlanService(Store));
+    private ReportService Reports => new(Store, Carbon, Seals, Energy, new EnergyCostService(Store), new EnergyPlanService(Store), new ZeroPark.Application.Neutrality.NeutralityService(Store, Carbon));
 
     public async Task InitializeAsync()
     {
@@ -119,6 +119,9 @@ public abstract class ReportSuite : IAsyncLifetime
         var api = (await PeriodComparison.KpiAsync(Energy, Park, null, new DateOnly(2025, 2, 1), new DateOnly(2025, 2, 28), EnergyBucketing.Month)).Single();
         Assert.Equal(api.Pue, (double)pue[1]!);
         Assert.Contains(doc.Sections, s => s.Code == "quality" && s.Tables[0].Rows.Count > 0);
+        // The summary states the KPI's completeness as the API gives it (a percentage, never above 100).
+        Assert.InRange(api.Completeness, 0, 100);
+        Assert.Contains($"Data completeness {ReportHtml.Cell(Math.Round(api.Completeness, 2))} %", doc.Sections[0].Paragraphs[0], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ internal static partial class MessageLiterals
     private static bool IsProse(string format)
     {
         var text = Placeholder().Replace(format, " ");
-        if (Sql().IsMatch(text)) return false;
+        if (Sql().IsMatch(text) || text.TrimStart().StartsWith('<')) return false; // SQL, or markup (an SVG chart's elements)
         return Word().Count(text) >= 2 && text.Contains(' ', StringComparison.Ordinal);
     }
 
