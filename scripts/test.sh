@@ -36,6 +36,8 @@ install_if_missing fonts-noto-cjk /usr/share/fonts/opentype/noto/NotoSansCJK-Reg
 install_if_missing "mosquitto mosquitto-clients" /usr/sbin/mosquitto /usr/bin/mosquitto_pub
 install_if_missing "python3 python3-pymodbus python3-serial python3-serial-asyncio" /usr/bin/python3 \
     /usr/lib/python3/dist-packages/pymodbus /usr/lib/python3/dist-packages/serial /usr/lib/python3/dist-packages/serial_asyncio
+# The alert e-mail tests deliver through MailKit to a real SMTP server on 127.0.0.1 (python3 -m aiosmtpd, Mailbox handler).
+install_if_missing python3-aiosmtpd /usr/lib/python3/dist-packages/aiosmtpd/__init__.py
 # Front-end assets (Apache ECharts from npm, pinned in src/ZeroPark.Server/package-lock.json).
 if ! command -v npm >/dev/null 2>&1; then
     install_if_missing "nodejs npm" /usr/bin/npm

@@ -63,6 +63,12 @@ public static class ZeroParkApplication
         services.AddSingleton<Evaluations.EvaluationService>();
         // Reports: sealed inventories, report generation and archive, disclosure packs, schedules.
         Reports.ReportsModule.Register(services);
+        // Alerts: rules over all of the above; targets and the neutrality rate from the neutrality module.
+        services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Alerts);
+        services.AddSingleton<Alerts.IAlertTargets, Alerts.NeutralityAlertTargets>();
+        services.AddSingleton<Alerts.AlertEngine>();
+        services.AddSingleton<Alerts.AlertSender>();
+        services.AddSingleton<Alerts.AlertWorker>();
         return services;
     }
 }

@@ -60,6 +60,7 @@ public static class CliApp
         root.Subcommands.Add(Evaluations.EvaluationCommands.Create());
         foreach (var c in Reports.ReportCommands.Create()) root.Subcommands.Add(c);
         foreach (var c in SupplyChainCli.SupplyChainCommands.Create()) root.Subcommands.Add(c);
+        foreach (var c in Alerts.AlertCommands.Create()) root.Subcommands.Add(c);
         try
         {
             return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -28,6 +28,7 @@ public static partial class ZeroParkEndpoints
         signedIn.MapEvaluationEndpoints();
         signedIn.MapReportsEndpoints();
         signedIn.MapSupplyChainEndpoints(api);
+        signedIn.MapAlertEndpoints();
         app.MapIngestEndpoints();
         return app;
     }

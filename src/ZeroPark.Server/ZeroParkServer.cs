@@ -49,6 +49,7 @@ public static class ZeroParkServer
         if (configuration["ZeroPark:Reports:Scheduler"] != "false") services.AddHostedService<Web.ReportSchedulerHost>();
         services.AddZeroParkSecurity(configuration);
         services.AddOpenApi();
+        services.AddHostedService<Web.AlertBackgroundService>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;

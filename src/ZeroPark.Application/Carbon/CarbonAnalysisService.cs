@@ -36,6 +36,9 @@ public sealed class CarbonAnalysisService(ZeroParkStore store, CarbonService car
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>Share of the expected readings a source-month needs to be checked for anomalies or to be part of a baseline.</summary>
+    public const double AnomalyMinCompleteness = 0.95;
+
     public async Task<CarbonAnalysis> AnalyseAsync(string park, string? node, DateOnly from, DateOnly to, AccountingMethod method, GwpSet gwp, InventoryOptions? options,
         double sensitivityPct = 10, double anomalyPct = 10, CancellationToken ct = default)
     {
@@ -142,22 +145,29 @@ public sealed class CarbonAnalysisService(ZeroParkStore store, CarbonService car
         else notes.Add("regression: fewer than 3 days with both IT energy and grid electricity");
         notes.Add("regression against outdoor temperature: not computed yet (an outdoor temperature series can be recorded with a gauge meter of carrier ambient, as the demo's weather_temp)");
 
-        // Vertical view: each source month by month against the mean of its other months.
+        // Vertical view: each source month by month against the mean of its other months — only months with data that is complete
+        // (≥ AnomalyMinCompleteness of the expected readings): a month without activity (before metering started, or simply not
+        // recorded) or with incomplete metering is neither checked nor part of a baseline, so it can never show as −100 % or make a
+        // full month look like +300,000 %.
         var anomalies = new List<AnomalyItem>();
-        foreach (var s in statistics.Where(s => s.Months >= 3))
+        var sourceMonths = CarbonService.SourceMonths(ctx, new DateOnly(from.Year, from.Month, 1), to, method, gwp);
+        var skipped = 0;
+        foreach (var group in sourceMonths.GroupBy(x => x.Source))
         {
-            var per = monthly.Select(m => (Month: m.Start.ToString("yyyy-MM", Inv), T: Counted(m.Result).Where(l => l.Source == s.Key).Sum(l => l.Co2eTonnes))).ToList();
-            foreach (var (month, t) in per)
+            var usable = group.Where(x => x.Tonnes is not null && x.Completeness >= AnomalyMinCompleteness).ToList();
+            skipped += group.Count() - usable.Count;
+            if (usable.Count < 3) continue;
+            foreach (var m in usable)
             {
-                var others = per.Where(p => p.Month != month).Select(p => p.T).ToList();
-                var baseline = others.Average();
+                var baseline = usable.Where(x => x.Month != m.Month).Average(x => x.Tonnes!.Value);
                 if (baseline <= 0) continue;
                 // Decimal at the boundary: exactly ±threshold counts (as the deviation-alert rule WC-34 does).
-                var dev = ((decimal)Math.Round(t, 9) - (decimal)Math.Round(baseline, 9)) / (decimal)Math.Round(baseline, 9);
-                if (Math.Abs(Math.Round(dev, 9)) >= (decimal)anomalyPct / 100)
-                    anomalies.Add(new AnomalyItem(s.Key, month, t, baseline, (double)dev * 100));
+                var d = ZeroPark.Alerts.Deviation.Check(m.Tonnes!.Value, baseline, anomalyPct / 100);
+                if (d.Alert) anomalies.Add(new AnomalyItem(group.Key, m.Month.ToString("yyyy-MM", Inv), m.Tonnes.Value, baseline, (double)d.Deviation * 100));
             }
         }
+        if (skipped > 0)
+            notes.Add($"anomalies: {skipped} source-month(s) without data or with data less than {AnomalyMinCompleteness * 100:0} % complete are neither checked nor used as a baseline");
         return new CarbonAnalysis(park, ctx.Boundary, from, to, AccountingMethods.Code(method), gwp.ToString(), total, statistics, trend, intensity, benchmarks,
             sensitivityPct, sensitivity, regression, anomalyPct, anomalies, notes);
     }

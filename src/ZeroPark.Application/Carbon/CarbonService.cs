@@ -16,6 +16,10 @@ public sealed record InventoryOptions(string? GridDataset = null, ResidualMode? 
 }
 
 /// <summary>A line-level change between two inventory versions.</summary>
+/// <summary>Emissions of one source in one local month (first day), location-based; null when the source has no activity that month
+/// (no data, not zero); <see cref="Completeness"/> of the metered activity behind it (1 for recorded activity).</summary>
+public sealed record SourceMonth(string Source, DateOnly Month, double? Tonnes, double Completeness);
+
 public sealed record LineChange(string Key, double BeforeT, double AfterT, double DeltaT, string What);
 
 /// <summary>What changed between an inventory version and the previous one.</summary>
@@ -61,6 +65,33 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
     {
         var ctx = await ContextAsync(park, node, from, to, options, ct);
         return Compute(ctx, from, to, method, gwp);
+    }
+
+    /// <summary>Emissions of each source per local month from <paramref name="firstMonth"/> to <paramref name="lastMonth"/> (first days),
+    /// location-based (market-based lines and memo items left out so nothing counts twice), with the completeness of the metered
+    /// activity behind them. <see cref="SourceMonth.Tonnes"/> is null for a month without any activity of the source: no data, never
+    /// zero. Used by the vertical anomaly view and the alert rules.</summary>
+    public async Task<IReadOnlyList<SourceMonth>> SourceMonthsAsync(string park, string? node, DateOnly firstMonth, DateOnly lastMonth, AccountingMethod method, GwpSet gwp,
+        InventoryOptions? options = null, CancellationToken ct = default)
+    {
+        var ctx = await ContextAsync(park, node, firstMonth, lastMonth.AddMonths(1).AddDays(-1), options, ct);
+        return SourceMonths(ctx, firstMonth, lastMonth, method, gwp);
+    }
+
+    internal static IReadOnlyList<SourceMonth> SourceMonths(Ctx ctx, DateOnly firstMonth, DateOnly lastMonth, AccountingMethod method, GwpSet gwp)
+    {
+        var list = new List<SourceMonth>();
+        var perMonth = new List<(DateOnly Month, Dictionary<string, double> Tonnes)>();
+        for (var m = new DateOnly(firstMonth.Year, firstMonth.Month, 1); m <= lastMonth; m = m.AddMonths(1))
+        {
+            var r = Compute(ctx, m, m.AddMonths(1).AddDays(-1), method, gwp);
+            perMonth.Add((m, r.Lines.Where(l => l.Basis != Scope2Basis.Market && l.Scope != GhgScope.Memo).GroupBy(l => l.Source).ToDictionary(g => g.Key, g => g.Sum(l => l.Co2eTonnes))));
+        }
+        var sources = perMonth.SelectMany(p => p.Tonnes.Keys).Concat(ctx.MeteredCompleteness.Keys.Select(k => k.Source)).Distinct().Order(StringComparer.Ordinal);
+        foreach (var source in sources)
+            foreach (var (month, tonnes) in perMonth)
+                list.Add(new SourceMonth(source, month, tonnes.TryGetValue(source, out var t) ? t : null, ctx.MeteredCompleteness.GetValueOrDefault((source, month), 1.0)));
+        return list;
     }
 
     private static InventoryResult Compute(Ctx ctx, DateOnly from, DateOnly to, AccountingMethod method, GwpSet gwp) => InventoryCalculator.Compute(new InventoryRequest
@@ -301,7 +332,12 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
     // ------------------------------------------------------------------ context: activity data of the boundary
 
     internal sealed record Ctx(ParkRegistry Registry, string Boundary, string? SpaceCode, Place Place, FactorLibrary Library, List<Activity> Activities,
-        IReadOnlyList<Instrument> Instruments, double InstrumentShare, string GridDataset, ResidualMode Residual, IReadOnlyList<Meter> Meters, List<string> Notes);
+        IReadOnlyList<Instrument> Instruments, double InstrumentShare, string GridDataset, ResidualMode Residual, IReadOnlyList<Meter> Meters, List<string> Notes)
+    {
+        /// <summary>Completeness (0–1, the smallest over the meters) of the metered activity of each source and month (first day),
+        /// including months a meter was expected to report and did not (0): a month without data is never taken as zero emissions.</summary>
+        public Dictionary<(string Source, DateOnly Month), double> MeteredCompleteness { get; } = [];
+    }
 
     /// <param name="cueOnly">Only what CUE's numerator needs: metered activity of combustion sources (<see cref="Cue.CombustionSources"/>),
     /// combustion records, no instruments and no boundary share (they touch market-based scope 2 only).</param>
@@ -323,9 +359,16 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         var metered = meters.Select(m => (Meter: m, Spec: MeteredSource(m))).Where(x => x.Spec is not null && (!cueOnly || Cue.CountsCombustion(x.Spec.Value.Source))).ToList();
         var tasks = metered.Select(x => (x.Meter, x.Spec!.Value, Task: store.Queries.SeriesAsync(park, SeriesTarget.Meter(x.Meter.Code), from, to, Granularity.Month, ct))).ToList();
         await Task.WhenAll(tasks.Select(t => t.Task));
+        var completeness = new Dictionary<(string Source, DateOnly Month), double>();
         foreach (var (m, spec, task) in tasks)
         {
             var series = await task;
+            foreach (var b in series.Buckets.Where(b => b.Quality.Expected > 0))
+            {
+                var month = reg.Clock.LocalDate(b.Start.ToUnixTimeSeconds());
+                var key = (spec.Source, new DateOnly(month.Year, month.Month, 1));
+                completeness[key] = Math.Min(completeness.GetValueOrDefault(key, 1.0), b.Value is null ? 0 : b.Quality.Completeness);
+            }
             foreach (var b in series.Buckets.Where(b => b.Value is { } v && v != 0))
             {
                 var date = reg.Clock.LocalDate(b.Start.ToUnixTimeSeconds());
@@ -373,8 +416,10 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         }
         var grid = options?.GridDataset ?? settings.GetValueOrDefault(SettingGridDataset) ?? "MEE-NBS";
         var residual = options?.Residual ?? ParseResidual(settings.GetValueOrDefault(SettingResidual)) ?? ResidualMode.Residual;
-        return new Ctx(reg, boundary, space?.Code, new Place(reg.Park.Province, reg.Park.GridRegion), library, activities, cueOnly ? [] : await store.Carbon.InstrumentsAsync(park, ct), share,
+        var result = new Ctx(reg, boundary, space?.Code, new Place(reg.Park.Province, reg.Park.GridRegion), library, activities, cueOnly ? [] : await store.Carbon.InstrumentsAsync(park, ct), share,
             grid, residual, meters, notes);
+        foreach (var (k, v) in completeness) result.MeteredCompleteness[k] = v;
+        return result;
     }
 
     /// <summary>Metered activity: grid electricity (facility_input), purchased heat/steam/cooling (facility_input of those

@@ -49,6 +49,7 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
         SupplyChain = new global::ZeroPark.Application.SupplyChain.SupplyChainStore(this);
         Carbon.AddParkFactorSource(SupplyChain);
         Governance = new global::ZeroPark.Application.Governance.GovernanceStore(this);
+        Alerts = new Alerts.AlertStore(this);
     }
 
     /// <summary>Parks, spaces, meters and the in-memory registry cache with the aggregate series (module <c>Registry</c>).</summary>
@@ -96,6 +97,8 @@ public abstract partial class ZeroParkStore : IAsyncDisposable
     public Collection.CollectionStore Collection { get; }
     /// <summary>The instruments ledger, targets and reduction measures (module <c>Neutrality</c>).</summary>
     public ZeroPark.Application.Neutrality.NeutralityStore Neutrality { get; }
+    /// <summary>Alert rules, alerts, channels, the notification outbox and the working-day calendar (module <c>Alerts</c>).</summary>
+    public Alerts.AlertStore Alerts { get; }
 
     /// <summary>Saved evaluations (T/CA305, T/BFIA 043, green computing) and their evidence (module <c>Evaluations</c>).</summary>
     public Evaluations.EvaluationStore Evaluations { get; }

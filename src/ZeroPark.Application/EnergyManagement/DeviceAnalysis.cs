@@ -183,7 +183,8 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         var reg = await store.Registry.GetRegistryAsync(parkCode, ct);
         var space = NodeSpace(reg, node);
         var sys = CheckSystem(system);
-        var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && !m.IsInstantaneous
+        // Producers (on-site generation such as PV, export meters) are not consumers: producing more is not "high consumption".
+        var meters = reg.MetersById.Values.Where(m => m.Carrier == carrier && !m.IsInstantaneous && !IsProducer(m)
                 && (space is null || reg.IsUnder(m.SpaceId, space.Id)) && (sys is null || (m.SystemCode is { } s && SystemTaxonomy.IsUnder(s, sys))))
             .ToList();
         var baseFrom = from.AddDays(-baselineDays);
@@ -211,6 +212,10 @@ public sealed class DeviceAnalysisService(ZeroParkStore store)
         }
         return warnings.OrderByDescending(w => w.ExcessPct).ThenBy(w => w.Energy.Meter, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>A meter that measures energy produced or sent out rather than consumed: on-site renewable generation, export, PV
+    /// generation and exported electricity.</summary>
+    public static bool IsProducer(Meter m) => m.Role is MeterRole.RenewableOnsite or MeterRole.Export || m.Carrier is Carrier.PvGeneration or Carrier.ExportedElectricity;
 
     // ------------------------------------------------------------------ racks
 

@@ -33,6 +33,8 @@ public sealed class ZeroParkApiFactory(string db, TestClock clock, IReadOnlyDict
         // Every test client of the in-memory server is the same client to the rate limiter: lift the per-client limit (the
         // limiter's own tests set theirs).
         builder.UseSetting("ZeroPark:Security:ClientRequests", "1000000");
+        // The alert loop would evaluate every test park in the background; API tests evaluate through POST …/alerts/evaluate.
+        builder.UseSetting("ZeroPark:Alerts:Enabled", "false");
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) builder.UseSetting(k, v);
         builder.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         builder.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(clock));

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace ZeroPark.Application.Alerts;
+
+/// <summary>
+/// Delivers the outbox: e-mail through MailKit's SMTP client, webhooks as JSON with an HMAC-SHA256 signature, and the robot formats
+/// of DingTalk (text message, optional 加签 signature in the URL) and WeCom (企业微信 group robot, text message). A failure is recorded
+/// on the delivery and retried with back-off (<see cref="AlertStore.RetryMinutes"/>), then marked failed; nothing here is called by
+/// ingest, which only ever writes rows.
+/// </summary>
+public sealed class AlertSender(ZeroParkStore store, TimeProvider clock)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(15) };
+
+    private static HttpClient Http => SharedHttp;
+
+    /// <summary>Sends the deliveries due now (at most <paramref name="max"/>); returns (sent, failed attempts).</summary>
+    public async Task<(int Sent, int Failed)> SendDueAsync(int max = 100, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow();
+        var due = await store.Alerts.DueAsync(now, max, ct);
+        int sent = 0, failed = 0;
+        foreach (var d in due)
+        {
+            string? error = null;
+            try
+            {
+                await SendAsync(d, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                error = $"{e.GetType().Name}: {e.Message}";
+            }
+            await store.Alerts.MarkAsync(d, clock.GetUtcNow(), error, ct);
+            if (error is null) sent++;
+            else failed++;
+        }
+        return (sent, failed);
+    }
+
+    internal Task SendAsync(AlertStore.Delivery d, CancellationToken ct) => d.ChannelKind switch
+    {
+        "email" => EmailAsync(d, ct),
+        "dingtalk" => RobotAsync(d, DingTalkUrl(d.Target, d.Secret, clock.GetUtcNow()), ct),
+        "wecom" => RobotAsync(d, d.Target, ct),
+        _ => WebhookAsync(d, ct),
+    };
+
+    /// <summary>The one-line subject/title of a delivery.</summary>
+    public static string Title(Alert a, string ev) =>
+        $"[ZeroPark {a.Park}] {(ev == "resolved" ? "resolved" : ev == "renotify" ? "still open" : a.Severity)}: {a.Rule} {a.Subject} {a.Period}";
+
+    public static string Text(Alert a, string ev) =>
+        Title(a, ev) + "\n" + a.Message + (a.Details.Length > 0 ? "\n" + a.Details : "") + $"\nraised {a.RaisedAt:yyyy-MM-dd HH:mm zzz}, status {a.Status}, alert #{a.Id}";
+
+    private static async Task EmailAsync(AlertStore.Delivery d, CancellationToken ct)
+    {
+        var cfg = d.Config;
+        var msg = new MimeMessage();
+        msg.From.Add(MailboxAddress.Parse(cfg["from"]));
+        foreach (var to in d.Target.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)) msg.To.Add(MailboxAddress.Parse(to));
+        msg.Subject = Title(d.Alert, d.Event);
+        msg.Body = new TextPart("plain") { Text = Text(d.Alert, d.Event) };
+        using var smtp = new SmtpClient { Timeout = 15_000 };
+        var tls = cfg.GetValueOrDefault("tls", "none") switch
+        {
+            "ssl" => SecureSocketOptions.SslOnConnect,
+            "starttls" => SecureSocketOptions.StartTls,
+            _ => SecureSocketOptions.None,
+        };
+        await smtp.ConnectAsync(cfg["host"], int.Parse(cfg.GetValueOrDefault("port", "25"), Inv), tls, ct);
+        if (cfg.TryGetValue("user", out var user) && user.Length > 0) await smtp.AuthenticateAsync(user, d.Secret ?? "", ct);
+        await smtp.SendAsync(msg, ct);
+        await smtp.DisconnectAsync(true, ct);
+    }
+
+    /// <summary>The JSON body of a generic webhook.</summary>
+    public static string WebhookBody(Alert a, string ev) => JsonSerializer.Serialize(new
+    {
+        @event = ev, id = a.Id, park = a.Park, rule = a.Rule, kind = a.Kind, subject = a.Subject, period = a.Period, severity = a.Severity, status = a.Status,
+        message = a.Message, value = a.Value, normal = a.Normal, details = a.Details, raised_at = a.RaisedAt.ToString("o", Inv),
+    });
+
+    /// <summary>sha256=hex(HMAC-SHA256(secret, timestamp + "." + body)): the receiver recomputes it and compares in constant time.</summary>
+    public static string Signature(string secret, long timestamp, string body) =>
+        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(timestamp.ToString(Inv) + "." + body)));
+
+    private async Task WebhookAsync(AlertStore.Delivery d, CancellationToken ct)
+    {
+        var body = WebhookBody(d.Alert, d.Event);
+        using var req = new HttpRequestMessage(HttpMethod.Post, d.Target) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var ts = clock.GetUtcNow().ToUnixTimeSeconds();
+        req.Headers.Add("X-ZeroPark-Event", d.Event);
+        req.Headers.Add("X-ZeroPark-Timestamp", ts.ToString(Inv));
+        if (d.Secret is { Length: > 0 } secret) req.Headers.Add("X-ZeroPark-Signature", Signature(secret, ts, body));
+        using var res = await Http.SendAsync(req, ct);
+        if (!res.IsSuccessStatusCode) throw new HttpRequestException($"HTTP {(int)res.StatusCode} from the webhook");
+    }
+
+    /// <summary>DingTalk robot 加签: timestamp in ms, sign = Base64(HMAC-SHA256(secret, timestamp + "\n" + secret)), URL-encoded,
+    /// appended to the webhook URL.</summary>
+    public static string DingTalkUrl(string url, string? secret, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(secret)) return url;
+        var ts = now.ToUnixTimeMilliseconds().ToString(Inv);
+        var sign = Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(ts + "\n" + secret)));
+        return url + (url.Contains('?') ? "&" : "?") + "timestamp=" + ts + "&sign=" + Uri.EscapeDataString(sign);
+    }
+
+    /// <summary>The text message both robots take: {"msgtype":"text","text":{"content":…}}.</summary>
+    public static string RobotBody(Alert a, string ev) => JsonSerializer.Serialize(new { msgtype = "text", text = new { content = Text(a, ev) } });
+
+    private async Task RobotAsync(AlertStore.Delivery d, string url, CancellationToken ct)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(RobotBody(d.Alert, d.Event), Encoding.UTF8) };
+        req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        using var res = await Http.SendAsync(req, ct);
+        var text = await res.Content.ReadAsStringAsync(ct);
+        if (!res.IsSuccessStatusCode) throw new HttpRequestException($"HTTP {(int)res.StatusCode} from the robot");
+        // Both robots answer 200 with {"errcode":0,"errmsg":"ok"}; any other errcode is a refusal (bad key, signature, rate limit).
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            if (doc.RootElement.TryGetProperty("errcode", out var code) && code.ValueKind == JsonValueKind.Number && code.GetInt32() != 0)
+                throw new HttpRequestException($"robot refused the message: errcode {code.GetInt32()} {(doc.RootElement.TryGetProperty("errmsg", out var m) ? m.GetString() : "")}");
+        }
+        catch (JsonException)
+        {
+            throw new HttpRequestException("robot answered without JSON");
+        }
+    }
+}
