@@ -95,7 +95,9 @@ public sealed class TargetService(ZeroParkStore store, CarbonService carbon, Neu
         var eligible = months.SelectMany(r => r.ByKind).Where(k => k.NeutralisesScope1).Sum(k => k.Tonnes);
         var nonEligible = months.SelectMany(r => r.ByKind).Where(k => !k.NeutralisesScope1).Sum(k => k.Tonnes);
         var factors = months.Select(r => r.GridFactorTPerMwh).Where(f => f is not null).ToList();
-        notes.Add($"projection: {emissions.Basis} ({(emissions.Basis == SeasonalProjection.BasisSeasonal ? $"the months to come take {year - 1}'s same months × this year's ratio to {year - 1} so far" : "run rate")})");
+        notes.Add(emissions.Basis == SeasonalProjection.BasisSeasonal
+            ? $"projected year end: the months to come take the same months of {year - 1} × this year's ratio to {year - 1} so far"
+            : emissions.Basis == SeasonalProjection.BasisComplete ? "the year is complete: no projection" : "projected year end: the run rate of the months so far");
         return new TargetProgress(park, year, today, elapsed, targets, rows, emissionsToDate, neutralisedToDate, emissionsToDate > 0 ? neutralisedToDate / emissionsToDate : null,
             annualRate, emissions.YearEnd, scope1.YearEnd, projectedNeutralised, projectedRate, annualRate is { } ar && projectedRate is { } pr ? pr >= ar : null, emissions.Basis,
             annualBudget, annualBudget is { } ab && ab > 0 ? (emissions.YearEnd - ab) / ab * 100 : null, cueToDate, projectedCue, annualCue, eligible, nonEligible,

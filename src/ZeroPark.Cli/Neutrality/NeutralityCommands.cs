@@ -62,6 +62,17 @@ internal static partial class NeutralityCommands
         list.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             var ledger = (await store.Neutrality.InstrumentsAsync(pr.GetValue(Park)!, null, ct)).Where(i => pr.GetValue(kindFilter) is not { Length: > 0 } k || i.Kind == k).ToList();
+            // The table is the short view (the full columns: --format csv|xlsx or offsets export).
+            if (CheckFormat(pr, listFormat) == "table")
+            {
+                Output.Write("table", ["id", "kind", "quantity", "unit", "serials", "state", "retired", "free", "claims", "reference"],
+                    ledger.Select(i => new object?[]
+                    {
+                        i.Id, i.Kind, i.Quantity, i.Unit, i.SerialFrom.Length == 0 ? "" : i.SerialTo.Length > 0 && i.SerialTo != i.SerialFrom ? i.SerialFrom + "…" + i.SerialTo : i.SerialFrom,
+                        i.State, i.RetiredQuantity, i.FreeQuantity, string.Join("; ", i.Claims.Select(c => $"#{c.Id} {c.Target} {c.From:yyyy-MM-dd}…{c.To:yyyy-MM-dd} {c.State}")), i.Reference,
+                    }));
+                return 0;
+            }
             return Emit(pr, listFormat, ledger, [LedgerCsv.Sheet(ledger), ClaimsSheet(ledger)], []);
         }));
 
