@@ -182,7 +182,7 @@ public sealed class EvaluationService(ZeroParkStore store, EnergyService energy,
                 computeEff = tflops / Scoring.Dec(total.KilowattHours / k.Inputs.Period.TotalHours);
             else notes.Add("computing energy efficiency: no metered facility energy");
         }
-        else notes.Add("computing energy efficiency: no compute capacity recorded (compute_capacity_tflops)");
+        else notes.Add("computing energy efficiency: no compute capacity recorded");
         var values = new Dictionary<string, decimal?>
         {
             ["pue"] = Scoring.Dec(k?.Pue), ["wue"] = Scoring.Dec(k?.Wue), ["cue"] = Scoring.Dec(k?.Cue), ["renewable_share"] = Scoring.Dec(k?.Ref),

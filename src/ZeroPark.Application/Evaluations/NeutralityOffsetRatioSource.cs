@@ -18,7 +18,7 @@ public sealed class NeutralityOffsetRatioSource(NeutralityService neutrality) : 
             string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"S_DC from the neutrality ledger: weighted offsets {r.Tca305WeightedT:0.###} tCO2e ÷ C_yw {r.EmissionsT:0.###} tCO2e ({r.ByInstrument.Count} claims)"),
         };
-        notes.AddRange(r.Flags.Select(f => "neutrality flag: " + f));
+        // The ledger's flags (scope 1 uncovered, admission not met) show as the requirements' verdicts, not as notes.
         return new OffsetRatioFact(Scoring.Dec(ratio), r.Scope1UncoveredT <= 1e-9, "neutrality", notes);
     }
 }

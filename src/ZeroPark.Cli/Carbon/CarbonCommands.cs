@@ -385,13 +385,8 @@ internal static class CarbonCommands
         {
             var k = Instrument.ParseKind(pr.GetValue(kind)!);
             var q = pr.GetValue(quantity);
-            var kwh = (pr.GetValue(unit) ?? (k == InstrumentKind.Gec ? "certificates" : "MWh")).ToLowerInvariant() switch
-            {
-                "certificates" or "gec" => k == InstrumentKind.Gec ? q * 1000 : throw new ValidationException("unit", "certificates only for --kind gec"),
-                "mwh" => q * 1000,
-                "kwh" => q,
-                var u => throw new ValidationException("unit", $"'{u}' is not certificates, MWh or kWh"),
-            };
+            var kwh = InstrumentQuantity.ToKilowattHours(k, q, pr.GetValue(unit))
+                ?? throw new ValidationException("unit", $"unit '{pr.GetValue(unit)}' is not certificates (gec only), MWh or kWh");
             static DateOnly D(string s, string f) => DateOnly.TryParseExact(s, "yyyy-MM-dd", Inv, DateTimeStyles.None, out var d) ? d : throw new ValidationException(f, $"'{s}' is not a date (YYYY-MM-DD)");
             var i = await store.Carbon.AddInstrumentAsync(pr.GetValue(Park)!, new Instrument
             {

@@ -138,6 +138,18 @@ public static class Codes
 /// (kWh for energy carriers, m³ for water and gases, L for liquid fuels, kg for LPG).</summary>
 public static class MeterUnits
 {
+    /// <summary>The canonical unit of a gauge (°C or %, from the unit table); throws <see cref="ArgumentException"/> naming the
+    /// unit when it is not one.</summary>
+    public static string GaugeCanonical(string unit) => IsGaugeUnit(unit) ? Units.Parse(unit).Symbol
+        : throw new ArgumentException($"unit '{unit}' is not a gauge unit (°C or %)");
+
+    /// <summary>Factor to the gauge's canonical unit (every accepted spelling is the canonical unit itself).</summary>
+    public static double GaugeFactor(string unit) => Units.Parse(GaugeCanonical(unit)).ToCanonical;
+
+    /// <summary>Whether the unit table reads <paramref name="unit"/> as a temperature or a relative humidity.</summary>
+    public static bool IsGaugeUnit(string unit) =>
+        Units.TryParse(unit, out var u) && u.Dimension is UnitDimension.Temperature or UnitDimension.RelativeHumidity;
+
     public static Dimension DimensionOf(Carrier c) => c switch
     {
         Carrier.Water or Carrier.NaturalGas or Carrier.Diesel or Carrier.Gasoline => Dimension.Volume,
@@ -215,14 +227,14 @@ public sealed record Meter
     public string CanonicalUnit => Kind switch
     {
         MeterKind.Power => "kW",
-        MeterKind.Gauge => GaugeUnits.Canonical(Unit),
+        MeterKind.Gauge => MeterUnits.GaugeCanonical(Unit),
         _ => MeterUnits.CanonicalUnit(Carrier),
     };
     /// <summary>raw value × this = canonical value.</summary>
     public double ScaleToCanonical => Multiplier * Kind switch
     {
         MeterKind.Power => PowerFactor(Unit),
-        MeterKind.Gauge => GaugeUnits.Factor(Unit),
+        MeterKind.Gauge => MeterUnits.GaugeFactor(Unit),
         _ => MeterUnits.ToCanonicalFactor(Carrier, Unit),
     };
 
@@ -236,25 +248,4 @@ public sealed record Meter
     public bool IsSummable => Role is not (MeterRole.FacilityInput or MeterRole.Check or MeterRole.Export or MeterRole.RenewableOnsite or MeterRole.ReusedHeat);
 
     private static double PowerFactor(string unit) => MeterUnits.ToKilowattsFactor(unit);
-}
-
-/// <summary>Units of gauge meters (instantaneous, non-additive measurements): temperature in °C and relative humidity in %.</summary>
-public static class GaugeUnits
-{
-    /// <summary>The canonical unit of a gauge unit; throws <see cref="ArgumentException"/> naming the unit when it is not one.</summary>
-    public static string Canonical(string unit) => unit.Trim() switch
-    {
-        "°C" or "℃" or "degC" or "C" => "°C",
-        "%" or "%RH" or "RH" => "%",
-        _ => throw new ArgumentException($"unit '{unit}' is not a gauge unit (°C or %)"),
-    };
-
-    /// <summary>Factor to the canonical unit (the accepted spellings are all the canonical unit itself).</summary>
-    public static double Factor(string unit)
-    {
-        _ = Canonical(unit);
-        return 1.0;
-    }
-
-    public static bool IsGaugeUnit(string unit) => unit.Trim() is "°C" or "℃" or "degC" or "C" or "%" or "%RH" or "RH";
 }

@@ -16,18 +16,25 @@ public enum UnitDimension
     Money,
     Count,
     Power,
+    /// <summary>A gauge's temperature (°C): a value at an instant, never summed.</summary>
+    Temperature,
+    /// <summary>A gauge's relative humidity (%): a value at an instant, never summed.</summary>
+    RelativeHumidity,
+    /// <summary>Energy attribute certificates counted by the piece (a GEC, 绿证, stands for 1 MWh of renewable electricity).</summary>
+    Certificate,
 }
 
 /// <summary>A parsed unit: its symbol as ZeroPark writes it, its dimension and how many canonical units one of it is.
-/// Canonical units: kWh, kg, L, Nm3, pkm, km, tkm, CNY, item, kW.</summary>
+/// Canonical units: kWh, kg, L, Nm3, pkm, km, tkm, CNY, item, kW, °C, %, certificate.</summary>
 public sealed record Unit(string Symbol, UnitDimension Dimension, double ToCanonical)
 {
     public override string ToString() => Symbol;
 }
 
 /// <summary>
-/// The one unit table of ZeroPark: meter units, activity units and the bases of factor units are all spelled here, with
-/// their aliases (Chinese names, other cases). <see cref="Parse"/> turns a spelling into a <see cref="Unit"/>.
+/// The one unit table of ZeroPark: meter units (gauges' °C and % too), activity units, the bases of factor units and the
+/// quantity units of contractual instruments (MWh, kWh, certificates) are all spelled here, with their aliases (Chinese
+/// names, other cases). <see cref="Parse"/> turns a spelling into a <see cref="Unit"/>.
 /// </summary>
 public static class Units
 {
@@ -57,6 +64,9 @@ public static class Units
         new Unit("W", UnitDimension.Power, 0.001),
         new Unit("kW", UnitDimension.Power, 1),
         new Unit("MW", UnitDimension.Power, 1000),
+        new Unit("°C", UnitDimension.Temperature, 1),
+        new Unit("%", UnitDimension.RelativeHumidity, 1),
+        new Unit("certificate", UnitDimension.Certificate, 1),
     }.ToDictionary(u => u.Symbol, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
@@ -70,6 +80,8 @@ public static class Units
         ["元"] = "CNY", ["rmb"] = "CNY", ["cny"] = "CNY", ["万元"] = "10^4CNY",
         ["个"] = "item", ["台"] = "item", ["pcs"] = "item", ["unit"] = "item",
         ["w"] = "W", ["kw"] = "kW", ["mw"] = "MW",
+        ["℃"] = "°C", ["degc"] = "°C", ["c"] = "°C", ["%rh"] = "%", ["rh"] = "%",
+        ["certificates"] = "certificate", ["gec"] = "certificate", ["张"] = "certificate",
     };
 
     /// <summary>Every unit of the table.</summary>

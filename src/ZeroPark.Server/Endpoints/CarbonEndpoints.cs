@@ -204,13 +204,8 @@ internal static class CarbonEndpoints
     private static async Task<Ok<Instrument>> AddInstrument(string park, InstrumentRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct)
     {
         var kind = Instrument.ParseKind(body.Kind);
-        var kwh = (body.Unit ?? (kind == InstrumentKind.Gec ? "certificates" : "MWh")).ToLowerInvariant() switch
-        {
-            "certificates" when kind == InstrumentKind.Gec => body.Quantity * 1000,
-            "mwh" => body.Quantity * 1000,
-            "kwh" => body.Quantity,
-            var x => throw new ValidationException("unit", $"unit '{x}' is not certificates (gec only), MWh or kWh"),
-        };
+        var kwh = InstrumentQuantity.ToKilowattHours(kind, body.Quantity, body.Unit)
+            ?? throw new ValidationException("unit", $"unit '{body.Unit}' is not certificates (gec only), MWh or kWh");
         return TypedResults.Ok(await store.Carbon.AddInstrumentAsync(park, new Instrument
         {
             Kind = kind, QuantityKwh = kwh, FactorKgPerKwh = body.Factor ?? 0, CoverFrom = Query.Date(body.CoverFrom, "cover_from"), CoverTo = Query.Date(body.CoverTo, "cover_to"),

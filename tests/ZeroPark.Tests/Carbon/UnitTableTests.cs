@@ -74,4 +74,44 @@ public sealed class UnitTableTests
         // 0.0005306 t = 0.5306 kg.
         Assert.Equal(0.5306, line.Co2e.KilogramsCo2e, 12);
     }
+
+    [Theory]
+    [InlineData("°C", "°C", UnitDimension.Temperature)]
+    [InlineData("℃", "°C", UnitDimension.Temperature)]
+    [InlineData("degC", "°C", UnitDimension.Temperature)]
+    [InlineData("%RH", "%", UnitDimension.RelativeHumidity)]
+    [InlineData("RH", "%", UnitDimension.RelativeHumidity)]
+    [InlineData("certificates", "certificate", UnitDimension.Certificate)]
+    [InlineData("张", "certificate", UnitDimension.Certificate)]
+    public void Gauge_and_certificate_units_are_in_the_one_table(string spelling, string symbol, UnitDimension dimension)
+    {
+        var u = Units.Parse(spelling);
+        Assert.Equal((symbol, dimension), (u.Symbol, u.Dimension));
+        // A gauge unit is its own canonical unit; an energy or volume unit is not a gauge unit.
+        Assert.Equal(dimension != UnitDimension.Certificate, MeterUnits.IsGaugeUnit(spelling));
+    }
+
+    [Fact]
+    public void Gauge_meters_read_their_unit_from_the_table()
+    {
+        Assert.Equal("°C", MeterUnits.GaugeCanonical(" ℃ "));
+        Assert.Equal(1.0, MeterUnits.GaugeFactor("%RH"));
+        Assert.False(MeterUnits.IsGaugeUnit("kWh"));
+        Assert.Throws<ArgumentException>(() => MeterUnits.GaugeCanonical("kWh"));
+    }
+
+    [Fact]
+    public void Instrument_quantities_convert_through_the_table()
+    {
+        // 3 GECs = 3 MWh = 3 × 1000 = 3000 kWh (certificates are the GEC default); 2.5 MWh of green power = 2500 kWh (MWh is the
+        // default otherwise); 1.2 GWh = 1,200,000 kWh; 750 千瓦时 = 750 kWh.
+        Assert.Equal(3000, InstrumentQuantity.ToKilowattHours(InstrumentKind.Gec, 3, null));
+        Assert.Equal(2500, InstrumentQuantity.ToKilowattHours(InstrumentKind.GreenPower, 2.5, null));
+        Assert.Equal(1_200_000, InstrumentQuantity.ToKilowattHours(InstrumentKind.GreenPower, 1.2, "GWh"));
+        Assert.Equal(750, InstrumentQuantity.ToKilowattHours(InstrumentKind.Gec, 750, "千瓦时"));
+        // Certificates only for GECs; a volume or an unknown unit is no quantity of energy.
+        Assert.Null(InstrumentQuantity.ToKilowattHours(InstrumentKind.GreenPower, 3, "certificates"));
+        Assert.Null(InstrumentQuantity.ToKilowattHours(InstrumentKind.Gec, 3, "m3"));
+        Assert.Null(InstrumentQuantity.ToKilowattHours(InstrumentKind.Gec, 3, "bananas"));
+    }
 }

@@ -133,7 +133,7 @@ public abstract class IngestPathSuite : IAsyncLifetime
             await Exec(c, "DELETE FROM schema_version WHERE version BETWEEN 7 AND 9");
         }
         await Store.MigrateAsync();
-        Assert.Equal(11, await Store.SchemaVersionAsync()); // 10 (meter codes) and 11 (reset_suspects) stayed applied
+        Assert.Equal(StorageSuite.LatestMigration(Store.Kind), await Store.SchemaVersionAsync()); // 10 and later stayed applied
         var h = await Store.Queries.SeriesAsync("p1", SeriesTarget.Meter("pdu1"), Jan1, Jan2, Granularity.Hour);
         Assert.Equal((21.0, 4, 1), (h.Buckets[23].Value!.Value, h.Buckets[23].Quality.Received, h.Buckets[23].Quality.Flagged));
         Assert.Equal((9.0, 1), (h.Buckets[24].Value!.Value, h.Buckets[24].Quality.Received));

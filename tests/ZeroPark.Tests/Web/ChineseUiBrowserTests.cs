@@ -28,6 +28,8 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
         ["/parks/{park}/energy/cost"] = [$"/parks/{ParkA}/energy/cost?month=2025-02"],
         ["/parks/{park}/energy/dimensions"] = [$"/parks/{ParkA}/energy/dimensions?month=2025-02"],
         ["/parks/{park}/energy/plans"] = [$"/parks/{ParkA}/energy/plans"],
+        ["/parks/{park}/evaluations"] = [$"/parks/{ParkA}/evaluations?standard=tca305&year=2025", $"/parks/{ParkA}/evaluations?standard=bfia043&year=2025", $"/parks/{ParkA}/evaluations?standard=gcp&year=2025"],
+        ["/parks/{park}/evaluations/report"] = [$"/parks/{ParkA}/evaluations/report?year=2025"],
         ["/parks/{park}/carbon"] = [$"/parks/{ParkA}/carbon?year=2025&method=ghgp&gwp=AR6"],
         ["/parks/{park}/carbon/analysis"] = [$"/parks/{ParkA}/carbon/analysis?from=2025-01-31&to=2025-02-01&by=hour"],
         ["/parks/{park}/registry"] = [$"/parks/{ParkA}/registry"],

@@ -71,5 +71,17 @@ public sealed class EvaluationBrowserTests(BrowserFixture fx)
         await page.GetByTestId("eval-eu").WaitForAsync(new() { Timeout = 60_000 });
         Assert.Equal("2", await page.GetByTestId("eval-grade").InnerTextAsync());
         await ShotAsync(page, "43-evaluation-gcp-zh");
+
+        // In English: the report's sections and the grade.
+        await page.GotoAsync($"/parks/{park}/evaluations/report?year=2025");
+        await page.GetByTestId("lang-switch").ClickAsync();
+        await page.WaitForSelectorAsync("html[lang=en]");
+        var report = await page.GetByTestId("report-sections").InnerTextAsync();
+        Assert.Contains("Score table", report, StringComparison.Ordinal);
+        Assert.Contains("Total 50, grade below 60 (no grade).", report, StringComparison.Ordinal);
+        Assert.Equal("Below 60 (no grade)", await page.GetByTestId("report-grade").InnerTextAsync());
+        await page.GotoAsync($"/parks/{park}/evaluations?standard=tca305&year=2025");
+        Assert.Equal("Below 60 (no grade)", await page.GetByTestId("eval-grade").InnerTextAsync());
+        await ShotAsync(page, "44-evaluation-tca305-en");
     }
 }

@@ -180,7 +180,7 @@ public static class MeterFileParser
         }
         else if (kindOk && kind == MeterKind.Gauge)
         {
-            if (!GaugeUnits.IsGaugeUnit(unit))
+            if (!MeterUnits.IsGaugeUnit(unit))
                 ImportText.Add(ref reason, $"unit: '{ImportText.Show(unit)}' is not a gauge unit (°C or %)");
         }
         else if (carrierOk)

@@ -19,7 +19,7 @@ public sealed class EvaluationReportModel(ZeroParkStore store, EvaluationService
         Year = year is >= 2000 and <= 2100 ? year.Value : System.DateTime.UtcNow.Year - 1;
         var (view, facts) = await service.Tca305ReportAsync(park, Year, ct);
         View = view;
-        Sections = Tca305Report.Sections(view, facts);
+        Sections = Tca305Report.Sections(view, facts, !ZeroPark.Server.Web.UiText.IsChinese);
         return Page();
     }
 }
