@@ -61,14 +61,37 @@ public sealed class AlertSender(ZeroParkStore store, TimeProvider clock)
     public static string Text(Alert a, string ev) =>
         Title(a, ev) + "\n" + a.Message + (a.Details.Length > 0 ? "\n" + a.Details : "") + $"\nraised {a.RaisedAt:yyyy-MM-dd HH:mm zzz}, status {a.Status}, alert #{a.Id}";
 
-    private static async Task EmailAsync(AlertStore.Delivery d, CancellationToken ct)
+    private static Task EmailAsync(AlertStore.Delivery d, CancellationToken ct) =>
+        SendMailAsync(d.Config, d.Secret, d.Target.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), Title(d.Alert, d.Event),
+            Text(d.Alert, d.Event), [], ct);
+
+    /// <summary>A file attached to an e-mail.</summary>
+    public sealed record MailAttachment(string FileName, string MediaType, byte[] Content);
+
+    /// <summary>Sends one plain-text e-mail (with optional attachments) through an e-mail channel's configuration (host, port, from,
+    /// tls none|ssl|starttls, user + secret): the one SMTP client of the application, also used by the reports module's delivery.</summary>
+    public static async Task SendMailAsync(IReadOnlyDictionary<string, string> cfg, string? secret, IEnumerable<string> recipients, string subject, string text,
+        IReadOnlyList<MailAttachment> attachments, CancellationToken ct)
     {
-        var cfg = d.Config;
         var msg = new MimeMessage();
         msg.From.Add(MailboxAddress.Parse(cfg["from"]));
-        foreach (var to in d.Target.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)) msg.To.Add(MailboxAddress.Parse(to));
-        msg.Subject = Title(d.Alert, d.Event);
-        msg.Body = new TextPart("plain") { Text = Text(d.Alert, d.Event) };
+        foreach (var to in recipients) msg.To.Add(MailboxAddress.Parse(to));
+        msg.Subject = subject;
+        var body = new TextPart("plain") { Text = text };
+        if (attachments.Count == 0) msg.Body = body;
+        else
+        {
+            var multipart = new Multipart("mixed") { body };
+            foreach (var a in attachments)
+                multipart.Add(new MimePart(ContentType.Parse(a.MediaType))
+                {
+                    Content = new MimeContent(new MemoryStream(a.Content)),
+                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                    ContentTransferEncoding = ContentEncoding.Base64,
+                    FileName = a.FileName,
+                });
+            msg.Body = multipart;
+        }
         using var smtp = new SmtpClient { Timeout = 15_000 };
         var tls = cfg.GetValueOrDefault("tls", "none") switch
         {
@@ -77,7 +100,7 @@ public sealed class AlertSender(ZeroParkStore store, TimeProvider clock)
             _ => SecureSocketOptions.None,
         };
         await smtp.ConnectAsync(cfg["host"], int.Parse(cfg.GetValueOrDefault("port", "25"), Inv), tls, ct);
-        if (cfg.TryGetValue("user", out var user) && user.Length > 0) await smtp.AuthenticateAsync(user, d.Secret ?? "", ct);
+        if (cfg.TryGetValue("user", out var user) && user.Length > 0) await smtp.AuthenticateAsync(user, secret ?? "", ct);
         await smtp.SendAsync(msg, ct);
         await smtp.DisconnectAsync(true, ct);
     }

@@ -323,6 +323,16 @@ public sealed class AlertStore(ZeroParkStore db)
         }
     }
 
+    /// <summary>The park's first enabled e-mail channel (by code) with its configuration and secret, for senders outside the alert
+    /// outbox (scheduled reports); null when the park has none.</summary>
+    public async Task<(string Code, IReadOnlyDictionary<string, string> Config, string? Secret)?> EmailChannelAsync(string parkCode, CancellationToken ct = default)
+    {
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
+        var row = (await ChannelRowsAsync(c, null, reg.Park.Id.Value)).FirstOrDefault(r => r.kind == "email" && r.enabled != 0);
+        return row is null ? null : (row.code, JsonSerializer.Deserialize<Dictionary<string, string>>(row.config) ?? [], row.secret);
+    }
+
     public async Task<IReadOnlyList<AlertChannel>> ChannelsAsync(string parkCode, CancellationToken ct = default)
     {
         var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
