@@ -25,6 +25,7 @@ internal static class DemoNeutrality
         void Row(string kind, double q, string unit, string sf, string st, int? vintage, DateOnly? cf, DateOnly? cto, string project, string methodology, string counterparty,
             DateOnly? expires, double price, string profile, string reference, string note)
         {
+            if (q <= 0) return; // a short demo (a few days) scales some instruments down to nothing
             if (cf is { } a && (a < first || a > last)) return;
             if (cto is { } b && b > last) cto = last;
             csv.Append(CultureInfo.InvariantCulture,
@@ -48,9 +49,10 @@ internal static class DemoNeutrality
         var imported = await store.Neutrality.ImportAsync(park, rows, [], "demo", ct);
         if (imported.Rejected.Count > 0) throw new InvalidOperationException("demo ledger: " + string.Join("; ", imported.Rejected.Select(e => $"line {e.Line}: {e.Reason}")));
 
-        var ccer = (await store.Neutrality.InstrumentsAsync(park, null, ct)).First(i => i.Reference == "CCER-Q1");
-        await store.Neutrality.AddEvidenceAsync(park, ccer.Id, "CCER-Q1-注销证明.txt", "text/plain",
-            Encoding.UTF8.GetBytes($"国家核证自愿减排量注销证明 (demo)\n项目: 内蒙古风电项目\n数量: {ccer.Quantity} tCO2e\n序列号: {ccer.SerialFrom}…{ccer.SerialTo}\n"), "demo", ct);
+        var ccer = (await store.Neutrality.InstrumentsAsync(park, null, ct)).FirstOrDefault(i => i.Reference == "CCER-Q1");
+        if (ccer is not null)
+            await store.Neutrality.AddEvidenceAsync(park, ccer.Id, "CCER-Q1-注销证明.txt", "text/plain",
+                Encoding.UTF8.GetBytes($"国家核证自愿减排量注销证明 (demo)\n项目: 内蒙古风电项目\n数量: {ccer.Quantity} tCO2e\n序列号: {ccer.SerialFrom}…{ccer.SerialTo}\n"), "demo", ct);
 
         var prices = new StringBuilder("kind,date,price_cny,available,source\n");
         for (var m = 0; m < 12; m++)
