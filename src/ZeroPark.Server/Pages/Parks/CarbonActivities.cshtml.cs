@@ -71,7 +71,7 @@ public sealed class CarbonActivitiesModel(ZeroParkStore store) : DataPageModel(s
     {
         foreach (var f in Fields) Form[f] = Request.Form[f].ToString().Trim();
         var (row, error) = ActivityCsv.ParseOne(Form.ToDictionary(k => k.Key, k => (string?)k.Value));
-        if (error is not null) { ErrorMessage = T("ca.invalid", M(error)); Response.StatusCode = StatusCodes.Status400BadRequest; }
+        if (error is not null) { ErrorMessage = T("cad.invalid", M(error)); Response.StatusCode = StatusCodes.Status400BadRequest; }
         return (row, error);
     }
 
@@ -83,10 +83,10 @@ public sealed class CarbonActivitiesModel(ZeroParkStore store) : DataPageModel(s
         if (row is not null)
         {
             var r = await Store.Carbon.ImportActivitiesAsync(park, [row], [], Me.Name, ct);
-            if (r.Rejected.Count > 0) { ErrorMessage = T("ca.invalid", M(r.Rejected[0].Reason)); Response.StatusCode = StatusCodes.Status400BadRequest; }
+            if (r.Rejected.Count > 0) { ErrorMessage = T("cad.invalid", M(r.Rejected[0].Reason)); Response.StatusCode = StatusCodes.Status400BadRequest; }
             else
             {
-                Message = r.Accepted == 1 ? T("ca.added") : r.Corrected == 1 ? T("ca.corrected") : T("ca.duplicate");
+                Message = r.Accepted == 1 ? T("cad.added") : r.Corrected == 1 ? T("cad.corrected") : T("cad.duplicate");
                 Form.Clear();
             }
         }
@@ -104,7 +104,7 @@ public sealed class CarbonActivitiesModel(ZeroParkStore store) : DataPageModel(s
             try
             {
                 var a = await Store.Carbon.UpdateActivityAsync(park, id, row, (reason ?? "").Trim(), Me.Name, ct);
-                Message = T("ca.updated", a.Id);
+                Message = T("cad.updated", a.Id);
                 Form.Clear();
             }
             catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException) { Show(e); EditId = id; }
@@ -118,14 +118,14 @@ public sealed class CarbonActivitiesModel(ZeroParkStore store) : DataPageModel(s
     {
         if (!await LoadAsync(park, ct)) return NotFound();
         if (!CanWrite) return Forbidden();
-        if (file is null || file.Length == 0) { ErrorMessage = T("ca.nofile"); Response.StatusCode = StatusCodes.Status400BadRequest; }
+        if (file is null || file.Length == 0) { ErrorMessage = T("cad.nofile"); Response.StatusCode = StatusCodes.Status400BadRequest; }
         else
         {
             IReadOnlyList<ActivityRow> rows;
             IReadOnlyList<RowError> errors;
             await using (var s = file.OpenReadStream()) (rows, errors) = ActivityCsv.Parse(s);
             var r = await Store.Carbon.ImportActivitiesAsync(park, rows, errors, Me.Name, ct);
-            Message = T("ca.imported", r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Count);
+            Message = T("cad.imported", r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Count);
             Refused = r.Rejected;
         }
         await ListAsync(Request.Query["from"], Request.Query["to"], Request.Query["source"], ct);
