@@ -77,7 +77,8 @@ public static class CliApp
 
     /// <summary>The CLI's composition root: the same <see cref="ZeroParkApplication.AddZeroParkApplication"/> as the web server.</summary>
     internal static ServiceProvider BuildServices(string db, Action<ZeroParkStore>? configure = null) =>
-        new ServiceCollection().AddZeroParkApplication(db, configure).BuildServiceProvider();
+        new ServiceCollection().AddZeroParkApplication(db, configure)
+            .AddSingleton<ZeroPark.Application.Alerts.IMessageLocalizer, ZeroPark.Server.Web.CatalogMessageLocalizer>().BuildServiceProvider();
 
     /// <summary>Runs a command body with the store open, mapping ZeroPark's exceptions to one-line errors.</summary>
     internal static Task<int> WithStore(ParseResult pr, Func<ZeroParkStore, Task<int>> body, Option<string>? db = null) =>

@@ -43,6 +43,7 @@ public static class ZeroParkServer
                     : throw new InvalidOperationException($"ZeroPark:FutureToleranceHours: '{h}' is not a number of hours between 0 and 87840");
         });
         services.AddSingleton(ImportLimitsConfig.Read(configuration));
+        services.AddSingleton<ZeroPark.Application.Alerts.IMessageLocalizer, Web.CatalogMessageLocalizer>(); // notifications in the channel's language
         services.AddProblemDetails();
         services.AddZeroParkWeb();
         services.AddHostedService<Endpoints.CollectionHostedService>();

@@ -33,10 +33,10 @@ public sealed record RuleOutcome(IReadOnlyList<Finding> Findings, IReadOnlyList<
 
 /// <summary>A notification channel of a park.</summary>
 public sealed record AlertChannel(long Id, string Park, string Code, string Kind, string Target, IReadOnlyDictionary<string, string> Config, bool HasSecret,
-    bool Enabled, string MinSeverity, int? QuietFrom, int? QuietTo, int Pending, int Failed, string? LastError, DateTimeOffset? LastSentAt);
+    bool Enabled, string MinSeverity, int? QuietFrom, int? QuietTo, int Pending, int Failed, string? LastError, DateTimeOffset? LastSentAt, string Language = "zh");
 
 public sealed record AlertChannelDraft(string? Code, string? Kind, string? Target, IReadOnlyDictionary<string, string>? Config = null, string? Secret = null,
-    bool? Enabled = null, string? MinSeverity = null, int? QuietFrom = null, int? QuietTo = null);
+    bool? Enabled = null, string? MinSeverity = null, int? QuietFrom = null, int? QuietTo = null, string? Language = null);
 
 /// <summary>One delivery of the outbox.</summary>
 public sealed record OutboxItem(long Id, long AlertId, string Channel, string Event, string Status, int Attempts, DateTimeOffset NextAt, string? LastError,

@@ -15,8 +15,10 @@ namespace ZeroPark.Application.Alerts;
 /// on the delivery and retried with back-off (<see cref="AlertStore.RetryMinutes"/>), then marked failed; nothing here is called by
 /// ingest, which only ever writes rows.
 /// </summary>
-public sealed class AlertSender(ZeroParkStore store, TimeProvider clock)
+public sealed class AlertSender(ZeroParkStore store, TimeProvider clock, IMessageLocalizer? localizer = null)
 {
+    private readonly IMessageLocalizer _loc = localizer ?? EnglishMessages.Instance;
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private static readonly HttpClient SharedHttp = new() { Timeout = TimeSpan.FromSeconds(15) };
 
@@ -54,21 +56,60 @@ public sealed class AlertSender(ZeroParkStore store, TimeProvider clock)
         _ => WebhookAsync(d, ct),
     };
 
-    /// <summary>The one-line subject/title of a delivery.</summary>
-    public static string Title(Alert a, string ev) =>
-        $"[ZeroPark {a.Park}] {(ev == "resolved" ? "resolved" : ev == "renotify" ? "still open" : a.Severity)}: {a.Rule} {a.Subject} {a.Period}";
+    /// <summary>The one-line subject/title of a delivery, in English.</summary>
+    public static string Title(Alert a, string ev) => Title(a, ev, EnglishMessages.Instance, "en");
 
-    public static string Text(Alert a, string ev) =>
-        Title(a, ev) + "\n" + a.Message + (a.Details.Length > 0 ? "\n" + a.Details : "") + $"\nraised {a.RaisedAt:yyyy-MM-dd HH:mm zzz}, status {a.Status}, alert #{a.Id}";
+    public static string Text(Alert a, string ev) => Text(a, ev, EnglishMessages.Instance, "en");
 
-    private static async Task EmailAsync(AlertStore.Delivery d, CancellationToken ct)
+    /// <summary>The subject/title in <paramref name="lang"/> (zh | en): the catalogue's formats "[ZeroPark {0}] {1}: {2} {3} {4}",
+    /// the severity or event word, the rule, subject and period.</summary>
+    public static string Title(Alert a, string ev, IMessageLocalizer loc, string lang)
     {
-        var cfg = d.Config;
+        var word = ev switch
+        {
+            "resolved" => loc.Word(lang, "al.status.resolved", "resolved"),
+            "renotify" => loc.Format(lang, "still open"),
+            _ => loc.Word(lang, "al.sev." + a.Severity, a.Severity),
+        };
+        return loc.Format(lang, "[ZeroPark {0}] {1}: {2} {3} {4}", a.Park, word, a.Rule, a.Subject, a.Period);
+    }
+
+    /// <summary>The body in <paramref name="lang"/>: title, the alert's message (and details) through the catalogue, raised time and status.</summary>
+    public static string Text(Alert a, string ev, IMessageLocalizer loc, string lang) =>
+        Title(a, ev, loc, lang) + "\n" + loc.Translate(lang, a.Message) + (a.Details.Length > 0 ? "\n" + loc.Translate(lang, a.Details) : "") + "\n" +
+        loc.Format(lang, "raised {0}, status {1}, alert #{2}", a.RaisedAt.ToString("yyyy-MM-dd HH:mm zzz", Inv), loc.Word(lang, "al.status." + a.Status, a.Status), a.Id);
+
+    private Task EmailAsync(AlertStore.Delivery d, CancellationToken ct) =>
+        SendMailAsync(d.Config, d.Secret, d.Target.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Title(d.Alert, d.Event, _loc, d.Language), Text(d.Alert, d.Event, _loc, d.Language), [], ct);
+
+    /// <summary>A file attached to an e-mail.</summary>
+    public sealed record MailAttachment(string FileName, string MediaType, byte[] Content);
+
+    /// <summary>Sends one plain-text e-mail (with optional attachments) through an e-mail channel's configuration (host, port, from,
+    /// tls none|ssl|starttls, user + secret): the one SMTP client of the application, also used by the reports module's delivery.</summary>
+    public static async Task SendMailAsync(IReadOnlyDictionary<string, string> cfg, string? secret, IEnumerable<string> recipients, string subject, string text,
+        IReadOnlyList<MailAttachment> attachments, CancellationToken ct)
+    {
         var msg = new MimeMessage();
         msg.From.Add(MailboxAddress.Parse(cfg["from"]));
-        foreach (var to in d.Target.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)) msg.To.Add(MailboxAddress.Parse(to));
-        msg.Subject = Title(d.Alert, d.Event);
-        msg.Body = new TextPart("plain") { Text = Text(d.Alert, d.Event) };
+        foreach (var to in recipients) msg.To.Add(MailboxAddress.Parse(to));
+        msg.Subject = subject;
+        var body = new TextPart("plain") { Text = text };
+        if (attachments.Count == 0) msg.Body = body;
+        else
+        {
+            var multipart = new Multipart("mixed") { body };
+            foreach (var a in attachments)
+                multipart.Add(new MimePart(ContentType.Parse(a.MediaType))
+                {
+                    Content = new MimeContent(new MemoryStream(a.Content)),
+                    ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+                    ContentTransferEncoding = ContentEncoding.Base64,
+                    FileName = a.FileName,
+                });
+            msg.Body = multipart;
+        }
         using var smtp = new SmtpClient { Timeout = 15_000 };
         var tls = cfg.GetValueOrDefault("tls", "none") switch
         {
@@ -77,16 +118,19 @@ public sealed class AlertSender(ZeroParkStore store, TimeProvider clock)
             _ => SecureSocketOptions.None,
         };
         await smtp.ConnectAsync(cfg["host"], int.Parse(cfg.GetValueOrDefault("port", "25"), Inv), tls, ct);
-        if (cfg.TryGetValue("user", out var user) && user.Length > 0) await smtp.AuthenticateAsync(user, d.Secret ?? "", ct);
+        if (cfg.TryGetValue("user", out var user) && user.Length > 0) await smtp.AuthenticateAsync(user, secret ?? "", ct);
         await smtp.SendAsync(msg, ct);
         await smtp.DisconnectAsync(true, ct);
     }
 
     /// <summary>The JSON body of a generic webhook.</summary>
-    public static string WebhookBody(Alert a, string ev) => JsonSerializer.Serialize(new
+    public static string WebhookBody(Alert a, string ev) => WebhookBody(a, ev, EnglishMessages.Instance, "en");
+
+    /// <summary>The webhook body with <c>message</c> and <c>title</c> in <paramref name="lang"/>; codes (severity, status, kind) stay codes.</summary>
+    public static string WebhookBody(Alert a, string ev, IMessageLocalizer loc, string lang) => JsonSerializer.Serialize(new
     {
         @event = ev, id = a.Id, park = a.Park, rule = a.Rule, kind = a.Kind, subject = a.Subject, period = a.Period, severity = a.Severity, status = a.Status,
-        message = a.Message, value = a.Value, normal = a.Normal, details = a.Details, raised_at = a.RaisedAt.ToString("o", Inv),
+        title = Title(a, ev, loc, lang), language = lang, message = loc.Translate(lang, a.Message), value = a.Value, normal = a.Normal, details = loc.Translate(lang, a.Details), raised_at = a.RaisedAt.ToString("o", Inv),
     });
 
     /// <summary>sha256=hex(HMAC-SHA256(secret, timestamp + "." + body)): the receiver recomputes it and compares in constant time.</summary>
@@ -95,7 +139,7 @@ public sealed class AlertSender(ZeroParkStore store, TimeProvider clock)
 
     private async Task WebhookAsync(AlertStore.Delivery d, CancellationToken ct)
     {
-        var body = WebhookBody(d.Alert, d.Event);
+        var body = WebhookBody(d.Alert, d.Event, _loc, d.Language);
         using var req = new HttpRequestMessage(HttpMethod.Post, d.Target) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         var ts = clock.GetUtcNow().ToUnixTimeSeconds();
         req.Headers.Add("X-ZeroPark-Event", d.Event);
@@ -116,11 +160,14 @@ public sealed class AlertSender(ZeroParkStore store, TimeProvider clock)
     }
 
     /// <summary>The text message both robots take: {"msgtype":"text","text":{"content":…}}.</summary>
-    public static string RobotBody(Alert a, string ev) => JsonSerializer.Serialize(new { msgtype = "text", text = new { content = Text(a, ev) } });
+    public static string RobotBody(Alert a, string ev) => RobotBody(a, ev, EnglishMessages.Instance, "en");
+
+    public static string RobotBody(Alert a, string ev, IMessageLocalizer loc, string lang) =>
+        JsonSerializer.Serialize(new { msgtype = "text", text = new { content = Text(a, ev, loc, lang) } });
 
     private async Task RobotAsync(AlertStore.Delivery d, string url, CancellationToken ct)
     {
-        using var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(RobotBody(d.Alert, d.Event), Encoding.UTF8) };
+        using var req = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(RobotBody(d.Alert, d.Event, _loc, d.Language), Encoding.UTF8) };
         req.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         using var res = await Http.SendAsync(req, ct);
         var text = await res.Content.ReadAsStringAsync(ct);

@@ -303,11 +303,11 @@ public sealed class AlertStore(ZeroParkStore db)
     private sealed class ChannelRow
     {
         public long id; public string code = ""; public string kind = ""; public string target = ""; public string config = "{}"; public string? secret; public long enabled;
-        public string min_severity = ""; public long? quiet_from; public long? quiet_to;
+        public string min_severity = ""; public long? quiet_from; public long? quiet_to; public string language = "zh";
     }
 
     private static async Task<List<ChannelRow>> ChannelRowsAsync(DbConnection c, DbTransaction? tx, long park) =>
-        (await c.QueryAsync<ChannelRow>("SELECT id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to FROM alert_channels WHERE park_id = @park ORDER BY code",
+        (await c.QueryAsync<ChannelRow>("SELECT id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to, language FROM alert_channels WHERE park_id = @park ORDER BY code",
             new { park }, tx)).ToList();
 
     /// <summary>Queues one event of an alert for every channel that takes its severity; inside quiet hours (park-local) the delivery
@@ -321,6 +321,16 @@ public sealed class AlertStore(ZeroParkStore db)
                                  "VALUES (@park, @alertId, @ch, @ev, 'pending', 0, @next, @now)",
                 new { park = reg.Park.Id.Value, alertId, ch = ch.id, ev, next, now }, tx);
         }
+    }
+
+    /// <summary>The park's first enabled e-mail channel (by code) with its configuration and secret, for senders outside the alert
+    /// outbox (scheduled reports); null when the park has none.</summary>
+    public async Task<(string Code, IReadOnlyDictionary<string, string> Config, string? Secret)?> EmailChannelAsync(string parkCode, CancellationToken ct = default)
+    {
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
+        var row = (await ChannelRowsAsync(c, null, reg.Park.Id.Value)).FirstOrDefault(r => r.kind == "email" && r.enabled != 0);
+        return row is null ? null : (row.code, JsonSerializer.Deserialize<Dictionary<string, string>>(row.config) ?? [], row.secret);
     }
 
     public async Task<IReadOnlyList<AlertChannel>> ChannelsAsync(string parkCode, CancellationToken ct = default)
@@ -340,7 +350,7 @@ public sealed class AlertStore(ZeroParkStore db)
             var sent = s.Where(x => x.status == "sent").Select(x => x.sent).FirstOrDefault();
             return new AlertChannel(r.id, reg.Park.Code, r.code, r.kind, r.target, JsonSerializer.Deserialize<Dictionary<string, string>>(r.config) ?? [], r.secret is { Length: > 0 },
                 r.enabled != 0, r.min_severity, (int?)r.quiet_from, (int?)r.quiet_to, (int)s.Where(x => x.status == "pending").Sum(x => x.n),
-                (int)s.Where(x => x.status == "failed").Sum(x => x.n), lastError.GetValueOrDefault(r.id), sent is { } t ? reg.Clock.ToLocalOffset(t) : null);
+                (int)s.Where(x => x.status == "failed").Sum(x => x.n), lastError.GetValueOrDefault(r.id), sent is { } t ? reg.Clock.ToLocalOffset(t) : null, r.language);
         }).ToList();
     }
 
@@ -373,22 +383,24 @@ public sealed class AlertStore(ZeroParkStore db)
                 throw new ValidationException("target", $"'{target}' is not an http(s) URL");
         }
         var minSeverity = AlertCodes.Severity(d.MinSeverity ?? "info", "min_severity");
+        var language = d.Language is null ? null : d.Language.Trim().ToLowerInvariant();
+        if (language is not (null or "zh" or "en")) throw new ValidationException("language", $"'{d.Language}' is not one of zh, en");
         if (d.QuietFrom is < 0 or > 23) throw new ValidationException("quiet_from", "an hour 0–23");
         if (d.QuietTo is < 0 or > 23) throw new ValidationException("quiet_to", "an hour 0–23");
         if ((d.QuietFrom is null) != (d.QuietTo is null)) throw new ValidationException("quiet_to", "quiet hours need both a start and an end hour");
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var now = db.Clock.GetUtcNow().ToUnixTimeSeconds();
-        var existing = await c.QueryFirstOrDefaultAsync<ChannelRow>("SELECT id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to FROM alert_channels WHERE park_id = @p AND code = @code",
+        var existing = await c.QueryFirstOrDefaultAsync<ChannelRow>("SELECT id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to, language FROM alert_channels WHERE park_id = @p AND code = @code",
             new { p = reg.Park.Id.Value, code }, tx);
         var args = new { p = reg.Park.Id.Value, code, kind, target, config = JsonSerializer.Serialize(config), secret = d.Secret ?? existing?.secret,
-            enabled = d.Enabled ?? true ? 1 : 0, min = minSeverity, qf = d.QuietFrom, qt = d.QuietTo, now, user };
+            enabled = d.Enabled ?? true ? 1 : 0, min = minSeverity, qf = d.QuietFrom, qt = d.QuietTo, lang = language ?? existing?.language ?? "zh", now, user };
         if (existing is null)
-            await c.ExecuteAsync("INSERT INTO alert_channels (park_id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to, updated_at, updated_by) " +
-                                 "VALUES (@p, @code, @kind, @target, @config, @secret, @enabled, @min, @qf, @qt, @now, @user)", args, tx);
+            await c.ExecuteAsync("INSERT INTO alert_channels (park_id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to, language, updated_at, updated_by) " +
+                                 "VALUES (@p, @code, @kind, @target, @config, @secret, @enabled, @min, @qf, @qt, @lang, @now, @user)", args, tx);
         else
             await c.ExecuteAsync("UPDATE alert_channels SET kind = @kind, target = @target, config = @config, secret = @secret, enabled = @enabled, min_severity = @min, " +
-                                 "quiet_from = @qf, quiet_to = @qt, updated_at = @now, updated_by = @user WHERE park_id = @p AND code = @code", args, tx);
+                                 "quiet_from = @qf, quiet_to = @qt, language = @lang, updated_at = @now, updated_by = @user WHERE park_id = @p AND code = @code", args, tx);
         await db.AuditAsync(c, tx, reg.Park.Id.Value, user, existing is null ? "create" : "update", "alert_channel", code, null,
             existing is null ? null : $"{existing.kind} {existing.target}", $"{kind} {target}");
         await tx.CommitAsync(ct);
@@ -416,7 +428,7 @@ public sealed class AlertStore(ZeroParkStore db)
     }
 
     internal sealed record Delivery(long Id, string Park, Alert Alert, string Event, int Attempts, string ChannelKind, string Target,
-        IReadOnlyDictionary<string, string> Config, string? Secret);
+        IReadOnlyDictionary<string, string> Config, string? Secret, string Language = "zh");
 
     /// <summary>Outbox rows due at <paramref name="now"/> (all parks), oldest first, at most <paramref name="max"/>.</summary>
     internal async Task<IReadOnlyList<Delivery>> DueAsync(DateTimeOffset now, int max, CancellationToken ct)
@@ -428,10 +440,10 @@ public sealed class AlertStore(ZeroParkStore db)
         var list = new List<Delivery>();
         foreach (var r in rows)
         {
-            var ch = await c.QueryFirstAsync<ChannelRow>("SELECT id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to FROM alert_channels WHERE id = @id", new { id = r.channel_id });
+            var ch = await c.QueryFirstAsync<ChannelRow>("SELECT id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to, language FROM alert_channels WHERE id = @id", new { id = r.channel_id });
             var park = parks[r.park_id];
             list.Add(new Delivery(r.id, park, await AlertAsync(park, r.alert_id, ct), r.@event, (int)r.attempts, ch.kind, ch.target,
-                JsonSerializer.Deserialize<Dictionary<string, string>>(ch.config) ?? [], ch.secret));
+                JsonSerializer.Deserialize<Dictionary<string, string>>(ch.config) ?? [], ch.secret, ch.language));
         }
         return list;
     }

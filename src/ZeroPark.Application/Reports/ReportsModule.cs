@@ -11,9 +11,9 @@ public static class ReportsModule
         services.AddSingleton<SealService>();
         services.AddSingleton<ReportService>();
         services.AddSingleton<DisclosureService>();
-        // The working-day calendar and the e-mail channel belong to the alerts module: these defaults stand in until it lands.
-        services.AddSingleton<IReportCalendar, WeekdayCalendar>();
-        services.AddSingleton<IReportDelivery, ArchiveOnlyDelivery>();
+        // The working-day calendar (China, with 调休) and the e-mail channel come from the alerts module.
+        services.AddSingleton<IReportCalendar, ChinaReportCalendar>();
+        services.AddSingleton<IReportDelivery, EmailReportDelivery>();
         services.AddSingleton<ReportScheduler>();
     }
 }

@@ -237,8 +237,8 @@ internal static class AlertCommands
         {
             var cs = await store.Alerts.ChannelsAsync(pr.GetValue(Park)!, ct);
             if (CheckFormat(pr.GetValue(listFormat)) == "json") Output.WriteJson(cs);
-            else Output.Write("table", ["code", "kind", "target", "enabled", "min_severity", "quiet", "pending", "failed", "last_error"],
-                cs.Select(c => new object?[] { c.Code, c.Kind, c.Target, c.Enabled, c.MinSeverity, c.QuietFrom is null ? "" : $"{c.QuietFrom}-{c.QuietTo}", c.Pending, c.Failed, c.LastError }));
+            else Output.Write("table", ["code", "kind", "target", "enabled", "min_severity", "quiet", "pending", "failed", "last_error", "language"],
+                cs.Select(c => new object?[] { c.Code, c.Kind, c.Target, c.Enabled, c.MinSeverity, c.QuietFrom is null ? "" : $"{c.QuietFrom}-{c.QuietTo}", c.Pending, c.Failed, c.LastError, c.Language }));
             return 0;
         }));
         var code = new Option<string>("--code") { Description = "channel code", Required = true };
@@ -249,7 +249,8 @@ internal static class AlertCommands
         var minSeverity = new Option<string?>("--min-severity") { Description = "info (default) | warning | critical" };
         var quiet = new Option<string?>("--quiet") { Description = "quiet hours, park-local, e.g. 22-7 (critical alerts still go out)" };
         var disabled = new Option<bool>("--disabled") { Description = "store the channel switched off" };
-        var set = new Command("set", "create or replace a channel") { Db, Park, code, kind, target, config, secret, minSeverity, quiet, disabled, User };
+        var language = new Option<string?>("--language") { Description = "language of the notifications: zh (default) | en" };
+        var set = new Command("set", "create or replace a channel") { Db, Park, code, kind, target, config, secret, minSeverity, quiet, disabled, language, User };
         set.SetAction((pr, ct) => WithStore(pr, async (store, _) =>
         {
             int? qf = null, qt = null;
@@ -261,8 +262,8 @@ internal static class AlertCommands
                 (qf, qt) = (a, b);
             }
             var c = await store.Alerts.SetChannelAsync(pr.GetValue(Park)!, new AlertChannelDraft(pr.GetValue(code), pr.GetValue(kind), pr.GetValue(target), Params(pr.GetValue(config)),
-                pr.GetValue(secret), !pr.GetValue(disabled), pr.GetValue(minSeverity), qf, qt), pr.GetValue(User)!, ct);
-            Console.WriteLine($"channel {c.Code}: {c.Kind} {c.Target}");
+                pr.GetValue(secret), !pr.GetValue(disabled), pr.GetValue(minSeverity), qf, qt, pr.GetValue(language)), pr.GetValue(User)!, ct);
+            Console.WriteLine($"channel {c.Code}: {c.Kind} {c.Target} ({c.Language})");
             return 0;
         }));
         var delete = new Command("delete", "delete a channel and its deliveries") { Db, Park, code, User };

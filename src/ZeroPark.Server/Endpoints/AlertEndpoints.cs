@@ -61,7 +61,7 @@ internal static class AlertEndpoints
             .Accepts<RuleTestRequest>("application/json").WithSummary("What the rule would have raised between {from} and {to} (nothing recorded)");
         g.MapGet("/channels", (string park, AlertStore s, CancellationToken ct) => s.ChannelsAsync(park, ct)).WithSummary("Channels with pending and failed deliveries and the last error");
         g.MapPut("/channels/{code}", (string park, string code, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => SetChannelAsync(park, code, r, json, s, ct))
-            .Accepts<AlertChannelDraft>("application/json").WithSummary("Create or replace a channel {kind: email|webhook|dingtalk|wecom, target, config, secret, min_severity, quiet_from, quiet_to}");
+            .Accepts<AlertChannelDraft>("application/json").WithSummary("Create or replace a channel {kind: email|webhook|dingtalk|wecom, target, config, secret, min_severity, quiet_from, quiet_to, language: zh (default) | en}");
         g.MapDelete("/channels/{code}", DeleteChannelAsync).WithSummary("Delete a channel and its deliveries");
         g.MapGet("/outbox", (string park, AlertStore s, CancellationToken ct) => s.OutboxAsync(park, 200, ct)).WithSummary("Notification deliveries: pending, sent, failed with the last error");
 

@@ -21,6 +21,7 @@ namespace ZeroPark.Server.Endpoints;
 /// <item><term>POST, PUT, DELETE …/dashboards (the user's own)</term><description>every role</description></item>
 /// <item><term>POST …/carbon/activities</term><description>administrator, carbon_accountant, data_entry</description></item>
 /// <item><term>other POST, PUT under …/carbon/ and /api/carbon/factors</term><description>administrator, carbon_accountant</description></item>
+/// <item><term>POST, PUT, DELETE under …/reports (generate, templates, schedules; not …/reports/schedules/run)</term><description>administrator, energy_manager, carbon_accountant (as on the report centre page)</description></item>
 /// <item><term>other POST, PUT, DELETE</term><description>administrator, energy_manager</description></item>
 /// </list>
 /// Gateway ingest (<c>/ingest</c>, <c>/readings/manual</c>, <c>/import</c>, InfluxDB writes) keeps its per-park API keys.
@@ -54,6 +55,7 @@ internal static class UserAccess
         RegistryWrite,
         CarbonData,
         CarbonWrite,
+        ReportWrite,
         Admin,
     }
 
@@ -71,6 +73,8 @@ internal static class UserAccess
         // A user's own dashboards are the user's view, not park data: every role keeps its own.
         if (pattern.Contains("/dashboards", StringComparison.Ordinal)) return Access.Read;
         if (pattern.EndsWith("/carbon/activities", StringComparison.Ordinal)) return Access.CarbonData;
+        // Reports are energy management's and carbon accounting's output; running the scheduler (every park's due reports) is not.
+        if (pattern.Contains("/parks/{park}/reports", StringComparison.Ordinal) && !pattern.EndsWith("/reports/schedules/run", StringComparison.Ordinal)) return Access.ReportWrite;
         // Footprints, supplier grades and green governance are carbon accounting's business.
         if (pattern.Contains("/supply-chain/", StringComparison.Ordinal) || pattern.Contains("/governance/", StringComparison.Ordinal)) return Access.CarbonWrite;
         if (pattern.Contains("/carbon/", StringComparison.Ordinal)) return Access.CarbonWrite;
@@ -86,6 +90,7 @@ internal static class UserAccess
         Access.RegistryWrite => role is UserRole.Administrator or UserRole.EnergyManager,
         Access.CarbonData => role is UserRole.Administrator or UserRole.CarbonAccountant or UserRole.DataEntry,
         Access.CarbonWrite => role is UserRole.Administrator or UserRole.CarbonAccountant,
+        Access.ReportWrite => role is UserRole.Administrator or UserRole.EnergyManager or UserRole.CarbonAccountant,
         Access.Admin => role is UserRole.Administrator,
         _ => false,
     };

@@ -1,6 +1,7 @@
 using System.Net;
 using Dapper;
 using ZeroPark.Application;
+using ZeroPark.Application.Users;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.EnergyManagement;
 
@@ -18,6 +19,41 @@ public abstract class ReportApiTests(ApiServer server)
         await using var store = await ZeroParkStore.OpenAsync(server.Database);
         await EnergyTestPark.SeedAsync(store, park);
         return park;
+    }
+
+    [Fact]
+    public async Task A_carbon_accountant_generates_reports_and_sets_schedules_through_the_api_like_on_the_page_a_viewer_may_not()
+    {
+        var park = await SeedAsync();
+        const string pw = "report-access-password";
+        async Task<HttpClient> UserAsync(UserRole role)
+        {
+            var name = "u" + Guid.NewGuid().ToString("N")[..8];
+            await server.Store.Users.CreateUserAsync(name, pw, role, [park], "test");
+            return await server.SignedInClientAsync(name, pw);
+        }
+        using var accountant = await UserAsync(UserRole.CarbonAccountant);
+        var saved = await (await accountant.PostJsonAsync($"/api/parks/{park}/carbon/inventories", """{"from":"2025-01-01","to":"2025-02-28"}""")).ExpectAsync(HttpStatusCode.OK);
+        var id = saved.GetProperty("inventory").GetProperty("inventory_id").GetInt64();
+        var r = await (await accountant.PostJsonAsync($"/api/parks/{park}/reports", $$"""{"kind":"ghg_inventory","lang":"en","inventory":{{id}},"pdf":false}"""))
+            .ExpectAsync(HttpStatusCode.OK);
+        var reportId = r.GetProperty("id").GetInt64();
+        // 6,480 kWh × 0.5306 kgCO2/kWh = 3,438.288 kg = 3.438 t location-based scope 2.
+        var html = await accountant.GetStringAsync($"/api/parks/{park}/reports/{reportId}/file?format=html");
+        Assert.Contains("<td>Scope 2 purchased energy (location-based)</td><td class=\"num\">3.438</td>", html, StringComparison.Ordinal);
+        await (await accountant.PostJsonAsync($"/api/parks/{park}/reports", """{"kind":"monthly_energy","lang":"zh","month":"2025-02","pdf":false}""")).ExpectAsync(HttpStatusCode.OK);
+        await (await accountant.PutJsonAsync($"/api/parks/{park}/reports/templates/ghg_inventory", """{"title":"碳盘查报告","sections":["emissions"]}""")).ExpectAsync(HttpStatusCode.OK);
+        await (await accountant.PostJsonAsync($"/api/parks/{park}/reports/schedules", """{"kind":"ghg_inventory","every":"year","recipients":["cfo@example.com"]}"""))
+            .ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(2, (await accountant.GetJsonAsync($"/api/parks/{park}/reports")).Items().Count);
+        // The scheduler runs every park's due reports: not a carbon accountant's call (as before: administrator, energy manager).
+        await (await accountant.PostAsync($"/api/parks/{park}/reports/schedules/run", null)).ExpectProblemAsync(HttpStatusCode.Forbidden);
+
+        using var viewer = await UserAsync(UserRole.Viewer);
+        Assert.Equal(2, (await viewer.GetJsonAsync($"/api/parks/{park}/reports")).Items().Count);
+        await (await viewer.PostJsonAsync($"/api/parks/{park}/reports", """{"kind":"monthly_energy","lang":"zh","month":"2025-02","pdf":false}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
+        using var entry = await UserAsync(UserRole.DataEntry);
+        await (await entry.PostJsonAsync($"/api/parks/{park}/reports/schedules", """{"kind":"monthly_energy","every":"month"}""")).ExpectProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using ZeroPark.Reports;
 
 namespace ZeroPark.Tests.Reports;
 
-/// <summary>When scheduled reports are due: the first working day after the period (Monday to Friday here).</summary>
+/// <summary>When scheduled reports are due: the first working day after the period (the period arithmetic with Monday to Friday here; the China calendar in <see cref="ReportDeliverySuite"/>).</summary>
 public sealed class ReportScheduleTests
 {
     private static (DateOnly, DateOnly, DateOnly) Due(ReportEvery e, string today) => ReportSchedule.LatestDue(e, DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture), ReportSchedule.Weekday);

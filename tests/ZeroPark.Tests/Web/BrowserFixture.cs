@@ -74,13 +74,13 @@ public class BrowserFixture : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh browser context (no cookies) and page. Timeouts are 30 s: short enough that a broken page fails the test
-    /// quickly, long enough for CI's two cores shared by parallel test collections (a sign-in's POST and redirect once took over
-    /// 15 s there, the previous limit, while the same test passed in 8–13 s alone).</summary>
+    /// <summary>A fresh browser context (no cookies) and page. Timeouts are 60 s: short enough that a broken page fails the test
+    /// in a minute, long enough for CI's two cores shared by parallel test collections (a sign-in's POST and redirect took over
+    /// 15 s there, then over 30 s once every module had its browser suite, while the same test passes in 8–13 s alone).</summary>
     public async Task<IPage> NewPageAsync()
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1440, Height = 1000 }, Locale = "zh-CN" });
-        context.SetDefaultTimeout(30_000);
+        context.SetDefaultTimeout(60_000);
         return await context.NewPageAsync();
     }
 

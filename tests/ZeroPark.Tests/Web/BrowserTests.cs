@@ -37,7 +37,9 @@ public sealed class BrowserTests(BrowserFixture fx)
         Assert.Equal(SameSiteAttribute.Lax, session.SameSite);
 
         await page.GotoAsync("/");
-        Assert.Equal(["北京二号数据中心园区", "上海一号数据中心园区"], await page.Locator("a.park-card .park-name").AllInnerTextsAsync());
+        // Other browser suites share this server and add parks of their own: the two parks of the web test park, in this order.
+        string[] ours = ["北京二号数据中心园区", "上海一号数据中心园区"];
+        Assert.Equal(ours, (await page.Locator("a.park-card .park-name").AllInnerTextsAsync()).Where(ours.Contains));
         await ShotAsync(page, "02-parks-zh");
         await page.GetByTestId("sign-out").ClickAsync();
         await page.WaitForURLAsync("**/account/login");

@@ -28,14 +28,14 @@ public sealed class AlertChannelsModel(ZeroParkStore store) : DataPageModel(stor
     }
 
     public async Task<IActionResult> OnPostSetAsync(string park, string? code, string? kind, string? target, string? config, string? secret, string? minSeverity,
-        int? quietFrom, int? quietTo, CancellationToken ct)
+        int? quietFrom, int? quietTo, string? language, CancellationToken ct)
     {
         if (!await LoadAsync(park, ct)) return NotFound();
         if (!CanEdit) return Forbidden();
         try
         {
             var c = await Store.Alerts.SetChannelAsync(park, new AlertChannelDraft(code, kind, target, AlertRulesModel.ParseParams(config),
-                string.IsNullOrEmpty(secret) ? null : secret, true, minSeverity, quietFrom, quietTo), Me.Name, ct);
+                string.IsNullOrEmpty(secret) ? null : secret, true, minSeverity, quietFrom, quietTo, language), Me.Name, ct);
             Message = T("al.done.channel", c.Code);
         }
         catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException) { Show(e); }

@@ -19,7 +19,7 @@ public sealed class ReportsModel(ZeroParkStore store, ReportService reports) : Z
     public string DefaultMonth { get; private set; } = "";
 
     /// <summary>Generating and changing templates and schedules: administrators, energy managers and carbon accountants.</summary>
-    public bool CanWrite => Me.Role is UserRole.Administrator or UserRole.EnergyManager or UserRole.CarbonAccountant;
+    public bool CanWrite => Endpoints.UserAccess.Allows(Me.Role, Endpoints.UserAccess.Access.ReportWrite);
 
     private async Task LoadAsync(string park, CancellationToken ct)
     {
