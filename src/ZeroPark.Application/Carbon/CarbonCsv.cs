@@ -261,6 +261,17 @@ public static class ActivityCsv
         return (result, errors.OrderBy(e => e.Line).ToList());
     }
 
+    /// <summary>One record entered in a form or a correction (web page, PUT, <c>zeropark activities update</c>), checked by the very
+    /// parser of the CSV import: the fields become a one-row CSV, so a form refuses exactly what a file would. Missing fields are empty.</summary>
+    public static (ActivityRow? Row, string? Error) ParseOne(IReadOnlyDictionary<string, string?> fields)
+    {
+        static string Q(string? v) => "\"" + (v ?? "").Trim().Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+        var text = string.Join(',', Columns) + "\n" + string.Join(',', Columns.Select(c => Q(fields.TryGetValue(c, out var v) ? v : null))) + "\n";
+        var (rows, errors) = Parse(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)));
+        if (errors.Count > 0) return (null, string.Join("; ", errors.Select(e => e.Reason)));
+        return rows.Count == 1 ? (rows[0], null) : (null, "row: empty");
+    }
+
     private static ActivityRow? Validate(CsvTable.Row row, List<string> problems)
     {
         DateOnly date = default;

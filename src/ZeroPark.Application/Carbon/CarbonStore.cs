@@ -245,10 +245,7 @@ public sealed class CarbonStore(ZeroParkStore db)
                 rejected.Add(new RowError(r.Line, $"space: '{s}' is not a space of park '{parkCode}'"));
                 continue;
             }
-            var key = string.Join('\u001f', D(r.Date), r.Source, r.Material.ToUpperInvariant(), r.Unit, r.Scope3Category?.ToString(CultureInfo.InvariantCulture) ?? "", r.Space ?? "", r.Note);
-            // The supplier is part of the identity when given (two suppliers' deliveries of one day are two records); records without
-            // one keep the key they always had.
-            if (r.Supplier is { Length: > 0 } sup) key += "\u001f" + sup.ToUpperInvariant();
+            var key = NaturalKey(r);
             if (seenInFile.TryGetValue(key, out var firstLine))
             {
                 rejected.Add(new RowError(r.Line, $"row: same date, source, material, unit, category, space and note as line {firstLine}; tell them apart in the note (e.g. invoice number)"));
@@ -286,6 +283,61 @@ public sealed class CarbonStore(ZeroParkStore db)
         return new ActivityImportResult(accepted, duplicates, corrected, rejected.OrderBy(e => e.Line).ToList());
     }
 
+    /// <summary>The identity of an activity record (see <see cref="ImportActivitiesAsync"/>). The supplier is part of the identity when
+    /// given (two suppliers' deliveries of one day are two records); records without one keep the key they always had.</summary>
+    private static string NaturalKey(Carbon.ActivityRow r)
+    {
+        var key = string.Join('\u001f', D(r.Date), r.Source, r.Material.ToUpperInvariant(), r.Unit, r.Scope3Category?.ToString(CultureInfo.InvariantCulture) ?? "", r.Space ?? "", r.Note);
+        if (r.Supplier is { Length: > 0 } sup) key += "\u001f" + sup.ToUpperInvariant();
+        return key;
+    }
+
+    private static string Describe(ActivityDbRow r) => string.Join(' ', new[]
+    {
+        r.Date, r.Source, r.Material, r.Amount.ToString(CultureInfo.InvariantCulture), r.Unit, r.Scope3_Category is { } c ? "cat" + c.ToString(CultureInfo.InvariantCulture) : "",
+        r.Space_Code ?? "", r.Supplier is { Length: > 0 } s ? "supplier=" + s : "", r.Note.Length > 0 ? "note=" + r.Note : "", r.Evidence.Length > 0 ? "evidence=" + r.Evidence : "",
+    }.Where(x => x.Length > 0));
+
+    /// <summary>Corrects one activity record in place (every field may change; the row is checked by the import's parser before it
+    /// gets here). Audited as <c>correct</c>/<c>activity</c> with the whole old and new record, who and when; inventories computed
+    /// afterwards use the corrected data. Refused: an unknown id (or one of another park), a space not of the park, and a correction
+    /// that would make it the same record as another one.</summary>
+    public async Task<StoredActivity> UpdateActivityAsync(string parkCode, long id, Carbon.ActivityRow r, string reason, string user, CancellationToken ct = default)
+    {
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
+        if (TooLong(r) is { } tooLong) throw new ValidationException(tooLong.Split(':')[0], tooLong);
+        if (r.Space is { } s && !reg.SpacesByCode.ContainsKey(s)) throw new ValidationException("space", $"space: '{s}' is not a space of park '{parkCode}'");
+        if (reason.Length > TextLimits.Text) throw new ValidationException("reason", $"reason: {reason.Length} characters; at most {TextLimits.Text} are allowed");
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        await db.LockParkAsync(c, tx, reg.Park.Id.Value, ct);
+        var old = await c.QuerySingleOrDefaultAsync<ActivityDbRow>("SELECT * FROM carbon_activities WHERE park_id = @p AND id = @id",
+            new { p = reg.Park.Id.Value, id }, tx) ?? throw new NotFoundException($"activity #{id} not found in park '{parkCode}'");
+        var key = NaturalKey(r);
+        var other = await c.QuerySingleOrDefaultAsync<long?>("SELECT id FROM carbon_activities WHERE park_id = @p AND natural_key = @k AND id <> @id",
+            new { p = reg.Park.Id.Value, k = key, id }, tx);
+        if (other is { } o) throw new ConflictException($"activity #{o} already has this date, source, material, unit, category, space, note and supplier; tell them apart in the note");
+        await c.ExecuteAsync(
+            """
+            UPDATE carbon_activities SET date = @date, source = @source, material = @material, amount = @amount, unit = @unit, scope3_category = @cat, note = @note,
+              evidence = @evidence, space_code = @space, density = @density, ncv = @ncv, supplier = @supplier, natural_key = @k, updated_at = @at, updated_by = @u
+            WHERE id = @id
+            """,
+            new
+            {
+                date = D(r.Date), source = r.Source, material = r.Material, amount = r.Amount, unit = r.Unit, cat = r.Scope3Category, note = r.Note, evidence = r.Evidence,
+                space = r.Space, density = r.Density, ncv = r.Ncv, supplier = r.Supplier, k = key, at = db.Clock.GetUtcNow().ToUnixTimeSeconds(), u = user, id,
+            }, tx);
+        var updated = await c.QuerySingleAsync<ActivityDbRow>("SELECT * FROM carbon_activities WHERE id = @id", new { id }, tx);
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "correct", "activity", $"#{id}", reason.Length > 0 ? reason : "activity correction", Describe(old), Describe(updated));
+        await tx.CommitAsync(ct);
+        return ToStored(updated, reg.Clock);
+    }
+
+    private static StoredActivity ToStored(ActivityDbRow r, ParkClock clock) =>
+        new(r.Id, P(r.Date), r.Source, r.Material, r.Amount, r.Unit, r.Scope3_Category is { } x ? (int)x : null, r.Note,
+            r.Evidence, r.Space_Code, r.Density, r.Ncv, r.Created_By, clock.ToLocalOffset(r.Created_At), r.Updated_By) { Supplier = r.Supplier };
+
     private sealed class ActivityDbRow
     {
         public long Id { get; set; }
@@ -312,8 +364,7 @@ public sealed class CarbonStore(ZeroParkStore db)
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<ActivityDbRow>(
             "SELECT * FROM carbon_activities WHERE park_id = @p AND date >= @f AND date <= @t ORDER BY date, id", new { p = reg.Park.Id.Value, f = D(from), t = D(to) });
-        return rows.Select(r => new StoredActivity(r.Id, P(r.Date), r.Source, r.Material, r.Amount, r.Unit, r.Scope3_Category is { } x ? (int)x : null, r.Note,
-            r.Evidence, r.Space_Code, r.Density, r.Ncv, r.Created_By, reg.Clock.ToLocalOffset(r.Created_At), r.Updated_By) { Supplier = r.Supplier }).ToList();
+        return rows.Select(r => ToStored(r, reg.Clock)).ToList();
     }
 
     // ---------------------------------------------------------------- instruments

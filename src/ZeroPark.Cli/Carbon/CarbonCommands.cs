@@ -70,7 +70,40 @@ internal static class CarbonCommands
                 rows.Select(a => new object?[] { a.Id, a.Date.ToString("yyyy-MM-dd", Inv), a.Source, a.Material, a.Amount, a.Unit, a.Scope3Category, a.Space, a.Note, a.Evidence, a.CreatedBy }));
             return 0;
         }));
-        return new Command("activities", "non-metered activity data for carbon accounting") { import, list };
+        return new Command("activities", "non-metered activity data for carbon accounting") { import, list, Update() };
+    }
+
+    /// <summary><c>zeropark activities update --id N</c>: corrects one record; fields not given keep their value. Checked by the import's
+    /// parser, audited with the old and new record.</summary>
+    private static Command Update()
+    {
+        var id = new Option<long>("--id") { Description = "the record's id (zeropark activities list)", Required = true };
+        string[] cols = ["date", "source", "material", "amount", "unit", "scope3_category", "note", "evidence", "space", "density", "ncv", "supplier"];
+        var opts = cols.Select(c => new Option<string?>("--" + c.Replace('_', '-')) { Description = $"new {c} (as the import's CSV column)" }).ToArray();
+        var reason = new Option<string?>("--reason") { Description = "why it is corrected (audit log)" };
+        var cmd = new Command("update", "correct one activity record (audited: who, when, old → new)") { Db, Park, id, reason, Format, User };
+        foreach (var o in opts) cmd.Options.Add(o);
+        cmd.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var park = pr.GetValue(Park)!;
+            var all = await store.Carbon.ActivitiesAsync(park, DateOnly.MinValue, DateOnly.MaxValue, ct);
+            var old = all.FirstOrDefault(a => a.Id == pr.GetValue(id)) ?? throw new NotFoundException($"activity #{pr.GetValue(id)} not found in park '{park}'");
+            var fields = new Dictionary<string, string?>
+            {
+                ["date"] = old.Date.ToString("yyyy-MM-dd", Inv), ["source"] = old.Source, ["material"] = old.Material, ["amount"] = old.Amount.ToString("R", Inv),
+                ["unit"] = old.Unit, ["scope3_category"] = old.Scope3Category?.ToString(Inv), ["note"] = old.Note, ["evidence"] = old.Evidence, ["space"] = old.Space,
+                ["density"] = old.Density?.ToString("R", Inv), ["ncv"] = old.Ncv?.ToString("R", Inv), ["supplier"] = old.Supplier,
+            };
+            for (var i = 0; i < cols.Length; i++)
+                if (pr.GetValue(opts[i]) is { } v) fields[cols[i]] = v;
+            var (row, error) = ActivityCsv.ParseOne(fields);
+            if (row is null) throw new ValidationException(error!.Split(':')[0], error);
+            var a = await store.Carbon.UpdateActivityAsync(park, old.Id, row, pr.GetValue(reason) ?? "", pr.GetValue(User)!, ct);
+            Output.Write(pr.GetValue(Format)!, ["id", "date", "source", "material", "amount", "unit", "scope3_category", "space", "note", "evidence", "supplier", "by"],
+                [new object?[] { a.Id, a.Date.ToString("yyyy-MM-dd", Inv), a.Source, a.Material, a.Amount, a.Unit, a.Scope3Category, a.Space, a.Note, a.Evidence, a.Supplier, a.UpdatedBy }]);
+            return 0;
+        }));
+        return cmd;
     }
 
     // ------------------------------------------------------------------ factors

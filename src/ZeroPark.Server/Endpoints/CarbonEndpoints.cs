@@ -35,6 +35,10 @@ internal static class CarbonEndpoints
 
     public sealed record RowErrorView(int Line, string Reason);
 
+    /// <summary>The whole corrected record (as a CSV row of the import) and why it was corrected (kept in the audit log).</summary>
+    public sealed record ActivityUpdateRequest(string Date, string Source, string Material, double Amount, string Unit, int? Scope3Category = null, string? Note = null,
+        string? Evidence = null, string? Space = null, double? Density = null, double? Ncv = null, string? Supplier = null, string? Reason = null);
+
     public sealed record ActivityImportResponse(int Accepted, int Duplicates, int Corrected, IReadOnlyList<RowErrorView> Rejected);
 
     public static void MapCarbonEndpoints(this IEndpointRouteBuilder api)
@@ -84,6 +88,10 @@ internal static class CarbonEndpoints
             .DocumentBody(null, "text/csv")
             .WithSummary("Import activity records (CSV: date,source,material,amount,unit,scope3_category,note[,evidence,space,density,ncv]); per-row errors, valid rows kept")
             .ProducesProblem(StatusCodes.Status404NotFound);
+
+        g.MapPut("/activities/{id:long}", UpdateActivity)
+            .WithSummary("Correct one activity record (checked like an imported row; audited with old and new values; inventories use the corrected data)")
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         g.MapGet("/activities", ListActivities)
             .WithSummary("Activity records of a period with who entered them").ProducesProblem(StatusCodes.Status404NotFound);
@@ -189,6 +197,19 @@ internal static class CarbonEndpoints
         var (rows, errors) = ActivityCsv.Parse(new MemoryStream(Encoding.UTF8.GetBytes(text!)));
         var r = await store.Carbon.ImportActivitiesAsync(park, rows, errors, UserAccess.Actor(request.HttpContext), ct);
         return TypedResults.Ok(new ActivityImportResponse(r.Accepted, r.Duplicates, r.Corrected, r.Rejected.Select(e => new RowErrorView(e.Line, e.Reason)).ToList()));
+    }
+
+    private static async Task<Ok<StoredActivity>> UpdateActivity(string park, long id, ActivityUpdateRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct)
+    {
+        static string? Num(double? v) => v?.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        var (row, error) = ActivityCsv.ParseOne(new Dictionary<string, string?>
+        {
+            ["date"] = body.Date, ["source"] = body.Source, ["material"] = body.Material, ["amount"] = Num(body.Amount), ["unit"] = body.Unit,
+            ["scope3_category"] = body.Scope3Category?.ToString(System.Globalization.CultureInfo.InvariantCulture), ["note"] = body.Note, ["evidence"] = body.Evidence,
+            ["space"] = body.Space, ["density"] = Num(body.Density), ["ncv"] = Num(body.Ncv), ["supplier"] = body.Supplier,
+        });
+        if (row is null) throw new ValidationException(error!.Split(':')[0], error);
+        return TypedResults.Ok(await store.Carbon.UpdateActivityAsync(park, id, row, body.Reason ?? "", UserAccess.Actor(http), ct));
     }
 
     private static async Task<Ok<IReadOnlyList<StoredActivity>>> ListActivities(string park, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,

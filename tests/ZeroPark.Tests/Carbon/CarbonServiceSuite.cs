@@ -220,6 +220,45 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Correcting_an_activity_record_is_audited_and_the_inventory_follows_the_corrected_amount()
+    {
+        var r = await ImportAsync("date,source,material,amount,unit,scope3_category,note,evidence\n2025-02-01,refrigerant_leak,R410A,5,kg,,CRAC-3 top-up,WO-7\n" +
+                                  "2025-02-01,refrigerant_leak,R410A,1,kg,,CRAC-4 top-up,WO-8\n");
+        Assert.Equal(2, r.Accepted);
+        // R410A SAR GWP 0.5 × 650 + 0.5 × 2,800 = 1,725: (5 + 1) kg × 1,725 / 1000 = 10.35 t scope 1 from refrigerant.
+        var before = await InventoryAsync(AccountingMethod.CnGuideline, GwpSet.SAR);
+        Assert.Equal(10.35, before.Lines.Where(l => l.Source == "refrigerant_leak").Sum(l => l.Co2eTonnes), 1e-9);
+        var rec = (await Store.Carbon.ActivitiesAsync(Park, Jan31, Feb1)).Single(a => a.Note == "CRAC-3 top-up");
+        var (row, error) = ActivityCsv.ParseOne(new Dictionary<string, string?>
+        {
+            ["date"] = "2025-02-01", ["source"] = "refrigerant_leak", ["material"] = "R410A", ["amount"] = "3", ["unit"] = "kg", ["note"] = "CRAC-3 top-up", ["evidence"] = "WO-7 rev",
+        });
+        Assert.Null(error);
+        var updated = await Store.Carbon.UpdateActivityAsync(Park, rec.Id, row!, "weighed again", "bob");
+        Assert.Equal((3.0, "bob", "WO-7 rev"), (updated.Amount, updated.UpdatedBy, updated.Evidence));
+        var audit = await Store.Audit.AuditLogAsync(Park);
+        var entry = Assert.Single(audit, a => a.Action == "correct" && a.Entity == "activity" && a.EntityKey == $"#{rec.Id}");
+        Assert.Equal(("bob", "weighed again"), (entry.User, entry.Reason));
+        Assert.Equal("2025-02-01 refrigerant_leak R410A 5 kg note=CRAC-3 top-up evidence=WO-7", entry.OldValue);
+        Assert.Equal("2025-02-01 refrigerant_leak R410A 3 kg note=CRAC-3 top-up evidence=WO-7 rev", entry.NewValue);
+        // (3 + 1) kg × 1,725 / 1000 = 6.9 t: the inventory drops by 2 kg × 1.725 = 3.45 t.
+        var after = await InventoryAsync(AccountingMethod.CnGuideline, GwpSet.SAR);
+        Assert.Equal(6.9, after.Lines.Where(l => l.Source == "refrigerant_leak").Sum(l => l.Co2eTonnes), 1e-9);
+        Assert.Equal(before.Totals.Scope1T - 3.45, after.Totals.Scope1T, 1e-9);
+
+        // Made the same record as the other one: refused, nothing changed. An unknown id: not found. A bad row: the parser's reason.
+        var (clash, _) = ActivityCsv.ParseOne(new Dictionary<string, string?>
+        {
+            ["date"] = "2025-02-01", ["source"] = "refrigerant_leak", ["material"] = "R410A", ["amount"] = "9", ["unit"] = "kg", ["note"] = "CRAC-4 top-up",
+        });
+        await Assert.ThrowsAsync<ConflictException>(() => Store.Carbon.UpdateActivityAsync(Park, rec.Id, clash!, "", "bob"));
+        await Assert.ThrowsAsync<NotFoundException>(() => Store.Carbon.UpdateActivityAsync(Park, 999_999, clash!, "", "bob"));
+        Assert.Equal(6.9, (await InventoryAsync(AccountingMethod.CnGuideline, GwpSet.SAR)).Lines.Where(l => l.Source == "refrigerant_leak").Sum(l => l.Co2eTonnes), 1e-9);
+        var (_, bad) = ActivityCsv.ParseOne(new Dictionary<string, string?> { ["date"] = "2025-02-01", ["source"] = "sf6_leak", ["material"] = "SF6", ["amount"] = "1", ["unit"] = "L" });
+        Assert.Contains("sf6_leak is recorded by mass", bad, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scope3_category3_follows_metered_grid_electricity_once_a_factor_exists()
     {
         Assert.Equal(0, (await InventoryAsync()).Totals.Scope3T);

@@ -33,6 +33,7 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
         ["/parks/{park}/evaluations/report"] = [$"/parks/{ParkA}/evaluations/report?year=2025"],
         ["/parks/{park}/carbon"] = [$"/parks/{ParkA}/carbon?year=2025&method=ghgp&gwp=AR6"],
         ["/parks/{park}/carbon/analysis"] = [$"/parks/{ParkA}/carbon/analysis?from=2025-01-31&to=2025-02-01&by=hour"],
+        ["/parks/{park}/carbon/activities"] = [$"/parks/{ParkA}/carbon/activities"],
         ["/parks/{park}/registry"] = [$"/parks/{ParkA}/registry"],
         ["/parks/{park}/dashboards/{id:long?}"] = [$"/parks/{ParkA}/dashboards"],
         ["/parks/{park}/data"] = [$"/parks/{ParkA}/data"],
