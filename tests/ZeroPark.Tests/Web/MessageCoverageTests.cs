@@ -40,6 +40,8 @@ public sealed partial class MessageCoverageTests
         // t19: the footprint store's column list; PACT declared-unit names matched, never shown
         "id AS Id, product AS Product, supplier AS Supplier, category AS Category, unit AS Unit, kgco2e_per_unit AS Kg, boundary AS Boundary, stages AS Stages, data_source AS Source, verification AS Verification, verifier AS Verifier, valid_from AS \"From\", valid_to AS \"To\", review_on AS Review, model AS Model, origin AS Origin, note AS Note, created_by AS CreatedBy, updated_by AS UpdatedBy",
         "cubic meter", "kilowatt hour", "ton kilometer",
+        // t19g: PACT v2 enumeration values matched, never shown alone; a JSON path built from a field name
+        "square meter", "corporate level", "product line", "product level", "pcf.dqi.{0}",
         ", sum = excluded.sum, nflag = excluded.nflag, nest = excluded.nest", ", sum, nflag, nest", "{0}, day, n, data{1}",
         "id, name, password_hash, role, must_change_password, disabled, failed_count, locked_until, security_stamp, created_at, last_sign_in",
         "id, name, template, position, cards, created_at, updated_at",
