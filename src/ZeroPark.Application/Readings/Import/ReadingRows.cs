@@ -103,14 +103,17 @@ internal sealed class ReadingRows(ReadingColumns cols, ReadingSettings settings,
             // another batch size): the next reading that starts a new day begins the next batch.
             if (sink.DayOf is not null && _points.Count >= sink.BatchSize && sink.EndsBatch(_points[^1].Timestamp, ts, _points.Count))
             {
-                sink.Batch(_points);
-                _points = [];
+                // The next batch is likely as long (a day of the same meters): sized at once, it is not grown by copying.
+                var full = _points;
+                _points = new List<RawPoint>(full.Count);
+                sink.Batch(full);
             }
             _points.Add(new RawPoint(code!, ts, value, line) { IntervalStart = start });
             if (sink.DayOf is null && _points.Count >= sink.BatchSize)
             {
-                sink.Batch(_points);
-                _points = [];
+                var full = _points;
+                _points = new List<RawPoint>(full.Count);
+                sink.Batch(full);
             }
         }
     }
