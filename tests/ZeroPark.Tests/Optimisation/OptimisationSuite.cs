@@ -180,6 +180,61 @@ public abstract class OptimisationSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Over_cooled_rooms_one_room_below_the_target_is_found_and_valued()
+    {
+        await RoomTestPark.SeedAsync(Store, "rooms");
+        var carbon = new ZeroPark.Application.Carbon.CarbonService(Store);
+        var service = new SuggestionService(Store, carbon, new ZeroPark.Application.Neutrality.MeasureService(Store, carbon));
+        var a = await service.AnalyseAsync("rooms", null, null, "tester");
+        Assert.Equal(("2025-06-01", "2025-06-30"), (a.From, a.To));
+        // Room 1: hourly inlet = the warmer aisle (A): 18 °C × 360 h, 20 °C × 360 h (the return-air gauge at 30 °C is no inlet). P90 (nearest
+        // rank ⌈0.9 × 720⌉ = 648) = 20 °C < 24 − 2 = 22 °C → over-cooled; mean 19 °C; all 720 hours below 22 °C, none below 18 °C.
+        // Raise 24 − 20 = 4 K × 3 %/K = 12 % of the room's cooling, 30 × 60 / 100 = 18 kWh/h → 2.16 kWh/h × 720 h = 1,555.2 kWh in the window,
+        // × 365 / 30 = 18,921.6 kWh a year; × 0.6361 kg/kWh = 12.036 t; CNY a day 2.16 × (8 × 0.30 + 9 × 0.65 + 7 × 1.05 = 15.6) = 33.696,
+        // × 30 × 365 / 30 = 12,299 CNY a year. Room 2: P90 25 °C ≥ 22 °C → nothing.
+        var room = Assert.Single(a.Found, f => f.Kind == SuggestionKinds.OverCooledRoom);
+        Assert.Equal("b1-f1-r1", room.Subject);
+        Assert.Equal(18921.6, room.SavingKwh, 6);
+        Assert.Equal(12.036, room.SavingTco2e!.Value, 6);
+        Assert.Equal(12299, room.SavingCny!.Value, 6);
+        Assert.Equal((19.0, 20.0, 720.0, 720.0, 0.0, 4.0, 0.12), (room.Figures["mean_c"], room.Figures["p90_c"], room.Figures["hours"],
+            room.Figures["hours_below_threshold"], room.Figures["hours_below_18c"], room.Figures["raise_k"], room.Figures["saving_share"]));
+        Assert.Equal(12960, room.Figures["room_cooling_kwh"], 6);
+        Assert.StartsWith("cold-aisle inlet (r1_inlet_a, r1_inlet_b) averaged 19.0 °C over 720 hours (90th percentile 20.0 °C; 720 hours below 22 °C", room.Evidence);
+
+        // Accepted, it is a reduction measure on the building's cooling meters.
+        var stored = (await Store.Optimisation.ListSuggestionsAsync("rooms")).Single(s => s.Kind == SuggestionKinds.OverCooledRoom);
+        await service.AcceptAsync("rooms", stored.Id, "M-ROOM-1", "manager");
+        var measure = (await Store.Neutrality.MeasuresAsync("rooms")).Single(m => m.Code == "M-ROOM-1");
+        Assert.Equal(["crah"], measure.Boundary);
+        Assert.Equal("airflow", measure.Category);
+
+        // The park's settings: target 23 °C → threshold 21 °C, raise 23 − 20 = 3 K × 3 % = 9 % → 0.09 × 18 × 720 × 365 / 30 = 14,191.2 kWh a year.
+        Assert.Equal(OptimisationSettings.Default, await Store.Optimisation.SettingsAsync("rooms"));
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Optimisation.SetSettingsAsync("rooms", 30, null, null, "manager"));
+        Assert.Equal("room_target_c", ex.Field);
+        var set = await Store.Optimisation.SetSettingsAsync("rooms", 23, null, null, "manager");
+        Assert.Equal(new OptimisationSettings(23, 2, 0.03), set);
+        var b = await service.AnalyseAsync("rooms", null, null, "tester");
+        Assert.Equal(14191.2, b.Found.Single(f => f.Kind == SuggestionKinds.OverCooledRoom).SavingKwh, 6);
+        Assert.Contains(await Store.Audit.AuditLogAsync("rooms"), e => e.Entity == "optimisation_setting" && e.OldValue == "24" && e.NewValue == "23");
+        // Target 21 °C → threshold 19 °C: room 1's P90 of 20 °C is not over-cooled any more.
+        await Store.Optimisation.SetSettingsAsync("rooms", 21, null, null, "manager");
+        Assert.DoesNotContain((await service.AnalyseAsync("rooms", null, null, "tester")).Found, f => f.Kind == SuggestionKinds.OverCooledRoom);
+    }
+
+    [Fact]
+    public async Task Room_air_takes_gauges_only_and_a_park_without_room_gauges_says_so()
+    {
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Registry.CreateMetersAsync(Park,
+            [new MeterDraft("room_kwh", "room", "room_air", "interval", "kWh")]));
+        Assert.Equal("unit", ex.Field);
+        var carbon = new ZeroPark.Application.Carbon.CarbonService(Store);
+        var a = await new SuggestionService(Store, carbon, new ZeroPark.Application.Neutrality.MeasureService(Store, carbon)).AnalyseAsync(Park, null, null, "tester");
+        Assert.Contains(a.NotApplicable, n => n.StartsWith(SuggestionKinds.OverCooledRoom + ": no cold-aisle temperature gauge", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_outlook_projects_next_year_from_the_last_months()
     {
         // Four complete months (Jan–Apr 2025) and no year before: no growth; 2026-01 = January 2025's facility energy.
