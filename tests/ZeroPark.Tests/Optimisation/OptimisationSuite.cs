@@ -2,6 +2,8 @@ using ZeroPark.Application;
 using ZeroPark.Domain;
 using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Application.Optimisation;
+using ZeroPark.Application.Readings;
+using ZeroPark.Application.Readings.Import;
 using ZeroPark.Metering;
 using ZeroPark.Optimisation;
 using ZeroPark.Tests.Infrastructure;
@@ -233,6 +235,45 @@ public abstract class OptimisationSuite : IAsyncLifetime
         var a = await new SuggestionService(Store, carbon, new ZeroPark.Application.Neutrality.MeasureService(Store, carbon)).AnalyseAsync(Park, null, null, "tester");
         Assert.Contains(a.NotApplicable, n => n.StartsWith(SuggestionKinds.OverCooledRoom + ": no cold-aisle temperature gauge", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Room_gauges_import_from_the_meters_and_readings_files_like_every_gauge()
+    {
+        await Store.Registry.CreateParkAsync(new ParkDraft("rg", "Room gauge park"));
+        await Store.Registry.CreateSpaceAsync("rg", new SpaceDraft("b1", "building 1", null));
+        await Store.Registry.CreateSpaceAsync("rg", new SpaceDraft("b1-f1", "floor 1", "b1"));
+        await Store.Registry.CreateSpaceAsync("rg", new SpaceDraft("b1-f1-r1", "room 1", "b1-f1"));
+        // The example of docs/import-formats.md; a room_air meter of another kind is refused, naming its line and field.
+        var bad = MeterFileParser.Parse(Utf8("code,name,carrier,kind,unit,space\nr_kwh,room,room_air,interval,kWh,b1-f1-r1\n")).Errors;
+        Assert.Equal(2, Assert.Single(bad).Line);
+        Assert.Contains("unit: 'kWh' does not fit carrier room_air", bad[0].Reason, StringComparison.Ordinal);
+        var meters = await FileImport.ImportMetersAsync(Store, "rg", Utf8("""
+            code,name,carrier,kind,unit,space,interval_minutes
+            b1_f1_r1_t_inlet,1号楼1层1号包间 冷通道温度,room_air,gauge,°C,b1-f1-r1,15
+            b1_f1_r1_rh,1号楼1层1号包间 相对湿度,room_air,gauge,%RH,b1-f1-r1,15
+            """), "tester");
+        Assert.Equal(2, meters.Registered);
+        var reg = await Store.Registry.GetRegistryAsync("rg");
+        Assert.True(RoomAirGauges.IsInlet(reg.Meter("b1_f1_r1_t_inlet")));
+        Assert.True(RoomAirGauges.IsHumidity(reg.Meter("b1_f1_r1_rh")));
+        Assert.Equal("b1-f1-r1", reg.SpacesById[reg.Meter("b1_f1_r1_t_inlet").SpaceId!.Value.Value].Code);
+        // Readings: the hour 10–11 averages (19 + 20 + 21) / 3 = 20 °C; humidity (40 + 50) / 2 = 45 %.
+        var r = await FileImport.ImportReadingsAsync(Store, "rg", Utf8("""
+            meter,timestamp,value
+            b1_f1_r1_t_inlet,2025-06-01T10:15:00+08:00,19
+            b1_f1_r1_t_inlet,2025-06-01T10:30:00+08:00,20
+            b1_f1_r1_t_inlet,2025-06-01T10:45:00+08:00,21
+            b1_f1_r1_rh,2025-06-01T10:15:00+08:00,40
+            b1_f1_r1_rh,2025-06-01T10:30:00+08:00,50
+            """), "rooms.csv", null, "tester");
+        Assert.Equal(5, r.Accepted);
+        var day = new DateOnly(2025, 6, 1);
+        var t = await Store.Queries.SeriesAsync("rg", SeriesTarget.Meter("b1_f1_r1_t_inlet"), day, day, Granularity.Hour);
+        Assert.Equal(("°C", 20.0), (t.Unit, t.Buckets[10].Value!.Value));
+        Assert.Equal(45, (await Store.Queries.SeriesAsync("rg", SeriesTarget.Meter("b1_f1_r1_rh"), day, day, Granularity.Day)).Buckets[0].Value!.Value, 9);
+    }
+
+    private static MemoryStream Utf8(string s) => new(System.Text.Encoding.UTF8.GetBytes(s.Replace("\r", "")));
 
     [Fact]
     public async Task The_outlook_projects_next_year_from_the_last_months()
