@@ -64,8 +64,7 @@ public abstract class OptimisationApiTests(ApiServer server) : ApiTestBase(serve
     [Fact]
     public async Task Over_cooled_rooms_and_their_settings()
     {
-        var park = EnergyTestPark.NewParkCode();
-        await using (var store = await ZeroParkStore.OpenAsync(server.Database)) await RoomTestPark.SeedAsync(store, park);
+        var park = await SeedParkAsync((store, code) => RoomTestPark.SeedAsync(store, code));
         var p = $"/api/parks/{park}";
         var set = await Client.GetJsonAsync($"{p}/suggestions/settings");
         Assert.Equal((24.0, 2.0, 0.03), (set.Num("room_target_c")!.Value, set.Num("room_margin_k")!.Value, set.Num("room_saving_per_k")!.Value));
