@@ -36,11 +36,11 @@ public sealed record OptimisationSettings(double RoomTargetC, double RoomMarginK
     public OptimisationSettings Validated()
     {
         if (!double.IsFinite(RoomTargetC) || RoomTargetC < 18 || RoomTargetC > 27)
-            throw new ValidationException("room_target_c", $"room_target_c: {RoomTargetC.ToString(CultureInfo.InvariantCulture)} °C is outside the ASHRAE TC9.9 recommended inlet envelope 18–27 °C");
+            throw new ValidationException("room_target_c", $"target inlet temperature {RoomTargetC.ToString(CultureInfo.InvariantCulture)} °C is outside the ASHRAE TC9.9 recommended inlet envelope 18–27 °C");
         if (!double.IsFinite(RoomMarginK) || RoomMarginK <= 0 || RoomMarginK > 9)
-            throw new ValidationException("room_margin_k", $"room_margin_k: {RoomMarginK.ToString(CultureInfo.InvariantCulture)} K must be above 0 and at most 9");
+            throw new ValidationException("room_margin_k", $"margin {RoomMarginK.ToString(CultureInfo.InvariantCulture)} K must be above 0 and at most 9");
         if (!double.IsFinite(RoomSavingPerK) || RoomSavingPerK <= 0 || RoomSavingPerK > 0.1)
-            throw new ValidationException("room_saving_per_k", $"room_saving_per_k: {RoomSavingPerK.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 0.1 (10 % per K)");
+            throw new ValidationException("room_saving_per_k", $"saving per K {RoomSavingPerK.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 0.1 (10 % per K)");
         return this;
     }
 }

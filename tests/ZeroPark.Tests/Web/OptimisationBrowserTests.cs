@@ -134,7 +134,7 @@ public sealed class OptimisationBrowserTests(BrowserFixture fx)
         await page.GetByTestId("room-margin").FillAsync("12");
         await page.GetByTestId("room-save").ClickAsync();
         await page.WaitForSelectorAsync("[data-testid=opt-error]");
-        Assert.Equal("room_margin_k：12 K 须大于 0 且不超过 9", await page.GetByTestId("opt-error").InnerTextAsync());
+        Assert.Equal("判定裕度 12 K 须大于 0 且不超过 9", await page.GetByTestId("opt-error").InnerTextAsync());
         Assert.Equal("2", await page.GetByTestId("room-margin").InputValueAsync());
         await page.GetByTestId("room-target").FillAsync("23");
         await page.GetByTestId("room-save").ClickAsync();
