@@ -23,6 +23,11 @@ public static class InventoryCalculator
     public const double EquipmentSteelMultiplier = 1.1;
     public const string EquipmentSteelMaterial = "cold_rolled_steel";
 
+    private static readonly Unit Tonne = Units.Parse("t");
+    /// <summary>The units of an NCV given with an activity record (GJ per t, or per 10^4 Nm³ for gases), parsed once.</summary>
+    private static readonly ParameterUnit GivenNcvPerMass = ParameterUnit.Parse("GJ/t");
+    private static readonly ParameterUnit GivenNcvPerGasVolume = ParameterUnit.Parse("GJ/10^4Nm3");
+
     public static InventoryResult Compute(InventoryRequest req)
     {
         if (req.To < req.From) throw new CarbonException($"'to' ({req.To:yyyy-MM-dd}) is before 'from' ({req.From:yyyy-MM-dd})");
@@ -222,48 +227,46 @@ public static class InventoryCalculator
         var trace = new List<string>();
         var unit = first.Quantity.Unit;
         var used = new List<FactorUse>();
-        double amount = total;
-        var amountUnit = unit;
+        // The activity as a quantity, converted step by step to the factor's basis (each step a line of the trace).
+        var q = new Quantity(total, unit);
         trace.Add($"activity: {N(total)} {unit} of {p.Material} ({p.Source.Code})");
         if (p.EquipmentRule)
         {
-            var steel = amount * EquipmentSteelMultiplier;
-            trace.Add($"undivisible equipment (T/CA 301): {N(amount)} {amountUnit} × {N(EquipmentSteelMultiplier)} = {N(steel)} {amountUnit} of cold-rolled steel");
-            amount = steel;
+            var steel = q with { Value = q.Value * EquipmentSteelMultiplier };
+            trace.Add($"undivisible equipment (T/CA 301): {N(q.Value)} {q.Unit} × {N(EquipmentSteelMultiplier)} = {N(steel.Value)} {q.Unit} of cold-rolled steel");
+            q = steel;
         }
 
-        // Convert to the factor's basis, step by step.
         var basis = p.Factors[0].Record.EmissionUnit.Basis;
         if (p.GivenDensity is { } gd || p.Density is not null)
         {
             var d = p.GivenDensity ?? p.Density!.Record.Value;
-            var litres = ActivityUnits.Convert(amount, amountUnit, Units.Litre);
+            var litres = ActivityUnits.Convert(q, Units.Litre);
             var kg = litres * d;
             trace.Add($"{N(litres)} L × {N(d)} kg/L (density{(p.Density is { } dc ? ", " + dc.Record.Citation : ", given with the record")}) = {N(kg)} kg = {N(kg / 1000)} t");
             if (p.Density is { } dd) used.Add(FactorUse.Of(dd, "density"));
             else used.Add(FactorUse.Given("density", d, "kg/L", "activity record"));
-            amount = kg / 1000;
-            amountUnit = Units.Parse("t");
+            q = new Quantity(kg / 1000, Tonne);
         }
         if (p.GivenNcv is { } gn || p.Ncv is not null)
         {
-            var ncvUnit = p.Ncv is { } nc ? nc.Record.Unit : amountUnit.Dimension == UnitDimension.GasVolume ? "GJ/10^4Nm3" : "GJ/t";
-            var (energyUnit, per) = p.Ncv is { } nu ? nu.Record.ParameterUnit : ParameterUnit.Parse(ncvUnit);
+            var given = q.Dimension == UnitDimension.GasVolume ? (Text: "GJ/10^4Nm3", Unit: GivenNcvPerGasVolume) : (Text: "GJ/t", Unit: GivenNcvPerMass);
+            var (energyUnit, per) = p.Ncv is { } nu ? nu.Record.ParameterUnit : given.Unit;
             var v = p.GivenNcv ?? p.Ncv!.Record.Value;
-            var inPer = ActivityUnits.Convert(amount, amountUnit, per);
+            var inPer = ActivityUnits.Convert(q, per);
             var energy = inPer * v;
             trace.Add($"{N(inPer)} {per} × {N(v)} {energyUnit}/{per} (NCV{(p.Ncv is { } n2 ? ", " + n2.Record.Citation : ", given with the record")}) = {N(energy)} {energyUnit}");
             if (p.Ncv is { } nn) used.Add(FactorUse.Of(nn, "ncv"));
-            else used.Add(FactorUse.Given("ncv", v, ncvUnit, "activity record"));
-            amount = energy;
-            amountUnit = energyUnit;
+            else used.Add(FactorUse.Given("ncv", v, given.Text, "activity record"));
+            q = new Quantity(energy, energyUnit);
         }
-        if (amountUnit != basis)
+        if (q.Unit != basis)
         {
-            var converted = ActivityUnits.Convert(amount, amountUnit, basis);
-            trace.Add($"{N(amount)} {amountUnit} = {N(converted)} {basis}");
-            amount = converted;
+            var converted = ActivityUnits.Convert(q, basis);
+            trace.Add($"{N(q.Value)} {q.Unit} = {N(converted)} {basis}");
+            q = new Quantity(converted, basis);
         }
+        var amount = q.Value;
 
         var gases = new List<GasAmount>();
         foreach (var f in p.Factors)
