@@ -69,8 +69,8 @@ public sealed class CarbonAnalysisService(ZeroParkStore store, CarbonService car
         // Statistics per source (horizontal view).
         var statistics = Counted(whole).GroupBy(l => l.Source).Select(g =>
         {
-            var per = monthly.Select(m => Counted(m.Result).Where(l => l.Source == g.Key).Sum(l => l.Co2eTonnes)).ToList();
-            var sum = g.Sum(l => l.Co2eTonnes);
+            var per = monthly.Select(m => Counted(m.Result).Where(l => l.Source == g.Key).SumTonnes(l => l.Co2e).TonnesCo2e).ToList();
+            var sum = g.SumTonnes(l => l.Co2e).TonnesCo2e;
             return new SourceStatistics(g.Key, sum, total > 0 ? sum / total * 100 : 0, per.Average(), per.Min(), per.Max(), per.Count);
         }).OrderByDescending(s => s.TotalT).ToList();
 

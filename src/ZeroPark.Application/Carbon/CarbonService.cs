@@ -85,7 +85,7 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         for (var m = new DateOnly(firstMonth.Year, firstMonth.Month, 1); m <= lastMonth; m = m.AddMonths(1))
         {
             var r = Compute(ctx, m, m.AddMonths(1).AddDays(-1), method, gwp);
-            perMonth.Add((m, r.Lines.Where(l => l.Basis != Scope2Basis.Market && l.Scope != GhgScope.Memo).GroupBy(l => l.Source).ToDictionary(g => g.Key, g => g.Sum(l => l.Co2eTonnes))));
+            perMonth.Add((m, r.Lines.Where(l => l.Basis != Scope2Basis.Market && l.Scope != GhgScope.Memo).GroupBy(l => l.Source).ToDictionary(g => g.Key, g => g.SumTonnes(l => l.Co2e).TonnesCo2e)));
         }
         var sources = perMonth.SelectMany(p => p.Tonnes.Keys).Concat(ctx.MeteredCompleteness.Keys.Select(k => k.Source)).Distinct().Order(StringComparer.Ordinal);
         foreach (var source in sources)
@@ -150,13 +150,16 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         {
             var x = b.GetValueOrDefault(key) ?? [];
             var y = a.GetValueOrDefault(key) ?? [];
-            double bt = x.Sum(l => l.Co2eTonnes), at = y.Sum(l => l.Co2eTonnes);
+            double bt = x.SumTonnes(l => l.Co2e).TonnesCo2e, at = y.SumTonnes(l => l.Co2e).TonnesCo2e;
             var what = new List<string>();
             var fx = x.SelectMany(l => l.Factors).Where(f => f.Id > 0).Select(f => $"#{f.Id} v{f.Version} {f.Value.ToString(Inv)} {f.Unit}").Distinct().Order().ToList();
             var fy = y.SelectMany(l => l.Factors).Where(f => f.Id > 0).Select(f => $"#{f.Id} v{f.Version} {f.Value.ToString(Inv)} {f.Unit}").Distinct().Order().ToList();
             if (!fx.SequenceEqual(fy)) what.Add($"factors {string.Join(", ", fx)} → {string.Join(", ", fy)}");
-            double ax = x.Sum(l => l.Activity), ay = y.Sum(l => l.Activity);
-            if (Math.Abs(ax - ay) > 1e-9 * Math.Max(1, Math.Abs(ax))) what.Add($"activity {ax.ToString("#,0.###", Inv)} → {ay.ToString("#,0.###", Inv)} {(y.FirstOrDefault() ?? x[0]).Unit}");
+            // Activities are compared in one unit (the line's now, else before); lines in units of another dimension (L and t of one
+            // fuel) are not added up, and then only the emissions are compared.
+            var unit = (y.FirstOrDefault() ?? x[0]).Quantity.Unit;
+            if (ActivityIn(x, unit) is { } ax && ActivityIn(y, unit) is { } ay && Math.Abs(ax - ay) > 1e-9 * Math.Max(1, Math.Abs(ax)))
+                what.Add($"activity {ax.ToString("#,0.###", Inv)} → {ay.ToString("#,0.###", Inv)} {unit}");
             if (x.Count == 0) what.Add("new line");
             if (y.Count == 0) what.Add("line removed");
             if (what.Count > 0 || Math.Abs(bt - at) > 1e-9) changes.Add(new LineChange(key, bt, at, at - bt, what.Count > 0 ? string.Join("; ", what) : "recomputed"));
@@ -175,6 +178,20 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
             : $"base year {baseYear} changed by {(pct ?? 0).ToString("0.##", Inv)} %, below the {threshold.ToString("0.##", Inv)} % recalculation threshold";
         return new InventoryDiff(previous.Id, previous.Version, now.Totals.Scope1T - before.Totals.Scope1T, now.Totals.Scope2LocationT - before.Totals.Scope2LocationT,
             now.Totals.Scope2MarketT - before.Totals.Scope2MarketT, now.Totals.Scope3T - before.Totals.Scope3T, ta - tb, pct, changes, recalc, note);
+    }
+
+    /// <summary>The activity of <paramref name="lines"/> in <paramref name="unit"/> (lines in another unit of its dimension converted),
+    /// or null when a line's unit is of another dimension.</summary>
+    private static double? ActivityIn(IEnumerable<InventoryLine> lines, Unit unit)
+    {
+        double sum = 0;
+        foreach (var l in lines)
+        {
+            if (l.Quantity.Unit == unit) sum += l.Activity;
+            else if (l.Quantity.Dimension == unit.Dimension) sum += l.Quantity.In(unit);
+            else return null;
+        }
+        return sum;
     }
 
     /// <summary>The trace of one line, from a saved version or a fresh computation.</summary>
@@ -275,9 +292,9 @@ public sealed class CarbonService(ZeroParkStore store) : ZeroPark.Application.En
         });
         var combustion = ctx.Activities.Where(a => Cue.CountsCombustion(a.Source)).ToList();
         var fuelRates = Run(combustion.Where(a => a.Meter is not null), from, to).Lines.Where(l => l.Scope == GhgScope.Scope1 && l.Activity > 0)
-            .GroupBy(l => (l.Source, l.Material)).ToDictionary(x => x.Key, x => x.Sum(l => l.Co2eTonnes) / x.Sum(l => l.Activity));
+            .GroupBy(l => (l.Source, l.Material)).ToDictionary(x => x.Key, x => x.SumTonnes(l => l.Co2e).TonnesCo2e / x.Sum(l => l.Activity));
         var recorded = combustion.Where(a => a.Meter is null).GroupBy(a => a.Date)
-            .Select(x => (Date: x.Key, T: Run(x, x.Key, x.Key).Lines.Where(l => l.Scope == GhgScope.Scope1).Sum(l => l.Co2eTonnes))).ToList();
+            .Select(x => (Date: x.Key, T: Run(x, x.Key, x.Key).Lines.Where(l => l.Scope == GhgScope.Scope1).SumTonnes(l => l.Co2e).TonnesCo2e)).ToList();
         var fuelSeries = new List<(double Rate, SeriesResult Series)>();
         foreach (var (carrier, material) in FuelCarriers)
         {

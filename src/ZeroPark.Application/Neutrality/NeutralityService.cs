@@ -143,7 +143,8 @@ public sealed class NeutralityService(ZeroParkStore store, CarbonService carbon)
         }
         if (!inventory.Complete) flags.Add(FlagIncompleteInventory);
         var scope1 = inventory.Totals.Scope1T;
-        var emissions = scope1 + inventory.Totals.Scope2LocationT;
+        // C_yw = scope 1 + location-based scope 2, added as Emissions (tonnes sum in tonnes).
+        var emissions = (inventory.Totals.Scope1 + inventory.Totals.Scope2Location).TonnesCo2e;
         var fig = NeutralityCalculator.Compute(emissions, scope1, inputs, flags);
         var dayFactors = Enumerable.Range(from.DayNumber, to.DayNumber - from.DayNumber + 1).Select(d => Factor(DateOnly.FromDayNumber(d))).Where(f => f is not null).ToList();
         notes.Add($"C_yw = scope 1 {scope1.ToString("0.###", Inv)} t + location-based scope 2 {inventory.Totals.Scope2LocationT.ToString("0.###", Inv)} t " +

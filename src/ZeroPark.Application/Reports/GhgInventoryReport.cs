@@ -125,7 +125,7 @@ public static class GhgInventoryReport
                 r.Unresolved.Select(u => new object?[] { u.Source, u.Material, u.Amount, u.Unit, u.Origin, u.Reason }).ToList())]));
 
         // 9 uncertainty and data quality: what the data say (no invented percentages)
-        var metered = r.Lines.Where(l => l.Origins.Any(o => o.StartsWith("meter ", StringComparison.Ordinal))).Sum(l => l.Co2eTonnes);
+        var metered = r.Lines.Where(l => l.Origins.Any(o => o.StartsWith("meter ", StringComparison.Ordinal))).SumTonnes(l => l.Co2e).TonnesCo2e;
         var incomplete = r.Notes.Count(n => n.Contains("incomplete", StringComparison.Ordinal));
         sections.Add(ReportSection.Of("uncertainty", T("s.uncertainty"),
             [zh ? $"{ReportHtml.Cell(Share(metered) ?? 0)}% 的排放量（基于位置口径）来自计量数据，其余来自凭证录入数据；数据不完整的计量表-月份 {incomplete} 个（未外推）。定量不确定性未计算：本报告按 ISO 14064-1 第 8 条给出数据质量的定性评价。"

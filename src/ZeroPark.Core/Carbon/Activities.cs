@@ -16,6 +16,9 @@ public static class ActivityUnits
 
     public static bool IsKnown(string unit) => Units.TryParse(unit, out var u) && ForActivities(u);
 
+    /// <summary>Parses an activity unit; false when it is not in the table or not an activity unit (power, Wh).</summary>
+    public static bool TryParse(string? unit, out Unit parsed) => Units.TryParse(unit, out parsed) && ForActivities(parsed);
+
     /// <summary>Parses an activity unit; an unknown one is a <see cref="CarbonException"/> listing the known ones.</summary>
     public static Unit Parse(string unit) => Units.TryParse(unit, out var u) && ForActivities(u) ? u
         : throw new CarbonException($"unknown unit '{unit}' (expected one of {string.Join(", ", All)})");
@@ -155,7 +158,21 @@ public sealed record Activity
     public required string Source { get; init; }
     public required string Material { get; init; }
     public required double Amount { get; init; }
-    public required string Unit { get; init; }
+
+    /// <summary>The unit as given; parsed once, here, through the one unit table (<see cref="Quantity"/> holds the parsed unit).</summary>
+    public required string Unit
+    {
+        get => _unit;
+        init
+        {
+            _unit = value;
+            _parsedUnit = ActivityUnits.TryParse(value, out var u) ? u : null;
+        }
+    }
+
+    private readonly string _unit = "";
+    private readonly Domain.Unit? _parsedUnit;
+
     public int? Scope3Category { get; init; }
     public string Note { get; init; } = "";
     public string Origin { get; init; } = "";
@@ -173,8 +190,9 @@ public sealed record Activity
     /// <summary>NCV (GJ per t, or per 10^4 Nm³ for gases) given with the record; overrides the library default.</summary>
     public double? Ncv { get; init; }
 
-    /// <summary>The amount with its parsed unit; an unknown unit is a <see cref="CarbonException"/> (the activity is then unresolved).</summary>
-    public Quantity Quantity => new(Amount, ActivityUnits.Parse(Unit));
+    /// <summary>The amount with its unit, parsed when the unit was given; an unknown unit is a <see cref="CarbonException"/> (the
+    /// activity is then unresolved).</summary>
+    public Quantity Quantity => new(Amount, _parsedUnit ?? ActivityUnits.Parse(Unit));
 
     public string Describe() => Amount.ToString("#,0.####", CultureInfo.InvariantCulture) + " " + Unit;
 }

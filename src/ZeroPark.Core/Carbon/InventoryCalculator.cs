@@ -23,6 +23,11 @@ public static class InventoryCalculator
     public const double EquipmentSteelMultiplier = 1.1;
     public const string EquipmentSteelMaterial = "cold_rolled_steel";
 
+    private static readonly Unit Tonne = Units.Parse("t");
+    /// <summary>The units of an NCV given with an activity record (GJ per t, or per 10^4 Nm³ for gases), parsed once.</summary>
+    private static readonly ParameterUnit GivenNcvPerMass = ParameterUnit.Parse("GJ/t");
+    private static readonly ParameterUnit GivenNcvPerGasVolume = ParameterUnit.Parse("GJ/10^4Nm3");
+
     public static InventoryResult Compute(InventoryRequest req)
     {
         if (req.To < req.From) throw new CarbonException($"'to' ({req.To:yyyy-MM-dd}) is before 'from' ({req.From:yyyy-MM-dd})");
@@ -75,7 +80,7 @@ public static class InventoryCalculator
             .ThenBy(l => l.Material, StringComparer.Ordinal).ThenBy(l => l.Space ?? "", StringComparer.Ordinal).ThenBy(l => l.Unit, StringComparer.Ordinal)
             .ThenBy(l => l.Factors.Count > 0 ? l.Factors[0].Id : 0)
             .Select((l, i) => l with { Id = "L" + (i + 1).ToString(Inv) }).ToList();
-        double Sum(Func<InventoryLine, bool> f) => ordered.Where(f).Sum(l => l.Co2eTonnes);
+        Emissions Sum(Func<InventoryLine, bool> f) => ordered.Where(f).SumTonnes(l => l.Co2e);
         var totals = new InventoryTotals(
             Sum(l => l.Scope == GhgScope.Scope1),
             Sum(l => l.Scope == GhgScope.Scope2 && l.Basis != Scope2Basis.Market),
@@ -222,48 +227,46 @@ public static class InventoryCalculator
         var trace = new List<string>();
         var unit = first.Quantity.Unit;
         var used = new List<FactorUse>();
-        double amount = total;
-        var amountUnit = unit;
+        // The activity as a quantity, converted step by step to the factor's basis (each step a line of the trace).
+        var q = new Quantity(total, unit);
         trace.Add($"activity: {N(total)} {unit} of {p.Material} ({p.Source.Code})");
         if (p.EquipmentRule)
         {
-            var steel = amount * EquipmentSteelMultiplier;
-            trace.Add($"undivisible equipment (T/CA 301): {N(amount)} {amountUnit} × {N(EquipmentSteelMultiplier)} = {N(steel)} {amountUnit} of cold-rolled steel");
-            amount = steel;
+            var steel = q with { Value = q.Value * EquipmentSteelMultiplier };
+            trace.Add($"undivisible equipment (T/CA 301): {N(q.Value)} {q.Unit} × {N(EquipmentSteelMultiplier)} = {N(steel.Value)} {q.Unit} of cold-rolled steel");
+            q = steel;
         }
 
-        // Convert to the factor's basis, step by step.
         var basis = p.Factors[0].Record.EmissionUnit.Basis;
         if (p.GivenDensity is { } gd || p.Density is not null)
         {
             var d = p.GivenDensity ?? p.Density!.Record.Value;
-            var litres = ActivityUnits.Convert(amount, amountUnit, Units.Litre);
+            var litres = ActivityUnits.Convert(q, Units.Litre);
             var kg = litres * d;
             trace.Add($"{N(litres)} L × {N(d)} kg/L (density{(p.Density is { } dc ? ", " + dc.Record.Citation : ", given with the record")}) = {N(kg)} kg = {N(kg / 1000)} t");
             if (p.Density is { } dd) used.Add(FactorUse.Of(dd, "density"));
             else used.Add(FactorUse.Given("density", d, "kg/L", "activity record"));
-            amount = kg / 1000;
-            amountUnit = Units.Parse("t");
+            q = new Quantity(kg / 1000, Tonne);
         }
         if (p.GivenNcv is { } gn || p.Ncv is not null)
         {
-            var ncvUnit = p.Ncv is { } nc ? nc.Record.Unit : amountUnit.Dimension == UnitDimension.GasVolume ? "GJ/10^4Nm3" : "GJ/t";
-            var (energyUnit, per) = p.Ncv is { } nu ? nu.Record.ParameterUnit : ParameterUnit.Parse(ncvUnit);
+            var given = q.Dimension == UnitDimension.GasVolume ? (Text: "GJ/10^4Nm3", Unit: GivenNcvPerGasVolume) : (Text: "GJ/t", Unit: GivenNcvPerMass);
+            var (energyUnit, per) = p.Ncv is { } nu ? nu.Record.ParameterUnit : given.Unit;
             var v = p.GivenNcv ?? p.Ncv!.Record.Value;
-            var inPer = ActivityUnits.Convert(amount, amountUnit, per);
+            var inPer = ActivityUnits.Convert(q, per);
             var energy = inPer * v;
             trace.Add($"{N(inPer)} {per} × {N(v)} {energyUnit}/{per} (NCV{(p.Ncv is { } n2 ? ", " + n2.Record.Citation : ", given with the record")}) = {N(energy)} {energyUnit}");
             if (p.Ncv is { } nn) used.Add(FactorUse.Of(nn, "ncv"));
-            else used.Add(FactorUse.Given("ncv", v, ncvUnit, "activity record"));
-            amount = energy;
-            amountUnit = energyUnit;
+            else used.Add(FactorUse.Given("ncv", v, given.Text, "activity record"));
+            q = new Quantity(energy, energyUnit);
         }
-        if (amountUnit != basis)
+        if (q.Unit != basis)
         {
-            var converted = ActivityUnits.Convert(amount, amountUnit, basis);
-            trace.Add($"{N(amount)} {amountUnit} = {N(converted)} {basis}");
-            amount = converted;
+            var converted = ActivityUnits.Convert(q, basis);
+            trace.Add($"{N(q.Value)} {q.Unit} = {N(converted)} {basis}");
+            q = new Quantity(converted, basis);
         }
+        var amount = q.Value;
 
         var gases = new List<GasAmount>();
         foreach (var f in p.Factors)
@@ -276,18 +279,18 @@ public static class InventoryCalculator
             trace.Add($"{r.Gas}: {derivation} = {N(kg)} kg{r.Gas} ({f.Record.Citation}; {f.Reason})");
             used.Add(FactorUse.Of(f, "emission"));
             var (gwp, gwpNote) = GwpFor(r.Gas, req.Gwp);
-            gases.Add(new GasAmount(r.Gas, kg, gwp, kg * gwp / 1000));
+            gases.Add(GasAmount.Of(r.Gas, Mass.FromKilograms(kg), gwp));
             if (gwpNote is not null) trace.Add(gwpNote);
         }
-        var co2e = gases.Sum(g => g.Co2eTonnes);
+        var co2e = gases.SumTonnes(g => g.Co2e);
         var sum = string.Join(" + ", gases.Select(g => g.Gwp == 1 ? $"{N(g.Kilograms)} kg {g.Gas}" : $"{N(g.Kilograms)} kg {g.Gas} × {N(g.Gwp)}"));
-        trace.Add($"CO2e = ({sum}) / 1000 = {N(co2e)} tCO2e");
+        trace.Add($"CO2e = ({sum}) / 1000 = {N(co2e.TonnesCo2e)} tCO2e");
         if (FactorBasisOf(p) is { } factorBasis) trace.Add(factorBasis);
         var main = p.Factors[0].Record;
         return new InventoryLine
         {
             Id = "", Scope = p.Scope, Basis = p.Basis, IsoCategory = Sources.IsoCategory(p.Scope, p.Scope3Category), Scope3Category = p.Scope3Category,
-            Source = p.Source.Code, Material = p.Material, Activity = total, Unit = unit.Symbol, Co2eTonnes = co2e, Gases = gases, Factors = used,
+            Source = p.Source.Code, Material = p.Material, Quantity = new Quantity(total, unit), Co2e = co2e, Gases = gases, Factors = used,
             Factor = p.Factors.Count == 1 ? $"{N(main.Value)} {main.Unit}" : string.Join("; ", p.Factors.Select(f => $"{N(f.Record.Value)} {f.Record.Unit}")),
             FactorSource = string.Join("; ", p.Factors.Select(f => f.Record.Citation).Distinct()),
             Formula = FormulaOf(p),
@@ -327,19 +330,20 @@ public static class InventoryCalculator
     {
         var unit = first.Quantity.Unit;
         var kg = ActivityUnits.Convert(total, unit, Units.Kilogram);
-        return ReleasedLine(req, p.Source.Code, p.Material, total, unit.Symbol, kg, [$"activity: {N(total)} {unit} of {p.Material} released ({p.Source.Code})"],
+        return ReleasedLine(req, p.Source.Code, p.Material, new Quantity(total, unit), kg, [$"activity: {N(total)} {unit} of {p.Material} released ({p.Source.Code})"],
             first.Space, first.System, Origins(acts));
     }
 
-    private static InventoryLine ReleasedLine(InventoryRequest req, string source, string material, double amount, string unit, double kg, List<string> trace,
+    private static InventoryLine ReleasedLine(InventoryRequest req, string source, string material, Quantity amount, double kg, List<string> trace,
         string? space, string? system, IReadOnlyList<string> origins)
     {
         var gwp = ReleasedMaterials.GwpOf(material, req.Gwp);
         var formula = ReleasedMaterials.GwpFormula(material, req.Gwp);
-        if (unit != "kg") trace.Add($"{N(amount)} {unit} = {N(kg)} kg");
+        if (amount.Unit != Units.Kilogram) trace.Add($"{N(amount.Value)} {amount.Unit} = {N(kg)} kg");
         trace.Add($"GWP-100 {req.Gwp} of {material} = {formula} = {N(gwp)} ({Gases.GwpSource})");
-        var co2e = kg * gwp / 1000;
-        trace.Add($"CO2e = {N(kg)} kg × {N(gwp)} / 1000 = {N(co2e)} tCO2e");
+        // kg × GWP = kgCO2e, stated in tonnes (/ 1000).
+        var co2e = Emissions.FromKilogramsCo2e(kg * gwp).ToTonnes();
+        trace.Add($"CO2e = {N(kg)} kg × {N(gwp)} / 1000 = {N(co2e.TonnesCo2e)} tCO2e");
         var memo = ReleasedMaterials.IsMemo(material);
         double? ods = null;
         if (memo)
@@ -349,12 +353,12 @@ public static class InventoryCalculator
             trace.Add($"memo item (not a Kyoto gas, outside scopes 1–3); ODS = {N(kg)} kg × ODP {N(odp)} = {N(ods.Value)} kg CFC-11-eq");
         }
         var gases = ReleasedMaterials.CompositionOf(material)
-            .Select(s => new GasAmount(s.Gas.Code, kg * s.MassFraction, s.Gas.GwpOf(req.Gwp), kg * s.MassFraction * s.Gas.GwpOf(req.Gwp) / 1000)).ToList();
+            .Select(s => GasAmount.Of(s.Gas.Code, Mass.FromKilograms(kg * s.MassFraction), s.Gas.GwpOf(req.Gwp))).ToList();
         var scope = memo ? GhgScope.Memo : GhgScope.Scope1;
         return new InventoryLine
         {
-            Id = "", Scope = scope, IsoCategory = Sources.IsoCategory(scope, null), Source = source, Material = material, Activity = amount, Unit = unit,
-            Co2eTonnes = co2e, Gases = gases, Factors = [], Factor = $"GWP {N(gwp)} ({req.Gwp})", FactorSource = Gases.GwpSource,
+            Id = "", Scope = scope, IsoCategory = Sources.IsoCategory(scope, null), Source = source, Material = material, Quantity = amount,
+            Co2e = co2e, Gases = gases, Factors = [], Factor = $"GWP {N(gwp)} ({req.Gwp})", FactorSource = Gases.GwpSource,
             Formula = "E = mass released (kg) × GWP-100 / 1000; blend GWP = Σ mass fraction × GWP", Trace = trace, Space = space, System = system,
             Origins = origins, OdsKgCfc11 = ods,
         };
@@ -384,7 +388,7 @@ public static class InventoryCalculator
                 trace.Add("negative balance: counted as 0 (see notes)");
                 kg = 0;
             }
-            yield return ReleasedLine(req, "refrigerant_mass_balance", material, kg, "kg", kg, trace, g.Key.Space, null, Origins(g));
+            yield return ReleasedLine(req, "refrigerant_mass_balance", material, new Quantity(kg, Units.Kilogram), kg, trace, g.Key.Space, null, Origins(g));
         }
     }
 
@@ -433,7 +437,8 @@ public static class InventoryCalculator
             lines.Add(new InventoryLine
             {
                 Id = "", Scope = GhgScope.Scope2, Basis = Scope2Basis.Market, IsoCategory = 2, Source = "purchased_electricity", Material = $"electricity ({Instrument.Code(ins.Kind)})",
-                Activity = applied, Unit = "kWh", Co2eTonnes = kg / 1000, Gases = [new GasAmount("CO2", kg, 1, kg / 1000)], Factors = [],
+                Quantity = new Quantity(applied, Units.KilowattHour), Co2e = Emissions.FromKilogramsCo2e(kg).ToTonnes(),
+                Gases = [GasAmount.Of("CO2", Mass.FromKilograms(kg), 1)], Factors = [],
                 Factor = $"{N(ins.FactorKgPerKwh)} kgCO2/kWh", FactorSource = $"contractual instrument #{ins.Id} {ins.Reference}".Trim(),
                 Formula = "E_CO2 = instrument kWh applied × instrument emission rate / 1000", Trace = trace,
                 Origins = [$"instrument #{ins.Id} {Instrument.Code(ins.Kind)} {ins.Reference} {ins.CoverFrom:yyyy-MM-dd}…{ins.CoverTo:yyyy-MM-dd}".Trim()],
@@ -481,7 +486,8 @@ public static class InventoryCalculator
         return new InventoryLine
         {
             Id = "", Scope = GhgScope.Scope2, Basis = basis, IsoCategory = 2, Source = "purchased_electricity", Material = r.Material == "electricity" ? "electricity" : "electricity (residual)",
-            Activity = kwh, Unit = "kWh", Co2eTonnes = kg * gwp / 1000, Gases = [new GasAmount(r.Gas, kg, gwp, kg * gwp / 1000)], Factors = [FactorUse.Of(f, "emission")],
+            Quantity = new Quantity(kwh, Units.KilowattHour), Co2e = Emissions.FromKilogramsCo2e(kg * gwp).ToTonnes(),
+            Gases = [GasAmount.Of(r.Gas, Mass.FromKilograms(kg), gwp)], Factors = [FactorUse.Of(f, "emission")],
             Factor = $"{N(r.Value)} {r.Unit}", FactorSource = r.Citation, Formula = formula, Trace = trace, Space = first.Space, System = first.System,
             Origins = Origins(acts),
         };

@@ -73,8 +73,44 @@ public sealed record InventoryRequest
     public ResidualMode Residual { get; init; } = ResidualMode.Residual;
 }
 
-/// <summary>The mass of one gas in a result and its CO2-equivalent.</summary>
-public sealed record GasAmount(string Gas, double Kilograms, double Gwp, double Co2eTonnes);
+/// <summary>The mass of one gas in a result and its CO2-equivalent (mass × GWP, stated in tCO2e). JSON: gas, kilograms, gwp,
+/// co2e_tonnes — the typed <see cref="Mass"/> and <see cref="Co2e"/> are written as those numbers (saved inventories keep their form).</summary>
+public sealed record GasAmount
+{
+    /// <summary>A gas amount from its figures (JSON, saved results): kilograms of the gas and tCO2e.</summary>
+    [JsonConstructor]
+    public GasAmount(string gas, double kilograms, double gwp, double co2eTonnes)
+        : this(gas, Mass.FromKilograms(kilograms), gwp, Emissions.FromTonnesCo2e(co2eTonnes))
+    {
+    }
+
+    public GasAmount(string gas, Mass mass, double gwp, Emissions co2e)
+    {
+        Gas = gas;
+        Mass = mass;
+        Gwp = gwp;
+        Co2e = co2e;
+    }
+
+    /// <summary>A released or emitted mass of a gas at a GWP: CO2e = kg × GWP, stated in tonnes (kg × GWP / 1000).</summary>
+    public static GasAmount Of(string gas, Mass mass, double gwp) => new(gas, mass, gwp, Emissions.FromKilogramsCo2e(mass.Kilograms * gwp).ToTonnes());
+
+    public string Gas { get; init; }
+
+    [JsonIgnore]
+    public Mass Mass { get; init; }
+
+    /// <summary>JSON: <see cref="Mass"/> in kg.</summary>
+    public double Kilograms => Mass.Kilograms;
+
+    public double Gwp { get; init; }
+
+    [JsonIgnore]
+    public Emissions Co2e { get; init; }
+
+    /// <summary>JSON: <see cref="Co2e"/> in tCO2e.</summary>
+    public double Co2eTonnes => Co2e.TonnesCo2e;
+}
 
 /// <summary>A factor record as used by a result (the record id pins the version).</summary>
 public sealed record FactorUse(long Id, int Version, string Role, string Dataset, string Material, string Gas, double Value, string Unit, string Level,
@@ -104,14 +140,41 @@ public sealed record InventoryLine
     public int? Scope3Category { get; init; }
     public required string Source { get; init; }
     public required string Material { get; init; }
-    public required double Activity { get; init; }
-    public required string Unit { get; init; }
-    /// <summary>CO2e of the line in tonnes: the figure results store and show (saved inventories and their fingerprints keep it).</summary>
-    public required double Co2eTonnes { get; init; }
 
-    /// <summary>CO2e of the line as a quantity.</summary>
+    /// <summary>The line's activity total in its unit, a unit of the one unit table (<see cref="Units"/>). Set it, or
+    /// <see cref="Activity"/> and <see cref="Unit"/> (as JSON does); not <c>required</c> so that either form initialises a line.</summary>
     [JsonIgnore]
-    public Emissions Co2e => Emissions.FromTonnesCo2e(Co2eTonnes);
+    public Quantity Quantity { get; init; }
+
+    /// <summary>JSON "activity" (and what displays and SQL read): the amount of <see cref="Quantity"/> in its unit.</summary>
+    public double Activity
+    {
+        get => Quantity.Value;
+        init => Quantity = Quantity with { Value = value };
+    }
+
+    /// <summary>JSON "unit": the symbol of <see cref="Quantity"/>'s unit; read back through the unit table.</summary>
+    public string Unit
+    {
+        get => Quantity.Unit?.Symbol ?? "";
+        init => Quantity = Quantity with
+        {
+            Unit = Units.TryParse(value, out var u) ? u : throw new JsonException($"unit '{value}' of an inventory line is not in the unit table"),
+        };
+    }
+
+    /// <summary>CO2e of the line, stated in tCO2e as computed (the lines of a result add up to its totals in tonnes). Set it or
+    /// <see cref="Co2eTonnes"/> (as JSON does).</summary>
+    [JsonIgnore]
+    public Emissions Co2e { get; init; }
+
+    /// <summary>JSON "co2e_tonnes" (and what displays and SQL read): <see cref="Co2e"/> in tonnes — the figure results store and
+    /// show (saved inventories and their fingerprints keep it).</summary>
+    public double Co2eTonnes
+    {
+        get => Co2e.TonnesCo2e;
+        init => Co2e = Emissions.FromTonnesCo2e(value);
+    }
 
     public required IReadOnlyList<GasAmount> Gases { get; init; }
     public required IReadOnlyList<FactorUse> Factors { get; init; }
@@ -141,23 +204,70 @@ public sealed record MarketBasedDetail(double GridKwh, double InstrumentKwh, dou
 /// <summary>An activity that could not be turned into emissions, with the reason (the inventory says it is incomplete).</summary>
 public sealed record UnresolvedActivity(string Source, string Material, double Amount, string Unit, DateOnly Date, string Origin, string Reason);
 
-/// <summary>Totals in tonnes CO2e (the stored and shown figures) and as <see cref="Emissions"/> quantities.</summary>
-public sealed record InventoryTotals(double Scope1T, double Scope2LocationT, double Scope2MarketT, double Scope3T, double MemoT)
+/// <summary>Totals of an inventory as <see cref="Emissions"/> (sums of its lines, stated in tCO2e). JSON: scope1_t, scope2_location_t,
+/// scope2_market_t, scope3_t, memo_t, total_location_t, total_market_t — the tonnes accessors (saved inventories keep their form).</summary>
+public sealed record InventoryTotals(
+    [property: JsonIgnore] Emissions Scope1,
+    [property: JsonIgnore] Emissions Scope2Location,
+    [property: JsonIgnore] Emissions Scope2Market,
+    [property: JsonIgnore] Emissions Scope3,
+    [property: JsonIgnore] Emissions Memo)
 {
-    public double TotalLocationT => Scope1T + Scope2LocationT + Scope3T;
-    public double TotalMarketT => Scope1T + Scope2MarketT + Scope3T;
+    /// <summary>Totals from their figures in tCO2e (JSON, saved results).</summary>
+    [JsonConstructor]
+    public InventoryTotals(double scope1T, double scope2LocationT, double scope2MarketT, double scope3T, double memoT)
+        : this(Emissions.FromTonnesCo2e(scope1T), Emissions.FromTonnesCo2e(scope2LocationT), Emissions.FromTonnesCo2e(scope2MarketT),
+            Emissions.FromTonnesCo2e(scope3T), Emissions.FromTonnesCo2e(memoT))
+    {
+    }
 
-    [JsonIgnore] public Emissions Scope1 => Emissions.FromTonnesCo2e(Scope1T);
-    [JsonIgnore] public Emissions Scope2Location => Emissions.FromTonnesCo2e(Scope2LocationT);
-    [JsonIgnore] public Emissions Scope2Market => Emissions.FromTonnesCo2e(Scope2MarketT);
-    [JsonIgnore] public Emissions Scope3 => Emissions.FromTonnesCo2e(Scope3T);
-    [JsonIgnore] public Emissions Memo => Emissions.FromTonnesCo2e(MemoT);
-    [JsonIgnore] public Emissions TotalLocation => Emissions.FromTonnesCo2e(TotalLocationT);
-    [JsonIgnore] public Emissions TotalMarket => Emissions.FromTonnesCo2e(TotalMarketT);
+    /// <summary>Scope 1 + scope 2 (location-based) + scope 3.</summary>
+    [JsonIgnore] public Emissions TotalLocation => Scope1 + Scope2Location + Scope3;
+    /// <summary>Scope 1 + scope 2 (market-based) + scope 3.</summary>
+    [JsonIgnore] public Emissions TotalMarket => Scope1 + Scope2Market + Scope3;
+
+    // The figures in tonnes: what the JSON holds and displays and SQL read.
+    public double Scope1T => Scope1.TonnesCo2e;
+    public double Scope2LocationT => Scope2Location.TonnesCo2e;
+    public double Scope2MarketT => Scope2Market.TonnesCo2e;
+    public double Scope3T => Scope3.TonnesCo2e;
+    public double MemoT => Memo.TonnesCo2e;
+    public double TotalLocationT => TotalLocation.TonnesCo2e;
+    public double TotalMarketT => TotalMarket.TonnesCo2e;
 }
 
-/// <summary>A CO2e sum per key of one dimension (scope, category, source, gas, space, system).</summary>
-public sealed record Subtotal(string Key, double Co2eTonnes, double? Kilograms = null);
+/// <summary>A CO2e sum per key of one dimension (scope, category, source, gas, space, system), with the gas mass for the gas
+/// dimension. JSON: key, co2e_tonnes, kilograms.</summary>
+public sealed record Subtotal
+{
+    /// <summary>A subtotal from its figures (JSON): tCO2e and kilograms of the gas.</summary>
+    [JsonConstructor]
+    public Subtotal(string key, double co2eTonnes, double? kilograms = null)
+        : this(key, Emissions.FromTonnesCo2e(co2eTonnes), kilograms is { } kg ? Domain.Mass.FromKilograms(kg) : null)
+    {
+    }
+
+    public Subtotal(string key, Emissions co2e, Mass? mass = null)
+    {
+        Key = key;
+        Co2e = co2e;
+        Mass = mass;
+    }
+
+    public string Key { get; init; }
+
+    [JsonIgnore]
+    public Emissions Co2e { get; init; }
+
+    /// <summary>JSON: <see cref="Co2e"/> in tCO2e.</summary>
+    public double Co2eTonnes => Co2e.TonnesCo2e;
+
+    [JsonIgnore]
+    public Mass? Mass { get; init; }
+
+    /// <summary>JSON: <see cref="Mass"/> in kg (gas dimension only).</summary>
+    public double? Kilograms => Mass?.Kilograms;
+}
 
 public sealed record InventoryResult
 {
@@ -194,8 +304,9 @@ public sealed record InventoryResult
         };
         if (dimension == "gas")
             return lines.Where(l => l.Scope != GhgScope.Memo).SelectMany(l => l.Gases).GroupBy(g => g.Gas)
-                .Select(g => new Subtotal(g.Key, g.Sum(x => x.Co2eTonnes), g.Sum(x => x.Kilograms))).OrderByDescending(s => s.Co2eTonnes).ToList();
-        return groups.Select(g => new Subtotal(g.Key, g.Sum(l => l.Co2eTonnes))).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
+                .Select(g => new Subtotal(g.Key, g.SumTonnes(x => x.Co2e), g.Aggregate(Mass.FromKilograms(0), (m, x) => m + x.Mass)))
+                .OrderByDescending(s => s.Co2e).ToList();
+        return groups.Select(g => new Subtotal(g.Key, g.SumTonnes(l => l.Co2e))).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
     }
 
     private static string ScopeKey(InventoryLine l) => l.Scope switch

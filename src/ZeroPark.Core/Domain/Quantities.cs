@@ -80,18 +80,75 @@ public readonly record struct Mass(double Kilograms)
     public override string ToString() => Kilograms.ToString("0.###", CultureInfo.InvariantCulture) + " kg";
 }
 
-/// <summary>Greenhouse-gas emissions in CO2-equivalent, canonical unit kgCO2e. 1 tCO2e = 1000 kgCO2e.</summary>
-public readonly record struct Emissions(double KilogramsCo2e)
+/// <summary>
+/// Greenhouse-gas emissions in CO2-equivalent, in kgCO2e or tCO2e (1 tCO2e = 1000 kgCO2e). Like an activity's
+/// <see cref="Quantity"/>, an amount keeps the unit it was stated in and converts when read: <see cref="KilogramsCo2e"/> and
+/// <see cref="TonnesCo2e"/> give it in either unit. Amounts of one unit add in that unit, so a sum of tonnes is the sum of the
+/// tonne figures to the last bit (an inventory sums its lines in tCO2e, and its saved JSON and seals depend on those bits);
+/// amounts of different units add in kg. Only the operators that make physical sense exist (no Emissions + Energy).
+/// </summary>
+public readonly struct Emissions : IEquatable<Emissions>, IComparable<Emissions>
 {
+    private readonly double _value;
+    private readonly bool _tonnes;
+
+    private Emissions(double value, bool tonnes)
+    {
+        _value = value;
+        _tonnes = tonnes;
+    }
+
+    /// <summary>An amount in kgCO2e.</summary>
+    [System.Text.Json.Serialization.JsonConstructor]
+    public Emissions(double kilogramsCo2e) : this(kilogramsCo2e, false)
+    {
+    }
+
     public static Emissions Zero => default;
-    public static Emissions FromKilogramsCo2e(double v) => new(v);
-    public static Emissions FromTonnesCo2e(double v) => new(v * 1000.0);
-    public double TonnesCo2e => KilogramsCo2e / 1000.0;
-    public static Emissions operator +(Emissions a, Emissions b) => new(a.KilogramsCo2e + b.KilogramsCo2e);
-    public static Emissions operator -(Emissions a, Emissions b) => new(a.KilogramsCo2e - b.KilogramsCo2e);
-    public static Emissions operator *(Emissions a, double k) => new(a.KilogramsCo2e * k);
-    public static double operator /(Emissions a, Emissions b) => a.KilogramsCo2e / b.KilogramsCo2e;
+    public static Emissions FromKilogramsCo2e(double v) => new(v, false);
+    public static Emissions FromTonnesCo2e(double v) => new(v, true);
+
+    public double KilogramsCo2e => _tonnes ? _value * 1000.0 : _value;
+    public double TonnesCo2e => _tonnes ? _value : _value / 1000.0;
+
+    /// <summary>The same amount stated in tCO2e (kg / 1000 once, here): what inventory lines and totals hold.</summary>
+    public Emissions ToTonnes() => _tonnes ? this : new(_value / 1000.0, true);
+
+    public static Emissions operator +(Emissions a, Emissions b) =>
+        a._tonnes == b._tonnes ? new(a._value + b._value, a._tonnes) : new(a.KilogramsCo2e + b.KilogramsCo2e, false);
+
+    public static Emissions operator -(Emissions a, Emissions b) =>
+        a._tonnes == b._tonnes ? new(a._value - b._value, a._tonnes) : new(a.KilogramsCo2e - b.KilogramsCo2e, false);
+
+    public static Emissions operator -(Emissions a) => new(-a._value, a._tonnes);
+    public static Emissions operator *(Emissions a, double k) => new(a._value * k, a._tonnes);
+    public static Emissions operator *(double k, Emissions a) => new(a._value * k, a._tonnes);
+    public static double operator /(Emissions a, Emissions b) => a._tonnes == b._tonnes ? a._value / b._value : a.KilogramsCo2e / b.KilogramsCo2e;
+    public static bool operator ==(Emissions a, Emissions b) => a.Equals(b);
+    public static bool operator !=(Emissions a, Emissions b) => !a.Equals(b);
+    public static bool operator <(Emissions a, Emissions b) => a.CompareTo(b) < 0;
+    public static bool operator >(Emissions a, Emissions b) => a.CompareTo(b) > 0;
+    public static bool operator <=(Emissions a, Emissions b) => a.CompareTo(b) <= 0;
+    public static bool operator >=(Emissions a, Emissions b) => a.CompareTo(b) >= 0;
+
+    /// <summary>Equal amounts are equal whatever unit they are stated in (compared in kg).</summary>
+    public bool Equals(Emissions other) => _tonnes == other._tonnes ? _value.Equals(other._value) : KilogramsCo2e.Equals(other.KilogramsCo2e);
+    public override bool Equals(object? obj) => obj is Emissions e && Equals(e);
+    public override int GetHashCode() => KilogramsCo2e.GetHashCode();
+    public int CompareTo(Emissions other) => _tonnes == other._tonnes ? _value.CompareTo(other._value) : KilogramsCo2e.CompareTo(other.KilogramsCo2e);
+
     public override string ToString() => KilogramsCo2e.ToString("0.###", CultureInfo.InvariantCulture) + " kgCO2e";
+}
+
+/// <summary>Sums of <see cref="Emissions"/>.</summary>
+public static class EmissionsSums
+{
+    /// <summary>The sum in tCO2e, added left to right from 0 t (inventory lines, totals and subtotals are figures in tonnes: a sum of
+    /// amounts stated in tonnes is the sum of their tonne figures to the last bit).</summary>
+    public static Emissions SumTonnes(this IEnumerable<Emissions> amounts) => amounts.Aggregate(Emissions.FromTonnesCo2e(0), (s, x) => s + x);
+
+    /// <inheritdoc cref="SumTonnes(IEnumerable{Emissions})"/>
+    public static Emissions SumTonnes<T>(this IEnumerable<T> items, Func<T, Emissions> selector) => items.Select(selector).SumTonnes();
 }
 
 /// <summary>An electricity (or other energy) emission factor in kgCO2e per kWh.</summary>

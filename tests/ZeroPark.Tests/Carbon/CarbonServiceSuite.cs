@@ -200,6 +200,30 @@ public abstract class CarbonServiceSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_diff_compares_a_lines_activity_in_one_unit()
+    {
+        // 10 t of diesel, then 500 kg more in another unit: the lines (one per unit) are compared in the unit of the first line now
+        // (kg sorts before t): 10 t = 10,000 kg → 10,000 + 500 = 10,500 kg (adding the numbers would say 10 → 510).
+        await ImportAsync("date,source,material,amount,unit,scope3_category,note\n2025-01-31,diesel_generator,diesel,10,t,,invoice 1\n");
+        var (v1, _, _) = await Service.SaveAsync(Park, null, Jan31, Feb1, AccountingMethod.Ghgp, GwpSet.AR6, null, "", "alice");
+        await ImportAsync("date,source,material,amount,unit,scope3_category,note\n2025-02-01,diesel_generator,diesel,500,kg,,invoice 2\n");
+        var (v2, created, diff) = await Service.SaveAsync(Park, null, Jan31, Feb1, AccountingMethod.Ghgp, GwpSet.AR6, null, "late invoice", "alice");
+        Assert.True(created);
+        var change = Assert.Single(diff!.Changes, c => c.Key.Contains("diesel_generator", StringComparison.Ordinal));
+        Assert.Contains("activity 10,000 → 10,500 kg", change.What, StringComparison.Ordinal);
+        // The emissions grow by the 500 kg line's CO2e: 1/20 of the 10 t line's (same factors, 0.5 t against 10 t).
+        var (_, r2) = await Service.LoadAsync(Park, v2.Id);
+        var diesel = r2.Lines.Where(l => l.Source == "diesel_generator").ToList();
+        Assert.Equal(2, diesel.Count);
+        var tonne = diesel.Single(l => l.Unit == "t");
+        var kilo = diesel.Single(l => l.Unit == "kg");
+        Assert.Equal(new Quantity(500, Units.Kilogram), kilo.Quantity);
+        Assert.Equal(tonne.Co2e.TonnesCo2e / 20, kilo.Co2e.TonnesCo2e, 9);
+        Assert.Equal(kilo.Co2e.TonnesCo2e, change.DeltaT, 9);
+        Assert.NotEqual(v1.Id, v2.Id);
+    }
+
+    [Fact]
     public async Task Market_based_uses_the_parks_instruments_and_a_building_gets_its_share()
     {
         await Store.Carbon.AddInstrumentAsync(Park, new Instrument
