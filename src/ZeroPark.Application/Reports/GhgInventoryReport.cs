@@ -183,3 +183,52 @@ public static class GhgInventoryReport
         _ => code,
     };
 }
+
+/// <summary>The GHG inventory report kind: a saved inventory version (by id, or the year's final else latest park inventory); a
+/// schedule's quarter or year uses the period's final GHG Protocol inventory, else the latest saved one, else saves a new version.</summary>
+public sealed class GhgInventoryKind(ZeroParkStore store, CarbonService carbon, SealService seals, ZeroPark.Application.Neutrality.NeutralityService? neutrality = null) : IReportKind
+{
+    public static readonly ReportKindInfo Definition = new(ReportKinds.GhgInventory, ["ghg", "inventory"],
+        ["organisation", "boundaries", "base_year", "methods", "emissions", "factors", "activity", "exclusions", "uncertainty", "restatements", "neutrality", "seal", "trace"],
+        [ZeroPark.Reports.ReportEvery.Quarter, ZeroPark.Reports.ReportEvery.Year]);
+
+    public ReportKindInfo Info => Definition;
+
+    public async Task<ReportDocument> BuildAsync(ReportContext x, CancellationToken ct)
+    {
+        var park = x.Park;
+        var stored = await InventoryForAsync(park, x.Request, ct);
+        var (inv, result) = await carbon.LoadAsync(park, stored.Id, ct);
+        var seal = await seals.SealOfAsync(park, inv.Id, ct);
+        var all = await store.Reports.SealsAsync(park, ct);
+        var previous = (await store.Carbon.InventoriesAsync(park, null, ct))
+            .Where(i => i.Boundary == inv.Boundary && i.From == inv.From && i.To == inv.To && i.Method == inv.Method && i.Gwp == inv.Gwp && i.Version < inv.Version)
+            .MaxBy(i => i.Version);
+        ZeroPark.Application.Neutrality.NeutralityReport? n = null;
+        if (neutrality is not null && inv.Boundary == park)
+            n = await neutrality.ComputeAsync(park, inv.From, inv.To, AccountingMethods.Parse(inv.Method), Enum.Parse<GwpSet>(inv.Gwp, true), ct);
+        return GhgInventoryReport.Build(new GhgInventoryReport.Input(x.Registry, inv, result, await store.Carbon.CarbonSettingsAsync(park, ct), seal,
+            all.Count > 0 ? all[^1].Hash : null, previous, x.Lang, x.User, x.Now) { Neutrality = n });
+    }
+
+    private async Task<StoredInventory> InventoryForAsync(string park, ReportRequest req, CancellationToken ct)
+    {
+        var all = await store.Carbon.InventoriesAsync(park, null, ct);
+        if (req.Inventory is { } id)
+            return all.SingleOrDefault(i => i.Id == id) ?? throw new NotFoundException($"inventory #{id} not found in park '{park}'");
+        if (req.ScheduleId is not null && req.From is { } from && req.To is { } to)
+        {
+            var inventories = all.Where(i => i.Boundary == park && i.From == from && i.To == to && i.Method == "ghgp").ToList();
+            return inventories.Where(i => i.Status == "final").MaxBy(i => i.Id) ?? inventories.MaxBy(i => i.Id)
+                   ?? (await carbon.SaveAsync(park, null, from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, "scheduled report", "scheduler", ct)).Inventory;
+        }
+        var (f, t) = req.Year is { } year ? (new DateOnly(year, 1, 1), new DateOnly(year, 12, 31))
+            : req.From is { } f0 && req.To is { } t0 ? (f0, t0)
+            : throw new ValidationException("inventory", "inventory: give an inventory id or a year");
+        var ofPeriod = all.Where(i => i.Boundary == park && i.From == f && i.To == t).ToList();
+        return ofPeriod.Where(i => i.Status == "final").MaxBy(i => i.Id) ?? ofPeriod.MaxBy(i => i.Id)
+               ?? throw new NotFoundException(req.Year is { } y
+                   ? $"no saved inventory of park '{park}' for {y}: save one first (zeropark carbon inventory --year {y} --save), and finalize it to seal it"
+                   : $"no saved inventory of park '{park}' for {f:yyyy-MM-dd}..{t:yyyy-MM-dd}: save one first, and finalize it to seal it");
+    }
+}

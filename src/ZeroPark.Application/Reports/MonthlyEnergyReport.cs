@@ -121,3 +121,19 @@ public static class MonthlyEnergyReport
     private static string Pct(PeriodChangeView? c, string key) =>
         c?.ChangePct.GetValueOrDefault(key) is { } v ? (v >= 0 ? "+" : "") + v.ToString("0.##", Inv) + " %" : "—";
 }
+
+/// <summary>The monthly energy report kind: one month (the request's month, or a schedule's month).</summary>
+public sealed class MonthlyEnergyKind(ZeroParkStore store, EnergyService energy, EnergyCostService cost, EnergyPlanService plans) : IReportKind
+{
+    public static readonly ReportKindInfo Definition = new(ReportKinds.MonthlyEnergy, ["energy", "monthly"],
+        ["summary", "kpis", "trends", "plan", "cost", "quality", "seal"], [ReportEvery.Month]);
+
+    public ReportKindInfo Info => Definition;
+
+    public async Task<ReportDocument> BuildAsync(ReportContext x, CancellationToken ct)
+    {
+        var month = x.Request.Month ?? x.Request.From
+                    ?? throw new ValidationException("month", "month: the monthly energy report needs a month (YYYY-MM)");
+        return MonthlyEnergyReport.Build(await MonthlyEnergyReport.GatherAsync(store, energy, cost, plans, x.Park, month, x.Lang, x.User, x.Now, ct));
+    }
+}

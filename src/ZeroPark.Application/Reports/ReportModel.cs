@@ -25,24 +25,69 @@ public sealed record ReportDocument(string Kind, string Lang, string Title, stri
     public string? Logo { get; init; }
 }
 
-/// <summary>The report kinds and their section codes (templates choose among these).</summary>
+/// <summary>What a report kind is: its code and the other names it is accepted by, its sections in order (templates choose among
+/// these) and how often it may be scheduled.</summary>
+public sealed record ReportKindInfo(string Code, IReadOnlyList<string> Aliases, IReadOnlyList<string> Sections, IReadOnlyList<ReportEvery> Every);
+
+/// <summary>What a kind's builder gets: the park's registry, the request (its period), the language, who asks and the park-local now.</summary>
+public sealed record ReportContext(ParkRegistry Registry, ReportRequest Request, string Lang, string User, DateTimeOffset Now)
+{
+    public string Park => Registry.Park.Code;
+
+    /// <summary>The period of a yearly or quarterly kind: <c>From</c>/<c>To</c> (a schedule's quarter or year), else the year, else the
+    /// month's year.</summary>
+    public (DateOnly From, DateOnly To) YearOrPeriod()
+    {
+        if (Request.From is { } f && Request.To is { } t) return (f, t);
+        if (Request.Year is { } y) return (new DateOnly(y, 1, 1), new DateOnly(y, 12, 31));
+        throw new ValidationException("year", $"year: the {Request.Kind} report needs a year (YYYY) or a period (from, to)");
+    }
+
+    /// <summary>The period of a monthly or yearly kind: <c>From</c>/<c>To</c>, else the month, else the year.</summary>
+    public (DateOnly From, DateOnly To) MonthOrYear()
+    {
+        if (Request.From is { } f && Request.To is { } t) return (f, t);
+        if (Request.Month is { } m) { var first = new DateOnly(m.Year, m.Month, 1); return (first, first.AddMonths(1).AddDays(-1)); }
+        if (Request.Year is { } y) return (new DateOnly(y, 1, 1), new DateOnly(y, 12, 31));
+        throw new ValidationException("month", $"month: the {Request.Kind} report needs a month (YYYY-MM) or a year (YYYY)");
+    }
+}
+
+/// <summary>One kind of report: a small builder registered in DI (<see cref="ReportsModule"/>) that gathers its figures from the
+/// modules' services and returns the document; <see cref="ReportService"/> applies the template, renders and archives.</summary>
+public interface IReportKind
+{
+    ReportKindInfo Info { get; }
+
+    Task<ReportDocument> BuildAsync(ReportContext x, CancellationToken ct);
+}
+
+/// <summary>The report kinds: the one table of builders (<see cref="Registered"/>) that <see cref="ReportsModule"/> registers in DI,
+/// and from which <see cref="Parse"/>, <see cref="Sections"/> and the schedules' checks read.</summary>
 public static class ReportKinds
 {
     public const string GhgInventory = "ghg_inventory";
     public const string MonthlyEnergy = "monthly_energy";
 
-    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Sections = new Dictionary<string, IReadOnlyList<string>>
-    {
-        [GhgInventory] = ["organisation", "boundaries", "base_year", "methods", "emissions", "factors", "activity", "exclusions", "uncertainty", "restatements", "neutrality", "seal", "trace"],
-        [MonthlyEnergy] = ["summary", "kpis", "trends", "plan", "cost", "quality", "seal"],
-    };
+    /// <summary>Each kind's description and builder class, in the order the report centre lists them.</summary>
+    public static readonly IReadOnlyList<(ReportKindInfo Info, Type Builder)> Registered =
+    [
+        (GhgInventoryKind.Definition, typeof(GhgInventoryKind)),
+        (MonthlyEnergyKind.Definition, typeof(MonthlyEnergyKind)),
+    ];
 
-    public static string Parse(string? kind) => (kind ?? "").Trim().ToLowerInvariant().Replace('-', '_') switch
-    {
-        "ghg_inventory" or "ghg" or "inventory" => GhgInventory,
-        "monthly_energy" or "energy" or "monthly" => MonthlyEnergy,
-        _ => throw new ValidationException("kind", $"kind: '{kind}' is not a report kind (expected ghg_inventory or monthly_energy)"),
-    };
+    public static IReadOnlyList<ReportKindInfo> All { get; } = Registered.Select(r => r.Info).ToList();
+
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> Sections = All.ToDictionary(k => k.Code, k => k.Sections, StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, string> Names = All.SelectMany(k => k.Aliases.Prepend(k.Code).Select(a => (a, k.Code))).ToDictionary(p => p.a, p => p.Code, StringComparer.Ordinal);
+
+    /// <summary>The kind's description (by its code).</summary>
+    public static ReportKindInfo Info(string kind) => All.Single(k => k.Code == Parse(kind));
+
+    public static string Parse(string? kind) =>
+        Names.TryGetValue((kind ?? "").Trim().ToLowerInvariant().Replace('-', '_'), out var code) ? code
+        : throw new ValidationException("kind", $"kind: '{kind}' is not a report kind (known kinds: {string.Join(", ", All.Select(k => k.Code))})");
 
     public static string Lang(string? lang) => (lang ?? "zh").Trim().ToLowerInvariant() switch
     {

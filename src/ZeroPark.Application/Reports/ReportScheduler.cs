@@ -1,4 +1,3 @@
-using ZeroPark.Carbon;
 using ZeroPark.Reports;
 
 namespace ZeroPark.Application.Reports;
@@ -79,7 +78,7 @@ public sealed record ScheduleRun(string Park, long ScheduleId, string Kind, stri
 /// archived and delivered. A GHG report of a quarter or year uses the period's final park inventory, else the latest saved one,
 /// else saves a new version first. A period is claimed before generating, so two schedulers never generate it twice.
 /// </summary>
-public sealed class ReportScheduler(ZeroParkStore store, ReportService reports, Carbon.CarbonService carbon, IReportCalendar calendar, IReportDelivery delivery)
+public sealed class ReportScheduler(ZeroParkStore store, ReportService reports, IReportCalendar calendar, IReportDelivery delivery)
 {
     public async Task<IReadOnlyList<ScheduleRun>> RunDueAsync(CancellationToken ct = default)
     {
@@ -98,15 +97,8 @@ public sealed class ReportScheduler(ZeroParkStore store, ReportService reports, 
                 if (!await store.Reports.ClaimPeriodAsync(s.Id, s.LastPeriod, period, ct)) continue;
                 try
                 {
-                    ReportRequest req;
-                    if (s.Kind == ReportKinds.MonthlyEnergy) req = new ReportRequest(s.Kind, s.Lang, Month: from, ScheduleId: s.Id);
-                    else
-                    {
-                        var inventories = (await store.Carbon.InventoriesAsync(park, null, ct)).Where(i => i.Boundary == park && i.From == from && i.To == to && i.Method == "ghgp").ToList();
-                        var chosen = inventories.Where(i => i.Status == "final").MaxBy(i => i.Id) ?? inventories.MaxBy(i => i.Id)
-                                     ?? (await carbon.SaveAsync(park, null, from, to, AccountingMethod.Ghgp, GwpSet.AR6, null, "scheduled report", "scheduler", ct)).Inventory;
-                        req = new ReportRequest(s.Kind, s.Lang, Inventory: chosen.Id, ScheduleId: s.Id);
-                    }
+                    // Each kind reads its period from From/To (the GHG kind picks or saves the period's inventory).
+                    var req = new ReportRequest(s.Kind, s.Lang, ScheduleId: s.Id, From: from, To: to);
                     var report = await reports.GenerateAsync(park, req, "scheduler", ct);
                     var outcome = await delivery.DeliverAsync(report, s.Recipients, await store.Reports.ReportFileAsync(park, report.Id, "pdf", ct),
                         await store.Reports.ReportFileAsync(park, report.Id, "xlsx", ct), ct);

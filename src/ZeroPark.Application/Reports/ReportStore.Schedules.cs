@@ -18,8 +18,9 @@ public sealed partial class ReportStore
         ReportEvery e;
         try { e = ReportSchedule.Parse(every); }
         catch (ArgumentException x) { throw new ValidationException("every", x.Message); }
-        if (kind == ReportKinds.MonthlyEnergy && e != ReportEvery.Month) throw new ValidationException("every", "every: the monthly energy report is scheduled every month");
-        if (kind == ReportKinds.GhgInventory && e == ReportEvery.Month) throw new ValidationException("every", "every: the GHG inventory report is scheduled every quarter or year");
+        var allowed = ReportKinds.Info(kind).Every;
+        if (!allowed.Contains(e))
+            throw new ValidationException("every", $"every: the {kind} report is scheduled every {string.Join(" or ", allowed.Select(ReportSchedule.Code))}");
         lang = ReportKinds.Lang(lang);
         var bad = recipients.FirstOrDefault(r => !Email.IsMatch(r));
         if (bad is not null) throw new ValidationException("recipients", $"recipients: '{bad}' is not an e-mail address");

@@ -9,6 +9,8 @@ public static class ReportsModule
     {
         services.AddSingleton(sp => sp.GetRequiredService<ZeroParkStore>().Reports);
         services.AddSingleton<SealService>();
+        // Each report kind is a builder (IReportKind) from the one table of kinds.
+        foreach (var (_, builder) in ReportKinds.Registered) services.AddSingleton(typeof(IReportKind), builder);
         services.AddSingleton<ReportService>();
         services.AddSingleton<DisclosureService>();
         // The working-day calendar (China, with 调休) and the e-mail channel come from the alerts module.

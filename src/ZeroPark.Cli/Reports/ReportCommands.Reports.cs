@@ -36,7 +36,7 @@ internal static partial class ReportCommands
 
     private static Command Generate()
     {
-        var kind = new Option<string>("--kind") { Description = "ghg_inventory | monthly_energy", Required = true };
+        var kind = new Option<string>("--kind") { Description = string.Join(" | ", ReportKinds.All.Select(k => k.Code)), Required = true };
         var lang = new Option<string>("--lang") { Description = "zh (default) | en", DefaultValueFactory = _ => "zh" };
         var inventory = new Option<long?>("--inventory") { Description = "GHG report: the saved inventory version (id)" };
         var year = new Option<int?>("--year") { Description = "GHG report: the year's final (else latest) park inventory" };
@@ -106,7 +106,7 @@ internal static partial class ReportCommands
 
     private static Command Template()
     {
-        var kind = new Option<string>("--kind") { Description = "ghg_inventory | monthly_energy", Required = true };
+        var kind = new Option<string>("--kind") { Description = string.Join(" | ", ReportKinds.All.Select(k => k.Code)), Required = true };
         var title = new Option<string?>("--title") { Description = "report title (empty: the default)" };
         var logo = new Option<FileInfo?>("--logo") { Description = "logo image file (PNG, JPEG or SVG)" };
         var sections = new Option<string?>("--sections") { Description = "comma-separated section codes to show, in the report's order" };

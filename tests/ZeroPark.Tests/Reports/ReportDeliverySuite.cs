@@ -32,8 +32,7 @@ public abstract class ReportDeliverySuite(SmtpServerFixture smtp) : IAsyncLifeti
 
     private CarbonService Carbon => new(Store);
     private EnergyService Energy => new(Store, Carbon);
-    private ReportService Reports => new(Store, Carbon, new SealService(Store, Carbon), Energy, new EnergyCostService(Store), new EnergyPlanService(Store),
-        new ZeroPark.Application.Neutrality.NeutralityService(Store, Carbon));
+    private ReportService Reports => ReportTestServices.Reports(Store, _clock);
 
     public async Task InitializeAsync()
     {
@@ -61,7 +60,7 @@ public abstract class ReportDeliverySuite(SmtpServerFixture smtp) : IAsyncLifeti
         var config = new Dictionary<string, string> { ["host"] = "127.0.0.1", ["port"] = smtp.Port.ToString(CultureInfo.InvariantCulture), ["from"] = "zeropark@park.example" };
         await Store.Alerts.SetChannelAsync(Park, new AlertChannelDraft("mail", "email", "ops@park.example", config), "tester");
         var s = await Store.Reports.AddScheduleAsync(Park, "monthly_energy", "month", "en", ["energy@example.com", "cfo@example.com"], "alice");
-        var scheduler = new ReportScheduler(Store, Reports, Carbon, new ChinaReportCalendar(Store), new EmailReportDelivery(Store));
+        var scheduler = new ReportScheduler(Store, Reports, new ChinaReportCalendar(Store), new EmailReportDelivery(Store));
 
         // 2025-03-01/02 are a weekend and the 2025 notice has no entry in early March: Monday the 3rd is the first working day, February is due.
         var run = Assert.Single(await scheduler.RunDueAsync());
@@ -98,7 +97,7 @@ public abstract class ReportDeliverySuite(SmtpServerFixture smtp) : IAsyncLifeti
     public async Task Without_an_email_channel_or_with_the_server_down_the_report_stays_archived_and_the_run_says_why()
     {
         await Store.Reports.AddScheduleAsync(Park, "monthly_energy", "month", "en", ["energy@example.com"], "alice");
-        var scheduler = new ReportScheduler(Store, Reports, Carbon, new ChinaReportCalendar(Store), new EmailReportDelivery(Store));
+        var scheduler = new ReportScheduler(Store, Reports, new ChinaReportCalendar(Store), new EmailReportDelivery(Store));
         var run = Assert.Single(await scheduler.RunDueAsync());
         Assert.Equal("archived; not sent to energy@example.com: park 'r1' has no enabled e-mail channel (zeropark alerts channels)", run.Outcome);
         Assert.NotNull(run.ReportId);
@@ -127,7 +126,7 @@ public abstract class ReportDeliverySuite(SmtpServerFixture smtp) : IAsyncLifeti
         // A user's calendar entry (stored) is honoured: Monday 2025-03-03 made a holiday moves February to Tuesday the 4th.
         await Store.Alerts.SetCalendarDaysAsync([new CalendarDay(new DateOnly(2025, 3, 3), CalendarDayKind.Holiday, "test closure")], "tester");
         await Store.Reports.AddScheduleAsync(Park, "monthly_energy", "month", "en", [], "alice");
-        var scheduler = new ReportScheduler(Store, Reports, Carbon, new ChinaReportCalendar(Store), new EmailReportDelivery(Store));
+        var scheduler = new ReportScheduler(Store, Reports, new ChinaReportCalendar(Store), new EmailReportDelivery(Store));
         // On 2025-03-03 the latest due month is January (due 2025-02-05: 春节 01-28…02-04 off), not February.
         var run = Assert.Single(await scheduler.RunDueAsync());
         Assert.Equal("2025-01-01..2025-01-31", run.Period);

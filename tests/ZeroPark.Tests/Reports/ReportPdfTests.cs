@@ -42,7 +42,7 @@ public sealed class ReportPdfTests : IAsyncLifetime
     {
         var carbon = new CarbonService(_store);
         var seals = new SealService(_store, carbon);
-        var service = new ReportService(_store, carbon, seals, new EnergyService(_store, carbon), new EnergyCostService(_store), new EnergyPlanService(_store));
+        var service = ReportTestServices.Reports(_store, TimeProvider.System);
         var (saved, _, _) = await carbon.SaveAsync(Park, null, new DateOnly(2025, 1, 1), new DateOnly(2025, 2, 28), AccountingMethod.Ghgp, GwpSet.AR6, null, "", "alice");
         var (_, seal) = await seals.FinalizeAsync(Park, saved.Id, "alice");
         // What the API answers for the saved version (GET …/carbon/inventories): SF6 2 kg × 25,200 (AR6) / 1000 = 50.4 t scope 1.

@@ -29,7 +29,7 @@ public abstract class ReportSuite : IAsyncLifetime
     private CarbonService Carbon => new(Store);
     private SealService Seals => new(Store, Carbon);
     private EnergyService Energy => new(Store, Carbon);
-    private ReportService Reports => new(Store, Carbon, Seals, Energy, new EnergyCostService(Store), new EnergyPlanService(Store), new ZeroPark.Application.Neutrality.NeutralityService(Store, Carbon));
+    private ReportService Reports => ReportTestServices.Reports(Store, _clock);
 
     public async Task InitializeAsync()
     {
@@ -153,7 +153,7 @@ public abstract class ReportSuite : IAsyncLifetime
         var s = await Store.Reports.AddScheduleAsync(Park, "monthly_energy", "month", "zh", ["energy@example.com"], "alice");
         Assert.Equal("every", (await Assert.ThrowsAsync<ValidationException>(() => Store.Reports.AddScheduleAsync(Park, "monthly_energy", "year", "zh", [], "alice"))).Field);
         Assert.Equal("recipients", (await Assert.ThrowsAsync<ValidationException>(() => Store.Reports.AddScheduleAsync(Park, "ghg_inventory", "year", "zh", ["not-an-address"], "alice"))).Field);
-        var scheduler = new ReportScheduler(Store, Reports, Carbon, new WeekdayCalendar(), new ArchiveOnlyDelivery());
+        var scheduler = new ReportScheduler(Store, Reports, new WeekdayCalendar(), new ArchiveOnlyDelivery());
         // The clock: Monday 2025-03-03 10:00 in Shanghai; 2025-03-01 and 02 are a weekend, so March's first working day is the 3rd:
         // February is due. (A scheduled report includes its PDF: Chromium prints it.)
         var runs = await scheduler.RunDueAsync();

@@ -25,7 +25,9 @@ public sealed class ReportsModel(ZeroParkStore store, ReportService reports) : Z
     {
         Archive = await Store.Reports.ReportsAsync(park, null, ct);
         Schedules = await Store.Reports.SchedulesAsync(park, ct);
-        Templates = [await Store.Reports.TemplateAsync(park, ReportKinds.GhgInventory, ct), await Store.Reports.TemplateAsync(park, ReportKinds.MonthlyEnergy, ct)];
+        var templates = new List<ReportTemplate>();
+        foreach (var k in ReportKinds.All) templates.Add(await Store.Reports.TemplateAsync(park, k.Code, ct));
+        Templates = templates;
         var last = await Store.Queries.LastReadingAtAsync(park, ct);
         var lastDay = last is { } l ? DateOnly.FromDateTime(l.AddSeconds(-1).DateTime) : DateOnly.FromDateTime(DateTime.UtcNow);
         var prevMonth = new DateOnly(lastDay.Year, lastDay.Month, 1);
