@@ -633,9 +633,11 @@ public static class CliApp
             await DemoEvaluations.SeedAsync(store, demo, ct);
             await DemoSupplyChain.SeedAsync(store, demo, ct);
             await DemoReports.SeedAsync(store, demo, ct);
-            await DemoAlerts.SeedAsync(pr.GetValue(Db)!, demo, ct);
+            var alerts = await DemoAlerts.SeedAsync(pr.GetValue(Db)!, demo, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"demo park '{demo.Options.ParkCode}': {demo.MeterDrafts.Count} meters ({demo.PhysicalMeters} physical), {total:N0} readings in {sw.Elapsed.TotalSeconds:0.0} s ({total / sw.Elapsed.TotalSeconds:N0} readings/s)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"alerts: {alerts.Alerts} ({alerts.Open} open) from {alerts.Evaluations} evaluations of the default rules over the demo's history, {alerts.Elapsed.TotalSeconds:0.0} s"));
             Console.WriteLine($"gateway API key (shown once): {key}");
             return 0;
         }));
