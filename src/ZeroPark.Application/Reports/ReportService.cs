@@ -14,8 +14,9 @@ public sealed record ReportRequest(string Kind, string Lang, long? Inventory = n
 /// park's template (title, logo, sections), renders HTML, PDF (Chromium) and XLSX with the same tables, and archives each with the
 /// data versions it used and the seal it carries.
 /// </summary>
-public sealed class ReportService(ZeroParkStore store, IEnumerable<IReportKind> kinds)
+public sealed class ReportService(ZeroParkStore store, IEnumerable<IReportKind> kinds, Alerts.IMessageLocalizer? localizer = null)
 {
+    private readonly Alerts.IMessageLocalizer _loc = localizer ?? Alerts.EnglishMessages.Instance;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly Dictionary<string, IReportKind> _kinds = kinds.ToDictionary(k => k.Info.Code, StringComparer.Ordinal);
 
@@ -28,7 +29,7 @@ public sealed class ReportService(ZeroParkStore store, IEnumerable<IReportKind> 
         var now = store.Clock.GetUtcNow();
         var reg = await store.Registry.GetRegistryAsync(park, ct);
         now = reg.Clock.ToLocalOffset(now.ToUnixTimeSeconds());
-        var doc = await builder.BuildAsync(new ReportContext(reg, req with { Kind = kind, Lang = lang }, lang, user, now), ct);
+        var doc = await builder.BuildAsync(new ReportContext(reg, req with { Kind = kind, Lang = lang }, lang, user, now) { Translate = s => _loc.Translate(lang, s) }, ct);
         var template = await store.Reports.TemplateAsync(park, kind, ct);
         var keep = template.Sections.ToHashSet(StringComparer.Ordinal);
         return doc with
