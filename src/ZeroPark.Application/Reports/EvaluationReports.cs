@@ -91,7 +91,7 @@ public sealed class Tca305SelfAssessmentKind(ZeroParkStore store, EvaluationServ
         }
         sections.Add(ReportSection.Of("constraints", T("s.constraints"), [],
             [new ReportTable("tca305_constraints", T("s.constraints"), [T("c.clause"), T("c.item"), T("c.status"), T("c.value")],
-                v.Constraints.Select(c => new object?[] { c.Clause, zh ? c.NameZh : c.NameEn, T(c.Passed ? "status.passed" : "status.failed") + " (" + c.Status + ")", c.Value ?? "—" }).ToList())]));
+                v.Constraints.Select(c => new object?[] { c.Clause, zh ? c.NameZh : c.NameEn, Word("cst.", c.Status, lang), c.Value is { } cv ? Word("cv.", cv, lang) : "—" }).ToList())]));
         sections.Add(ReportSection.Of("notes", T("s.notes"), v.Notes.Count == 0 ? [T("notes.none")] : v.Notes.Select(x.Translate)));
         var (seal, versions, head) = await EvaluationPeriod.SealAsync(store, x, ct);
         sections.Add(seal);
@@ -99,6 +99,9 @@ public sealed class Tca305SelfAssessmentKind(ZeroParkStore store, EvaluationServ
         return new ReportDocument(Code, lang, $"{x.Registry.Park.Name} {T("tca305.title")}", $"{year}", x.Park, x.Registry.Park.Name,
             new DateOnly(year, 1, 1), new DateOnly(year, 12, 31), sections, versions, null, head, x.Now, x.User);
     }
+
+    /// <summary>A status or value code of a requirement (passed, undeclared, covered, …) in the report's language; a figure as it is.</summary>
+    private static string Word(string family, string code, string lang) => ReportText.Has(family + code) ? ReportText.Get(family + code, lang) : code;
 
     private static string GradeEn(Tca305View v) =>
         Tca305Catalogue.Grades.Where(g => g.Code == v.GradeCode).Select(g => g.En).FirstOrDefault() ?? (v.Vetoed ? "Failed" : "Below 60 (no grade)");

@@ -38,6 +38,9 @@ public sealed record ReportContext(ParkRegistry Registry, ReportRequest Request,
     /// (<see cref="Alerts.IMessageLocalizer"/>: the web server and the CLI register it; without it the text stays English).</summary>
     public Func<string, string> Translate { get; init; } = s => s;
 
+    /// <summary>A code's display name in the report's language (the UI's code names: <c>code.</c>, <c>carrier.</c>, <c>kind.</c>), else the code.</summary>
+    public Func<string, string> Code { get; init; } = s => s;
+
     /// <summary>The period of a yearly or quarterly kind: <c>From</c>/<c>To</c> (a schedule's quarter or year), else the year, else the
     /// month's year.</summary>
     public (DateOnly From, DateOnly To) YearOrPeriod()

@@ -190,7 +190,7 @@ internal static partial class ReportCommands
 
     private static Command Schedule()
     {
-        var kind = new Option<string?>("--kind") { Description = "monthly_energy (every month) | ghg_inventory (every quarter or year)" };
+        var kind = new Option<string?>("--kind") { Description = string.Join(" | ", ReportKinds.All.Select(k => $"{k.Code} (every {string.Join(" or ", k.Every.Select(ZeroPark.Reports.ReportSchedule.Code))})")) };
         var every = new Option<string?>("--every") { Description = "month | quarter | year" };
         var lang = new Option<string>("--lang") { Description = "zh (default) | en", DefaultValueFactory = _ => "zh" };
         var to = new Option<string?>("--to") { Description = "e-mail recipients, comma-separated" };
