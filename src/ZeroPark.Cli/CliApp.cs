@@ -290,7 +290,7 @@ public static class CliApp
     {
         var file = new Argument<FileInfo>("file") { Description = "readings: CSV (meter,timestamp,value) or XLSX; foreign exports through --mapping" };
         var mapping = new Option<FileInfo?>("--mapping") { Description = "JSON column mapping for foreign exports (see docs/import-formats.md)" };
-        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 100_000, Description = "readings per transaction" };
+        var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 100_000, Description = "readings per transaction, going on to the end of the last reading's local day (at most twice as many)" };
         var cmd = new Command("import", "import readings; prints accepted, duplicates, corrected and every rejected row with its line and reason") { Db, ParkOpt, file, mapping, FormatOpt, batch, UserOpt };
         cmd.SetAction((pr, ct) => WithStore(pr, async store =>
         {
@@ -306,7 +306,7 @@ public static class CliApp
                 await using var s = f.OpenRead();
                 result = await FileImport.ImportReadingsAsync(store, park, s, f.Name, map, pr.GetValue(UserOpt)!, Math.Max(1, pr.GetValue(batch)),
                     new Progress<long>(b => report("reading " + f.Name, b, f.Length)), (done, total) => report("storing readings", done, total),
-                    ZeroPark.Server.ImportLimitsConfig.Read(new ConfigurationBuilder().AddEnvironmentVariables().Build()), ct);
+                    ZeroPark.Server.ImportLimitsConfig.Read(new ConfigurationBuilder().AddEnvironmentVariables().Build()), wholeDays: true, ct: ct);
             }
             if (interactive)
             {
@@ -633,6 +633,7 @@ public static class CliApp
             await DemoEvaluations.SeedAsync(store, demo, ct);
             await DemoSupplyChain.SeedAsync(store, demo, ct);
             await DemoReports.SeedAsync(store, demo, ct);
+            await DemoAlerts.SeedAsync(pr.GetValue(Db)!, demo, ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"demo park '{demo.Options.ParkCode}': {demo.MeterDrafts.Count} meters ({demo.PhysicalMeters} physical), {total:N0} readings in {sw.Elapsed.TotalSeconds:0.0} s ({total / sw.Elapsed.TotalSeconds:N0} readings/s)"));
             Console.WriteLine($"gateway API key (shown once): {key}");

@@ -17,7 +17,17 @@ public sealed record AlertRuleDraft(string? Code, string? Kind, string? Name = n
 /// <summary>An alert: raised once per rule, subject and period; open → acknowledged → resolved, with who and when.</summary>
 public sealed record Alert(long Id, string Park, string Rule, string Kind, string Subject, string Period, string Severity, string Status, string Message,
     double? Value, double? Normal, string Details, DateTimeOffset RaisedAt, DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy,
-    DateTimeOffset? ResolvedAt, string? ResolvedBy, string? Comment, DateTimeOffset? LastNotifiedAt, int NotifyCount);
+    DateTimeOffset? ResolvedAt, string? ResolvedBy, string? Comment, DateTimeOffset? LastNotifiedAt, int NotifyCount)
+{
+    /// <summary>The governance KPI codes the alert concerns (<see cref="ZeroPark.Governance.AlertKpis"/>).</summary>
+    public IReadOnlyList<string> Kpis { get; init; } = [];
+
+    /// <summary>The people of the governance organisation accountable for one of those KPIs (as the organisation is now).</summary>
+    public IReadOnlyList<AlertOwner> Accountable { get; init; } = [];
+}
+
+/// <summary>A person accountable for an alert: code, name and the KPIs of the alert they hold.</summary>
+public sealed record AlertOwner(string Code, string Name, IReadOnlyList<string> Kpis);
 
 /// <summary>What a rule found: a subject (meter, source, KPI node …) in a period with its message, value, normal value and the
 /// definition/details shown with it.</summary>
@@ -38,13 +48,21 @@ public sealed record AlertChannel(long Id, string Park, string Code, string Kind
 public sealed record AlertChannelDraft(string? Code, string? Kind, string? Target, IReadOnlyDictionary<string, string>? Config = null, string? Secret = null,
     bool? Enabled = null, string? MinSeverity = null, int? QuietFrom = null, int? QuietTo = null, string? Language = null);
 
-/// <summary>One delivery of the outbox.</summary>
+/// <summary>One delivery of the outbox; <see cref="Recipient"/>: the accountable person's address when the delivery goes to that
+/// person through an e-mail channel (null: the channel's own target).</summary>
 public sealed record OutboxItem(long Id, long AlertId, string Channel, string Event, string Status, int Attempts, DateTimeOffset NextAt, string? LastError,
-    DateTimeOffset? SentAt);
+    DateTimeOffset? SentAt)
+{
+    public string? Recipient { get; init; }
+}
 
 /// <summary>Filters of the alerts list.</summary>
 public sealed record AlertFilter(string? Status = null, string? Rule = null, string? Severity = null, string? Kind = null, DateOnly? From = null, DateOnly? To = null,
-    int Limit = 500);
+    int Limit = 500)
+{
+    /// <summary>Only the alerts a person of the governance organisation is accountable for (by person code).</summary>
+    public string? Person { get; init; }
+}
 
 public static class AlertCodes
 {

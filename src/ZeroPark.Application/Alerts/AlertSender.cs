@@ -80,7 +80,7 @@ public sealed class AlertSender(ZeroParkStore store, TimeProvider clock, IMessag
         loc.Format(lang, "raised {0}, status {1}, alert #{2}", a.RaisedAt.ToString("yyyy-MM-dd HH:mm zzz", Inv), loc.Word(lang, "al.status." + a.Status, a.Status), a.Id);
 
     private Task EmailAsync(AlertStore.Delivery d, CancellationToken ct) =>
-        SendMailAsync(d.Config, d.Secret, d.Target.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+        SendMailAsync(d.Config, d.Secret, d.Recipient is { } person ? [person] : d.Target.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             Title(d.Alert, d.Event, _loc, d.Language), Text(d.Alert, d.Event, _loc, d.Language), [], ct);
 
     /// <summary>A file attached to an e-mail.</summary>

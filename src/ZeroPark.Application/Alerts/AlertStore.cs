@@ -152,11 +152,11 @@ public sealed class AlertStore(ZeroParkStore db)
         public long id; public string rule = ""; public string kind = ""; public string subject = ""; public string period = ""; public string severity = "";
         public string status = ""; public string message = ""; public double? value; public double? normal; public string details = ""; public long raised_at;
         public long? ack_at; public string? ack_by; public long? resolved_at; public string? resolved_by; public string? comment; public long? last_notified_at;
-        public long notify_count;
+        public long notify_count; public string rule_params = "{}";
     }
 
     private const string AlertCols = "a.id, r.code AS rule, r.kind, a.subject, a.period, a.severity, a.status, a.message, a.value, a.normal, a.details, a.raised_at, " +
-                                     "a.ack_at, a.ack_by, a.resolved_at, a.resolved_by, a.comment, a.last_notified_at, a.notify_count";
+                                     "a.ack_at, a.ack_by, a.resolved_at, a.resolved_by, a.comment, a.last_notified_at, a.notify_count, r.params AS rule_params";
 
     private static Alert ToAlert(ParkRegistry reg, AlertRow r)
     {
@@ -164,6 +164,19 @@ public sealed class AlertStore(ZeroParkStore db)
         return new Alert(r.id, reg.Park.Code, r.rule, r.kind, r.subject, r.period, r.severity, r.status, r.message, r.value, r.normal, r.details,
             reg.Clock.ToLocalOffset(r.raised_at), T(r.ack_at), r.ack_by, T(r.resolved_at), r.resolved_by, r.comment, T(r.last_notified_at), (int)r.notify_count);
     }
+
+    /// <summary>The alert with its KPIs (<see cref="ZeroPark.Governance.AlertKpis"/>: rule kind, parameters, subject) and the people of
+    /// the governance organisation accountable for one of them.</summary>
+    private static Alert WithOwners(ParkRegistry reg, AlertRow r, IReadOnlyList<Governance.Person> people)
+    {
+        var a = ToAlert(reg, r);
+        var kpis = ZeroPark.Governance.AlertKpis.Of(r.kind, JsonSerializer.Deserialize<Dictionary<string, string>>(r.rule_params) ?? [], r.subject);
+        return a with { Kpis = kpis, Accountable = Owners(kpis, people) };
+    }
+
+    /// <summary>The people accountable for any of <paramref name="kpis"/>, by code, each with the KPIs of theirs among them.</summary>
+    internal static IReadOnlyList<AlertOwner> Owners(IReadOnlyList<string> kpis, IReadOnlyList<Governance.Person> people) =>
+        people.Select(p => new AlertOwner(p.Code, p.Name, kpis.Where(k => p.Kpis.Contains(k)).ToList())).Where(o => o.Kpis.Count > 0).ToList();
 
     public async Task<IReadOnlyList<Alert>> AlertsAsync(string parkCode, AlertFilter? filter = null, CancellationToken ct = default)
     {
@@ -173,23 +186,29 @@ public sealed class AlertStore(ZeroParkStore db)
         var severity = f.Severity is { Length: > 0 } sv ? AlertCodes.Severity(sv) : null;
         long? from = f.From is { } fd ? reg.Clock.StartOfDay(fd) : null;
         long? to = f.To is { } td ? reg.Clock.StartOfDay(td.AddDays(1)) : null;
+        var people = await db.Governance.PeopleAsync(parkCode, ct);
+        var person = f.Person is { Length: > 0 } pc ? pc.Trim() : null;
+        if (person is not null && people.All(p => p.Code != person)) throw new NotFoundException($"person '{person}' not found in park '{parkCode}'");
         await using var c = await db.OpenConnectionAsync(ct);
         var rows = await c.QueryAsync<AlertRow>(
             $"SELECT {AlertCols} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id WHERE a.park_id = @p " +
             (status is null ? "" : "AND a.status = @status ") + (f.Rule is { Length: > 0 } ? "AND r.code = @rule " : "") + (severity is null ? "" : "AND a.severity = @severity ") +
             (f.Kind is { Length: > 0 } ? "AND r.kind = @kind " : "") + (from is null ? "" : "AND a.raised_at >= @from ") + (to is null ? "" : "AND a.raised_at < @to ") +
             "ORDER BY a.raised_at DESC, a.id DESC LIMIT @limit",
-            new { p = reg.Park.Id.Value, status, rule = f.Rule, severity, kind = f.Kind, from, to, limit = Math.Clamp(f.Limit, 1, 5000) });
-        return rows.Select(r => ToAlert(reg, r)).ToList();
+            new { p = reg.Park.Id.Value, status, rule = f.Rule, severity, kind = f.Kind, from, to, limit = person is null ? Math.Clamp(f.Limit, 1, 5000) : 5000 });
+        var list = rows.Select(r => WithOwners(reg, r, people));
+        if (person is not null) list = list.Where(a => a.Accountable.Any(o => o.Code == person)).Take(Math.Clamp(f.Limit, 1, 5000));
+        return list.ToList();
     }
 
     public async Task<Alert> AlertAsync(string parkCode, long id, CancellationToken ct = default)
     {
         var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
+        var people = await db.Governance.PeopleAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         var row = await c.QueryFirstOrDefaultAsync<AlertRow>($"SELECT {AlertCols} FROM alerts a JOIN alert_rules r ON r.id = a.rule_id WHERE a.park_id = @p AND a.id = @id",
             new { p = reg.Park.Id.Value, id });
-        return row is null ? throw new NotFoundException($"alert {id} not found in park '{parkCode}'") : ToAlert(reg, row);
+        return row is null ? throw new NotFoundException($"alert {id} not found in park '{parkCode}'") : WithOwners(reg, row, people);
     }
 
     /// <summary>Open and acknowledged alerts per severity (the bell's count is open ones).</summary>
@@ -243,6 +262,10 @@ public sealed class AlertStore(ZeroParkStore db)
     {
         var now = at.ToUnixTimeSeconds();
         var raised = new List<long>();
+        // The accountable people with an e-mail address: each alert of a KPI they hold also goes to them (Recipients below).
+        var mailable = (await db.Governance.PeopleAsync(reg.Park.Code, ct)).Where(p => p.Email is { Length: > 0 }).ToList();
+        IReadOnlyList<string> Recipients(string subject) =>
+            Owners(ZeroPark.Governance.AlertKpis.Of(rule.Kind, rule.Params, subject), mailable).Select(o => mailable.First(p => p.Code == o.Code).Email!).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
         var channels = (await ChannelRowsAsync(c, tx, reg.Park.Id.Value)).Where(ch => ch.enabled != 0).ToList();
@@ -262,7 +285,7 @@ public sealed class AlertStore(ZeroParkStore db)
                     value = Finite(f.Value), normal = Finite(f.Normal), details = Cut(f.Details, 4000), now }, tx);
             if (id is not { } newId) continue;
             raised.Add(newId);
-            if (notify) await QueueAsync(c, tx, reg, channels, newId, rule.Severity, "raised", now);
+            if (notify) await QueueAsync(c, tx, reg, channels, newId, rule.Severity, "raised", now, Recipients(f.Subject));
         }
         // Conditions that cleared: resolved by the system.
         var active = outcome.Findings.Select(f => (Cut(f.Subject, 200), Cut(f.Period, 64))).ToHashSet();
@@ -275,16 +298,16 @@ public sealed class AlertStore(ZeroParkStore db)
             if (!outcome.ClearsAll && !(outcome.OnePerSubject ? checkedSubjects.Contains(subject) : checkedKeys.Contains((subject, period)))) continue;
             await c.ExecuteAsync("UPDATE alerts SET status = 'resolved', resolved_at = @now, resolved_by = 'system', comment = @comment WHERE id = @id",
                 new { id, now, comment = "condition cleared" }, tx);
-            if (notify) await QueueAsync(c, tx, reg, channels, id, rule.Severity, "resolved", now);
+            if (notify) await QueueAsync(c, tx, reg, channels, id, rule.Severity, "resolved", now, Recipients(subject));
         }
         // Re-notification of alerts nobody acknowledged.
         if (notify && rule.RenotifyMinutes is { } every)
         {
-            var due = await c.QueryAsync<long>("SELECT id FROM alerts WHERE rule_id = @rule AND status = 'open' AND raised_at <= @limit " +
+            var due = await c.QueryAsync<(long id, string subject)>("SELECT id, subject FROM alerts WHERE rule_id = @rule AND status = 'open' AND raised_at <= @limit " +
                                                "AND COALESCE(last_notified_at, raised_at) <= @limit", new { rule = rule.Id, limit = now - every * 60L }, tx);
-            foreach (var id in due.Where(id => !raised.Contains(id)))
+            foreach (var (id, subject) in due.Where(d => !raised.Contains(d.id)))
             {
-                await QueueAsync(c, tx, reg, channels, id, rule.Severity, "renotify", now);
+                await QueueAsync(c, tx, reg, channels, id, rule.Severity, "renotify", now, Recipients(subject));
                 await c.ExecuteAsync("UPDATE alerts SET last_notified_at = @now WHERE id = @id", new { id, now }, tx);
             }
         }
@@ -311,16 +334,24 @@ public sealed class AlertStore(ZeroParkStore db)
             new { park }, tx)).ToList();
 
     /// <summary>Queues one event of an alert for every channel that takes its severity; inside quiet hours (park-local) the delivery
-    /// waits for their end, except for critical alerts.</summary>
-    private static async Task QueueAsync(DbConnection c, DbTransaction tx, ParkRegistry reg, IEnumerable<ChannelRow> channels, long alertId, string severity, string ev, long now)
+    /// waits for their end, except for critical alerts. The accountable people's addresses (<paramref name="people"/>) get one
+    /// delivery each through the park's first enabled e-mail channel (by code: its server, language, minimum severity and quiet
+    /// hours), unless that channel's own target already names them.</summary>
+    private static async Task QueueAsync(DbConnection c, DbTransaction tx, ParkRegistry reg, IReadOnlyList<ChannelRow> channels, long alertId, string severity, string ev, long now,
+        IReadOnlyList<string> people)
     {
-        foreach (var ch in channels.Where(ch => AlertCodes.Rank(severity) >= AlertCodes.Rank(ch.min_severity)))
+        async Task Insert(ChannelRow ch, string? recipient)
         {
             var next = severity == "critical" ? now : QuietHours.NextAllowed(reg.Clock, now, (int?)ch.quiet_from, (int?)ch.quiet_to);
-            await c.ExecuteAsync("INSERT INTO alert_outbox (park_id, alert_id, channel_id, event, status, attempts, next_at, created_at) " +
-                                 "VALUES (@park, @alertId, @ch, @ev, 'pending', 0, @next, @now)",
-                new { park = reg.Park.Id.Value, alertId, ch = ch.id, ev, next, now }, tx);
+            await c.ExecuteAsync("INSERT INTO alert_outbox (park_id, alert_id, channel_id, event, status, attempts, next_at, created_at, recipient) " +
+                                 "VALUES (@park, @alertId, @ch, @ev, 'pending', 0, @next, @now, @recipient)",
+                new { park = reg.Park.Id.Value, alertId, ch = ch.id, ev, next, now, recipient }, tx);
         }
+        var taking = channels.Where(ch => AlertCodes.Rank(severity) >= AlertCodes.Rank(ch.min_severity)).ToList();
+        foreach (var ch in taking) await Insert(ch, null);
+        if (people.Count == 0 || channels.FirstOrDefault(ch => ch.kind == "email") is not { } mail || !taking.Contains(mail)) return;
+        var named = mail.target.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var to in people.Where(p => !named.Contains(p))) await Insert(mail, to);
     }
 
     /// <summary>The park's first enabled e-mail channel (by code) with its configuration and secret, for senders outside the alert
@@ -424,17 +455,18 @@ public sealed class AlertStore(ZeroParkStore db)
 
     internal sealed class DueRow
     {
-        public long id; public long park_id; public long alert_id; public long channel_id; public string @event = ""; public long attempts;
+        public long id; public long park_id; public long alert_id; public long channel_id; public string @event = ""; public long attempts; public string? recipient;
     }
 
+    /// <summary>A delivery due: <see cref="Recipient"/> set when it goes to one accountable person instead of the channel's target.</summary>
     internal sealed record Delivery(long Id, string Park, Alert Alert, string Event, int Attempts, string ChannelKind, string Target,
-        IReadOnlyDictionary<string, string> Config, string? Secret, string Language = "zh");
+        IReadOnlyDictionary<string, string> Config, string? Secret, string Language = "zh", string? Recipient = null);
 
     /// <summary>Outbox rows due at <paramref name="now"/> (all parks), oldest first, at most <paramref name="max"/>.</summary>
     internal async Task<IReadOnlyList<Delivery>> DueAsync(DateTimeOffset now, int max, CancellationToken ct)
     {
         await using var c = await db.OpenConnectionAsync(ct);
-        var rows = (await c.QueryAsync<DueRow>("SELECT id, park_id, alert_id, channel_id, event, attempts FROM alert_outbox WHERE status = 'pending' AND next_at <= @now ORDER BY next_at, id LIMIT @max",
+        var rows = (await c.QueryAsync<DueRow>("SELECT id, park_id, alert_id, channel_id, event, attempts, recipient FROM alert_outbox WHERE status = 'pending' AND next_at <= @now ORDER BY next_at, id LIMIT @max",
             new { now = now.ToUnixTimeSeconds(), max })).ToList();
         var parks = (await c.QueryAsync<(long id, string code)>("SELECT id, code FROM parks")).ToDictionary(x => x.id, x => x.code);
         var list = new List<Delivery>();
@@ -443,7 +475,7 @@ public sealed class AlertStore(ZeroParkStore db)
             var ch = await c.QueryFirstAsync<ChannelRow>("SELECT id, code, kind, target, config, secret, enabled, min_severity, quiet_from, quiet_to, language FROM alert_channels WHERE id = @id", new { id = r.channel_id });
             var park = parks[r.park_id];
             list.Add(new Delivery(r.id, park, await AlertAsync(park, r.alert_id, ct), r.@event, (int)r.attempts, ch.kind, ch.target,
-                JsonSerializer.Deserialize<Dictionary<string, string>>(ch.config) ?? [], ch.secret, ch.language));
+                JsonSerializer.Deserialize<Dictionary<string, string>>(ch.config) ?? [], ch.secret, ch.language, r.recipient));
         }
         return list;
     }
@@ -471,11 +503,11 @@ public sealed class AlertStore(ZeroParkStore db)
     {
         var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
         await using var c = await db.OpenConnectionAsync(ct);
-        var rows = await c.QueryAsync<(long id, long alert_id, string code, string ev, string status, long attempts, long next_at, string? last_error, long? sent_at)>(
-            "SELECT o.id, o.alert_id, ch.code, o.event, o.status, o.attempts, o.next_at, o.last_error, o.sent_at FROM alert_outbox o JOIN alert_channels ch ON ch.id = o.channel_id " +
+        var rows = await c.QueryAsync<(long id, long alert_id, string code, string ev, string status, long attempts, long next_at, string? last_error, long? sent_at, string? recipient)>(
+            "SELECT o.id, o.alert_id, ch.code, o.event, o.status, o.attempts, o.next_at, o.last_error, o.sent_at, o.recipient FROM alert_outbox o JOIN alert_channels ch ON ch.id = o.channel_id " +
             "WHERE o.park_id = @p ORDER BY o.id DESC LIMIT @limit", new { p = reg.Park.Id.Value, limit });
         return rows.Select(r => new OutboxItem(r.id, r.alert_id, r.code, r.ev, r.status, (int)r.attempts, reg.Clock.ToLocalOffset(r.next_at), r.last_error,
-            r.sent_at is { } s ? reg.Clock.ToLocalOffset(s) : null)).ToList();
+            r.sent_at is { } s ? reg.Clock.ToLocalOffset(s) : null) { Recipient = r.recipient }).ToList();
     }
 
     // ------------------------------------------------------------------ marks (the evaluator's per-park progress)

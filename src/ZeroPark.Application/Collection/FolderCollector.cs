@@ -75,7 +75,7 @@ public sealed class FolderCollector(FolderSource source, ZeroParkStore store, IL
         ColumnMapping? mapping = source.Mapping is { Length: > 0 } m ? ColumnMapping.FromJson(m) : null;
         FileImportResult r;
         await using (var stream = new MemoryStream(bytes, writable: false))
-            r = await FileImport.ImportReadingsAsync(store, source.Park, stream, name, mapping, "folder:" + source.Name, ct: ct);
+            r = await FileImport.ImportReadingsAsync(store, source.Park, stream, name, mapping, "folder:" + source.Name, wholeDays: true, ct: ct);
         var outcome = r.FileError is null ? "imported" : "failed";
         var message = r.FileError ?? (r.Rejected.Count == 0 ? null
             : string.Join("; ", r.Rejected.Take(5).Select(e => $"line {e.Line}: {e.Reason}")) + (r.Rejected.Count > 5 ? $"; … and {r.Rejected.Count - 5} more" : ""));

@@ -28,8 +28,13 @@ public sealed record GovEvent(long Id, EventDraft Draft, double EmissionsT, doub
 
 public sealed record OrgUnit(string Code, string Name, string? Parent);
 
-/// <summary>A person of the governance organisation: unit, role, responsibilities and the carbon KPIs they are accountable for.</summary>
-public sealed record Person(string Code, string Name, string? Unit, string Role, string Responsibilities, IReadOnlyList<string> Kpis, bool HasToken);
+/// <summary>A person of the governance organisation: unit, role, responsibilities and the carbon KPIs they are accountable for;
+/// <see cref="Email"/> (optional): where the alerts of those KPIs are sent (through the park's e-mail channel).</summary>
+public sealed record Person(string Code, string Name, string? Unit, string Role, string Responsibilities, IReadOnlyList<string> Kpis, bool HasToken, string? Email = null);
+
+/// <summary>A person's open and acknowledged alerts: those of the rules that watch a KPI the person is accountable for
+/// (<see cref="ZeroPark.Governance.AlertKpis"/>).</summary>
+public sealed record PersonAlerts(Person Person, int Open, int Acknowledged, IReadOnlyList<ZeroPark.Application.Alerts.Alert> Alerts);
 
 /// <summary>One reported action of a personal carbon account.</summary>
 public sealed record ActionReport(long Id, string Person, DateOnly Date, string Kind, double Quantity, double KgAvoided, int Points);
@@ -233,7 +238,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
             .Select(x => new OrgUnit(x.Code, x.Name, x.Parent)).ToList();
     }
 
-    private sealed class PersonRow { public string Code = ""; public string Name = ""; public string? Unit; public string Role = ""; public string Resp = ""; public string Kpis = ""; public string? Token; }
+    private sealed class PersonRow { public string Code = ""; public string Name = ""; public string? Unit; public string Role = ""; public string Resp = ""; public string Kpis = ""; public string? Token; public string? Email; }
 
     public async Task SetPersonAsync(string park, Person p, string user, CancellationToken ct = default)
     {
@@ -245,13 +250,16 @@ public sealed class GovernanceStore(ZeroParkStore db)
         foreach (var k in p.Kpis.Where(k => !KpiCodes.Contains(k)))
             throw new ValidationException("kpis", $"kpis: '{k}' is not a KPI code ({string.Join(", ", KpiCodes)})");
         if (p.Unit is { } u && (await UnitsAsync(park, ct)).All(x => x.Code != u)) throw new ValidationException("unit", $"unit '{u}' not found (add it first)");
+        var email = string.IsNullOrWhiteSpace(p.Email) ? null : p.Email.Trim();
+        if (email is not null && (email.Length > TextLimits.Name || !email.Contains('@') || !MimeKit.MailboxAddress.TryParse(email, out _)))
+            throw new ValidationException("email", $"email: '{email}' is not an e-mail address");
         var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);
-        var args = new { p = reg.Park.Id.Value, c = p.Code, n = p.Name.Trim(), u = p.Unit, r = p.Role, re = p.Responsibilities, k = string.Join(",", p.Kpis) };
-        var n = await c.ExecuteAsync("UPDATE gov_people SET name = @n, unit = @u, role = @r, responsibilities = @re, kpis = @k WHERE park_id = @p AND code = @c", args, tx);
-        if (n == 0) await c.ExecuteAsync("INSERT INTO gov_people (park_id, code, name, unit, role, responsibilities, kpis) VALUES (@p, @c, @n, @u, @r, @re, @k)", args, tx);
-        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, n == 0 ? "create" : "update", "person", p.Code, null, null, $"{p.Name} {p.Role} kpis={args.k}");
+        var args = new { p = reg.Park.Id.Value, c = p.Code, n = p.Name.Trim(), u = p.Unit, r = p.Role, re = p.Responsibilities, k = string.Join(",", p.Kpis), e = email };
+        var n = await c.ExecuteAsync("UPDATE gov_people SET name = @n, unit = @u, role = @r, responsibilities = @re, kpis = @k, email = @e WHERE park_id = @p AND code = @c", args, tx);
+        if (n == 0) await c.ExecuteAsync("INSERT INTO gov_people (park_id, code, name, unit, role, responsibilities, kpis, email) VALUES (@p, @c, @n, @u, @r, @re, @k, @e)", args, tx);
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, n == 0 ? "create" : "update", "person", p.Code, null, null, $"{p.Name} {p.Role} kpis={args.k}{(email is null ? "" : " email=" + email)}");
         await tx.CommitAsync(ct);
     }
 
@@ -259,11 +267,30 @@ public sealed class GovernanceStore(ZeroParkStore db)
     {
         var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
-        return (await c.QueryAsync<PersonRow>("SELECT code AS Code, name AS Name, unit AS Unit, role AS Role, responsibilities AS Resp, kpis AS Kpis, token_hash AS Token FROM gov_people WHERE park_id = @p ORDER BY code",
+        return (await c.QueryAsync<PersonRow>("SELECT code AS Code, name AS Name, unit AS Unit, role AS Role, responsibilities AS Resp, kpis AS Kpis, token_hash AS Token, email AS Email FROM gov_people WHERE park_id = @p ORDER BY code",
             new { p = reg.Park.Id.Value })).Select(ToPerson).ToList();
     }
 
-    private static Person ToPerson(PersonRow r) => new(r.Code, r.Name, r.Unit, r.Role, r.Resp, r.Kpis.Split(',', StringSplitOptions.RemoveEmptyEntries), r.Token is not null);
+    private static Person ToPerson(PersonRow r) => new(r.Code, r.Name, r.Unit, r.Role, r.Resp, r.Kpis.Split(',', StringSplitOptions.RemoveEmptyEntries), r.Token is not null, r.Email);
+
+    /// <summary>The person's open and acknowledged alerts (newest first) with their counts: the alerts of the rules that watch a KPI
+    /// the person is accountable for (the table <see cref="ZeroPark.Governance.AlertKpis"/>).</summary>
+    public async Task<PersonAlerts> PersonAlertsAsync(string park, string person, CancellationToken ct = default)
+    {
+        var p = (await PeopleAsync(park, ct)).FirstOrDefault(x => x.Code == person) ?? throw new NotFoundException($"person '{person}' not found in park '{park}'");
+        var open = await db.Alerts.AlertsAsync(park, new ZeroPark.Application.Alerts.AlertFilter("open") { Person = person }, ct);
+        var ack = await db.Alerts.AlertsAsync(park, new ZeroPark.Application.Alerts.AlertFilter("acknowledged") { Person = person }, ct);
+        return new PersonAlerts(p, open.Count, ack.Count, open.Concat(ack).OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id).ToList());
+    }
+
+    /// <summary>Open and acknowledged alerts per person code (every person listed, 0 included): the org chart's counts.</summary>
+    public async Task<IReadOnlyDictionary<string, (int Open, int Acknowledged)>> AlertCountsAsync(string park, CancellationToken ct = default)
+    {
+        var people = await PeopleAsync(park, ct);
+        var open = await db.Alerts.AlertsAsync(park, new ZeroPark.Application.Alerts.AlertFilter("open", Limit: 5000), ct);
+        var ack = await db.Alerts.AlertsAsync(park, new ZeroPark.Application.Alerts.AlertFilter("acknowledged", Limit: 5000), ct);
+        return people.ToDictionary(p => p.Code, p => (open.Count(a => a.Accountable.Any(x => x.Code == p.Code)), ack.Count(a => a.Accountable.Any(x => x.Code == p.Code))));
+    }
 
     private static void Code(string field, string code)
     {

@@ -24,6 +24,11 @@ internal static class IngestTimings
         if (!Enabled) return;
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
+            lock (Timeline)
+            {
+                if (Timeline.Count > 0) Console.Error.WriteLine("moment since process start  wall ms     cpu ms   alloc MB   gen0 GCs");
+                foreach (var line in Timeline) Console.Error.WriteLine(line);
+            }
             lock (Totals)
             {
                 Console.Error.WriteLine("ingest phase            wall ms     cpu ms   alloc MB   gen0 GCs");
@@ -34,6 +39,19 @@ internal static class IngestTimings
                 }
             }
         };
+    }
+
+    private static readonly List<string> Timeline = [];
+
+    /// <summary>Notes a moment of the whole process (e.g. of a file import): wall seconds since the process started and its CPU
+    /// seconds so far, printed at exit before the phase table.</summary>
+    public static void Stamp(string name)
+    {
+        if (!Enabled) return;
+        using var p = Process.GetCurrentProcess();
+        var line = string.Create(CultureInfo.InvariantCulture,
+            $"{name,-28} {(DateTime.Now - p.StartTime).TotalMilliseconds,10:F0} {p.TotalProcessorTime.TotalMilliseconds,10:F0} {GC.GetTotalAllocatedBytes() / 1048576.0,10:F0} {GC.CollectionCount(0),10}");
+        lock (Timeline) Timeline.Add(line);
     }
 
     /// <summary>Starts timing a batch.</summary>

@@ -51,8 +51,9 @@ internal static class AlertCommands
     private static void WriteAlerts(string format, IReadOnlyList<Alert> alerts)
     {
         if (format == "json") { Output.WriteJson(alerts); return; }
-        Output.Write("table", ["id", "rule", "subject", "period", "severity", "status", "raised_at", "message"],
-            alerts.Select(a => new object?[] { a.Id, a.Rule, a.Subject, a.Period, a.Severity, a.Status, a.RaisedAt, a.Message }));
+        Output.Write("table", ["id", "rule", "subject", "period", "severity", "status", "raised_at", "message", "kpis", "accountable"],
+            alerts.Select(a => new object?[] { a.Id, a.Rule, a.Subject, a.Period, a.Severity, a.Status, a.RaisedAt, a.Message, string.Join(",", a.Kpis),
+                string.Join(",", a.Accountable.Select(o => o.Code)) }));
     }
 
     private static Command AlertsCommand()
@@ -79,11 +80,12 @@ internal static class AlertCommands
         var from = new Option<string?>("--from") { Description = "raised on or after this local date" };
         var to = new Option<string?>("--to") { Description = "raised on or before this local date" };
         var listFormat = Format();
-        var list = new Command("list", "alerts of the park, newest first") { Db, Park, status, rule, severity, from, to, listFormat };
+        var person = new Option<string?>("--person") { Description = "only the alerts this person (code) of the governance organisation is accountable for" };
+        var list = new Command("list", "alerts of the park, newest first, with their KPIs and accountable people") { Db, Park, status, rule, severity, from, to, person, listFormat };
         list.SetAction((pr, ct) => WithStore(pr, async (store, _) =>
         {
             var f = new AlertFilter(pr.GetValue(status), pr.GetValue(rule), pr.GetValue(severity), null,
-                pr.GetValue(from) is { } a ? Date("from", a) : null, pr.GetValue(to) is { } b ? Date("to", b) : null);
+                pr.GetValue(from) is { } a ? Date("from", a) : null, pr.GetValue(to) is { } b ? Date("to", b) : null) { Person = pr.GetValue(person) };
             WriteAlerts(CheckFormat(pr.GetValue(listFormat)), await store.Alerts.AlertsAsync(pr.GetValue(Park)!, f, ct));
             return 0;
         }));

@@ -14,6 +14,10 @@ public static class DemoReadings
 {
     /// <summary>The PDU whose register reads 0 once (day 26, 12:00): a suspected reset the demo confirms as a bad reading.</summary>
     public const string GlitchMeter = "b4_f2_r2_rack020";
+
+    /// <summary>The CRAH meter whose gateway stops 8 hours before the end of a demo of 30 days or more (from 16:00 local on the last
+    /// day): the demo's alert evaluation at the end of its data finds it offline.</summary>
+    public const string OfflineMeter = "b3_crah2";
     private const long Step = 900;
 
     /// <summary>Generates <see cref="DemoOptions.Days"/> days from <see cref="DemoOptions.StartDate"/>, lazily, one day at a time.
@@ -122,7 +126,7 @@ public static class DemoReadings
                         replaced = true;
                         continue;                                   // the replacement stands for this instant's reading
                     }
-                    if (Missing(code, day, t - dayStart)) continue;
+                    if (Missing(code, day, t - dayStart, o.Days - 1)) continue;
                     if (code == GlitchMeter && day == 25 && t - dayStart == 12 * 3600) v = 0;   // a glitch: a suspected reset, confirmed as a bad reading
                     points[n++] = new RawPoint(code, ts, Math.Round(v, 3), n);
                 }
@@ -157,9 +161,11 @@ public static class DemoReadings
         52 - 18 * Math.Cos(2 * Math.PI * (doy - 15) / 365.0) - 12 * Math.Sin(2 * Math.PI * (hour - 9) / 24.0);
 
     /// <summary>A few realistic outages, early so that even a 30-day demo shows them: a PDU offline 6 hours on day 4, a chiller
-    /// meter offline on days 11–12, an incoming line one hour on day 21 (and a register glitch on day 26).</summary>
-    private static bool Missing(string code, int day, long secondOfDay) => code switch
+    /// meter offline on days 11–12, an incoming line one hour on day 21 (and a register glitch on day 26); in a demo of 30 days or
+    /// more, a CRAH meter silent from 16:00 of the last day (<see cref="OfflineMeter"/>).</summary>
+    private static bool Missing(string code, int day, long secondOfDay, int lastDay) => code switch
     {
+        OfflineMeter => lastDay >= 29 && day == lastDay && secondOfDay > 16 * 3600,
         "b3_f2_r1_rack010" => day == 3 && secondOfDay is > 8 * 3600 and <= 14 * 3600,
         "b2_chiller1" => day is 10 or 11,
         "b4_in2" => day == 20 && secondOfDay is > 3 * 3600 and <= 4 * 3600,

@@ -315,36 +315,11 @@ internal static partial class NeutralityCommands
 
     // ------------------------------------------------------------------ helpers
 
-    private static string CheckFormat(ParseResult pr, Option<string> format)
-    {
-        var f = pr.GetValue(format)!.Trim().ToLowerInvariant();
-        if (f is not ("table" or "json" or "csv" or "xlsx")) throw new ValidationException("format", $"'{f}' is not one of table, json, csv, xlsx");
-        if (f == "xlsx" && string.IsNullOrWhiteSpace(pr.GetValue(OutputFile))) throw new ValidationException("output", "--format xlsx needs --output FILE");
-        return f;
-    }
+    private static string CheckFormat(ParseResult pr, Option<string> format) => SheetOutput.Format(pr.GetValue(format), pr.GetValue(OutputFile));
 
-    private static int Emit(ParseResult pr, Option<string> formatOption, object json, XlsxSheet[] sheets, IReadOnlyList<string> notes)
-    {
-        var format = CheckFormat(pr, formatOption);
-        switch (format)
-        {
-            case "json":
-                Output.WriteJson(json);
-                break;
-            case "xlsx":
-                {
-                    var path = pr.GetValue(OutputFile)!;
-                    XlsxWriter.WriteFile(path, sheets);
-                    Console.WriteLine($"wrote {sheets[0].Rows.Count} row(s) to {path}");
-                    break;
-                }
-            default:
-                Output.Write(format, sheets[0].Columns, sheets[0].Rows);
-                if (format == "table") foreach (var n in notes) Console.WriteLine(n);
-                break;
-        }
-        return 0;
-    }
+    /// <summary>Prints or writes the result in the chosen format (<see cref="SheetOutput.Emit"/>).</summary>
+    private static int Emit(ParseResult pr, Option<string> formatOption, object json, XlsxSheet[] sheets, IReadOnlyList<string> notes) =>
+        SheetOutput.Emit(pr.GetValue(formatOption), pr.GetValue(OutputFile), json, sheets, notes);
 
     private static int? Int(string? value, string field)
     {

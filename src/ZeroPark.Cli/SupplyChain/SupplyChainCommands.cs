@@ -312,11 +312,12 @@ internal static class SupplyChainCommands
         var role = new Option<string>("--role") { DefaultValueFactory = _ => "" };
         var resp = new Option<string>("--responsibilities") { DefaultValueFactory = _ => "" };
         var kpis = new Option<string>("--kpis") { Description = "comma list: " + string.Join(", ", GovernanceStore.KpiCodes), DefaultValueFactory = _ => "" };
-        var person = new Command("person", "add or change a person: unit, role, responsibilities and the carbon KPIs they are accountable for") { Db, Park, code, uname, punit, role, resp, kpis, User };
+        var email = new Option<string?>("--email") { Description = "e-mail address: the alerts of the person's KPIs are sent to it (through the park's e-mail channel)" };
+        var person = new Command("person", "add or change a person: unit, role, responsibilities, the carbon KPIs they are accountable for and their e-mail") { Db, Park, code, uname, punit, role, resp, kpis, email, User };
         person.SetAction((pr, ct) => WithStore(pr, async store =>
         {
             await store.Governance.SetPersonAsync(pr.GetValue(Park)!, new Person(pr.GetValue(code)!, pr.GetValue(uname)!, pr.GetValue(punit), pr.GetValue(role)!, pr.GetValue(resp)!,
-                pr.GetValue(kpis)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), false), pr.GetValue(User)!, ct);
+                pr.GetValue(kpis)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), false, pr.GetValue(email)), pr.GetValue(User)!, ct);
             Console.WriteLine("saved");
             return 0;
         }));
@@ -327,13 +328,28 @@ internal static class SupplyChainCommands
             var units = await store.Governance.UnitsAsync(park, ct);
             var people = await store.Governance.PeopleAsync(park, ct);
             var targets = await store.Governance.AccountableTargetsAsync(park, ct);
-            if (pr.GetValue(Format) == "json") { Output.WriteJson(new { units, people, targets }); return 0; }
-            Output.Write(pr.GetValue(Format)!, ["unit", "parent", "person", "name", "role", "responsibilities", "kpis", "targets"],
+            var counts = await store.Governance.AlertCountsAsync(park, ct);
+            if (pr.GetValue(Format) == "json")
+            {
+                Output.WriteJson(new { units, people, targets, alerts = counts.ToDictionary(x => x.Key, x => new { open = x.Value.Open, acknowledged = x.Value.Acknowledged }) });
+                return 0;
+            }
+            Output.Write(pr.GetValue(Format)!, ["unit", "parent", "person", "name", "role", "responsibilities", "kpis", "targets", "email", "open_alerts", "acknowledged_alerts"],
                 people.Select(p => new object?[] { p.Unit, units.FirstOrDefault(u => u.Code == p.Unit)?.Parent, p.Code, p.Name, p.Role, p.Responsibilities, string.Join(",", p.Kpis),
-                    string.Join("; ", targets.GetValueOrDefault(p.Code) ?? []) }));
+                    string.Join("; ", targets.GetValueOrDefault(p.Code) ?? []), p.Email, counts.GetValueOrDefault(p.Code).Open, counts.GetValueOrDefault(p.Code).Acknowledged }));
             return 0;
         }));
         var pcode = new Option<string>("--person") { Required = true };
+        var alerts = new Command("alerts", "a person's open and acknowledged alerts: those of the KPIs the person is accountable for, with counts") { Db, Park, pcode, Format };
+        alerts.SetAction((pr, ct) => WithStore(pr, async store =>
+        {
+            var r = await store.Governance.PersonAlertsAsync(pr.GetValue(Park)!, pr.GetValue(pcode)!, ct);
+            if (pr.GetValue(Format) == "json") { Output.WriteJson(r); return 0; }
+            Console.WriteLine($"{r.Person.Code} {r.Person.Name}: kpis {string.Join(",", r.Person.Kpis)}; {r.Open} open, {r.Acknowledged} acknowledged");
+            Output.Write(pr.GetValue(Format)!, ["id", "rule", "kpis", "subject", "period", "severity", "status", "raised_at", "message"],
+                r.Alerts.Select(a => new object?[] { a.Id, a.Rule, string.Join(",", a.Kpis.Where(k => r.Person.Kpis.Contains(k))), a.Subject, a.Period, a.Severity, a.Status, a.RaisedAt, a.Message }));
+            return 0;
+        }));
         var token = new Command("token", "issue a person's personal carbon account link (no account needed; the previous link stops working)") { Db, Park, pcode, User };
         token.SetAction((pr, ct) => WithStore(pr, async store =>
         {
@@ -382,7 +398,7 @@ internal static class SupplyChainCommands
             return 0;
         }));
         return new Command("governance", "green governance: low-carbon activities, organisation and personal carbon accounts (绿色治理)")
-            { addActivity, activities, unit, person, org, token, report, account, leaderboard, rewards };
+            { addActivity, activities, unit, person, org, alerts, token, report, account, leaderboard, rewards };
     }
 
     private static EventLine ParseLine(string s)

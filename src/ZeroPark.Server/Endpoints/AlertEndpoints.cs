@@ -43,7 +43,7 @@ internal static class AlertEndpoints
     public static void MapAlertEndpoints(this IEndpointRouteBuilder api)
     {
         var g = api.MapGroup("/parks/{park}/alerts").WithTags("Alerts");
-        g.MapGet("", ListAsync).WithSummary("Alerts of the park, newest first; filters status, rule, severity, kind, from, to (local dates)");
+        g.MapGet("", ListAsync).WithSummary("Alerts of the park, newest first, each with its KPIs and accountable people; filters status, rule, severity, kind, from, to (local dates), person (accountable person code)");
         g.MapGet("/count", CountAsync).WithSummary("Open and acknowledged alerts (the bell)");
         g.MapPost("/evaluate", (string park, HttpRequest r, AlertEngine e, TimeProvider clock, ApiJson json, CancellationToken ct) => EvaluateAsync(park, r, json, e, clock, ct))
             .Accepts<EvaluateRequest>("application/json").WithSummary("Evaluate the park's rules as of {at} (default now); answers the alerts this evaluation raised");
@@ -74,9 +74,9 @@ internal static class AlertEndpoints
     }
 
     private static async Task<Ok<IReadOnlyList<Alert>>> ListAsync(string park, [FromQuery] string? status, [FromQuery] string? rule, [FromQuery] string? severity,
-        [FromQuery] string? kind, [FromQuery] string? from, [FromQuery] string? to, AlertStore store, CancellationToken ct) =>
+        [FromQuery] string? kind, [FromQuery] string? from, [FromQuery] string? to, [FromQuery] string? person, AlertStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.AlertsAsync(park, new AlertFilter(Blank(status), Blank(rule), Blank(severity), Blank(kind),
-            Blank(from) is { } f ? Query.Date(f, "from") : null, Blank(to) is { } t ? Query.Date(t, "to") : null), ct));
+            Blank(from) is { } f ? Query.Date(f, "from") : null, Blank(to) is { } t ? Query.Date(t, "to") : null) { Person = Blank(person) }, ct));
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 

@@ -138,7 +138,7 @@ internal static class IngestEndpoints
         var fileName = Path.GetFileName(file.FileName);
         FileImportResult result;
         await using (var stream = file.OpenReadStream())
-            result = await FileImport.ImportReadingsAsync(store, park, stream, fileName, mapping, ApiKeyAuth.User(ctx), limits: limits, ct: ct);
+            result = await FileImport.ImportReadingsAsync(store, park, stream, fileName, mapping, ApiKeyAuth.User(ctx), limits: limits, wholeDays: true, ct: ct);
         if (result.TooLarge) throw new BadHttpRequestException(result.FileError!, StatusCodes.Status413PayloadTooLarge);
         if (result.FileError is { } fileError) throw new ValidationException(result.FileErrorField, fileError);
         return TypedResults.Ok(new IngestResponse(result.Accepted, result.Duplicates, result.Corrected, result.Rejected) { File = fileName });

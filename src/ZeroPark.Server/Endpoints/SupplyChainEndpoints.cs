@@ -25,7 +25,7 @@ public sealed record EventRequest(DateOnly? Date, string Kind, string Title, int
 
 public sealed record UnitRequest(string Code, string Name, string? Parent = null);
 
-public sealed record PersonRequest(string Code, string Name, string? Unit, string? Role, string? Responsibilities, List<string>? Kpis);
+public sealed record PersonRequest(string Code, string Name, string? Unit, string? Role, string? Responsibilities, List<string>? Kpis, string? Email = null);
 
 public sealed record ActionRequest(string Kind, double Quantity, DateOnly? Date = null, string? Person = null);
 
@@ -68,6 +68,7 @@ internal static class SupplyChainEndpoints
         g.MapGet("/org", Org).WithSummary("Units and people with responsibilities and the KPIs each is accountable for");
         g.MapPut("/units", SetUnit).WithSummary("Add or change a unit").ProducesValidationProblem();
         g.MapPut("/people", SetPerson).WithSummary("Add or change a person").ProducesValidationProblem();
+        g.MapGet("/people/{code}/alerts", PersonAlerts).WithSummary("A person's open and acknowledged alerts (of the KPIs they are accountable for) with counts").ProducesProblem(StatusCodes.Status404NotFound);
         g.MapPost("/people/{code}/token", IssuePersonToken).WithSummary("Issue a person's personal carbon account link (token shown once, stored hashed)");
         g.MapPost("/actions", ReportAction).WithSummary("Report a person's action of a day {person, kind, quantity, date}; one of a kind per day").ProducesProblem(StatusCodes.Status409Conflict);
         g.MapGet("/leaderboard", Leaderboard).WithSummary("Personal carbon accounts ranked by points");
@@ -159,7 +160,14 @@ internal static class SupplyChainEndpoints
     }
 
     private static async Task<IResult> Org(string park, ZeroParkStore store, CancellationToken ct) =>
-        TypedResults.Ok(new { units = await store.Governance.UnitsAsync(park, ct), people = await store.Governance.PeopleAsync(park, ct), targets = await store.Governance.AccountableTargetsAsync(park, ct) });
+        TypedResults.Ok(new
+        {
+            units = await store.Governance.UnitsAsync(park, ct), people = await store.Governance.PeopleAsync(park, ct), targets = await store.Governance.AccountableTargetsAsync(park, ct),
+            alerts = (await store.Governance.AlertCountsAsync(park, ct)).ToDictionary(x => x.Key, x => new { open = x.Value.Open, acknowledged = x.Value.Acknowledged }),
+        });
+
+    private static async Task<IResult> PersonAlerts(string park, string code, ZeroParkStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.Governance.PersonAlertsAsync(park, code, ct));
 
     private static async Task<IResult> SetUnit(string park, UnitRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct)
     {
@@ -169,7 +177,7 @@ internal static class SupplyChainEndpoints
 
     private static async Task<IResult> SetPerson(string park, PersonRequest body, HttpContext http, ZeroParkStore store, CancellationToken ct)
     {
-        await store.Governance.SetPersonAsync(park, new Person(body.Code, body.Name, body.Unit, body.Role ?? "", body.Responsibilities ?? "", body.Kpis ?? [], false), UserAccess.Actor(http), ct);
+        await store.Governance.SetPersonAsync(park, new Person(body.Code, body.Name, body.Unit, body.Role ?? "", body.Responsibilities ?? "", body.Kpis ?? [], false, body.Email), UserAccess.Actor(http), ct);
         return await Org(park, store, ct);
     }
 

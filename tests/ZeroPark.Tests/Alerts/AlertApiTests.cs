@@ -6,17 +6,9 @@ using ZeroPark.Tests.EnergyManagement;
 namespace ZeroPark.Tests.Alerts;
 
 /// <summary>The alert routes through the in-memory server on SQLite and PostgreSQL, over <see cref="PlanTestPark"/>.</summary>
-public abstract class AlertApiTests(ApiServer server)
+public abstract class AlertApiTests(ApiServer server) : ApiTestBase(server)
 {
-    private HttpClient Client => server.Client;
-
-    private async Task<string> SeedAsync()
-    {
-        var park = EnergyTestPark.NewParkCode();
-        await using var store = await ZeroParkStore.OpenAsync(server.Database);
-        await PlanTestPark.SeedAsync(store, park);
-        return park;
-    }
+    private Task<string> SeedAsync() => SeedParkAsync((store, park) => PlanTestPark.SeedAsync(store, park));
 
     [Fact]
     public async Task Evaluate_count_acknowledge_resolve_rules_channels_and_calendar()

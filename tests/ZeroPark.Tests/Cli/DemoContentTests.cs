@@ -71,6 +71,63 @@ public abstract class DemoContentSuite
         await using var store = await ZeroParkStore.OpenAsync(db);
         Assert.All(await store.IngestTablesAnalyzedAsync(), kv => Assert.True(kv.Value, kv.Key));
     }
+
+    [Fact]
+    public async Task The_demo_has_alerts_of_several_kinds_raised_by_the_engine_and_handled_by_the_operator()
+    {
+        var db = NewDatabase();
+        var r = await InProcessCli.RunAsync("demo", "--db", db, "--meters", "80", "--days", "40");
+        Assert.True(r.ExitCode == 0, r.Err);
+        var alerts = (await Json("alerts", "list", "--db", db, "--park", "demo", "--format", "json")).EnumerateArray().ToList();
+        JsonElement One(string rule, string subject, string period) => Assert.Single(alerts, a => a.GetProperty("rule").GetString() == rule
+            && a.GetProperty("subject").GetString() == subject && a.GetProperty("period").GetString() == period);
+        string? S(JsonElement a, string field) => a.GetProperty(field).ValueKind == JsonValueKind.Null ? null : a.GetProperty(field).GetString();
+
+        // Data gaps: DemoReadings leaves b2_chiller1 silent on days 10 and 11 (2025-01-11 and 01-12: 0 of 96 readings each, below the
+        // default 90 %). The morning round of the next day raises each (08:00); the operator's round two days later (the first round
+        // at or after raised + 2 days) resolves it with the note.
+        foreach (var (day, raised, resolved) in new[] { ("2025-01-11", "2025-01-12T08:00:00+08:00", "2025-01-14T08:00:00+08:00"),
+                                                          ("2025-01-12", "2025-01-13T08:00:00+08:00", "2025-01-15T08:00:00+08:00") })
+        {
+            var gap = One("data-completeness", "meter:b2_chiller1", day);
+            Assert.Equal("resolved", S(gap, "status"));
+            Assert.Equal(raised, S(gap, "raised_at"));
+            Assert.Equal(resolved, S(gap, "resolved_at"));
+            Assert.Equal("demo", S(gap, "resolved_by"));
+            Assert.Contains("数据缺口已核实", S(gap, "comment"));
+            Assert.Equal(0, gap.GetProperty("value").GetDouble());
+        }
+
+        // Plan overrun: the demo's monthly plans are the model's consumption less 3 %, so January 2025's electricity (≈ model) exceeds its
+        // plan by ≈ 1/0.97 − 1 = 3.1 %. The check is due on February's first working day: 2025-02-05 (Spring Festival 01-28 … 02-04),
+        // 09:30; the operator acknowledges it on 02-08 08:00 (02-07 08:00 is less than two days after 02-05 09:30).
+        var plan = One("monthly-targets", "target:energy_plan", "2025-01");
+        Assert.Equal("acknowledged", S(plan, "status"));
+        Assert.Equal("2025-02-05T09:30:00+08:00", S(plan, "raised_at"));
+        Assert.Equal("2025-02-08T08:00:00+08:00", S(plan, "acknowledged_at"));
+        Assert.Equal("demo", S(plan, "acknowledged_by"));
+        Assert.Contains("月度目标未达成", S(plan, "comment"));
+        Assert.InRange(plan.GetProperty("value").GetDouble() / plan.GetProperty("normal").GetDouble(), 1 / 0.97 * 0.98, 1 / 0.97 * 1.02);
+
+        // Offline meter: b3_crah2 reports last at 16:00 of the last day (2025-02-09, day 39); the evaluation at the end of the data
+        // (2025-02-10 00:00) finds it 8 h silent (> 4 × 15 min): open and critical. The same day is 64 of 96 readings (00:15 … 16:00) =
+        // 66.7 % complete: an open data-gap alert as well.
+        var offline = One("meter-offline", "meter:b3_crah2", "2025-02-09T16:00+08:00");
+        Assert.Equal(("open", "critical"), (S(offline, "status"), S(offline, "severity")));
+        Assert.Equal("2025-02-10T00:00:00+08:00", S(offline, "raised_at"));
+        Assert.Equal(8, offline.GetProperty("value").GetDouble(), 6);
+        var lastDay = One("data-completeness", "meter:b3_crah2", "2025-02-09");
+        Assert.Equal("open", S(lastDay, "status"));
+        Assert.Equal(64.0 / 96, lastDay.GetProperty("value").GetDouble(), 4);
+        // No other meter went silent: one offline alert only.
+        Assert.Single(alerts, a => S(a, "rule") == "meter-offline");
+
+        // The default rules are installed; the meter deviation rule compares with the same month of the year before (seasonal cooling).
+        var rules = (await Json("alerts", "rules", "list", "--db", db, "--park", "demo", "--format", "json")).EnumerateArray().ToList();
+        Assert.Contains(rules, x => x.GetProperty("code").GetString() == "pue-daily");
+        var deviation = Assert.Single(rules, x => x.GetProperty("code").GetString() == "meter-deviation");
+        Assert.Equal("last_year", deviation.GetProperty("params").GetProperty("baseline").GetString());
+    }
 }
 
 [Collection(EnergyCliConsoleCollection.Name)]

@@ -6,17 +6,9 @@ namespace ZeroPark.Tests.EnergyManagement;
 
 /// <summary>The plan, assessment and device routes under <c>/api/parks/{park}/energy/</c> through the in-memory server on SQLite and
 /// PostgreSQL, each test over its own copy of <see cref="PlanTestPark"/> (daily figures in its summary).</summary>
-public abstract class PlanApiTests(ApiServer server)
+public abstract class PlanApiTests(ApiServer server) : ApiTestBase(server)
 {
-    private HttpClient Client => server.Client;
-
-    private async Task<string> SeedAsync()
-    {
-        var park = EnergyTestPark.NewParkCode();
-        await using var store = await ZeroParkStore.OpenAsync(server.Database);
-        await PlanTestPark.SeedAsync(store, park);
-        return park;
-    }
+    private Task<string> SeedAsync() => SeedParkAsync((store, park) => PlanTestPark.SeedAsync(store, park));
 
     [Fact]
     public async Task Plans_are_set_listed_decomposed_and_tracked()

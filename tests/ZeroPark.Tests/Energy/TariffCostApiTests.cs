@@ -6,19 +6,11 @@ namespace ZeroPark.Tests.EnergyManagement;
 
 /// <summary>POST/GET /api/parks/{park}/tariffs, GET /api/parks/{park}/energy/cost and <c>?format=xlsx</c> of the energy tables,
 /// through the in-memory server on SQLite and PostgreSQL, over the hand-worked park of <see cref="EnergyTestPark"/>.</summary>
-public abstract class TariffCostApiTests(ApiServer server)
+public abstract class TariffCostApiTests(ApiServer server) : ApiTestBase(server)
 {
-    private HttpClient Client => server.Client;
-
     private const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-    private async Task<string> SeedAsync()
-    {
-        var park = EnergyTestPark.NewParkCode();
-        await using var store = await ZeroParkStore.OpenAsync(server.Database);
-        await EnergyTestPark.SeedAsync(store, park);
-        return park;
-    }
+    private Task<string> SeedAsync() => SeedParkAsync((store, park) => EnergyTestPark.SeedAsync(store, park));
 
     private static string WithValidFrom(string json, string validFrom) => """{"valid_from": """ + "\"" + validFrom + "\", " + json.TrimStart()[1..];
 

@@ -9,17 +9,9 @@ namespace ZeroPark.Tests.NeutralityModule;
 
 /// <summary>The neutrality REST API through the in-memory server on SQLite and PostgreSQL, over <see cref="EnergyTestPark"/>
 /// (C_yw = 6,480 kWh × 0.5306 / 1000 = 3.438288 t on 2025-01-31…02-01; PV 240 kWh).</summary>
-public abstract class NeutralityApiTests(ApiServer server)
+public abstract class NeutralityApiTests(ApiServer server) : ApiTestBase(server)
 {
-    private HttpClient Client => server.Client;
-
-    private async Task<string> SeedAsync()
-    {
-        var park = EnergyTestPark.NewParkCode();
-        await using var store = await ZeroParkStore.OpenAsync(server.Database);
-        await EnergyTestPark.SeedAsync(store, park);
-        return park;
-    }
+    private Task<string> SeedAsync() => SeedParkAsync((store, park) => EnergyTestPark.SeedAsync(store, park));
 
     [Fact]
     public async Task Ledger_claims_evidence_neutrality_targets_and_measures_over_http()

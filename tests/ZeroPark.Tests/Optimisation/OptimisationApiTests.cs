@@ -6,17 +6,9 @@ using ZeroPark.Tests.EnergyManagement;
 namespace ZeroPark.Tests.Optimisation;
 
 /// <summary>The optimisation routes under <c>/api/parks/{park}/</c> through the in-memory server (clock 2025-06-01) on SQLite and PostgreSQL.</summary>
-public abstract class OptimisationApiTests(ApiServer server)
+public abstract class OptimisationApiTests(ApiServer server) : ApiTestBase(server)
 {
-    private HttpClient Client => server.Client;
-
-    private async Task<string> SeedAsync()
-    {
-        var park = EnergyTestPark.NewParkCode();
-        await using var store = await ZeroParkStore.OpenAsync(server.Database);
-        await OptTestPark.SeedAsync(store, park);
-        return park;
-    }
+    private Task<string> SeedAsync() => SeedParkAsync((store, park) => OptTestPark.SeedAsync(store, park));
 
     [Fact]
     public async Task Forecasts_drivers_suggestions_and_report()

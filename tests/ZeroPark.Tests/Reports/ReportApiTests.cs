@@ -9,17 +9,9 @@ namespace ZeroPark.Tests.Reports;
 
 /// <summary>The reports REST API on SQLite and PostgreSQL over <see cref="EnergyTestPark"/> (grid 6,480 kWh × 0.5306 kgCO2/kWh =
 /// 3.438288 t location-based scope 2 in January–February 2025).</summary>
-public abstract class ReportApiTests(ApiServer server)
+public abstract class ReportApiTests(ApiServer server) : ApiTestBase(server)
 {
-    private HttpClient Client => server.Client;
-
-    private async Task<string> SeedAsync()
-    {
-        var park = EnergyTestPark.NewParkCode();
-        await using var store = await ZeroParkStore.OpenAsync(server.Database);
-        await EnergyTestPark.SeedAsync(store, park);
-        return park;
-    }
+    private Task<string> SeedAsync() => SeedParkAsync((store, park) => EnergyTestPark.SeedAsync(store, park));
 
     [Fact]
     public async Task A_carbon_accountant_generates_reports_and_sets_schedules_through_the_api_like_on_the_page_a_viewer_may_not()
@@ -29,8 +21,8 @@ public abstract class ReportApiTests(ApiServer server)
         async Task<HttpClient> UserAsync(UserRole role)
         {
             var name = "u" + Guid.NewGuid().ToString("N")[..8];
-            await server.Store.Users.CreateUserAsync(name, pw, role, [park], "test");
-            return await server.SignedInClientAsync(name, pw);
+            await Server.Store.Users.CreateUserAsync(name, pw, role, [park], "test");
+            return await Server.SignedInClientAsync(name, pw);
         }
         using var accountant = await UserAsync(UserRole.CarbonAccountant);
         var saved = await (await accountant.PostJsonAsync($"/api/parks/{park}/carbon/inventories", """{"from":"2025-01-01","to":"2025-02-28"}""")).ExpectAsync(HttpStatusCode.OK);
@@ -68,7 +60,7 @@ public abstract class ReportApiTests(ApiServer server)
         var head = ok.Str("chain_head");
         Assert.Equal(64, head.Length);
 
-        await using (var c = await server.Store.OpenConnectionAsync())
+        await using (var c = await Server.Store.OpenConnectionAsync())
             Assert.Equal(1, await c.ExecuteAsync("UPDATE carbon_inventories SET scope1_t = 1 WHERE id = @id", new { id }));
         var bad = await Client.GetJsonAsync($"/api/parks/{park}/seals");
         Assert.False(bad.GetProperty("all_hold").GetBoolean());

@@ -57,6 +57,8 @@ public sealed partial class MessageCoverageTests
         // alerts: SQL column lists and a DingTalk robot URL's query string
         "id, code, kind, name, params, severity, enabled, muted_until, renotify_minutes, updated_at, updated_by",
         "a.id, r.code AS rule, r.kind, a.subject, a.period, a.severity, a.status, a.message, a.value, a.normal, a.details, a.raised_at, a.ack_at, a.ack_by, a.resolved_at, a.resolved_by, a.comment, a.last_notified_at, a.notify_count",
+        // t19g: the same column list with the rule's parameters (an alert's KPIs)
+        "a.id, r.code AS rule, r.kind, a.subject, a.period, a.severity, a.status, a.message, a.value, a.normal, a.details, a.raised_at, a.ack_at, a.ack_by, a.resolved_at, a.resolved_by, a.comment, a.last_notified_at, a.notify_count, r.params AS rule_params",
         "timestamp={0}&sign={1}",
         // Chromium's command line, a date format and the report's HTML markup; a field path (the field is named by its code)
         "--user-data-dir={0}", "--print-to-pdf={0}", "yyyy-MM-dd HH:mm zzz", "\"><head><meta charset=\"utf-8\">", "items.{0}.note",

@@ -38,9 +38,12 @@ public static class ReadingFileParser
 
     /// <summary>Streams the file: <paramref name="batch"/> receives the valid points in file order, in lists of up to
     /// <paramref name="batchSize"/> (each list is the receiver's), as soon as a list is full — on the calling thread, so a
-    /// slow receiver slows the reading down. XLSX workbooks (bounded by <see cref="ImportLimits"/>) are read whole first.</summary>
+    /// slow receiver slows the reading down. XLSX workbooks (bounded by <see cref="ImportLimits"/>) are read whole first.
+    /// With <paramref name="dayOf"/> (the local day an instant's reading counts to), a CSV list goes on past
+    /// <paramref name="batchSize"/> until a reading of another day comes (at most twice <paramref name="batchSize"/>), so that a
+    /// file in time order arrives in whole days and no day is written by two batches.</summary>
     public static ReadingFileErrors ParseStreaming(Stream stream, string fileName, ColumnMapping? mapping, IProgress<long>? bytesRead, ImportLimits? limits,
-        int batchSize, Action<List<RawPoint>> batch)
+        int batchSize, Action<List<RawPoint>> batch, Func<DateTimeOffset, int>? dayOf = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(fileName);
@@ -50,7 +53,7 @@ public static class ReadingFileParser
         if (settings is null)
             return FileFail(0, settingsError!);
 
-        var sink = new ReadingSink(batchSize, batch);
+        var sink = new ReadingSink(batchSize, batch, dayOf);
         var ext = Path.GetExtension(fileName).ToLowerInvariant();
         return ext switch
         {

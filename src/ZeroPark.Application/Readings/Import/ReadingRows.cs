@@ -99,11 +99,21 @@ internal sealed class ReadingRows(ReadingColumns cols, ReadingSettings settings,
             Errors.Add(new RowError(line, reason));
         else
         {
-            _points.Add(new RawPoint(code!, ts, value, line) { IntervalStart = start });
-            if (_points.Count >= sink.BatchSize)
+            // With whole days (sink.DayOf), a full batch goes on up to the end of its last reading's local day (at most
+            // another batch size): the next reading that starts a new day begins the next batch.
+            if (sink.DayOf is not null && _points.Count >= sink.BatchSize && sink.EndsBatch(_points[^1].Timestamp, ts, _points.Count))
             {
-                sink.Batch(_points);
-                _points = [];
+                // The next batch is likely as long (a day of the same meters): sized at once, it is not grown by copying.
+                var full = _points;
+                _points = new List<RawPoint>(full.Count);
+                sink.Batch(full);
+            }
+            _points.Add(new RawPoint(code!, ts, value, line) { IntervalStart = start });
+            if (sink.DayOf is null && _points.Count >= sink.BatchSize)
+            {
+                var full = _points;
+                _points = new List<RawPoint>(full.Count);
+                sink.Batch(full);
             }
         }
     }
@@ -120,10 +130,32 @@ internal sealed class ReadingRows(ReadingColumns cols, ReadingSettings settings,
     }
 }
 
-/// <summary>Where a parse puts its valid points: <paramref name="batch"/> receives lists of up to <paramref name="batchSize"/>
-/// points in file order (each list is the receiver's to keep).</summary>
-internal sealed class ReadingSink(int batchSize, Action<List<RawPoint>> batch)
+/// <summary>Where a parse puts its valid points: <paramref name="batch"/> receives lists of <paramref name="batchSize"/> points
+/// (the last one fewer) in file order (each list is the receiver's to keep). With <paramref name="dayOf"/> (the local day a
+/// reading's instant counts to), a list goes on past <paramref name="batchSize"/> until a reading of another day comes, up to
+/// twice <paramref name="batchSize"/>: a file in time order is then handed over in whole days.</summary>
+internal sealed class ReadingSink(int batchSize, Action<List<RawPoint>> batch, Func<DateTimeOffset, int>? dayOf = null)
 {
+    private DateTimeOffset _lastTs = DateTimeOffset.MinValue;
+    private int _lastDay;
+
     public int BatchSize { get; } = Math.Max(1, batchSize);
+    public Func<DateTimeOffset, int>? DayOf { get; } = dayOf;
     public void Batch(List<RawPoint> points) => batch(points);
+
+    /// <summary>Whether a full batch of <paramref name="count"/> points whose last reading is at <paramref name="last"/> ends
+    /// before a reading at <paramref name="next"/>: it starts another local day, or the batch has reached twice the size.</summary>
+    public bool EndsBatch(DateTimeOffset last, DateTimeOffset next, int count) =>
+        count >= 2L * BatchSize || Day(last) != Day(next);
+
+    /// <summary>The local day of an instant; files repeat instants (all meters at one time), so the last one is remembered.</summary>
+    private int Day(DateTimeOffset ts)
+    {
+        if (ts.UtcTicks != _lastTs.UtcTicks)
+        {
+            _lastDay = DayOf!(ts);
+            _lastTs = ts;
+        }
+        return _lastDay;
+    }
 }

@@ -8,7 +8,7 @@ namespace ZeroPark.Server.Pages.Parks;
 /// <summary>Collection (采集监控): the health of every gateway key, MQTT subscription, Modbus device and folder source, and their
 /// configuration. Administrators and energy managers add and remove sources (the store calls behind
 /// <c>POST/DELETE /api/parks/{park}/collection/…</c>); every other role reads.</summary>
-public sealed class CollectionModel(ZeroParkStore store, CollectionHealthService healthService) : DataPageModel(store)
+public sealed class CollectionModel(ZeroParkStore store, CollectionHealthService healthService) : FormPageModel(store)
 {
     public IReadOnlyList<SourceHealthView> Health { get; private set; } = [];
     public IReadOnlyList<MqttSubscription> Mqtt { get; private set; } = [];
@@ -18,8 +18,6 @@ public sealed class CollectionModel(ZeroParkStore store, CollectionHealthService
     public IReadOnlyList<Metering.RowError> MapRejected { get; private set; } = [];
     public int Missed { get; private set; } = ZeroPark.Collection.SourceHealth.DefaultMissedIntervals;
 
-    public Dictionary<string, string?> Form { get; } = new(StringComparer.Ordinal);
-    public string? V(string field) => Form.TryGetValue(field, out var v) ? v : null;
 
     public async Task<IActionResult> OnGetAsync(string park, int? missed, CancellationToken ct)
     {
@@ -29,7 +27,7 @@ public sealed class CollectionModel(ZeroParkStore store, CollectionHealthService
         return Page();
     }
 
-    private async Task FillAsync(CancellationToken ct)
+    protected override async Task FillAsync(CancellationToken ct)
     {
         Health = await healthService.HealthAsync(Park.Code, Missed, ct: ct);
         Mqtt = await Store.Collection.ListMqttAsync(Park.Code, ct);
@@ -38,34 +36,13 @@ public sealed class CollectionModel(ZeroParkStore store, CollectionHealthService
         Files = await Store.Collection.FileOutcomesAsync(Park.Code, 50, ct);
     }
 
-    private async Task<IActionResult> EditAsync(string park, string[] fields, Func<Task<string>> change, CancellationToken ct)
-    {
-        if (!await LoadAsync(park, ct)) return NotFound();
-        if (!CanEditRegistry) return Forbidden();
-        foreach (var f in fields) Form[f] = Request.Form[f].ToString().Trim();
-        if (Errors.Count == 0)
-        {
-            try
-            {
-                Message = await change();
-                Form.Clear();
-            }
-            catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException)
-            {
-                Show(e);
-            }
-        }
-        await FillAsync(ct);
-        return Page();
-    }
-
     private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 
     public Task<IActionResult> OnPostMqttAsync(string park, CancellationToken ct) =>
         EditAsync(park, ["broker", "topic", "name", "meter", "username", "password", "interval", "tls"], async () =>
         {
             var interval = Integer("interval", V("interval")) ?? 60;
-            if (Errors.Count > 0) throw new ValidationException("interval", Errors["interval"]);
+            ThrowIfInvalid();
             var s = await Store.Collection.AddMqttAsync(park, new MqttDraft(V("broker") ?? "", V("topic") ?? "")
             {
                 Name = Empty(V("name")), Meter = Empty(V("meter")), Username = Empty(V("username")), Password = Empty(V("password")),
@@ -89,7 +66,7 @@ public sealed class CollectionModel(ZeroParkStore store, CollectionHealthService
             var interval = Integer("interval", V("interval")) ?? 60;
             var timeout = Integer("timeout_ms", V("timeout_ms")) ?? 2000;
             var retries = Integer("retries", V("retries")) ?? 2;
-            if (Errors.Count > 0) { var (f, m) = Errors.First(); throw new ValidationException(f, m); }
+            ThrowIfInvalid();
             var d = await Store.Collection.AddModbusDeviceAsync(park, new ModbusDeviceDraft(V("device") ?? "", V("host") ?? "", port, unit)
             {
                 IntervalSeconds = interval, TimeoutMs = timeout, Retries = retries,
@@ -116,7 +93,7 @@ public sealed class CollectionModel(ZeroParkStore store, CollectionHealthService
         EditAsync(park, ["folder_name", "kind", "location", "pattern", "interval"], async () =>
         {
             var interval = Integer("interval", V("interval")) ?? 300;
-            if (Errors.Count > 0) throw new ValidationException("interval", Errors["interval"]);
+            ThrowIfInvalid();
             var f = await Store.Collection.AddFolderAsync(park, new FolderDraft(V("folder_name") ?? "", V("kind") ?? "folder", V("location") ?? "")
             {
                 Pattern = Empty(V("pattern")) ?? "*.csv", IntervalSeconds = interval,

@@ -9,15 +9,13 @@ namespace ZeroPark.Server.Pages.Parks;
 /// versions (a new version from the tariff JSON of <c>zeropark energy tariff add</c>) and energy plans (set an annual or monthly
 /// plan of the park or a building). Administrators and energy managers change them (the rights of the same API routes); other
 /// roles read the tariffs and plans; the keys are listed only to those who may create them, as in the API.</summary>
-public sealed class CollectionSettingsModel(ZeroParkStore store) : DataPageModel(store)
+public sealed class CollectionSettingsModel(ZeroParkStore store) : FormPageModel(store)
 {
     public IReadOnlyList<ApiKeyInfo> Keys { get; private set; } = [];
     public IReadOnlyList<TariffVersion> Tariffs { get; private set; } = [];
     public IReadOnlyList<EnergyPlan> Plans { get; private set; } = [];
     /// <summary>A key just created: shown once.</summary>
     public string? NewKey { get; private set; }
-    public Dictionary<string, string?> Form { get; } = new(StringComparer.Ordinal);
-    public string? V(string field) => Form.TryGetValue(field, out var v) ? v : null;
 
     public async Task<IActionResult> OnGetAsync(string park, CancellationToken ct)
     {
@@ -26,32 +24,11 @@ public sealed class CollectionSettingsModel(ZeroParkStore store) : DataPageModel
         return Page();
     }
 
-    private async Task FillAsync(CancellationToken ct)
+    protected override async Task FillAsync(CancellationToken ct)
     {
         Keys = CanEditRegistry ? await Store.ApiKeys.ListApiKeysAsync(Park.Code, ct) : [];
         Tariffs = await Store.Tariffs.ListTariffVersionsAsync(Park.Code, ct);
         Plans = await Store.Plans.ListEnergyPlansAsync(Park.Code, ct: ct);
-    }
-
-    private async Task<IActionResult> EditAsync(string park, string[] fields, Func<Task<string>> change, CancellationToken ct)
-    {
-        if (!await LoadAsync(park, ct)) return NotFound();
-        if (!CanEditRegistry) return Forbidden();
-        foreach (var f in fields) Form[f] = Request.Form[f].ToString().Trim();
-        if (Errors.Count == 0)
-        {
-            try
-            {
-                Message = await change();
-                Form.Clear();
-            }
-            catch (Exception e) when (e is ValidationException or ConflictException or NotFoundException)
-            {
-                Show(e);
-            }
-        }
-        await FillAsync(ct);
-        return Page();
     }
 
     public Task<IActionResult> OnPostKeyAsync(string park, CancellationToken ct) =>
@@ -85,7 +62,7 @@ public sealed class CollectionSettingsModel(ZeroParkStore store) : DataPageModel
             var year = Integer("plan_year", V("plan_year"));
             var month = Integer("plan_month", V("plan_month"));
             var amount = Number("plan_amount", V("plan_amount"));
-            if (Errors.Count > 0) { var (f, m) = Errors.First(); throw new ValidationException(f, m); }
+            ThrowIfInvalid();
             var p = await Store.Plans.SetEnergyPlanAsync(park, new PlanDraft(string.IsNullOrEmpty(V("plan_node")) ? null : V("plan_node"), V("plan_carrier"), year, month, amount,
                 string.IsNullOrEmpty(V("plan_unit")) ? null : V("plan_unit")), Me.Name, ct);
             return T("cs.plan.saved", p.Node, PlanRules.PeriodCode(p.Year, p.Month));

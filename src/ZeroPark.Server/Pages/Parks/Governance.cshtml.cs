@@ -18,6 +18,8 @@ public sealed class GovernanceModel(ZeroParkStore store) : ZpPageModel(store)
     public IReadOnlyList<Person> People { get; private set; } = [];
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Targets { get; private set; } = new Dictionary<string, IReadOnlyList<string>>();
     public IReadOnlyList<AccountStanding> Board { get; private set; } = [];
+    /// <summary>Open and acknowledged alerts per person (of the KPIs each is accountable for).</summary>
+    public IReadOnlyDictionary<string, (int Open, int Acknowledged)> AlertCounts { get; private set; } = new Dictionary<string, (int, int)>();
     public RewardThresholds Rewards { get; private set; } = new();
     public string? Link { get; private set; }
     public string? Error { get; private set; }
@@ -32,6 +34,7 @@ public sealed class GovernanceModel(ZeroParkStore store) : ZpPageModel(store)
         People = await Store.Governance.PeopleAsync(park, ct);
         Targets = await Store.Governance.AccountableTargetsAsync(park, ct);
         Board = await Store.Governance.LeaderboardAsync(park, ct: ct);
+        AlertCounts = await Store.Governance.AlertCountsAsync(park, ct);
         Rewards = await Store.Governance.RewardsAsync(park, ct);
         return true;
     }
@@ -53,9 +56,9 @@ public sealed class GovernanceModel(ZeroParkStore store) : ZpPageModel(store)
         await Store.Governance.AddEventAsync(park, new EventDraft(d, kind ?? "", title ?? "", participants ?? 0, lines, neutralisation ?? "", instruments ?? "", neutralised ?? 0, benefit ?? ""), Me.Name, ct);
     });
 
-    public async Task<IActionResult> OnPostPersonAsync(string park, string? code, string? name, string? unit, string? role, string? kpis, CancellationToken ct) => await Change(park, () =>
+    public async Task<IActionResult> OnPostPersonAsync(string park, string? code, string? name, string? unit, string? role, string? kpis, string? email, CancellationToken ct) => await Change(park, () =>
         Store.Governance.SetPersonAsync(park, new Person(code ?? "", name ?? "", string.IsNullOrWhiteSpace(unit) ? null : unit, role ?? "", "",
-            (kpis ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), false), Me.Name, ct));
+            (kpis ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), false, email), Me.Name, ct));
 
     public async Task<IActionResult> OnPostUnitAsync(string park, string? code, string? name, string? parent, CancellationToken ct) => await Change(park, () =>
         Store.Governance.SetUnitAsync(park, new OrgUnit(code ?? "", name ?? "", string.IsNullOrWhiteSpace(parent) ? null : parent), Me.Name, ct));

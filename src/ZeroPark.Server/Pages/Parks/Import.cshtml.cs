@@ -58,7 +58,7 @@ public sealed class ImportModel(ZeroParkStore store, ImportLimits limits) : Data
             {
                 var mapping = Mapping();
                 if (Errors.Count > 0) return Page();
-                Result = await FileImport.ImportReadingsAsync(Store, park, stream, FileName, mapping, Me.Name, limits: limits, ct: ct);
+                Result = await FileImport.ImportReadingsAsync(Store, park, stream, FileName, mapping, Me.Name, limits: limits, wholeDays: true, ct: ct);
                 if (Result.FileError is { } fileError) Invalid(Result.FileErrorField, fileError);
                 if (Result.TooLarge) Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             }
