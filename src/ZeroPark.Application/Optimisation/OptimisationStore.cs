@@ -24,6 +24,27 @@ public sealed record Suggestion(long Id, string Kind, string Subject, string Sta
 public sealed record SuggestionWrite(string Kind, string Subject, string Evidence, IReadOnlyDictionary<string, double> Figures, DateOnly WindowFrom,
     DateOnly WindowTo, double SavingKwh, double? SavingTco2e, double? SavingCny);
 
+/// <summary>A park's optimisation settings (table opt_settings of migration 071): the assumptions of the over-cooled-rooms rule —
+/// the cold-aisle inlet set-point a room could run at (°C, inside ASHRAE TC9.9's recommended 18–27 °C), how far below it the room's
+/// 90th-percentile inlet temperature must stay to count as over-cooled (K), and the share of the room's cooling energy each kelvin
+/// raised saves.</summary>
+public sealed record OptimisationSettings(double RoomTargetC, double RoomMarginK, double RoomSavingPerK)
+{
+    public static readonly OptimisationSettings Default = new(24, 2, 0.03);
+
+    /// <summary>Checks the settings; throws <see cref="ValidationException"/> naming the field.</summary>
+    public OptimisationSettings Validated()
+    {
+        if (!double.IsFinite(RoomTargetC) || RoomTargetC < 18 || RoomTargetC > 27)
+            throw new ValidationException("room_target_c", $"target inlet temperature {RoomTargetC.ToString(CultureInfo.InvariantCulture)} °C is outside the ASHRAE TC9.9 recommended inlet envelope 18–27 °C");
+        if (!double.IsFinite(RoomMarginK) || RoomMarginK <= 0 || RoomMarginK > 9)
+            throw new ValidationException("room_margin_k", $"margin {RoomMarginK.ToString(CultureInfo.InvariantCulture)} K must be above 0 and at most 9");
+        if (!double.IsFinite(RoomSavingPerK) || RoomSavingPerK <= 0 || RoomSavingPerK > 0.1)
+            throw new ValidationException("room_saving_per_k", $"saving per K {RoomSavingPerK.ToString(CultureInfo.InvariantCulture)} must be above 0 and at most 0.1 (10 % per K)");
+        return this;
+    }
+}
+
 /// <summary>The suggestion states.</summary>
 public static class SuggestionStatus
 {
@@ -173,6 +194,43 @@ public sealed class OptimisationStore(ZeroParkStore db)
             "suggestion", $"{old.Kind}/{old.Subject} (id {id})", reason, old.Status, status + (until is { } u ? " until " + u.ToString("yyyy-MM-dd", Inv) : ""));
         await tx.CommitAsync(ct);
         return await GetSuggestionAsync(parkCode, id, ct);
+    }
+
+    private static readonly string[] SettingKeys = ["room_target_c", "room_margin_k", "room_saving_per_k"];
+
+    /// <summary>The park's optimisation settings; the default of each key that is not set.</summary>
+    public async Task<OptimisationSettings> SettingsAsync(string parkCode, CancellationToken ct = default)
+    {
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
+        var rows = (await c.QueryAsync<(string key, string value)>("SELECT key, value FROM opt_settings WHERE park_id = @p", new { p = reg.Park.Id.Value }))
+            .ToDictionary(r => r.key, r => double.Parse(r.value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
+        var d = OptimisationSettings.Default;
+        return new OptimisationSettings(rows.GetValueOrDefault("room_target_c", d.RoomTargetC), rows.GetValueOrDefault("room_margin_k", d.RoomMarginK),
+            rows.GetValueOrDefault("room_saving_per_k", d.RoomSavingPerK));
+    }
+
+    /// <summary>Changes the given settings (null: unchanged), checked together, each change audited with its old and new value.</summary>
+    public async Task<OptimisationSettings> SetSettingsAsync(string parkCode, double? roomTargetC, double? roomMarginK, double? roomSavingPerK, string user,
+        CancellationToken ct = default)
+    {
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
+        var old = await SettingsAsync(parkCode, ct);
+        var next = new OptimisationSettings(roomTargetC ?? old.RoomTargetC, roomMarginK ?? old.RoomMarginK, roomSavingPerK ?? old.RoomSavingPerK).Validated();
+        var values = new[] { (old.RoomTargetC, next.RoomTargetC), (old.RoomMarginK, next.RoomMarginK), (old.RoomSavingPerK, next.RoomSavingPerK) };
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        for (var i = 0; i < SettingKeys.Length; i++)
+        {
+            var (was, now) = values[i];
+            if (was == now) continue;
+            var v = now.ToString("R", CultureInfo.InvariantCulture);
+            await c.ExecuteAsync("DELETE FROM opt_settings WHERE park_id = @p AND key = @k", new { p = reg.Park.Id.Value, k = SettingKeys[i] }, tx);
+            await c.ExecuteAsync("INSERT INTO opt_settings (park_id, key, value) VALUES (@p, @k, @v)", new { p = reg.Park.Id.Value, k = SettingKeys[i], v }, tx);
+            await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "optimisation_setting", SettingKeys[i], null, was.ToString("R", CultureInfo.InvariantCulture), v);
+        }
+        await tx.CommitAsync(ct);
+        return next;
     }
 
     private static Suggestion ToSuggestion(ParkClock clock, SuggestionRow r, DateOnly today)

@@ -72,7 +72,7 @@ public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon,
         }
         if (!reg.MetersById.Values.Any(m => m.Kind == MeterKind.Gauge && m.Carrier == Carrier.ChilledWater))
             notApplicable.Add($"{SuggestionKinds.ChilledWaterSetpoint}: no chilled-water supply temperature gauge (carrier chilled_water, °C)");
-        notApplicable.Add("over-cooled rooms: no room temperature series are recorded in the registry's model (not implemented)");
+        findings.AddRange(await OverCooledRoomsAsync(parkCode, reg, f, t, await store.Optimisation.SettingsAsync(parkCode, ct), notApplicable, ct));
 
         findings.AddRange(await UpsAsync(parkCode, reg, f, t, ct));
         if (await IdleRacksAsync(parkCode, reg, f, t, parkHours, ct) is { } idle) findings.Add(idle);
@@ -107,6 +107,7 @@ public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon,
         SuggestionKinds.UpsLowEfficiency => "ups_eco_mode",
         SuggestionKinds.NightBaseLoad when s.Subject.EndsWith("aux.lighting", StringComparison.Ordinal) => "lighting",
         SuggestionKinds.CoolingOutOfLine => "airflow",
+        SuggestionKinds.OverCooledRoom => "airflow",          // the air side: the room's CRAH supply / inlet set-point
         _ => "other",
     };
 
@@ -116,10 +117,12 @@ public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon,
     {
         var parts = s.Subject.Split('/');
         var space = reg.SpacesByCode.TryGetValue(parts[0], out var sp) ? sp : null;
+        // An over-cooled room's set-point changes the cooling of its building (the park's when the room is in no building).
+        if (s.Kind == SuggestionKinds.OverCooledRoom && space is not null) space = reg.BuildingOf(space.Id);
         string? system = s.Kind switch
         {
             SuggestionKinds.FreeCooling or SuggestionKinds.ChilledWaterSetpoint => "cooling.chiller",
-            SuggestionKinds.CoolingOutOfLine => "cooling",
+            SuggestionKinds.CoolingOutOfLine or SuggestionKinds.OverCooledRoom => "cooling",
             SuggestionKinds.NightBaseLoad when parts.Length > 1 => parts[1],
             _ => null,
         };
@@ -181,6 +184,60 @@ public sealed class SuggestionService(ZeroParkStore store, CarbonService carbon,
             days.Add((obs[i].Date, c, model.Expected(at).Expected * it, model.Fit.ResidualStdError * it));
         }
         return SuggestionRules.CoolingOutOfLine(subject, days, minDays: 3);
+    }
+
+    /// <summary>Over-cooled rooms (<see cref="SuggestionRules.OverCooledRoom"/>, with the park's <see cref="OptimisationSettings"/>): for each
+    /// space with cold-aisle inlet gauges (carrier room_air, °C; <see cref="RoomAirGauges.IsInlet"/>), the hourly mean of its warmest gauge
+    /// (the warmest cold aisle limits how far the set-point can rise), and the room's share of cooling energy: the cooling node of its
+    /// building × the room's IT energy ÷ the building's IT energy, hour by hour (the heat the room's IT puts into the air; both from
+    /// <see cref="OptimisationData.LoadAsync"/>, the same nodes as the other rules and the KPIs).</summary>
+    private async Task<List<SuggestionFinding>> OverCooledRoomsAsync(string park, ParkRegistry reg, DateOnly f, DateOnly t, OptimisationSettings settings,
+        List<string> notApplicable, CancellationToken ct)
+    {
+        var kind = SuggestionKinds.OverCooledRoom;
+        var gauges = reg.MetersById.Values.Where(RoomAirGauges.IsInlet).OrderBy(m => m.Code, StringComparer.Ordinal).ToList();
+        if (gauges.Count == 0)
+        {
+            notApplicable.Add($"{kind}: no cold-aisle temperature gauge (carrier room_air, °C, linked to a room)");
+            return [];
+        }
+        var list = new List<SuggestionFinding>();
+        var buildings = new Dictionary<string, NodeHistory>(StringComparer.Ordinal);
+        foreach (var room in gauges.GroupBy(m => m.SpaceId))
+        {
+            var codes = room.Select(m => m.Code).ToList();
+            if (room.Key is not { } spaceId || !reg.SpacesById.TryGetValue(spaceId.Value, out var space))
+            {
+                notApplicable.Add($"{kind}: {string.Join(", ", codes)}: not linked to a room");
+                continue;
+            }
+            var series = new Dictionary<string, SeriesResult>(StringComparer.Ordinal);
+            foreach (var c in codes) series[c] = await store.Queries.SeriesAsync(park, SeriesTarget.Meter(c), f, t, Granularity.Hour, ct);
+            var inlet = series[codes[0]].Buckets.Select((b, i) =>
+            {
+                var v = codes.Select(c => series[c].Buckets[i].Value).Where(x => x is not null).Select(x => x!.Value).ToList();
+                return new HourSample(b.Start.DateTime, v.Count == 0 ? null : v.Max());
+            }).ToList();
+            var scope = reg.BuildingOf(space.Id)?.Code;
+            var key = scope ?? reg.Park.Code;
+            if (!buildings.TryGetValue(key, out var whole)) buildings[key] = whole = await _data.LoadAsync(park, scope, f, t, Granularity.Hour, ct);
+            var own = space.Code == scope ? whole : await _data.LoadAsync(park, space.Code, f, t, Granularity.Hour, ct);
+            if (!own.It.Any(v => v is > 0))
+            {
+                notApplicable.Add($"{kind}: {space.Code}: no IT energy (it_load meters) in the room to apportion its building's cooling");
+                continue;
+            }
+            if (!whole.Cooling.Any(v => v is > 0))
+            {
+                notApplicable.Add($"{kind}: {space.Code}: no cooling energy (meters of the cooling system) in its building");
+                continue;
+            }
+            var cooling = whole.Local.Select((l, i) => new HourSample(l,
+                whole.Cooling[i] is { } c && whole.It[i] is { } all && all > 0 && own.It[i] is { } mine ? c * mine / all : null)).ToList();
+            if (SuggestionRules.OverCooledRoom(space.Code, string.Join(", ", codes), inlet, cooling, settings.RoomTargetC, settings.RoomMarginK, settings.RoomSavingPerK) is { } x)
+                list.Add(x);
+        }
+        return list;
     }
 
     /// <summary>UPS: each virtual loss meter "input − output" over two meters of the UPS system.</summary>

@@ -17,6 +17,10 @@ internal enum DemoShape
 {
     Rack, UpsIn, UpsOut, Incoming, TransformerLv, Chiller, PrimaryPump, SecondaryPump, CoolingPump, Tower, Crah,
     Lighting, Fire, LowVoltage, Office, Water, Diesel, Pv, HeatExport, CoolingLoad, OutdoorTemperature, OutdoorHumidity,
+    /// <summary>A room's cold-aisle temperature (°C; hourly): in range; over-cooled in the last 100 days; over-cooled in July and August.</summary>
+    RoomInlet, RoomInletOvercooledLate, RoomInletOvercooledSummer,
+    /// <summary>A room's relative humidity (%; hourly).</summary>
+    RoomHumidity,
 }
 
 /// <summary>
@@ -24,7 +28,10 @@ internal enum DemoShape
 /// with a cumulative PDU meter; per building incoming lines (facility input, with CT ratio), transformer LV meters, UPS
 /// input/output meters with virtual loss meters, chillers, pumps, cooling towers, CRAHs, lighting, fire, low-voltage and
 /// office meters, a chilled-water cooling-load (heat) meter, a make-up water meter, diesel generator fuel meters and rooftop PV (on the LV side); exported heat for the park;
-/// a weather station (outdoor temperature °C and relative humidity %, gauge meters: averaged, never summed).
+/// a weather station (outdoor temperature °C and relative humidity %, gauge meters: averaged, never summed); in every room a
+/// cold-aisle temperature gauge (carrier room_air, °C, read hourly by the BMS: 22–25 °C, but room <see cref="OvercooledRoom"/> at
+/// 18–20 °C in the last 100 days of the data and room <see cref="SummerOvercooledRoom"/> at 19–20.5 °C in July and August), and in the
+/// first room of each building a humidity gauge (%).
 /// Values follow a daily and weekly IT pattern and seasonal cooling (cooling load factor ~0.12 in winter to ~0.33 in
 /// summer, so monthly PUE runs ~1.2–1.45), at 15-minute resolution, with a few gaps, one register rollover and one meter
 /// replacement. Deterministic for a given seed.
@@ -64,6 +71,14 @@ public sealed class DemoPark
     internal const string RolloverMeter = "b1_f1_r1_rack003";
     public const string OutdoorTemperatureMeter = "weather_temp";
     public const string OutdoorHumidityMeter = "weather_rh";
+    /// <summary>The room whose CRAH set-point was lowered after a hot-spot complaint and never raised back: over-cooled (18–20 °C cold
+    /// aisle) in the last 100 days of the data — the over-cooled-rooms suggestion of the default analysis window.</summary>
+    public const string OvercooledRoom = "b3-f2-r1";
+    /// <summary>The room over-cooled (19–20.5 °C) in July and August only: found when the analysis window covers the summer.</summary>
+    public const string SummerOvercooledRoom = "b2-f1-r2";
+
+    /// <summary>The code of a room's cold-aisle temperature gauge.</summary>
+    public static string RoomInletMeter(string room) => room.Replace('-', '_') + "_t_inlet";
 
     public ParkDraft ParkDraft => new(Options.ParkCode, "零碳数据中心园区（演示）", "Asia/Shanghai")
     {
@@ -122,6 +137,18 @@ public sealed class DemoPark
                         { RegisterMax = 1_000_000, SpaceCode = $"b{b}-f{f}-r{r}", SystemCode = "it.server", Role = "it_load", Device = "PDU" },
                             b, DemoShape.Rack, kw, reg0);
                     }
+            // Room conditions: a cold-aisle temperature gauge in every room (its in-range level 22.5–24.5 °C), humidity in the first room.
+            for (var f = 1; f <= FloorsPerBuilding; f++)
+                for (var r = 1; r <= RoomsPerFloor; r++)
+                {
+                    var room = $"b{b}-f{f}-r{r}";
+                    var shape = room == OvercooledRoom ? DemoShape.RoomInletOvercooledLate : room == SummerOvercooledRoom ? DemoShape.RoomInletOvercooledSummer : DemoShape.RoomInlet;
+                    Add(new MeterDraft(RoomInletMeter(room), $"{b}号楼{f}层{r}号包间 冷通道温度", "room_air", "gauge", "°C") { SpaceCode = room, IntervalMinutes = 60, Device = "温湿度传感器" },
+                        b, shape, 22.5 + 2.0 * ((b * 7 + f * 3 + r * 5) % 8) / 7.0);
+                    if (f == 1 && r == 1)
+                        Add(new MeterDraft(room.Replace('-', '_') + "_rh", $"{b}号楼{f}层{r}号包间 相对湿度", "room_air", "gauge", "%") { SpaceCode = room, IntervalMinutes = 60, Device = "温湿度传感器" },
+                            b, DemoShape.RoomHumidity, 45);
+                }
             for (var i = 1; i <= 2; i++)
             {
                 Add(new MeterDraft($"{bc}_in{i}", $"{b}号楼 10kV进线{i}", "electricity", "cumulative", "kWh") { Multiplier = 400, RegisterMax = 1_000_000, SpaceCode = bc, SystemCode = "power.distribution", Role = "facility_input", Device = "进线柜" }, b, DemoShape.Incoming, 0.5, rng.Next(1000, 90_000));

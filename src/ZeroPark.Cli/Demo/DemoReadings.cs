@@ -56,6 +56,7 @@ public static class DemoReadings
                 var firstMondayTest = local.Day <= 7 && local.DayOfWeek == DayOfWeek.Monday && hour is >= 10 and < 10.5;
                 Array.Clear(buildingsIt);
                 var ts = DateTimeOffset.FromUnixTimeSeconds(t);
+                var onHour = t % 3600 == 0;
                 var baseline = day == 0 && t == dayStart;
 
                 // 1. Racks: IT load per building.
@@ -91,12 +92,16 @@ public static class DemoReadings
                         DemoShape.Pv => m.Scale * 0.25 * daylight * (0.6 + 0.4 * Math.Sin(2 * Math.PI * (doy - 80) / 365.0)) * (0.7 + 0.3 * rng.NextDouble()),
                         DemoShape.OutdoorTemperature => tempC + 0.8 * rng.Gaussian(),
                         DemoShape.OutdoorHumidity => Humidity(doy, hour) + 3 * rng.Gaussian(),
+                        DemoShape.RoomInlet or DemoShape.RoomInletOvercooledLate or DemoShape.RoomInletOvercooledSummer or DemoShape.RoomHumidity when onHour =>
+                            RoomCondition(m.Shape, m.Scale, doy, hour, day >= o.Days - 100, local.Month is 7 or 8) + (m.Shape == DemoShape.RoomHumidity ? 2 : 0.3) * rng.Gaussian(),
                         _ => 0,
                     };
-                    vals[i] = m.Shape == DemoShape.OutdoorHumidity ? Math.Round(Math.Clamp(v, 5, 100), 1)
-                        : m.Shape == DemoShape.OutdoorTemperature ? Math.Round(v, 1) : Math.Round(v, 3);
+                    vals[i] = m.Shape is DemoShape.OutdoorHumidity or DemoShape.RoomHumidity ? Math.Round(Math.Clamp(v, 5, 100), 1)
+                        : m.Shape is DemoShape.OutdoorTemperature or DemoShape.RoomInlet or DemoShape.RoomInletOvercooledLate or DemoShape.RoomInletOvercooledSummer ? Math.Round(v, 1)
+                        : Math.Round(v, 3);
                     if (m.Shape is not (DemoShape.UpsOut or DemoShape.Diesel or DemoShape.Pv or DemoShape.Rack or DemoShape.CoolingLoad
-                        or DemoShape.OutdoorTemperature or DemoShape.OutdoorHumidity)) lvLoad[m.Building] += vals[i];
+                        or DemoShape.OutdoorTemperature or DemoShape.OutdoorHumidity or DemoShape.RoomInlet or DemoShape.RoomInletOvercooledLate
+                        or DemoShape.RoomInletOvercooledSummer or DemoShape.RoomHumidity)) lvLoad[m.Building] += vals[i];
                     if (m.Shape == DemoShape.Pv) pv[m.Building] += vals[i];
                 }
                 // 3. Registers: transformer LV output = LV load − the building's PV; incoming lines = transformer output / 0.99.
@@ -127,6 +132,8 @@ public static class DemoReadings
                         continue;                                   // the replacement stands for this instant's reading
                     }
                     if (Missing(code, day, t - dayStart, o.Days - 1)) continue;
+                    // Room conditions are logged hourly by the BMS (a quarter of the readings of a 15-minute meter).
+                    if (!onHour && m.Shape is DemoShape.RoomInlet or DemoShape.RoomInletOvercooledLate or DemoShape.RoomInletOvercooledSummer or DemoShape.RoomHumidity) continue;
                     if (code == GlitchMeter && day == 25 && t - dayStart == 12 * 3600) v = 0;   // a glitch: a suspected reset, confirmed as a bad reading
                     points[n++] = new RawPoint(code, ts, Math.Round(v, 3), n);
                 }
@@ -151,6 +158,22 @@ public static class DemoReadings
         var office = !weekend && hour is >= 8 and < 19;
         var heating = doy <= 74 || doy >= 319;
         return (doy, hour, tempC, itFactor, clf, daylight, office, heating);
+    }
+
+    /// <summary>A room's condition without noise. Cold aisle (°C): its in-range level <paramref name="level"/> (22.5–24.5), 0.4 K warmer at the
+    /// afternoon IT peak and 0.3 K in summer; an over-cooled room runs at 18.8 °C (the last 100 days) or 19.6 °C (July and August) instead.
+    /// Humidity (%): 45 ± 5 over the year (humidified in winter, dehumidified in summer).</summary>
+    internal static double RoomCondition(DemoShape shape, double level, int doy, double hour, bool late, bool summer)
+    {
+        var diurnal = 0.4 * Math.Sin(2 * Math.PI * (hour - 8) / 24.0);
+        var season = Math.Sin(2 * Math.PI * (doy - 105) / 365.0);
+        return shape switch
+        {
+            DemoShape.RoomHumidity => 45 + 5 * season,
+            DemoShape.RoomInletOvercooledLate when late => 18.8 + diurnal,
+            DemoShape.RoomInletOvercooledSummer when summer => 19.6 + diurnal,
+            _ => level + diurnal + 0.3 * season,
+        };
     }
 
     private static double SumIt(double[] b) => b[1] + b[2] + b[3] + b[4];

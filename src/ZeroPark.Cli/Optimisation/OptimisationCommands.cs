@@ -93,8 +93,25 @@ internal static partial class OptimisationCommands
             }));
             return c;
         }
+        var target = new Option<double?>("--room-target-c") { Description = "over-cooled rooms: the cold-aisle inlet set-point a room could run at, °C (18–27; default 24)" };
+        var margin = new Option<double?>("--room-margin-k") { Description = "over-cooled rooms: how far below the target the 90th percentile must stay, K (default 2)" };
+        var perK = new Option<double?>("--room-saving-per-k") { Description = "over-cooled rooms: share of the room's cooling energy saved per K raised (default 0.03)" };
+        var settings = new Command("settings", "show or change the park's assumptions of the over-cooled-rooms rule (options given: changed, audited)")
+            { Db, Park, target, margin, perK, User, Format };
+        settings.SetAction((pr, ct) => WithStore(pr, async (store, _) =>
+        {
+            var format = CheckFormat(pr, "table", "json");
+            var park = pr.GetValue(Park)!;
+            var s = pr.GetValue(target) is null && pr.GetValue(margin) is null && pr.GetValue(perK) is null
+                ? await store.Optimisation.SettingsAsync(park, ct)
+                : await store.Optimisation.SetSettingsAsync(park, pr.GetValue(target), pr.GetValue(margin), pr.GetValue(perK), pr.GetValue(User)!, ct);
+            if (format == "json") { Output.WriteJson(s); return 0; }
+            Output.Write("table", ["room_target_c", "room_margin_k", "room_saving_per_k"], [[s.RoomTargetC, s.RoomMarginK, s.RoomSavingPerK]]);
+            return 0;
+        }));
         cmd.Subcommands.Add(analyse);
         cmd.Subcommands.Add(list);
+        cmd.Subcommands.Add(settings);
         cmd.Subcommands.Add(Action("accept", "accept: the suggestion becomes a reduction measure",
             (s, pr, ct) => s.AcceptAsync(pr.GetValue(Park)!, pr.GetValue(id), pr.GetValue(measure), pr.GetValue(User)!, ct), measure));
         cmd.Subcommands.Add(Action("reject", "reject with a reason",

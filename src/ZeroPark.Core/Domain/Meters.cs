@@ -18,6 +18,9 @@ public enum Carrier
     ExportedHeat,
     /// <summary>Outdoor (ambient) air: no quantity, only conditions measured by gauge meters (temperature, humidity).</summary>
     Ambient,
+    /// <summary>The air of a room (white space, data hall): no quantity, only conditions measured by gauge meters linked to the room's
+    /// space — cold-aisle (IT inlet) temperature °C by default, return/hot-aisle air when the code or name says so, relative humidity %.</summary>
+    RoomAir,
 }
 
 /// <summary>Physical dimension of a carrier's canonical unit.</summary>
@@ -82,6 +85,7 @@ public static class Codes
         Carrier.ExportedElectricity => "exported_electricity",
         Carrier.ExportedHeat => "exported_heat",
         Carrier.Ambient => "ambient",
+        Carrier.RoomAir => "room_air",
         _ => throw new ArgumentOutOfRangeException(nameof(c)),
     };
 
@@ -154,7 +158,7 @@ public static class MeterUnits
     {
         Carrier.Water or Carrier.NaturalGas or Carrier.Diesel or Carrier.Gasoline => Dimension.Volume,
         Carrier.Lpg => Dimension.Mass,
-        Carrier.Ambient => Dimension.None,
+        Carrier.Ambient or Carrier.RoomAir => Dimension.None,
         _ => Dimension.Energy,
     };
 
@@ -164,7 +168,7 @@ public static class MeterUnits
         Carrier.Water or Carrier.NaturalGas => "m3",
         Carrier.Diesel or Carrier.Gasoline => "L",
         Carrier.Lpg => "kg",
-        Carrier.Ambient => "",
+        Carrier.Ambient or Carrier.RoomAir => "",
         _ => "kWh",
     };
 
@@ -248,4 +252,23 @@ public sealed record Meter
     public bool IsSummable => Role is not (MeterRole.FacilityInput or MeterRole.Check or MeterRole.Export or MeterRole.RenewableOnsite or MeterRole.ReusedHeat);
 
     private static double PowerFactor(string unit) => MeterUnits.ToKilowattsFactor(unit);
+}
+
+/// <summary>Gauges of the carrier <c>room_air</c>, linked to the room (or floor, building) whose air they measure. A °C gauge is the
+/// cold-aisle (IT inlet) temperature unless its code or name says it measures return or hot-aisle air (<c>return</c>, <c>hot</c>,
+/// 回风, 热通道); a % gauge is the room's relative humidity.</summary>
+public static class RoomAirGauges
+{
+    private static readonly string[] ReturnWords = ["return", "hot", "回风", "热通道"];
+
+    public static bool IsTemperature(Meter m) => m.Kind == MeterKind.Gauge && m.Carrier == Carrier.RoomAir && m.CanonicalUnit == "°C";
+
+    /// <summary>A room air temperature gauge that measures return or hot-aisle air (not the IT inlet).</summary>
+    public static bool IsReturnAir(Meter m) =>
+        IsTemperature(m) && ReturnWords.Any(w => m.Code.Contains(w, StringComparison.OrdinalIgnoreCase) || m.Name.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A cold-aisle (IT inlet) temperature gauge: the temperature ASHRAE TC9.9's envelope is about.</summary>
+    public static bool IsInlet(Meter m) => IsTemperature(m) && !IsReturnAir(m);
+
+    public static bool IsHumidity(Meter m) => m.Kind == MeterKind.Gauge && m.Carrier == Carrier.RoomAir && m.CanonicalUnit == "%";
 }

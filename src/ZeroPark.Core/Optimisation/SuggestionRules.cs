@@ -11,8 +11,9 @@ public static class SuggestionKinds
     public const string UpsLowEfficiency = "ups_low_efficiency";
     public const string IdleRacks = "idle_racks";
     public const string NightBaseLoad = "night_base_load";
+    public const string OverCooledRoom = "over_cooled_room";
 
-    public static readonly IReadOnlyList<string> All = [FreeCooling, CoolingOutOfLine, ChilledWaterSetpoint, UpsLowEfficiency, IdleRacks, NightBaseLoad];
+    public static readonly IReadOnlyList<string> All = [FreeCooling, CoolingOutOfLine, ChilledWaterSetpoint, UpsLowEfficiency, IdleRacks, NightBaseLoad, OverCooledRoom];
 }
 
 /// <summary>A finding of a rule over an evidence window: what (kind, subject: a node or meter code), the evidence as an English text
@@ -163,6 +164,56 @@ public static class SuggestionRules
             string.Format(Inv, "night-time load (00:00–06:00) averages {0} kW, {1} % of the working-day load of {2} kW (at most {3} % expected)",
                 F(nightMean, "0.##"), F(ratio * 100, "0"), F(dayMean, "0.##"), F(maxRatio * 100, "0")),
             new Dictionary<string, double> { ["night_kw"] = nightMean, ["day_kw"] = dayMean, ["ratio"] = ratio, ["max_ratio"] = maxRatio },
+            saving);
+    }
+
+    /// <summary>The lower end of the ASHRAE TC9.9 recommended envelope of IT inlet air, 18–27 °C (Thermal Guidelines for Data Processing
+    /// Environments; the same range as GB 50174-2017 appendix A for the cold aisle / rack inlet).</summary>
+    public const double RecommendedInletMinC = 18;
+    /// <summary>The upper end of the recommended envelope (see <see cref="RecommendedInletMinC"/>).</summary>
+    public const double RecommendedInletMaxC = 27;
+
+    /// <summary>The <paramref name="p"/>-th percentile (0 &lt; p ≤ 1) by nearest rank: the value at rank ⌈p·n⌉ of the ascending values.</summary>
+    public static double Percentile(IReadOnlyList<double> values, double p)
+    {
+        if (values.Count == 0) throw new ArgumentException("no values", nameof(values));
+        var sorted = values.Order().ToList();
+        var rank = (int)Math.Ceiling(p * sorted.Count - 1e-9);
+        return sorted[Math.Clamp(rank, 1, sorted.Count) - 1];
+    }
+
+    /// <summary>Over-cooled room: the room's cold-aisle (IT inlet) temperature stays well below the set-point it could run at. Over the
+    /// hours with an inlet reading, the 90th percentile (nearest rank) is below <paramref name="targetC"/> − <paramref name="marginK"/>:
+    /// even the warmest tenth of hours is that far below the target. Raising the set-point by target − P90 keeps nine hours in ten at or
+    /// below the target (and inside the ASHRAE TC9.9 recommended 18–27 °C, since the target is); each kelvin saves about
+    /// <paramref name="savingPerK"/> of the room's cooling energy (a stated assumption, default 3 %/K, at most 50 % in all).
+    /// <paramref name="roomCoolingKwh"/> is the room's share of cooling energy per hour; the saving counts the hours with an inlet reading.</summary>
+    public static SuggestionFinding? OverCooledRoom(string subject, string sensors, IReadOnlyList<HourSample> inletC, IReadOnlyList<HourSample> roomCoolingKwh,
+        double targetC = 24, double marginK = 2, double savingPerK = 0.03)
+    {
+        var inlet = inletC.Where(h => h.Value is not null).ToDictionary(h => h.Local, h => h.Value!.Value);
+        if (inlet.Count == 0) return null;
+        var temps = inlet.Values.ToList();
+        var p90 = Percentile(temps, 0.9);
+        var threshold = targetC - marginK;
+        if (p90 >= threshold) return null;
+        var raise = targetC - p90;
+        var share = Math.Min(0.5, raise * savingPerK);
+        var covered = roomCoolingKwh.Where(h => h.Value is > 0 && inlet.ContainsKey(h.Local)).ToList();
+        if (covered.Count == 0) return null;
+        var cooling = covered.Sum(h => h.Value!.Value);
+        var saving = covered.Select(h => (h.Local, h.Value!.Value * share)).ToList();
+        var mean = temps.Average();
+        var below = temps.Count(t => t < threshold);
+        var below18 = temps.Count(t => t < RecommendedInletMinC);
+        return new SuggestionFinding(SuggestionKinds.OverCooledRoom, subject,
+            string.Format(Inv, "cold-aisle inlet ({0}) averaged {1} °C over {2} hours (90th percentile {3} °C; {4} hours below {5} °C, {6} below the 18 °C floor of the ASHRAE TC9.9 recommended 18–27 °C): raising the set-point {7} K to {8} °C saves about {9} % of the room's {10} kWh of cooling (assumed {11} % per K; ENERGY STAR: 4–5 % of energy cost per °F)",
+                sensors, F(mean, "0.0"), temps.Count, F(p90, "0.0"), below, F(threshold), below18, F(raise, "0.0"), F(targetC), F(share * 100, "0.#"), F(cooling, "0"), F(savingPerK * 100, "0.#")),
+            new Dictionary<string, double>
+            {
+                ["mean_c"] = mean, ["p10_c"] = Percentile(temps, 0.1), ["p90_c"] = p90, ["hours"] = temps.Count, ["hours_below_threshold"] = below, ["hours_below_18c"] = below18,
+                ["threshold_c"] = threshold, ["target_c"] = targetC, ["raise_k"] = raise, ["saving_per_k"] = savingPerK, ["saving_share"] = share, ["room_cooling_kwh"] = cooling,
+            },
             saving);
     }
 }

@@ -20,6 +20,9 @@ public sealed record AnalyseRequest(string? From, string? To);
 /// <summary>Body of <c>POST …/suggestions/{id}/accept|reject|snooze|reopen</c>.</summary>
 public sealed record SuggestionAction(string? Measure = null, string? Reason = null, string? Until = null);
 
+/// <summary>Body of <c>PUT …/suggestions/settings</c>: the park's assumptions of the over-cooled-rooms rule (null or absent: unchanged).</summary>
+public sealed record OptimisationSettingsRequest(double? RoomTargetC = null, double? RoomMarginK = null, double? RoomSavingPerK = null);
+
 /// <summary>Energy optimisation (issue 18), with the same parameters and JSON as the CLI's <c>zeropark forecast|pue|suggestions|efficiency</c>:
 /// forecasts and their backtests, stored forecasts against actuals, next year's outlook, PUE drivers, saving suggestions and the
 /// efficiency report (<c>format=xlsx</c> for the workbook).</summary>
@@ -53,6 +56,12 @@ internal static class OptimisationEndpoints
         g.MapPost("/suggestions/analyse", Analyse)
             .Accepts<AnalyseRequest>("application/json")
             .WithSummary("Run the saving rules over {from, to} (default: the last 30 complete days) and store what they find")
+            .ProducesValidationProblem();
+        g.MapGet("/suggestions/settings", Settings)
+            .WithSummary("The park's assumptions of the over-cooled-rooms rule: room_target_c (inlet set-point, °C, 18–27), room_margin_k, room_saving_per_k");
+        g.MapPut("/suggestions/settings", SetSettings)
+            .Accepts<OptimisationSettingsRequest>("application/json")
+            .WithSummary("Change the over-cooled-rooms assumptions {room_target_c, room_margin_k, room_saving_per_k} (absent: unchanged); audited")
             .ProducesValidationProblem();
         foreach (var action in new[] { "accept", "reject", "snooze", "reopen" })
             g.MapPost("/suggestions/{id:long}/" + action, action switch { "accept" => Accept, "reject" => Reject, "snooze" => (Delegate)Snooze, _ => Reopen })
@@ -116,6 +125,15 @@ internal static class OptimisationEndpoints
     {
         var body = request.ContentLength is null or 0 ? new AnalyseRequest(null, null) : await json.ReadAsync<AnalyseRequest>(request, ct);
         return TypedResults.Ok(await service.AnalyseAsync(park, OptionalDate(body.From, "from"), OptionalDate(body.To, "to"), UserAccess.Actor(request.HttpContext), ct));
+    }
+
+    private static async Task<Ok<OptimisationSettings>> Settings(string park, ZeroParkStore store, CancellationToken ct) =>
+        TypedResults.Ok(await store.Optimisation.SettingsAsync(park, ct));
+
+    private static async Task<Ok<OptimisationSettings>> SetSettings(string park, HttpRequest request, ApiJson json, ZeroParkStore store, CancellationToken ct)
+    {
+        var body = await json.ReadAsync<OptimisationSettingsRequest>(request, ct);
+        return TypedResults.Ok(await store.Optimisation.SetSettingsAsync(park, body.RoomTargetC, body.RoomMarginK, body.RoomSavingPerK, UserAccess.Actor(request.HttpContext), ct));
     }
 
     private static Task<Ok<Suggestion>> Accept(string park, long id, HttpRequest request, ApiJson json, SuggestionService service, CancellationToken ct) =>

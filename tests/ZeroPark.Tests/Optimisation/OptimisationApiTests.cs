@@ -57,8 +57,28 @@ public abstract class OptimisationApiTests(ApiServer server) : ApiTestBase(serve
         var sheet = TariffTestData.ReadSheet(await x.Content.ReadAsByteArrayAsync(), "months");
         Assert.Equal(5, sheet.Count);                                          // header + Jan–Apr
         var doc = await (await Client.GetAsync("/openapi/v1.json")).Content.ReadAsStringAsync();
-        foreach (var route in new[] { "forecast/backtest", "forecasts", "pue/drivers", "suggestions", "efficiency" })
+        foreach (var route in new[] { "forecast/backtest", "forecasts", "pue/drivers", "suggestions", "suggestions/settings", "efficiency" })
             Assert.Contains($"/api/parks/{{park}}/{route}\"", doc, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Over_cooled_rooms_and_their_settings()
+    {
+        var park = await SeedParkAsync((store, code) => RoomTestPark.SeedAsync(store, code));
+        var p = $"/api/parks/{park}";
+        var set = await Client.GetJsonAsync($"{p}/suggestions/settings");
+        Assert.Equal((24.0, 2.0, 0.03), (set.Num("room_target_c")!.Value, set.Num("room_margin_k")!.Value, set.Num("room_saving_per_k")!.Value));
+        // RoomTestPark, worked in RoomTestPark's suite test: room 1 (P90 20 °C) only, 18,921.6 kWh a year at 24 °C.
+        var a = await (await Client.PostJsonAsync($"{p}/suggestions/analyse", "{}")).ExpectAsync(HttpStatusCode.OK);
+        var room = Assert.Single(a.Items("found"), f => f.Str("kind") == "over_cooled_room");
+        Assert.Equal(("b1-f1-r1", 18921.6), (room.Str("subject"), room.Num("saving_kwh")!.Value));
+        await (await Client.PutJsonAsync($"{p}/suggestions/settings", """{"room_target_c": 28}""")).ExpectValidationProblemAsync("room_target_c");
+        await (await Client.PutJsonAsync($"{p}/suggestions/settings", """{"room_target": 23}""")).ExpectValidationProblemAsync("room_target");
+        var changed = await (await Client.PutJsonAsync($"{p}/suggestions/settings", """{"room_target_c": 23, "room_saving_per_k": 0.04}""")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal((23.0, 2.0, 0.04), (changed.Num("room_target_c")!.Value, changed.Num("room_margin_k")!.Value, changed.Num("room_saving_per_k")!.Value));
+        // 23 − 20 = 3 K × 4 % = 12 % — the same share as 4 K × 3 %: 18,921.6 kWh a year again.
+        var b = await (await Client.PostJsonAsync($"{p}/suggestions/analyse", "{}")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(18921.6, b.Items("found").Single(f => f.Str("kind") == "over_cooled_room").Num("saving_kwh")!.Value, 6);
     }
 }
 

@@ -75,6 +75,23 @@ public abstract class OptimisationCliSuite
         Assert.True(rep.GetProperty("accepted_saving_kwh").GetDouble() > 0);
         File.Delete(file);
     }
+
+    [Fact]
+    public async Task Room_settings_on_the_command_line()
+    {
+        var db = NewDatabase();
+        await using (var store = await ZeroParkStore.OpenAsync(db)) await RoomTestPark.SeedAsync(store, "rooms");
+        var s = Json(await InProcessCli.RunAsync("suggestions", "settings", "--db", db, "--park", "rooms", "--format", "json"));
+        Assert.Equal(24, s.GetProperty("room_target_c").GetDouble());
+        var bad = await InProcessCli.RunAsync("suggestions", "settings", "--db", db, "--park", "rooms", "--room-margin-k", "0");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("room_margin_k", bad.Err, StringComparison.Ordinal);
+        var set = Json(await InProcessCli.RunAsync("suggestions", "settings", "--db", db, "--park", "rooms", "--room-target-c", "23", "--format", "json"));
+        Assert.Equal((23.0, 2.0, 0.03), (set.GetProperty("room_target_c").GetDouble(), set.GetProperty("room_margin_k").GetDouble(), set.GetProperty("room_saving_per_k").GetDouble()));
+        // Target 23 °C: room 1's P90 20 °C → 3 K × 3 % of 18 kWh/h × 720 h × 365 / 30 = 14,191.2 kWh a year.
+        var a = Json(await InProcessCli.RunAsync("suggestions", "analyse", "--db", db, "--park", "rooms", "--format", "json"));
+        Assert.Contains(a.GetProperty("found").EnumerateArray(), f => f.GetProperty("kind").GetString() == "over_cooled_room" && f.GetProperty("saving_kwh").GetDouble() == 14191.2);
+    }
 }
 
 [Collection(EnergyCliConsoleCollection.Name)]

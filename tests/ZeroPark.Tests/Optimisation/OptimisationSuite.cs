@@ -2,6 +2,8 @@ using ZeroPark.Application;
 using ZeroPark.Domain;
 using ZeroPark.Application.EnergyManagement;
 using ZeroPark.Application.Optimisation;
+using ZeroPark.Application.Readings;
+using ZeroPark.Application.Readings.Import;
 using ZeroPark.Metering;
 using ZeroPark.Optimisation;
 using ZeroPark.Tests.Infrastructure;
@@ -178,6 +180,100 @@ public abstract class OptimisationSuite : IAsyncLifetime
         Assert.Equal(["months", "year", "drivers", "forecasts", "suggestions"], sheets.Select(s => s.Name));
         Assert.Equal(4, sheets[0].Rows.Count);
     }
+
+    [Fact]
+    public async Task Over_cooled_rooms_one_room_below_the_target_is_found_and_valued()
+    {
+        await RoomTestPark.SeedAsync(Store, "rooms");
+        var carbon = new ZeroPark.Application.Carbon.CarbonService(Store);
+        var service = new SuggestionService(Store, carbon, new ZeroPark.Application.Neutrality.MeasureService(Store, carbon));
+        var a = await service.AnalyseAsync("rooms", null, null, "tester");
+        Assert.Equal(("2025-06-01", "2025-06-30"), (a.From, a.To));
+        // Room 1: hourly inlet = the warmer aisle (A): 18 °C × 360 h, 20 °C × 360 h (the return-air gauge at 30 °C is no inlet). P90 (nearest
+        // rank ⌈0.9 × 720⌉ = 648) = 20 °C < 24 − 2 = 22 °C → over-cooled; mean 19 °C; all 720 hours below 22 °C, none below 18 °C.
+        // Raise 24 − 20 = 4 K × 3 %/K = 12 % of the room's cooling, 30 × 60 / 100 = 18 kWh/h → 2.16 kWh/h × 720 h = 1,555.2 kWh in the window,
+        // × 365 / 30 = 18,921.6 kWh a year; × 0.6361 kg/kWh = 12.036 t; CNY a day 2.16 × (8 × 0.30 + 9 × 0.65 + 7 × 1.05 = 15.6) = 33.696,
+        // × 30 × 365 / 30 = 12,299 CNY a year. Room 2: P90 25 °C ≥ 22 °C → nothing.
+        var room = Assert.Single(a.Found, f => f.Kind == SuggestionKinds.OverCooledRoom);
+        Assert.Equal("b1-f1-r1", room.Subject);
+        Assert.Equal(18921.6, room.SavingKwh, 6);
+        Assert.Equal(12.036, room.SavingTco2e!.Value, 6);
+        Assert.Equal(12299, room.SavingCny!.Value, 6);
+        Assert.Equal((19.0, 20.0, 720.0, 720.0, 0.0, 4.0, 0.12), (room.Figures["mean_c"], room.Figures["p90_c"], room.Figures["hours"],
+            room.Figures["hours_below_threshold"], room.Figures["hours_below_18c"], room.Figures["raise_k"], room.Figures["saving_share"]));
+        Assert.Equal(12960, room.Figures["room_cooling_kwh"], 6);
+        Assert.StartsWith("cold-aisle inlet (r1_inlet_a, r1_inlet_b) averaged 19.0 °C over 720 hours (90th percentile 20.0 °C; 720 hours below 22 °C", room.Evidence);
+
+        // Accepted, it is a reduction measure on the building's cooling meters.
+        var stored = (await Store.Optimisation.ListSuggestionsAsync("rooms")).Single(s => s.Kind == SuggestionKinds.OverCooledRoom);
+        await service.AcceptAsync("rooms", stored.Id, "M-ROOM-1", "manager");
+        var measure = (await Store.Neutrality.MeasuresAsync("rooms")).Single(m => m.Code == "M-ROOM-1");
+        Assert.Equal(["crah"], measure.Boundary);
+        Assert.Equal("airflow", measure.Category);
+
+        // The park's settings: target 23 °C → threshold 21 °C, raise 23 − 20 = 3 K × 3 % = 9 % → 0.09 × 18 × 720 × 365 / 30 = 14,191.2 kWh a year.
+        Assert.Equal(OptimisationSettings.Default, await Store.Optimisation.SettingsAsync("rooms"));
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Optimisation.SetSettingsAsync("rooms", 30, null, null, "manager"));
+        Assert.Equal("room_target_c", ex.Field);
+        var set = await Store.Optimisation.SetSettingsAsync("rooms", 23, null, null, "manager");
+        Assert.Equal(new OptimisationSettings(23, 2, 0.03), set);
+        var b = await service.AnalyseAsync("rooms", null, null, "tester");
+        Assert.Equal(14191.2, b.Found.Single(f => f.Kind == SuggestionKinds.OverCooledRoom).SavingKwh, 6);
+        Assert.Contains(await Store.Audit.AuditLogAsync("rooms"), e => e.Entity == "optimisation_setting" && e.OldValue == "24" && e.NewValue == "23");
+        // Target 21 °C → threshold 19 °C: room 1's P90 of 20 °C is not over-cooled any more.
+        await Store.Optimisation.SetSettingsAsync("rooms", 21, null, null, "manager");
+        Assert.DoesNotContain((await service.AnalyseAsync("rooms", null, null, "tester")).Found, f => f.Kind == SuggestionKinds.OverCooledRoom);
+    }
+
+    [Fact]
+    public async Task Room_air_takes_gauges_only_and_a_park_without_room_gauges_says_so()
+    {
+        var ex = await Assert.ThrowsAsync<ValidationException>(() => Store.Registry.CreateMetersAsync(Park,
+            [new MeterDraft("room_kwh", "room", "room_air", "interval", "kWh")]));
+        Assert.Equal("unit", ex.Field);
+        var carbon = new ZeroPark.Application.Carbon.CarbonService(Store);
+        var a = await new SuggestionService(Store, carbon, new ZeroPark.Application.Neutrality.MeasureService(Store, carbon)).AnalyseAsync(Park, null, null, "tester");
+        Assert.Contains(a.NotApplicable, n => n.StartsWith(SuggestionKinds.OverCooledRoom + ": no cold-aisle temperature gauge", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Room_gauges_import_from_the_meters_and_readings_files_like_every_gauge()
+    {
+        await Store.Registry.CreateParkAsync(new ParkDraft("rg", "Room gauge park"));
+        await Store.Registry.CreateSpaceAsync("rg", new SpaceDraft("b1", "building 1", null));
+        await Store.Registry.CreateSpaceAsync("rg", new SpaceDraft("b1-f1", "floor 1", "b1"));
+        await Store.Registry.CreateSpaceAsync("rg", new SpaceDraft("b1-f1-r1", "room 1", "b1-f1"));
+        // The example of docs/import-formats.md; a room_air meter of another kind is refused, naming its line and field.
+        var bad = MeterFileParser.Parse(Utf8("code,name,carrier,kind,unit,space\nr_kwh,room,room_air,interval,kWh,b1-f1-r1\n")).Errors;
+        Assert.Equal(2, Assert.Single(bad).Line);
+        Assert.Contains("unit: 'kWh' does not fit carrier room_air", bad[0].Reason, StringComparison.Ordinal);
+        var meters = await FileImport.ImportMetersAsync(Store, "rg", Utf8("""
+            code,name,carrier,kind,unit,space,interval_minutes
+            b1_f1_r1_t_inlet,1号楼1层1号包间 冷通道温度,room_air,gauge,°C,b1-f1-r1,15
+            b1_f1_r1_rh,1号楼1层1号包间 相对湿度,room_air,gauge,%RH,b1-f1-r1,15
+            """), "tester");
+        Assert.Equal(2, meters.Registered);
+        var reg = await Store.Registry.GetRegistryAsync("rg");
+        Assert.True(RoomAirGauges.IsInlet(reg.Meter("b1_f1_r1_t_inlet")));
+        Assert.True(RoomAirGauges.IsHumidity(reg.Meter("b1_f1_r1_rh")));
+        Assert.Equal("b1-f1-r1", reg.SpacesById[reg.Meter("b1_f1_r1_t_inlet").SpaceId!.Value.Value].Code);
+        // Readings: the hour 10–11 averages (19 + 20 + 21) / 3 = 20 °C; humidity (40 + 50) / 2 = 45 %.
+        var r = await FileImport.ImportReadingsAsync(Store, "rg", Utf8("""
+            meter,timestamp,value
+            b1_f1_r1_t_inlet,2025-06-01T10:15:00+08:00,19
+            b1_f1_r1_t_inlet,2025-06-01T10:30:00+08:00,20
+            b1_f1_r1_t_inlet,2025-06-01T10:45:00+08:00,21
+            b1_f1_r1_rh,2025-06-01T10:15:00+08:00,40
+            b1_f1_r1_rh,2025-06-01T10:30:00+08:00,50
+            """), "rooms.csv", null, "tester");
+        Assert.Equal(5, r.Accepted);
+        var day = new DateOnly(2025, 6, 1);
+        var t = await Store.Queries.SeriesAsync("rg", SeriesTarget.Meter("b1_f1_r1_t_inlet"), day, day, Granularity.Hour);
+        Assert.Equal(("°C", 20.0), (t.Unit, t.Buckets[10].Value!.Value));
+        Assert.Equal(45, (await Store.Queries.SeriesAsync("rg", SeriesTarget.Meter("b1_f1_r1_rh"), day, day, Granularity.Day)).Buckets[0].Value!.Value, 9);
+    }
+
+    private static MemoryStream Utf8(string s) => new(System.Text.Encoding.UTF8.GetBytes(s.Replace("\r", "")));
 
     [Fact]
     public async Task The_outlook_projects_next_year_from_the_last_months()

@@ -78,4 +78,23 @@ public sealed class SuggestionRuleTests
         Assert.Equal(48, f.Saving.Count);
         Assert.Null(SuggestionRules.CoolingOutOfLine("b1", [(d, 1100, 1000, 40)]));     // one day is not a pattern
     }
+
+    [Fact]
+    public void Over_cooled_room_by_the_90th_percentile_of_its_inlet()
+    {
+        // 10 hours: 19 °C nine times, 23 °C once. P90 by nearest rank ⌈0.9 × 10⌉ = 9th value = 19 °C < 24 − 2 = 22 °C → over-cooled;
+        // mean (9 × 19 + 23) / 10 = 19.4 °C. Raise 24 − 19 = 5 K × 3 %/K = 15 % of the room's 10 kWh/h × 10 h → 15 kWh.
+        var inlet = H(Enumerable.Range(0, 10).Select(h => (h, (double?)(h == 9 ? 23 : 19))).ToArray());
+        var cooling = H(Enumerable.Range(0, 10).Select(h => (h, (double?)10)).ToArray());
+        var f = SuggestionRules.OverCooledRoom("b1-f1-r1", "t1", inlet, cooling)!;
+        Assert.Equal(15, f.SavingKwh, 9);
+        Assert.Equal((19.4, 19.0, 9.0, 5.0, 0.15), (Math.Round(f.Figures["mean_c"], 9), f.Figures["p90_c"], f.Figures["hours_below_threshold"], f.Figures["raise_k"], f.Figures["saving_share"]));
+        // An hour of cooling without an inlet reading is not counted; a room whose P90 reaches 22 °C is in range.
+        Assert.Equal(15, SuggestionRules.OverCooledRoom("r", "t1", inlet, [.. cooling, new HourSample(Mon.AddHours(20), 10)])!.SavingKwh, 9);
+        Assert.Null(SuggestionRules.OverCooledRoom("r", "t1", H((0, 21), (1, 22)), H((0, 10), (1, 10))));
+        // A park's own assumptions: target 21 °C, margin 1 K → threshold 20 °C; 2 K × 4 %/K = 8 % → 8 kWh.
+        Assert.Equal(8, SuggestionRules.OverCooledRoom("r", "t1", inlet, cooling, targetC: 21, marginK: 1, savingPerK: 0.04)!.SavingKwh, 9);
+        Assert.Equal(3, SuggestionRules.Percentile([5, 1, 3, 2, 4], 0.5));      // ⌈2.5⌉ = 3rd of 1…5
+        Assert.Equal(5, SuggestionRules.Percentile([5, 1, 3, 2, 4], 0.9));      // ⌈4.5⌉ = 5th
+    }
 }

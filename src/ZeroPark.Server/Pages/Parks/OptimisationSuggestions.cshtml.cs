@@ -14,6 +14,7 @@ public sealed class OptimisationSuggestionsModel(ZeroParkStore store, Suggestion
 {
     public IReadOnlyList<Suggestion> List { get; private set; } = [];
     public IReadOnlyList<string> NotApplicable { get; private set; } = [];
+    public OptimisationSettings Settings { get; private set; } = OptimisationSettings.Default;
     public string? Error { get; private set; }
     public string? Message { get; private set; }
     public bool CanAct => UserAccess.Allows(Me.Role, UserAccess.Access.RegistryWrite);
@@ -23,8 +24,24 @@ public sealed class OptimisationSuggestionsModel(ZeroParkStore store, Suggestion
         CurrentPark = await ParkIfVisibleAsync(park, ct);
         if (CurrentPark is null) return NotFound();
         List = await Store.Optimisation.ListSuggestionsAsync(park, null, ct);
+        Settings = await Store.Optimisation.SettingsAsync(park, ct);
         return Page();
     }
+
+    /// <summary>The park's assumptions of the over-cooled-rooms rule (the same store call as <c>PUT …/suggestions/settings</c>).</summary>
+    public Task<IActionResult> OnPostSettingsAsync(string park, CancellationToken ct) => ActAsync(park, async () =>
+    {
+        var form = Request.Form;
+        double? Field(string name)
+        {
+            var v = form[name].ToString().Trim();
+            if (v.Length == 0) return null;
+            return double.TryParse(v.Replace('，', '.').Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+                ? d : throw new ValidationException(name, $"'{name}': '{v}' is not a number");
+        }
+        var s = await Store.Optimisation.SetSettingsAsync(park, Field("room_target_c"), Field("room_margin_k"), Field("room_saving_per_k"), Me.Name, ct);
+        Message = T("opt.room.saved", s.RoomTargetC, s.RoomMarginK, s.RoomSavingPerK);
+    }, ct);
 
     public Task<IActionResult> OnPostAnalyseAsync(string park, CancellationToken ct) => ActAsync(park, async () =>
     {
@@ -55,6 +72,7 @@ public sealed class OptimisationSuggestionsModel(ZeroParkStore store, Suggestion
         try { await body(); }
         catch (Exception e) when (e is ValidationException or NotFoundException) { Error = M(e.Message); }
         List = await Store.Optimisation.ListSuggestionsAsync(park, null, ct);
+        Settings = await Store.Optimisation.SettingsAsync(park, ct);
         return Page();
     }
 
