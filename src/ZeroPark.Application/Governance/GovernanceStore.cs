@@ -252,7 +252,7 @@ public sealed class GovernanceStore(ZeroParkStore db)
         if (p.Unit is { } u && (await UnitsAsync(park, ct)).All(x => x.Code != u)) throw new ValidationException("unit", $"unit '{u}' not found (add it first)");
         var email = string.IsNullOrWhiteSpace(p.Email) ? null : p.Email.Trim();
         if (email is not null && (email.Length > TextLimits.Name || !email.Contains('@') || !MimeKit.MailboxAddress.TryParse(email, out _)))
-            throw new ValidationException("email", $"email: '{email}' is not an e-mail address");
+            throw new ValidationException("email", $"'{email}' is not an e-mail address");
         var reg = await db.Registry.GetRegistryAsync(park, ct);
         await using var c = await db.OpenConnectionAsync(ct);
         await using var tx = await c.BeginTransactionAsync(ct);

@@ -151,25 +151,26 @@ public static class FootprintFiles
 
     // ------------------------------------------------------------------ PACT / Pathfinder v2
 
-    /// <summary>PACT declared units (Technical Specification v2 <c>DeclaredUnit</c>) in the unit table.</summary>
-    private static string? PactUnit(string declared) => declared.Trim().ToLowerInvariant() switch
+    // The mapping below follows the PACT "Technical Specifications for PCF Data Exchange", version 2 (the data model of v2.0.0 …
+    // v2.3: https://wbcsd.github.io/tr/2023/data-exchange-protocol-20231207/ §4 Data Model — §4.1 ProductFootprint (pf-properties),
+    // §4.2 CarbonFootprint (dt-carbonfootprint-properties), §4.3 DataQualityIndicators, §4.4 Assurance, DeclaredUnit (dt-declaredunit);
+    // source text in github.com/wbcsd/data-exchange-protocol spec/v2/index.bs). docs/supply-chain.md lists it field by field.
+
+    /// <summary>PACT v2 <c>DeclaredUnit</c> (spec §dt-declaredunit: liter, kilogram, cubic meter, kilowatt hour, megajoule,
+    /// ton kilometer, square meter) in the unit table; square meter has no unit there (null).</summary>
+    private static readonly IReadOnlyDictionary<string, string?> DeclaredUnits = new Dictionary<string, string?>(StringComparer.Ordinal)
     {
-        "kilogram" => "kg",
-        "liter" or "litre" => "L",
-        "cubic meter" => "m3",
-        "kilowatt hour" => "kWh",
-        "megajoule" => "MJ",
-        "ton kilometer" => "tkm",
-        _ => null,
+        ["liter"] = "L", ["kilogram"] = "kg", ["cubic meter"] = "m3", ["kilowatt hour"] = "kWh", ["megajoule"] = "MJ", ["ton kilometer"] = "tkm", ["square meter"] = null,
     };
 
     /// <summary>
-    /// PACT (WBCSD Partnership for Carbon Transparency, Pathfinder) Technical Specification v2 ProductFootprint: one object, an
-    /// array, or the API's <c>{"data": [...]}</c>. Read: <c>productNameCompany</c> (product; else the first of <c>productIds</c>),
-    /// <c>companyName</c> (supplier), <c>pcf.declaredUnit</c>, <c>pcf.unitaryProductAmount</c>, <c>pcf.pCfExcludingBiogenic</c>
-    /// (kgCO2e per declared unit), <c>pcf.referencePeriodStart/End</c>, <c>validityPeriodStart/End</c> (default: 3 years after the
-    /// reference period's end, as the specification says), <c>pcf.assurance</c> (coverage, providerName, boundary), <c>status</c>
-    /// (Deprecated footprints are refused). Numbers may be decimal strings (v2) or JSON numbers.
+    /// PACT (WBCSD Partnership for Carbon Transparency, "Pathfinder") Technical Specifications v2 ProductFootprint JSON: one object,
+    /// an array, or the API's <c>{"data": …}</c>. Every element is checked against the specification's mandatory properties and
+    /// ranges; a bad one is reported with the JSON path of each problem (<c>$.data[2].pcf.unitaryProductAmount: …</c>) and the
+    /// valid ones in the same file are kept. Figures: <c>pcf.pCfExcludingBiogenic</c> is kgCO2e per <em>declared unit</em>
+    /// (e.g. per kilogram); <c>pcf.unitaryProductAmount</c> is how many declared units one product contains, so one product is
+    /// pCfExcludingBiogenic × unitaryProductAmount kgCO2e. The library keeps the figure per declared unit (activity data count
+    /// kilograms, litres, kWh …), and per product (unit item) only for square meter, which the unit table does not have.
     /// </summary>
     public static (IReadOnlyList<(int Line, Footprint Footprint)> Rows, IReadOnlyList<RowError> Errors) ParsePact(byte[] json, DateOnly today)
     {
@@ -182,18 +183,25 @@ public static class FootprintFiles
         }
         catch (JsonException e)
         {
-            return (ok, [new RowError(1, $"json: not valid JSON ({e.Message.Split('.')[0]})")]);
+            return (ok, [new RowError(1, $"$: not valid JSON ({e.Message.Split('.')[0]})")]);
         }
         using (doc)
         {
             var root = doc.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data)) root = data;
-            var items = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
+            var path = "$";
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("data", out var data))
+            {
+                root = data;
+                path = "$.data";
+            }
+            var array = root.ValueKind == JsonValueKind.Array;
+            var items = array ? root.EnumerateArray().ToList() : [root];
             for (var i = 0; i < items.Count; i++)
             {
                 var problems = new List<string>();
-                var f = FromPact(items[i], problems, today);
-                if (problems.Count > 0) errors.Add(new RowError(i + 1, $"footprint {i + 1}: " + string.Join("; ", problems)));
+                var at = array ? $"{path}[{i}]" : path;
+                var f = FromPact(items[i], at, problems, today);
+                if (problems.Count > 0) errors.Add(new RowError(i + 1, string.Join("; ", problems)));
                 else ok.Add((i + 1, f!));
             }
         }
@@ -210,73 +218,197 @@ public static class FootprintFiles
             _ => "",
         } : "";
 
-    private static Footprint? FromPact(JsonElement pf, List<string> problems, DateOnly today)
+    private static bool Has(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    private static Footprint? FromPact(JsonElement pf, string at, List<string> problems, DateOnly today)
     {
         if (pf.ValueKind != JsonValueKind.Object)
         {
-            problems.Add("not a ProductFootprint object");
+            problems.Add($"{at}: not a ProductFootprint object");
             return null;
         }
-        if (Str(pf, "status").Equals("Deprecated", StringComparison.OrdinalIgnoreCase)) problems.Add("status: Deprecated (a newer footprint replaces it)");
-        var product = Str(pf, "productNameCompany");
-        var ids = pf.TryGetProperty("productIds", out var pids) && pids.ValueKind == JsonValueKind.Array ? pids.EnumerateArray().Select(x => x.GetString() ?? "").Where(x => x.Length > 0).ToList() : [];
-        if (product.Length == 0) product = ids.FirstOrDefault() ?? "";
-        if (product.Length == 0) problems.Add("productNameCompany: empty (and no productIds)");
-        var supplier = Str(pf, "companyName");
-        if (supplier.Length == 0) problems.Add("companyName: empty");
+        var inv = CultureInfo.InvariantCulture;
+        void Bad(string field, string reason) => problems.Add($"{at}.{field}: {reason}");
+        string Required(JsonElement e, string prefix, string name)
+        {
+            var v = Str(e, name).Trim();
+            if (v.Length == 0) Bad(prefix + name, "missing (mandatory in PACT v2)");
+            return v;
+        }
+        List<string> Urns(string name)
+        {
+            if (!pf.TryGetProperty(name, out var a) || a.ValueKind != JsonValueKind.Array || a.GetArrayLength() == 0)
+            {
+                Bad(name, "missing or empty (a non-empty set of URNs)");
+                return [];
+            }
+            var list = a.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString() ?? "" : x.GetRawText()).ToList();
+            foreach (var (v, i) in list.Select((v, i) => (v, i)).Where(x => !x.v.StartsWith("urn:", StringComparison.OrdinalIgnoreCase)))
+                Bad($"{name}[{i}]", $"'{v}' is not a URN (urn:…)");
+            return list;
+        }
+        DateTimeOffset? Instant(JsonElement e, string prefix, string name, bool required)
+        {
+            var s = Str(e, name);
+            if (s.Length == 0)
+            {
+                if (required) Bad(prefix + name, "missing (mandatory in PACT v2)");
+                return null;
+            }
+            if (DateTimeOffset.TryParse(s, inv, DateTimeStyles.AssumeUniversal, out var t)) return t.ToUniversalTime();
+            Bad(prefix + name, $"'{s}' is not an ISO 8601 date and time");
+            return null;
+        }
+
+        // ProductFootprint (§4.1).
+        var id = Required(pf, "", "id");
+        if (id.Length > 0 && (!Guid.TryParseExact(id.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) ? id[9..] : id, "D", out _) || id[^22] != '4'))
+            Bad("id", $"'{id}' is not a UUID v4");
+        var spec = Required(pf, "", "specVersion");
+        if (spec.Length > 0 && !spec.StartsWith("2.", StringComparison.Ordinal))
+            Bad("specVersion", $"'{spec}' is not a version 2 specification (this import reads PACT Technical Specifications v2.x)");
+        var version = Str(pf, "version");
+        if (!long.TryParse(version, NumberStyles.None, inv, out var ver) || ver > int.MaxValue)
+            Bad("version", version.Length == 0 ? "missing (mandatory in PACT v2)" : $"'{version}' is not an integer 0…2^31−1");
+        Instant(pf, "", "created", true);
+        var status = Required(pf, "", "status");
+        if (status == "Deprecated") Bad("status", "Deprecated (a newer footprint replaces it; not used for calculations)");
+        else if (status.Length > 0 && status != "Active") Bad("status", $"'{status}' is not Active or Deprecated");
+        var supplier = Required(pf, "", "companyName");
+        var companyIds = Urns("companyIds");
+        var productIds = Urns("productIds");
+        var cpc = Required(pf, "", "productCategoryCpc");
+        var product = Required(pf, "", "productNameCompany");
+        var description = Str(pf, "productDescription");
+
+        // CarbonFootprint (§4.2).
         if (!pf.TryGetProperty("pcf", out var pcf) || pcf.ValueKind != JsonValueKind.Object)
         {
-            problems.Add("pcf: missing");
+            Bad("pcf", "missing (mandatory in PACT v2)");
             return null;
         }
-        var declared = Str(pcf, "declaredUnit");
-        var unit = PactUnit(declared);
-        if (unit is null) problems.Add($"pcf.declaredUnit: '{declared}' has no unit in the unit table (kilogram, liter, cubic meter, kilowatt hour, megajoule, ton kilometer)");
-        double? Num(string name, bool required)
+        double? Num(string name, bool required, double min = double.NegativeInfinity, double max = double.PositiveInfinity, bool strictMin = false)
         {
             var s = Str(pcf, name);
             if (s.Length == 0)
             {
-                if (required) problems.Add($"pcf.{name}: missing");
+                if (required) Bad("pcf." + name, "missing (mandatory in PACT v2)");
                 return null;
             }
-            if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)) return v;
-            problems.Add($"pcf.{name}: '{s}' is not a decimal number");
-            return null;
+            if (!double.TryParse(s, NumberStyles.Float, inv, out var v) || !double.IsFinite(v))
+            {
+                Bad("pcf." + name, $"'{s}' is not a decimal number");
+                return null;
+            }
+            if (strictMin && v <= min) Bad("pcf." + name, $"{s} must be greater than {min.ToString(inv)}");
+            else if (!strictMin && v < min) Bad("pcf." + name, $"{s} must be at least {min.ToString(inv)}");
+            else if (v > max) Bad("pcf." + name, $"{s} must be at most {max.ToString(inv)}");
+            return v;
         }
-        var value = Num("pCfExcludingBiogenic", true) ?? Num("pcfExcludingBiogenic", false);
-        if (value is < 0) problems.Add("pcf.pCfExcludingBiogenic: negative");
-        var amount = Num("unitaryProductAmount", false);
-        if (amount is <= 0) problems.Add("pcf.unitaryProductAmount: must be positive");
-        DateOnly? Day(JsonElement e, string name)
+        var declared = Required(pcf, "pcf.", "declaredUnit");
+        string? unit = null;
+        var known = declared.Length > 0 && DeclaredUnits.TryGetValue(declared, out unit);
+        if (declared.Length > 0 && !known)
+            Bad("pcf.declaredUnit", $"'{declared}' is not a PACT v2 declared unit ({string.Join(", ", DeclaredUnits.Keys)})");
+        var amount = Num("unitaryProductAmount", true, 0, strictMin: true);
+        var pcfExcl = Num("pCfExcludingBiogenic", true, 0);
+        var pcfIncl = Num("pCfIncludingBiogenic", false);
+        var fossil = Num("fossilGhgEmissions", true, 0);
+        var exempted = Num("exemptedEmissionsPercent", true, 0, 5);
+        var primary = Num("primaryDataShare", false, 0, 100);
+        var refStart = Instant(pcf, "pcf.", "referencePeriodStart", true);
+        var refEnd = Instant(pcf, "pcf.", "referencePeriodEnd", true);
+        if (refStart is { } rs && refEnd is { } re && re <= rs) Bad("pcf.referencePeriodEnd", "must be after pcf.referencePeriodStart");
+        var geography = new[] { "geographyCountrySubdivision", "geographyCountry", "geographyRegionOrSubregion" }.Where(g => Str(pcf, g).Length > 0).ToList();
+        if (geography.Count > 1) Bad("pcf." + geography[1], $"at most one of geographyCountrySubdivision, geographyCountry, geographyRegionOrSubregion may be defined (also {geography[0]})");
+        var country = Str(pcf, "geographyCountry");
+        if (country.Length > 0 && !(country.Length == 2 && country.All(char.IsAsciiLetterUpper))) Bad("pcf.geographyCountry", $"'{country}' is not an ISO 3166-1 alpha-2 country code");
+        var boundary = Str(pcf, "boundaryProcessesDescription");
+        if (pcf.TryGetProperty("dqi", out var dqi) && dqi.ValueKind == JsonValueKind.Object)
         {
-            var s = Str(e, name);
-            if (s.Length == 0) return null;
-            if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return DateOnly.FromDateTime(t.UtcDateTime);
-            problems.Add($"{name}: '{s}' is not an ISO 8601 time");
-            return null;
+            foreach (var k in new[] { "technologicalDQR", "temporalDQR", "geographicalDQR", "completenessDQR", "reliabilityDQR" })
+                if (Str(dqi, k) is { Length: > 0 } q && (!double.TryParse(q, NumberStyles.Float, inv, out var v) || v < 1 || v > 3))
+                    Bad("pcf.dqi." + k, $"'{q}' is not a rating between 1 and 3");
+            if (Str(dqi, "coveragePercent") is { Length: > 0 } cp && (!double.TryParse(cp, NumberStyles.Float, inv, out var c) || c < 0 || c > 100))
+                Bad("pcf.dqi.coveragePercent", $"'{cp}' is not a percentage 0…100");
         }
-        var refEnd = Day(pcf, "referencePeriodEnd");
-        var refStart = Day(pcf, "referencePeriodStart");
-        var from = Day(pf, "validityPeriodStart") ?? refEnd?.AddDays(1) ?? refStart ?? today;
-        var to = Day(pf, "validityPeriodEnd") ?? refEnd?.AddYears(3);
-        var assured = pcf.TryGetProperty("assurance", out var assurance) && assurance.ValueKind == JsonValueKind.Object && Str(assurance, "assurance") == "true";
-        var boundaryText = assured ? Str(assurance, "boundary") : "";
-        var grave = boundaryText.Contains("grave", StringComparison.OrdinalIgnoreCase);
-        IReadOnlyList<StageAmount> stages = boundaryText.StartsWith("Gate", StringComparison.OrdinalIgnoreCase)
-            ? [new StageAmount(LifecycleStage.Production, null)]
-            : grave ? [.. Enum.GetValues<LifecycleStage>().Select(s => new StageAmount(s, null))]
-            : [new StageAmount(LifecycleStage.RawMaterials, null), new StageAmount(LifecycleStage.Production, null)];
+
+        // Assurance (§4.4): assurance = true → third-party verified by providerName (mandatory then), with its level and coverage.
+        var verification = Verification.SelfDeclared;
+        var verifier = "";
+        var assuranceNote = "";
+        if (pcf.TryGetProperty("assurance", out var assurance) && assurance.ValueKind == JsonValueKind.Object)
+        {
+            var flag = assurance.TryGetProperty("assurance", out var fl) ? fl.ValueKind : JsonValueKind.Undefined;
+            if (flag is not (JsonValueKind.True or JsonValueKind.False)) Bad("pcf.assurance.assurance", "missing or not a boolean (mandatory in an Assurance)");
+            var coverage = Str(assurance, "coverage");
+            if (coverage.Length > 0 && coverage is not ("corporate level" or "product line" or "PCF system" or "product level"))
+                Bad("pcf.assurance.coverage", $"'{coverage}' is not corporate level, product line, PCF system or product level");
+            var level = Str(assurance, "level");
+            if (level.Length > 0 && level is not ("limited" or "reasonable")) Bad("pcf.assurance.level", $"'{level}' is not limited or reasonable");
+            var aBoundary = Str(assurance, "boundary");
+            if (aBoundary.Length > 0 && aBoundary is not ("Gate-to-Gate" or "Cradle-to-Gate")) Bad("pcf.assurance.boundary", $"'{aBoundary}' is not Gate-to-Gate or Cradle-to-Gate");
+            var completed = Instant(assurance, "pcf.assurance.", "completedAt", false);
+            if (flag == JsonValueKind.True)
+            {
+                verification = Verification.ThirdParty;
+                verifier = Str(assurance, "providerName").Trim();
+                if (verifier.Length == 0) Bad("pcf.assurance.providerName", "missing (the assurance provider is mandatory when assurance is true)");
+                var details = new List<string>();
+                if (level.Length > 0) details.Add($"{level} assurance");
+                if (coverage.Length > 0) details.Add(coverage);
+                if (aBoundary.Length > 0) details.Add($"assured boundary {aBoundary}");
+                if (completed is { } done) details.Add($"completed {done.ToString("yyyy-MM-dd", inv)}");
+                if (Str(assurance, "standardName") is { Length: > 0 } standard) details.Add(standard);
+                assuranceNote = details.Count == 0 ? "assurance: yes" : $"assurance: {string.Join(", ", details)}";
+            }
+        }
+
+        // Validity (§4.1 validityPeriodStart): [start, end) with start ≥ referencePeriodEnd and end ≤ referencePeriodEnd + 3 years;
+        // none given → valid for 3 years from referencePeriodEnd. Dates are the UTC dates; ValidTo is the last valid day.
+        var vStart = Instant(pf, "", "validityPeriodStart", false);
+        var vEnd = Instant(pf, "", "validityPeriodEnd", false);
+        if ((vStart is null) != (vEnd is null) && !problems.Any(x => x.Contains(".validityPeriod", StringComparison.Ordinal)))
+            Bad(vStart is null ? "validityPeriodStart" : "validityPeriodEnd", "a validity period needs both validityPeriodStart and validityPeriodEnd");
+        if (refEnd is { } end0 && vStart is { } s0 && s0 < end0) Bad("validityPeriodStart", $"must not be before pcf.referencePeriodEnd ({end0:yyyy-MM-ddTHH:mm:ssZ})");
+        if (vStart is { } s1 && vEnd is { } e1 && e1 <= s1) Bad("validityPeriodEnd", "must be after validityPeriodStart");
+        if (refEnd is { } end1 && vEnd is { } e2 && e2 > end1.AddYears(3)) Bad("validityPeriodEnd", $"must not be later than pcf.referencePeriodEnd + 3 years ({end1.AddYears(3):yyyy-MM-ddTHH:mm:ssZ})");
         if (problems.Count > 0) return null;
+
+        var from = vStart ?? refEnd!.Value;
+        var until = vEnd ?? refEnd!.Value.AddYears(3);   // excluding
+        // Per declared unit, except square meter (not in the unit table): then per product = pCf × unitaryProductAmount, unit item.
+        var perProduct = pcfExcl!.Value * amount!.Value;
+        var (libraryUnit, value) = unit is null ? ("item", perProduct) : (unit, pcfExcl.Value);
+        string N(double v) => v.ToString("0.#########", inv);
+        var notes = new List<string>
+        {
+            $"PACT {spec} footprint {id} version {ver}",
+            $"{N(pcfExcl.Value)} kgCO2e per {declared} excluding biogenic emissions",
+        };
+        if (pcfIncl is { } inc) notes.Add($"{N(inc)} kgCO2e per {declared} including biogenic emissions");
+        notes.Add($"fossil GHG emissions {N(fossil!.Value)} kgCO2e per {declared}");
+        notes.Add($"one product = {N(amount.Value)} {declared} = {N(perProduct)} kgCO2e");
+        notes.Add($"reference period {refStart:yyyy-MM-dd} to {refEnd:yyyy-MM-dd}");
+        if (geography.Count > 0) notes.Add($"geography {Str(pcf, geography[0])}");
+        notes.Add($"exempted emissions {N(exempted!.Value)} %");
+        if (primary is { } pd) notes.Add($"primary data share {N(pd)} %");
+        if (assuranceNote.Length > 0) notes.Add(assuranceNote);
+        notes.Add($"CPC {cpc}");
+        notes.Add($"product ids {string.Join(", ", productIds)}");
+        notes.Add($"company ids {string.Join(", ", companyIds)}");
+        if (description.Length > 0) notes.Add($"description: {description}");
+        if (boundary.Length > 0) notes.Add($"processes: {boundary}");
+        var note = string.Join("; ", notes);
         return new Footprint
         {
-            Product = product, Supplier = supplier, Category = "other", Unit = unit!, KgCo2ePerUnit = value!.Value, Boundary = Footprints.BoundaryOf(stages),
-            Stages = stages, DataSource = FootprintDataSource.Supplier, Verification = assured ? Verification.ThirdParty : Verification.SelfDeclared,
-            Verifier = assured ? Str(assurance, "providerName") : "", ValidFrom = from, ValidTo = to, Origin = "pact",
-            Note = $"PACT {Str(pf, "specVersion")} footprint {Str(pf, "id")}" +
-                   (ids.Count > 0 ? $"; product ids {string.Join(", ", ids)}" : "") +
-                   (amount is { } a && a != 1 ? $"; one product = {a.ToString(CultureInfo.InvariantCulture)} {unit}" : "") +
-                   (refStart is not null || refEnd is not null ? $"; reference period {refStart:yyyy-MM-dd}…{refEnd:yyyy-MM-dd}" : ""),
-        };
+            Product = product, Supplier = supplier, Category = "other", Unit = libraryUnit, KgCo2ePerUnit = value,
+            // The Pathfinder Framework v2 PCF is cradle-to-gate: raw materials and production (pcf.boundaryProcessesDescription in the note).
+            Boundary = Footprints.BoundaryOf([new StageAmount(LifecycleStage.RawMaterials, null), new StageAmount(LifecycleStage.Production, null)]),
+            Stages = [new StageAmount(LifecycleStage.RawMaterials, null), new StageAmount(LifecycleStage.Production, null)],
+            DataSource = FootprintDataSource.Supplier, Verification = verification, Verifier = verifier,
+            ValidFrom = DateOnly.FromDateTime(from.UtcDateTime), ValidTo = DateOnly.FromDateTime(until.AddTicks(-1).UtcDateTime), Origin = "pact",
+            Note = note,
+        } is var f && f.Note.Length > TextLimits.Text ? f with { Note = f.Note[..(TextLimits.Text - 1)] + "…" } : f;
     }
 }

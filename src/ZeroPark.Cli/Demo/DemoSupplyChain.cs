@@ -27,7 +27,7 @@ internal static class DemoSupplyChain
         chiller_1000rt,约克,台,52000,raw_materials;production;transport,false,equipment,database,,2023-01-01,,,water-cooled centrifugal chiller (illustrative)
         ready_mix_c30,北京金隅,m3,300,raw_materials=240;production=45;transport=15,false,building_material,supplier,,2024-01-01,2026-12-31,2026-01-31,C30 ready-mix concrete (illustrative)
         rebar_hrb400,首钢,1000 kg,2300,raw_materials;production,true,building_material,supplier,中国建材检验认证集团,2024-01-01,2027-12-31,,HRB400 rebar (illustrative)
-        cold_rolled_steel,宝钢股份,kg,2.05,raw_materials;production,true,building_material,supplier,中国质量认证中心,2025-01-02,2028-01-01,,cold-rolled coil from a PACT v2 footprint (illustrative)
+        cold_rolled_steel,宝钢股份,kg,2.05,raw_materials;production,true,building_material,supplier,中国质量认证中心,2025-01-01,2027-12-31,,cold-rolled coil from a PACT v2 footprint (illustrative)
         construction_service,中建一局,元,0.35,production;transport,false,construction,literature,,2023-01-01,,,construction works by spend (illustrative)
         office_desk,震旦家具,台,95,raw_materials;production;transport;use;end_of_life,self,office,supplier,,2024-01-01,,,office desk cradle-to-grave (illustrative)
         """;

@@ -95,35 +95,6 @@ public sealed class FootprintTests
     }
 
     [Fact]
-    public void A_pact_v2_product_footprint_is_read_per_declared_unit()
-    {
-        var json = """
-            {"data":[{"id":"3893bb5d-da16-4dc1-9185-11d97476c254","specVersion":"2.2.0","version":1,"status":"Active",
-              "companyName":"宝钢股份","companyIds":["urn:uuid:1"],"productDescription":"cold rolled coil","productIds":["urn:gtin:4712345060507"],
-              "productCategoryCpc":"4121","productNameCompany":"cold_rolled_steel","comment":"",
-              "pcf":{"declaredUnit":"kilogram","unitaryProductAmount":"1000","pCfExcludingBiogenic":"2.05","pCfIncludingBiogenic":"2.05",
-                     "referencePeriodStart":"2024-01-01T00:00:00Z","referencePeriodEnd":"2025-01-01T00:00:00Z",
-                     "assurance":{"assurance":true,"coverage":"product line","providerName":"中国质量认证中心","boundary":"Cradle-to-Gate"}}},
-             {"id":"x","companyName":"X","productNameCompany":"y","pcf":{"declaredUnit":"square meter","pCfExcludingBiogenic":"1"}}]}
-            """;
-        var (rows, errors) = FootprintFiles.ParsePact(Encoding.UTF8.GetBytes(json), Today);
-        var f = Assert.Single(rows).Footprint;
-        Assert.Equal("cold_rolled_steel", f.Product);
-        Assert.Equal("宝钢股份", f.Supplier);
-        Assert.Equal("kg", f.Unit);
-        Assert.Equal(2.05, f.KgCo2ePerUnit);
-        Assert.Equal(Verification.ThirdParty, f.Verification);
-        Assert.Equal("中国质量认证中心", f.Verifier);
-        // No validity period given: from the day after the reference period, for 3 years.
-        Assert.Equal(new DateOnly(2025, 1, 2), f.ValidFrom);
-        Assert.Equal(new DateOnly(2028, 1, 1), f.ValidTo);
-        Assert.Equal("A", Footprints.Grade(f, Today).Grade);
-        var e = Assert.Single(errors);
-        Assert.Equal(2, e.Line);
-        Assert.Contains("pcf.declaredUnit: 'square meter'", e.Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void A_footprint_csv_keeps_good_rows_and_names_the_bad_ones()
     {
         var csv = """

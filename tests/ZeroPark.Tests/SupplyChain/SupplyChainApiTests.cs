@@ -32,13 +32,17 @@ public abstract class SupplyChainApiTests(ApiServer server)
         var park = await ParkAsync();
         using var accountant = await UserAsync(UserRole.CarbonAccountant, park);
         var pact = """
-            {"data":[{"id":"f1","specVersion":"2.2.0","status":"Active","companyName":"宝钢股份","productIds":["urn:gtin:1"],"productNameCompany":"cold_rolled_steel",
-              "pcf":{"declaredUnit":"kilogram","unitaryProductAmount":"1","pCfExcludingBiogenic":"2.05","referencePeriodStart":"2024-01-01T00:00:00Z","referencePeriodEnd":"2025-01-01T00:00:00Z",
-                     "assurance":{"assurance":true,"providerName":"CQC","boundary":"Cradle-to-Gate"}}}]}
+            {"data":[{"id":"3893bb5d-da16-4dc1-9185-11d97476c254","specVersion":"2.2.0","version":1,"created":"2025-02-01T00:00:00Z","status":"Active",
+              "companyName":"宝钢股份","companyIds":["urn:uuid:69585b16-56a9-4958-b526-6fd1a2b31326"],"productDescription":"cold rolled coil",
+              "productIds":["urn:gtin:4712345060507"],"productCategoryCpc":"4121","productNameCompany":"cold_rolled_steel","comment":"",
+              "pcf":{"declaredUnit":"kilogram","unitaryProductAmount":"1000","pCfExcludingBiogenic":"2.05","fossilGhgEmissions":"2.0","exemptedEmissionsPercent":0,
+                     "referencePeriodStart":"2024-01-01T00:00:00Z","referencePeriodEnd":"2025-01-01T00:00:00Z","boundaryProcessesDescription":"",
+                     "assurance":{"assurance":true,"coverage":"product level","level":"limited","providerName":"CQC"}}}]}
             """;
         var imp = await (await accountant.PostAsync($"/api/parks/{park}/supply-chain/footprints", new StringContent(pact, Encoding.UTF8, "application/json"))).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(1, imp.Num("accepted"));
-        // 30 t of cold-rolled steel bought from 宝钢股份 in March 2025: 30,000 kg × 2.05 = 61.5 t (the footprint is valid 2025-01-02…2028-01-01).
+        // 30 t of cold-rolled steel bought from 宝钢股份 in March 2025: 30,000 kg × 2.05 kgCO2e per declared unit (kg) = 61.5 t (valid 2025-01-01…2027-12-31:
+        // three years from referencePeriodEnd, the end excluded).
         var csv = "date,source,material,amount,unit,scope3_category,note,evidence,space,density,ncv,supplier\n2025-03-05,building_materials,cold_rolled_steel,30,t,,,PO-1,,,,宝钢股份\n";
         await (await accountant.PostAsync($"/api/parks/{park}/carbon/activities", new StringContent(csv, Encoding.UTF8, "text/csv"))).ExpectAsync(HttpStatusCode.OK);
         var inv = await accountant.GetJsonAsync($"/api/parks/{park}/carbon/inventory?from=2025-03-01&to=2025-03-31");

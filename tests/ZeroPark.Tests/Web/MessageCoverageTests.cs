@@ -40,6 +40,8 @@ public sealed partial class MessageCoverageTests
         // t19: the footprint store's column list; PACT declared-unit names matched, never shown
         "id AS Id, product AS Product, supplier AS Supplier, category AS Category, unit AS Unit, kgco2e_per_unit AS Kg, boundary AS Boundary, stages AS Stages, data_source AS Source, verification AS Verification, verifier AS Verifier, valid_from AS \"From\", valid_to AS \"To\", review_on AS Review, model AS Model, origin AS Origin, note AS Note, created_by AS CreatedBy, updated_by AS UpdatedBy",
         "cubic meter", "kilowatt hour", "ton kilometer",
+        // t19g: PACT v2 enumeration values matched, never shown alone; a JSON path built from a field name
+        "square meter", "corporate level", "product line", "product level", "pcf.dqi.{0}",
         ", sum = excluded.sum, nflag = excluded.nflag, nest = excluded.nest", ", sum, nflag, nest", "{0}, day, n, data{1}",
         "id, name, password_hash, role, must_change_password, disabled, failed_count, locked_until, security_stamp, created_at, last_sign_in",
         "id, name, template, position, cards, created_at, updated_at",
@@ -52,6 +54,8 @@ public sealed partial class MessageCoverageTests
         "Argon2 memory: 8 KiB per lane .. 4 GiB",
         // stored codes and formats, not prose: a plan's basis, an inventory's options key, a timestamp format, the bench's table header
         "decomposed:group:{0}", "factor basis: ", "grid={0};residual={1}", "yyyy-MM-dd HH:mm:ss.fff", "ingest phase            wall ms     cpu ms   alloc MB   gen0 GCs",
+        // the import timeline of ZEROPARK_INGEST_PROFILE=1 (a developer's diagnostic on stderr)
+        "moment since process start  wall ms     cpu ms   alloc MB   gen0 GCs", "import: first batch parsed",
         // a SQL column list (supply chain)
         "id AS Id, product AS Product, supplier AS Supplier, category AS Category, unit AS Unit, kgco2e_per_unit AS Kg, boundary AS Boundary, stages AS Stages, data_source AS Source, verification AS Verification, verifier AS Verifier, valid_from AS \"From\", valid_to AS \"To\", review_on AS Review, model AS Model, origin AS Origin, note AS Note, created_by AS CreatedBy, updated_by AS UpdatedBy",
         // alerts: SQL column lists and a DingTalk robot URL's query string
