@@ -25,13 +25,18 @@ public sealed class EfficiencyReportService(ZeroParkStore store, DriverService d
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly OptimisationData _data = new(store);
 
-    public async Task<EfficiencyReport> ReportAsync(string parkCode, string? node, int? year, CancellationToken ct = default)
+    public Task<EfficiencyReport> ReportAsync(string parkCode, string? node, int? year, CancellationToken ct = default) => ReportAsync(parkCode, node, year, null, ct);
+
+    /// <summary>The report of the year up to <paramref name="through"/> (a monthly report reads the year to its month's end), else to
+    /// the year's end or the last complete day of data.</summary>
+    public async Task<EfficiencyReport> ReportAsync(string parkCode, string? node, int? year, DateOnly? through, CancellationToken ct = default)
     {
         var last = await _data.LastCompleteDayAsync(parkCode, ct) ?? throw new ValidationException("park", $"park '{parkCode}' has no readings");
         var y = year ?? last.Year;
         if (y < 2000 || y > 2100) throw new ValidationException("year", $"{y} is not a year between 2000 and 2100");
         var from = new DateOnly(y, 1, 1);
-        var to = new DateOnly(y, 12, 31) < last ? new DateOnly(y, 12, 31) : last;
+        var end = through is { } th && th < new DateOnly(y, 12, 31) ? th : new DateOnly(y, 12, 31);
+        var to = end < last ? end : last;
         if (to < from) throw new ValidationException("year", $"no complete day of data in {y} (the last is {last:yyyy-MM-dd})");
         var months = await _data.LoadAsync(parkCode, node, from, to, Granularity.Month, ct);
         var notes = new List<string>(months.Notes);

@@ -21,6 +21,11 @@ public static class GhgInventoryReport
     public sealed record Input(ParkRegistry Registry, StoredInventory Inventory, InventoryResult Result, IReadOnlyDictionary<string, string> Settings,
         SealRecord? Seal, string? ChainHead, StoredInventory? Previous, string Lang, string User, DateTimeOffset Now)
     {
+        /// <summary>Machine-written English (notes, formulas, origins, reasons) and codes in the report's language.</summary>
+        public Func<string, string> Translate { get; init; } = s => s;
+
+        public Func<string, string> Code { get; init; } = s => s;
+
         /// <summary>Neutrality of the same period (the neutrality module), when it could be computed.</summary>
         public ZeroPark.Application.Neutrality.NeutralityReport? Neutrality { get; init; }
     }
@@ -30,6 +35,8 @@ public static class GhgInventoryReport
         var lang = x.Lang;
         string T(string k) => ReportText.Get(k, lang);
         bool zh = lang == "zh";
+        var tr = x.Translate;
+        var code = x.Code;
         var inv = x.Inventory;
         var r = x.Result;
         var park = x.Registry.Park;
@@ -50,7 +57,7 @@ public static class GhgInventoryReport
                 : $"Organisational boundary: operational control; boundary {inv.Boundary}{(inv.Boundary == park.Code ? " (the whole park)" : "")}. Reporting period: {inv.From:yyyy-MM-dd} to {inv.To:yyyy-MM-dd}.",
              zh ? "运行边界：范围一（固定燃烧、移动燃烧、制冷剂与 SF6 逸散）、范围二（外购电力、热力、蒸汽、冷量；基于位置与基于市场两种方法）、范围三（录入的其他间接排放类别）。"
                 : "Operational boundary: scope 1 (stationary and mobile combustion, refrigerant and SF6 fugitives), scope 2 (purchased electricity, heat, steam and cooling; location- and market-based), scope 3 (the other indirect categories entered).",
-             zh ? $"盘查版本：#{inv.Id} 第 {inv.Version} 版，状态 {(inv.Status == "final" ? "已定稿" : "草稿")}；原因：{inv.Reason}。"
+             zh ? $"盘查版本：#{inv.Id} 第 {inv.Version} 版，状态 {(inv.Status == "final" ? "已定稿" : "草稿")}；原因：{tr(inv.Reason)}。"
                 : $"Inventory version: #{inv.Id} v{inv.Version}, {inv.Status}; reason: {inv.Reason}."]));
 
         // 3 base year
@@ -62,7 +69,7 @@ public static class GhgInventoryReport
 
         // 4 methods
         sections.Add(ReportSection.Of("methods", T("s.methods"),
-            [zh ? $"核算方法：{MethodName(inv.Method, zh)}；全球增温潜势：IPCC {inv.Gwp}（100 年）；选项：{inv.Options}。排放量 = 活动数据 × 排放因子（燃料：消耗量 × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12）；逸散：质量 × GWP。"
+            [zh ? $"核算方法：{MethodName(inv.Method, zh)}；全球增温潜势：IPCC {inv.Gwp}（100 年）；选项：{inv.Options.Replace(";", "；", StringComparison.Ordinal)}。排放量 = 活动数据 × 排放因子（燃料：消耗量 × 低位发热量 × 单位热值含碳量 × 碳氧化率 × 44/12）；逸散：质量 × GWP。"
                 : $"Method: {MethodName(inv.Method, zh)}; global warming potentials: IPCC {inv.Gwp} (100-year); options: {inv.Options}. Emissions = activity data × emission factor (fuels: consumption × NCV × carbon content × oxidation × 44/12); fugitives: mass × GWP.",
              zh ? "计量数据来自计量表的月度汇总（读数 → 小时 → 日 → 月），录入数据来自发票、台账等凭证；每一行均可追溯到活动数据、因子记录与来源（见附录）。"
                 : "Metered activity comes from the meters' monthly rollups (readings → hours → days → months); entered activity from invoices and logs; every line traces to its activity data, factor records and sources (see the appendix)."]));
@@ -107,13 +114,13 @@ public static class GhgInventoryReport
         sections.Add(ReportSection.Of("factors", T("s.factors"), [],
             [new ReportTable("factors", T("s.factors"), [T("c.factor_id"), T("c.item"), T("c.material"), T("c.gas"), T("c.value"), T("c.unit"), T("c.dataset"), T("c.level"),
                 T("c.region"), T("c.year"), T("c.publisher"), T("c.document")],
-                factors.Select(f => new object?[] { f.Id > 0 ? $"#{f.Id} v{f.Version}" : f.Dataset, f.Role, f.Material, f.Gas, f.Value, f.Unit, f.Dataset, f.Level, f.Region,
+                factors.Select(f => new object?[] { f.Id > 0 ? $"#{f.Id} v{f.Version}" : f.Dataset, code(f.Role), code(f.Material), f.Gas, f.Value, f.Unit, f.Dataset, code(f.Level), f.Region,
                     f.DataYear, f.Publisher, f.Document }).ToList())]));
 
         // 7 activity data
         sections.Add(ReportSection.Of("activity", T("s.activity"), [],
             [new ReportTable("lines", T("s.activity"), [T("c.line"), T("c.scope"), T("c.source"), T("c.material"), T("c.building"), T("c.activity"), T("c.unit"), T("c.factor"), T("c.tco2e")],
-                r.Lines.Select(l => new object?[] { l.Id, LineView.ScopeCode(l.Scope) + (l.Basis.Code() is { Length: > 0 } b ? " " + b : ""), SourceName(l.Source), l.Material, l.Space,
+                r.Lines.Select(l => new object?[] { l.Id, LineView.ScopeCode(l.Scope) + (l.Basis.Code() is { Length: > 0 } b ? " " + b : ""), SourceName(l.Source), code(l.Material), l.Space,
                     l.Activity, l.Unit, l.Factor, l.Co2eTonnes }).ToList())]));
 
         // 8 exclusions
@@ -122,7 +129,7 @@ public static class GhgInventoryReport
                 ? [zh ? "无未核算的活动数据。未纳入：生物质燃烧 CO2、温室气体清除量（园区无此类活动）；未录入数据的范围三类别。" : "No activity data left unquantified. Not included: biogenic CO2 and removals (the park has none); scope 3 categories with no data entered."]
                 : [zh ? $"{r.Unresolved.Count} 条活动数据未能核算（缺少因子或单位不符），盘查不完整：" : $"{r.Unresolved.Count} activity records could not be quantified (no factor or a unit mismatch); the inventory is incomplete:"],
             r.Unresolved.Count == 0 ? [] : [new ReportTable("unresolved", T("s.exclusions"), [T("c.source"), T("c.material"), T("c.activity"), T("c.unit"), T("c.origin"), T("c.reason")],
-                r.Unresolved.Select(u => new object?[] { u.Source, u.Material, u.Amount, u.Unit, u.Origin, u.Reason }).ToList())]));
+                r.Unresolved.Select(u => new object?[] { u.Source, code(u.Material), u.Amount, u.Unit, tr(u.Origin), tr(u.Reason) }).ToList())]));
 
         // 9 uncertainty and data quality: what the data say (no invented percentages)
         var metered = r.Lines.Where(l => l.Origins.Any(o => o.StartsWith("meter ", StringComparison.Ordinal))).SumTonnes(l => l.Co2e).TonnesCo2e;
@@ -130,16 +137,16 @@ public static class GhgInventoryReport
         sections.Add(ReportSection.Of("uncertainty", T("s.uncertainty"),
             [zh ? $"{ReportHtml.Cell(Share(metered) ?? 0)}% 的排放量（基于位置口径）来自计量数据，其余来自凭证录入数据；数据不完整的计量表-月份 {incomplete} 个（未外推）。定量不确定性未计算：本报告按 ISO 14064-1 第 8 条给出数据质量的定性评价。"
                 : $"{ReportHtml.Cell(Share(metered) ?? 0)} % of the (location-based) emissions come from metered data, the rest from entered records with evidence; {incomplete} meter-months have incomplete readings (not extrapolated). Quantitative uncertainty is not computed: this report gives the qualitative data-quality assessment of ISO 14064-1 clause 8."],
-            r.Notes.Count == 0 ? [] : [new ReportTable("notes", T("s.uncertainty"), [T("c.item")], r.Notes.Select(n => new object?[] { n }).ToList())]));
+            r.Notes.Count == 0 ? [] : [new ReportTable("notes", T("s.uncertainty"), [T("c.item")], r.Notes.Select(n => new object?[] { tr(n) }).ToList())]));
 
         // 10 restatements
         InventoryDiff? diff = inv.DiffJson is { Length: > 0 } dj ? JsonSerializer.Deserialize<InventoryDiff>(dj, CarbonJson.Options) : null;
         sections.Add(ReportSection.Of("restatements", T("s.restatements"),
             [diff is null ? (zh ? "这是该盘查的第一个版本，无重述。" : "This is the first version of the inventory: no restatement.")
-                : (zh ? $"相对于 #{diff.PreviousId} 第 {diff.PreviousVersion} 版：总量（基于位置）变化 {ReportHtml.Cell(diff.TotalLocationDeltaT)} tCO2e（{ReportHtml.Cell(diff.TotalChangePct)}%）。{diff.BaseYearNote}"
+                : (zh ? $"相对于 #{diff.PreviousId} 第 {diff.PreviousVersion} 版：总量（基于位置）变化 {ReportHtml.Cell(diff.TotalLocationDeltaT)} tCO2e（{ReportHtml.Cell(diff.TotalChangePct)}%）。{(diff.BaseYearNote is { } bn ? tr(bn) : "")}"
                     : $"Against #{diff.PreviousId} v{diff.PreviousVersion}: total (location-based) changed by {ReportHtml.Cell(diff.TotalLocationDeltaT)} tCO2e ({ReportHtml.Cell(diff.TotalChangePct)} %). {diff.BaseYearNote}")],
             diff is null ? [] : [new ReportTable("restatements", T("s.restatements"), [T("c.line"), T("c.before"), T("c.after"), T("c.delta"), T("c.what")],
-                diff.Changes.Select(c => new object?[] { c.Key, c.BeforeT, c.AfterT, c.DeltaT, c.What }).ToList())]));
+                diff.Changes.Select(c => new object?[] { c.Key, c.BeforeT, c.AfterT, c.DeltaT, tr(c.What) }).ToList())]));
 
         // 11 neutrality (the neutrality module: ledger claims, neutrality rate, T/CA305 附表F offset ratio)
         if (x.Neutrality is { } n)
@@ -160,7 +167,7 @@ public static class GhgInventoryReport
         // 13 trace appendix
         sections.Add(ReportSection.Of("trace", T("s.trace"), [],
             [new ReportTable("trace", T("s.trace"), [T("c.line"), T("c.formula"), T("c.origin"), T("c.source")],
-                r.Lines.Select(l => new object?[] { l.Id, l.Formula, string.Join("; ", l.Origins.Take(24)) + (l.Origins.Count > 24 ? $" … (+{l.Origins.Count - 24})" : ""), l.FactorSource }).ToList())]));
+                r.Lines.Select(l => new object?[] { l.Id, tr(l.Formula), string.Join(zh ? "；" : "; ", l.Origins.Take(24).Select(tr)) + (l.Origins.Count > 24 ? $" … (+{l.Origins.Count - 24})" : ""), tr(l.FactorSource) }).ToList())]));
 
         var title = $"{park.Name} {T("ghg.title")}";
         var subtitle = zh ? $"{inv.From:yyyy-MM-dd} 至 {inv.To:yyyy-MM-dd} · {MethodName(inv.Method, zh)} · {inv.Gwp} · 版本 v{inv.Version}"
@@ -208,7 +215,7 @@ public sealed class GhgInventoryKind(ZeroParkStore store, CarbonService carbon, 
         if (neutrality is not null && inv.Boundary == park)
             n = await neutrality.ComputeAsync(park, inv.From, inv.To, AccountingMethods.Parse(inv.Method), Enum.Parse<GwpSet>(inv.Gwp, true), ct);
         return GhgInventoryReport.Build(new GhgInventoryReport.Input(x.Registry, inv, result, await store.Carbon.CarbonSettingsAsync(park, ct), seal,
-            all.Count > 0 ? all[^1].Hash : null, previous, x.Lang, x.User, x.Now) { Neutrality = n });
+            all.Count > 0 ? all[^1].Hash : null, previous, x.Lang, x.User, x.Now) { Neutrality = n, Translate = x.Translate, Code = x.Code });
     }
 
     private async Task<StoredInventory> InventoryForAsync(string park, ReportRequest req, CancellationToken ct)

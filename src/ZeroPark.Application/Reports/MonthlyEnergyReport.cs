@@ -14,7 +14,11 @@ public static class MonthlyEnergyReport
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public sealed record Input(ParkRegistry Registry, DateOnly Month, KpiRowView Kpi, IReadOnlyList<KpiRowView> Trend, PlanProgress? Plan, CostRowView? Cost,
-        IReadOnlyList<MeterQuality> Quality, string? ChainHead, string DataFingerprint, string Lang, string User, DateTimeOffset Now);
+        IReadOnlyList<MeterQuality> Quality, string? ChainHead, string DataFingerprint, string Lang, string User, DateTimeOffset Now)
+    {
+        /// <summary>The KPI notes (English, written by the KPI definition) in the report's language.</summary>
+        public Func<string, string> Translate { get; init; } = s => s;
+    }
 
     /// <summary>Reads the month's figures from the energy services and builds the report.</summary>
     public static async Task<Input> GatherAsync(ZeroParkStore store, EnergyService energy, EnergyCostService cost, EnergyPlanService plans, string park, DateOnly month,
@@ -65,7 +69,7 @@ public static class MonthlyEnergyReport
         Row("ERF", "erf", k.Erf, "");
         Row("CER", "cer", k.Cer, "");
         kpiRows.Add(["CUE", k.Cue, "kgCO2/kWh", null, null, null, null]);
-        sections.Add(ReportSection.Of("kpis", T("s.kpis"), k.Notes.Take(10),
+        sections.Add(ReportSection.Of("kpis", T("s.kpis"), k.Notes.Take(10).Select(x.Translate),
             [new ReportTable("kpis", T("s.kpis"), [T("c.kpi"), T("c.value"), T("c.unit"), T("c.previous_month"), T("c.mom"), T("c.previous_year"), T("c.yoy")], kpiRows)]));
 
         sections.Add(ReportSection.Of("trends", T("s.trends"), [],
@@ -134,6 +138,6 @@ public sealed class MonthlyEnergyKind(ZeroParkStore store, EnergyService energy,
     {
         var month = x.Request.Month ?? x.Request.From
                     ?? throw new ValidationException("month", "month: the monthly energy report needs a month (YYYY-MM)");
-        return MonthlyEnergyReport.Build(await MonthlyEnergyReport.GatherAsync(store, energy, cost, plans, x.Park, month, x.Lang, x.User, x.Now, ct));
+        return MonthlyEnergyReport.Build(await MonthlyEnergyReport.GatherAsync(store, energy, cost, plans, x.Park, month, x.Lang, x.User, x.Now, ct) with { Translate = x.Translate });
     }
 }

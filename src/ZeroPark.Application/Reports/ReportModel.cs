@@ -34,6 +34,13 @@ public sealed record ReportContext(ParkRegistry Registry, ReportRequest Request,
 {
     public string Park => Registry.Park.Code;
 
+    /// <summary>A machine-written English text (a service's note) in the report's language, through the message catalogue
+    /// (<see cref="Alerts.IMessageLocalizer"/>: the web server and the CLI register it; without it the text stays English).</summary>
+    public Func<string, string> Translate { get; init; } = s => s;
+
+    /// <summary>A code's display name in the report's language (the UI's code names: <c>code.</c>, <c>carrier.</c>, <c>kind.</c>), else the code.</summary>
+    public Func<string, string> Code { get; init; } = s => s;
+
     /// <summary>The period of a yearly or quarterly kind: <c>From</c>/<c>To</c> (a schedule's quarter or year), else the year, else the
     /// month's year.</summary>
     public (DateOnly From, DateOnly To) YearOrPeriod()
@@ -74,6 +81,11 @@ public static class ReportKinds
     [
         (GhgInventoryKind.Definition, typeof(GhgInventoryKind)),
         (MonthlyEnergyKind.Definition, typeof(MonthlyEnergyKind)),
+        (Tca305SelfAssessmentKind.Definition, typeof(Tca305SelfAssessmentKind)),
+        (Bfia043SelfAssessmentKind.Definition, typeof(Bfia043SelfAssessmentKind)),
+        (NeutralityReportKind.Definition, typeof(NeutralityReportKind)),
+        (ReductionReportKind.Definition, typeof(ReductionReportKind)),
+        (EfficiencyReportKind.Definition, typeof(EfficiencyReportKind)),
     ];
 
     public static IReadOnlyList<ReportKindInfo> All { get; } = Registered.Select(r => r.Info).ToList();
@@ -88,6 +100,16 @@ public static class ReportKinds
     public static string Parse(string? kind) =>
         Names.TryGetValue((kind ?? "").Trim().ToLowerInvariant().Replace('-', '_'), out var code) ? code
         : throw new ValidationException("kind", $"kind: '{kind}' is not a report kind (known kinds: {string.Join(", ", All.Select(k => k.Code))})");
+
+    /// <summary>A quarter, "YYYY-Qn", as its first and last day (null for none).</summary>
+    public static (DateOnly From, DateOnly To)? Quarter(string? quarter)
+    {
+        if (string.IsNullOrWhiteSpace(quarter)) return null;
+        var m = System.Text.RegularExpressions.Regex.Match(quarter.Trim(), "^(\\d{4})-?[Qq]([1-4])$");
+        if (!m.Success) throw new ValidationException("quarter", $"quarter: '{quarter}' is not a quarter (YYYY-Qn)");
+        var from = new DateOnly(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 3 * int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) - 2, 1);
+        return (from, from.AddMonths(3).AddDays(-1));
+    }
 
     public static string Lang(string? lang) => (lang ?? "zh").Trim().ToLowerInvariant() switch
     {

@@ -14,8 +14,9 @@ public sealed record ReportRequest(string Kind, string Lang, long? Inventory = n
 /// park's template (title, logo, sections), renders HTML, PDF (Chromium) and XLSX with the same tables, and archives each with the
 /// data versions it used and the seal it carries.
 /// </summary>
-public sealed class ReportService(ZeroParkStore store, IEnumerable<IReportKind> kinds)
+public sealed class ReportService(ZeroParkStore store, IEnumerable<IReportKind> kinds, Alerts.IMessageLocalizer? localizer = null)
 {
+    private readonly Alerts.IMessageLocalizer _loc = localizer ?? Alerts.EnglishMessages.Instance;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private readonly Dictionary<string, IReportKind> _kinds = kinds.ToDictionary(k => k.Info.Code, StringComparer.Ordinal);
 
@@ -28,7 +29,7 @@ public sealed class ReportService(ZeroParkStore store, IEnumerable<IReportKind> 
         var now = store.Clock.GetUtcNow();
         var reg = await store.Registry.GetRegistryAsync(park, ct);
         now = reg.Clock.ToLocalOffset(now.ToUnixTimeSeconds());
-        var doc = await builder.BuildAsync(new ReportContext(reg, req with { Kind = kind, Lang = lang }, lang, user, now), ct);
+        var doc = await builder.BuildAsync(new ReportContext(reg, req with { Kind = kind, Lang = lang }, lang, user, now) { Translate = s => _loc.Translate(lang, s), Code = c => CodeName(lang, c) }, ct);
         var template = await store.Reports.TemplateAsync(park, kind, ct);
         var keep = template.Sections.ToHashSet(StringComparer.Ordinal);
         return doc with
@@ -37,6 +38,20 @@ public sealed class ReportService(ZeroParkStore store, IEnumerable<IReportKind> 
             Sections = doc.Sections.Where(s => keep.Contains(s.Code)).ToList(),
             Logo = template.Logo.Length > 0 ? template.Logo : null,
         };
+    }
+
+    private static readonly string[] CodeFamilies = ["code.", "carrier.", "kind."];
+
+    /// <summary>A code by the UI's display name in <paramref name="lang"/> (the catalogue's <see cref="Alerts.IMessageLocalizer.Word"/>); codes
+    /// joined as "a (b)" are named part by part.</summary>
+    private string CodeName(string lang, string code)
+    {
+        if (string.IsNullOrEmpty(code) || lang != "zh") return code;
+        var m = System.Text.RegularExpressions.Regex.Match(code, @"^([a-z0-9_]+) \(([a-z0-9_]+)\)$");
+        if (m.Success) return $"{CodeName(lang, m.Groups[1].Value)}（{CodeName(lang, m.Groups[2].Value)}）";
+        foreach (var family in CodeFamilies)
+            if (_loc.Word(lang, family + code, code) is var w && !ReferenceEquals(w, code) && w != code) return w;
+        return code;
     }
 
     /// <summary>The report's tables as XLSX sheets: a cover sheet (title, period, seal, data versions), then one sheet per table.</summary>

@@ -12,7 +12,7 @@ internal static partial class ReportCommands
 
     private static Command ReportsCommand()
     {
-        var cmd = new Command("reports", "GHG inventory and monthly energy reports (HTML, PDF, XLSX; Chinese and English), the report archive, templates, schedules and disclosure packs");
+        var cmd = new Command("reports", "reports (GHG inventory, monthly energy, T/CA305 and T/BFIA 043 self-assessments, carbon neutrality, reduction, efficiency; HTML, PDF, XLSX; Chinese and English), the report archive, templates, schedules and disclosure packs");
         cmd.Subcommands.Add(Generate());
         cmd.Subcommands.Add(List());
         cmd.Subcommands.Add(Get());
@@ -40,15 +40,18 @@ internal static partial class ReportCommands
         var lang = new Option<string>("--lang") { Description = "zh (default) | en", DefaultValueFactory = _ => "zh" };
         var inventory = new Option<long?>("--inventory") { Description = "GHG report: the saved inventory version (id)" };
         var year = new Option<int?>("--year") { Description = "GHG report: the year's final (else latest) park inventory" };
-        var month = new Option<string?>("--month") { Description = "energy report: the month, YYYY-MM" };
+        var month = new Option<string?>("--month") { Description = "energy and efficiency reports: the month, YYYY-MM" };
+        var quarter = new Option<string?>("--quarter") { Description = "neutrality and reduction reports: a quarter, YYYY-Qn (else --year)" };
         var noPdf = new Option<bool>("--no-pdf") { Description = "skip the PDF (no Chromium needed)" };
         var output = new Option<string?>("--output") { Description = "directory to write the report's files to (report-ID.html/.pdf/.xlsx)" };
         var cmd = new Command("generate", "generate a report and archive it with the data versions it used and its seal; prints its id, the time taken and the files")
-            { Db, Park, kind, lang, inventory, year, month, noPdf, output, User, Format };
+            { Db, Park, kind, lang, inventory, year, month, quarter, noPdf, output, User, Format };
         cmd.SetAction((pr, ct) => WithStore(pr, async (store, services) =>
         {
             var park = pr.GetValue(Park)!;
-            var req = new ReportRequest(pr.GetValue(kind)!, pr.GetValue(lang)!, pr.GetValue(inventory), pr.GetValue(year), Month(pr.GetValue(month)), Pdf: !pr.GetValue(noPdf));
+            var q = ReportKinds.Quarter(pr.GetValue(quarter));
+            var req = new ReportRequest(pr.GetValue(kind)!, pr.GetValue(lang)!, pr.GetValue(inventory), pr.GetValue(year), Month(pr.GetValue(month)), Pdf: !pr.GetValue(noPdf),
+                From: q?.From, To: q?.To);
             var r = await services.GetRequiredService<ReportService>().GenerateAsync(park, req, pr.GetValue(User)!, ct);
             var files = new List<string>();
             if (pr.GetValue(output) is { } dir)
@@ -187,7 +190,7 @@ internal static partial class ReportCommands
 
     private static Command Schedule()
     {
-        var kind = new Option<string?>("--kind") { Description = "monthly_energy (every month) | ghg_inventory (every quarter or year)" };
+        var kind = new Option<string?>("--kind") { Description = string.Join(" | ", ReportKinds.All.Select(k => $"{k.Code} (every {string.Join(" or ", k.Every.Select(ZeroPark.Reports.ReportSchedule.Code))})")) };
         var every = new Option<string?>("--every") { Description = "month | quarter | year" };
         var lang = new Option<string>("--lang") { Description = "zh (default) | en", DefaultValueFactory = _ => "zh" };
         var to = new Option<string?>("--to") { Description = "e-mail recipients, comma-separated" };

@@ -11,7 +11,7 @@ namespace ZeroPark.Server.Endpoints;
 
 internal static partial class ReportsEndpoints
 {
-    public sealed record GenerateBody(string Kind, string? Lang, long? Inventory, int? Year, string? Month, bool? Pdf, bool? Xlsx);
+    public sealed record GenerateBody(string Kind, string? Lang, long? Inventory, int? Year, string? Month, bool? Pdf, bool? Xlsx, string? Quarter = null);
 
     public sealed record TemplateBody(string? Title, string? Logo, IReadOnlyList<string>? Sections);
 
@@ -22,7 +22,8 @@ internal static partial class ReportsEndpoints
         var g = api.MapGroup("/parks/{park}/reports").WithTags("Reports");
         g.MapGet("", ListReports).WithSummary("The report archive of the park, newest first (kind, language, period, data versions, seal, time taken)");
         g.MapPost("", GenerateReport)
-            .WithSummary("Generate a report and archive it: kind = ghg_inventory (inventory = id, or year) | monthly_energy (month = YYYY-MM); lang = zh | en; pdf, xlsx (default true)")
+            .WithSummary("Generate a report and archive it: kind = ghg_inventory (inventory = id, or year) | monthly_energy (month = YYYY-MM) | tca305_self_assessment, " +
+                         "bfia043_self_assessment (year) | carbon_neutrality, carbon_reduction (year, or quarter = YYYY-Qn) | efficiency (month or year); lang = zh | en; pdf, xlsx (default true)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
         g.MapGet("/{id:long}", GetReport).WithSummary("One archived report").ProducesProblem(StatusCodes.Status404NotFound);
         g.MapGet("/{id:long}/file", GetReportFile).WithSummary("One format of an archived report: format = html | pdf | xlsx").ProducesProblem(StatusCodes.Status404NotFound);
@@ -31,7 +32,8 @@ internal static partial class ReportsEndpoints
             .WithSummary("Change the template: title (empty = default), logo (data:image/png|jpeg|svg+xml;base64,…), sections (codes, in the report's order)").ProducesValidationProblem();
         g.MapGet("/schedules", ListSchedules).WithSummary("Scheduled reports of the park");
         g.MapPost("/schedules", AddSchedule)
-            .WithSummary("Schedule a report: kind monthly_energy every month, or ghg_inventory every quarter | year; generated on the first working day after the period; recipients = e-mail addresses")
+            .WithSummary("Schedule a report: monthly_energy every month; ghg_inventory, carbon_neutrality, carbon_reduction every quarter | year; the self-assessments every year; " +
+                         "efficiency every month | year; generated on the first working day after the period; recipients = e-mail addresses")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
         g.MapDelete("/schedules/{id:long}", RemoveSchedule).WithSummary("Remove a schedule").ProducesProblem(StatusCodes.Status404NotFound);
         g.MapPost("/schedules/run", RunSchedules).WithSummary("Run the scheduler now (every park's due reports); the server also runs it every 15 minutes");
@@ -50,7 +52,9 @@ internal static partial class ReportsEndpoints
         var month = b.Month is null ? (DateOnly?)null
             : DateOnly.TryParseExact(b.Month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var m) ? m
             : throw new ValidationException("month", $"month: '{b.Month}' is not YYYY-MM");
-        var r = await service.GenerateAsync(park, new ReportRequest(b.Kind, b.Lang ?? "zh", b.Inventory, b.Year, month, b.Pdf ?? true, b.Xlsx ?? true), UserAccess.Actor(http), ct);
+        var quarter = ReportKinds.Quarter(b.Quarter);
+        var r = await service.GenerateAsync(park, new ReportRequest(b.Kind, b.Lang ?? "zh", b.Inventory, b.Year, month, b.Pdf ?? true, b.Xlsx ?? true,
+            From: quarter?.From, To: quarter?.To), UserAccess.Actor(http), ct);
         return TypedResults.Ok(r);
     }
 

@@ -49,6 +49,20 @@ public sealed class ReportBrowserTests(BrowserFixture fx)
         Assert.Contains("月度能源报告", await html.TextAsync(), StringComparison.Ordinal);
         await ShotAsync(page, "17-report-centre-zh");
 
+        // A new kind through the same form: the 2025 carbon neutrality report. Without a ledger only the PV meters neutralise:
+        // 240 kWh of 6,480 kWh grid (the same grid factor) → 240 / 6,480 = 3.7037 % → "3.7 %".
+        await page.GetByTestId("gen-kind").SelectOptionAsync("carbon_neutrality");
+        await page.GetByTestId("gen-year").FillAsync("2025");
+        await page.Locator("input[name=pdf]").UncheckAsync();
+        await page.GetByTestId("generate").ClickAsync();
+        await page.GetByTestId("reports-message").WaitForAsync();
+        Assert.Equal(2, await row.CountAsync());
+        Assert.Contains("碳中和报告", await row.First.InnerTextAsync(), StringComparison.Ordinal);
+        var nhref = await page.Locator("[data-testid$='-html']").First.GetAttributeAsync("href");
+        var nhtml = await (await page.Context.APIRequest.GetAsync(nhref!)).TextAsync();
+        Assert.Contains("碳中和率 3.7 %", nhtml, StringComparison.Ordinal);
+        await ShotAsync(page, "17-report-centre-neutrality-zh");
+
         // Disclosure completeness: the location-based scope 2 of 2025 is there, water discharge is missing.
         await page.GetByTestId("disclosure-link").ClickAsync();
         var summary = page.GetByTestId("disclosure-summary");

@@ -76,6 +76,9 @@ public sealed class ReportPdfTests : IAsyncLifetime
                 Assert.Contains("目录", compact, StringComparison.Ordinal);
                 Assert.Contains("排放因子及来源", compact, StringComparison.Ordinal);
                 Assert.Matches($"[页⻚]1/{pages}", compact);
+                // All Chinese: no English sentence (the Chinese UI's rule, Web/EnglishProse), the test park's name aside.
+                var english = ZeroPark.Tests.Web.EnglishProse.EnglishSentences(ZeroPark.Tests.Web.EnglishProse.FoldRadicals(text).Replace("Energy test park", " ", StringComparison.Ordinal));
+                Assert.True(english.Count == 0, "English in the Chinese edition: " + string.Join(" | ", english));
             }
         }
     }

@@ -167,6 +167,47 @@ public abstract class ReportSuite : IAsyncLifetime
         Assert.Equal(s.Id, archived.ScheduleId);
         Assert.Equal(new DateOnly(2025, 2, 1), archived.From);
     }
+
+    [Fact]
+    public async Task The_new_kinds_are_scheduled_with_their_periods_have_templates_and_a_quarter_is_generated_for_its_dates()
+    {
+        // Neutrality and reduction: quarter or year; the self-assessments: year (a standard scores a calendar year); efficiency: month or year.
+        foreach (var (kind, ok, bad) in new[]
+                 {
+                     ("carbon_neutrality", new[] { "quarter", "year" }, "month"), ("carbon_reduction", ["quarter", "year"], "month"),
+                     ("tca305_self_assessment", ["year"], "quarter"), ("bfia043_self_assessment", ["year"], "month"), ("efficiency", ["month", "year"], "quarter"),
+                 })
+        {
+            foreach (var every in ok) Assert.Equal(kind, (await Store.Reports.AddScheduleAsync(Park, kind, every, "en", [], "alice")).Kind);
+            var e = await Assert.ThrowsAsync<ValidationException>(() => Store.Reports.AddScheduleAsync(Park, kind, bad, "en", [], "alice"));
+            Assert.Equal("every", e.Field);
+            Assert.Contains(string.Join(" or ", ok), e.Message, StringComparison.Ordinal);
+        }
+        var unknown = Assert.Throws<ValidationException>(() => ReportKinds.Parse("weekly_gossip"));
+        foreach (var k in ReportKinds.All) Assert.Contains(k.Code, unknown.Message, StringComparison.Ordinal);
+        Assert.Equal((new DateOnly(2025, 4, 1), new DateOnly(2025, 6, 30)), ReportKinds.Quarter("2025-Q2"));
+        Assert.Equal("quarter", Assert.Throws<ValidationException>(() => ReportKinds.Quarter("2025-Q5")).Field);
+
+        // A template of a new kind keeps only its sections.
+        var t = await Store.Reports.TemplateAsync(Park, "carbon_neutrality");
+        Assert.Equal(ReportKinds.Sections["carbon_neutrality"], t.Sections);
+        await Store.Reports.SetTemplateAsync(Park, t with { Title = "碳中和年报", Sections = ["summary", "instruments"] }, "alice");
+        Assert.Equal("sections", (await Assert.ThrowsAsync<ValidationException>(() => Store.Reports.SetTemplateAsync(Park, t with { Sections = ["kpis"] }, "alice"))).Field);
+        // 2025 neutrality of EnergyTestPark without a ledger: PV 240 kWh of 6,480 kWh grid → rate 240 / 6,480 = 3.7037 %.
+        var doc = await Reports.BuildAsync(Park, new ReportRequest("carbon_neutrality", "zh", Year: 2025), "alice");
+        Assert.Equal("碳中和年报", doc.Title);
+        Assert.Equal(["summary", "instruments"], doc.Sections.Select(x => x.Code));
+        Assert.Equal(240 / 6_480.0, (double)doc.Sections[0].Tables[0].Rows[2][1]!, 9);
+
+        // The scheduler hands each kind its period: on 2025-03-03 the quarter due is 2024-Q4, the year 2024, the month February 2025.
+        foreach (var old in await Store.Reports.SchedulesAsync(Park))
+            if (old.Kind != "carbon_reduction" || old.Every != "quarter") await Store.Reports.RemoveScheduleAsync(Park, old.Id, "alice");
+        var run = Assert.Single(await new ReportScheduler(Store, Reports, new WeekdayCalendar(), new ArchiveOnlyDelivery()).RunDueAsync());
+        Assert.Equal("2024-10-01..2024-12-31", run.Period);
+        var archived = Assert.Single(await Store.Reports.ReportsAsync(Park));
+        Assert.Equal(("carbon_reduction", new DateOnly(2024, 10, 1), new DateOnly(2024, 12, 31)), (archived.Kind, archived.From, archived.To));
+        Assert.True(archived.HasXlsx);
+    }
 }
 
 public sealed class SqliteReportTests : ReportSuite

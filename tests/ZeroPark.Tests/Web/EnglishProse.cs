@@ -18,6 +18,15 @@ internal static partial class EnglishProse
         "MiB", "KiB", "MQTT", "Modbus", "TCP",
     };
 
+    /// <summary>Text extracted from a PDF with the CJK font's Kangxi radicals (U+2E80–U+2FDF: 气 comes out as ⽓) folded back to the
+    /// ideographs (NFKC of those characters only: NFKC of the whole text would also turn Chinese punctuation "：；" into ASCII).</summary>
+    public static string FoldRadicals(string text) =>
+        string.Concat(text.Select(c => c is >= '\u2E80' and <= '\u2FDF' ? c.ToString().Normalize(System.Text.NormalizationForm.FormKC) : c.ToString()));
+
+    /// <summary>The English sentences of a Chinese text (stretches between non-ASCII characters), for a failure message.</summary>
+    public static IReadOnlyList<string> EnglishSentences(string text) =>
+        NonAscii().Split(NotProse().Replace(text, " ")).Where(IsEnglishSentence).Select(s => s.Trim()).Distinct().ToList();
+
     /// <summary>Whether any stretch of <paramref name="text"/> between non-ASCII characters is an English sentence.</summary>
     public static bool HasEnglishSentence(string text) => NonAscii().Split(NotProse().Replace(text, " ")).Any(IsEnglishSentence);
 
