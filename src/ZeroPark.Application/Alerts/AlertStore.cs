@@ -525,6 +525,35 @@ public sealed class AlertStore(ZeroParkStore db)
             new { parkId, mark, value });
     }
 
+    /// <summary>
+    /// The instant the server's alert loop evaluates a park at, when it is not now: a park whose data is a recorded history (the demo,
+    /// or a park loaded from an archive) is evaluated at the end of that history instead of finding every meter offline at today's
+    /// date. Null: the park is evaluated live. Set by <c>zeropark alerts as-of</c> and by the demo.
+    /// </summary>
+    public async Task<DateTimeOffset?> EvaluateAsOfAsync(string parkCode, CancellationToken ct = default)
+    {
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
+        return await MarkValueAsync(reg.Park.Id.Value, AsOfMark, ct) is { } s ? reg.Clock.ToLocalOffset(s) : null;
+    }
+
+    /// <summary>Sets (or, with null, clears) the instant the alert loop evaluates the park at; audited.</summary>
+    public async Task SetEvaluateAsOfAsync(string parkCode, DateTimeOffset? at, string user, CancellationToken ct = default)
+    {
+        var reg = await db.Registry.GetRegistryAsync(parkCode, ct);
+        await using var c = await db.OpenConnectionAsync(ct);
+        await using var tx = await c.BeginTransactionAsync(ct);
+        if (at is { } a)
+            await c.ExecuteAsync("INSERT INTO alert_marks (park_id, mark, value) VALUES (@p, @m, @v) ON CONFLICT (park_id, mark) DO UPDATE SET value = excluded.value",
+                new { p = reg.Park.Id.Value, m = AsOfMark, v = a.ToUnixTimeSeconds() }, tx);
+        else
+            await c.ExecuteAsync("DELETE FROM alert_marks WHERE park_id = @p AND mark = @m", new { p = reg.Park.Id.Value, m = AsOfMark }, tx);
+        await db.AuditAsync(c, tx, reg.Park.Id.Value, user, "update", "alert_evaluation", parkCode, null, null,
+            at is { } x ? "as of " + x.ToString("yyyy-MM-dd'T'HH:mmzzz", System.Globalization.CultureInfo.InvariantCulture) : "live");
+        await tx.CommitAsync(ct);
+    }
+
+    internal const string AsOfMark = "evaluate_as_of";
+
     // ------------------------------------------------------------------ working-day calendar
 
     /// <summary>The shipped calendar lines (State Council notices 2025 and 2026), from the embedded china-calendar.csv.</summary>

@@ -27,10 +27,13 @@ public sealed class AlertWorker(ZeroParkStore store, AlertEngine engine, AlertSe
         {
             try
             {
+                // A park whose data is a recorded history is evaluated at the end of it (AlertStore.EvaluateAsOfAsync), not now.
+                var at = await store.Alerts.MarkValueAsync(id, AlertStore.AsOfMark, ct) is { } asOf && asOf < now.ToUnixTimeSeconds()
+                    ? DateTimeOffset.FromUnixTimeSeconds(asOf) : now;
                 var lastFull = await store.Alerts.MarkValueAsync(id, "full_evaluation", ct);
                 if (lastFull is null || now.ToUnixTimeSeconds() - lastFull.Value >= FullEvery.TotalSeconds)
                 {
-                    raised += (await engine.EvaluateAsync(code, now, null, ct)).Count;
+                    raised += (await engine.EvaluateAsync(code, at, null, ct)).Count;
                     await store.Alerts.SetMarkAsync(id, "full_evaluation", now.ToUnixTimeSeconds(), ct);
                     await store.Alerts.SetMarkAsync(id, "ingest_seen", lastIngest, ct);
                     full++;
@@ -39,7 +42,7 @@ public sealed class AlertWorker(ZeroParkStore store, AlertEngine engine, AlertSe
                 var seen = await store.Alerts.MarkValueAsync(id, "ingest_seen", ct) ?? 0;
                 if (lastIngest > seen)
                 {
-                    raised += (await engine.EvaluateAsync(code, now, AlertEngine.DataKinds, ct)).Count;
+                    raised += (await engine.EvaluateAsync(code, at, AlertEngine.DataKinds, ct)).Count;
                     await store.Alerts.SetMarkAsync(id, "ingest_seen", lastIngest, ct);
                     data++;
                 }

@@ -74,6 +74,20 @@ internal static class AlertCommands
             return 0;
         }));
 
+        var asOfAt = new Option<string?>("--at") { Description = "evaluate the park at this instant (ISO 8601 with offset): the end of a recorded history" };
+        var live = new Option<bool>("--live") { Description = "evaluate the park at the current time again" };
+        var asOf = new Command("as-of", "when the server's alert loop evaluates the park: live (now), or at the end of a recorded history such as the demo; without options prints it") { Db, Park, asOfAt, live, User };
+        asOf.SetAction((pr, ct) => WithStore(pr, async (store, _) =>
+        {
+            var parkCode = pr.GetValue(Park)!;
+            if (pr.GetValue(asOfAt) is not null && pr.GetValue(live)) throw new ValidationException("at", "at: give --at or --live, not both");
+            if (pr.GetValue(asOfAt) is { } a) await store.Alerts.SetEvaluateAsOfAsync(parkCode, Instant("at", a), pr.GetValue(User)!, ct);
+            else if (pr.GetValue(live)) await store.Alerts.SetEvaluateAsOfAsync(parkCode, null, pr.GetValue(User)!, ct);
+            var now = await store.Alerts.EvaluateAsOfAsync(parkCode, ct);
+            Console.WriteLine(now is { } n ? $"{parkCode}: alerts evaluated as of {Output.Format(n)}" : $"{parkCode}: alerts evaluated live");
+            return 0;
+        }));
+
         var status = new Option<string?>("--status") { Description = "open | acknowledged | resolved" };
         var rule = new Option<string?>("--rule") { Description = "rule code" };
         var severity = new Option<string?>("--severity") { Description = "info | warning | critical" };
@@ -126,7 +140,7 @@ internal static class AlertCommands
             return 0;
         }));
 
-        foreach (var c in new[] { evaluate, list, ack, resolve, send, outbox }) alerts.Subcommands.Add(c);
+        foreach (var c in new[] { evaluate, list, ack, resolve, send, outbox, asOf }) alerts.Subcommands.Add(c);
         alerts.Subcommands.Add(RulesCommand());
         alerts.Subcommands.Add(ChannelsCommand());
         return alerts;

@@ -13,6 +13,9 @@ namespace ZeroPark.Server.Endpoints;
 /// <summary>Body of <c>POST …/alerts/evaluate</c>: the instant (ISO 8601 with offset; default now).</summary>
 public sealed record EvaluateRequest(DateTimeOffset? At = null, IReadOnlyList<string>? Kinds = null);
 
+/// <summary>When the server's alert loop evaluates a park: <c>at</c> (the end of a recorded history such as the demo) or null (live).</summary>
+public sealed record EvaluateAsOfBody(DateTimeOffset? At = null);
+
 /// <summary>Body of <c>POST …/alerts/{id}/ack</c> and <c>…/resolve</c>.</summary>
 public sealed record AlertActionRequest(string? Comment = null);
 
@@ -47,6 +50,9 @@ internal static class AlertEndpoints
         g.MapGet("/count", CountAsync).WithSummary("Open and acknowledged alerts (the bell)");
         g.MapPost("/evaluate", (string park, HttpRequest r, AlertEngine e, TimeProvider clock, ApiJson json, CancellationToken ct) => EvaluateAsync(park, r, json, e, clock, ct))
             .Accepts<EvaluateRequest>("application/json").WithSummary("Evaluate the park's rules as of {at} (default now); answers the alerts this evaluation raised");
+        g.MapGet("/as-of", AsOfAsync).WithSummary("When the server's alert loop evaluates the park: {at} for a recorded history such as the demo, null when live");
+        g.MapPut("/as-of", (string park, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => SetAsOfAsync(park, r, json, s, ct))
+            .Accepts<EvaluateAsOfBody>("application/json").WithSummary("Evaluate the park at {at} (the end of a recorded history), or live again with {at: null}");
         g.MapPost("/{id:long}/ack", (string park, long id, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => AckAsync(park, id, r, json, s, ct))
             .Accepts<AlertActionRequest>("application/json").WithSummary("Acknowledge an open alert {comment}");
         g.MapPost("/{id:long}/resolve", (string park, long id, HttpRequest r, AlertStore s, ApiJson json, CancellationToken ct) => ResolveAsync(park, id, r, json, s, ct))
@@ -90,6 +96,16 @@ internal static class AlertEndpoints
     {
         var body = request.ContentLength is > 0 ? await json.ReadAsync<EvaluateRequest>(request, ct) : new EvaluateRequest();
         return TypedResults.Ok(await engine.EvaluateAsync(park, body.At ?? clock.GetUtcNow(), body.Kinds, ct));
+    }
+
+    private static async Task<Ok<EvaluateAsOfBody>> AsOfAsync(string park, AlertStore store, CancellationToken ct) =>
+        TypedResults.Ok(new EvaluateAsOfBody(await store.EvaluateAsOfAsync(park, ct)));
+
+    private static async Task<Ok<EvaluateAsOfBody>> SetAsOfAsync(string park, HttpRequest request, ApiJson json, AlertStore store, CancellationToken ct)
+    {
+        var body = await json.ReadAsync<EvaluateAsOfBody>(request, ct);
+        await store.SetEvaluateAsOfAsync(park, body.At, UserAccess.Actor(request.HttpContext), ct);
+        return TypedResults.Ok(new EvaluateAsOfBody(await store.EvaluateAsOfAsync(park, ct)));
     }
 
     private static async Task<Ok<Alert>> AckAsync(string park, long id, HttpRequest request, ApiJson json, AlertStore store, CancellationToken ct)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using ZeroPark.Application;
 using ZeroPark.Tests.Api;
 using ZeroPark.Tests.EnergyManagement;
@@ -48,6 +49,19 @@ public abstract class AlertApiTests(ApiServer server) : ApiTestBase(server)
         Assert.Equal("2025-10-09", (await Client.GetJsonAsync("/api/calendar/first-working-day?month=2025-10")).Str("first_working_day"));
         Assert.Equal(39, (await Client.GetJsonAsync("/api/calendar?year=2026")).Items().Count);
         await (await Client.PutJsonAsync("/api/calendar/2025-10-09", """{"kind": "sometimes"}""")).ExpectValidationProblemAsync("kind");
+    }
+
+    [Fact]
+    public async Task A_recorded_history_is_evaluated_as_of_its_end_and_switched_back_to_live()
+    {
+        var park = await SeedAsync();
+        var a = $"/api/parks/{park}/alerts";
+        Assert.Equal(JsonValueKind.Null, (await Client.GetJsonAsync($"{a}/as-of")).GetProperty("at").ValueKind);
+        var set = await (await Client.PutJsonAsync($"{a}/as-of", """{"at": "2025-07-05T00:00:00+08:00"}""")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(new DateTimeOffset(2025, 7, 5, 0, 0, 0, TimeSpan.FromHours(8)), set.GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(set.GetProperty("at").GetDateTimeOffset(), (await Client.GetJsonAsync($"{a}/as-of")).GetProperty("at").GetDateTimeOffset());
+        var live = await (await Client.PutJsonAsync($"{a}/as-of", """{"at": null}""")).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(JsonValueKind.Null, live.GetProperty("at").ValueKind);
     }
 }
 

@@ -266,6 +266,31 @@ public abstract class AlertSuite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_recorded_history_is_evaluated_as_of_its_end_by_the_worker_until_it_is_switched_to_live()
+    {
+        var worker = new AlertWorker(Store, Engine, new AlertSender(Store, _clock), _clock) { FullEvery = TimeSpan.FromMinutes(15) };
+        // The server runs months after the park's data ends (as it does on the demo); the park is marked as a history ending 07-05.
+        var asOf = T(2025, 7, 5, 0, 0, 1);
+        _clock.Now = T(2026, 3, 1, 9);
+        Assert.Null(await Store.Alerts.EvaluateAsOfAsync(Park));
+        await Store.Alerts.SetEvaluateAsOfAsync(Park, asOf, "admin");
+        Assert.Equal(asOf, await Store.Alerts.EvaluateAsOfAsync(Park));
+        var first = await worker.StepAsync();
+        Assert.Equal(1, first.FullEvaluations);
+        // The same 17 offline meters as a live evaluation at 07-05 00:00:01 finds (the worker test above), and nothing raised later.
+        var alerts = await Store.Alerts.AlertsAsync(Park, new AlertFilter(Limit: 5000));
+        Assert.Equal(17, alerts.Count(a => a.Rule == "meter-offline"));
+        Assert.All(alerts, a => Assert.True(a.RaisedAt <= asOf, $"{a.Rule} {a.Subject} raised at {a.RaisedAt}"));
+        Assert.Contains(await Store.Audit.AuditLogAsync(Park), x => x.Entity == "alert_evaluation" && x.User == "admin");
+        // Live again: the next full evaluation runs at the server's time and finds what happened (nothing) since.
+        await Store.Alerts.SetEvaluateAsOfAsync(Park, null, "admin");
+        Assert.Null(await Store.Alerts.EvaluateAsOfAsync(Park));
+        _clock.Now = T(2026, 3, 1, 9, 16);
+        Assert.True((await worker.StepAsync()).Raised > 0);
+        Assert.Contains(await Store.Alerts.AlertsAsync(Park, new AlertFilter(Limit: 5000)), a => a.RaisedAt > asOf);
+    }
+
+    [Fact]
     public async Task A_rule_is_tested_against_history_without_recording()
     {
         var rule = await Store.Alerts.RuleAsync(Park, "meter-deviation");

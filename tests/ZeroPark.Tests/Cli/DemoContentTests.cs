@@ -121,6 +121,10 @@ public abstract class DemoContentSuite
         Assert.Equal(64.0 / 96, lastDay.GetProperty("value").GetDouble(), 4);
         // No other meter went silent: one offline alert only.
         Assert.Single(alerts, a => S(a, "rule") == "meter-offline");
+        // The demo is a recorded history: the server's alert loop evaluates it at its end (2025-02-10 00:00), not at today's date.
+        var asOf = await InProcessCli.RunAsync("alerts", "as-of", "--db", db, "--park", "demo");
+        Assert.True(asOf.ExitCode == 0, asOf.Err);
+        Assert.Contains("demo: alerts evaluated as of 2025-02-10", asOf.Out);
 
         // The default rules are installed; the meter deviation rule compares with the same month of the year before (seasonal cooling).
         var rules = (await Json("alerts", "rules", "list", "--db", db, "--park", "demo", "--format", "json")).EnumerateArray().ToList();

@@ -47,6 +47,7 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
         ["/parks/{park}/neutrality/measures"] = [$"/parks/{ParkA}/neutrality/measures"],
         ["/parks/{park}/supply-chain"] = [$"/parks/{ParkA}/supply-chain"],
         ["/parks/{park}/governance"] = [$"/parks/{ParkA}/governance"],
+        ["/parks/{park}/governance/people/{code}"] = [],   // visited below, once the person exists
         ["/parks/{park}/collection"] = [$"/parks/{ParkA}/collection"],
         ["/parks/{park}/collection/measurements"] = [$"/parks/{ParkA}/collection/measurements?from=2025-01-31&to=2025-02-01&by=hour", $"/parks/{ParkA}/collection/measurements?meter=chiller&from=2025-01-31&to=2025-02-01&by=hour"],
         ["/parks/{park}/collection/settings"] = [$"/parks/{ParkA}/collection/settings"],
@@ -131,7 +132,8 @@ public sealed partial class ChineseUiBrowserTests(BrowserFixture fx)
             await CheckAsync(page, url, found);
 
         // The pages reached by link: a person's carbon account and a supplier's questionnaire, each with a valid token.
-        await fx.Store.Governance.SetPersonAsync(ParkA, new Person("zh-tour", "钱进", null, "运维", "", [], false), "test");
+        await fx.Store.Governance.SetPersonAsync(ParkA, new Person("zh-tour", "钱进", null, "运维", "", ["pue", "data_quality"], false), "test");
+        await CheckAsync(page, $"/parks/{ParkA}/governance/people/zh-tour", found);
         await CheckAsync(page, "/carbon-account/" + await fx.Store.Governance.IssueTokenAsync(ParkA, "zh-tour", "test"), found);
         await fx.Store.SupplyChain.AddSupplierAsync(ParkA, "华东冷链设备", "", "test");
         await CheckAsync(page, "/supplier-form/" + await fx.Store.SupplyChain.IssueTokenAsync(ParkA, "华东冷链设备", "test"), found);

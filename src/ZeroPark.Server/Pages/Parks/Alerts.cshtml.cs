@@ -18,6 +18,8 @@ public sealed class AlertsModel(ZeroParkStore store, AlertEngine engine, TimePro
     public string? Rule { get; private set; }
     public string? From { get; private set; }
     public string? To { get; private set; }
+    /// <summary>The instant the alert loop evaluates this park at when its data is a recorded history (the demo); null when live.</summary>
+    public DateTimeOffset? AsOf { get; private set; }
     public bool CanAct => UserAccess.Allows(Me.Role, UserAccess.Access.RegistryWrite);
 
     public async Task<IActionResult> OnGetAsync(string park, string? status, string? severity, string? rule, string? from, string? to, CancellationToken ct)
@@ -37,6 +39,7 @@ public sealed class AlertsModel(ZeroParkStore store, AlertEngine engine, TimePro
         From = D(from)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         To = D(to)?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         Alerts = await Store.Alerts.AlertsAsync(Park.Code, new AlertFilter(Status, Rule, Severity, null, D(from), D(to)), ct);
+        AsOf = await Store.Alerts.EvaluateAsOfAsync(Park.Code, ct);
     }
 
     public async Task<IActionResult> OnPostAckAsync(string park, long id, string? comment, CancellationToken ct) =>
@@ -46,7 +49,14 @@ public sealed class AlertsModel(ZeroParkStore store, AlertEngine engine, TimePro
         await ActAsync(park, async () => { await Store.Alerts.ResolveAsync(park, id, Me.Name, comment, ct); Message = T("al.done.resolve", id); }, ct);
 
     public async Task<IActionResult> OnPostEvaluateAsync(string park, CancellationToken ct) =>
-        await ActAsync(park, async () => Message = T("al.done.evaluate", (await engine.EvaluateAsync(park, clock.GetUtcNow(), null, ct)).Count), ct);
+        await ActAsync(park, async () =>
+        {
+            var at = await Store.Alerts.EvaluateAsOfAsync(park, ct) ?? clock.GetUtcNow();
+            Message = T("al.done.evaluate", (await engine.EvaluateAsync(park, at, null, ct)).Count);
+        }, ct);
+
+    public async Task<IActionResult> OnPostLiveAsync(string park, CancellationToken ct) =>
+        await ActAsync(park, async () => { await Store.Alerts.SetEvaluateAsOfAsync(park, null, Me.Name, ct); Message = T("al.asof.done.live"); }, ct);
 
     private async Task<IActionResult> ActAsync(string park, Func<Task> action, CancellationToken ct)
     {
