@@ -67,31 +67,7 @@ public abstract class NeutralityServiceSuite : IAsyncLifetime
         Assert.Equal(340, h.Figures.MatchedKwh, 1e-6);
     }
 
-    /// <summary>A park with an IT meter and a chiller meter, hourly interval readings over 30 days from 2025-03-01 (day d = 1…30):
-    /// IT 100 + d kWh every hour; chiller 60 + 0.5 d kWh/h (= 10 + 0.5 × IT) in the baseline (days 1–20), 10 % less from day 21 on.</summary>
-    private async Task<string> MeasureParkAsync()
-    {
-        const string p = "m1";
-        await Store.Registry.CreateParkAsync(new ParkDraft(p, "Measure park"));
-        await Store.Registry.CreateSpaceAsync(p, new SpaceDraft("b1", "Building 1", null));
-        await Store.Registry.CreateMetersAsync(p,
-        [
-            new MeterDraft("it", "IT", "electricity", "interval", "kWh") { IntervalMinutes = 60, SystemCode = "it.server", Role = "it_load", SpaceCode = "b1" },
-            new MeterDraft("chiller", "Chiller", "electricity", "interval", "kWh") { IntervalMinutes = 60, SystemCode = "cooling.chiller", SpaceCode = "b1" },
-        ]);
-        var t0 = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.FromHours(8));
-        var points = new List<RawPoint>();
-        for (var h = 1; h <= 30 * 24; h++)
-        {
-            var d = (h - 1) / 24 + 1;
-            var chiller = 10 + 0.5 * (100 + d);
-            points.Add(new RawPoint("it", t0.AddHours(h), 100 + d, points.Count + 1));
-            points.Add(new RawPoint("chiller", t0.AddHours(h), d >= 21 ? 0.9 * chiller : chiller, points.Count + 1));
-        }
-        var s = await Store.Readings.IngestAsync(p, points, new IngestSource("test", "tester"));
-        Assert.Empty(s.Rejected);
-        return p;
-    }
+    private Task<string> MeasureParkAsync() => MeasureTestPark.SeedAsync(Store);
 
     [Fact]
     public async Task A_measure_saves_what_its_baseline_model_predicts_minus_what_was_measured()

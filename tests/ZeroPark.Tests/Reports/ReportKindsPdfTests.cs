@@ -14,6 +14,7 @@ using ZeroPark.Tests.Evaluations;
 using ZeroPark.Tests.Infrastructure;
 using ZeroPark.Tests.Optimisation;
 using ZeroPark.Tests.Web;
+using ZeroPark.Tests.NeutralityModule;
 
 namespace ZeroPark.Tests.Reports;
 
@@ -204,27 +205,5 @@ public sealed class ReportKindsPdfTests : IAsyncLifetime
         AssertChinese(text, "Energy test park");
     }
 
-    private async Task<string> MeasureParkAsync()
-    {
-        const string p = "m1";
-        await _store.Registry.CreateParkAsync(new ParkDraft(p, "Measure park"));
-        await _store.Registry.CreateSpaceAsync(p, new SpaceDraft("b1", "Building 1", null));
-        await _store.Registry.CreateMetersAsync(p,
-        [
-            new MeterDraft("it", "IT", "electricity", "interval", "kWh") { IntervalMinutes = 60, SystemCode = "it.server", Role = "it_load", SpaceCode = "b1" },
-            new MeterDraft("chiller", "Chiller", "electricity", "interval", "kWh") { IntervalMinutes = 60, SystemCode = "cooling.chiller", SpaceCode = "b1" },
-        ]);
-        var t0 = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.FromHours(8));
-        var points = new List<RawPoint>();
-        for (var h = 1; h <= 30 * 24; h++)
-        {
-            var d = (h - 1) / 24 + 1;
-            var chiller = 10 + 0.5 * (100 + d);
-            points.Add(new RawPoint("it", t0.AddHours(h), 100 + d, points.Count + 1));
-            points.Add(new RawPoint("chiller", t0.AddHours(h), d >= 21 ? 0.9 * chiller : chiller, points.Count + 1));
-        }
-        var s = await _store.Readings.IngestAsync(p, points, new IngestSource("test", "tester"));
-        Assert.Empty(s.Rejected);
-        return p;
-    }
+    private Task<string> MeasureParkAsync() => MeasureTestPark.SeedAsync(_store);
 }
