@@ -12,20 +12,13 @@ public abstract class DemoContentSuite
 {
     protected abstract string NewDatabase();
 
-    private static async Task<JsonElement> Json(params string[] args)
-    {
-        var r = await InProcessCli.RunAsync(args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Err}");
-        using var doc = JsonDocument.Parse(r.Out);
-        return doc.RootElement.Clone();
-    }
+    private static Task<JsonElement> Json(params string[] args) => InProcessCli.JsonAsync(args);
 
     [Fact]
     public async Task The_demo_has_a_tariff_weather_scope_1_and_3_data_and_analyzed_tables()
     {
         var db = NewDatabase();
-        var r = await InProcessCli.RunAsync("demo", "--db", db, "--meters", "80", "--days", "40");
-        Assert.True(r.ExitCode == 0, r.Err);
+        var r = await InProcessCli.DemoAsync(db, meters: 80, days: 40);
 
         // Tariff: one version (40 days stay in 2025). January has no critical peak; each day is 8 h valley (0.245), 8 h flat (0.62)
         // and 8 h peak (0.99 CNY/kWh), so a nearly flat data-center load pays about (0.245 + 0.62 + 0.99) / 3 = 0.618 CNY/kWh (the
@@ -76,8 +69,7 @@ public abstract class DemoContentSuite
     public async Task The_demo_has_alerts_of_several_kinds_raised_by_the_engine_and_handled_by_the_operator()
     {
         var db = NewDatabase();
-        var r = await InProcessCli.RunAsync("demo", "--db", db, "--meters", "80", "--days", "40");
-        Assert.True(r.ExitCode == 0, r.Err);
+        var r = await InProcessCli.DemoAsync(db, meters: 80, days: 40);
         var alerts = (await Json("alerts", "list", "--db", db, "--park", "demo", "--format", "json")).EnumerateArray().ToList();
         JsonElement One(string rule, string subject, string period) => Assert.Single(alerts, a => a.GetProperty("rule").GetString() == rule
             && a.GetProperty("subject").GetString() == subject && a.GetProperty("period").GetString() == period);

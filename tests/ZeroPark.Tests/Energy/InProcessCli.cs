@@ -34,6 +34,24 @@ internal static class InProcessCli
             ConsoleGate.Release();
         }
     }
+
+    /// <summary>Runs a command that must succeed and answers its JSON output (the command's <c>--format json</c>).</summary>
+    public static async Task<System.Text.Json.JsonElement> JsonAsync(params string[] args)
+    {
+        var r = await RunAsync(args);
+        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Err}");
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Out);
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Builds a small demo park (<c>zeropark demo</c>, from 2025-01-01) into <paramref name="db"/>; fails the test if it fails.</summary>
+    public static async Task<Run> DemoAsync(string db, int meters, int days)
+    {
+        var r = await RunAsync("demo", "--db", db, "--meters", meters.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--days", days.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(r.ExitCode == 0, r.Err);
+        return r;
+    }
 }
 
 /// <summary>Assertions shared by the energy suites.</summary>

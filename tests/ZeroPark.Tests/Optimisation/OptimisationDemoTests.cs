@@ -14,20 +14,13 @@ public abstract class OptimisationDemoSuite
 {
     protected abstract string NewDatabase();
 
-    private static async Task<JsonElement> Json(params string[] args)
-    {
-        var r = await InProcessCli.RunAsync(args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Err}");
-        using var doc = JsonDocument.Parse(r.Out);
-        return doc.RootElement.Clone();
-    }
+    private static Task<JsonElement> Json(params string[] args) => InProcessCli.JsonAsync(args);
 
     [Fact]
     public async Task The_demo_records_room_temperatures_and_suggests_raising_the_over_cooled_room()
     {
         var db = NewDatabase();
-        var r = await InProcessCli.RunAsync("demo", "--db", db, "--meters", "80", "--days", "40");
-        Assert.True(r.ExitCode == 0, r.Err);
+        var r = await InProcessCli.DemoAsync(db, meters: 80, days: 40);
 
         // Every room has a cold-aisle gauge (room_air, °C, hourly): an in-range room at its level 22.5 + 2 × ((3·7 + 1·3 + 1·5) mod 8) / 7 =
         // 22.5 + 2 × 5 / 7 = 23.93 °C, 0.3 K × sin(2π (1 − 105) / 365) = −0.29 K in January: ≈ 23.6 °C on 1 January (diurnal term averages out).

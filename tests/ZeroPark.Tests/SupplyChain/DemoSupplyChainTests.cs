@@ -10,20 +10,13 @@ public abstract class DemoSupplyChainSuite
 {
     protected abstract string NewDatabase();
 
-    private static async Task<JsonElement> Json(params string[] args)
-    {
-        var r = await InProcessCli.RunAsync(args);
-        Assert.True(r.ExitCode == 0, $"exit {r.ExitCode}: {r.Err}");
-        using var doc = JsonDocument.Parse(r.Out);
-        return doc.RootElement.Clone();
-    }
+    private static Task<JsonElement> Json(params string[] args) => InProcessCli.JsonAsync(args);
 
     [Fact]
     public async Task The_demo_has_a_footprint_library_feeding_scope_3_suppliers_grades_and_governance()
     {
         var db = NewDatabase();
-        var r = await InProcessCli.RunAsync("demo", "--db", db, "--meters", "80", "--days", "60");
-        Assert.True(r.ExitCode == 0, r.Err);
+        var r = await InProcessCli.DemoAsync(db, meters: 80, days: 60);
         var inv = await Json("carbon", "inventory", "--db", db, "--park", "demo", "--from", "2025-02-01", "--to", "2025-02-28", "--format", "json");
         var lines = inv.GetProperty("lines").EnumerateArray().ToList();
         JsonElement Line(string material, string supplier) => lines.Single(l => l.GetProperty("material").GetString() == material
